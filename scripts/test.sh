@@ -29,6 +29,9 @@ run_suite() {  # run_suite <name> <builddir> <ctest args...> -- <cmake args...>
     # shellcheck disable=SC2086
     ctest --test-dir "$dir" --output-on-failure -j "$JOBS" $targs 2>&1 | tee "$log"
     line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$log" | tail -n 1)
+    if [ -z "$line" ] && grep -q 'No tests were found' "$log"; then
+        echo "=== $name: no tests selected"; return
+    fi
     if [ -z "$line" ]; then
         echo "=== $name: no ctest summary"; status=1; total_fail=$((total_fail + 1)); return
     fi
