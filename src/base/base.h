@@ -194,4 +194,42 @@ void wn_count_parse_error(const char *module, const char *expr, const char *file
 #define WN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define WN_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* ------------------------------------------------------------------------
+ * UTF-16 (utf16.c).  Windows wire strings are UTF-16LE; ours are UTF-8 or,
+ * at the public API, wchar_t (UTF-32 on Linux).  The *_to_utf16le and
+ * *_to_utf8 functions APPEND to `out` (borrowed; caller frees it) and write
+ * no terminator of their own except where said.
+ * ---------------------------------------------------------------------- */
+/* UTF-8 (s: borrowed, len bytes, NUL not needed) -> UTF-16LE.  Rejects
+ * invalid UTF-8 (overlong forms, surrogates, > U+10FFFF, truncated or
+ * stray bytes) with WN_E_MALFORMED and leaves out->len as it was; a U+0000
+ * inside len is converted like any other character.  WN_E_LIMIT/NOMEM from
+ * the dynbuf free it (see wn_dynbuf_grow). */
+int wn_utf8_to_utf16le(const char *s, size_t len, struct wn_dynbuf *out);
+/* UTF-16LE (p: borrowed, nbytes) -> UTF-8.  Stops at the first U+0000 unit
+ * or at nbytes.  Never fails on content: an unpaired surrogate or a
+ * trailing odd byte becomes U+FFFD (EF BF BD).  On success out->data is
+ * followed by a NUL byte that out->len does not count, so it is a C string. */
+int wn_utf16le_to_utf8(const uint8_t *p, size_t nbytes, struct wn_dynbuf *out);
+/* NUL-terminated wchar_t string (borrowed; UTF-32) -> UTF-16LE, without a
+ * terminator.  Rejects surrogates, negative values and > U+10FFFF with
+ * WN_E_MALFORMED (out->len restored). */
+int wn_wcs_to_utf16le(const wchar_t *s, struct wn_dynbuf *out);
+/* UTF-16LE -> wchar_t, snprintf-style: returns the number of wchar_t the
+ * whole string needs, excluding the NUL (surrogate pairs decode to one
+ * wchar_t; stops at the first U+0000 unit; unpaired surrogates and a
+ * trailing odd byte become U+FFFD).  Writes at most cap-1 characters plus
+ * a NUL when out != NULL and cap > 0, so truncation <=> return >= cap.
+ * p may be NULL only with nbytes == 0. */
+size_t wn_utf16le_to_wcs(const uint8_t *p, size_t nbytes, wchar_t *out, size_t cap);
+/* Simple (1:1, locale-free) upper-casing of one UTF-16 code unit, as NTLM
+ * needs for NTOWFv2(UPPER(user)).  Covered: ASCII, Latin-1 (U+00FF ->
+ * U+0178, U+00B5 -> U+039C), Latin Extended-A, basic Greek and Cyrillic
+ * lower-case letters, fullwidth a-z.  Every other unit (incl. surrogates,
+ * U+00DF sharp s, U+017F long s) is returned unchanged: a documented limit. */
+uint16_t wn_utf16_toupper(uint16_t c);
+/* Upper-cases a UTF-16LE buffer in place with wn_utf16_toupper (a trailing
+ * odd byte is left alone). */
+void wn_utf16le_upper(uint8_t *p, size_t nbytes);
+
 #endif /* WN_BASE_H */
