@@ -1,0 +1,108 @@
+/* oid.c: BER OBJECT IDENTIFIER coder (X.690 8.19) into and from uint32 sub-id arrays. */
+#include "ber.h"
+
+#define MOD "ber"
+
+/* Stores arc number `idx` when there is room; counts it always. */
+static int
+emit(uint32_t *out, size_t max, size_t *k, uint32_t v)
+{
+    WN_PARSE_CHECK(MOD, *k < WN_BER_MAX_OID_LEN, WN_E_LIMIT);
+    if (out) {
+        if (*k >= max)
+            return WN_E_NOSPACE;
+        out[*k] = v;
+    }
+    (*k)++;
+    return 0;
+}
+
+int
+wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_t *n)
+{
+    WN_PARSE_CHECK(MOD, len >= 1, WN_E_MALFORMED);
+    WN_PARSE_CHECK(MOD, len <= WN_BER_MAX_OID_BYTES, WN_E_LIMIT);
+    /* The last octet ends a sub-id. */
+    WN_PARSE_CHECK(MOD, !(c[len - 1] & 0x80), WN_E_MALFORMED);
+    size_t k = 0;
+    size_t i = 0;
+    int first = 1;
+    while (i < len) {
+        /* 1. A sub-id does not start with 0x80 (not minimal). */
+        WN_PARSE_CHECK(MOD, c[i] != 0x80, WN_E_MALFORMED);
+        uint64_t v = 0;
+        for (;;) {
+            v = (v << 7) | (c[i] & 0x7F);
+            /* 2. Bounded: the first group may carry up to 80 + 2^32-1. */
+            WN_PARSE_CHECK(MOD, v <= (uint64_t)UINT32_MAX + 80, WN_E_MALFORMED);
+            if (!(c[i++] & 0x80))
+                break;
+        }
+        int rc;
+        if (first) {
+            /* 3. First group = 40 * arc0 + arc1 (arc1 < 40 unless arc0 = 2). */
+            uint32_t a0 = v < 40 ? 0 : v < 80 ? 1 : 2;
+            rc = emit(out, max, &k, a0);
+            if (rc == 0)
+                rc = emit(out, max, &k, (uint32_t)(v - 40u * a0));
+            first = 0;
+        } else {
+            WN_PARSE_CHECK(MOD, v <= UINT32_MAX, WN_E_MALFORMED);
+            rc = emit(out, max, &k, (uint32_t)v);
+        }
+        if (rc)
+            return rc;
+    }
+    if (n)
+        *n = k;
+    return 0;
+}
+
+int
+wn_ber_read_oid(struct wn_rbuf *r, uint8_t ident, uint32_t *out, size_t max, size_t *n)
+{
+    struct wn_rbuf in;
+    int rc = wn_ber_expect(r, ident, &in);
+    if (rc)
+        return rc;
+    rc = wn_ber_oid_decode(in.start, wn_rbuf_left(&in), out, max, n);
+    if (rc)
+        return wn_rbuf_fail(r, rc);
+    return 0;
+}
+
+/* Prepends one base-128 sub-id. */
+static void
+put_subid(struct wn_ber_wbuf *w, uint64_t v)
+{
+    uint8_t tmp[10];
+    size_t k = sizeof tmp;
+    tmp[--k] = (uint8_t)(v & 0x7F);
+    for (v >>= 7; v; v >>= 7)
+        tmp[--k] = (uint8_t)(0x80 | (v & 0x7F));
+    wn_ber_put_raw(w, tmp + k, sizeof tmp - k);
+}
+
+int
+wn_ber_put_oid_content(struct wn_ber_wbuf *w, const uint32_t *sub, size_t n)
+{
+    if (w->err)
+        return w->err;
+    if (!sub || n < 2 || n > WN_BER_MAX_OID_LEN || sub[0] > 2
+        || (sub[0] < 2 && sub[1] >= 40) || (sub[0] == 2 && sub[1] > UINT32_MAX - 80)) {
+        w->err = WN_E_INVAL;
+        return w->err;
+    }
+    for (size_t i = n; i-- > 2;)
+        put_subid(w, sub[i]);
+    put_subid(w, (uint64_t)sub[0] * 40 + sub[1]);
+    return w->err;
+}
+
+int
+wn_ber_put_oid(struct wn_ber_wbuf *w, uint8_t ident, const uint32_t *sub, size_t n)
+{
+    size_t mark = wn_ber_wlen(w);
+    wn_ber_put_oid_content(w, sub, n);
+    return wn_ber_wrap(w, ident, mark);
+}
