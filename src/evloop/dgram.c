@@ -1,0 +1,489 @@
+/* dgram.c: UDP request/response transactions: key table, retransmission timers, batched receive. */
+#include "evloop.h"
+
+#include "base.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* Datagrams taken per recvmmsg call (each gets a WN_DGRAM_MAX_LEN buffer). */
+#define WN_DGRAM_RX_BATCH 8
+/* recvmmsg calls per readiness event before yielding to other work. */
+#define WN_DGRAM_RX_ROUNDS 32
+/* First size of the key table (slots; a power of two, kept under half full). */
+#define WN_DGRAM_TABLE_MIN 64
+#define WN_DGRAM_RX_SLOT (WN_DGRAM_MAX_LEN + 1)
+
+enum { REQ_IDLE = 0, REQ_RESERVED = 1, REQ_INFLIGHT = 2 };
+
+struct wn_dgram_sock {
+    struct wn_evloop *loop;
+    int fd;
+    int family;
+    struct wn_io io;
+    const struct wn_dgram_ops *ops;
+    void *ctx;
+    struct wn_dgram_stats stats;
+    /* Outstanding requests by key: open addressing, linear probing. */
+    struct wn_dgram_req **slots;
+    size_t mask;
+    size_t count;
+    uint32_t next_key;
+    /* Close requested from inside one of our receive callbacks. */
+    int dispatching;
+    int closing;
+    /* Receive batch, allocated once. */
+    uint8_t *rxbuf;
+    struct mmsghdr msgs[WN_DGRAM_RX_BATCH];
+    struct iovec iov[WN_DGRAM_RX_BATCH];
+    struct sockaddr_storage from[WN_DGRAM_RX_BATCH];
+};
+
+/* ---- key table ---------------------------------------------------------- */
+
+static size_t
+slot_of(uint32_t key, size_t mask)
+{
+    /* murmur3 finaliser: spreads sequential keys. */
+    key ^= key >> 16;
+    key *= 0x85ebca6bu;
+    key ^= key >> 13;
+    key *= 0xc2b2ae35u;
+    key ^= key >> 16;
+    return key & mask;
+}
+
+static struct wn_dgram_req *
+table_find(const struct wn_dgram_sock *s, uint32_t key)
+{
+    if (!s->slots)
+        return NULL;
+    for (size_t i = slot_of(key, s->mask);; i = (i + 1) & s->mask) {
+        struct wn_dgram_req *r = s->slots[i];
+        if (!r)
+            return NULL;
+        if (r->key == key)
+            return r;
+    }
+}
+
+static void
+table_put(struct wn_dgram_req **slots, size_t mask, struct wn_dgram_req *req)
+{
+    size_t i = slot_of(req->key, mask);
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = req;
+}
+
+static int
+table_reserve_one(struct wn_dgram_sock *s)
+{
+    size_t cap = s->slots ? s->mask + 1 : 0;
+    if (s->count >= WN_DGRAM_MAX_OUTSTANDING)
+        return WN_E_LIMIT;
+    if ((s->count + 1) * 2 <= cap)
+        return 0;
+    size_t ncap = cap ? cap * 2 : WN_DGRAM_TABLE_MIN;
+    struct wn_dgram_req **ns = wn_calloc(ncap, sizeof(*ns));
+    if (!ns)
+        return WN_E_NOMEM;
+    for (size_t i = 0; i < cap; i++)
+        if (s->slots[i])
+            table_put(ns, ncap - 1, s->slots[i]);
+    wn_free(s->slots);
+    s->slots = ns;
+    s->mask = ncap - 1;
+    return 0;
+}
+
+static void
+table_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
+{
+    size_t i = slot_of(req->key, s->mask);
+    while (s->slots[i] != req) {
+        if (!s->slots[i])
+            return;     /* not present */
+        i = (i + 1) & s->mask;
+    }
+    s->slots[i] = NULL;
+    s->count--;
+    /* Backward-shift deletion keeps probe chains intact without tombstones. */
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & s->mask;
+        struct wn_dgram_req *r = s->slots[j];
+        if (!r)
+            break;
+        size_t home = slot_of(r->key, s->mask);
+        /* r may move to the hole i unless its home lies cyclically in (i, j]. */
+        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            s->slots[i] = r;
+            s->slots[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+static void req_timer_cb(struct wn_timer *t);
+
+static void
+req_release(struct wn_dgram_req *req)
+{
+    struct wn_dgram_sock *s = req->wn_sock;
+    if (s) {
+        table_remove(s, req);
+        wn_timer_stop(s->loop, &req->wn_timer);
+    }
+    req->wn_state = REQ_IDLE;
+    req->wn_sock = NULL;
+}
+
+static int
+key_register(struct wn_dgram_sock *s, struct wn_dgram_req *req, uint32_t key)
+{
+    int err = table_reserve_one(s);
+    if (err < 0)
+        return err;
+    req->key = key;
+    req->sent = 0;
+    req->wn_sock = s;
+    req->wn_state = REQ_RESERVED;
+    wn_timer_init(&req->wn_timer, req_timer_cb, req);
+    table_put(s->slots, s->mask, req);
+    s->count++;
+    return 0;
+}
+
+void
+wn_dgram_req_init(struct wn_dgram_req *req)
+{
+    memset(req, 0, sizeof(*req));
+    wn_timer_init(&req->wn_timer, req_timer_cb, req);
+}
+
+int
+wn_dgram_key_alloc(struct wn_dgram_sock *s, struct wn_dgram_req *req)
+{
+    if (!s || !req)
+        return WN_E_INVAL;
+    if (req->wn_state != REQ_IDLE)
+        return WN_E_STATE;
+    if (s->count >= WN_DGRAM_MAX_OUTSTANDING)
+        return WN_E_LIMIT;
+    uint32_t key;
+    do {
+        key = s->next_key;
+        s->next_key = key >= WN_DGRAM_KEY_MAX ? 1 : key + 1;
+    } while (table_find(s, key));
+    return key_register(s, req, key);
+}
+
+int
+wn_dgram_key_claim(struct wn_dgram_sock *s, struct wn_dgram_req *req, uint32_t key)
+{
+    if (!s || !req || key == 0)
+        return WN_E_INVAL;
+    if (req->wn_state != REQ_IDLE)
+        return WN_E_STATE;
+    if (table_find(s, key))
+        return WN_E_EXISTS;
+    return key_register(s, req, key);
+}
+
+/* Sends once; returns 0, WN_E_BUSY for transient refusals, or a hard error. */
+static int
+send_once(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destlen,
+          const uint8_t *bytes, size_t len)
+{
+    for (;;) {
+        ssize_t n = sendto(s->fd, bytes, len, MSG_DONTWAIT | MSG_NOSIGNAL, dest, destlen);
+        if (n >= 0) {
+            s->stats.tx++;
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        s->stats.tx_errors++;
+        switch (errno) {
+        case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+        case EWOULDBLOCK:
+#endif
+        case ENOBUFS:
+        case ENOMEM:
+        case ECONNREFUSED:  /* a queued ICMP error of an earlier datagram */
+            return WN_E_BUSY;
+        case ENETUNREACH:
+        case EHOSTUNREACH:
+            return WN_E_UNREACHABLE;
+        case EACCES:
+        case EPERM:
+            return WN_E_ACCESS;
+        case EINVAL:
+        case EAFNOSUPPORT:
+        case EMSGSIZE:
+        case EDESTADDRREQ:
+            return WN_E_INVAL;
+        default:
+            return WN_E_IO;
+        }
+    }
+}
+
+static int
+dest_ok(const struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destlen)
+{
+    return dest && dest->sa_family == s->family && destlen >= wn_sockaddr_len(dest) &&
+           destlen <= sizeof(struct sockaddr_storage);
+}
+
+int
+wn_dgram_send_request(struct wn_dgram_req *req)
+{
+    if (!req)
+        return WN_E_INVAL;
+    struct wn_dgram_sock *s = req->wn_sock;
+    if (req->wn_state != REQ_RESERVED || !s)
+        return WN_E_STATE;
+    int err = 0;
+    if (!req->pkt || req->len == 0 || req->len > WN_DGRAM_MAX_LEN ||
+        !dest_ok(s, (const struct sockaddr *)&req->dest, req->destlen))
+        err = WN_E_INVAL;
+    if (err == 0) {
+        err = send_once(s, (const struct sockaddr *)&req->dest, req->destlen, req->pkt, req->len);
+        if (err == WN_E_BUSY)
+            err = 0;    /* counted as lost; the retransmission timer recovers */
+    }
+    if (err == 0)
+        err = wn_timer_start(s->loop, &req->wn_timer, req->timeout_ms ? req->timeout_ms : 1);
+    if (err < 0) {
+        req_release(req);
+        return err;
+    }
+    req->sent = 1;
+    req->wn_state = REQ_INFLIGHT;
+    return 0;
+}
+
+static void
+req_timer_cb(struct wn_timer *t)
+{
+    struct wn_dgram_req *req = t->data;
+    struct wn_dgram_sock *s = req->wn_sock;
+    if ((uint64_t)req->sent < 1 + (uint64_t)req->retries) {
+        /* A refused retransmission counts as sent: the peer just sees loss. */
+        (void)send_once(s, (const struct sockaddr *)&req->dest, req->destlen, req->pkt, req->len);
+        req->sent++;
+        s->stats.retransmits++;
+        if (wn_timer_start(s->loop, t, req->timeout_ms ? req->timeout_ms : 1) == 0)
+            return;
+        /* No room for the timer: give up now rather than hang forever. */
+    }
+    s->stats.timeouts++;
+    req_release(req);
+    s->ops->on_timeout(s->ctx, req);
+}
+
+void
+wn_dgram_cancel(struct wn_dgram_req *req)
+{
+    if (!req || req->wn_state == REQ_IDLE)
+        return;
+    req_release(req);
+}
+
+int
+wn_dgram_send_raw(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destlen,
+                  const uint8_t *bytes, size_t len)
+{
+    if (!s || !bytes || len == 0 || len > WN_DGRAM_MAX_LEN || !dest_ok(s, dest, destlen))
+        return WN_E_INVAL;
+    return send_once(s, dest, destlen, bytes, len);
+}
+
+/* ---- receive ------------------------------------------------------------ */
+
+static void
+dispatch(struct wn_dgram_sock *s, const uint8_t *pkt, size_t len,
+         const struct sockaddr *from, socklen_t fromlen)
+{
+    uint32_t key;
+    if (!s->ops->match_key || s->ops->match_key(s->ctx, pkt, len, &key) < 0) {
+        if (s->ops->on_unsolicited)
+            s->ops->on_unsolicited(s->ctx, s, pkt, len, from, fromlen);
+        return;
+    }
+    struct wn_dgram_req *req = table_find(s, key);
+    if (!req || req->wn_state != REQ_INFLIGHT ||
+        !wn_sockaddr_equal(from, (const struct sockaddr *)&req->dest)) {
+        s->stats.stray++;
+        return;
+    }
+    req_release(req);
+    s->ops->on_response(s->ctx, req, pkt, len, from, fromlen);
+}
+
+static void sock_free(struct wn_dgram_sock *s);
+
+static void
+on_readable(struct wn_io *io, uint32_t revents)
+{
+    struct wn_dgram_sock *s = io->data;
+    (void)revents;
+    s->dispatching = 1;
+    for (int round = 0; round < WN_DGRAM_RX_ROUNDS && !s->closing; round++) {
+        for (int i = 0; i < WN_DGRAM_RX_BATCH; i++) {
+            s->msgs[i].msg_hdr.msg_namelen = sizeof(s->from[i]);
+            s->msgs[i].msg_hdr.msg_flags = 0;
+        }
+        int n = recvmmsg(s->fd, s->msgs, WN_DGRAM_RX_BATCH, MSG_DONTWAIT, NULL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            if (errno != EINTR)
+                s->stats.rx_errors++;  /* e.g. a queued ICMP error; it is consumed */
+            continue;
+        }
+        for (int i = 0; i < n && !s->closing; i++) {
+            struct msghdr *h = &s->msgs[i].msg_hdr;
+            if ((h->msg_flags & MSG_TRUNC) || s->msgs[i].msg_len > WN_DGRAM_MAX_LEN) {
+                s->stats.rx_errors++;
+                continue;
+            }
+            s->stats.rx++;
+            dispatch(s, s->iov[i].iov_base, s->msgs[i].msg_len,
+                     (const struct sockaddr *)&s->from[i], h->msg_namelen);
+        }
+        if (n < WN_DGRAM_RX_BATCH)
+            break;
+    }
+    s->dispatching = 0;
+    if (s->closing)
+        sock_free(s);
+}
+
+/* ---- sockets ------------------------------------------------------------ */
+
+int
+wn_dgram_sock_open(struct wn_evloop *l, int family, const struct sockaddr *bind_addr,
+                   socklen_t bind_len, const struct wn_dgram_ops *ops, void *ctx,
+                   struct wn_dgram_sock **out)
+{
+    if (!l || !ops || !ops->on_response || !ops->on_timeout || !out)
+        return WN_E_INVAL;
+    struct sockaddr_storage any;
+    if (!bind_addr) {
+        memset(&any, 0, sizeof(any));
+        any.ss_family = (sa_family_t)family;
+        bind_addr = (const struct sockaddr *)&any;
+        bind_len = wn_sockaddr_len(bind_addr);
+    }
+    struct wn_dgram_sock *s = wn_calloc(1, sizeof(*s));
+    if (!s)
+        return WN_E_NOMEM;
+    s->rxbuf = wn_malloc((size_t)WN_DGRAM_RX_BATCH * WN_DGRAM_RX_SLOT);
+    if (!s->rxbuf) {
+        wn_free(s);
+        return WN_E_NOMEM;
+    }
+    int err = wn_udp_open(family, bind_addr, bind_len, &s->fd);
+    if (err < 0) {
+        wn_free(s->rxbuf);
+        wn_free(s);
+        return err;
+    }
+    s->loop = l;
+    s->family = family;
+    s->ops = ops;
+    s->ctx = ctx;
+    for (int i = 0; i < WN_DGRAM_RX_BATCH; i++) {
+        s->iov[i].iov_base = s->rxbuf + (size_t)i * WN_DGRAM_RX_SLOT;
+        s->iov[i].iov_len = WN_DGRAM_RX_SLOT;
+        s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
+        s->msgs[i].msg_hdr.msg_iovlen = 1;
+        s->msgs[i].msg_hdr.msg_name = &s->from[i];
+    }
+    uint32_t seed = 0;
+    if (wn_random(&seed, sizeof(seed)) < 0)
+        seed = 1;
+    s->next_key = seed % WN_DGRAM_KEY_MAX + 1;
+    wn_io_init(&s->io, s->fd, WN_IO_READ, on_readable, s);
+    err = wn_io_start(l, &s->io);
+    if (err < 0) {
+        close(s->fd);
+        wn_free(s->rxbuf);
+        wn_free(s);
+        return err;
+    }
+    *out = s;
+    return 0;
+}
+
+static void
+sock_free(struct wn_dgram_sock *s)
+{
+    size_t cap = s->slots ? s->mask + 1 : 0;
+    for (size_t i = 0; i < cap; i++) {
+        struct wn_dgram_req *r = s->slots[i];
+        if (r) {
+            wn_timer_stop(s->loop, &r->wn_timer);
+            r->wn_state = REQ_IDLE;
+            r->wn_sock = NULL;
+        }
+    }
+    wn_io_stop(s->loop, &s->io);
+    close(s->fd);
+    wn_free(s->slots);
+    wn_free(s->rxbuf);
+    wn_free(s);
+}
+
+void
+wn_dgram_sock_close(struct wn_dgram_sock *s)
+{
+    if (!s)
+        return;
+    if (s->dispatching) {
+        s->closing = 1;     /* freed when on_readable unwinds */
+        return;
+    }
+    sock_free(s);
+}
+
+int
+wn_dgram_sock_name(struct wn_dgram_sock *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+    if (!s || !ss || !len)
+        return WN_E_INVAL;
+    socklen_t l = sizeof(*ss);
+    if (getsockname(s->fd, (struct sockaddr *)ss, &l) < 0)
+        return WN_E_IO;
+    *len = l;
+    return 0;
+}
+
+int
+wn_dgram_sock_fd(const struct wn_dgram_sock *s)
+{
+    return s ? s->fd : -1;
+}
+
+void
+wn_dgram_sock_stats(const struct wn_dgram_sock *s, struct wn_dgram_stats *out)
+{
+    if (s && out)
+        *out = s->stats;
+}
+
+size_t
+wn_dgram_sock_outstanding(const struct wn_dgram_sock *s)
+{
+    return s ? s->count : 0;
+}

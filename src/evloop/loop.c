@@ -1,0 +1,254 @@
+/* loop.c: the process-wide I/O thread: refcounted start/stop, posted functions, cross-thread calls. */
+#include "evloop_int.h"
+
+#include "base.h"
+
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* First capacity of the post queue; it doubles when full. */
+#define WN_EVLOOP_QUEUE_MIN 64
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct wn_evloop *g_loop;   /* under g_lock */
+static unsigned long g_refs;       /* under g_lock */
+static _Thread_local const struct wn_evloop *t_current;
+
+static void
+wake(struct wn_evloop *l)
+{
+    uint64_t one = 1;
+    ssize_t n;
+    do {
+        n = write(l->wake_fd, &one, sizeof(one));
+    } while (n < 0 && errno == EINTR);
+    /* EAGAIN means the counter is already huge: the loop is awake anyway. */
+}
+
+static void
+run_queue(struct wn_evloop *l)
+{
+    pthread_mutex_lock(&l->qlock);
+    struct wn_evloop_task *batch = l->queue;
+    size_t n = l->qlen, cap = l->qcap;
+    l->queue = l->running;
+    l->qcap = l->rcap;
+    l->qlen = 0;
+    l->woken = 0;
+    pthread_mutex_unlock(&l->qlock);
+    l->running = batch;
+    l->rcap = cap;
+    for (size_t i = 0; i < n; i++)
+        batch[i].fn(batch[i].arg);
+}
+
+static void
+on_wake(struct wn_io *io, uint32_t revents)
+{
+    struct wn_evloop *l = io->data;
+    uint64_t v;
+    (void)revents;
+    while (read(l->wake_fd, &v, sizeof(v)) < 0 && errno == EINTR)
+        ;
+    run_queue(l);
+}
+
+static void
+loop_free(struct wn_evloop *l)
+{
+    wn_evloop_backend_close(l->be);
+    close(l->wake_fd);
+    wn_evloop_timers_free(l);
+    wn_free(l->queue);
+    wn_free(l->running);
+    pthread_mutex_destroy(&l->qlock);
+    wn_free(l);
+}
+
+static void *
+loop_main(void *arg)
+{
+    struct wn_evloop *l = arg;
+    t_current = l;
+    for (;;) {
+        int timeout = wn_evloop_timers_run(l);
+        pthread_mutex_lock(&l->qlock);
+        int stop = l->stopping && l->qlen == 0;
+        if (l->qlen)
+            timeout = 0;
+        pthread_mutex_unlock(&l->qlock);
+        if (stop)
+            break;
+        if (wn_evloop_backend_poll(l->be, timeout) < 0)
+            wn_log(WN_LOG_ERROR, "evloop", "poll failed: %s", wn_strerror(WN_E_IO));
+    }
+    t_current = NULL;
+    if (l->detached)
+        loop_free(l);
+    return NULL;
+}
+
+static int
+loop_create(struct wn_evloop **out)
+{
+    struct wn_evloop *l = wn_calloc(1, sizeof(*l));
+    if (!l)
+        return WN_E_NOMEM;
+    l->wake_fd = -1;
+    if (pthread_mutex_init(&l->qlock, NULL) != 0) {
+        wn_free(l);
+        return WN_E_NOMEM;
+    }
+    int err = wn_evloop_backend_open(&l->be);
+    if (err < 0)
+        goto fail;
+    l->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (l->wake_fd < 0) {
+        err = WN_E_IO;
+        goto fail;
+    }
+    wn_io_init(&l->wake_io, l->wake_fd, WN_IO_READ, on_wake, l);
+    err = wn_io_start(l, &l->wake_io);
+    if (err < 0)
+        goto fail;
+    if (pthread_create(&l->thread, NULL, loop_main, l) != 0) {
+        err = WN_E_NOMEM;
+        goto fail;
+    }
+    *out = l;
+    return 0;
+fail:
+    if (l->be)
+        wn_evloop_backend_close(l->be);
+    if (l->wake_fd >= 0)
+        close(l->wake_fd);
+    pthread_mutex_destroy(&l->qlock);
+    wn_free(l);
+    return err;
+}
+
+int
+wn_evloop_acquire(struct wn_evloop **out)
+{
+    int err = 0;
+    if (!out)
+        return WN_E_INVAL;
+    pthread_mutex_lock(&g_lock);
+    if (!g_loop)
+        err = loop_create(&g_loop);
+    if (err == 0) {
+        g_refs++;
+        *out = g_loop;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return err;
+}
+
+void
+wn_evloop_release(struct wn_evloop *l)
+{
+    if (!l)
+        return;
+    pthread_mutex_lock(&g_lock);
+    if (l != g_loop || g_refs == 0) {
+        pthread_mutex_unlock(&g_lock);
+        wn_log(WN_LOG_ERROR, "evloop", "release of a loop that holds no reference");
+        return;
+    }
+    if (--g_refs > 0) {
+        pthread_mutex_unlock(&g_lock);
+        return;
+    }
+    g_loop = NULL;
+    pthread_mutex_unlock(&g_lock);
+
+    int self = wn_evloop_in_loop(l);
+    pthread_mutex_lock(&l->qlock);
+    l->stopping = 1;
+    l->detached = self;
+    pthread_mutex_unlock(&l->qlock);
+    if (self) {
+        pthread_detach(l->thread);
+        return;     /* loop_main frees l once the current callback returns */
+    }
+    wake(l);
+    pthread_join(l->thread, NULL);
+    loop_free(l);
+}
+
+int
+wn_evloop_post(struct wn_evloop *l, void (*fn)(void *arg), void *arg)
+{
+    if (!l || !fn)
+        return WN_E_INVAL;
+    pthread_mutex_lock(&l->qlock);
+    if (l->qlen == l->qcap) {
+        size_t ncap = l->qcap ? l->qcap * 2 : WN_EVLOOP_QUEUE_MIN;
+        struct wn_evloop_task *q = wn_realloc(l->queue, ncap * sizeof(*q));
+        if (!q) {
+            pthread_mutex_unlock(&l->qlock);
+            return WN_E_NOMEM;
+        }
+        l->queue = q;
+        l->qcap = ncap;
+    }
+    l->queue[l->qlen].fn = fn;
+    l->queue[l->qlen].arg = arg;
+    l->qlen++;
+    int need_wake = !l->woken;
+    l->woken = 1;
+    pthread_mutex_unlock(&l->qlock);
+    if (need_wake)
+        wake(l);
+    return 0;
+}
+
+struct call_ctx {
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    int done;
+    void (*fn)(void *arg);
+    void *arg;
+};
+
+static void
+call_trampoline(void *p)
+{
+    struct call_ctx *cc = p;
+    cc->fn(cc->arg);
+    pthread_mutex_lock(&cc->m);
+    cc->done = 1;
+    pthread_cond_signal(&cc->c);
+    pthread_mutex_unlock(&cc->m);
+}
+
+int
+wn_evloop_call(struct wn_evloop *l, void (*fn)(void *arg), void *arg)
+{
+    if (!l || !fn)
+        return WN_E_INVAL;
+    if (wn_evloop_in_loop(l)) {
+        fn(arg);
+        return 0;
+    }
+    struct call_ctx cc = { .done = 0, .fn = fn, .arg = arg };
+    pthread_mutex_init(&cc.m, NULL);
+    pthread_cond_init(&cc.c, NULL);
+    int err = wn_evloop_post(l, call_trampoline, &cc);
+    if (err == 0) {
+        pthread_mutex_lock(&cc.m);
+        while (!cc.done)
+            pthread_cond_wait(&cc.c, &cc.m);
+        pthread_mutex_unlock(&cc.m);
+    }
+    pthread_cond_destroy(&cc.c);
+    pthread_mutex_destroy(&cc.m);
+    return err;
+}
+
+int
+wn_evloop_in_loop(const struct wn_evloop *l)
+{
+    return l && t_current == l;
+}
