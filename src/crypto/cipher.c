@@ -105,10 +105,9 @@ wn_crypto_des_ecb_encrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
     wn_wipe(&ctx, sizeof ctx);
 }
 
-int
-wn_crypto_des_cbc_encrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
-                          const uint8_t iv[WN_CRYPTO_DES_BLOCK],
-                          uint8_t *dst, const uint8_t *src, size_t n)
+static int
+des_cbc(int encrypt, const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
+        const uint8_t iv[WN_CRYPTO_DES_BLOCK], uint8_t *dst, const uint8_t *src, size_t n)
 {
     if (n % DES_BLOCK_SIZE)
         return WN_E_INVAL;
@@ -116,10 +115,21 @@ wn_crypto_des_cbc_encrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
     uint8_t chain[DES_BLOCK_SIZE];
     des_key(&ctx, key);
     memcpy(chain, iv, sizeof chain);
-    cbc_encrypt(&ctx, (nettle_cipher_func *)des_encrypt, DES_BLOCK_SIZE, chain, n, dst, src);
+    if (encrypt)
+        cbc_encrypt(&ctx, (nettle_cipher_func *)des_encrypt, DES_BLOCK_SIZE, chain, n, dst, src);
+    else
+        cbc_decrypt(&ctx, (nettle_cipher_func *)des_decrypt, DES_BLOCK_SIZE, chain, n, dst, src);
     wn_wipe(&ctx, sizeof ctx);
     wn_wipe(chain, sizeof chain);
     return 0;
+}
+
+int
+wn_crypto_des_cbc_encrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
+                          const uint8_t iv[WN_CRYPTO_DES_BLOCK],
+                          uint8_t *dst, const uint8_t *src, size_t n)
+{
+    return des_cbc(1, key, iv, dst, src, n);
 }
 
 int
@@ -127,16 +137,7 @@ wn_crypto_des_cbc_decrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
                           const uint8_t iv[WN_CRYPTO_DES_BLOCK],
                           uint8_t *dst, const uint8_t *src, size_t n)
 {
-    if (n % DES_BLOCK_SIZE)
-        return WN_E_INVAL;
-    struct des_ctx ctx;
-    uint8_t chain[DES_BLOCK_SIZE];
-    des_key(&ctx, key);
-    memcpy(chain, iv, sizeof chain);
-    cbc_decrypt(&ctx, (nettle_cipher_func *)des_decrypt, DES_BLOCK_SIZE, chain, n, dst, src);
-    wn_wipe(&ctx, sizeof ctx);
-    wn_wipe(chain, sizeof chain);
-    return 0;
+    return des_cbc(0, key, iv, dst, src, n);
 }
 
 static void
