@@ -1,0 +1,55 @@
+/* lmcons.h: LAN Manager base types and constants for the NetSession* API on Linux. */
+#ifndef WN_LMCONS_H
+#define WN_LMCONS_H
+
+#include "wn_wintypes.h"
+
+/* Strings of the Net* API are wchar_t (UTF-32 on Linux, 32-bit), so Windows
+ * code that writes L"..." compiles unchanged; the library converts to
+ * UTF-16LE on the wire.  POSIX callers can use the UTF-8 wn_* variants of
+ * lmshare.h instead. */
+#ifndef LMSTR
+#define LMSTR LPWSTR
+#endif
+#ifndef LMCSTR
+#define LMCSTR LPCWSTR
+#endif
+
+#ifndef NET_API_STATUS
+typedef DWORD NET_API_STATUS;
+#define NET_API_STATUS NET_API_STATUS
+#endif
+#ifndef API_RET_TYPE
+#define API_RET_TYPE NET_API_STATUS
+#endif
+#ifndef NET_API_FUNCTION
+#define NET_API_FUNCTION
+#endif
+
+/* prefmaxlen value meaning "return everything in one buffer". */
+#ifndef MAX_PREFERRED_LENGTH
+#define MAX_PREFERRED_LENGTH ((DWORD)-1)
+#endif
+
+/* Name lengths (characters, without the terminating NUL). */
+#ifndef CNLEN
+#define CNLEN 15     /* NetBIOS computer name */
+#endif
+#ifndef UNLEN
+#define UNLEN 256    /* user name */
+#endif
+#ifndef DNLEN
+#define DNLEN CNLEN  /* domain name */
+#endif
+#ifndef PWLEN
+#define PWLEN 256    /* password */
+#endif
+#ifndef UNCLEN
+#define UNCLEN (CNLEN + 2)
+#endif
+
+#ifndef NERR_Success
+#define NERR_Success 0
+#endif
+
+#endif /* WN_LMCONS_H */

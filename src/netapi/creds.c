@@ -1,0 +1,237 @@
+/* creds.c: credentials (explicit call, NETAPI_* environment, smbclient -A authfile) and the SMB port. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "netapi.h"
+
+static pthread_mutex_t creds_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct wn_netapi_creds explicit_creds; /* guarded by creds_lock */
+static int have_explicit;                     /* guarded by creds_lock */
+
+void
+wn_netapi_creds_clear(struct wn_netapi_creds *c)
+{
+    if (c == NULL)
+        return;
+    wn_free(c->user);
+    wn_free(c->domain);
+    if (c->password != NULL)
+        wn_free_secret(c->password);
+    memset(c, 0, sizeof(*c));
+}
+
+static int
+dup_field(const char *s, char **out)
+{
+    *out = NULL;
+    if (s == NULL)
+        return 0;
+    *out = wn_strdup(s);
+    return *out != NULL ? 0 : WN_E_NOMEM;
+}
+
+/* Fills *out from the three strings (borrowed), splitting "DOM\\user"
+ * when no domain is given. */
+static int
+creds_make(const char *user, const char *domain, const char *password,
+           struct wn_netapi_creds *out)
+{
+    const char *slash = user != NULL ? strchr(user, '\\') : NULL;
+
+    memset(out, 0, sizeof(*out));
+    if (slash != NULL && (domain == NULL || *domain == '\0')) {
+        out->domain = wn_malloc((size_t)(slash - user) + 1);
+        if (out->domain == NULL)
+            return WN_E_NOMEM;
+        memcpy(out->domain, user, (size_t)(slash - user));
+        out->domain[slash - user] = '\0';
+        user = slash + 1;
+    } else if (dup_field(domain, &out->domain) != 0) {
+        return WN_E_NOMEM;
+    }
+    if (dup_field(user, &out->user) != 0 || dup_field(password, &out->password) != 0) {
+        wn_netapi_creds_clear(out);
+        return WN_E_NOMEM;
+    }
+    return 0;
+}
+
+int
+wn_netapi_creds_set(const char *user, const char *domain, const char *password)
+{
+    struct wn_netapi_creds fresh;
+    int rc = 0;
+
+    memset(&fresh, 0, sizeof(fresh));
+    if (user != NULL) {
+        rc = creds_make(user, domain, password, &fresh);
+        if (rc != 0)
+            return rc;
+    }
+    pthread_mutex_lock(&creds_lock);
+    wn_netapi_creds_clear(&explicit_creds);
+    explicit_creds = fresh;
+    have_explicit = user != NULL;
+    pthread_mutex_unlock(&creds_lock);
+    return 0;
+}
+
+/* Removes leading and trailing blanks of s[0..*len) in place. */
+static char *
+trim(char *s, size_t *len)
+{
+    while (*len > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        (*len)--;
+    }
+    while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t' || s[*len - 1] == '\r'))
+        (*len)--;
+    return s;
+}
+
+static int
+set_from_line(char *line, size_t len, struct wn_netapi_creds *out)
+{
+    char *eq;
+    char *key;
+    char *val;
+    size_t klen;
+    size_t vlen;
+    char **slot;
+
+    line = trim(line, &len);
+    if (len == 0 || line[0] == '#' || line[0] == ';')
+        return 0;
+    eq = memchr(line, '=', len);
+    if (eq == NULL)
+        return WN_E_MALFORMED;
+    klen = (size_t)(eq - line);
+    key = trim(line, &klen);
+    vlen = len - (size_t)(eq - line) - 1;
+    val = trim(eq + 1, &vlen);
+    if (klen == 8 && memcmp(key, "username", 8) == 0)
+        slot = &out->user;
+    else if (klen == 8 && memcmp(key, "password", 8) == 0)
+        slot = &out->password;
+    else if (klen == 6 && memcmp(key, "domain", 6) == 0)
+        slot = &out->domain;
+    else
+        return 0; /* unknown keys are ignored, as smbclient does */
+    if (*slot != NULL)
+        wn_free_secret(*slot);
+    *slot = wn_malloc(vlen + 1);
+    if (*slot == NULL)
+        return WN_E_NOMEM;
+    memcpy(*slot, val, vlen);
+    (*slot)[vlen] = '\0';
+    return 0;
+}
+
+int
+wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out)
+{
+    char buf[WN_NETAPI_AUTHFILE_MAX + 1];
+    struct stat st;
+    size_t len = 0;
+    size_t start = 0;
+    size_t i;
+    int fd;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return WN_E_NOTFOUND;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return WN_E_NOTFOUND;
+    }
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        close(fd);
+        wn_log(WN_LOG_WARN, "netapi", "authfile %s is accessible by group/others: refused",
+               path);
+        return WN_E_ACCESS;
+    }
+    while (len < sizeof(buf)) {
+        ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = WN_E_IO;
+            break;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    if (rc == 0 && len > WN_NETAPI_AUTHFILE_MAX)
+        rc = WN_E_LIMIT;
+    for (i = 0; rc == 0 && i <= len; i++) {
+        if (i == len || buf[i] == '\n') {
+            rc = set_from_line(buf + start, i - start, out);
+            start = i + 1;
+        }
+    }
+    wn_wipe(buf, sizeof(buf));
+    if (rc == 0 && out->user == NULL)
+        rc = WN_E_MALFORMED;
+    if (rc != 0)
+        wn_netapi_creds_clear(out);
+    return rc;
+}
+
+int
+wn_netapi_creds_resolve(struct wn_netapi_creds *out)
+{
+    const char *user;
+    const char *file;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&creds_lock);
+    if (have_explicit) {
+        rc = creds_make(explicit_creds.user, explicit_creds.domain, explicit_creds.password,
+                        out);
+        pthread_mutex_unlock(&creds_lock);
+        return rc;
+    }
+    pthread_mutex_unlock(&creds_lock);
+    user = getenv("NETAPI_USER");
+    if (user != NULL && *user != '\0')
+        return creds_make(user, getenv("NETAPI_DOMAIN"), getenv("NETAPI_PASSWORD"), out);
+    file = getenv("NETAPI_AUTHFILE");
+    if (file != NULL && *file != '\0') {
+        struct wn_netapi_creds fromfile;
+        rc = wn_netapi_authfile_load(file, &fromfile);
+        if (rc != 0)
+            return rc;
+        rc = creds_make(fromfile.user, fromfile.domain, fromfile.password, out);
+        wn_netapi_creds_clear(&fromfile);
+        return rc;
+    }
+    return 0; /* anonymous */
+}
+
+int
+wn_netapi_port_from_env(uint16_t *port)
+{
+    const char *s = getenv("NETAPI_SMB_PORT");
+    char *end = NULL;
+    long v;
+
+    *port = WN_NETAPI_DEFAULT_PORT;
+    if (s == NULL || *s == '\0')
+        return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 65535)
+        return WN_E_INVAL;
+    *port = (uint16_t)v;
+    return 0;
+}

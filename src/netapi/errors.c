@@ -1,0 +1,100 @@
+/* errors.c: the single mapping of internal errors, NTSTATUS, DCE faults and WERROR to NET_API_STATUS. */
+#include "netapi.h"
+
+#include "lmerr.h"
+
+uint32_t
+wn_netapi_map_err(int err)
+{
+    switch (err) {
+    case WN_OK: return NERR_Success;
+    case WN_E_NOMEM: return ERROR_NOT_ENOUGH_MEMORY;
+    case WN_E_INVAL: return ERROR_INVALID_PARAMETER;
+    /* The server cannot be reached or named: what Windows reports for a
+     * computer that does not answer. */
+    case WN_E_RESOLVE:
+    case WN_E_CONNREFUSED:
+    case WN_E_UNREACHABLE:
+    case WN_E_TIMEOUT: return ERROR_BAD_NETPATH;
+    case WN_E_AUTH: return ERROR_LOGON_FAILURE;
+    case WN_E_ACCESS: return ERROR_ACCESS_DENIED;
+    /* A reply whose signature did not verify: the connection is dropped. */
+    case WN_E_SIGNATURE: return ERROR_UNEXP_NET_ERR;
+    case WN_E_CLOSED:
+    case WN_E_IO: return ERROR_NETNAME_DELETED;
+    case WN_E_TRUNCATED:
+    case WN_E_MALFORMED:
+    case WN_E_LIMIT: return RPC_X_BAD_STUB_DATA;
+    case WN_E_PROTOCOL: return RPC_S_PROTOCOL_ERROR;
+    case WN_E_UNSUPPORTED: return ERROR_NOT_SUPPORTED;
+    case WN_E_NOTFOUND: return ERROR_BAD_NET_NAME;
+    default: return NERR_InternalError;
+    }
+}
+
+uint32_t
+wn_netapi_map_ntstatus(uint32_t st)
+{
+    switch (st) {
+    case 0x00000000u: return NERR_Success;
+    case 0xC000006Du: /* STATUS_LOGON_FAILURE */
+    case 0xC0000064u: /* STATUS_NO_SUCH_USER */
+    case 0xC000006Au: /* STATUS_WRONG_PASSWORD */
+        return ERROR_LOGON_FAILURE;
+    case 0xC000006Eu: return ERROR_ACCOUNT_RESTRICTION;
+    case 0xC0000071u: return ERROR_PASSWORD_EXPIRED;
+    case 0xC0000072u: return ERROR_ACCOUNT_DISABLED;
+    case 0xC0000234u: return ERROR_ACCOUNT_LOCKED_OUT;
+    case 0xC0000022u: /* STATUS_ACCESS_DENIED */
+        return ERROR_ACCESS_DENIED;
+    case 0xC00000CCu: /* STATUS_BAD_NETWORK_NAME (no IPC$) */
+        return ERROR_BAD_NET_NAME;
+    case 0xC0000034u: /* STATUS_OBJECT_NAME_NOT_FOUND (no srvsvc pipe) */
+        return RPC_S_SERVER_UNAVAILABLE;
+    case 0xC0000017u: /* STATUS_NO_MEMORY */
+    case 0xC000009Au: /* STATUS_INSUFFICIENT_RESOURCES */
+        return ERROR_NOT_ENOUGH_MEMORY;
+    case 0xC000000Du: return ERROR_INVALID_PARAMETER;
+    case 0xC00000BBu: return ERROR_NOT_SUPPORTED; /* STATUS_NOT_SUPPORTED */
+    case 0xC000A000u: return ERROR_UNEXP_NET_ERR; /* STATUS_INVALID_SIGNATURE */
+    case 0xC0000203u: /* STATUS_USER_SESSION_DELETED */
+    case 0xC000020Cu: /* STATUS_CONNECTION_DISCONNECTED */
+    case 0xC000013Bu: /* STATUS_LOCAL_DISCONNECT */
+    case 0xC000013Cu: /* STATUS_REMOTE_DISCONNECT */
+    case 0xC00000B0u: /* STATUS_PIPE_DISCONNECTED */
+    case 0xC000014Bu: /* STATUS_PIPE_BROKEN */
+        return ERROR_NETNAME_DELETED;
+    case 0xC0000236u: /* STATUS_CONNECTION_REFUSED */
+    case 0xC000023Cu: /* STATUS_NETWORK_UNREACHABLE */
+    case 0xC000023Du: /* STATUS_HOST_UNREACHABLE */
+    case 0xC00000B5u: /* STATUS_IO_TIMEOUT */
+        return ERROR_BAD_NETPATH;
+    default: return ERROR_UNEXP_NET_ERR;
+    }
+}
+
+uint32_t
+wn_netapi_map_fault(uint32_t fault)
+{
+    switch (fault) {
+    case 0x00000005u: return ERROR_ACCESS_DENIED;
+    case 0x1C010002u: return RPC_S_PROCNUM_OUT_OF_RANGE; /* nca_op_rng_error */
+    case 0x1C010003u: return RPC_S_UNKNOWN_IF;           /* nca_unk_if */
+    case 0x1C01000Bu: return RPC_S_PROTOCOL_ERROR;       /* nca_proto_error */
+    case 0x000006F7u: return RPC_X_BAD_STUB_DATA;
+    case 0x00000008u: return ERROR_NOT_ENOUGH_MEMORY;
+    default: return RPC_S_CALL_FAILED;
+    }
+}
+
+uint32_t
+wn_netapi_status(int err, const struct wn_netapi_wire *wire)
+{
+    if (err == 0)
+        return wire != NULL ? wire->werror : NERR_Success;
+    if (wire != NULL && wire->fault != 0)
+        return wn_netapi_map_fault(wire->fault);
+    if (wire != NULL && wire->ntstatus != 0)
+        return wn_netapi_map_ntstatus(wire->ntstatus);
+    return wn_netapi_map_err(err);
+}

@@ -1,0 +1,88 @@
+/* netapi.h: contract of the netapi layer (NetSession* logic behind the public lm*.h API). */
+#ifndef WN_NETAPI_H
+#define WN_NETAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "backend.h"
+#include "base.h"
+
+/* ---- errors.c: the one place where failures become NET_API_STATUS ---- */
+/* Internal error (negative WN_E_*) -> NET_API_STATUS; 0 -> 0. */
+uint32_t wn_netapi_map_err(int err);
+/* SMB2 NTSTATUS of a failed request -> NET_API_STATUS. */
+uint32_t wn_netapi_map_ntstatus(uint32_t ntstatus);
+/* DCE/RPC fault status -> NET_API_STATUS. */
+uint32_t wn_netapi_map_fault(uint32_t fault);
+/* Outcome of a backend call: err == 0 gives wire->werror; otherwise the
+ * fault, then the NTSTATUS, then err decide.  wire may be NULL. */
+uint32_t wn_netapi_status(int err, const struct wn_netapi_wire *wire);
+
+/* ---- creds.c: credentials and port from the call / environment ---- */
+/* Explicit credentials (copies; NULL user forgets them).  0 or WN_E_NOMEM. */
+int wn_netapi_creds_set(const char *user, const char *domain, const char *password);
+/* Fills *out (owned; wn_netapi_creds_clear) from, in order: the explicit
+ * credentials, NETAPI_USER (+NETAPI_PASSWORD, NETAPI_DOMAIN),
+ * NETAPI_AUTHFILE, else anonymous (all NULL).  "DOM\\user" is split.
+ * Errors: WN_E_NOMEM; authfile errors as wn_netapi_authfile_load. */
+int wn_netapi_creds_resolve(struct wn_netapi_creds *out);
+/* Reads an smbclient -A file (username=, password=, domain= lines; '#'
+ * and ';' comments).  WN_E_ACCESS when group or others have any
+ * permission on it, WN_E_NOTFOUND when it cannot be opened, WN_E_LIMIT
+ * over WN_NETAPI_AUTHFILE_MAX bytes, WN_E_MALFORMED without username. */
+int wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out);
+/* Wipes the password, frees everything, zeroes *c.  NULL-safe. */
+void wn_netapi_creds_clear(struct wn_netapi_creds *c);
+/* NETAPI_SMB_PORT or 445.  WN_E_INVAL when set but not 1..65535. */
+int wn_netapi_port_from_env(uint16_t *port);
+
+#define WN_NETAPI_AUTHFILE_MAX 4096
+#define WN_NETAPI_DEFAULT_PORT 445
+
+/* ---- text.c: UTF-8 <-> wchar_t (UTF-32) and name helpers ---- */
+/* s (borrowed, may be NULL) -> *out owned UTF-8 (wn_free); NULL -> NULL.
+ * WN_E_MALFORMED for surrogates / > U+10FFFF, WN_E_NOMEM. */
+int wn_netapi_wcs_to_utf8(const wchar_t *s, char **out);
+/* Number of wchar_t the UTF-8 string s decodes to, without the NUL
+ * (invalid bytes count as one U+FFFD each). */
+size_t wn_netapi_utf8_wcslen(const char *s);
+/* Decodes s into out (room for wn_netapi_utf8_wcslen(s) + 1), NUL included. */
+void wn_netapi_utf8_to_wcs(const char *s, wchar_t *out);
+/* ASCII-case-insensitive equality of two UTF-8 names (NULL == NULL). */
+int wn_netapi_name_eq(const char *a, const char *b);
+
+/* ---- pack.c: one-buffer results ---- */
+enum wn_netapi_form { WN_NETAPI_WIDE, WN_NETAPI_UTF8 };
+/* Bytes one entry takes in the packed buffer (structure + its strings). */
+size_t wn_netapi_entry_size(uint32_t level, enum wn_netapi_form form,
+                            const struct wn_netapi_session *s);
+/* Packs n entries (borrowed) into one wn_malloc block: *buf owned (free
+ * with NetApiBufferFree / wn_free).  n == 0 gives *buf = NULL.  0 or
+ * WN_E_NOMEM / WN_E_INVAL (bad level). */
+int wn_netapi_pack(uint32_t level, enum wn_netapi_form form,
+                   const struct wn_netapi_session *entries, size_t n, uint8_t **buf);
+
+/* ---- session.c: the NetSession* logic, strings UTF-8 (borrowed) ---- */
+struct wn_netapi_query {
+    const char *server; /* NULL/"" = this host; leading "\\\\" allowed */
+    const char *client; /* NULL/"" = any; leading "\\\\" allowed */
+    const char *user;   /* NULL/"" = any */
+    uint32_t level;
+};
+uint32_t wn_netapi_session_enum(const struct wn_netapi_query *q, enum wn_netapi_form form,
+                                uint8_t **bufptr, uint32_t prefmaxlen, uint32_t *entriesread,
+                                uint32_t *totalentries, uint32_t *resume_handle);
+uint32_t wn_netapi_session_getinfo(const struct wn_netapi_query *q, enum wn_netapi_form form,
+                                   uint8_t **bufptr);
+uint32_t wn_netapi_session_del(const struct wn_netapi_query *q);
+
+/* Values put in fields the server did not send when a level is derived
+ * from level 1 (see docs/netsession.md). */
+#define WN_NETAPI_DERIVED_CLTYPE ""
+#define WN_NETAPI_DERIVED_TRANSPORT "\\Device\\NetbiosSmb"
+/* Longest server name accepted (bytes of UTF-8). */
+#define WN_NETAPI_SERVER_NAME_MAX 255
+
+#endif /* WN_NETAPI_H */

@@ -1,0 +1,383 @@
+/* session.c: NetSession* logic: validation, level fallback, client-side filters, paging, packing. */
+#include <string.h>
+
+#include "netapi.h"
+
+#include "lmcons.h"
+#include "lmerr.h"
+
+/* One connection's worth of state for a call. */
+struct call {
+    const struct wn_netapi_backend_ops *ops;
+    void *conn;
+    char *client_wire; /* "\\\\name" or NULL; owned */
+    const char *client; /* name without backslashes or NULL; borrowed */
+    const char *user;   /* NULL = any; borrowed */
+};
+
+static int
+level_ok(uint32_t level)
+{
+    return level == 0 || level == 1 || level == 2 || level == 10 || level == 502;
+}
+
+static const char *
+strip_unc(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    while (*s == '\\')
+        s++;
+    return *s == '\0' ? NULL : s;
+}
+
+/* Validates and normalises the server name; *host borrowed from q or a
+ * literal.  Returns 0 or a NET_API_STATUS. */
+static uint32_t
+server_host(const char *server, const char **host)
+{
+    const char *s = server;
+    size_t i;
+
+    *host = "127.0.0.1";
+    if (s == NULL || *s == '\0')
+        return NERR_Success;
+    if (s[0] == '\\') {
+        if (s[1] != '\\')
+            return NERR_InvalidComputer;
+        s += 2;
+    }
+    if (*s == '\0' || strlen(s) > WN_NETAPI_SERVER_NAME_MAX)
+        return NERR_InvalidComputer;
+    for (i = 0; s[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= ' ' || c == '\\' || c == '/' || c == '*' || c == '?' || c == '"' ||
+            c == '<' || c == '>' || c == '|')
+            return NERR_InvalidComputer;
+    }
+    *host = s;
+    return NERR_Success;
+}
+
+static void
+call_close(struct call *c)
+{
+    if (c->conn != NULL)
+        c->ops->close(c->conn);
+    c->conn = NULL;
+    wn_free(c->client_wire);
+    c->client_wire = NULL;
+}
+
+static uint32_t
+call_open(struct call *c, const struct wn_netapi_query *q)
+{
+    struct wn_netapi_creds creds;
+    struct wn_netapi_target target;
+    struct wn_netapi_wire wire;
+    const char *host;
+    uint32_t st;
+    int rc;
+
+    memset(c, 0, sizeof(*c));
+    c->ops = wn_netapi_get_backend();
+    c->client = strip_unc(q->client);
+    c->user = (q->user != NULL && *q->user != '\0') ? q->user : NULL;
+    st = server_host(q->server, &host);
+    if (st != NERR_Success)
+        return st;
+    if (c->client != NULL) {
+        size_t n = strlen(c->client);
+        c->client_wire = wn_malloc(n + 3);
+        if (c->client_wire == NULL)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        c->client_wire[0] = '\\';
+        c->client_wire[1] = '\\';
+        memcpy(c->client_wire + 2, c->client, n + 1);
+    }
+    memset(&target, 0, sizeof(target));
+    target.server = host;
+    rc = wn_netapi_port_from_env(&target.port);
+    if (rc != 0) {
+        call_close(c);
+        return ERROR_INVALID_PARAMETER;
+    }
+    rc = wn_netapi_creds_resolve(&creds);
+    if (rc != 0) {
+        call_close(c);
+        /* An authfile that is missing or unsafe is a local configuration
+         * error, reported before anything goes on the wire. */
+        return rc == WN_E_NOTFOUND ? ERROR_FILE_NOT_FOUND : wn_netapi_map_err(rc);
+    }
+    target.creds = &creds;
+    memset(&wire, 0, sizeof(wire));
+    rc = c->ops->open(&target, &c->conn, &wire);
+    wn_netapi_creds_clear(&creds);
+    if (rc != 0) {
+        c->conn = NULL;
+        call_close(c);
+        return wn_netapi_status(rc, &wire);
+    }
+    return NERR_Success;
+}
+
+/* Fills the fields a level-1 answer lacks for the level asked for. */
+static int
+derive(struct wn_netapi_session *s, uint32_t level)
+{
+    if ((level == 2 || level == 502) && s->cltype_name == NULL) {
+        s->cltype_name = wn_strdup(WN_NETAPI_DERIVED_CLTYPE);
+        if (s->cltype_name == NULL)
+            return WN_E_NOMEM;
+    }
+    if (level == 502 && s->transport == NULL) {
+        s->transport = wn_strdup(WN_NETAPI_DERIVED_TRANSPORT);
+        if (s->transport == NULL)
+            return WN_E_NOMEM;
+    }
+    return 0;
+}
+
+/* Gathers every session at `level` (following the server's own paging),
+ * falling back to level 1 when the server refuses 2, 10 or 502.
+ * Returns a NET_API_STATUS; on success *all holds the entries. */
+static uint32_t
+fetch_all(struct call *c, uint32_t level, struct wn_netapi_raw_result *all)
+{
+    uint32_t ask = level;
+    uint32_t resume = 0;
+    int fell_back = 0;
+    uint32_t i;
+
+    memset(all, 0, sizeof(*all));
+    for (;;) {
+        struct wn_netapi_raw_result part;
+        struct wn_netapi_wire wire;
+        int rc;
+
+        memset(&part, 0, sizeof(part));
+        memset(&wire, 0, sizeof(wire));
+        rc = c->ops->session_enum(c->conn, ask, c->client_wire, c->user,
+                                  MAX_PREFERRED_LENGTH, &resume, &part, &wire);
+        if (rc == 0 && wire.werror == ERROR_INVALID_LEVEL && !fell_back && ask != 1 &&
+            (level == 2 || level == 10 || level == 502) && all->count == 0) {
+            wn_netapi_raw_result_free(&part);
+            ask = 1;
+            fell_back = 1;
+            resume = 0;
+            continue;
+        }
+        if (rc != 0 || (wire.werror != NERR_Success && wire.werror != ERROR_MORE_DATA)) {
+            wn_netapi_raw_result_free(&part);
+            wn_netapi_raw_result_free(all);
+            return wn_netapi_status(rc, &wire);
+        }
+        for (i = 0; i < part.count; i++) {
+            rc = wn_netapi_raw_result_add(all, &part.entries[i]);
+            if (rc != 0) {
+                wn_netapi_raw_result_free(&part);
+                wn_netapi_raw_result_free(all);
+                return wn_netapi_map_err(rc);
+            }
+        }
+        /* A server that says "more" but sends nothing would loop forever. */
+        if (wire.werror == ERROR_MORE_DATA && part.count == 0) {
+            wn_netapi_raw_result_free(&part);
+            wn_netapi_raw_result_free(all);
+            return RPC_X_BAD_STUB_DATA;
+        }
+        resume = part.resume_handle;
+        wn_netapi_raw_result_free(&part);
+        if (wire.werror == NERR_Success)
+            break;
+    }
+    all->level = level;
+    if (fell_back) {
+        for (i = 0; i < all->count; i++) {
+            if (derive(&all->entries[i], level) != 0) {
+                wn_netapi_raw_result_free(all);
+                return ERROR_NOT_ENOUGH_MEMORY;
+            }
+        }
+    }
+    return NERR_Success;
+}
+
+/* Keeps the entries that match the client and user filters, in server
+ * order (moves them to the front of r).  Returns NERR_Success, or
+ * NERR_ClientNameNotFound / NERR_UserNotFound when a filter matched
+ * nothing (with no entries at all and no filter: success, empty). */
+static uint32_t
+apply_filters(const struct call *c, struct wn_netapi_raw_result *r, uint32_t *nkept)
+{
+    uint32_t kept = 0;
+    uint32_t client_hits = 0;
+    uint32_t i;
+
+    for (i = 0; i < r->count; i++) {
+        struct wn_netapi_session *s = &r->entries[i];
+        int client_ok = c->client == NULL || wn_netapi_name_eq(strip_unc(s->cname), c->client);
+        int user_ok = c->user == NULL || wn_netapi_name_eq(s->username, c->user);
+
+        client_hits += client_ok ? 1u : 0u;
+        if (client_ok && user_ok) {
+            struct wn_netapi_session tmp = r->entries[kept];
+            r->entries[kept] = *s;
+            *s = tmp;
+            kept++;
+        }
+    }
+    *nkept = kept;
+    if (kept == 0 && c->client != NULL && client_hits == 0)
+        return NERR_ClientNameNotFound;
+    if (kept == 0 && c->user != NULL)
+        return NERR_UserNotFound;
+    /* The non-matching entries stay past `kept` so raw_result_free still
+     * releases them; only the count the caller looks at changes. */
+    return NERR_Success;
+}
+
+/* Fetches, filters; *kept = number of matching entries at the front. */
+static uint32_t
+matching(struct call *c, uint32_t level, struct wn_netapi_raw_result *all, uint32_t *kept)
+{
+    /* Level 0 has no user name to filter on: ask for level 10 instead. */
+    uint32_t ask = (level == 0 && c->user != NULL) ? 10 : level;
+    uint32_t st = fetch_all(c, ask, all);
+
+    *kept = 0;
+    if (st != NERR_Success)
+        return st;
+    st = apply_filters(c, all, kept);
+    if (st != NERR_Success)
+        wn_netapi_raw_result_free(all);
+    return st;
+}
+
+uint32_t
+wn_netapi_session_enum(const struct wn_netapi_query *q, enum wn_netapi_form form,
+                       uint8_t **bufptr, uint32_t prefmaxlen, uint32_t *entriesread,
+                       uint32_t *totalentries, uint32_t *resume_handle)
+{
+    struct wn_netapi_raw_result all;
+    struct call c;
+    uint32_t kept;
+    uint32_t start;
+    uint32_t end;
+    size_t used = 0;
+    uint32_t st;
+    int rc;
+
+    if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *bufptr = NULL;
+    *entriesread = 0;
+    *totalentries = 0;
+    if (!level_ok(q->level))
+        return ERROR_INVALID_LEVEL;
+    st = call_open(&c, q);
+    if (st != NERR_Success)
+        return st;
+    st = matching(&c, q->level, &all, &kept);
+    call_close(&c);
+    if (st != NERR_Success)
+        return st;
+
+    start = resume_handle != NULL ? *resume_handle : 0;
+    if (start >= kept) {
+        /* Past the end (or nothing there): an empty, final answer. */
+        wn_netapi_raw_result_free(&all);
+        if (resume_handle != NULL)
+            *resume_handle = 0;
+        return NERR_Success;
+    }
+    /* Whole entries only, and always at least one so a paging loop
+     * advances even when prefmaxlen is smaller than one entry. */
+    end = start;
+    while (end < kept) {
+        size_t sz = wn_netapi_entry_size(q->level, form, &all.entries[end]);
+        if (end > start && prefmaxlen != MAX_PREFERRED_LENGTH && used + sz > prefmaxlen)
+            break;
+        used += sz;
+        end++;
+    }
+    rc = wn_netapi_pack(q->level, form, all.entries + start, end - start, bufptr);
+    wn_netapi_raw_result_free(&all);
+    if (rc != 0)
+        return wn_netapi_map_err(rc);
+    *entriesread = end - start;
+    *totalentries = kept - start;
+    if (end < kept) {
+        if (resume_handle != NULL)
+            *resume_handle = end;
+        return ERROR_MORE_DATA;
+    }
+    if (resume_handle != NULL)
+        *resume_handle = 0;
+    return NERR_Success;
+}
+
+uint32_t
+wn_netapi_session_getinfo(const struct wn_netapi_query *q, enum wn_netapi_form form,
+                          uint8_t **bufptr)
+{
+    struct wn_netapi_raw_result all;
+    struct call c;
+    uint32_t kept;
+    uint32_t st;
+    int rc;
+
+    if (bufptr == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *bufptr = NULL;
+    if (strip_unc(q->client) == NULL || q->user == NULL || *q->user == '\0')
+        return ERROR_INVALID_PARAMETER;
+    if (q->level == 502 || !level_ok(q->level))
+        return ERROR_INVALID_LEVEL;
+    st = call_open(&c, q);
+    if (st != NERR_Success)
+        return st;
+    st = matching(&c, q->level, &all, &kept);
+    call_close(&c);
+    if (st != NERR_Success)
+        return st;
+    /* Several sessions can match: the first in server order, as ReactOS. */
+    rc = wn_netapi_pack(q->level, form, all.entries, kept > 0 ? 1 : 0, bufptr);
+    wn_netapi_raw_result_free(&all);
+    if (rc != 0)
+        return wn_netapi_map_err(rc);
+    return kept > 0 ? NERR_Success : NERR_ClientNameNotFound;
+}
+
+uint32_t
+wn_netapi_session_del(const struct wn_netapi_query *q)
+{
+    struct wn_netapi_wire wire;
+    struct call c;
+    uint32_t st;
+    int rc;
+
+    /* Both NULL would delete every session, the caller's own included
+     * (Samba does exactly that): refused. */
+    if (strip_unc(q->client) == NULL && (q->user == NULL || *q->user == '\0'))
+        return ERROR_INVALID_PARAMETER;
+    st = call_open(&c, q);
+    if (st != NERR_Success)
+        return st;
+    memset(&wire, 0, sizeof(wire));
+    rc = c.ops->session_del(c.conn, c.client_wire, c.user, &wire);
+    st = wn_netapi_status(rc, &wire);
+    if (st == ERROR_ACCESS_DENIED && rc == 0) {
+        /* Samba answers ACCESS_DENIED also when nothing matched: if we
+         * may enumerate, tell the two apart. */
+        struct wn_netapi_raw_result all;
+        uint32_t kept;
+        uint32_t probe = matching(&c, 10, &all, &kept);
+        if (probe == NERR_ClientNameNotFound || probe == NERR_UserNotFound)
+            st = probe;
+        else if (probe == NERR_Success)
+            wn_netapi_raw_result_free(&all);
+    }
+    call_close(&c);
+    return st;
+}
