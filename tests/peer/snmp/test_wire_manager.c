@@ -1,0 +1,423 @@
+/* test_wire_manager.c: Get/GetNext/GetBulk/Set and a full GetBulk walk against a real snmpd, checked against net-snmp's tools. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wire_util.h"
+
+static struct wire_peers peers;
+static struct wire_events events;
+static HSNMP_SESSION session;
+
+/* One transport/version combination. */
+struct combo {
+    smiUINT32 mode;         /* SNMPAPI_UNTRANSLATED_V1 / _V2 */
+    int v6;
+    const char *tool_ver;   /* "-v1" / "-v2c" */
+};
+
+static const struct combo v1_v4 = { SNMPAPI_UNTRANSLATED_V1, 0, "-v1" };
+static const struct combo v2_v4 = { SNMPAPI_UNTRANSLATED_V2, 0, "-v2c" };
+static const struct combo v1_v6 = { SNMPAPI_UNTRANSLATED_V1, 1, "-v1" };
+static const struct combo v2_v6 = { SNMPAPI_UNTRANSLATED_V2, 1, "-v2c" };
+
+static const char *const sys_scalars[] = {
+    ".1.3.6.1.2.1.1.1.0", ".1.3.6.1.2.1.1.2.0", ".1.3.6.1.2.1.1.3.0",
+    ".1.3.6.1.2.1.1.5.0", ".1.3.6.1.2.1.1.7.0", NULL
+};
+
+/* Values that change between two reads: compared by OID and type only. */
+static const char *const volatile_types[] = {
+    "Timeticks", "Counter32", "Counter64", "Gauge32", "Opaque", NULL
+};
+static const char *const volatile_subtrees[] = {
+    ".1.3.6.1.2.1.1.3",         /* sysUpTime */
+    ".1.3.6.1.2.1.25.1",        /* hrSystem: uptime, date, processes */
+    ".1.3.6.1.2.1.25.2",        /* hrStorage: used sizes */
+    ".1.3.6.1.2.1.25.3",        /* hrDevice: processor load, ... */
+    ".1.3.6.1.4.1.2021",        /* UCD: memory, load, disk, systemStats */
+    ".1.3.6.1.6.3.10.2.1",      /* snmpEngine: boots/time */
+    NULL
+};
+/* Tables whose ROWS come and go (sockets and processes of the test
+ * itself): left out of the comparison entirely. */
+static const char *const row_volatile_subtrees[] = {
+    ".1.3.6.1.2.1.6.13",        /* tcpConnTable */
+    ".1.3.6.1.2.1.6.19",        /* tcpConnectionTable */
+    ".1.3.6.1.2.1.7.5",         /* udpTable */
+    ".1.3.6.1.2.1.7.7",         /* udpEndpointTable */
+    ".1.3.6.1.2.1.25.4",        /* hrSWRun */
+    ".1.3.6.1.2.1.25.5",        /* hrSWRunPerf */
+    NULL
+};
+
+static int
+is_volatile(const struct wire_vb *vb)
+{
+    if (wire_oid_under(vb->oid, volatile_subtrees))
+        return 1;
+    for (size_t i = 0; volatile_types[i] != NULL; i++) {
+        size_t l = strlen(volatile_types[i]);
+        if (strncmp(vb->val, volatile_types[i], l) == 0 && vb->val[l] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* Type part of a canonical value ("INTEGER", "STRING", ...). */
+static void
+type_of(const char *val, char *out, size_t n)
+{
+    size_t l = strcspn(val, ":");
+    if (l >= n)
+        l = n - 1;
+    memcpy(out, val, l);
+    out[l] = '\0';
+}
+
+static void
+assert_vb_match(const struct wire_vb *ours, const struct wire_vb *ref)
+{
+    if (strcmp(ours->oid, ref->oid) != 0)
+        fail_msg("OID differs: ours %s, net-snmp %s", ours->oid, ref->oid);
+    if (is_volatile(ref)) {
+        char t1[64], t2[64];
+        type_of(ours->val, t1, sizeof t1);
+        type_of(ref->val, t2, sizeof t2);
+        if (strcmp(t1, t2) != 0)
+            fail_msg("%s: type differs: ours '%s', net-snmp '%s'", ref->oid, ours->val, ref->val);
+    } else if (strcmp(ours->val, ref->val) != 0) {
+        fail_msg("%s: value differs: ours '%s', net-snmp '%s'", ref->oid, ours->val, ref->val);
+    }
+}
+
+static void
+addr_of(const struct combo *c, char *buf, size_t n, int for_tool)
+{
+    if (c->v6)
+        snprintf(buf, n, "%s[::1]:%u", for_tool ? "udp6:" : "", peers.snmpd_port);
+    else
+        snprintf(buf, n, "127.0.0.1:%u", peers.snmpd_port);
+}
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    if (wire_peers_start(&peers, 1, 0) != 0) {
+        fprintf(stderr, "wire: cannot start snmpd\n");
+        wire_peers_stop(&peers);
+        return -1;
+    }
+    wire_events_init(&events);
+    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
+        return -1;
+    session = SnmpCreateSession(NULL, 0, wire_events_cb, &events);
+    return session == NULL ? -1 : 0;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    int rc = 0;
+    if (session != NULL && SnmpClose(session) != SNMPAPI_SUCCESS)
+        rc = -1;
+    if (SnmpCleanup() != SNMPAPI_SUCCESS)
+        rc = -1;
+    wire_events_destroy(&events);
+    if (wire_peers_stop(&peers) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* Runs one request of ours and the equivalent net-snmp tool, compares. */
+static void
+compare_request(const struct combo *c, smiINT type, smiINT nonrep, smiINT maxrep,
+                const char *const *names, const char *tool, const char *tool_opts)
+{
+    static struct wire_vb ours[256], ref[256];
+    char addr[128], taddr[128], oids[2048] = "";
+    size_t n_ours = 0;
+    smiINT st = -1, ix = -1;
+
+    addr_of(c, addr, sizeof addr, 0);
+    addr_of(c, taddr, sizeof taddr, 1);
+    HSNMP_ENTITY dst = wire_entity(session, c->mode, addr);
+    HSNMP_CONTEXT ctx = wire_context(session, c->mode, "public");
+    int rc = wire_request(session, &events, dst, ctx, type, nonrep, maxrep, names, NULL, ours,
+                          256, &n_ours, &st, &ix, 5000);
+    SnmpFreeEntity(dst);
+    SnmpFreeContext(ctx);
+    assert_int_equal(rc, 0);
+    assert_int_equal(st, 0);
+    assert_int_equal(ix, 0);
+
+    for (size_t i = 0; names[i] != NULL; i++) {
+        strcat(oids, " ");
+        strcat(oids, names[i]);
+    }
+    char *out = NULL;
+    int trc = wire_run(&out, "%s %s -c public %s %s %s%s 2>/dev/null", tool, c->tool_ver,
+                       WIRE_TOOL_OPTS, tool_opts, taddr, oids);
+    assert_int_equal(trc, 0);
+    size_t n_ref = wire_parse_tool_output(out, ref, 256);
+    free(out);
+    assert_true(n_ref > 0);
+    assert_int_equal(n_ours, n_ref);
+    for (size_t i = 0; i < n_ref; i++)
+        assert_vb_match(&ours[i], &ref[i]);
+}
+
+static void
+get_matches_snmpget(const struct combo *c)
+{
+    compare_request(c, SNMP_PDU_GET, 0, 0, sys_scalars, "snmpget", "");
+}
+
+static void test_get_v1_ipv4(void **s) { (void)s; get_matches_snmpget(&v1_v4); }
+static void test_get_v2c_ipv4(void **s) { (void)s; get_matches_snmpget(&v2_v4); }
+static void test_get_v1_ipv6(void **s) { (void)s; get_matches_snmpget(&v1_v6); }
+static void test_get_v2c_ipv6(void **s) { (void)s; get_matches_snmpget(&v2_v6); }
+
+static const char *const next_names[] = {
+    ".1.3.6.1.2.1.1", ".1.3.6.1.2.1.1.4.0", ".1.3.6.1.2.1.2.2.1.1", NULL
+};
+
+static void
+getnext_matches_snmpgetnext(const struct combo *c)
+{
+    compare_request(c, SNMP_PDU_GETNEXT, 0, 0, next_names, "snmpgetnext", "");
+}
+
+static void test_getnext_v1_ipv4(void **s) { (void)s; getnext_matches_snmpgetnext(&v1_v4); }
+static void test_getnext_v2c_ipv4(void **s) { (void)s; getnext_matches_snmpgetnext(&v2_v4); }
+static void test_getnext_v1_ipv6(void **s) { (void)s; getnext_matches_snmpgetnext(&v1_v6); }
+static void test_getnext_v2c_ipv6(void **s) { (void)s; getnext_matches_snmpgetnext(&v2_v6); }
+
+static const char *const bulk_names[] = { ".1.3.6.1.2.1.1.1", ".1.3.6.1.2.1.1.9.1.2", NULL };
+
+static void
+test_getbulk_v2c_ipv4(void **s)
+{
+    (void)s;
+    compare_request(&v2_v4, SNMP_PDU_GETBULK, 1, 7, bulk_names, "snmpbulkget", "-Cn1 -Cr7");
+}
+
+static void
+test_getbulk_v2c_ipv6(void **s)
+{
+    (void)s;
+    compare_request(&v2_v6, SNMP_PDU_GETBULK, 1, 7, bulk_names, "snmpbulkget", "-Cn1 -Cr7");
+}
+
+/* A GetBulk to a v1 entity goes out as a GetNext (RFC 2576 / WinSNMP). */
+static void
+test_getbulk_to_v1_entity_acts_as_getnext(void **s)
+{
+    (void)s;
+    compare_request(&v1_v4, SNMP_PDU_GETBULK, 1, 7, bulk_names, "snmpgetnext", "");
+    compare_request(&v1_v6, SNMP_PDU_GETBULK, 1, 7, bulk_names, "snmpgetnext", "");
+}
+
+/* Set sysContact.0 with our API, read it back with snmpget; then set it
+ * with snmpset and read it back with our Get. */
+static void
+set_roundtrip(const struct combo *c)
+{
+    static const char *const contact[] = { ".1.3.6.1.2.1.1.4.0", NULL };
+    struct wire_vb vb[4], ref[4];
+    char addr[128], taddr[128], val[64], spec[80];
+    size_t n = 0;
+    smiINT st = -1, ix = -1;
+
+    addr_of(c, addr, sizeof addr, 0);
+    addr_of(c, taddr, sizeof taddr, 1);
+    snprintf(val, sizeof val, "wire-%s-%d-%ld", c->tool_ver + 1, c->v6, (long)getpid());
+    snprintf(spec, sizeof spec, "s:%s", val);
+    const char *const values[] = { spec, NULL };
+
+    HSNMP_ENTITY dst = wire_entity(session, c->mode, addr);
+    HSNMP_CONTEXT priv = wire_context(session, c->mode, "private");
+    assert_int_equal(wire_request(session, &events, dst, priv, SNMP_PDU_SET, 0, 0, contact,
+                                  values, vb, 4, &n, &st, &ix, 5000), 0);
+    assert_int_equal(st, SNMP_ERROR_NOERROR);
+    assert_int_equal(n, 1);
+    assert_string_equal(vb[0].oid, ".1.3.6.1.2.1.1.4.0");
+
+    char *out = NULL;
+    assert_int_equal(wire_run(&out, "snmpget %s -c public %s %s .1.3.6.1.2.1.1.4.0 2>/dev/null",
+                              c->tool_ver, WIRE_TOOL_OPTS, taddr), 0);
+    assert_int_equal(wire_parse_tool_output(out, ref, 4), 1);
+    free(out);
+    assert_string_equal(vb[0].val, ref[0].val);  /* echo of the Set == what snmpget sees */
+
+    /* the other way round */
+    char expect[256];
+    snprintf(val, sizeof val, "tool-%s-%d", c->tool_ver + 1, c->v6);
+    assert_int_equal(wire_run(NULL, "snmpset %s -c private %s %s .1.3.6.1.2.1.1.4.0 s '%s' "
+                              ">/dev/null 2>&1", c->tool_ver, WIRE_TOOL_OPTS, taddr, val), 0);
+    HSNMP_CONTEXT pub = wire_context(session, c->mode, "public");
+    assert_int_equal(wire_request(session, &events, dst, pub, SNMP_PDU_GET, 0, 0, contact, NULL,
+                                  vb, 4, &n, &st, &ix, 5000), 0);
+    size_t off = (size_t)snprintf(expect, sizeof expect, "STRING: ");
+    for (size_t i = 0; val[i] != '\0'; i++)
+        off += (size_t)snprintf(expect + off, sizeof expect - off, "%02X", (unsigned char)val[i]);
+    assert_string_equal(vb[0].val, expect);
+    SnmpFreeContext(pub);
+    SnmpFreeContext(priv);
+    SnmpFreeEntity(dst);
+}
+
+static void test_set_v1_ipv4(void **s) { (void)s; set_roundtrip(&v1_v4); }
+static void test_set_v2c_ipv4(void **s) { (void)s; set_roundtrip(&v2_v4); }
+static void test_set_v1_ipv6(void **s) { (void)s; set_roundtrip(&v1_v6); }
+static void test_set_v2c_ipv6(void **s) { (void)s; set_roundtrip(&v2_v6); }
+
+/* The agent's refusals come back as data (error_status), not API failures. */
+static void
+test_set_errors_are_reported_in_the_pdu(void **s)
+{
+    (void)s;
+    static const char *const descr[] = { ".1.3.6.1.2.1.1.1.0", NULL };
+    static const char *const values[] = { "s:nope", NULL };
+    struct wire_vb vb[4];
+    size_t n = 0;
+    smiINT st = -1, ix = -1;
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", peers.snmpd_port);
+
+    HSNMP_ENTITY dst = wire_entity(session, SNMPAPI_UNTRANSLATED_V2, addr);
+    HSNMP_CONTEXT priv = wire_context(session, SNMPAPI_UNTRANSLATED_V2, "private");
+    assert_int_equal(wire_request(session, &events, dst, priv, SNMP_PDU_SET, 0, 0, descr, values,
+                                  vb, 4, &n, &st, &ix, 5000), 0);
+    assert_int_equal(st, SNMP_ERROR_NOTWRITABLE);
+    assert_int_equal(ix, 1);
+
+    /* v2c Get of a missing instance: noSuchInstance in the varbind */
+    static const char *const missing[] = { ".1.3.6.1.2.1.1.1.5", NULL };
+    HSNMP_CONTEXT pub = wire_context(session, SNMPAPI_UNTRANSLATED_V2, "public");
+    assert_int_equal(wire_request(session, &events, dst, pub, SNMP_PDU_GET, 0, 0, missing, NULL,
+                                  vb, 4, &n, &st, &ix, 5000), 0);
+    assert_int_equal(st, 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(vb[0].val, "noSuchInstance");
+    SnmpFreeContext(pub);
+    SnmpFreeContext(priv);
+    SnmpFreeEntity(dst);
+
+    /* v1 Get of a missing instance: error_status noSuchName */
+    HSNMP_ENTITY dst1 = wire_entity(session, SNMPAPI_UNTRANSLATED_V1, addr);
+    HSNMP_CONTEXT pub1 = wire_context(session, SNMPAPI_UNTRANSLATED_V1, "public");
+    assert_int_equal(wire_request(session, &events, dst1, pub1, SNMP_PDU_GET, 0, 0, missing, NULL,
+                                  vb, 4, &n, &st, &ix, 5000), 0);
+    assert_int_equal(st, SNMP_ERROR_NOSUCHNAME);
+    assert_int_equal(ix, 1);
+    SnmpFreeContext(pub1);
+    SnmpFreeEntity(dst1);
+}
+
+/* ---- full walk ---- */
+
+#define WALK_MAX 40000
+static struct wire_vb walk_ours[WALK_MAX], walk_ref[WALK_MAX];
+
+static size_t
+filter_rows(struct wire_vb *v, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!wire_oid_under(v[i].oid, row_volatile_subtrees))
+            v[k++] = v[i];
+    return k;
+}
+
+static void
+walk_matches_snmpbulkwalk(int v6)
+{
+    char addr[128], taddr[128];
+    const struct combo *c = v6 ? &v2_v6 : &v2_v4;
+    addr_of(c, addr, sizeof addr, 0);
+    addr_of(c, taddr, sizeof taddr, 1);
+    HSNMP_ENTITY dst = wire_entity(session, SNMPAPI_UNTRANSLATED_V2, addr);
+    HSNMP_CONTEXT ctx = wire_context(session, SNMPAPI_UNTRANSLATED_V2, "public");
+
+    size_t n = 0;
+    char next[512] = ".1.3.6.1";
+    int done = 0;
+    while (!done) {
+        static struct wire_vb page[128];
+        const char *const names[] = { next, NULL };
+        size_t got = 0;
+        smiINT st = -1, ix = -1;
+        assert_int_equal(wire_request(session, &events, dst, ctx, SNMP_PDU_GETBULK, 0, 50, names,
+                                      NULL, page, 128, &got, &st, &ix, 5000), 0);
+        assert_int_equal(st, 0);
+        assert_true(got > 0);
+        for (size_t i = 0; i < got; i++) {
+            if (strcmp(page[i].val, "endOfMibView") == 0) {
+                done = 1;
+                break;
+            }
+            if (!wire_oid_under(page[i].oid, (const char *const[]){ ".1.3.6.1", NULL })) {
+                done = 1;
+                break;
+            }
+            assert_true(n < WALK_MAX);
+            walk_ours[n++] = page[i];
+        }
+        if (!done)
+            snprintf(next, sizeof next, "%s", walk_ours[n - 1].oid);
+    }
+    SnmpFreeEntity(dst);
+    SnmpFreeContext(ctx);
+
+    char *out = NULL;
+    assert_int_equal(wire_run(&out, "snmpbulkwalk -v2c -c public %s %s .1.3.6.1 2>/dev/null",
+                              WIRE_TOOL_OPTS, taddr), 0);
+    size_t m = wire_parse_tool_output(out, walk_ref, WALK_MAX);
+    free(out);
+    assert_true(m > 100);
+
+    n = filter_rows(walk_ours, n);
+    m = filter_rows(walk_ref, m);
+    size_t lim = n < m ? n : m;
+    for (size_t i = 0; i < lim; i++)
+        assert_vb_match(&walk_ours[i], &walk_ref[i]);
+    assert_int_equal(n, m);
+}
+
+static void test_full_walk_matches_snmpbulkwalk_ipv4(void **s) { (void)s; walk_matches_snmpbulkwalk(0); }
+static void test_full_walk_matches_snmpbulkwalk_ipv6(void **s) { (void)s; walk_matches_snmpbulkwalk(1); }
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_get_v1_ipv4),
+        cmocka_unit_test(test_get_v2c_ipv4),
+        cmocka_unit_test(test_get_v1_ipv6),
+        cmocka_unit_test(test_get_v2c_ipv6),
+        cmocka_unit_test(test_getnext_v1_ipv4),
+        cmocka_unit_test(test_getnext_v2c_ipv4),
+        cmocka_unit_test(test_getnext_v1_ipv6),
+        cmocka_unit_test(test_getnext_v2c_ipv6),
+        cmocka_unit_test(test_getbulk_v2c_ipv4),
+        cmocka_unit_test(test_getbulk_v2c_ipv6),
+        cmocka_unit_test(test_getbulk_to_v1_entity_acts_as_getnext),
+        cmocka_unit_test(test_set_v1_ipv4),
+        cmocka_unit_test(test_set_v2c_ipv4),
+        cmocka_unit_test(test_set_v1_ipv6),
+        cmocka_unit_test(test_set_v2c_ipv6),
+        cmocka_unit_test(test_set_errors_are_reported_in_the_pdu),
+        cmocka_unit_test(test_full_walk_matches_snmpbulkwalk_ipv4),
+        cmocka_unit_test(test_full_walk_matches_snmpbulkwalk_ipv6),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

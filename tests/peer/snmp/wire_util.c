@@ -1,0 +1,607 @@
+/* wire_util.c: shared harness of the WinSNMP wire tests (peers, net-snmp tools, callback events, SMI helpers). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wire_util.h"
+
+/* ---------------------------------------------------------------- peers */
+
+static int
+run_script(const char *script, const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s/%s' '%s' >>'%s/harness.log' 2>&1", WIRE_SCRIPT_DIR, script,
+             dir, dir);
+    int rc = system(cmd);
+    return (rc == 0) ? 0 : -1;
+}
+
+static unsigned
+read_port(const char *dir, const char *name)
+{
+    char path[512];
+    unsigned port = 0;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%u", &port) != 1)
+        port = 0;
+    fclose(f);
+    return port;
+}
+
+int
+wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd)
+{
+    char tmpl[] = "/tmp/wn-wire-snmp.XXXXXX";
+    char buf[512];
+
+    memset(p, 0, sizeof *p);
+    if (mkdtemp(tmpl) == NULL)
+        return -1;
+    snprintf(p->dir, sizeof p->dir, "%s", tmpl);
+    setenv("SNMPCONFPATH", p->dir, 1);
+    snprintf(buf, sizeof buf, "%s/client-persist", p->dir);
+    setenv("SNMP_PERSISTENT_DIR", buf, 1);
+    setenv("MIBS", "", 1);
+    if (want_snmpd) {
+        if (run_script("snmpd-start.sh", p->dir) != 0)
+            return -1;
+        p->snmpd_port = read_port(p->dir, "snmpd.port");
+        if (p->snmpd_port == 0)
+            return -1;
+    }
+    if (want_trapd) {
+        if (run_script("snmptrapd-start.sh", p->dir) != 0)
+            return -1;
+        p->trapd_port = read_port(p->dir, "snmptrapd.port");
+        if (p->trapd_port == 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+wire_peers_stop(struct wire_peers *p)
+{
+    int rc = 0;
+    if (p->dir[0] == '\0')
+        return 0;
+    if (run_script("snmpd-stop.sh", p->dir) != 0)
+        rc = -1;
+    if (run_script("snmptrapd-stop.sh", p->dir) != 0)
+        rc = -1;
+    if (rc == 0 && getenv("WIRE_KEEP_DIR") == NULL)
+        wire_run(NULL, "rm -rf '%s'", p->dir);
+    else
+        fprintf(stderr, "wire: peer dir kept: %s\n", p->dir);
+    p->dir[0] = '\0';
+    p->snmpd_port = p->trapd_port = 0;
+    return rc;
+}
+
+int
+wire_run(char **out, const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL) {
+        pclose(f);
+        return -1;
+    }
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL)
+                break;
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, 4096, f);
+        if (got == 0)
+            break;
+        len += got;
+    }
+    buf[len] = '\0';
+    int st = pclose(f);
+    if (out != NULL)
+        *out = buf;
+    else
+        free(buf);
+    if (st == -1 || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
+}
+
+unsigned
+wire_free_port(void)
+{
+    char *out = NULL;
+    unsigned port = 0;
+    if (wire_run(&out, "bash -c '. %s/peer-common.sh; wn_free_udp_port'", WIRE_SCRIPT_DIR) == 0)
+        port = (unsigned)strtoul(out, NULL, 10);
+    free(out);
+    return port;
+}
+
+uint64_t
+wire_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void
+wire_sleep_ms(unsigned ms)
+{
+    struct timespec ts = { ms / 1000u, (long)(ms % 1000u) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* --------------------------------------------------------------- events */
+
+void
+wire_events_init(struct wire_events *e)
+{
+    memset(e, 0, sizeof *e);
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_cond_init(&e->cv, NULL);
+}
+
+void
+wire_events_destroy(struct wire_events *e)
+{
+    pthread_cond_destroy(&e->cv);
+    pthread_mutex_destroy(&e->mu);
+}
+
+SNMPAPI_STATUS CALLBACK
+wire_events_cb(HSNMP_SESSION s, HWND hwnd, UINT msg, WPARAM w, LPARAM l, LPVOID data)
+{
+    struct wire_events *e = data;
+    (void)hwnd;
+    (void)msg;
+    if (e->handler != NULL) {
+        pthread_mutex_lock(&e->mu);
+        e->total++;
+        pthread_mutex_unlock(&e->mu);
+        e->handler(e, s, w, l);
+        return SNMPAPI_SUCCESS;
+    }
+    pthread_mutex_lock(&e->mu);
+    e->total++;
+    if (e->tail - e->head < WIRE_MAX_EVENTS) {
+        struct wire_event *ev = &e->ev[e->tail % WIRE_MAX_EVENTS];
+        ev->session = s;
+        ev->wparam = w;
+        ev->lparam = l;
+        e->tail++;
+    }
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    return SNMPAPI_SUCCESS;
+}
+
+int
+wire_events_wait(struct wire_events *e, unsigned timeout_ms, struct wire_event *out)
+{
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += timeout_ms / 1000u;
+    dl.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
+    if (dl.tv_nsec >= 1000000000L) {
+        dl.tv_sec++;
+        dl.tv_nsec -= 1000000000L;
+    }
+    int rc = -1;
+    pthread_mutex_lock(&e->mu);
+    while (e->head == e->tail) {
+        if (pthread_cond_timedwait(&e->cv, &e->mu, &dl) == ETIMEDOUT)
+            break;
+    }
+    if (e->head != e->tail) {
+        if (out != NULL)
+            *out = e->ev[e->head % WIRE_MAX_EVENTS];
+        e->head++;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&e->mu);
+    return rc;
+}
+
+unsigned
+wire_events_total(struct wire_events *e)
+{
+    pthread_mutex_lock(&e->mu);
+    unsigned t = e->total;
+    pthread_mutex_unlock(&e->mu);
+    return t;
+}
+
+/* ------------------------------------------------------------------ SMI */
+
+void
+wire_oid(const char *dotted, smiOID *out)
+{
+    memset(out, 0, sizeof *out);
+    if (dotted[0] == '.')
+        dotted++;
+    SNMPAPI_STATUS n = SnmpStrToOid(dotted, out);
+    if (n == SNMPAPI_FAILURE)
+        fail_msg("SnmpStrToOid(%s) failed: %u", dotted, SnmpGetLastError(NULL));
+    assert_int_equal(n, out->len);
+}
+
+void
+wire_oid_free(smiOID *o)
+{
+    if (o->ptr != NULL)
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)o);
+    o->ptr = NULL;
+    o->len = 0;
+}
+
+void
+wire_oid_str(const smiOID *o, char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (smiUINT32 i = 0; i < o->len && off + 12 < n; i++)
+        off += (size_t)snprintf(buf + off, n - off, ".%u", o->ptr[i]);
+}
+
+static void
+hex_str(const smiOCTETS *s, char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (smiUINT32 i = 0; i < s->len && off + 3 < n; i++)
+        off += (size_t)snprintf(buf + off, n - off, "%02X", s->ptr[i]);
+}
+
+void
+wire_value_str(const smiVALUE *v, char *buf, size_t n)
+{
+    char tmp[4096];
+    switch (v->syntax) {
+    case SNMP_SYNTAX_INT:
+        snprintf(buf, n, "INTEGER: %d", (int)v->value.sNumber);
+        break;
+    case SNMP_SYNTAX_OCTETS:
+        hex_str(&v->value.string, tmp, sizeof tmp);
+        snprintf(buf, n, "STRING: %s", tmp);
+        break;
+    case SNMP_SYNTAX_BITS:
+        hex_str(&v->value.string, tmp, sizeof tmp);
+        snprintf(buf, n, "BITS: %s", tmp);
+        break;
+    case SNMP_SYNTAX_OPAQUE:
+        hex_str(&v->value.string, tmp, sizeof tmp);
+        snprintf(buf, n, "Opaque: %s", tmp);
+        break;
+    case SNMP_SYNTAX_OID:
+        wire_oid_str(&v->value.oid, tmp, sizeof tmp);
+        snprintf(buf, n, "OID: %s", tmp);
+        break;
+    case SNMP_SYNTAX_IPADDR:
+        if (v->value.string.len == 4)
+            snprintf(buf, n, "IpAddress: %u.%u.%u.%u", v->value.string.ptr[0],
+                     v->value.string.ptr[1], v->value.string.ptr[2], v->value.string.ptr[3]);
+        else
+            snprintf(buf, n, "IpAddress: bad length %u", v->value.string.len);
+        break;
+    case SNMP_SYNTAX_CNTR32:
+        snprintf(buf, n, "Counter32: %u", v->value.uNumber);
+        break;
+    case SNMP_SYNTAX_GAUGE32:
+        snprintf(buf, n, "Gauge32: %u", v->value.uNumber);
+        break;
+    case SNMP_SYNTAX_TIMETICKS:
+        snprintf(buf, n, "Timeticks: %u", v->value.uNumber);
+        break;
+    case SNMP_SYNTAX_UINT32:
+        snprintf(buf, n, "UInteger32: %u", v->value.uNumber);
+        break;
+    case SNMP_SYNTAX_CNTR64:
+        snprintf(buf, n, "Counter64: %" PRIu64,
+                 ((uint64_t)v->value.hNumber.hipart << 32) | v->value.hNumber.lopart);
+        break;
+    case SNMP_SYNTAX_NULL:
+        snprintf(buf, n, "NULL");
+        break;
+    case SNMP_SYNTAX_NOSUCHOBJECT:
+        snprintf(buf, n, "noSuchObject");
+        break;
+    case SNMP_SYNTAX_NOSUCHINSTANCE:
+        snprintf(buf, n, "noSuchInstance");
+        break;
+    case SNMP_SYNTAX_ENDOFMIBVIEW:
+        snprintf(buf, n, "endOfMibView");
+        break;
+    default:
+        snprintf(buf, n, "syntax-0x%x", v->syntax);
+        break;
+    }
+}
+
+void
+wire_value_free(smiVALUE *v)
+{
+    switch (v->syntax) {
+    case SNMP_SYNTAX_OID:
+        wire_oid_free(&v->value.oid);
+        break;
+    case SNMP_SYNTAX_OCTETS:
+    case SNMP_SYNTAX_BITS:
+    case SNMP_SYNTAX_OPAQUE:
+    case SNMP_SYNTAX_IPADDR:
+    case SNMP_SYNTAX_NSAPADDR:
+        if (v->value.string.ptr != NULL)
+            SnmpFreeDescriptor(v->syntax, &v->value.string);
+        v->value.string.ptr = NULL;
+        break;
+    default:
+        break;
+    }
+}
+
+HSNMP_ENTITY
+wire_entity(HSNMP_SESSION s, smiUINT32 mode, const char *addr)
+{
+    assert_int_equal(SnmpSetTranslateMode(mode), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY ent = SnmpStrToEntity(s, addr);
+    if (ent == NULL)
+        fail_msg("SnmpStrToEntity(%s) failed: %u", addr, SnmpGetLastError(s));
+    return ent;
+}
+
+HSNMP_CONTEXT
+wire_context(HSNMP_SESSION s, smiUINT32 mode, const char *community)
+{
+    smiOCTETS o = { (smiUINT32)strlen(community), (smiLPBYTE)(uintptr_t)community };
+    assert_int_equal(SnmpSetTranslateMode(mode), SNMPAPI_SUCCESS);
+    HSNMP_CONTEXT c = SnmpStrToContext(s, &o);
+    if (c == NULL)
+        fail_msg("SnmpStrToContext(%s) failed: %u", community, SnmpGetLastError(s));
+    return c;
+}
+
+static HSNMP_VBL
+build_vbl(HSNMP_SESSION s, const char *const *names, const char *const *values)
+{
+    HSNMP_VBL vbl = SnmpCreateVbl(s, NULL, NULL);
+    assert_non_null(vbl);
+    for (size_t i = 0; names[i] != NULL; i++) {
+        smiOID name;
+        smiVALUE val;
+        smiLPCVALUE pv = NULL;
+        wire_oid(names[i], &name);
+        memset(&val, 0, sizeof val);
+        if (values != NULL && values[i] != NULL) {
+            const char *v = values[i];
+            if (v[0] == 's' && v[1] == ':') {
+                val.syntax = SNMP_SYNTAX_OCTETS;
+                val.value.string.len = (smiUINT32)strlen(v + 2);
+                val.value.string.ptr = (smiLPBYTE)(uintptr_t)(v + 2);
+            } else if (v[0] == 'i' && v[1] == ':') {
+                val.syntax = SNMP_SYNTAX_INT;
+                val.value.sNumber = (smiINT)strtol(v + 2, NULL, 10);
+            } else {
+                fail_msg("bad value spec %s", v);
+            }
+            pv = &val;
+        }
+        SNMPAPI_STATUS r = SnmpSetVb(vbl, 0, &name, pv);
+        wire_oid_free(&name);
+        assert_int_equal(r, i + 1);
+    }
+    return vbl;
+}
+
+static int
+collect_response(HSNMP_PDU pdu, struct wire_vb *vbs, size_t max, size_t *n_out,
+                 smiINT *err_status, smiINT *err_index)
+{
+    smiINT type = 0, st = 0, ix = 0;
+    smiINT32 rid = 0;
+    HSNMP_VBL vbl = NULL;
+    if (SnmpGetPduData(pdu, &type, &rid, &st, &ix, &vbl) != SNMPAPI_SUCCESS)
+        return -1;
+    if (err_status != NULL)
+        *err_status = st;
+    if (err_index != NULL)
+        *err_index = ix;
+    SNMPAPI_STATUS count = SnmpCountVbl(vbl);
+    if (count == SNMPAPI_FAILURE && SnmpGetLastError(NULL) != SNMPAPI_NOOP)
+        count = 0;
+    size_t n = 0;
+    for (smiUINT32 i = 1; i <= count && n < max; i++) {
+        smiOID name;
+        smiVALUE val;
+        memset(&name, 0, sizeof name);
+        memset(&val, 0, sizeof val);
+        if (SnmpGetVb(vbl, i, &name, &val) != SNMPAPI_SUCCESS) {
+            SnmpFreeVbl(vbl);
+            return -1;
+        }
+        wire_oid_str(&name, vbs[n].oid, sizeof vbs[n].oid);
+        wire_value_str(&val, vbs[n].val, sizeof vbs[n].val);
+        wire_oid_free(&name);
+        wire_value_free(&val);
+        n++;
+    }
+    SnmpFreeVbl(vbl);
+    *n_out = n;
+    return type == SNMP_PDU_RESPONSE ? 0 : -1;
+}
+
+int
+wire_request(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx,
+             smiINT type, smiINT nonrep, smiINT maxrep, const char *const *names,
+             const char *const *values, struct wire_vb *vbs, size_t max, size_t *n_out,
+             smiINT *err_status, smiINT *err_index, unsigned timeout_ms)
+{
+    HSNMP_VBL vbl = build_vbl(s, names, values);
+    HSNMP_PDU pdu = SnmpCreatePdu(s, type, 0, nonrep, maxrep, vbl);
+    assert_non_null(pdu);
+    smiINT32 rid = 0;
+    assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SNMPAPI_STATUS sent = SnmpSendMsg(s, NULL, dst, ctx, pdu);
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+    if (sent != SNMPAPI_SUCCESS) {
+        fprintf(stderr, "wire: SnmpSendMsg failed: %u\n", SnmpGetLastError(s));
+        return -1;
+    }
+    uint64_t deadline = wire_now_ms() + timeout_ms;
+    for (;;) {
+        uint64_t now = wire_now_ms();
+        struct wire_event ev;
+        if (now >= deadline || wire_events_wait(e, (unsigned)(deadline - now), &ev) != 0) {
+            fprintf(stderr, "wire: no response to request %d\n", (int)rid);
+            return -1;
+        }
+        if (ev.wparam != 0) {
+            if ((smiINT32)ev.lparam == rid) {
+                fprintf(stderr, "wire: request %d failed: wParam %lu\n", (int)rid,
+                        (unsigned long)ev.wparam);
+                return -1;
+            }
+            continue;
+        }
+        HSNMP_ENTITY src = NULL, dst2 = NULL;
+        HSNMP_CONTEXT c2 = NULL;
+        HSNMP_PDU resp = NULL;
+        if (SnmpRecvMsg(s, &src, &dst2, &c2, &resp) != SNMPAPI_SUCCESS)
+            continue;
+        smiINT32 got = 0;
+        SnmpGetPduData(resp, NULL, &got, NULL, NULL, NULL);
+        int rc = -2;
+        if (got == rid)
+            rc = collect_response(resp, vbs, max, n_out, err_status, err_index);
+        SnmpFreePdu(resp);
+        SnmpFreeEntity(src);
+        SnmpFreeEntity(dst2);
+        SnmpFreeContext(c2);
+        if (rc != -2)
+            return rc;
+    }
+}
+
+/* ------------------------------------------------------- tool output */
+
+static void
+canon_tool_value(const char *v, char *out, size_t n)
+{
+    while (*v == ' ')
+        v++;
+    if (strncmp(v, "Hex-STRING:", 11) == 0 || strncmp(v, "BITS:", 5) == 0) {
+        const char *kind = (v[0] == 'H') ? "STRING" : "BITS";
+        size_t off = (size_t)snprintf(out, n, "%s: ", kind);
+        for (v = strchr(v, ':') + 1; *v != '\0' && off + 2 < n; v++)
+            if (isxdigit((unsigned char)*v))
+                out[off++] = (char)toupper((unsigned char)*v);
+        out[off] = '\0';
+        /* BITS prints "80 00 flag(0)" without MIBs only hex; good enough. */
+    } else if (strcmp(v, "\"\"") == 0) {
+        snprintf(out, n, "STRING: ");
+    } else if (strncmp(v, "STRING: \"", 9) == 0) {
+        size_t off = (size_t)snprintf(out, n, "STRING: ");
+        const char *end = strrchr(v, '"');
+        for (v += 9; v < end && off + 3 < n; v++)
+            off += (size_t)snprintf(out + off, n - off, "%02X", (unsigned char)*v);
+    } else if (strncmp(v, "Timeticks: (", 12) == 0) {
+        snprintf(out, n, "Timeticks: %lu", strtoul(v + 12, NULL, 10));
+    } else if (strncmp(v, "Opaque:", 7) == 0) {
+        snprintf(out, n, "Opaque: ?");
+    } else if (strncmp(v, "No Such Object", 14) == 0) {
+        snprintf(out, n, "noSuchObject");
+    } else if (strncmp(v, "No Such Instance", 16) == 0) {
+        snprintf(out, n, "noSuchInstance");
+    } else if (strncmp(v, "No more variables", 17) == 0) {
+        snprintf(out, n, "endOfMibView");
+    } else {
+        snprintf(out, n, "%s", v);
+        size_t l = strlen(out);
+        while (l > 0 && (out[l - 1] == ' ' || out[l - 1] == '\n'))
+            out[--l] = '\0';
+    }
+}
+
+size_t
+wire_parse_tool_output(const char *text, struct wire_vb *vbs, size_t max)
+{
+    size_t n = 0;
+    static char line[65536];
+    const char *p = text;
+    while (*p != '\0' && n < max) {
+        /* one varbind: a line starting with '.', plus continuation lines */
+        const char *eol = strchr(p, '\n');
+        if (*p != '.') {
+            p = eol ? eol + 1 : p + strlen(p);
+            continue;
+        }
+        size_t len = 0;
+        for (;;) {
+            size_t l = eol ? (size_t)(eol - p) : strlen(p);
+            if (len + l + 2 < sizeof line) {
+                memcpy(line + len, p, l);
+                len += l;
+                line[len++] = ' ';
+            }
+            p = eol ? eol + 1 : p + l;
+            if (*p == '\0' || *p == '.')
+                break;
+            eol = strchr(p, '\n');
+        }
+        line[len] = '\0';
+        char *eq = strstr(line, " = ");
+        if (eq == NULL)
+            continue;
+        *eq = '\0';
+        canon_tool_value(eq + 3, vbs[n].val, sizeof vbs[n].val);
+        if (strcmp(vbs[n].val, "endOfMibView") == 0)
+            continue;
+        size_t ol = strlen(line);
+        if (ol >= sizeof vbs[n].oid)
+            ol = sizeof vbs[n].oid - 1;
+        memcpy(vbs[n].oid, line, ol);
+        vbs[n].oid[ol] = '\0';
+        n++;
+    }
+    return n;
+}
+
+int
+wire_oid_under(const char *oid, const char *const *prefixes)
+{
+    for (size_t i = 0; prefixes[i] != NULL; i++) {
+        size_t l = strlen(prefixes[i]);
+        if (strncmp(oid, prefixes[i], l) == 0 && (oid[l] == '.' || oid[l] == '\0'))
+            return 1;
+    }
+    return 0;
+}

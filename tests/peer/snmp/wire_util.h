@@ -1,0 +1,113 @@
+/* wire_util.h: shared harness of the WinSNMP wire tests (peers, net-snmp tools, callback events, SMI helpers). */
+#ifndef WIRE_UTIL_H
+#define WIRE_UTIL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <winsnmp.h>
+#include <wsnmp_ext.h>
+
+#ifndef WIRE_SCRIPT_DIR
+#error "WIRE_SCRIPT_DIR must name tests/peer/snmp (set by CMake)"
+#endif
+
+/* ---- real peers (snmpd / snmptrapd via the scripts of this folder) ---- */
+struct wire_peers {
+    char dir[256];          /* mktemp dir owning configs, logs, pids */
+    unsigned snmpd_port;    /* 0 when not started */
+    unsigned trapd_port;    /* 0 when not started */
+};
+
+/* Creates the temp dir, exports SNMPCONFPATH/SNMP_PERSISTENT_DIR/MIBS= for
+ * the tools, then starts snmpd and/or snmptrapd.  0 or -1. */
+int wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd);
+/* Stops whatever was started (by PID, via the stop scripts) and removes the
+ * dir.  Safe to call twice and after a failed start. 0, or -1 if a daemon
+ * survived. */
+int wire_peers_stop(struct wire_peers *p);
+
+/* Runs a shell command (printf format).  Returns its exit status (or -1);
+ * when out != NULL, *out receives its stdout (returned-owned; free()). */
+int wire_run(char **out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A UDP port free on 127.0.0.1 and ::1 now. */
+unsigned wire_free_port(void);
+/* Milliseconds of a monotonic clock. */
+uint64_t wire_now_ms(void);
+void wire_sleep_ms(unsigned ms);
+
+/* ---- callback events (callbacks run on the library's I/O thread) ---- */
+struct wire_event {
+    HSNMP_SESSION session;
+    WPARAM wparam;
+    LPARAM lparam;
+};
+
+#define WIRE_MAX_EVENTS 4096
+struct wire_events {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct wire_event ev[WIRE_MAX_EVENTS];
+    unsigned head, tail;    /* queue of not yet taken events */
+    unsigned total;         /* events ever delivered */
+    /* When set, called on the I/O thread instead of queueing (agent role). */
+    void (*handler)(struct wire_events *e, HSNMP_SESSION s, WPARAM w, LPARAM l);
+    void *handler_data;
+};
+
+void wire_events_init(struct wire_events *e);
+void wire_events_destroy(struct wire_events *e);
+/* The SNMPAPI_CALLBACK to pass to SnmpCreateSession with lpClientData = e. */
+SNMPAPI_STATUS CALLBACK wire_events_cb(HSNMP_SESSION s, HWND hwnd, UINT msg, WPARAM w,
+                                      LPARAM l, LPVOID data);
+/* Takes the oldest queued event, waiting up to timeout_ms.  0, or -1 on timeout. */
+int wire_events_wait(struct wire_events *e, unsigned timeout_ms, struct wire_event *out);
+unsigned wire_events_total(struct wire_events *e);
+
+/* ---- SMI helpers (fail the test on API failure) ---- */
+/* Parses "1.3.6..." (a leading '.' is allowed); out->ptr is returned-owned
+ * by the library: release with wire_oid_free. */
+void wire_oid(const char *dotted, smiOID *out);
+void wire_oid_free(smiOID *o);
+/* "1.3.6.1..." with a leading '.', into buf. */
+void wire_oid_str(const smiOID *o, char *buf, size_t n);
+/* Canonical "TYPE: value" text of a value, comparable with wire_parse_tool_line. */
+void wire_value_str(const smiVALUE *v, char *buf, size_t n);
+/* Frees the descriptor inside a value from SnmpGetVb (OID / octets kinds). */
+void wire_value_free(smiVALUE *v);
+
+/* Entity in the given translate mode (SNMPAPI_UNTRANSLATED_V1/_V2). */
+HSNMP_ENTITY wire_entity(HSNMP_SESSION s, smiUINT32 mode, const char *addr);
+HSNMP_CONTEXT wire_context(HSNMP_SESSION s, smiUINT32 mode, const char *community);
+
+/* One varbind of a response, as text. */
+struct wire_vb {
+    char oid[512];
+    char val[4096];
+};
+
+/* Sends a request PDU and waits for its response (callback wParam 0 then
+ * SnmpRecvMsg, skipping other request ids).  Fills up to max varbinds into
+ * vbs, *n_out, *err_status, *err_index.  Returns 0, -1 on failure/timeout.
+ * names: NULL-terminated list of dotted OIDs; values: NULL or parallel list
+ * of "s:text" / "i:number" for Set. */
+int wire_request(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx,
+                 smiINT type, smiINT nonrep, smiINT maxrep, const char *const *names,
+                 const char *const *values, struct wire_vb *vbs, size_t max, size_t *n_out,
+                 smiINT *err_status, smiINT *err_index, unsigned timeout_ms);
+
+/* Parses net-snmp tool output (-On -Ox -OU -Oe) into varbinds (continuation
+ * lines joined, canonical value text).  "No more variables" lines are
+ * skipped.  Returns the count (at most max). */
+size_t wire_parse_tool_output(const char *text, struct wire_vb *vbs, size_t max);
+
+/* 1 if OID (dotted, leading '.') lies under one of the listed prefixes. */
+int wire_oid_under(const char *oid, const char *const *prefixes);
+
+/* Environment for the net-snmp tools started by wire_run. */
+#define WIRE_TOOL_OPTS "-On -Ox -OU -Oe -r1 -t2"
+
+#endif /* WIRE_UTIL_H */
