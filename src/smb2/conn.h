@@ -1,0 +1,53 @@
+/* conn.h: private state of an SMB2 connection and the request/response engine shared by conn.c and pipe.c. */
+#ifndef WN_SMB2_CONN_H
+#define WN_SMB2_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base.h"
+#include "sign.h"
+#include "smb2.h"
+#include "wire.h"
+
+#define WN_SMB2_CREDIT_REQUEST 64 /* credits asked for on every request */
+
+struct wn_smb2_conn {
+    int fd;                       /* owned; closed by wn_smb2_disconnect */
+    unsigned timeout_ms;
+    uint16_t dialect;
+    uint16_t server_secmode;
+    uint32_t max_read, max_write, max_transact;
+    uint64_t next_mid;
+    uint32_t credits;             /* credits we may still spend */
+    uint64_t session_id;
+    uint32_t tree_id;
+    int signing;                  /* sign every request, require signed replies */
+    struct wn_smb2_signer signer; /* secret key: wiped on disconnect */
+    uint8_t preauth[WN_SMB2_PREAUTH_LEN];
+    uint32_t last_status;
+    char *host;                   /* owned copy */
+    struct wn_dynbuf tx;          /* NBSS frame being sent */
+    struct wn_dynbuf rx;          /* last message received (without NBSS) */
+    int broken;                   /* transport failed: no further requests */
+    uint8_t *neg_blob;            /* owned copy of the NEGOTIATE security buffer (or NULL) */
+    size_t neg_blob_len;
+};
+
+/* Starts a request: resets c->tx and returns a write cursor positioned after
+ * a 64-byte header placeholder; w->start is the SMB2 header. */
+int wn_smb2_req_begin(struct wn_smb2_conn *c, size_t body_cap, struct wn_wbuf *w);
+
+/* Finishes the header of the request in w (command, charge, ids), signs it
+ * when required, sends it, and waits for the final reply with the same
+ * MessageId.  On 0, *hdr holds the reply header and the reply (header
+ * included) is c->rx.data / c->rx.len (valid until the next request);
+ * hdr->status is the NTSTATUS (data).  Replies are verified as signing
+ * requires.  `sign` = -1: as the connection says, 0: never, 1: always. */
+int wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32_t payload,
+                     int sign, struct wn_smb2_hdr *hdr);
+
+/* Records status as last_status and maps it to WN_E_*. */
+int wn_smb2_fail_status(struct wn_smb2_conn *c, uint32_t status);
+
+#endif /* WN_SMB2_CONN_H */

@@ -1,0 +1,23 @@
+#!/bin/bash
+# smb-open-session.sh DIR USER PASS [SHARE] -- keeps an smbclient session (tree connect to SHARE,
+# default "share") open on a FIFO so that it shows in NetSessionEnum; prints SMBCLIENT_PID and
+# WRITER_PID and appends both to DIR/sessions.pids (smbd-stop.sh kills them).
+# Close it early with: kill WRITER_PID SMBCLIENT_PID.
+set -euo pipefail
+DIR=$1; U=$2; P=$3; SHARE=${4:-share}
+PORT=$(sed -n 's/^ *smb ports *= *//p' "$DIR/smb.conf")
+F=$(mktemp -u "$DIR/sess.XXXXXX.fifo"); mkfifo "$F"
+smbclient -s "$DIR/smb.conf" -p "$PORT" "//127.0.0.1/$SHARE" -U "$U%$P" <"$F" >"$F.out" 2>&1 &
+SPID=$!
+# one "pwd" proves session + tree connect; exec sleep keeps the FIFO open so smbclient waits
+( echo pwd; exec sleep 100000 ) >"$F" &
+WPID=$!
+echo "$SPID $WPID" >> "$DIR/sessions.pids"
+for _ in $(seq 1 100); do
+    grep -q 'Current directory is' "$F.out" 2>/dev/null && { echo "SMBCLIENT_PID=$SPID"; echo "WRITER_PID=$WPID"; exit 0; }
+    kill -0 "$SPID" 2>/dev/null || break
+    sleep 0.05
+done
+echo "smb-open-session: smbclient failed:" >&2; cat "$F.out" >&2
+kill "$WPID" "$SPID" 2>/dev/null
+exit 1

@@ -1,0 +1,97 @@
+#!/bin/bash
+# smbd-start.sh DIR [extra smb.conf [global] lines...] -- private standalone smbd on 127.0.0.1 only, all state in DIR.
+# Prints KEY=VALUE lines: DIR, CONF, PORT, SMBD_PID.  Port: $SMB_PORT, else a free one.
+# Users (Unix account + passdb): $LAB_USER/$LAB_PASS (default labuser/LabPass-123) and
+# $LAB_ADMIN/$LAB_ADMIN_PASS (labadmin/LabAdmin-456, mapped to BUILTIN\Administrators and
+# Domain Admins so that NetSessionEnum/NetSessionDel are allowed).  Stop with smbd-stop.sh DIR.
+set -euo pipefail
+DIR=${1:?usage: smbd-start.sh DIR [smb.conf lines...]}; shift
+LAB_USER=${LAB_USER:-labuser};   LAB_PASS=${LAB_PASS:-LabPass-123}
+LAB_ADMIN=${LAB_ADMIN:-labadmin}; LAB_ADMIN_PASS=${LAB_ADMIN_PASS:-LabAdmin-456}
+SMBD=${SMBD:-/usr/sbin/smbd}
+[ -x "$SMBD" ] || { echo "smbd-start: $SMBD not installed" >&2; exit 77; }
+
+port_free() { ! ss -tlnH "sport = :$1" 2>/dev/null | grep -q .; }
+if [ -n "${SMB_PORT:-}" ]; then
+    PORT=$SMB_PORT
+else
+    PORT=
+    for _ in $(seq 1 50); do
+        p=$(( 20000 + RANDOM % 20000 ))
+        if port_free "$p"; then PORT=$p; break; fi
+    done
+    [ -n "$PORT" ] || { echo "smbd-start: no free port" >&2; exit 1; }
+fi
+
+mkdir -p "$DIR"/{private,lock,state,cache,run,ncalrpc,log,share,usershares,bind-dns}
+# smbd serves files as the Unix user: DIR and its parents must be traversable (mktemp -d is 0700)
+chmod 755 "$DIR"; chmod 700 "$DIR/private"; chmod 1777 "$DIR/share"
+CONF=$DIR/smb.conf
+{
+    cat <<CONF
+[global]
+    server role = standalone server
+    workgroup = LABGROUP
+    netbios name = LABSRV
+    interfaces = 127.0.0.1/8
+    bind interfaces only = yes
+    smb ports = $PORT
+    disable netbios = yes
+    private dir = $DIR/private
+    lock directory = $DIR/lock
+    state directory = $DIR/state
+    cache directory = $DIR/cache
+    pid directory = $DIR/run
+    ncalrpc dir = $DIR/ncalrpc
+    binddns dir = $DIR/bind-dns
+    usershare path = $DIR/usershares
+    passdb backend = tdbsam:$DIR/private/passdb.tdb
+    smb passwd file = $DIR/private/smbpasswd
+    log file = $DIR/log/log.%m
+    max log size = 0
+    log level = ${SMB_LOG_LEVEL:-1}
+    load printers = no
+    printing = bsd
+    printcap name = /dev/null
+    disable spoolss = yes
+    map to guest = never
+    rpc start on demand helpers = yes
+CONF
+    for line in "$@"; do printf '    %s\n' "$line"; done
+    cat <<CONF
+
+[share]
+    path = $DIR/share
+    read only = no
+    guest ok = no
+CONF
+} > "$CONF"
+
+for u in "$LAB_USER" "$LAB_ADMIN"; do
+    id "$u" >/dev/null 2>&1 || useradd -M -N -s /usr/sbin/nologin "$u"
+done
+# NetSessEnum needs S-1-5-32-544 in the token, NetSessDel uid 0 or RID 512: one Unix group per SID
+getent group labbuiltinadm >/dev/null || groupadd labbuiltinadm
+getent group labdomadmins  >/dev/null || groupadd labdomadmins
+usermod -a -G labbuiltinadm,labdomadmins "$LAB_ADMIN"
+net -s "$CONF" groupmap add sid=S-1-5-32-544 unixgroup=labbuiltinadm type=builtin >/dev/null
+net -s "$CONF" groupmap add ntgroup="Domain Admins" rid=512 unixgroup=labdomadmins type=domain >/dev/null
+printf '%s\n%s\n' "$LAB_PASS" "$LAB_PASS" | smbpasswd -c "$CONF" -s -a "$LAB_USER" >/dev/null
+printf '%s\n%s\n' "$LAB_ADMIN_PASS" "$LAB_ADMIN_PASS" | smbpasswd -c "$CONF" -s -a "$LAB_ADMIN" >/dev/null
+
+# -F keeps smbd in the foreground so $! is its PID.  Never --no-process-group: on SIGTERM smbd
+# signals its whole process group, which would then be ours.
+"$SMBD" -F --debug-stdout -s "$CONF" </dev/null >>"$DIR/smbd.out" 2>&1 &
+PID=$!
+echo "$PID" > "$DIR/smbd.main.pid"
+for _ in $(seq 1 200); do
+    if ss -tlnH "sport = :$PORT" 2>/dev/null | grep -q 127.0.0.1; then
+        echo "DIR=$DIR"; echo "CONF=$CONF"; echo "PORT=$PORT"; echo "SMBD_PID=$PID"
+        exit 0
+    fi
+    kill -0 "$PID" 2>/dev/null || { echo "smbd-start: smbd died:" >&2; tail -20 "$DIR/smbd.out" >&2; exit 1; }
+    sleep 0.05
+done
+echo "smbd-start: smbd did not listen on 127.0.0.1:$PORT" >&2
+kill "$PID" 2>/dev/null
+exit 1
