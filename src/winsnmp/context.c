@@ -1,0 +1,124 @@
+/* context.c: contexts (community strings or friendly names): SnmpStrToContext, SnmpContextToStr, SnmpFreeContext. */
+#include "winsnmp_int.h"
+
+#include <string.h>
+
+int
+wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t len,
+                     const char *name, struct wn_ws_context **out)
+{
+    if (len > WN_WS_MAX_COMMUNITY)
+        return WN_E_LIMIT;
+    struct wn_ws_context *c = wn_calloc(1, sizeof *c);
+    if (!c)
+        return WN_E_NOMEM;
+    c->mode = wn_ws_translate_mode();
+    c->len = len;
+    c->community = wn_memdup(len ? community : "", len ? len : 1);
+    if (name)
+        c->name = wn_strdup(name);
+    int rc = (!c->community || (name && !c->name)) ? WN_E_NOMEM : 0;
+    if (rc == 0)
+        rc = wn_ws_obj_register(&c->hdr, WN_WS_T_CONTEXT, s);
+    if (rc < 0) {
+        wn_free(c->community);
+        wn_free(c->name);
+        wn_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void
+wn_ws_context_free(struct wn_ws_context *c)
+{
+    wn_ws_obj_unregister(&c->hdr);
+    wn_wipe(c->community, c->len); /* a community is a password */
+    wn_free(c->community);
+    wn_free(c->name);
+    wn_free(c);
+}
+
+HSNMP_CONTEXT SNMPAPI_CALL
+SnmpStrToContext(HSNMP_SESSION session, smiLPCOCTETS string)
+{
+    WN_WS_ENTER_H(HSNMP_CONTEXT);
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s) {
+        wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+        return NULL;
+    }
+    if (!string || !string->ptr || string->len == 0 || string->len > WN_WS_MAX_COMMUNITY) {
+        wn_ws_unlock_fail(s, SNMPAPI_CONTEXT_INVALID);
+        return NULL;
+    }
+    struct wn_ws_context *c;
+    int rc;
+    if (wn_ws_translate_mode() == SNMPAPI_TRANSLATED) {
+        /* A friendly name: text without NUL bytes. */
+        char name[WN_WS_MAX_COMMUNITY + 1];
+        if (memchr(string->ptr, '\0', string->len)) {
+            wn_ws_unlock_fail(s, SNMPAPI_CONTEXT_UNKNOWN);
+            return NULL;
+        }
+        memcpy(name, string->ptr, string->len);
+        name[string->len] = '\0';
+        uint8_t *comm = NULL;
+        uint32_t clen = 0;
+        rc = wn_ws_db_context(name, &comm, &clen);
+        if (rc == 0) {
+            rc = wn_ws_context_create(s, comm, clen, name, &c);
+            wn_wipe(comm, clen);
+            wn_free(comm);
+        }
+        if (rc < 0) {
+            smiUINT32 code = rc == WN_E_MALFORMED || rc == WN_E_IO
+                                 ? SNMPAPI_OTHER_ERROR
+                                 : wn_ws_map_err(rc, SNMPAPI_CONTEXT_UNKNOWN);
+            wn_ws_unlock_fail(s, code);
+            return NULL;
+        }
+    } else {
+        rc = wn_ws_context_create(s, string->ptr, string->len, NULL, &c);
+        if (rc < 0) {
+            wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_CONTEXT_INVALID));
+            return NULL;
+        }
+    }
+    HSNMP_CONTEXT h = WN_WS_HANDLE(c);
+    wn_ws_unlock();
+    return h;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpContextToStr(HSNMP_CONTEXT context, smiLPOCTETS string)
+{
+    WN_WS_ENTER();
+    struct wn_ws_context *c = wn_ws_context_get(context);
+    if (!c)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_CONTEXT_INVALID);
+    if (!string)
+        return wn_ws_unlock_fail(c->hdr.owner, SNMPAPI_ALLOC_ERROR);
+    int rc;
+    if (wn_ws_translate_mode() == SNMPAPI_TRANSLATED && c->name)
+        rc = wn_ws_desc_octets(string, c->name, strlen(c->name));
+    else
+        rc = wn_ws_desc_octets(string, c->community, c->len);
+    if (rc < 0)
+        return wn_ws_unlock_fail(c->hdr.owner, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpFreeContext(HSNMP_CONTEXT context)
+{
+    WN_WS_ENTER();
+    struct wn_ws_context *c = wn_ws_context_get(context);
+    if (!c)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_CONTEXT_INVALID);
+    wn_ws_context_free(c);
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}

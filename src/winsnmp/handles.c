@@ -1,0 +1,215 @@
+/* handles.c: the handle table: typed, generation-checked handles shared by all sessions, with limits. */
+#include "winsnmp_int.h"
+
+#include <string.h>
+
+_Static_assert(sizeof(uintptr_t) >= 8, "handle encoding needs 64-bit pointers");
+
+#define NO_SLOT UINT32_MAX
+
+struct slot {
+    struct wn_ws_obj *obj;     /* NULL when free */
+    uint32_t gen;              /* generation of the current / last occupant */
+    uint32_t next_free;
+};
+
+static struct {
+    struct slot *slots;
+    uint32_t cap;              /* allocated slots */
+    uint32_t max_slots;        /* hard cap from the limits */
+    uint32_t free_head;
+    uint32_t nsessions;
+    uint32_t nobjects;         /* non-session objects */
+    struct wn_ws_limits lim;
+} tab;
+
+/* Generations come from one counter that survives cleanup, so a handle from
+ * before a SnmpCleanup never matches an object made after SnmpStartup. */
+static uint32_t gen_counter;
+
+int
+wn_ws_table_init(const struct wn_ws_limits *lim)
+{
+    memset(&tab, 0, sizeof tab);
+    tab.lim = *lim;
+    uint64_t m = (uint64_t)lim->max_sessions + lim->max_handles;
+    tab.max_slots = m > WN_WS_HANDLE_INDEX_MAX ? WN_WS_HANDLE_INDEX_MAX : (uint32_t)m;
+    tab.free_head = NO_SLOT;
+    return 0;
+}
+
+static int
+grow(void)
+{
+    if (tab.cap >= tab.max_slots)
+        return WN_E_LIMIT;
+    uint32_t ncap = tab.cap ? tab.cap * 2 : 64;
+    if (ncap > tab.max_slots || ncap < tab.cap)
+        ncap = tab.max_slots;
+    struct slot *n = wn_realloc(tab.slots, (size_t)ncap * sizeof *n);
+    if (!n)
+        return WN_E_NOMEM;
+    for (uint32_t i = tab.cap; i < ncap; i++) {
+        n[i].obj = NULL;
+        n[i].gen = 0;
+        n[i].next_free = (i + 1 < ncap) ? i + 1 : tab.free_head;
+    }
+    tab.free_head = tab.cap;
+    tab.slots = n;
+    tab.cap = ncap;
+    return 0;
+}
+
+int
+wn_ws_obj_register(struct wn_ws_obj *obj, uint32_t type, struct wn_ws_session *owner)
+{
+    if (type == WN_WS_T_SESSION) {
+        if (tab.nsessions >= tab.lim.max_sessions)
+            return WN_E_LIMIT;
+    } else {
+        if (!owner || tab.nobjects >= tab.lim.max_handles ||
+            owner->nobjs >= tab.lim.max_handles_per_session)
+            return WN_E_LIMIT;
+    }
+    if (tab.free_head == NO_SLOT) {
+        int rc = grow();
+        if (rc < 0)
+            return rc;
+    }
+    uint32_t i = tab.free_head;
+    struct slot *sl = &tab.slots[i];
+    tab.free_head = sl->next_free;
+    if (++gen_counter == 0)
+        gen_counter = 1;
+    sl->gen = gen_counter;
+    sl->obj = obj;
+    obj->slot = i;
+    obj->type = type;
+    obj->handle = ((uintptr_t)sl->gen << 32) | ((uintptr_t)type << WN_WS_HANDLE_INDEX_BITS) | i;
+    obj->owner = owner;
+    obj->prev = NULL;
+    obj->next = NULL;
+    if (type == WN_WS_T_SESSION) {
+        tab.nsessions++;
+    } else {
+        obj->next = owner->objs;
+        if (owner->objs)
+            owner->objs->prev = obj;
+        owner->objs = obj;
+        owner->nobjs++;
+        tab.nobjects++;
+    }
+    return 0;
+}
+
+void
+wn_ws_obj_unregister(struct wn_ws_obj *obj)
+{
+    struct slot *sl = &tab.slots[obj->slot];
+    sl->obj = NULL;
+    sl->next_free = tab.free_head;
+    tab.free_head = obj->slot;
+    if (obj->type == WN_WS_T_SESSION) {
+        tab.nsessions--;
+    } else {
+        struct wn_ws_session *o = obj->owner;
+        if (obj->prev)
+            obj->prev->next = obj->next;
+        else
+            o->objs = obj->next;
+        if (obj->next)
+            obj->next->prev = obj->prev;
+        o->nobjs--;
+        tab.nobjects--;
+    }
+    obj->handle = 0;
+    obj->prev = obj->next = NULL;
+}
+
+struct wn_ws_obj *
+wn_ws_obj_get(HANDLE h, uint32_t type)
+{
+    uintptr_t v = (uintptr_t)h;
+    uint32_t i = (uint32_t)(v & WN_WS_HANDLE_INDEX_MAX);
+    uint32_t t = (uint32_t)((v >> WN_WS_HANDLE_INDEX_BITS) & 0xff);
+    uint32_t g = (uint32_t)(v >> 32);
+    if (v == 0 || t != type || g == 0 || i >= tab.cap)
+        return NULL;
+    struct slot *sl = &tab.slots[i];
+    if (!sl->obj || sl->gen != g || sl->obj->type != type)
+        return NULL;
+    return sl->obj;
+}
+
+uint32_t
+wn_ws_session_count(void)
+{
+    return tab.nsessions;
+}
+
+struct wn_ws_session *
+wn_ws_session_get(HSNMP_SESSION h)
+{
+    return (struct wn_ws_session *)wn_ws_obj_get(h, WN_WS_T_SESSION);
+}
+
+struct wn_ws_entity *
+wn_ws_entity_get(HSNMP_ENTITY h)
+{
+    return (struct wn_ws_entity *)wn_ws_obj_get(h, WN_WS_T_ENTITY);
+}
+
+struct wn_ws_context *
+wn_ws_context_get(HSNMP_CONTEXT h)
+{
+    return (struct wn_ws_context *)wn_ws_obj_get(h, WN_WS_T_CONTEXT);
+}
+
+struct wn_ws_pdu *
+wn_ws_pdu_get(HSNMP_PDU h)
+{
+    return (struct wn_ws_pdu *)wn_ws_obj_get(h, WN_WS_T_PDU);
+}
+
+struct wn_ws_vbl *
+wn_ws_vbl_get(HSNMP_VBL h)
+{
+    return (struct wn_ws_vbl *)wn_ws_obj_get(h, WN_WS_T_VBL);
+}
+
+void
+wn_ws_obj_destroy(struct wn_ws_obj *obj)
+{
+    switch (obj->type) {
+    case WN_WS_T_SESSION:
+        wn_ws_session_close((struct wn_ws_session *)obj);
+        break;
+    case WN_WS_T_ENTITY:
+        wn_ws_entity_free((struct wn_ws_entity *)obj);
+        break;
+    case WN_WS_T_CONTEXT:
+        wn_ws_context_free((struct wn_ws_context *)obj);
+        break;
+    case WN_WS_T_PDU:
+        wn_ws_pdu_free((struct wn_ws_pdu *)obj);
+        break;
+    case WN_WS_T_VBL:
+        wn_ws_vbl_free((struct wn_ws_vbl *)obj);
+        break;
+    default:
+        break;
+    }
+}
+
+void
+wn_ws_table_destroy(void)
+{
+    for (uint32_t i = 0; i < tab.cap; i++) {
+        struct wn_ws_obj *o = tab.slots[i].obj;
+        if (o && o->type == WN_WS_T_SESSION)
+            wn_ws_session_close((struct wn_ws_session *)o);
+    }
+    wn_free(tab.slots);
+    memset(&tab, 0, sizeof tab);
+    tab.free_head = NO_SLOT;
+}

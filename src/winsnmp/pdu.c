@@ -1,0 +1,218 @@
+/* pdu.c: PDU objects: SnmpCreatePdu, SnmpGetPduData, SnmpSetPduData, SnmpDuplicatePdu, SnmpFreePdu. */
+#include "winsnmp_int.h"
+
+#include <string.h>
+
+int
+wn_ws_pdu_type_creatable(smiINT type)
+{
+    switch (type) {
+    case SNMP_PDU_GET:
+    case SNMP_PDU_GETNEXT:
+    case SNMP_PDU_RESPONSE:
+    case SNMP_PDU_SET:
+    case SNMP_PDU_GETBULK:
+    case SNMP_PDU_INFORM:
+    case SNMP_PDU_TRAP:
+        return 1;
+    default:
+        return 0; /* SNMP_PDU_V1TRAP only comes from the engine */
+    }
+}
+
+int
+wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
+                 smiINT error_status, smiINT error_index, const struct wn_ws_vblist *list,
+                 struct wn_ws_pdu **out)
+{
+    struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
+    if (!p)
+        return WN_E_NOMEM;
+    p->type = type;
+    p->request_id = request_id ? request_id : wn_ws_next_request_id();
+    p->error_status = error_status;
+    p->error_index = error_index;
+    int rc = wn_ws_vblist_copy(&p->vbl, list);
+    if (rc == 0)
+        rc = wn_ws_obj_register(&p->hdr, WN_WS_T_PDU, s);
+    if (rc < 0) {
+        wn_ws_vblist_clear(&p->vbl);
+        wn_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void
+wn_ws_pdu_free(struct wn_ws_pdu *p)
+{
+    wn_ws_obj_unregister(&p->hdr);
+    wn_ws_vblist_clear(&p->vbl);
+    wn_ws_oid_clear(&p->enterprise);
+    wn_free(p);
+}
+
+HSNMP_PDU SNMPAPI_CALL
+SnmpCreatePdu(HSNMP_SESSION session, smiINT PDU_type, smiINT32 request_id,
+              smiINT error_status, smiINT error_index, HSNMP_VBL varbindlist)
+{
+    WN_WS_ENTER_H(HSNMP_PDU);
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s) {
+        wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+        return NULL;
+    }
+    if (PDU_type == 0)
+        PDU_type = SNMP_PDU_GETNEXT;
+    if (!wn_ws_pdu_type_creatable(PDU_type)) {
+        wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+        return NULL;
+    }
+    const struct wn_ws_vblist *list = NULL;
+    if (varbindlist) {
+        struct wn_ws_vbl *v = wn_ws_vbl_get(varbindlist);
+        if (!v) {
+            wn_ws_unlock_fail(s, SNMPAPI_VBL_INVALID);
+            return NULL;
+        }
+        list = &v->list;
+    }
+    struct wn_ws_pdu *p;
+    int rc = wn_ws_pdu_create(s, PDU_type, request_id, error_status, error_index, list, &p);
+    if (rc < 0) {
+        wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+        return NULL;
+    }
+    HSNMP_PDU h = WN_WS_HANDLE(p);
+    wn_ws_unlock();
+    return h;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpGetPduData(HSNMP_PDU PDU, smiLPINT PDU_type, smiLPINT32 request_id, smiLPINT error_status,
+               smiLPINT error_index, LPHSNMP_VBL varbindlist)
+{
+    WN_WS_ENTER();
+    struct wn_ws_pdu *p = wn_ws_pdu_get(PDU);
+    if (!p)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_PDU_INVALID);
+    struct wn_ws_session *s = p->hdr.owner;
+    if (!PDU_type && !request_id && !error_status && !error_index && !varbindlist)
+        return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
+    if (varbindlist) {
+        /* Always a new VBL handle, owned by the PDU's session. */
+        struct wn_ws_vbl *v;
+        int rc = wn_ws_vbl_create(s, &p->vbl, &v);
+        if (rc < 0)
+            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+        *varbindlist = WN_WS_HANDLE(v);
+    }
+    if (PDU_type)
+        *PDU_type = p->type;
+    if (request_id)
+        *request_id = p->request_id;
+    if (error_status)
+        *error_status = p->error_status;
+    if (error_index)
+        *error_index = p->error_index;
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpSetPduData(HSNMP_PDU PDU, const smiINT FAR *PDU_type, const smiINT32 FAR *request_id,
+               const smiINT FAR *non_repeaters, const smiINT FAR *max_repetitions,
+               const HSNMP_VBL FAR *varbindlist)
+{
+    WN_WS_ENTER();
+    struct wn_ws_pdu *p = wn_ws_pdu_get(PDU);
+    if (!p)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_PDU_INVALID);
+    struct wn_ws_session *s = p->hdr.owner;
+    if (!PDU_type && !request_id && !non_repeaters && !max_repetitions && !varbindlist)
+        return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
+    /* Validate everything before changing anything. */
+    if (PDU_type && !wn_ws_pdu_type_creatable(*PDU_type))
+        return wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+    struct wn_ws_vblist nl;
+    memset(&nl, 0, sizeof nl);
+    int set_list = 0;
+    if (varbindlist) {
+        const struct wn_ws_vblist *src = NULL;
+        if (*varbindlist) {
+            struct wn_ws_vbl *v = wn_ws_vbl_get(*varbindlist);
+            if (!v)
+                return wn_ws_unlock_fail(s, SNMPAPI_VBL_INVALID);
+            src = &v->list;
+        }
+        int rc = wn_ws_vblist_copy(&nl, src);
+        if (rc < 0)
+            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+        set_list = 1;
+    }
+    if (PDU_type)
+        p->type = *PDU_type;
+    if (request_id)
+        p->request_id = *request_id;
+    if (p->type == SNMP_PDU_GETBULK) {
+        if (non_repeaters)
+            p->error_status = *non_repeaters;
+        if (max_repetitions)
+            p->error_index = *max_repetitions;
+    }
+    if (set_list) {
+        wn_ws_vblist_clear(&p->vbl);
+        p->vbl = nl;
+    }
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+HSNMP_PDU SNMPAPI_CALL
+SnmpDuplicatePdu(HSNMP_SESSION session, HSNMP_PDU PDU)
+{
+    WN_WS_ENTER_H(HSNMP_PDU);
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s) {
+        wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+        return NULL;
+    }
+    struct wn_ws_pdu *src = wn_ws_pdu_get(PDU);
+    if (!src) {
+        wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+        return NULL;
+    }
+    struct wn_ws_pdu *p;
+    int rc = wn_ws_pdu_create(s, src->type, src->request_id, src->error_status,
+                              src->error_index, &src->vbl, &p);
+    if (rc == 0) {
+        p->request_id = src->request_id;
+        rc = wn_ws_oid_dup(&p->enterprise, &src->enterprise);
+        memcpy(p->agent_addr, src->agent_addr, sizeof p->agent_addr);
+        p->generic_trap = src->generic_trap;
+        p->specific_trap = src->specific_trap;
+        p->timestamp = src->timestamp;
+        if (rc < 0)
+            wn_ws_pdu_free(p);
+    }
+    if (rc < 0) {
+        wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+        return NULL;
+    }
+    HSNMP_PDU h = WN_WS_HANDLE(p);
+    wn_ws_unlock();
+    return h;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpFreePdu(HSNMP_PDU PDU)
+{
+    WN_WS_ENTER();
+    struct wn_ws_pdu *p = wn_ws_pdu_get(PDU);
+    if (!p)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_PDU_INVALID);
+    wn_ws_pdu_free(p);
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}

@@ -1,0 +1,77 @@
+/* session.c: session objects: SnmpCreateSession, SnmpOpen, SnmpClose and closing everything a session owns. */
+#include "winsnmp_int.h"
+
+int
+wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
+                     struct wn_ws_session **out)
+{
+    struct wn_ws_session *s = wn_calloc(1, sizeof *s);
+    if (!s)
+        return WN_E_NOMEM;
+    s->callback = cb;
+    s->hwnd = hwnd;
+    s->wmsg = wmsg;
+    s->client_data = data;
+    int rc = wn_ws_obj_register(&s->hdr, WN_WS_T_SESSION, NULL);
+    if (rc < 0) {
+        wn_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void
+wn_ws_session_close(struct wn_ws_session *s)
+{
+    wn_ws_net_session_closing(s);
+    while (s->objs)
+        wn_ws_obj_destroy(s->objs);
+    wn_ws_obj_unregister(&s->hdr);
+    wn_free(s);
+}
+
+HSNMP_SESSION SNMPAPI_CALL
+SnmpCreateSession(HWND hWnd, UINT wMsg, SNMPAPI_CALLBACK fCallBack, LPVOID lpClientData)
+{
+    WN_WS_ENTER_H(HSNMP_SESSION);
+    /* Callback mode when fCallBack is set; otherwise window mode, where
+     * hWnd is only an opaque value on Linux (the application polls). */
+    if (!fCallBack && !hWnd) {
+        wn_ws_unlock_fail(NULL, SNMPAPI_OPERATION_INVALID);
+        return NULL;
+    }
+    struct wn_ws_session *s;
+    int rc = wn_ws_session_create(hWnd, wMsg, fCallBack, lpClientData, &s);
+    if (rc < 0) {
+        wn_ws_unlock_fail(NULL, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+        return NULL;
+    }
+    HSNMP_SESSION h = WN_WS_HANDLE(s);
+    wn_ws_unlock();
+    return h;
+}
+
+HSNMP_SESSION SNMPAPI_CALL
+SnmpOpen(HWND hWnd, UINT wMsg)
+{
+    WN_WS_ENTER_H(HSNMP_SESSION);
+    if (!hWnd) {
+        wn_ws_unlock_fail(NULL, SNMPAPI_HWND_INVALID);
+        return NULL;
+    }
+    wn_ws_unlock();
+    return SnmpCreateSession(hWnd, wMsg, NULL, NULL);
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpClose(HSNMP_SESSION session)
+{
+    WN_WS_ENTER();
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+    wn_ws_session_close(s);
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}

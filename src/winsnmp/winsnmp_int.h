@@ -1,0 +1,319 @@
+/* winsnmp_int.h: internal structures, handle table and locking rules of the WinSNMP layer (shared with the engine). */
+#ifndef WN_WINSNMP_INT_H
+#define WN_WINSNMP_INT_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "base.h"
+#include "winsnmp.h"
+
+/* ------------------------------------------------------------------------
+ * LOCKING RULES
+ *  - One process-wide mutex (wn_ws_lock / wn_ws_unlock) protects the handle
+ *    table, every session / entity / context / PDU / VBL object, the
+ *    process-wide modes, the startup state and the descriptor registry.
+ *  - Every public Snmp* function takes it for its whole duration; every
+ *    function in this header whose comment says "[locked]" must be called
+ *    with it held.  Pointers obtained from wn_ws_*_get() are valid only
+ *    while the lock stays held.
+ *  - The task-level last error is thread-local and needs no lock; the
+ *    per-session last error lives in the session (locked).
+ *  - Never call an application callback with the lock held (the callback
+ *    will call back into the API).  Copy cb/hwnd/msg/client_data under the
+ *    lock, unlock, then call.
+ *  - The engine hooks in net_stubs.c (wn_ws_net_*) are called with the lock
+ *    held; they must not wait for a thread that itself takes the lock,
+ *    except wn_ws_net_shutdown which runs WITHOUT the lock.
+ * ---------------------------------------------------------------------- */
+void wn_ws_lock(void);
+void wn_ws_unlock(void);
+
+/* ------------------------------------------------------------------------
+ * Limits.  Defaults are documented in docs/winsnmp.md; the environment
+ * variables are read when the library initialises (first SnmpStartup /
+ * SnmpStartupEx after load or after a full cleanup).
+ * ---------------------------------------------------------------------- */
+#define WN_WS_DEFAULT_MAX_SESSIONS 65536u          /* WSNMP_MAX_SESSIONS */
+#define WN_WS_DEFAULT_MAX_HANDLES 1048576u         /* WSNMP_MAX_HANDLES (all sessions) */
+#define WN_WS_DEFAULT_MAX_HANDLES_PER_SESSION 1048576u /* WSNMP_MAX_HANDLES_PER_SESSION */
+#define WN_WS_HANDLE_INDEX_BITS 24                 /* slots per table, hard cap */
+#define WN_WS_HANDLE_INDEX_MAX ((1u << WN_WS_HANDLE_INDEX_BITS) - 1u)
+#define WN_WS_MAX_COMMUNITY 1024u                  /* context (community) bytes */
+#define WN_WS_MAX_OCTETS 65535u                    /* an octet-string value */
+#define WN_WS_MAX_VBS 65535u                       /* varbinds in one list */
+#define WN_WS_MAX_ENTITY_STR 1024u                 /* SnmpStrToEntity input */
+#define WN_WS_DEFAULT_PORT 161u
+#define WN_WS_DEFAULT_TIMEOUT_CS 300u              /* 3 s, per try */
+#define WN_WS_DEFAULT_RETRY 3u
+
+struct wn_ws_limits {
+    uint32_t max_sessions;
+    uint32_t max_handles;             /* entities+contexts+PDUs+VBLs, all sessions */
+    uint32_t max_handles_per_session;
+};
+
+/* ------------------------------------------------------------------------
+ * Objects.  Every object starts with a struct wn_ws_obj header; the owner
+ * session keeps a doubly linked list of the objects it owns, so SnmpClose
+ * frees all of them.  Handle value: generation << 32 | type << 24 | slot.
+ * ---------------------------------------------------------------------- */
+enum wn_ws_type {
+    WN_WS_T_FREE = 0,
+    WN_WS_T_SESSION = 1,
+    WN_WS_T_ENTITY = 2,
+    WN_WS_T_CONTEXT = 3,
+    WN_WS_T_PDU = 4,
+    WN_WS_T_VBL = 5,
+};
+
+struct wn_ws_session;
+
+struct wn_ws_obj {
+    uint32_t slot;                /* index in the handle table */
+    uint32_t type;                /* enum wn_ws_type */
+    uintptr_t handle;             /* the public handle value */
+    struct wn_ws_session *owner;  /* NULL for sessions */
+    struct wn_ws_obj *prev, *next;/* owner's list */
+};
+
+struct wn_ws_session {
+    struct wn_ws_obj hdr;
+    SNMPAPI_CALLBACK callback;    /* NULL: window-message mode */
+    HWND hwnd;                    /* opaque on Linux, passed back to callback */
+    UINT wmsg;
+    LPVOID client_data;           /* borrowed from the application */
+    smiUINT32 last_error;         /* 0 until the first failure */
+    struct wn_ws_obj *objs;       /* owned objects (head) */
+    uint32_t nobjs;
+    void *engine;                 /* engine state; freed by wn_ws_net_session_closing */
+};
+
+/* Wire versions (the SNMP message version field). */
+#define WN_WS_V1 0
+#define WN_WS_V2C 1
+#define WN_WS_V3 3
+
+struct wn_ws_entity {
+    struct wn_ws_obj hdr;
+    struct sockaddr_storage addr; /* port stored in it too (network order) */
+    socklen_t addrlen;
+    uint16_t port;                /* host order; mirrors addr */
+    int version;                  /* WN_WS_V1 / V2C / V3 */
+    smiUINT32 mode;               /* translate mode at creation */
+    smiTIMETICKS timeout_cs;      /* per-try timeout, centiseconds */
+    smiUINT32 retry;
+    char *str;                    /* owned: the string it was made from */
+    char *name;                   /* owned: friendly name (TRANSLATED) or NULL */
+    char *community;              /* owned: db "community=" context name or NULL */
+    int listening;                /* set by the engine */
+    void *engine;                 /* engine state; freed by wn_ws_net_entity_freeing */
+};
+
+struct wn_ws_context {
+    struct wn_ws_obj hdr;
+    uint8_t *community;           /* owned; len bytes (not NUL-terminated) */
+    uint32_t len;
+    char *name;                   /* owned: friendly name (TRANSLATED) or NULL */
+    smiUINT32 mode;
+};
+
+/* One varbind: deep copies, owned by the list. */
+struct wn_ws_vb {
+    smiOID name;
+    smiVALUE value;
+};
+
+/* A list of varbinds (inside a VBL object and inside a PDU). */
+struct wn_ws_vblist {
+    struct wn_ws_vb *vb;          /* owned array */
+    uint32_t n, cap;
+};
+
+struct wn_ws_vbl {
+    struct wn_ws_obj hdr;
+    struct wn_ws_vblist list;
+};
+
+struct wn_ws_pdu {
+    struct wn_ws_obj hdr;
+    smiINT type;                  /* SNMP_PDU_* */
+    smiINT32 request_id;
+    smiINT error_status;          /* non_repeaters for GETBULK */
+    smiINT error_index;           /* max_repetitions for GETBULK */
+    struct wn_ws_vblist vbl;      /* the PDU's own copy */
+    /* v1 trap fields (type SNMP_PDU_V1TRAP, engine use only) */
+    smiOID enterprise;            /* owned ptr */
+    uint8_t agent_addr[4];
+    smiINT generic_trap;
+    smiINT specific_trap;
+    smiTIMETICKS timestamp;
+};
+
+/* ------------------------------------------------------------------------
+ * State (startup.c).  [locked]
+ * ---------------------------------------------------------------------- */
+int wn_ws_ready(void);                 /* 1 after a successful startup */
+smiUINT32 wn_ws_translate_mode(void);
+smiUINT32 wn_ws_retransmit_mode(void);
+const struct wn_ws_limits *wn_ws_get_limits(void);
+/* Next implementation-chosen request id (never 0, positive). [locked] */
+smiINT32 wn_ws_next_request_id(void);
+
+/* ------------------------------------------------------------------------
+ * Handle table (handles.c).  [locked]
+ * ---------------------------------------------------------------------- */
+int wn_ws_table_init(const struct wn_ws_limits *lim);
+/* Closes every session (and so frees every object) and frees the table. */
+void wn_ws_table_destroy(void);
+/* Registers obj (already allocated by the caller) under `owner` (NULL for
+ * a session).  WN_E_LIMIT at a limit, WN_E_NOMEM.  On error obj is not
+ * registered and still belongs to the caller. */
+int wn_ws_obj_register(struct wn_ws_obj *obj, uint32_t type, struct wn_ws_session *owner);
+/* Removes obj from the table and its owner's list (does not free it). */
+void wn_ws_obj_unregister(struct wn_ws_obj *obj);
+/* Looks a handle up; NULL if stale, wrong type or not a handle. */
+struct wn_ws_obj *wn_ws_obj_get(HANDLE h, uint32_t type);
+uint32_t wn_ws_session_count(void);
+
+/* Typed lookups [locked]: borrowed pointers, valid while locked. */
+struct wn_ws_session *wn_ws_session_get(HSNMP_SESSION h);
+struct wn_ws_entity *wn_ws_entity_get(HSNMP_ENTITY h);
+struct wn_ws_context *wn_ws_context_get(HSNMP_CONTEXT h);
+struct wn_ws_pdu *wn_ws_pdu_get(HSNMP_PDU h);
+struct wn_ws_vbl *wn_ws_vbl_get(HSNMP_VBL h);
+#define WN_WS_HANDLE(obj) ((HANDLE)(obj)->hdr.handle)
+
+/* Frees one object of any type and unregisters it (session: closes it,
+ * freeing everything it owns). [locked] */
+void wn_ws_obj_destroy(struct wn_ws_obj *obj);
+
+/* ------------------------------------------------------------------------
+ * Object constructors for the engine (and the API) [locked].  All return 0
+ * or WN_E_*; the new object is registered in `s` and *out is borrowed
+ * (owned by the session).
+ * ---------------------------------------------------------------------- */
+int wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
+                         struct wn_ws_session **out);
+void wn_ws_session_close(struct wn_ws_session *s);
+/* Entity from a transport address (borrowed), version WN_WS_V*. */
+int wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa,
+                             socklen_t salen, int version, struct wn_ws_entity **out);
+/* Entity from a string in the current translate mode (may read the db). */
+int wn_ws_entity_create_str(struct wn_ws_session *s, const char *str,
+                            struct wn_ws_entity **out);
+void wn_ws_entity_free(struct wn_ws_entity *e);
+int wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t len,
+                         const char *name, struct wn_ws_context **out);
+void wn_ws_context_free(struct wn_ws_context *c);
+/* PDU with a copy of list (may be NULL = empty).  request_id 0 = pick one. */
+int wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
+                     smiINT error_status, smiINT error_index,
+                     const struct wn_ws_vblist *list, struct wn_ws_pdu **out);
+void wn_ws_pdu_free(struct wn_ws_pdu *p);
+int wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
+                     struct wn_ws_vbl **out);
+void wn_ws_vbl_free(struct wn_ws_vbl *v);
+
+/* ------------------------------------------------------------------------
+ * Varbind lists and values (vbl.c, value.c, oid.c).  No lock needed: they
+ * touch only the memory given.
+ * ---------------------------------------------------------------------- */
+void wn_ws_vblist_clear(struct wn_ws_vblist *l);
+int wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src);
+/* Appends deep copies of name and value (value NULL = SNMP_SYNTAX_NULL). */
+int wn_ws_vblist_append(struct wn_ws_vblist *l, const smiOID *name, const smiVALUE *value);
+/* 0, or the SNMPAPI_* code saying why the OID / value is not acceptable. */
+smiUINT32 wn_ws_oid_check(const smiOID *oid, int allow_empty);
+smiUINT32 wn_ws_value_check(const smiVALUE *v);
+/* Deep copies into library memory (wn_malloc); free with the _clear. */
+int wn_ws_oid_dup(smiOID *dst, const smiOID *src);
+void wn_ws_oid_clear(smiOID *o);
+int wn_ws_value_dup(smiVALUE *dst, const smiVALUE *src);
+void wn_ws_value_clear(smiVALUE *v);
+int wn_ws_syntax_valid(smiUINT32 syntax);
+int wn_ws_pdu_type_creatable(smiINT type);
+
+/* ------------------------------------------------------------------------
+ * Descriptors handed to the application (desc.c) [locked]: memory the
+ * application frees with SnmpFreeDescriptor.  Returns an owned block
+ * registered in the registry (at least 1 byte, zeroed), or NULL.
+ * ---------------------------------------------------------------------- */
+void *wn_ws_desc_alloc(size_t n);
+/* 0 if p was registered (and is now freed), WN_E_NOTFOUND otherwise. */
+int wn_ws_desc_free(void *p);
+void wn_ws_desc_free_all(void);
+/* Fill application descriptors (allocated with wn_ws_desc_alloc). */
+int wn_ws_desc_oid(smiOID *dst, const smiOID *src);
+int wn_ws_desc_octets(smiOCTETS *dst, const void *p, size_t n);
+int wn_ws_desc_value(smiVALUE *dst, const smiVALUE *src);
+
+/* ------------------------------------------------------------------------
+ * Translation database (db.c).  No lock needed (reads a file).
+ * ---------------------------------------------------------------------- */
+struct wn_ws_db_entity {
+    char address[256];
+    uint16_t port;
+    int version;                  /* WN_WS_V* */
+    char community[256];          /* context name, "" if none */
+    smiTIMETICKS timeout_cs;
+    smiUINT32 retry;
+};
+/* Path of the database in use (WSNMP_DB, ~/.config/wsnmp/entities.conf,
+ * /etc/wsnmp/entities.conf: the first that exists), or NULL. Returns owned. */
+char *wn_ws_db_path(void);
+/* WN_E_NOTFOUND (no file or no such name), WN_E_MALFORMED (logged as
+ * file:line: reason), WN_E_NOMEM, WN_E_IO. */
+int wn_ws_db_entity(const char *name, struct wn_ws_db_entity *out);
+/* community: owned (wn_free), *len bytes. */
+int wn_ws_db_context(const char *name, uint8_t **community, uint32_t *len);
+/* Parses a whole database text (for tests and the fuzz target): 0 or
+ * WN_E_MALFORMED with *line set to the first bad line. */
+int wn_ws_db_parse_text(const char *text, size_t len, const char *file, unsigned *line);
+
+/* Address text -> sockaddr (numeric IPv4/IPv6 and "localhost", optional
+ * port as "a.b.c.d:p" or "[v6]:p").  WN_E_RESOLVE / WN_E_INVAL. */
+int wn_ws_parse_address(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
+                        socklen_t *len, uint16_t *port);
+
+/* ------------------------------------------------------------------------
+ * Errors (errors.c): the only place that maps WN_E_* to SNMPAPI_* and
+ * sets last errors.
+ * ---------------------------------------------------------------------- */
+/* Records `code` as the calling thread's task-level error and, when s is
+ * non-NULL, as s's last error [locked].  Returns SNMPAPI_FAILURE. */
+SNMPAPI_STATUS wn_ws_fail(struct wn_ws_session *s, smiUINT32 code);
+/* Maps an internal error: WN_E_NOMEM/LIMIT -> ALLOC_ERROR, NOSPACE ->
+ * OUTPUT_TRUNCATED, STATE -> OPERATION_INVALID, UNSUPPORTED ->
+ * TL_NOT_SUPPORTED, otherwise `fallback`. */
+smiUINT32 wn_ws_map_err(int err, smiUINT32 fallback);
+SNMPAPI_STATUS wn_ws_fail_err(struct wn_ws_session *s, int err, smiUINT32 fallback);
+smiUINT32 wn_ws_task_error(void);
+/* Unlocks and fails: the common exit of public functions. */
+SNMPAPI_STATUS wn_ws_unlock_fail(struct wn_ws_session *s, smiUINT32 code);
+
+/* Entering a public function: lock, fail NOT_INITIALIZED if not started. */
+#define WN_WS_ENTER()                                                       \
+    do {                                                                    \
+        wn_ws_lock();                                                       \
+        if (!wn_ws_ready())                                                 \
+            return wn_ws_unlock_fail(NULL, SNMPAPI_NOT_INITIALIZED);        \
+    } while (0)
+#define WN_WS_ENTER_H(type_)                                                \
+    do {                                                                    \
+        wn_ws_lock();                                                       \
+        if (!wn_ws_ready()) {                                               \
+            wn_ws_unlock_fail(NULL, SNMPAPI_NOT_INITIALIZED);               \
+            return (type_)SNMPAPI_FAILURE;                                  \
+        }                                                                   \
+    } while (0)
+
+/* ------------------------------------------------------------------------
+ * Engine hooks, implemented in net_stubs.c (no-ops until the engine).
+ * ---------------------------------------------------------------------- */
+int wn_ws_net_startup(void);                          /* [locked] */
+void wn_ws_net_shutdown(void);                        /* NOT locked */
+void wn_ws_net_session_closing(struct wn_ws_session *s);  /* [locked] */
+void wn_ws_net_entity_freeing(struct wn_ws_entity *e);    /* [locked] */
+
+#endif /* WN_WINSNMP_INT_H */
