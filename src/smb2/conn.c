@@ -522,7 +522,9 @@ tree_connect(struct wn_smb2_conn *c)
     if (rc)
         return rc;
     struct wn_smb2_hdr h;
-    rc = wn_smb2_transact(c, &w, WN_SMB2_TREE_CONNECT, 0, -1, &h);
+    /* 3.1.1 (MS-SMB2 3.2.4.1.1): TREE_CONNECT is always signed (downgrade protection) */
+    int sign = c->signing || (c->dialect == WN_SMB2_DIALECT_311 && c->signer.on);
+    rc = wn_smb2_transact(c, &w, WN_SMB2_TREE_CONNECT, 0, sign, &h);
     if (rc)
         return rc;
     if (h.status != WN_SMB2_STATUS_SUCCESS)

@@ -3,11 +3,8 @@
 
 #include <string.h>
 
-#include <nettle/cmac.h>
-#include <nettle/hmac.h>
-#include <nettle/sha2.h>
-
 #include "base.h"
+#include "crypto.h"
 #include "smb2.h"
 #include "wire.h"
 
@@ -15,21 +12,7 @@ void
 wn_smb2_kdf(const uint8_t *ki, size_t kilen, const void *label, size_t llen,
             const void *context, size_t clen, uint8_t out[16])
 {
-    static const uint8_t one[4] = { 0, 0, 0, 1 };
-    static const uint8_t zero[1] = { 0 };
-    static const uint8_t bits[4] = { 0, 0, 0, 128 };
-    struct hmac_sha256_ctx h;
-    uint8_t d[SHA256_DIGEST_SIZE];
-    hmac_sha256_set_key(&h, kilen, ki);
-    hmac_sha256_update(&h, 4, one);
-    hmac_sha256_update(&h, llen, label);
-    hmac_sha256_update(&h, 1, zero);
-    hmac_sha256_update(&h, clen, context);
-    hmac_sha256_update(&h, 4, bits);
-    hmac_sha256_digest(&h, sizeof(d), d);
-    memcpy(out, d, 16);
-    wn_wipe(d, sizeof(d));
-    wn_wipe(&h, sizeof(h));
+    (void)wn_crypto_sp800_108_kdf(ki, kilen, label, llen, context, clen, out, 16);
 }
 
 int
@@ -79,23 +62,22 @@ wn_smb2_signature(const struct wn_smb2_signer *s, const uint8_t *msg, size_t len
     const uint8_t *tail = msg + WN_SMB2_SIG_OFF + 16;
     size_t tlen = len - WN_SMB2_SIG_OFF - 16;
     if (s->cmac) {
-        struct cmac_aes128_ctx c;
-        cmac_aes128_set_key(&c, s->key);
-        cmac_aes128_update(&c, WN_SMB2_SIG_OFF, msg);
-        cmac_aes128_update(&c, 16, zsig);
-        cmac_aes128_update(&c, tlen, tail);
-        cmac_aes128_digest(&c, 16, sig);
-        wn_wipe(&c, sizeof(c));
+        struct wn_crypto_cmac c;
+        wn_crypto_aes128_cmac_init(&c, s->key);
+        wn_crypto_aes128_cmac_update(&c, msg, WN_SMB2_SIG_OFF);
+        wn_crypto_aes128_cmac_update(&c, zsig, 16);
+        wn_crypto_aes128_cmac_update(&c, tail, tlen);
+        wn_crypto_aes128_cmac_final(&c, sig);
     } else {
-        struct hmac_sha256_ctx h;
-        uint8_t d[SHA256_DIGEST_SIZE];
-        hmac_sha256_set_key(&h, 16, s->key);
-        hmac_sha256_update(&h, WN_SMB2_SIG_OFF, msg);
-        hmac_sha256_update(&h, 16, zsig);
-        hmac_sha256_update(&h, tlen, tail);
-        hmac_sha256_digest(&h, sizeof(d), d);
+        struct wn_crypto_hmac h;
+        uint8_t d[WN_CRYPTO_SHA256_LEN];
+        (void)wn_crypto_hmac_init(&h, WN_CRYPTO_SHA256, s->key, 16);
+        wn_crypto_hmac_update(&h, msg, WN_SMB2_SIG_OFF);
+        wn_crypto_hmac_update(&h, zsig, 16);
+        wn_crypto_hmac_update(&h, tail, tlen);
+        wn_crypto_hmac_final(&h, d);
         memcpy(sig, d, 16);
-        wn_wipe(&h, sizeof(h));
+        wn_wipe(d, sizeof(d));
     }
 }
 
@@ -123,9 +105,9 @@ wn_smb2_verify(const struct wn_smb2_signer *s, const uint8_t *msg, size_t len)
 void
 wn_smb2_preauth_update(uint8_t hash[WN_SMB2_PREAUTH_LEN], const uint8_t *msg, size_t len)
 {
-    struct sha512_ctx c;
-    sha512_init(&c);
-    sha512_update(&c, WN_SMB2_PREAUTH_LEN, hash);
-    sha512_update(&c, len, msg);
-    sha512_digest(&c, WN_SMB2_PREAUTH_LEN, hash);
+    struct wn_crypto_hash c;
+    wn_crypto_sha512_init(&c);
+    wn_crypto_sha512_update(&c, hash, WN_SMB2_PREAUTH_LEN);
+    wn_crypto_sha512_update(&c, msg, len);
+    wn_crypto_sha512_final(&c, hash);
 }
