@@ -409,6 +409,12 @@ build_vbl(HSNMP_SESSION s, const char *const *names, const char *const *values)
             } else if (v[0] == 'i' && v[1] == ':') {
                 val.syntax = SNMP_SYNTAX_INT;
                 val.value.sNumber = (smiINT)strtol(v + 2, NULL, 10);
+            } else if (v[0] == 't' && v[1] == ':') {
+                val.syntax = SNMP_SYNTAX_TIMETICKS;
+                val.value.uNumber = (smiUINT32)strtoul(v + 2, NULL, 10);
+            } else if (v[0] == 'o' && v[1] == ':') {
+                val.syntax = SNMP_SYNTAX_OID;
+                wire_oid(v + 2, &val.value.oid);
             } else {
                 fail_msg("bad value spec %s", v);
             }
@@ -416,14 +422,16 @@ build_vbl(HSNMP_SESSION s, const char *const *names, const char *const *values)
         }
         SNMPAPI_STATUS r = SnmpSetVb(vbl, 0, &name, pv);
         wire_oid_free(&name);
+        if (val.syntax == SNMP_SYNTAX_OID)
+            wire_oid_free(&val.value.oid);
         assert_int_equal(r, i + 1);
     }
     return vbl;
 }
 
 static int
-collect_response(HSNMP_PDU pdu, struct wire_vb *vbs, size_t max, size_t *n_out,
-                 smiINT *err_status, smiINT *err_index)
+collect_pdu(HSNMP_PDU pdu, struct wire_vb *vbs, size_t max, size_t *n_out,
+            smiINT *err_status, smiINT *err_index, smiINT *type_out)
 {
     smiINT type = 0, st = 0, ix = 0;
     smiINT32 rid = 0;
@@ -455,7 +463,65 @@ collect_response(HSNMP_PDU pdu, struct wire_vb *vbs, size_t max, size_t *n_out,
     }
     SnmpFreeVbl(vbl);
     *n_out = n;
+    if (type_out != NULL)
+        *type_out = type;
+    return 0;
+}
+
+static int
+collect_response(HSNMP_PDU pdu, struct wire_vb *vbs, size_t max, size_t *n_out,
+                 smiINT *err_status, smiINT *err_index)
+{
+    smiINT type = 0;
+    if (collect_pdu(pdu, vbs, max, n_out, err_status, err_index, &type) != 0)
+        return -1;
     return type == SNMP_PDU_RESPONSE ? 0 : -1;
+}
+
+int
+wire_recv(HSNMP_SESSION s, struct wire_events *e, unsigned timeout_ms, smiINT *type,
+          smiINT32 *rid, struct wire_vb *vbs, size_t max, size_t *n_out)
+{
+    uint64_t deadline = wire_now_ms() + timeout_ms;
+    for (;;) {
+        uint64_t now = wire_now_ms();
+        struct wire_event ev;
+        if (now >= deadline || wire_events_wait(e, (unsigned)(deadline - now), &ev) != 0)
+            return -1;
+        if (ev.wparam != 0)
+            continue;
+        HSNMP_ENTITY src = NULL, dst = NULL;
+        HSNMP_CONTEXT ctx = NULL;
+        HSNMP_PDU pdu = NULL;
+        if (SnmpRecvMsg(s, &src, &dst, &ctx, &pdu) != SNMPAPI_SUCCESS)
+            continue;
+        int rc = collect_pdu(pdu, vbs, max, n_out, NULL, NULL, type);
+        if (rid != NULL)
+            SnmpGetPduData(pdu, NULL, rid, NULL, NULL, NULL);
+        SnmpFreePdu(pdu);
+        SnmpFreeEntity(src);
+        SnmpFreeEntity(dst);
+        SnmpFreeContext(ctx);
+        return rc;
+    }
+}
+
+int
+wire_send(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep,
+          smiINT maxrep, const char *const *names, const char *const *values, smiINT32 *rid)
+{
+    HSNMP_VBL vbl = build_vbl(s, names, values);
+    HSNMP_PDU pdu = SnmpCreatePdu(s, type, 0, nonrep, maxrep, vbl);
+    assert_non_null(pdu);
+    assert_int_equal(SnmpGetPduData(pdu, NULL, rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SNMPAPI_STATUS sent = SnmpSendMsg(s, NULL, dst, ctx, pdu);
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+    if (sent != SNMPAPI_SUCCESS) {
+        fprintf(stderr, "wire: SnmpSendMsg failed: %u\n", SnmpGetLastError(s));
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -464,18 +530,9 @@ wire_request(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY dst, HSNMP_CON
              const char *const *values, struct wire_vb *vbs, size_t max, size_t *n_out,
              smiINT *err_status, smiINT *err_index, unsigned timeout_ms)
 {
-    HSNMP_VBL vbl = build_vbl(s, names, values);
-    HSNMP_PDU pdu = SnmpCreatePdu(s, type, 0, nonrep, maxrep, vbl);
-    assert_non_null(pdu);
     smiINT32 rid = 0;
-    assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    SNMPAPI_STATUS sent = SnmpSendMsg(s, NULL, dst, ctx, pdu);
-    SnmpFreePdu(pdu);
-    SnmpFreeVbl(vbl);
-    if (sent != SNMPAPI_SUCCESS) {
-        fprintf(stderr, "wire: SnmpSendMsg failed: %u\n", SnmpGetLastError(s));
+    if (wire_send(s, dst, ctx, type, nonrep, maxrep, names, values, &rid) != 0)
         return -1;
-    }
     uint64_t deadline = wire_now_ms() + timeout_ms;
     for (;;) {
         uint64_t now = wire_now_ms();

@@ -89,15 +89,26 @@ struct wire_vb {
     char val[4096];
 };
 
+/* Builds and sends one PDU (request id chosen by the library, returned in
+ * *rid).  0, or -1 if SnmpSendMsg failed. */
+int wire_send(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep,
+              smiINT maxrep, const char *const *names, const char *const *values, smiINT32 *rid);
+
 /* Sends a request PDU and waits for its response (callback wParam 0 then
  * SnmpRecvMsg, skipping other request ids).  Fills up to max varbinds into
  * vbs, *n_out, *err_status, *err_index.  Returns 0, -1 on failure/timeout.
  * names: NULL-terminated list of dotted OIDs; values: NULL or parallel list
- * of "s:text" / "i:number" for Set. */
+ * of "s:text" / "i:number" / "t:timeticks" / "o:oid" (Set, notifications). */
 int wire_request(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx,
                  smiINT type, smiINT nonrep, smiINT maxrep, const char *const *names,
                  const char *const *values, struct wire_vb *vbs, size_t max, size_t *n_out,
                  smiINT *err_status, smiINT *err_index, unsigned timeout_ms);
+
+/* Waits for the next queued message of s (callback wParam 0, then
+ * SnmpRecvMsg), whatever its type; fills type, request id and varbinds.
+ * 0, or -1 on timeout. */
+int wire_recv(HSNMP_SESSION s, struct wire_events *e, unsigned timeout_ms, smiINT *type,
+              smiINT32 *rid, struct wire_vb *vbs, size_t max, size_t *n_out);
 
 /* Parses net-snmp tool output (-On -Ox -OU -Oe) into varbinds (continuation
  * lines joined, canonical value text).  "No more variables" lines are
