@@ -1,0 +1,242 @@
+/* test_smb2_engine.c: the request/reply engine against scripted replies on a socketpair (signing, interim, limits, timeouts). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conn.h"
+
+struct fixture {
+    struct wn_smb2_conn *c;
+    int peer; /* the "server" end */
+};
+
+static int
+setup(void **state)
+{
+    static struct fixture f;
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    f.c = wn_calloc(1, sizeof(*f.c));
+    assert_non_null(f.c);
+    f.c->fd = sv[0];
+    f.peer = sv[1];
+    f.c->timeout_ms = 2000;
+    f.c->dialect = WN_SMB2_DIALECT_302;
+    f.c->credits = 10;
+    f.c->next_mid = 5;
+    f.c->session_id = 0x77;
+    f.c->tree_id = 9;
+    wn_dynbuf_init(&f.c->tx, 1 << 20);
+    wn_dynbuf_init(&f.c->rx, WN_SMB2_MAX_MESSAGE);
+    static const uint8_t sk[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    assert_int_equal(wn_smb2_signer_init(&f.c->signer, WN_SMB2_DIALECT_302, sk, 16, NULL), 0);
+    f.c->signing = 1;
+    *state = &f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    f->c->broken = 1; /* no TREE_DISCONNECT/LOGOFF on the fake peer */
+    wn_smb2_disconnect(f->c);
+    close(f->peer);
+    return 0;
+}
+
+/* Queues one reply frame on the peer end: a TREE_DISCONNECT-shaped body. */
+static void
+queue_reply(struct fixture *f, uint64_t mid, uint32_t status, uint32_t flags, int sign,
+            int corrupt)
+{
+    uint8_t buf[4 + 64 + 4];
+    struct wn_wbuf w;
+    wn_wbuf_init(&w, buf + 4, sizeof(buf) - 4);
+    struct wn_smb2_hdr h = { .credit_charge = 1, .status = status,
+                             .command = WN_SMB2_TREE_DISCONNECT, .credits = 3,
+                             .flags = WN_SMB2_FLAG_RESPONSE | flags, .message_id = mid,
+                             .tree_id = 9, .session_id = 0x77, .async_id = 1 };
+    wn_smb2_hdr_encode(&w, &h);
+    wn_smb2_empty_req_encode(&w); /* same 4-byte shape as the reply */
+    size_t len = wn_wbuf_len(&w);
+    if (sign)
+        wn_smb2_sign(&f->c->signer, buf + 4, len);
+    if (corrupt)
+        buf[4 + 66] ^= 0x40;
+    buf[0] = 0;
+    buf[1] = 0;
+    buf[2] = 0;
+    buf[3] = (uint8_t)len;
+    assert_int_equal(write(f->peer, buf, len + 4), (ssize_t)(len + 4));
+}
+
+static int
+send_one(struct fixture *f, struct wn_smb2_hdr *h)
+{
+    struct wn_wbuf w;
+    assert_int_equal(wn_smb2_req_begin(f->c, 4, &w), 0);
+    wn_smb2_empty_req_encode(&w);
+    return wn_smb2_transact(f->c, &w, WN_SMB2_TREE_DISCONNECT, 0, -1, h);
+}
+
+static void
+test_smb2_accepts_signed_reply_and_signs_request(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, 0, 0, 1, 0);
+    assert_int_equal(send_one(f, &h), 0);
+    assert_int_equal(h.status, 0);
+    assert_int_equal(f->c->credits, 10 - 1 + 3);
+    assert_int_equal(f->c->next_mid, 6);
+    /* what the peer received is a correctly signed request */
+    uint8_t req[4 + 68];
+    assert_int_equal(read(f->peer, req, sizeof(req)), (ssize_t)sizeof(req));
+    assert_int_equal(req[3], 68);
+    assert_int_equal(wn_smb2_verify(&f->c->signer, req + 4, 68), 0);
+}
+
+static void
+test_smb2_rejects_unsigned_reply_when_signing(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, 0, 0, 0, 0);
+    assert_int_equal(send_one(f, &h), WN_E_SIGNATURE);
+    /* the connection is unusable afterwards */
+    struct wn_wbuf w;
+    assert_int_equal(wn_smb2_req_begin(f->c, 4, &w), WN_E_STATE);
+}
+
+static void
+test_smb2_rejects_tampered_reply(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, 0, 0, 1, 1);
+    assert_int_equal(send_one(f, &h), WN_E_SIGNATURE);
+}
+
+static void
+test_smb2_waits_past_interim_and_break(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, WN_SMB2_STATUS_PENDING, WN_SMB2_FLAG_ASYNC, 0, 0); /* interim: unsigned */
+    queue_reply(f, UINT64_MAX, 0, 0, 0, 0);                               /* oplock break */
+    queue_reply(f, 5, WN_SMB2_STATUS_ACCESS_DENIED, WN_SMB2_FLAG_ASYNC, 1, 0);
+    assert_int_equal(send_one(f, &h), 0);
+    assert_int_equal(h.status, WN_SMB2_STATUS_ACCESS_DENIED);
+    assert_int_equal(wn_smb2_fail_status(f->c, h.status), WN_E_ACCESS);
+    assert_int_equal(wn_smb2_last_status(f->c), WN_SMB2_STATUS_ACCESS_DENIED);
+}
+
+static void
+test_smb2_rejects_wrong_message_id(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 6, 0, 0, 1, 0);
+    assert_int_equal(send_one(f, &h), WN_E_PROTOCOL);
+}
+
+static void
+test_smb2_rejects_oversized_frame(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    uint8_t nb[4] = { 0, 0x81, 0, 0 }; /* 8 MiB + 64 KiB */
+    assert_int_equal(write(f->peer, nb, 4), 4);
+    assert_int_equal(send_one(f, &h), WN_E_LIMIT);
+}
+
+static void
+test_smb2_times_out_without_reply(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    f->c->timeout_ms = 150;
+    uint64_t t0 = wn_clock_ms();
+    assert_int_equal(send_one(f, &h), WN_E_TIMEOUT);
+    uint64_t dt = wn_clock_ms() - t0;
+    assert_true(dt >= 140 && dt < 1500);
+}
+
+static void
+test_smb2_reports_peer_close(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    shutdown(f->peer, SHUT_WR);
+    assert_int_equal(send_one(f, &h), WN_E_CLOSED);
+}
+
+static void
+test_smb2_refuses_without_credits(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    f->c->credits = 0;
+    assert_int_equal(send_one(f, &h), WN_E_PROTOCOL);
+}
+
+static void
+test_smb2_status_mapping(void **state)
+{
+    (void)state;
+    assert_int_equal(wn_smb2_status_to_err(WN_SMB2_STATUS_LOGON_FAILURE), WN_E_AUTH);
+    assert_int_equal(wn_smb2_status_to_err(WN_SMB2_STATUS_ACCESS_DENIED), WN_E_ACCESS);
+    assert_int_equal(wn_smb2_status_to_err(0xC0000034u), WN_E_NOTFOUND);
+    assert_int_equal(wn_smb2_status_to_err(WN_SMB2_STATUS_BUFFER_OVERFLOW), 0);
+    assert_int_equal(wn_smb2_status_to_err(0xC0000001u), WN_E_PROTOCOL);
+}
+
+static void
+test_smb2_connect_validates_options(void **state)
+{
+    (void)state;
+    struct wn_smb2_conn *c = (struct wn_smb2_conn *)1;
+    struct wn_smb2_opts o = { .host = "127.0.0.1", .user = "u", .password = "p",
+                              .min_dialect = 0x0311, .max_dialect = 0x0202 };
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
+    assert_null(c);
+    o.min_dialect = 0;
+    o.host = NULL;
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
+    o.host = "nonexistent.invalid";
+    o.max_dialect = 0;
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_RESOLVE);
+    /* allocation failure is reported, not crashed on */
+    o.host = "127.0.0.1";
+    wn_alloc_fail_after(0);
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_NOMEM);
+    wn_alloc_fail_after(-1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_smb2_accepts_signed_reply_and_signs_request, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_rejects_unsigned_reply_when_signing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_rejects_tampered_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_waits_past_interim_and_break, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_rejects_wrong_message_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_rejects_oversized_frame, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_times_out_without_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_reports_peer_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_refuses_without_credits, setup, teardown),
+        cmocka_unit_test(test_smb2_status_mapping),
+        cmocka_unit_test(test_smb2_connect_validates_options),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
