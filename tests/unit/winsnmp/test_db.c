@@ -1,0 +1,250 @@
+/* test_db.c: translated mode: the entity/context database file, its lookup path and malformed files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "winsnmp.h"
+#include "winsnmp_int.h"
+
+static SNMPAPI_STATUS CALLBACK
+cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
+{
+    (void)s, (void)w, (void)m, (void)wp, (void)lp, (void)d;
+    return SNMPAPI_SUCCESS;
+}
+
+static char dir[64];
+static char dbfile[128];
+static HSNMP_SESSION sess;
+
+static void
+write_db(const char *text)
+{
+    FILE *f = fopen(dbfile, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/wsnmp-db-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(dbfile, sizeof dbfile, "%s/entities.conf", dir);
+    setenv("WSNMP_DB", dbfile, 1);
+    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
+        return -1;
+    sess = SnmpCreateSession(NULL, 0, cb, NULL);
+    return sess ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    SnmpCleanup();
+    unlink(dbfile);
+    rmdir(dir);
+    unsetenv("WSNMP_DB");
+    return 0;
+}
+
+static const char good_db[] =
+    "# test database\n"
+    "entity router address=127.0.0.1 port=1161 version=2c community=ro timeout=150 retry=1\n"
+    "entity v6box address=::1 version=1\n"
+    "\n"
+    "   context ro community=s3cret   # trailing comment\n"
+    "context rw community=private\n";
+
+static void
+test_translated_entity_comes_from_the_database(void **state)
+{
+    (void)state;
+    write_db(good_db);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY e = SnmpStrToEntity(sess, "router");
+    assert_non_null(e);
+    smiTIMETICKS t;
+    smiUINT32 r;
+    assert_int_equal(SnmpGetTimeout(e, &t, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(t, 150);
+    assert_int_equal(SnmpGetRetry(e, &r, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(r, 1);
+    char buf[64];
+    assert_int_equal(SnmpEntityToStr(e, sizeof buf, buf), 7);
+    assert_string_equal(buf, "router");
+    wn_ws_lock();
+    struct wn_ws_entity *ie = wn_ws_entity_get(e);
+    assert_non_null(ie);
+    assert_int_equal(ie->port, 1161);
+    assert_int_equal(ie->version, WN_WS_V2C);
+    assert_string_equal(ie->community, "ro");
+    wn_ws_unlock();
+    /* In an untranslated mode the same entity prints its address. */
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpEntityToStr(e, sizeof buf, buf), 15);
+    assert_string_equal(buf, "127.0.0.1:1161");
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    assert_null(SnmpStrToEntity(sess, "nosuch"));
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_ENTITY_UNKNOWN);
+    /* Literal addresses are not names. */
+    assert_null(SnmpStrToEntity(sess, "127.0.0.1"));
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_ENTITY_UNKNOWN);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+}
+
+static void
+test_translated_context_comes_from_the_database(void **state)
+{
+    (void)state;
+    write_db(good_db);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    smiOCTETS name = {2, (smiLPBYTE) "ro"}, out;
+    HSNMP_CONTEXT c = SnmpStrToContext(sess, &name);
+    assert_non_null(c);
+    assert_int_equal(SnmpContextToStr(c, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(out.len, 2);
+    assert_memory_equal(out.ptr, "ro", 2);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &out);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpContextToStr(c, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(out.len, 6);
+    assert_memory_equal(out.ptr, "s3cret", 6);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &out);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    smiOCTETS unknown = {4, (smiLPBYTE) "nope"};
+    assert_null(SnmpStrToContext(sess, &unknown));
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_CONTEXT_UNKNOWN);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+}
+
+static void
+test_untranslated_mode_sets_the_version(void **state)
+{
+    (void)state;
+    HSNMP_ENTITY e1 = SnmpStrToEntity(sess, "127.0.0.1");
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY e2 = SnmpStrToEntity(sess, "127.0.0.1");
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+    wn_ws_lock();
+    assert_int_equal(wn_ws_entity_get(e1)->version, WN_WS_V1);
+    assert_int_equal(wn_ws_entity_get(e2)->version, WN_WS_V2C);
+    assert_int_equal(wn_ws_entity_get(e2)->port, 161);
+    wn_ws_unlock();
+}
+
+static void
+test_malformed_database_gives_other_error(void **state)
+{
+    (void)state;
+    static const char *bad[] = {
+        "entity x\n",                                       /* no address */
+        "entity x address=999.1.1.1\n",                     /* bad address */
+        "entity x address=127.0.0.1 port=0\n",
+        "entity x address=127.0.0.1 port=70000\n",
+        "entity x address=127.0.0.1 version=4\n",
+        "entity x address=127.0.0.1 colour=blue\n",
+        "entity x address=127.0.0.1 timeout=-1\n",
+        "entity x address=127.0.0.1 retry\n",
+        "context x\n",
+        "context x secret=1\n",
+        "host x address=127.0.0.1\n",
+        "entity\n",
+    };
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[256];
+        /* A good line for the name, the bad line after it: the whole file
+         * is checked, not just up to the match. */
+        snprintf(text, sizeof text, "entity ok address=127.0.0.1\n%s", bad[i]);
+        write_db(text);
+        assert_null(SnmpStrToEntity(sess, "ok"));
+        assert_int_equal(SnmpGetLastError(sess), SNMPAPI_OTHER_ERROR);
+        unsigned line = 0;
+        assert_int_equal(wn_ws_db_parse_text(text, strlen(text), "t", &line), WN_E_MALFORMED);
+        assert_int_equal(line, 2);
+    }
+    write_db("context ok community=x y=z\n");
+    smiOCTETS ok = {2, (smiLPBYTE) "ok"};
+    assert_null(SnmpStrToContext(sess, &ok));
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_OTHER_ERROR);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+}
+
+static void
+test_database_lookup_path(void **state)
+{
+    (void)state;
+    char *p = wn_ws_db_path();
+    assert_string_equal(p, dbfile);
+    wn_free(p);
+    /* Without WSNMP_DB: $HOME/.config/wsnmp/entities.conf. */
+    const char *oldhome = getenv("HOME");
+    char *saved = oldhome ? strdup(oldhome) : NULL;
+    unsetenv("WSNMP_DB");
+    char cfg[96], wsd[128], file[192];
+    snprintf(cfg, sizeof cfg, "%s/.config", dir);
+    snprintf(wsd, sizeof wsd, "%s/wsnmp", cfg);
+    snprintf(file, sizeof file, "%s/entities.conf", wsd);
+    assert_int_equal(mkdir(cfg, 0700), 0);
+    assert_int_equal(mkdir(wsd, 0700), 0);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("entity home address=::1 port=2161\n", f);
+    fclose(f);
+    setenv("HOME", dir, 1);
+    p = wn_ws_db_path();
+    assert_string_equal(p, file);
+    wn_free(p);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY e = SnmpStrToEntity(sess, "home");
+    assert_non_null(e);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+    char buf[64];
+    assert_int_equal(SnmpEntityToStr(e, sizeof buf, buf), 11);
+    assert_string_equal(buf, "[::1]:2161");
+    unlink(file);
+    rmdir(wsd);
+    rmdir(cfg);
+    if (saved) {
+        setenv("HOME", saved, 1);
+        free(saved);
+    }
+    setenv("WSNMP_DB", dbfile, 1);
+}
+
+static void
+test_missing_database_is_entity_unknown(void **state)
+{
+    (void)state;
+    unlink(dbfile);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    assert_null(SnmpStrToEntity(sess, "router"));
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_ENTITY_UNKNOWN);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_translated_entity_comes_from_the_database),
+        cmocka_unit_test(test_translated_context_comes_from_the_database),
+        cmocka_unit_test(test_untranslated_mode_sets_the_version),
+        cmocka_unit_test(test_malformed_database_gives_other_error),
+        cmocka_unit_test(test_database_lookup_path),
+        cmocka_unit_test(test_missing_database_is_entity_unknown),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
