@@ -1,0 +1,113 @@
+/* netapi_probe.c: command-line driver of the public NetSession* API for the peer tests (prints results). */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "lm.h"
+
+/* "-" means NULL.  Returns a malloc'd wide copy (never freed: short-lived tool). */
+static LMSTR
+wide(const char *s)
+{
+    size_t n;
+    wchar_t *w;
+
+    if (s == NULL || strcmp(s, "-") == 0)
+        return NULL;
+    n = mbstowcs(NULL, s, 0);
+    if (n == (size_t)-1)
+        return NULL;
+    w = calloc(n + 1, sizeof(*w));
+    if (w != NULL)
+        mbstowcs(w, s, n + 1);
+    return w;
+}
+
+static void
+print_entries(DWORD level, const BYTE *buf, DWORD n)
+{
+    DWORD i;
+
+    for (i = 0; i < n; i++) {
+        switch (level) {
+        case 0: {
+            const SESSION_INFO_0 *e = (const SESSION_INFO_0 *)(const void *)buf + i;
+            printf("entry cname=%ls\n", e->sesi0_cname);
+            break;
+        }
+        case 1: {
+            const SESSION_INFO_1 *e = (const SESSION_INFO_1 *)(const void *)buf + i;
+            printf("entry cname=%ls user=%ls opens=%u time=%u idle=%u flags=%u\n",
+                   e->sesi1_cname, e->sesi1_username, e->sesi1_num_opens, e->sesi1_time,
+                   e->sesi1_idle_time, e->sesi1_user_flags);
+            break;
+        }
+        case 2: {
+            const SESSION_INFO_2 *e = (const SESSION_INFO_2 *)(const void *)buf + i;
+            printf("entry cname=%ls user=%ls opens=%u flags=%u cltype=[%ls]\n",
+                   e->sesi2_cname, e->sesi2_username, e->sesi2_num_opens, e->sesi2_user_flags,
+                   e->sesi2_cltype_name);
+            break;
+        }
+        case 10: {
+            const SESSION_INFO_10 *e = (const SESSION_INFO_10 *)(const void *)buf + i;
+            printf("entry cname=%ls user=%ls time=%u idle=%u\n", e->sesi10_cname,
+                   e->sesi10_username, e->sesi10_time, e->sesi10_idle_time);
+            break;
+        }
+        default: {
+            const SESSION_INFO_502 *e = (const SESSION_INFO_502 *)(const void *)buf + i;
+            printf("entry cname=%ls user=%ls opens=%u flags=%u cltype=[%ls] transport=[%ls]\n",
+                   e->sesi502_cname, e->sesi502_username, e->sesi502_num_opens,
+                   e->sesi502_user_flags, e->sesi502_cltype_name, e->sesi502_transport);
+            break;
+        }
+        }
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    NET_API_STATUS st;
+    LPBYTE buf = NULL;
+
+    setlocale(LC_ALL, "C.UTF-8");
+    if (argc >= 3 && strcmp(argv[1], "enum") == 0) {
+        /* enum LEVEL [server] [client] [user] [prefmaxlen]: pages until done */
+        DWORD level = (DWORD)strtoul(argv[2], NULL, 0);
+        DWORD pref = argc > 6 ? (DWORD)strtoul(argv[6], NULL, 0) : MAX_PREFERRED_LENGTH;
+        DWORD resume = 0;
+        int calls = 0;
+        do {
+            DWORD er = 0;
+            DWORD te = 0;
+            st = NetSessionEnum(wide(argc > 3 ? argv[3] : NULL), wide(argc > 4 ? argv[4] : NULL),
+                                wide(argc > 5 ? argv[5] : NULL), level, &buf, pref, &er, &te,
+                                &resume);
+            printf("call status=%u entries=%u total=%u resume=%u\n", st, er, te, resume);
+            if (st == NERR_Success || st == ERROR_MORE_DATA)
+                print_entries(level, buf, er);
+            NetApiBufferFree(buf);
+            buf = NULL;
+        } while (st == ERROR_MORE_DATA && ++calls < 1000);
+    } else if (argc >= 6 && strcmp(argv[1], "getinfo") == 0) {
+        DWORD level = (DWORD)strtoul(argv[2], NULL, 0);
+        st = NetSessionGetInfo(wide(argv[3]), wide(argv[4]), wide(argv[5]), level, &buf);
+        printf("call status=%u\n", st);
+        if (st == NERR_Success)
+            print_entries(level, buf, 1);
+        NetApiBufferFree(buf);
+    } else if (argc >= 5 && strcmp(argv[1], "del") == 0) {
+        st = NetSessionDel(wide(argv[2]), wide(argv[3]), wide(argv[4]));
+        printf("call status=%u\n", st);
+    } else {
+        fprintf(stderr, "usage: netapi_probe enum LEVEL [server client user prefmaxlen]\n"
+                        "       netapi_probe getinfo LEVEL server client user\n"
+                        "       netapi_probe del server client user   ('-' = NULL)\n");
+        return 2;
+    }
+    return 0;
+}
