@@ -3,38 +3,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "base.h"
 #include "crypto.h"
-
-/* Decodes a hex string into a static buffer slot (up to 8 live at once). */
-static const uint8_t *
-hx(const char *s, size_t *len)
-{
-    static uint8_t slots[8][256];
-    static unsigned next;
-    uint8_t *b = slots[next++ % 8];
-    size_t n = strlen(s) / 2;
-    assert_true(n <= sizeof slots[0]);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
-        b[i] = (uint8_t)v;
-    }
-    if (len)
-        *len = n;
-    return b;
-}
-
-#define ASSERT_HEX(buf, hex)                                                \
-    do {                                                                    \
-        size_t n_;                                                          \
-        const uint8_t *w_ = hx((hex), &n_);                                 \
-        assert_memory_equal((buf), w_, n_);                                 \
-    } while (0)
+#include "crypto/test_hex.h"
 
 static void
 test_crypto_md4_md5_sha_match_rfc_and_fips_vectors(void **state)
