@@ -67,12 +67,14 @@ CONF
 CONF
 } > "$CONF"
 
+# (parallel peer tests may race to create these: re-check instead of failing)
 for u in "$LAB_USER" "$LAB_ADMIN"; do
-    id "$u" >/dev/null 2>&1 || useradd -M -N -s /usr/sbin/nologin "$u"
+    id "$u" >/dev/null 2>&1 || useradd -M -N -s /usr/sbin/nologin "$u" 2>/dev/null || id "$u" >/dev/null
 done
 # NetSessEnum needs S-1-5-32-544 in the token, NetSessDel uid 0 or RID 512: one Unix group per SID
-getent group labbuiltinadm >/dev/null || groupadd labbuiltinadm
-getent group labdomadmins  >/dev/null || groupadd labdomadmins
+for g in labbuiltinadm labdomadmins; do
+    getent group "$g" >/dev/null || groupadd "$g" 2>/dev/null || getent group "$g" >/dev/null
+done
 usermod -a -G labbuiltinadm,labdomadmins "$LAB_ADMIN"
 net -s "$CONF" groupmap add sid=S-1-5-32-544 unixgroup=labbuiltinadm type=builtin >/dev/null
 net -s "$CONF" groupmap add ntgroup="Domain Admins" rid=512 unixgroup=labdomadmins type=domain >/dev/null
