@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "wire_util.h"
@@ -49,9 +51,31 @@ wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd)
     char buf[512];
 
     memset(p, 0, sizeof *p);
+    p->wd_fd = -1;
     if (mkdtemp(tmpl) == NULL)
         return -1;
     snprintf(p->dir, sizeof p->dir, "%s", tmpl);
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        /* watchdog: EOF on the pipe = the test is gone (or done) */
+        close(fds[1]);
+        if (dup2(fds[0], 0) < 0)
+            _exit(1);
+        execl("/bin/bash", "bash", "-c",
+              "cat >/dev/null; \"$0/snmpd-stop.sh\" \"$1\"; \"$0/snmptrapd-stop.sh\" \"$1\";"
+              " [ -n \"$WIRE_KEEP_DIR\" ] || rm -rf \"$1\"",
+              WIRE_SCRIPT_DIR, p->dir, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[0]);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);   /* daemons and tools must not hold it */
+    p->wd_fd = fds[1];
+    p->wd_pid = (int)pid;
     setenv("SNMPCONFPATH", p->dir, 1);
     snprintf(buf, sizeof buf, "%s/client-persist", p->dir);
     setenv("SNMP_PERSISTENT_DIR", buf, 1);
@@ -87,6 +111,11 @@ wire_peers_stop(struct wire_peers *p)
         wire_run(NULL, "rm -rf '%s'", p->dir);
     else
         fprintf(stderr, "wire: peer dir kept: %s\n", p->dir);
+    if (p->wd_fd >= 0) {
+        close(p->wd_fd);
+        waitpid((pid_t)p->wd_pid, NULL, 0);
+        p->wd_fd = -1;
+    }
     p->dir[0] = '\0';
     p->snmpd_port = p->trapd_port = 0;
     return rc;

@@ -18,10 +18,14 @@ struct wire_peers {
     char dir[256];          /* mktemp dir owning configs, logs, pids */
     unsigned snmpd_port;    /* 0 when not started */
     unsigned trapd_port;    /* 0 when not started */
+    int wd_fd;              /* write end of the watchdog pipe, -1 if none */
+    int wd_pid;             /* watchdog: stops the peers if this process dies */
 };
 
 /* Creates the temp dir, exports SNMPCONFPATH/SNMP_PERSISTENT_DIR/MIBS= for
- * the tools, then starts snmpd and/or snmptrapd.  0 or -1. */
+ * the tools, forks a watchdog that stops the peers by PID when this process
+ * exits in any way (crash included), then starts snmpd and/or snmptrapd.
+ * Call before SnmpStartup (it forks).  0 or -1; on -1 call wire_peers_stop. */
 int wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd);
 /* Stops whatever was started (by PID, via the stop scripts) and removes the
  * dir.  Safe to call twice and after a failed start. 0, or -1 if a daemon
