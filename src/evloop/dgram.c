@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -41,6 +42,24 @@ struct wn_dgram_sock {
     struct iovec iov[WN_DGRAM_RX_BATCH];
     struct sockaddr_storage from[WN_DGRAM_RX_BATCH];
 };
+
+static _Atomic(wn_dgram_sendto_fn) sendto_seam;
+
+void
+wn_dgram_set_sendto(wn_dgram_sendto_fn fn)
+{
+    atomic_store(&sendto_seam, fn);
+}
+
+static ssize_t
+do_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+          socklen_t tolen)
+{
+    wn_dgram_sendto_fn fn = atomic_load_explicit(&sendto_seam, memory_order_relaxed);
+    if (fn)
+        return (ssize_t)fn(fd, buf, len, flags, to, tolen);
+    return sendto(fd, buf, len, flags, to, tolen);
+}
 
 /* ---- key table ---------------------------------------------------------- */
 
@@ -203,7 +222,7 @@ send_once(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destle
           const uint8_t *bytes, size_t len)
 {
     for (;;) {
-        ssize_t n = sendto(s->fd, bytes, len, MSG_DONTWAIT | MSG_NOSIGNAL, dest, destlen);
+        ssize_t n = do_sendto(s->fd, bytes, len, MSG_DONTWAIT | MSG_NOSIGNAL, dest, destlen);
         if (n >= 0) {
             s->stats.tx++;
             return 0;

