@@ -116,7 +116,7 @@ wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
     int rc = wn_ber_read_tlv(r, &t);
     if (rc)
         return rc;
-    if (t.ident != ident || t.tag == 0x1F) {
+    if (t.ident != ident || (t.ident & 0x1F) == 0x1F) {
         wn_count_parse_error(MOD, "identifier == expected", __FILE__, __LINE__);
         return fail(r, WN_E_MALFORMED);
     }

@@ -54,7 +54,7 @@ wn_snmp_oid_decode(const uint8_t *ber, size_t len, uint32_t *out, size_t max, si
 static int
 value_decode(enum wn_snmp_version ver, const struct wn_ber_tlv *t, struct wn_snmp_value *val)
 {
-    WN_PARSE_CHECK(MOD, t->tag != 0x1F && syntax_valid_for(ver, t->ident), WN_E_MALFORMED);
+    WN_PARSE_CHECK(MOD, syntax_valid_for(ver, t->ident), WN_E_MALFORMED);
     memset(val, 0, sizeof *val);
     val->syntax = t->ident;
     switch (t->ident) {
@@ -224,7 +224,7 @@ wn_snmp_msg_decode(const uint8_t *buf, size_t len, struct wn_snmp_msg *out)
     rc = wn_ber_read_tlv(&msg, &t);
     if (rc)
         return rc;
-    WN_PARSE_CHECK(MOD, t.tag != 0x1F && pdu_valid_for(out->version, t.ident), WN_E_MALFORMED);
+    WN_PARSE_CHECK(MOD, pdu_valid_for(out->version, t.ident), WN_E_MALFORMED);
     WN_PARSE_CHECK(MOD, wn_rbuf_left(&msg) == 0, WN_E_MALFORMED);
     out->pdu.type = t.ident;
     wn_rbuf_init(&body, t.val, t.len);
@@ -251,7 +251,7 @@ wn_snmp_peek_request_id(const uint8_t *buf, size_t len, int32_t *id, uint8_t *pd
     rc = wn_ber_read_tlv(&msg, &t);
     if (rc)
         return rc;
-    WN_PARSE_CHECK(MOD, t.tag != 0x1F && pdu_valid_for((enum wn_snmp_version)ver, t.ident),
+    WN_PARSE_CHECK(MOD, pdu_valid_for((enum wn_snmp_version)ver, t.ident),
                    WN_E_MALFORMED);
     int32_t rid = 0;
     if (t.ident != WN_SNMP_PDU_TRAP_V1) {
