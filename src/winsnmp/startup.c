@@ -6,9 +6,13 @@
 #include <string.h>
 
 static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Signalled when a teardown, which drops the lock while the engine stops,
+ * has finished: a startup in that window waits for it. */
+static pthread_cond_t ws_stopped = PTHREAD_COND_INITIALIZER;
 
 static struct {
     int ready;                 /* initialised */
+    int stopping;              /* a teardown is in progress */
     int plain;                 /* a plain SnmpStartup is outstanding */
     uint32_t ex_count;         /* outstanding SnmpStartupEx calls */
     smiUINT32 translate;
@@ -129,6 +133,8 @@ startup(int counted, smiLPUINT32 major, smiLPUINT32 minor, smiLPUINT32 level,
         smiLPUINT32 tmode, smiLPUINT32 rmode)
 {
     wn_ws_lock();
+    while (st.stopping)
+        pthread_cond_wait(&ws_stopped, &ws_mutex);
     if (!st.ready) {
         int rc = init_locked();
         if (rc < 0)
@@ -167,11 +173,14 @@ teardown_and_unlock(void)
     st.ready = 0;
     st.plain = 0;
     st.ex_count = 0;
+    st.stopping = 1;
     wn_ws_unlock();
     wn_ws_net_shutdown();
     wn_ws_lock();
     wn_ws_table_destroy();
     wn_ws_desc_free_all();
+    st.stopping = 0;
+    pthread_cond_broadcast(&ws_stopped);
     wn_ws_unlock();
 }
 
