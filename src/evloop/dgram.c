@@ -1,5 +1,5 @@
 /* dgram.c: UDP request/response transactions: key table, retransmission timers, batched receive. */
-#include "evloop.h"
+#include "evloop_int.h"
 
 #include "base.h"
 
@@ -192,6 +192,7 @@ wn_dgram_key_alloc(struct wn_dgram_sock *s, struct wn_dgram_req *req)
 {
     if (!s || !req)
         return WN_E_INVAL;
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
     if (req->wn_state != REQ_IDLE)
         return WN_E_STATE;
     if (s->count >= WN_DGRAM_MAX_OUTSTANDING)
@@ -209,6 +210,7 @@ wn_dgram_key_claim(struct wn_dgram_sock *s, struct wn_dgram_req *req, uint32_t k
 {
     if (!s || !req || key == 0)
         return WN_E_INVAL;
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
     if (req->wn_state != REQ_IDLE)
         return WN_E_STATE;
     if (table_find(s, key))
@@ -271,6 +273,7 @@ wn_dgram_send_request(struct wn_dgram_req *req)
     struct wn_dgram_sock *s = req->wn_sock;
     if (req->wn_state != REQ_RESERVED || !s)
         return WN_E_STATE;
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
     int err = 0;
     if (!req->pkt || req->len == 0 || req->len > WN_DGRAM_MAX_LEN ||
         !dest_ok(s, (const struct sockaddr *)&req->dest, req->destlen))
@@ -315,6 +318,7 @@ wn_dgram_cancel(struct wn_dgram_req *req)
 {
     if (!req || req->wn_state == REQ_IDLE)
         return;
+    WN_EVLOOP_ASSERT_LOOP(req->wn_sock->loop);
     req_release(req);
 }
 
@@ -324,6 +328,7 @@ wn_dgram_send_raw(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_
 {
     if (!s || !bytes || len == 0 || len > WN_DGRAM_MAX_LEN || !dest_ok(s, dest, destlen))
         return WN_E_INVAL;
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
     return send_once(s, dest, destlen, bytes, len);
 }
 
@@ -397,6 +402,7 @@ wn_dgram_sock_open(struct wn_evloop *l, int family, const struct sockaddr *bind_
 {
     if (!l || !ops || !ops->on_response || !ops->on_timeout || !out)
         return WN_E_INVAL;
+    WN_EVLOOP_ASSERT_LOOP(l);
     struct sockaddr_storage any;
     if (!bind_addr) {
         memset(&any, 0, sizeof(any));
@@ -469,6 +475,7 @@ wn_dgram_sock_close(struct wn_dgram_sock *s)
 {
     if (!s)
         return;
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
     if (s->dispatching) {
         s->closing = 1;     /* freed when on_readable unwinds */
         return;
@@ -497,12 +504,17 @@ wn_dgram_sock_fd(const struct wn_dgram_sock *s)
 void
 wn_dgram_sock_stats(const struct wn_dgram_sock *s, struct wn_dgram_stats *out)
 {
-    if (s && out)
+    if (s && out) {
+        WN_EVLOOP_ASSERT_LOOP(s->loop);
         *out = s->stats;
+    }
 }
 
 size_t
 wn_dgram_sock_outstanding(const struct wn_dgram_sock *s)
 {
-    return s ? s->count : 0;
+    if (!s)
+        return 0;
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
+    return s->count;
 }

@@ -132,7 +132,7 @@ int wn_udp_open(int family, const struct sockaddr *bind_addr, socklen_t bind_len
 
 /* ------------------------------------------------------------------------
  * Datagram transactions (generic; knows nothing about SNMP).  All loop
- * thread only.  A request is sent, retransmitted with the same bytes every
+ * thread only (asserted in builds without NDEBUG) except sock_name/sock_fd.  A request is sent, retransmitted with the same bytes every
  * timeout_ms up to `retries` more times, and completes exactly once with
  * on_response or on_timeout, unless cancelled (then no callback at all).
  * ---------------------------------------------------------------------- */
@@ -211,7 +211,8 @@ int wn_dgram_sock_open(struct wn_evloop *l, int family, const struct sockaddr *b
  * itself.  NULL is a no-op.  Must not be called from this socket's
  * on_response/on_timeout/on_unsolicited. */
 void wn_dgram_sock_close(struct wn_dgram_sock *s);
-/* The bound local address.  0 or WN_E_INVAL / WN_E_IO. */
+/* The bound local address.  0 or WN_E_INVAL / WN_E_IO.  Like
+ * wn_dgram_sock_fd, callable from any thread while the socket is open. */
 int wn_dgram_sock_name(struct wn_dgram_sock *s, struct sockaddr_storage *ss, socklen_t *len);
 int wn_dgram_sock_fd(const struct wn_dgram_sock *s);
 void wn_dgram_sock_stats(const struct wn_dgram_sock *s, struct wn_dgram_stats *out);

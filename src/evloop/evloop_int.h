@@ -4,6 +4,7 @@
 
 #include "evloop.h"
 
+#include <assert.h>
 #include <pthread.h>
 
 /* Polling backend (backend_epoll.c is the only file that knows epoll). */
@@ -44,6 +45,9 @@ struct wn_evloop {
     size_t hlen, hcap;
     uint64_t timer_seq;
 };
+
+/* Contract check for the loop-thread-only functions (active without NDEBUG). */
+#define WN_EVLOOP_ASSERT_LOOP(l) assert(wn_evloop_in_loop(l))
 
 /* timer.c: runs due timers; returns the poll timeout (-1 when none). */
 int wn_evloop_timers_run(struct wn_evloop *l);

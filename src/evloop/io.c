@@ -17,6 +17,7 @@ wn_io_init(struct wn_io *io, int fd, uint32_t events,
 int
 wn_io_start(struct wn_evloop *l, struct wn_io *io)
 {
+    WN_EVLOOP_ASSERT_LOOP(l);
     if (!l || !io || !io->cb || io->fd < 0)
         return WN_E_INVAL;
     if (io->wn_active)
@@ -32,6 +33,7 @@ wn_io_start(struct wn_evloop *l, struct wn_io *io)
 int
 wn_io_modify(struct wn_evloop *l, struct wn_io *io, uint32_t events)
 {
+    WN_EVLOOP_ASSERT_LOOP(l);
     if (!l || !io)
         return WN_E_INVAL;
     if (!io->wn_active)
@@ -47,6 +49,7 @@ wn_io_modify(struct wn_evloop *l, struct wn_io *io, uint32_t events)
 void
 wn_io_stop(struct wn_evloop *l, struct wn_io *io)
 {
+    WN_EVLOOP_ASSERT_LOOP(l);
     if (!l || !io || !io->wn_active)
         return;
     wn_evloop_backend_del(l->be, io);

@@ -108,10 +108,12 @@ loop_create(struct wn_evloop **out)
         err = WN_E_IO;
         goto fail;
     }
+    /* Registered directly: the loop thread does not exist yet. */
     wn_io_init(&l->wake_io, l->wake_fd, WN_IO_READ, on_wake, l);
-    err = wn_io_start(l, &l->wake_io);
+    err = wn_evloop_backend_add(l->be, &l->wake_io);
     if (err < 0)
         goto fail;
+    l->wake_io.wn_active = 1;
     if (pthread_create(&l->thread, NULL, loop_main, l) != 0) {
         err = WN_E_NOMEM;
         goto fail;

@@ -82,6 +82,7 @@ wn_timer_init(struct wn_timer *t, void (*cb)(struct wn_timer *), void *data)
 int
 wn_evloop_timer_reserve(struct wn_evloop *l, size_t n)
 {
+    WN_EVLOOP_ASSERT_LOOP(l);
     if (n <= l->hcap)
         return 0;
     if (n > SIZE_MAX / sizeof(*l->heap))
@@ -97,6 +98,7 @@ wn_evloop_timer_reserve(struct wn_evloop *l, size_t n)
 int
 wn_timer_start(struct wn_evloop *l, struct wn_timer *t, uint64_t delay_ms)
 {
+    WN_EVLOOP_ASSERT_LOOP(l);
     uint64_t now = wn_clock_ms();
     uint64_t due = delay_ms > UINT64_MAX - now ? UINT64_MAX : now + delay_ms;
     if (t->wn_idx != SIZE_MAX) {
@@ -127,6 +129,7 @@ wn_timer_start(struct wn_evloop *l, struct wn_timer *t, uint64_t delay_ms)
 void
 wn_timer_stop(struct wn_evloop *l, struct wn_timer *t)
 {
+    WN_EVLOOP_ASSERT_LOOP(l);
     if (t->wn_idx == SIZE_MAX || t->wn_idx >= l->hlen || l->heap[t->wn_idx] != t)
         return;
     heap_remove(l, t);
