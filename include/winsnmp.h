@@ -214,6 +214,12 @@ typedef smiUINT32 SNMPAPI_STATUS;
 #ifndef SNMPAPI_CALL
 #define SNMPAPI_CALL WINAPI
 #endif
+#ifndef IN
+#define IN
+#endif
+#ifndef OUT
+#define OUT
+#endif
 
 /* Notification callback (SnmpCreateSession).  wParam 0: a message is queued
  * (call SnmpRecvMsg); otherwise an SNMPAPI_* error for the request whose

@@ -35,6 +35,39 @@ teardown(void **state)
     return SnmpCleanup() == SNMPAPI_SUCCESS ? 0 : -1;
 }
 
+/* ---- Header -------------------------------------------------------------- */
+
+static void
+test_header_matches_published_values_and_sizes(void **state)
+{
+    (void)state;
+    assert_int_equal(sizeof(smiUINT32), 4);
+    assert_int_equal(sizeof(smiINT), 4);
+    assert_int_equal(sizeof(smiOID), 16);
+    assert_int_equal(sizeof(smiCNTR64), 8);
+    assert_int_equal(sizeof(smiVALUE), 24);
+    assert_int_equal(sizeof(smiVENDORINFO), 196);
+    assert_int_equal(offsetof(smiCNTR64, hipart), 0);
+    assert_int_equal(SNMP_PDU_GET, 0xA0);
+    assert_int_equal(SNMP_PDU_V1TRAP, 0xA4);
+    assert_int_equal(SNMP_PDU_GETBULK, 0xA5);
+    assert_int_equal(SNMP_PDU_TRAP, 0xA7);
+    assert_int_equal(SNMP_SYNTAX_IPADDR, 0x40);
+    assert_int_equal(SNMP_SYNTAX_CNTR64, 0x46);
+    assert_int_equal(SNMP_SYNTAX_UINT32, 0x47);
+    assert_int_equal(SNMP_SYNTAX_UNSIGNED32, 0x42);
+    assert_int_equal(SNMP_SYNTAX_ENDOFMIBVIEW, 0x82);
+    assert_int_equal(SNMPAPI_NOT_INITIALIZED, 18);
+    assert_int_equal(SNMPAPI_HWND_INVALID, 20);
+    assert_int_equal(SNMPAPI_OTHER_ERROR, 99);
+    assert_int_equal(SNMPAPI_TL_TIMEOUT, 108);
+    assert_int_equal(SNMPAPI_TL_OTHER, 199);
+    assert_int_equal(MAXOBJIDSIZE, 128);
+    assert_int_equal(MAXOBJIDSTRSIZE, 1408);
+    assert_int_equal(SNMP_ERROR_INCONSISTENTNAME, 18);
+    assert_int_equal(SNMPLISTEN_ALL_ADDR, 1);
+}
+
 /* ---- OIDs ---------------------------------------------------------------- */
 
 static void
@@ -532,6 +565,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_header_matches_published_values_and_sizes),
         cmocka_unit_test(test_str_to_oid_accepts_dotted_decimal),
         cmocka_unit_test(test_str_to_oid_rejects_bad_text),
         cmocka_unit_test(test_oid_to_str_buffer_rules),
