@@ -174,6 +174,46 @@ test_sockaddr_equal_compares_family_address_port(void **state)
     assert_int_equal(wn_sockaddr_equal(NULL, (struct sockaddr *)&b), 0);
 }
 
+/* Random strings over the address alphabet: parse never crashes, and
+ * whatever parses formats to a string that parses to the same address. */
+static void
+test_sockaddr_parse_random_strings_round_trip(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "0123456789abcdef::..[]%lox1";
+    uint32_t x = 2463534242u;
+    long parsed = 0;
+    for (int iter = 0; iter < 200000; iter++) {
+        char in[48];
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        size_t n = x % 40;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            in[i] = alphabet[x % (sizeof(alphabet) - 1)];
+        }
+        in[n] = '\0';
+        struct sockaddr_storage a, b;
+        socklen_t la = 0, lb = 0;
+        int err = wn_sockaddr_parse(in, 161, &a, &la);
+        if (err) {
+            assert_true(err == WN_E_INVAL || err == WN_E_RESOLVE);
+            continue;
+        }
+        parsed++;
+        char out[WN_SOCKADDR_STRLEN];
+        assert_true(wn_sockaddr_format((struct sockaddr *)&a, out, sizeof(out), 1) > 0);
+        if (wn_sockaddr_parse(out, 9, &b, &lb) != 0)
+            fail_msg("\"%s\" formatted as \"%s\", which does not parse", in, out);
+        assert_int_equal(la, lb);
+        assert_true(wn_sockaddr_equal((struct sockaddr *)&a, (struct sockaddr *)&b));
+    }
+    assert_true(parsed > 100);   /* the alphabet does produce addresses */
+}
+
 static void
 test_udp_open_binds_nonblocking_v6only(void **state)
 {
@@ -220,6 +260,7 @@ main(void)
         cmocka_unit_test(test_sockaddr_parse_scope_by_name_and_number),
         cmocka_unit_test(test_sockaddr_format_round_trips),
         cmocka_unit_test(test_sockaddr_equal_compares_family_address_port),
+        cmocka_unit_test(test_sockaddr_parse_random_strings_round_trip),
         cmocka_unit_test(test_udp_open_binds_nonblocking_v6only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
