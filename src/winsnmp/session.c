@@ -75,3 +75,30 @@ SnmpClose(HSNMP_SESSION session)
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }
+
+int
+wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam)
+{
+    wn_ws_lock();
+    struct wn_ws_session *s = wn_ws_ready() ? wn_ws_session_get(h) : NULL;
+    if (!s) {
+        wn_ws_unlock();
+        return WN_E_NOTFOUND;
+    }
+    SNMPAPI_CALLBACK fn = s->callback;
+    HWND hwnd = s->hwnd;
+    UINT wmsg = s->wmsg;
+    LPVOID data = s->client_data;
+    wn_ws_unlock();
+    if (!fn)
+        return WN_E_STATE;
+    /* Called without the lock: the callback calls back into the API. */
+    if (fn(h, hwnd, wmsg, wparam, lparam, data) != SNMPAPI_SUCCESS) {
+        wn_ws_lock();
+        s = wn_ws_ready() ? wn_ws_session_get(h) : NULL;
+        if (s)
+            wn_ws_session_close(s);
+        wn_ws_unlock();
+    }
+    return 0;
+}

@@ -196,6 +196,12 @@ void wn_ws_obj_destroy(struct wn_ws_obj *obj);
 int wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
                          struct wn_ws_session **out);
 void wn_ws_session_close(struct wn_ws_session *s);
+/* Calls the session's callback with (wparam, lparam) - NOT locked: takes
+ * and drops the lock itself and calls the callback without it.  A callback
+ * returning anything but SNMPAPI_SUCCESS closes the session (as SnmpClose).
+ * 0 when called, WN_E_NOTFOUND if the session is gone, WN_E_STATE for a
+ * window-mode session (no callback: signal its pollable fd instead). */
+int wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam);
 /* Entity from a transport address (borrowed), version WN_WS_V*. */
 int wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa,
                              socklen_t salen, int version, struct wn_ws_entity **out);

@@ -96,6 +96,12 @@ test_translated_entity_comes_from_the_database(void **state)
     assert_int_equal(SnmpEntityToStr(e, sizeof buf, buf), 15);
     assert_string_equal(buf, "127.0.0.1:1161");
     assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    /* An entity made from an address keeps printing the address. */
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY lit = SnmpStrToEntity(sess, "::1");
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpEntityToStr(lit, sizeof buf, buf), 4);
+    assert_string_equal(buf, "::1");
     assert_null(SnmpStrToEntity(sess, "nosuch"));
     assert_int_equal(SnmpGetLastError(sess), SNMPAPI_ENTITY_UNKNOWN);
     /* Literal addresses are not names. */

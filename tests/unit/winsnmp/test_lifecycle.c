@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "base.h"
+#include "winsnmp_int.h"
 #include "winsnmp.h"
 
 static SNMPAPI_STATUS CALLBACK
@@ -374,6 +375,43 @@ test_modes_and_vendor_info(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
+static int notified;
+static SNMPAPI_STATUS CALLBACK
+counting_cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
+{
+    (void)w;
+    notified++;
+    assert_int_equal(m, 0x401);
+    assert_int_equal(wp, SNMPAPI_TL_TIMEOUT);
+    assert_int_equal(lp, 4242);
+    /* The callback may use the API (the lock is not held). */
+    assert_int_equal(SnmpGetLastError(s), 0);
+    return (SNMPAPI_STATUS)(uintptr_t)d;
+}
+
+static void
+test_notify_calls_back_and_failure_return_closes_session(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    HSNMP_SESSION keep = SnmpCreateSession(NULL, 0x401, counting_cb,
+                                           (LPVOID)(uintptr_t)SNMPAPI_SUCCESS);
+    HSNMP_SESSION drop = SnmpCreateSession(NULL, 0x401, counting_cb,
+                                           (LPVOID)(uintptr_t)SNMPAPI_FAILURE);
+    HSNMP_SESSION win = SnmpOpen((HWND)(uintptr_t)7, 0x401);
+    notified = 0;
+    assert_int_equal(wn_ws_session_notify(keep, SNMPAPI_TL_TIMEOUT, 4242), 0);
+    assert_int_equal(wn_ws_session_notify(drop, SNMPAPI_TL_TIMEOUT, 4242), 0);
+    assert_int_equal(notified, 2);
+    assert_int_equal(wn_ws_session_notify(win, 0, 0), WN_E_STATE);
+    assert_non_null(SnmpCreateVbl(keep, NULL, NULL));
+    assert_null(SnmpCreateVbl(drop, NULL, NULL));
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_SESSION_INVALID);
+    assert_int_equal(wn_ws_session_notify(drop, 0, 0), WN_E_NOTFOUND);
+    assert_int_equal(notified, 2);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
 static void
 test_network_functions_are_not_yet_available(void **state)
 {
@@ -404,6 +442,7 @@ main(void)
         cmocka_unit_test(test_session_and_task_errors_are_independent),
         cmocka_unit_test(test_task_error_is_per_thread),
         cmocka_unit_test(test_modes_and_vendor_info),
+        cmocka_unit_test(test_notify_calls_back_and_failure_return_closes_session),
         cmocka_unit_test(test_network_functions_are_not_yet_available),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

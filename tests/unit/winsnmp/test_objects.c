@@ -110,6 +110,13 @@ test_str_to_oid_rejects_bad_text(void **state)
     s[n - 1] = '\0';
     assert_int_equal(SnmpStrToOid(s, &o), SNMPAPI_FAILURE);
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_OID_INVALID);
+    /* Text longer than MAXOBJIDSTRSIZE is refused even if well formed. */
+    static char longtext[MAXOBJIDSTRSIZE + 2];
+    memset(longtext, '0', sizeof longtext - 1);
+    longtext[0] = '1';
+    longtext[1] = '.';
+    assert_int_equal(SnmpStrToOid(longtext, &o), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_OID_INVALID);
     s[128 * 2 - 1] = '\0';
     assert_int_equal(SnmpStrToOid(s, &o), 128);
     assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&o), SNMPAPI_SUCCESS);

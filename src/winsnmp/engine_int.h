@@ -1,0 +1,136 @@
+/* engine_int.h: private contract of the WinSNMP network engine (jobs, queues, sockets, registrations). */
+#ifndef WN_WS_ENGINE_INT_H
+#define WN_WS_ENGINE_INT_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "evloop.h"
+#include "snmp.h"
+#include "winsnmp_int.h"
+
+/* ------------------------------------------------------------------------
+ * THREADS AND LOCKS (see docs/winsnmp-engine.md)
+ *  - Every structure below is protected by the one WinSNMP lock
+ *    (wn_ws_lock), on whatever thread touches it.
+ *  - wn_dgram_* and wn_timer_* calls happen only on the I/O thread, which
+ *    takes the WinSNMP lock around them.  Application threads never wait
+ *    for the I/O thread while holding the lock: they post (wn_evloop_post)
+ *    or, for socket binds whose result they need, drop the lock first and
+ *    use wn_evloop_call.
+ *  - Application callbacks run on the I/O thread, without the lock.
+ * ---------------------------------------------------------------------- */
+
+/* Named limits. */
+#define WN_WS_MAX_QUEUE 65536u          /* queued messages per session */
+#define WN_WS_MAX_REGISTRATIONS 4096u   /* trap registrations per process */
+#define WN_WS_DEFAULT_TRAP_PORT 162u
+#define WN_WS_MIN_TIMEOUT_MS 10u
+
+/* An outstanding request (Get, GetNext, GetBulk, Set, Inform) or a
+ * one-shot send (Response, Trap) waiting for the I/O thread. */
+struct wn_ws_job {
+    struct wn_dgram_req dreq;        /* intrusive dgram request */
+    struct wn_ws_job *prev, *next;   /* session's list of outstanding jobs */
+    uintptr_t session;               /* owner's handle value (re-validated) */
+    int cancelled;                   /* set under the lock; the I/O thread frees */
+    int expects_reply;               /* request (1) or one-shot send (0) */
+    int started;                     /* handed to the dgram layer */
+    smiINT32 app_reqid;              /* the PDU's request id */
+    uint8_t pdu_type;                /* as given by the application */
+    uint8_t sent_type;               /* after v2 -> v1 translation */
+    int version;                     /* WN_WS_V1 / WN_WS_V2C */
+    int listener_idx;                /* >= 0: send from this agent socket */
+    uint8_t *pkt;                    /* owned encoded bytes */
+    size_t len;
+    /* Snapshot for re-encoding with another wire id and for the TL error
+     * report of SnmpRecvMsg: */
+    struct wn_ws_vblist vbl;         /* owned deep copy */
+    uint8_t *community;              /* owned */
+    uint32_t community_len;
+    smiINT error_status, error_index;
+    struct sockaddr_storage src;     /* manager side, if the app gave one */
+    socklen_t srclen;
+};
+
+/* A queued notification for a session. */
+struct wn_ws_qmsg {
+    struct wn_ws_qmsg *next;
+    smiUINT32 error;                 /* 0: a message; else SNMPAPI_TL_* */
+    smiINT32 reqid;                  /* lParam of the notification */
+    uint8_t *pkt;                    /* owned datagram (error == 0) */
+    size_t len;
+    uint8_t orig_type;               /* request type for v1 response fix-up, 0 if none */
+    struct sockaddr_storage from;    /* where it came from (the agent or manager) */
+    socklen_t fromlen;
+    struct sockaddr_storage to;      /* our address it arrived on */
+    socklen_t tolen;
+    int to_version;
+    struct wn_ws_job *job;           /* error reports: the failed request (owned) */
+};
+
+/* Per-session engine state (s->engine). */
+struct wn_ws_sess_eng {
+    struct wn_ws_job *jobs;          /* outstanding requests */
+    struct wn_ws_qmsg *qhead, *qtail;
+    uint32_t qlen;
+    int efd;                         /* eventfd: readable while qlen > 0 */
+};
+
+/* A trap/inform registration (SnmpRegister). */
+struct wn_ws_reg {
+    uintptr_t session;
+    int has_agent;                   /* dstEntity filter: the sending agent */
+    struct sockaddr_storage agent;
+    socklen_t agentlen;
+    int has_manager;                 /* srcEntity filter: our receiving address */
+    struct sockaddr_storage manager;
+    socklen_t managerlen;
+    uint8_t *community;              /* NULL: any */
+    uint32_t community_len;
+    uint32_t *prefix;                /* NULL: any notification */
+    uint32_t prefix_len;
+};
+
+/* engine.c */
+int wn_ws_eng_session(struct wn_ws_session *s, struct wn_ws_sess_eng **out);  /* [locked] */
+struct wn_evloop *wn_ws_eng_loop(void);                                        /* [locked] */
+/* Posts job to the I/O thread for sending.  [locked]  0 or WN_E_NOMEM. */
+int wn_ws_eng_submit(struct wn_ws_job *job);
+/* Marks job cancelled and has the I/O thread drop it.  [locked] */
+void wn_ws_eng_cancel(struct wn_ws_job *job);
+void wn_ws_job_free(struct wn_ws_job *job);
+/* Queues m for s and arranges the notification.  Takes m. [locked] */
+void wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
+void wn_ws_qmsg_free(struct wn_ws_qmsg *m);
+/* Listener sockets (agent role and trap port).  Called WITHOUT the lock;
+ * runs the bind on the I/O thread and returns its result.  kind 0 = agent
+ * (requests), 1 = trap receiver. */
+int wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, int *idx);
+void wn_ws_eng_listen_close(int idx);          /* [locked] */
+int wn_ws_eng_trap_port_open(void);            /* NOT locked: 0 or WN_E_INUSE / WN_E_* */
+uint16_t wn_ws_eng_trap_port(void);            /* [locked] */
+extern struct wn_ws_reg *wn_ws_regs;           /* [locked] */
+extern uint32_t wn_ws_nregs;
+void wn_ws_eng_count(int which);               /* [locked] counters below */
+enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
+
+/* convert.c: between WinSNMP objects and the snmp codec. */
+/* Encodes the message SnmpSendMsg/SnmpEncodeMsg would send.  Applies the
+ * RFC 3584 downgrade for v1.  *sent_type gets the type on the wire.
+ * Returns 0 or an SNMPAPI_* code (>0) saying what is wrong; *pkt owned. */
+smiUINT32 wn_ws_encode(int version, const uint8_t *community, uint32_t community_len,
+                       smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
+                       const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len,
+                       uint8_t *sent_type);
+/* Decodes pkt into a new PDU and context owned by s, translating v1 traps
+ * to v2 and v1 responses per orig_type.  *version gets the message
+ * version.  Returns 0 or an SNMPAPI_* code. [locked] */
+smiUINT32 wn_ws_decode(struct wn_ws_session *s, const uint8_t *pkt, size_t len,
+                       uint8_t orig_type, struct wn_ws_pdu **pdu, struct wn_ws_context **ctx,
+                       int *version);
+/* The notification OID of a decoded trap or inform (snmpTrapOID.0, or the
+ * RFC 3584 one for a v1 trap) into out[0..max); 0 or WN_E_*. */
+int wn_ws_trap_oid(const struct wn_snmp_msg *m, uint32_t *out, size_t max, size_t *n);
+
+#endif /* WN_WS_ENGINE_INT_H */
