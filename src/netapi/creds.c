@@ -133,13 +133,40 @@ set_from_line(char *line, size_t len, struct wn_netapi_creds *out)
 }
 
 int
+wn_netapi_authfile_parse(const char *text, size_t len, struct wn_netapi_creds *out)
+{
+    char line[WN_NETAPI_AUTHFILE_MAX + 1];
+    size_t start = 0;
+    size_t i;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (len > WN_NETAPI_AUTHFILE_MAX)
+        return WN_E_LIMIT;
+    for (i = 0; rc == 0 && i <= len; i++) {
+        if (i == len || text[i] == '\n') {
+            /* A NUL inside a line ends that line's value. */
+            size_t n = i - start;
+            memcpy(line, text + start, n);
+            line[n] = '\0';
+            rc = set_from_line(line, strnlen(line, n), out);
+            start = i + 1;
+        }
+    }
+    wn_wipe(line, sizeof(line));
+    if (rc == 0 && out->user == NULL)
+        rc = WN_E_MALFORMED;
+    if (rc != 0)
+        wn_netapi_creds_clear(out);
+    return rc;
+}
+
+int
 wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out)
 {
     char buf[WN_NETAPI_AUTHFILE_MAX + 1];
     struct stat st;
     size_t len = 0;
-    size_t start = 0;
-    size_t i;
     int fd;
     int rc = 0;
 
@@ -170,19 +197,9 @@ wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out)
         len += (size_t)n;
     }
     close(fd);
-    if (rc == 0 && len > WN_NETAPI_AUTHFILE_MAX)
-        rc = WN_E_LIMIT;
-    for (i = 0; rc == 0 && i <= len; i++) {
-        if (i == len || buf[i] == '\n') {
-            rc = set_from_line(buf + start, i - start, out);
-            start = i + 1;
-        }
-    }
+    if (rc == 0)
+        rc = wn_netapi_authfile_parse(buf, len, out);
     wn_wipe(buf, sizeof(buf));
-    if (rc == 0 && out->user == NULL)
-        rc = WN_E_MALFORMED;
-    if (rc != 0)
-        wn_netapi_creds_clear(out);
     return rc;
 }
 

@@ -33,6 +33,11 @@ int wn_netapi_creds_resolve(struct wn_netapi_creds *out);
  * permission on it, WN_E_NOTFOUND when it cannot be opened, WN_E_LIMIT
  * over WN_NETAPI_AUTHFILE_MAX bytes, WN_E_MALFORMED without username. */
 int wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out);
+/* The parser behind it: text (borrowed, len bytes, need not be
+ * NUL-terminated) -> *out (owned; wn_netapi_creds_clear).  WN_E_LIMIT over
+ * WN_NETAPI_AUTHFILE_MAX, WN_E_MALFORMED (a line without '=', no
+ * username), WN_E_NOMEM.  No I/O. */
+int wn_netapi_authfile_parse(const char *text, size_t len, struct wn_netapi_creds *out);
 /* Wipes the password, frees everything, zeroes *c.  NULL-safe. */
 void wn_netapi_creds_clear(struct wn_netapi_creds *c);
 /* NETAPI_SMB_PORT or 445.  WN_E_INVAL when set but not 1..65535. */

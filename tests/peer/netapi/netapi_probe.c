@@ -7,7 +7,7 @@
 
 #include "lm.h"
 
-/* "-" means NULL.  Returns a malloc'd wide copy (never freed: short-lived tool). */
+/* "-" means NULL.  Returns a malloc'd wide copy (freed by main). */
 static LMSTR
 wide(const char *s)
 {
@@ -73,8 +73,12 @@ main(int argc, char **argv)
 {
     NET_API_STATUS st;
     LPBYTE buf = NULL;
+    LMSTR w[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+    int i;
 
     setlocale(LC_ALL, "C.UTF-8");
+    for (i = 2; i < argc && i < 6; i++)
+        w[i] = wide(argv[i]);
     if (argc >= 3 && strcmp(argv[1], "enum") == 0) {
         /* enum LEVEL [server] [client] [user] [prefmaxlen]: pages until done */
         DWORD level = (DWORD)strtoul(argv[2], NULL, 0);
@@ -84,9 +88,7 @@ main(int argc, char **argv)
         do {
             DWORD er = 0;
             DWORD te = 0;
-            st = NetSessionEnum(wide(argc > 3 ? argv[3] : NULL), wide(argc > 4 ? argv[4] : NULL),
-                                wide(argc > 5 ? argv[5] : NULL), level, &buf, pref, &er, &te,
-                                &resume);
+            st = NetSessionEnum(w[3], w[4], w[5], level, &buf, pref, &er, &te, &resume);
             printf("call status=%u entries=%u total=%u resume=%u\n", st, er, te, resume);
             if (st == NERR_Success || st == ERROR_MORE_DATA)
                 print_entries(level, buf, er);
@@ -95,19 +97,23 @@ main(int argc, char **argv)
         } while (st == ERROR_MORE_DATA && ++calls < 1000);
     } else if (argc >= 6 && strcmp(argv[1], "getinfo") == 0) {
         DWORD level = (DWORD)strtoul(argv[2], NULL, 0);
-        st = NetSessionGetInfo(wide(argv[3]), wide(argv[4]), wide(argv[5]), level, &buf);
+        st = NetSessionGetInfo(w[3], w[4], w[5], level, &buf);
         printf("call status=%u\n", st);
         if (st == NERR_Success)
             print_entries(level, buf, 1);
         NetApiBufferFree(buf);
     } else if (argc >= 5 && strcmp(argv[1], "del") == 0) {
-        st = NetSessionDel(wide(argv[2]), wide(argv[3]), wide(argv[4]));
+        st = NetSessionDel(w[2], w[3], w[4]);
         printf("call status=%u\n", st);
     } else {
         fprintf(stderr, "usage: netapi_probe enum LEVEL [server client user prefmaxlen]\n"
                         "       netapi_probe getinfo LEVEL server client user\n"
                         "       netapi_probe del server client user   ('-' = NULL)\n");
+        for (i = 0; i < 6; i++)
+            free(w[i]);
         return 2;
     }
+    for (i = 0; i < 6; i++)
+        free(w[i]);
     return 0;
 }
