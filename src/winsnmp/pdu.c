@@ -44,6 +44,30 @@ wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
     return 0;
 }
 
+int
+wn_ws_pdu_adopt(struct wn_ws_session *s, smiINT type, smiINT32 request_id, smiINT error_status,
+                smiINT error_index, struct wn_ws_vblist *list, struct wn_ws_pdu **out)
+{
+    struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
+    if (!p)
+        return WN_E_NOMEM;
+    p->type = type;
+    p->request_id = request_id; /* as received, even 0 */
+    p->error_status = error_status;
+    p->error_index = error_index;
+    int rc = wn_ws_obj_register(&p->hdr, WN_WS_T_PDU, s);
+    if (rc < 0) {
+        wn_free(p);
+        return rc;
+    }
+    if (list) {
+        p->vbl = *list;
+        memset(list, 0, sizeof *list);
+    }
+    *out = p;
+    return 0;
+}
+
 void
 wn_ws_pdu_free(struct wn_ws_pdu *p)
 {

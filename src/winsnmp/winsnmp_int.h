@@ -216,6 +216,12 @@ void wn_ws_context_free(struct wn_ws_context *c);
 int wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
                      smiINT error_status, smiINT error_index,
                      const struct wn_ws_vblist *list, struct wn_ws_pdu **out);
+/* For decoded PDUs: keeps request_id as given (even 0) and takes the
+ * list's contents without copying (list is left empty on success and
+ * untouched on error; NULL = empty).  Any type is accepted (V1TRAP too). */
+int wn_ws_pdu_adopt(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
+                    smiINT error_status, smiINT error_index, struct wn_ws_vblist *list,
+                    struct wn_ws_pdu **out);
 void wn_ws_pdu_free(struct wn_ws_pdu *p);
 int wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
                      struct wn_ws_vbl **out);

@@ -413,6 +413,57 @@ test_notify_calls_back_and_failure_return_closes_session(void **state)
 }
 
 static void
+test_engine_constructors_make_valid_handles(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    HSNMP_SESSION h = open_session();
+    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
+    smiOID name = {9, ids};
+    smiVALUE v;
+    v.syntax = SNMP_SYNTAX_TIMETICKS;
+    v.value.uNumber = 100;
+    struct wn_ws_vblist l;
+    memset(&l, 0, sizeof l);
+    struct wn_ws_pdu *p;
+    struct wn_ws_entity *e;
+    struct wn_ws_context *c;
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    uint16_t port;
+    wn_ws_lock();
+    struct wn_ws_session *s = wn_ws_session_get(h);
+    assert_non_null(s);
+    assert_int_equal(wn_ws_vblist_append(&l, &name, &v), 0);
+    assert_int_equal(wn_ws_pdu_adopt(s, SNMP_PDU_V1TRAP, 0, 0, 0, &l, &p), 0);
+    assert_int_equal(l.n, 0); /* taken */
+    assert_int_equal(wn_ws_parse_address("[::1]:1162", 161, &ss, &sl, &port), 0);
+    assert_int_equal(wn_ws_entity_create_addr(s, (struct sockaddr *)&ss, sl, WN_WS_V2C, &e), 0);
+    assert_int_equal(wn_ws_context_create(s, "pub", 3, NULL, &c), 0);
+    HSNMP_PDU hp = WN_WS_HANDLE(p);
+    HSNMP_ENTITY he = WN_WS_HANDLE(e);
+    HSNMP_CONTEXT hc = WN_WS_HANDLE(c);
+    wn_ws_unlock();
+    smiINT type;
+    smiINT32 rid = 5;
+    HSNMP_VBL g;
+    assert_int_equal(SnmpGetPduData(hp, &type, &rid, NULL, NULL, &g), SNMPAPI_SUCCESS);
+    assert_int_equal(type, SNMP_PDU_V1TRAP);
+    assert_int_equal(rid, 0); /* kept as received */
+    assert_int_equal(SnmpCountVbl(g), 1);
+    char buf[64];
+    assert_int_equal(SnmpEntityToStr(he, sizeof buf, buf), 11);
+    assert_string_equal(buf, "[::1]:1162");
+    smiOCTETS out;
+    assert_int_equal(SnmpContextToStr(hc, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(out.len, 3);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &out);
+    assert_int_equal(SnmpClose(h), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpFreePdu(hp), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+static void
 test_network_functions_are_not_yet_available(void **state)
 {
     (void)state;
@@ -443,6 +494,7 @@ main(void)
         cmocka_unit_test(test_task_error_is_per_thread),
         cmocka_unit_test(test_modes_and_vendor_info),
         cmocka_unit_test(test_notify_calls_back_and_failure_return_closes_session),
+        cmocka_unit_test(test_engine_constructors_make_valid_handles),
         cmocka_unit_test(test_network_functions_are_not_yet_available),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,415 @@
+/* convert.c: WinSNMP PDUs and varbind lists to and from SNMP messages (with the RFC 3584 v1 mappings). */
+#include "engine_int.h"
+
+#include <string.h>
+
+static const uint32_t trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};  /* snmpTrapOID.0 */
+static const uint32_t generic_trap_base[] = {1, 3, 6, 1, 6, 3, 1, 1, 5};   /* snmpTraps */
+
+/* smiVALUE (borrowed) -> codec value (borrowing the same memory). */
+static smiUINT32
+value_to_wire(const smiVALUE *in, struct wn_snmp_value *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (in->syntax) {
+    case SNMP_SYNTAX_INT:
+        out->syntax = WN_SNMP_SYN_INTEGER;
+        out->v.i32 = in->value.sNumber;
+        break;
+    case SNMP_SYNTAX_OCTETS:
+    case SNMP_SYNTAX_BITS:
+    case SNMP_SYNTAX_NSAPADDR:
+        out->syntax = WN_SNMP_SYN_OCTETS;
+        out->v.bytes.p = in->value.string.ptr;
+        out->v.bytes.len = in->value.string.len;
+        break;
+    case SNMP_SYNTAX_OPAQUE:
+        out->syntax = WN_SNMP_SYN_OPAQUE;
+        out->v.bytes.p = in->value.string.ptr;
+        out->v.bytes.len = in->value.string.len;
+        break;
+    case SNMP_SYNTAX_IPADDR:
+        if (in->value.string.len != 4)
+            return SNMPAPI_SYNTAX_INVALID;
+        out->syntax = WN_SNMP_SYN_IPADDR;
+        out->v.bytes.p = in->value.string.ptr;
+        out->v.bytes.len = 4;
+        break;
+    case SNMP_SYNTAX_NULL:
+        out->syntax = WN_SNMP_SYN_NULL;
+        break;
+    case SNMP_SYNTAX_OID:
+        out->syntax = WN_SNMP_SYN_OID;
+        out->v.oid.sub = in->value.oid.ptr;
+        out->v.oid.n = in->value.oid.len;
+        break;
+    case SNMP_SYNTAX_CNTR32:
+        out->syntax = WN_SNMP_SYN_COUNTER32;
+        out->v.u32 = in->value.uNumber;
+        break;
+    case SNMP_SYNTAX_GAUGE32:
+    case SNMP_SYNTAX_UINT32:   /* Unsigned32 travels as Gauge32 (RFC 2578) */
+        out->syntax = WN_SNMP_SYN_GAUGE32;
+        out->v.u32 = in->value.uNumber;
+        break;
+    case SNMP_SYNTAX_TIMETICKS:
+        out->syntax = WN_SNMP_SYN_TIMETICKS;
+        out->v.u32 = in->value.uNumber;
+        break;
+    case SNMP_SYNTAX_CNTR64:
+        out->syntax = WN_SNMP_SYN_COUNTER64;
+        out->v.u64 = ((uint64_t)in->value.hNumber.hipart << 32) | in->value.hNumber.lopart;
+        break;
+    case SNMP_SYNTAX_NOSUCHOBJECT:
+        out->syntax = WN_SNMP_SYN_NOSUCHOBJECT;
+        break;
+    case SNMP_SYNTAX_NOSUCHINSTANCE:
+        out->syntax = WN_SNMP_SYN_NOSUCHINSTANCE;
+        break;
+    case SNMP_SYNTAX_ENDOFMIBVIEW:
+        out->syntax = WN_SNMP_SYN_ENDOFMIBVIEW;
+        break;
+    default:
+        return SNMPAPI_SYNTAX_INVALID;
+    }
+    return 0;
+}
+
+static int
+is_request(smiINT type)
+{
+    return type == SNMP_PDU_GET || type == SNMP_PDU_GETNEXT || type == SNMP_PDU_GETBULK ||
+           type == SNMP_PDU_SET;
+}
+
+static smiUINT32
+map_encode_err(int rc)
+{
+    switch (rc) {
+    case WN_E_NOMEM:
+        return SNMPAPI_ALLOC_ERROR;
+    case WN_E_NOSPACE:
+    case WN_E_LIMIT:
+        return SNMPAPI_TL_PDU_TOO_BIG;
+    case WN_E_UNSUPPORTED:
+        return SNMPAPI_OPERATION_INVALID;
+    default:
+        return SNMPAPI_PDU_INVALID;
+    }
+}
+
+smiUINT32
+wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiINT type,
+             smiINT32 reqid, smiINT error_status, smiINT error_index,
+             const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len, uint8_t *sent_type)
+{
+    /* MSDN "Validating a PDU": status/index only for GetBulk and Response. */
+    if (type != SNMP_PDU_GETBULK && type != SNMP_PDU_RESPONSE && (error_status || error_index))
+        return SNMPAPI_PDU_INVALID;
+    if (type == SNMP_PDU_GETBULK && (error_status < 0 || error_index < 0))
+        return SNMPAPI_PDU_INVALID;
+    if (!is_request(type) && type != SNMP_PDU_RESPONSE && type != SNMP_PDU_TRAP &&
+        type != SNMP_PDU_INFORM)
+        return SNMPAPI_PDU_INVALID;
+    if (version != WN_WS_V1 && version != WN_WS_V2C)
+        return SNMPAPI_TL_NOT_SUPPORTED;
+    if (community_len > WN_SNMP_MAX_COMMUNITY)
+        return SNMPAPI_CONTEXT_INVALID;
+    if (vbl->n > WN_SNMP_MAX_VARBINDS)
+        return SNMPAPI_TL_PDU_TOO_BIG;
+
+    size_t n = vbl->n;
+    struct wn_snmp_varbind *vbs = wn_calloc(n ? 2 * n : 1, sizeof *vbs);
+    uint8_t *buf = wn_malloc(WN_SNMP_MAX_MSG);
+    smiUINT32 code = 0;
+    if (!vbs || !buf) {
+        code = SNMPAPI_ALLOC_ERROR;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        vbs[i].oid = vbl->vb[i].name.ptr;
+        vbs[i].oid_len = vbl->vb[i].name.len;
+        code = value_to_wire(&vbl->vb[i].value, &vbs[i].value);
+        if (code)
+            goto out;
+    }
+
+    struct wn_snmp_msg m;
+    memset(&m, 0, sizeof m);
+    m.version = version == WN_WS_V1 ? WN_SNMP_V1 : WN_SNMP_V2C;
+    m.community = community;
+    m.community_len = community_len;
+    m.pdu.type = (uint8_t)type;
+    m.pdu.request_id = reqid;
+    m.pdu.error_status = error_status;
+    m.pdu.error_index = error_index;
+    m.pdu.vbs = vbs;
+    m.pdu.vb_count = n;
+
+    uint32_t ent[WN_SNMP_MAX_OID_LEN];
+    if (version == WN_WS_V1) {
+        struct wn_snmp_pdu v1;
+        memset(&v1, 0, sizeof v1);
+        int rc;
+        if (type == SNMP_PDU_INFORM) {
+            code = SNMPAPI_OPERATION_INVALID;   /* no v1 equivalent (RFC 3584 4.1.2) */
+            goto out;
+        } else if (type == SNMP_PDU_TRAP) {
+            rc = wn_snmp_trap_v2_to_v1(&m.pdu, ent, WN_ARRAY_SIZE(ent), vbs + n, n, &v1);
+        } else if (is_request(type)) {
+            size_t bad = 0;
+            rc = wn_snmp_request_v2_to_v1(&m.pdu, &v1, &bad);
+        } else {
+            v1 = m.pdu;
+            v1.error_status = wn_snmp_errstat_v2_to_v1(m.pdu.error_status);
+            rc = 0;
+        }
+        if (rc < 0) {
+            code = rc == WN_E_UNSUPPORTED ? SNMPAPI_OPERATION_INVALID : SNMPAPI_PDU_INVALID;
+            goto out;
+        }
+        m.pdu = v1;
+    }
+
+    const uint8_t *enc;
+    size_t enc_len;
+    int rc = wn_snmp_msg_encode(&m, buf, WN_SNMP_MAX_MSG, &enc, &enc_len);
+    if (rc < 0) {
+        code = map_encode_err(rc);
+        goto out;
+    }
+    uint8_t *res = wn_memdup(enc, enc_len);
+    if (!res) {
+        code = SNMPAPI_ALLOC_ERROR;
+        goto out;
+    }
+    *pkt = res;
+    *len = enc_len;
+    if (sent_type)
+        *sent_type = m.pdu.type;
+out:
+    wn_free(vbs);
+    wn_free(buf);
+    return code;
+}
+
+/* Codec value (views into the message) -> smiVALUE borrowing scratch. */
+static int
+value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch, size_t max)
+{
+    memset(out, 0, sizeof *out);
+    switch (in->syntax) {
+    case WN_SNMP_SYN_INTEGER:
+        out->syntax = SNMP_SYNTAX_INT32;
+        out->value.sNumber = in->v.i32;
+        break;
+    case WN_SNMP_SYN_OCTETS:
+    case WN_SNMP_SYN_OPAQUE:
+    case WN_SNMP_SYN_IPADDR:
+        out->syntax = in->syntax == WN_SNMP_SYN_OCTETS  ? SNMP_SYNTAX_OCTETS
+                      : in->syntax == WN_SNMP_SYN_OPAQUE ? SNMP_SYNTAX_OPAQUE
+                                                         : SNMP_SYNTAX_IPADDR;
+        out->value.string.ptr = (smiLPBYTE)in->v.bytes.p;
+        out->value.string.len = (smiUINT32)in->v.bytes.len;
+        break;
+    case WN_SNMP_SYN_NULL:
+        out->syntax = SNMP_SYNTAX_NULL;
+        break;
+    case WN_SNMP_SYN_OID: {
+        size_t n = 0;
+        if (in->oid_is_ber) {
+            int rc = wn_snmp_oid_decode(in->v.bytes.p, in->v.bytes.len, scratch, max, &n);
+            if (rc < 0)
+                return rc;
+            out->value.oid.ptr = scratch;
+        } else {
+            n = in->v.oid.n;
+            out->value.oid.ptr = (smiLPUINT32)in->v.oid.sub;
+        }
+        out->syntax = SNMP_SYNTAX_OID;
+        out->value.oid.len = (smiUINT32)n;
+        break;
+    }
+    case WN_SNMP_SYN_COUNTER32:
+        out->syntax = SNMP_SYNTAX_CNTR32;
+        out->value.uNumber = in->v.u32;
+        break;
+    case WN_SNMP_SYN_GAUGE32:
+        out->syntax = SNMP_SYNTAX_GAUGE32;
+        out->value.uNumber = in->v.u32;
+        break;
+    case WN_SNMP_SYN_TIMETICKS:
+        out->syntax = SNMP_SYNTAX_TIMETICKS;
+        out->value.uNumber = in->v.u32;
+        break;
+    case WN_SNMP_SYN_COUNTER64:
+        out->syntax = SNMP_SYNTAX_CNTR64;
+        out->value.hNumber.hipart = (smiUINT32)(in->v.u64 >> 32);
+        out->value.hNumber.lopart = (smiUINT32)in->v.u64;
+        break;
+    case WN_SNMP_SYN_NOSUCHOBJECT:
+        out->syntax = SNMP_SYNTAX_NOSUCHOBJECT;
+        break;
+    case WN_SNMP_SYN_NOSUCHINSTANCE:
+        out->syntax = SNMP_SYNTAX_NOSUCHINSTANCE;
+        break;
+    case WN_SNMP_SYN_ENDOFMIBVIEW:
+        out->syntax = SNMP_SYNTAX_ENDOFMIBVIEW;
+        break;
+    default:
+        return WN_E_MALFORMED;
+    }
+    return 0;
+}
+
+/* Appends every varbind of pdu to list (deep copies). */
+static int
+vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
+{
+    uint32_t name[WN_SNMP_MAX_OID_LEN];
+    uint32_t val[WN_SNMP_MAX_OID_LEN];
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    int rc;
+    wn_snmp_vb_iter_init(&it, pdu);
+    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+        smiOID oid;
+        if (vb.oid) {
+            oid.ptr = (smiLPUINT32)vb.oid;
+            oid.len = (smiUINT32)vb.oid_len;
+        } else {
+            size_t n = 0;
+            rc = wn_snmp_oid_decode(vb.name_ber, vb.name_ber_len, name, WN_ARRAY_SIZE(name), &n);
+            if (rc < 0)
+                return rc;
+            oid.ptr = name;
+            oid.len = (smiUINT32)n;
+        }
+        smiVALUE v;
+        rc = value_from_wire(&vb.value, &v, val, WN_ARRAY_SIZE(val));
+        if (rc < 0)
+            return rc;
+        rc = wn_ws_vblist_append(list, &oid, &v);
+        if (rc < 0)
+            return rc;
+    }
+    return rc;
+}
+
+smiUINT32
+wn_ws_decode(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t orig_type,
+             struct wn_ws_pdu **pdu_out, struct wn_ws_context **ctx_out, int *version)
+{
+    struct wn_snmp_msg m;
+    if (wn_snmp_msg_decode(pkt, len, &m) < 0)
+        return SNMPAPI_MESSAGE_INVALID;
+
+    struct wn_snmp_pdu pdu = m.pdu;
+    struct wn_snmp_varbind *tmp = NULL;
+    uint32_t scratch[WN_SNMP_MAX_OID_LEN + 2];
+    smiUINT32 code = 0;
+    if (pdu.type == WN_SNMP_PDU_TRAP_V1 || (m.version == WN_SNMP_V1 &&
+                                            pdu.type == WN_SNMP_PDU_RESPONSE && orig_type)) {
+        size_t max = m.pdu.vb_count + 6;
+        tmp = wn_calloc(max, sizeof *tmp);
+        if (!tmp)
+            return SNMPAPI_ALLOC_ERROR;
+        int rc;
+        if (pdu.type == WN_SNMP_PDU_TRAP_V1) {
+            size_t n = 0;
+            rc = wn_snmp_trap_v1_to_v2(&m.pdu, m.community, m.community_len, scratch,
+                                       WN_ARRAY_SIZE(scratch), tmp, max, &n);
+            memset(&pdu, 0, sizeof pdu);
+            pdu.type = WN_SNMP_PDU_TRAP_V2;   /* v1 traps surface as v2 traps */
+            pdu.vbs = tmp;
+            pdu.vb_count = n;
+        } else {
+            rc = wn_snmp_response_v1_to_v2(&m.pdu, orig_type, tmp, max, &pdu);
+        }
+        if (rc < 0) {
+            wn_free(tmp);
+            return SNMPAPI_MESSAGE_INVALID;
+        }
+    }
+
+    struct wn_ws_vblist list;
+    memset(&list, 0, sizeof list);
+    int rc = vbs_to_list(&pdu, &list);
+    wn_free(tmp);
+    if (rc < 0) {
+        wn_ws_vblist_clear(&list);
+        return rc == WN_E_NOMEM ? SNMPAPI_ALLOC_ERROR : SNMPAPI_MESSAGE_INVALID;
+    }
+    struct wn_ws_context *ctx = NULL;
+    struct wn_ws_pdu *p = NULL;
+    rc = wn_ws_context_create(s, m.community, (uint32_t)m.community_len, NULL, &ctx);
+    if (rc == 0)
+        rc = wn_ws_pdu_create(s, pdu.type, pdu.request_id ? pdu.request_id : 1,
+                              pdu.error_status, pdu.error_index, &list, &p);
+    wn_ws_vblist_clear(&list);
+    if (rc < 0) {
+        if (ctx)
+            wn_ws_context_free(ctx);
+        code = wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR);
+        return code;
+    }
+    p->request_id = pdu.request_id;
+    *pdu_out = p;
+    *ctx_out = ctx;
+    if (version)
+        *version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
+    return 0;
+}
+
+int
+wn_ws_trap_oid(const struct wn_snmp_msg *m, uint32_t *out, size_t max, size_t *n)
+{
+    const struct wn_snmp_pdu *p = &m->pdu;
+    if (p->type == WN_SNMP_PDU_TRAP_V1) {
+        if (p->generic_trap >= 0 && p->generic_trap < 6) {
+            size_t b = WN_ARRAY_SIZE(generic_trap_base);
+            if (max < b + 1)
+                return WN_E_NOSPACE;
+            memcpy(out, generic_trap_base, sizeof generic_trap_base);
+            out[b] = (uint32_t)p->generic_trap + 1;
+            *n = b + 1;
+            return 0;
+        }
+        size_t e = 0;
+        if (p->enterprise) {
+            e = p->enterprise_len;
+            if (e + 2 > max)
+                return WN_E_NOSPACE;
+            memcpy(out, p->enterprise, e * sizeof *out);
+        } else {
+            int rc = wn_snmp_oid_decode(p->enterprise_ber, p->enterprise_ber_len, out,
+                                        max - 2, &e);
+            if (rc < 0)
+                return rc;
+        }
+        out[e] = 0;
+        out[e + 1] = (uint32_t)p->specific_trap;
+        *n = e + 2;
+        return 0;
+    }
+    /* v2 trap / inform: the second varbind is snmpTrapOID.0. */
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    wn_snmp_vb_iter_init(&it, p);
+    for (int i = 0; i < 2; i++) {
+        int rc = wn_snmp_vb_next(&it, &vb);
+        if (rc != 1)
+            return rc < 0 ? rc : WN_E_MALFORMED;
+    }
+    if (!wn_snmp_vb_name_equals(&vb, trap_oid_name, WN_ARRAY_SIZE(trap_oid_name)) ||
+        vb.value.syntax != WN_SNMP_SYN_OID)
+        return WN_E_MALFORMED;
+    if (!vb.value.oid_is_ber) {
+        if (vb.value.v.oid.n > max)
+            return WN_E_NOSPACE;
+        memcpy(out, vb.value.v.oid.sub, vb.value.v.oid.n * sizeof *out);
+        *n = vb.value.v.oid.n;
+        return 0;
+    }
+    return wn_snmp_oid_decode(vb.value.v.bytes.p, vb.value.v.bytes.len, out, max, n);
+}
