@@ -1,4 +1,4 @@
-/* test_fuzz_seeds.c: runs the database/address fuzz entry over hand-made seeds and hostile inputs. */
+/* test_fuzz_seeds.c: runs the database/address fuzz target over hostile inputs and checks the parser verdicts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

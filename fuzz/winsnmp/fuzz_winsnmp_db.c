@@ -1,4 +1,4 @@
-/* fuzz_ws_db.c: fuzz entry for the translated-mode database parser and the entity address parser (no I/O). */
+/* fuzz_winsnmp_db.c: fuzz target for the translated-mode database parser and the entity address parser (no I/O). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
