@@ -32,69 +32,12 @@ static const char *const sys_scalars[] = {
     ".1.3.6.1.2.1.1.5.0", ".1.3.6.1.2.1.1.7.0", NULL
 };
 
-/* Values that change between two reads: compared by OID and type only. */
-static const char *const volatile_types[] = {
-    "Timeticks", "Counter32", "Counter64", "Gauge32", "Opaque", NULL
-};
-static const char *const volatile_subtrees[] = {
-    ".1.3.6.1.2.1.1.3",         /* sysUpTime */
-    ".1.3.6.1.2.1.25.1",        /* hrSystem: uptime, date, processes */
-    ".1.3.6.1.2.1.25.2",        /* hrStorage: used sizes */
-    ".1.3.6.1.2.1.25.3",        /* hrDevice: processor load, ... */
-    ".1.3.6.1.4.1.2021",        /* UCD: memory, load, disk, systemStats */
-    ".1.3.6.1.6.3.10.2.1",      /* snmpEngine: boots/time */
-    NULL
-};
-/* Tables whose ROWS come and go (sockets and processes of the test
- * itself): left out of the comparison entirely. */
-static const char *const row_volatile_subtrees[] = {
-    ".1.3.6.1.2.1.6.13",        /* tcpConnTable */
-    ".1.3.6.1.2.1.6.19",        /* tcpConnectionTable */
-    ".1.3.6.1.2.1.7.5",         /* udpTable */
-    ".1.3.6.1.2.1.7.7",         /* udpEndpointTable */
-    ".1.3.6.1.2.1.25.4",        /* hrSWRun */
-    ".1.3.6.1.2.1.25.5",        /* hrSWRunPerf */
-    NULL
-};
-
-static int
-is_volatile(const struct wire_vb *vb)
-{
-    if (wire_oid_under(vb->oid, volatile_subtrees))
-        return 1;
-    for (size_t i = 0; volatile_types[i] != NULL; i++) {
-        size_t l = strlen(volatile_types[i]);
-        if (strncmp(vb->val, volatile_types[i], l) == 0 && vb->val[l] == ':')
-            return 1;
-    }
-    return 0;
-}
-
-/* Type part of a canonical value ("INTEGER", "STRING", ...). */
-static void
-type_of(const char *val, char *out, size_t n)
-{
-    size_t l = strcspn(val, ":");
-    if (l >= n)
-        l = n - 1;
-    memcpy(out, val, l);
-    out[l] = '\0';
-}
-
 static void
 assert_vb_match(const struct wire_vb *ours, const struct wire_vb *ref)
 {
-    if (strcmp(ours->oid, ref->oid) != 0)
-        fail_msg("OID differs: ours %s, net-snmp %s", ours->oid, ref->oid);
-    if (is_volatile(ref)) {
-        char t1[64], t2[64];
-        type_of(ours->val, t1, sizeof t1);
-        type_of(ref->val, t2, sizeof t2);
-        if (strcmp(t1, t2) != 0)
-            fail_msg("%s: type differs: ours '%s', net-snmp '%s'", ref->oid, ours->val, ref->val);
-    } else if (strcmp(ours->val, ref->val) != 0) {
-        fail_msg("%s: value differs: ours '%s', net-snmp '%s'", ref->oid, ours->val, ref->val);
-    }
+    char why[1024];
+    if (wire_vb_compare(ours, ref, why, sizeof why) != 0)
+        fail_msg("%s", why);
 }
 
 static void
@@ -324,16 +267,6 @@ test_set_errors_are_reported_in_the_pdu(void **s)
 #define WALK_MAX 40000
 static struct wire_vb walk_ours[WALK_MAX], walk_ref[WALK_MAX];
 
-static size_t
-filter_rows(struct wire_vb *v, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!wire_oid_under(v[i].oid, row_volatile_subtrees))
-            v[k++] = v[i];
-    return k;
-}
-
 static void
 walk_matches_snmpbulkwalk(int v6)
 {
@@ -381,8 +314,8 @@ walk_matches_snmpbulkwalk(int v6)
     free(out);
     assert_true(m > 100);
 
-    n = filter_rows(walk_ours, n);
-    m = filter_rows(walk_ref, m);
+    n = wire_filter_row_volatile(walk_ours, n);
+    m = wire_filter_row_volatile(walk_ref, m);
     size_t lim = n < m ? n : m;
     for (size_t i = 0; i < lim; i++)
         assert_vb_match(&walk_ours[i], &walk_ref[i]);

@@ -1,4 +1,4 @@
-/* wire_util.h: shared harness of the WinSNMP wire tests (peers, net-snmp tools, callback events, SMI helpers). */
+/* wire_util.h: the WinSNMP side of the wire tests (callback events, SMI helpers, synchronous requests). */
 #ifndef WIRE_UTIL_H
 #define WIRE_UTIL_H
 
@@ -9,39 +9,7 @@
 #include <winsnmp.h>
 #include <wsnmp_ext.h>
 
-#ifndef WIRE_SCRIPT_DIR
-#error "WIRE_SCRIPT_DIR must name tests/peer/snmp (set by CMake)"
-#endif
-
-/* ---- real peers (snmpd / snmptrapd via the scripts of this folder) ---- */
-struct wire_peers {
-    char dir[256];          /* mktemp dir owning configs, logs, pids */
-    unsigned snmpd_port;    /* 0 when not started */
-    unsigned trapd_port;    /* 0 when not started */
-    int wd_fd;              /* write end of the watchdog pipe, -1 if none */
-    int wd_pid;             /* watchdog: stops the peers if this process dies */
-};
-
-/* Creates the temp dir, exports SNMPCONFPATH/SNMP_PERSISTENT_DIR/MIBS= for
- * the tools, forks a watchdog that stops the peers by PID when this process
- * exits in any way (crash included), then starts snmpd and/or snmptrapd.
- * Call before SnmpStartup (it forks).  0 or -1; on -1 call wire_peers_stop. */
-int wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd);
-/* Stops whatever was started (by PID, via the stop scripts) and removes the
- * dir.  Safe to call twice and after a failed start. 0, or -1 if a daemon
- * survived. */
-int wire_peers_stop(struct wire_peers *p);
-
-/* Runs a shell command (printf format).  Returns its exit status (or -1);
- * when out != NULL, *out receives its stdout (returned-owned; free()). */
-int wire_run(char **out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* A UDP port free on 127.0.0.1 and ::1 now. */
-unsigned wire_free_port(void);
-/* Milliseconds of a monotonic clock. */
-uint64_t wire_now_ms(void);
-void wire_sleep_ms(unsigned ms);
+#include "wire_tool.h"
 
 /* ---- callback events (callbacks run on the library's I/O thread) ---- */
 struct wire_event {
@@ -87,12 +55,6 @@ void wire_value_free(smiVALUE *v);
 HSNMP_ENTITY wire_entity(HSNMP_SESSION s, smiUINT32 mode, const char *addr);
 HSNMP_CONTEXT wire_context(HSNMP_SESSION s, smiUINT32 mode, const char *community);
 
-/* One varbind of a response, as text. */
-struct wire_vb {
-    char oid[512];
-    char val[4096];
-};
-
 /* Builds and sends one PDU (request id chosen by the library, returned in
  * *rid).  0, or -1 if SnmpSendMsg failed. */
 int wire_send(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep,
@@ -113,16 +75,5 @@ int wire_request(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY dst, HSNMP
  * 0, or -1 on timeout. */
 int wire_recv(HSNMP_SESSION s, struct wire_events *e, unsigned timeout_ms, smiINT *type,
               smiINT32 *rid, struct wire_vb *vbs, size_t max, size_t *n_out);
-
-/* Parses net-snmp tool output (-On -Ox -OU -Oe) into varbinds (continuation
- * lines joined, canonical value text).  "No more variables" lines are
- * skipped.  Returns the count (at most max). */
-size_t wire_parse_tool_output(const char *text, struct wire_vb *vbs, size_t max);
-
-/* 1 if OID (dotted, leading '.') lies under one of the listed prefixes. */
-int wire_oid_under(const char *oid, const char *const *prefixes);
-
-/* Environment for the net-snmp tools started by wire_run. */
-#define WIRE_TOOL_OPTS "-On -Ox -OU -Oe -r1 -t2"
 
 #endif /* WIRE_UTIL_H */
