@@ -1,0 +1,79 @@
+#!/bin/bash
+# test_smb2_peer.sh PROBE LIBDIR -- our SMB2 client against private smbd instances on 127.0.0.1:
+# srvsvc bind over transceive and over write/read, as labadmin and labuser, with default settings
+# (plus an allocation-failure sweep),
+# server signing = mandatory, min protocol SMB3_11, max protocol SMB2_10; wrong password;
+# closed port.  Every smbd is stopped by PID on exit, failure included.
+set -u
+PROBE=$1; LIB=$2
+command -v /usr/sbin/smbd >/dev/null || { echo "SKIP: smbd not installed"; exit 77; }
+TOP=$(mktemp -d /tmp/wn-smb2-peer.XXXXXX); chmod 755 "$TOP"
+DIRS=()
+cleanup() { for d in "${DIRS[@]}"; do "$LIB/smbd-stop.sh" "$d"; done; rm -rf "$TOP"; }
+trap cleanup EXIT INT TERM
+FAIL=0
+
+start() {  # start NAME [smb.conf lines...] -> sets PORT
+    local d=$TOP/$1; shift
+    DIRS+=("$d")
+    local out; out=$("$LIB/smbd-start.sh" "$d" "$@") || { echo "FAIL: smbd start"; exit 1; }
+    PORT=$(printf '%s\n' "$out" | sed -n 's/^PORT=//p')
+}
+
+# expect NAME WANT_RESULT [GREP_PATTERN...] -- ARGS for the probe
+expect() {
+    local name=$1 want=$2; shift 2
+    local pats=()
+    while [ "$1" != "--" ]; do pats+=("$1"); shift; done; shift
+    local t0 t1 out; t0=$(date +%s%N)
+    local rc; out=$(timeout 60 "$PROBE" "$@" 2>&1); rc=$?; t1=$(date +%s%N)
+    local ok=1
+    # exit 0 exactly when OK (a sanitizer report changes the exit code)
+    if [ "$want" = OK ]; then [ $rc = 0 ] || ok=0; else [ $rc = 1 ] || ok=0; fi
+    printf '%s\n' "$out" | grep -q 'Sanitizer' && ok=0
+    printf '%s\n' "$out" | grep -qx "result=$want" || ok=0
+    for p in "${pats[@]}"; do printf '%s\n' "$out" | grep -q -- "$p" || ok=0; done
+    if [ $ok = 1 ]; then
+        echo "ok   $name ($(( (t1 - t0) / 1000000 )) ms)"
+    else
+        echo "FAIL $name: wanted result=$want ${pats[*]}"; printf '%s\n' "$out" | sed 's/^/     /'
+        FAIL=1
+    fi
+}
+
+ADM=(labadmin LabAdmin-456); USR=(labuser LabPass-123)
+
+start default
+expect "default 3.1.1 admin transceive" OK "dialect=0x0311" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
+expect "default user transceive"        OK "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}"
+expect "default user write+read"        OK "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}" write
+expect "client requires signing 3.1.1"  OK "signing=1" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}" sign
+expect "client signing 3.0.2 (CMAC)"    OK "dialect=0x0302" "signing=1" -- 127.0.0.1 "$PORT" "${ADM[@]}" sign max=0x0302
+expect "client signing 3.0 (CMAC)"      OK "dialect=0x0300" "signing=1" -- 127.0.0.1 "$PORT" "${ADM[@]}" sign max=0x0300
+expect "client signing 2.1 (HMAC)"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign max=0x0210
+expect "client signing 2.0.2 (HMAC)"    OK "dialect=0x0202" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign max=0x0202
+expect "wrong password"                 WN_E_AUTH -- 127.0.0.1 "$PORT" labuser wrong-password
+expect "unknown user"                   WN_E_AUTH -- 127.0.0.1 "$PORT" nosuchuser x
+expect "allocation failures (sweep)"   OK "sweep_runs=" -- 127.0.0.1 "$PORT" "${USR[@]}" allocsweep sign
+expect "localhost name"                 OK "bind_ack ptype=12 n_results=1 result=0" -- localhost "$PORT" "${USR[@]}"
+
+start mandatory "server signing = mandatory"
+expect "server signing mandatory"       OK "signing=1" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
+expect "server signing mandatory 2.1"   OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0210
+
+start min311 "server min protocol = SMB3_11"
+expect "server min SMB3_11"             OK "dialect=0x0311" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
+expect "server min SMB3_11, client max 3.0.2" WN_E_UNSUPPORTED -- 127.0.0.1 "$PORT" "${ADM[@]}" max=0x0302
+
+start max210 "server max protocol = SMB2_10"
+expect "server max SMB2_10"             OK "dialect=0x0210" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
+expect "server max SMB2_10 signed"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign
+
+# closed port: the port of the stopped smbd, with nothing listening must fail fast with CONNREFUSED
+"$LIB/smbd-stop.sh" "$TOP/max210"
+t0=$(date +%s%N)
+expect "closed port"                    WN_E_CONNREFUSED -- 127.0.0.1 "$PORT" "${ADM[@]}" timeout=5000
+t1=$(date +%s%N)
+[ $(( (t1 - t0) / 1000000 )) -lt 2000 ] || { echo "FAIL closed port took too long"; FAIL=1; }
+
+exit $FAIL
