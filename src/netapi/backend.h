@@ -19,6 +19,7 @@ struct wn_netapi_creds {
 struct wn_netapi_target {
     const char *server;
     uint16_t port;
+    unsigned timeout_ms; /* per network operation; 0 = the transport's default */
     const struct wn_netapi_creds *creds;
 };
 

@@ -252,3 +252,21 @@ wn_netapi_port_from_env(uint16_t *port)
     *port = (uint16_t)v;
     return 0;
 }
+
+int
+wn_netapi_timeout_from_env(unsigned *timeout_ms)
+{
+    const char *s = getenv("NETAPI_TIMEOUT_MS");
+    char *end = NULL;
+    long v;
+
+    *timeout_ms = 0;
+    if (s == NULL || *s == '\0')
+        return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > (long)WN_NETAPI_TIMEOUT_MAX_MS)
+        return WN_E_INVAL;
+    *timeout_ms = (unsigned)v;
+    return 0;
+}

@@ -42,6 +42,10 @@ int wn_netapi_authfile_parse(const char *text, size_t len, struct wn_netapi_cred
 void wn_netapi_creds_clear(struct wn_netapi_creds *c);
 /* NETAPI_SMB_PORT or 445.  WN_E_INVAL when set but not 1..65535. */
 int wn_netapi_port_from_env(uint16_t *port);
+/* NETAPI_TIMEOUT_MS (per network operation) or 0 = transport default.
+ * WN_E_INVAL when set but not 1..WN_NETAPI_TIMEOUT_MAX_MS. */
+int wn_netapi_timeout_from_env(unsigned *timeout_ms);
+#define WN_NETAPI_TIMEOUT_MAX_MS 3600000u
 
 #define WN_NETAPI_AUTHFILE_MAX 4096
 #define WN_NETAPI_DEFAULT_PORT 445

@@ -79,6 +79,7 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
     memset(&o, 0, sizeof(o));
     o.host = target->server;
     o.port = target->port;
+    o.timeout_ms = target->timeout_ms;
     /* No credentials: an anonymous NTLMSSP logon (empty user and password). */
     o.user = target->creds != NULL && target->creds->user != NULL ? target->creds->user : "";
     o.domain = target->creds != NULL ? target->creds->domain : NULL;

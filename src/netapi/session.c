@@ -98,6 +98,8 @@ call_open(struct call *c, const struct wn_netapi_query *q)
     memset(&target, 0, sizeof(target));
     target.server = host;
     rc = wn_netapi_port_from_env(&target.port);
+    if (rc == 0)
+        rc = wn_netapi_timeout_from_env(&target.timeout_ms);
     if (rc != 0) {
         call_close(c);
         return ERROR_INVALID_PARAMETER;

@@ -3,7 +3,14 @@
 set -uo pipefail
 PROBE=$1; LIB=$2
 D=$(mktemp -d /tmp/netapi-peer.XXXXXX)
-cleanup() { "$LIB/smbd-stop.sh" "$D" >/dev/null 2>&1; rm -rf "$D"; }
+D2=$D/signing
+BH_PID=
+cleanup() {
+    [ -n "$BH_PID" ] && kill "$BH_PID" 2>/dev/null
+    "$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
+    "$LIB/smbd-stop.sh" "$D" >/dev/null 2>&1
+    rm -rf "$D"
+}
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -96,6 +103,25 @@ t0=$(date +%s)
 free=$(( PORT + 1 )); while ss -tlnH "sport = :$free" | grep -q .; do free=$(( free + 1 )); done
 [ "$(NETAPI_SMB_PORT=$free probe enum 1 | status)" = 53 ] || fail "closed port not ERROR_BAD_NETPATH"
 [ $(( $(date +%s) - t0 )) -le 10 ] || fail "unreachable server errors were slow"
+
+# a server that accepts TCP and never answers: NETAPI_TIMEOUT_MS bounds the wait
+bh=$(( free + 1 )); while ss -tlnH "sport = :$bh" | grep -q .; do bh=$(( bh + 1 )); done
+/usr/bin/python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); c=s.accept(); time.sleep(60)' "$bh" &
+BH_PID=$!
+for _ in $(seq 1 100); do ss -tlnH "sport = :$bh" | grep -q . && break; sleep 0.05; done
+t0=$(date +%s)
+st=$(NETAPI_SMB_PORT=$bh NETAPI_TIMEOUT_MS=1000 probe enum 1 | status)
+[ "$st" = 53 ] || fail "silent server: status $st, not ERROR_BAD_NETPATH"
+[ $(( $(date +%s) - t0 )) -le 5 ] || fail "silent server: NETAPI_TIMEOUT_MS not honoured"
+kill "$BH_PID" 2>/dev/null; BH_PID=
+
+# a server that requires signing: the API still works (every reply verified)
+SMB_PORT= "$LIB/smbd-start.sh" "$D2" 'server signing = mandatory' > "$D2.out" 2>&1 || fail "signing smbd"
+P2=$(sed -n 's/^PORT=//p' "$D2.out")
+[ "$(NETAPI_SMB_PORT=$P2 probe enum 10 | status)" = 0 ] || fail "mandatory-signing server"
+"$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
 
 # Del: labuser's session goes, labadmin's stays; deleting again finds nothing
 [ "$(probe del - - labuser | status)" = 0 ] || fail "del labuser"

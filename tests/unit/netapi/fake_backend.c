@@ -45,6 +45,7 @@ f_open(const struct wn_netapi_target *t, void **conn, struct wn_netapi_wire *wir
     fake.opens++;
     copy_str(fake.last_server, sizeof(fake.last_server), t->server);
     fake.last_port = t->port;
+    fake.last_timeout_ms = t->timeout_ms;
     fake.had_creds = t->creds != NULL && t->creds->user != NULL;
     if (t->creds != NULL) {
         copy_str(fake.last_user, sizeof(fake.last_user), t->creds->user);

@@ -26,6 +26,7 @@ struct fake_state {
     uint32_t levels_asked[8];
     char last_server[128];
     uint16_t last_port;
+    unsigned last_timeout_ms;
     char last_user[64];
     char last_domain[64];
     char last_password[64];

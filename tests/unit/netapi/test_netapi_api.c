@@ -22,6 +22,7 @@ setup(void **state)
     unsetenv("NETAPI_DOMAIN");
     unsetenv("NETAPI_AUTHFILE");
     unsetenv("NETAPI_SMB_PORT");
+    unsetenv("NETAPI_TIMEOUT_MS");
     wn_netapi_set_credentials(NULL, NULL, NULL);
     wn_alloc_fail_after(-1);
     fake_reset();

@@ -26,6 +26,7 @@ setup(void **state)
     unsetenv("NETAPI_DOMAIN");
     unsetenv("NETAPI_AUTHFILE");
     unsetenv("NETAPI_SMB_PORT");
+    unsetenv("NETAPI_TIMEOUT_MS");
     wn_netapi_set_credentials(NULL, NULL, NULL);
     fake_reset();
     fake.samba = 1;
@@ -199,6 +200,22 @@ test_smb_port_variable(void **state)
 }
 
 static void
+test_timeout_variable(void **state)
+{
+    (void)state;
+    assert_int_equal(enum_once(), NERR_Success);
+    assert_int_equal(fake.last_timeout_ms, 0);
+    setenv("NETAPI_TIMEOUT_MS", "1500", 1);
+    assert_int_equal(enum_once(), NERR_Success);
+    assert_int_equal(fake.last_timeout_ms, 1500);
+    setenv("NETAPI_TIMEOUT_MS", "-5", 1);
+    assert_int_equal(enum_once(), ERROR_INVALID_PARAMETER);
+    setenv("NETAPI_TIMEOUT_MS", "99999999999", 1);
+    assert_int_equal(enum_once(), ERROR_INVALID_PARAMETER);
+    unsetenv("NETAPI_TIMEOUT_MS");
+}
+
+static void
 test_set_credentials_out_of_memory(void **state)
 {
     (void)state;
@@ -252,6 +269,7 @@ main(void)
         T(test_authfile_readable_by_others_is_refused_before_connecting),
         T(test_authfile_without_username_or_too_big_is_rejected),
         T(test_smb_port_variable),
+        T(test_timeout_variable),
         T(test_set_credentials_out_of_memory),
         T(test_error_mapping_tables),
     };
