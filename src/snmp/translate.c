@@ -216,6 +216,9 @@ wn_snmp_trap_v2_to_v1(const struct wn_snmp_pdu *trap, uint32_t *oid_scratch,
             return WN_E_NOSPACE;
         memcpy(oid_scratch, tid, elen * sizeof *tid);
     }
+    /* An enterprise must itself be an encodable OID. */
+    WN_PARSE_CHECK(MOD, elen >= 2 && oid_scratch[0] <= 2
+                   && (oid_scratch[0] == 2 || oid_scratch[1] < 40), WN_E_MALFORMED);
     out->enterprise = oid_scratch;
     out->enterprise_len = elen;
     /* (3) agent-addr from snmpTrapAddress.0 if present, else 0.0.0.0;
