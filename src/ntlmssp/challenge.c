@@ -46,6 +46,8 @@ wn_ntlmssp_av_next(struct wn_rbuf *r, uint16_t *id, const uint8_t **val, uint16_
 static int
 decode_av_pairs(struct wn_ntlmssp_challenge *c)
 {
+    if (!c->target_info)
+        return 0;
     struct wn_rbuf r;
     wn_rbuf_init(&r, c->target_info, c->target_info_len);
     size_t count = 0;

@@ -183,7 +183,9 @@ build_av_pairs(const struct wn_ntlmssp *n, const struct wn_ntlmssp_challenge *c,
                struct wn_dynbuf *b)
 {
     struct wn_rbuf r;
-    wn_rbuf_init(&r, c->target_info, c->target_info_len);
+    static const uint8_t none[1];
+    /* No TargetInfo: an empty cursor over a real address. */
+    wn_rbuf_init(&r, c->target_info ? c->target_info : none, c->target_info_len);
     int rc = 0;
     while (rc == 0 && wn_rbuf_left(&r) >= 4) {
         uint16_t id, len;

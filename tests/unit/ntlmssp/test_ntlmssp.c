@@ -303,6 +303,30 @@ test_ntlmssp_challenge_decoder_rejects_hostile_messages(void **state)
 }
 
 static void
+test_ntlmssp_challenge_without_target_info_still_authenticates(void **state)
+{
+    (void)state;
+    size_t clen;
+    uint8_t m[256];
+    const uint8_t *src = hx(CHALLENGE_424, &clen);
+    memcpy(m, src, clen);
+    memset(m + 40, 0, 4);   /* TargetInfoFields: empty */
+    struct wn_ntlmssp_challenge c;
+    assert_int_equal(wn_ntlmssp_challenge_decode(m, clen, &c), 0);
+    assert_null(c.target_info);
+    struct wn_dynbuf neg, auth;
+    struct wn_ntlmssp *n = run(&CREDS, 0, m, clen, &neg, &auth);
+    /* NT response = proof(16) + blob(28) + EOL(4) + Z(4). */
+    struct wn_rbuf r;
+    wn_rbuf_init(&r, auth.data, auth.len);
+    wn_rbuf_seek(&r, 20);
+    assert_int_equal(wn_rbuf_u16le(&r), 16 + 28 + 4 + 4);
+    wn_dynbuf_free(&neg);
+    wn_dynbuf_free(&auth);
+    wn_ntlmssp_free(n);
+}
+
+static void
 test_ntlmssp_survives_every_allocation_failure(void **state)
 {
     (void)state;
@@ -349,6 +373,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ntlmssp_challenge_decoder_rejects_hostile_messages,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_ntlmssp_challenge_without_target_info_still_authenticates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ntlmssp_survives_every_allocation_failure, setup,
                                         teardown),
     };
