@@ -348,6 +348,8 @@ dispatch(struct wn_dgram_sock *s, const uint8_t *pkt, size_t len,
     if (!req || req->wn_state != REQ_INFLIGHT ||
         !wn_sockaddr_equal(from, (const struct sockaddr *)&req->dest)) {
         s->stats.stray++;
+        if (s->ops->on_stray)
+            s->ops->on_stray(s->ctx, s, key, pkt, len, from, fromlen);
         return;
     }
     req_release(req);

@@ -166,6 +166,12 @@ struct wn_dgram_ops {
      * pkt/from borrowed for the call.  May be NULL (then dropped). */
     void (*on_unsolicited)(void *ctx, struct wn_dgram_sock *s, const uint8_t *pkt,
                            size_t len, const struct sockaddr *from, socklen_t fromlen);
+    /* Optional (NULL: dropped).  A response whose key is not outstanding
+     * (late, duplicate, unknown) or that came from another address than the
+     * request's destination.  Counted in `stray` either way; no request is
+     * touched.  pkt/from borrowed for the call. */
+    void (*on_stray)(void *ctx, struct wn_dgram_sock *s, uint32_t key, const uint8_t *pkt,
+                     size_t len, const struct sockaddr *from, socklen_t fromlen);
 };
 
 /* A request.  The caller owns the struct (intrusive: no allocation per

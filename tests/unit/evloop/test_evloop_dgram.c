@@ -37,7 +37,8 @@ struct fx {
     struct sockaddr_storage peer_addr;
     socklen_t peer_len;
     struct waiter w;                      /* bumped by every callback */
-    long responses, timeouts, unsolicited;             /* loop thread */
+    long responses, timeouts, unsolicited, strays;     /* loop thread */
+    uint32_t last_stray_key;                           /* loop thread */
     struct sockaddr_storage last_from;                 /* loop thread */
     uint8_t last_pkt[64];
     size_t last_len;
@@ -100,11 +101,24 @@ t_on_unsolicited(void *ctx, struct wn_dgram_sock *s, const uint8_t *pkt, size_t 
     waiter_bump(&f->w);
 }
 
+static void
+t_on_stray(void *ctx, struct wn_dgram_sock *s, uint32_t key, const uint8_t *pkt, size_t len,
+           const struct sockaddr *from, socklen_t fromlen)
+{
+    struct fx *f = ctx;
+    assert_ptr_equal(s, f->mgr);
+    assert_true(len >= PKT_HDR && pkt[0] == 'R');
+    f->strays++;
+    f->last_stray_key = key;
+    memcpy(&f->last_from, from, fromlen);
+}
+
 static const struct wn_dgram_ops t_ops = {
     .match_key = t_match_key,
     .on_response = t_on_response,
     .on_timeout = t_on_timeout,
     .on_unsolicited = t_on_unsolicited,
+    .on_stray = t_on_stray,
 };
 
 static const char *
@@ -240,7 +254,8 @@ cancel_req(void *arg)
 struct stats_op {
     struct wn_dgram_stats st;
     size_t outstanding;
-    long responses, timeouts, unsolicited;
+    long responses, timeouts, unsolicited, strays;
+    uint32_t last_stray_key;
 };
 
 static void
@@ -252,6 +267,8 @@ get_stats(void *arg)
     op->responses = F.responses;
     op->timeouts = F.timeouts;
     op->unsolicited = F.unsolicited;
+    op->strays = F.strays;
+    op->last_stray_key = F.last_stray_key;
 }
 
 static struct stats_op
@@ -473,6 +490,8 @@ test_dgram_stray_responses_are_counted_and_dropped(void **state)
     sleep_ms(100);
     struct stats_op st = stats();
     assert_int_equal(st.st.stray, 2);
+    assert_int_equal(st.strays, 2);                    /* offered to the upper layer */
+    assert_int_equal(st.last_stray_key, key);          /* the wrong-source one */
     assert_int_equal(st.st.rx, 2);
     assert_int_equal(st.responses, 0);
     assert_int_equal(st.outstanding, 1);
