@@ -375,7 +375,8 @@ wn_netapi_session_del(const struct wn_netapi_query *q)
         struct wn_netapi_raw_result all;
         uint32_t kept;
         uint32_t probe = matching(&c, 10, &all, &kept);
-        if (probe == NERR_ClientNameNotFound || probe == NERR_UserNotFound)
+        if (probe == NERR_ClientNameNotFound || probe == NERR_UserNotFound ||
+            probe == ERROR_NOT_ENOUGH_MEMORY)
             st = probe;
         else if (probe == NERR_Success)
             wn_netapi_raw_result_free(&all);

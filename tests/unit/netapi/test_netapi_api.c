@@ -587,6 +587,43 @@ test_allocation_failures_give_not_enough_memory(void **state)
 }
 
 static void
+test_del_and_utf8_enum_survive_allocation_failures(void **state)
+{
+    long n;
+    int ok_del = 0;
+    int ok_enum = 0;
+
+    (void)state;
+    fake.del_werror = 5; /* forces the probe enumeration too */
+    for (n = 0; n < 400 && !(ok_del && ok_enum); n++) {
+        LPBYTE buf = NULL;
+        DWORD er = 0;
+        DWORD te = 0;
+        NET_API_STATUS st;
+
+        wn_alloc_fail_after(n);
+        st = NetSessionDel(L"\\\\srv", L"192.0.2.1", L"x");
+        wn_alloc_fail_after(-1);
+        assert_true(st == NERR_ClientNameNotFound || st == ERROR_NOT_ENOUGH_MEMORY);
+        ok_del |= st == NERR_ClientNameNotFound;
+        wn_alloc_fail_after(n);
+        st = wn_netsession_enum_utf8(NULL, NULL, "labuser", 2, &buf, 10, &er, &te, NULL);
+        wn_alloc_fail_after(-1);
+        assert_true(st == NERR_Success || st == ERROR_NOT_ENOUGH_MEMORY);
+        if (st == NERR_Success) {
+            ok_enum = 1;
+            assert_int_equal(er, 1);
+            assert_string_equal(((struct wn_session_info_utf8 *)buf)->username, "labuser");
+        } else {
+            assert_null(buf);
+        }
+        NetApiBufferFree(buf);
+        assert_int_equal(fake.opens, fake.closes);
+    }
+    assert_true(ok_del && ok_enum);
+}
+
+static void
 test_buffer_allocate_and_free(void **state)
 {
     LPVOID p = NULL;
@@ -627,6 +664,7 @@ main(void)
         T(test_transport_and_auth_failures_map_to_actionable_codes),
         T(test_utf8_variant_and_non_ascii_names),
         T(test_allocation_failures_give_not_enough_memory),
+        T(test_del_and_utf8_enum_survive_allocation_failures),
         T(test_buffer_allocate_and_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
