@@ -464,17 +464,25 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
             continue;
         }
         /* STATUS_SUCCESS: derive the signing key, then check the reply. */
+        wn_log(WN_LOG_DEBUG, MOD, "session 0x%llx set up, flags 0x%x, reply %ssigned",
+               (unsigned long long)c->session_id, s.session_flags,
+               (h.flags & WN_SMB2_FLAG_SIGNED) ? "" : "un");
         rc = wn_smb2_auth_finish(a, s.secblob, s.secblob_len);
-        if (rc)
-            break;
-        int guest = (s.session_flags & (WN_SMB2_SESSION_IS_GUEST | WN_SMB2_SESSION_IS_NULL)) != 0;
-        if (guest) {
-            if (c->signing)
-                rc = WN_E_SIGNATURE; /* no key to sign with */
+        if (rc) {
+            wn_log(WN_LOG_WARN, MOD, "SPNEGO did not complete: %s", wn_errname(rc));
             break;
         }
         uint8_t key[16];
         int klen = wn_smb2_auth_session_key(a, key);
+        /* Guest and anonymous sessions have no key (Samba reports an anonymous
+         * logon with flags 0: the NTLMSSP layer knows, WN_E_NOTFOUND). */
+        int guest = (s.session_flags & (WN_SMB2_SESSION_IS_GUEST | WN_SMB2_SESSION_IS_NULL)) != 0;
+        if (guest || klen == WN_E_NOTFOUND) {
+            wn_wipe(key, sizeof(key));
+            if (c->signing)
+                rc = WN_E_SIGNATURE; /* no key to sign with */
+            break;
+        }
         if (klen <= 0) {
             rc = klen < 0 ? klen : WN_E_STATE;
             break;

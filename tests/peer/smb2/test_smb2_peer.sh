@@ -2,7 +2,7 @@
 # test_smb2_peer.sh PROBE LIBDIR -- our SMB2 client against private smbd instances on 127.0.0.1:
 # srvsvc bind over transceive and over write/read, as labadmin and labuser, with default settings
 # (plus an allocation-failure sweep),
-# server signing = mandatory, min protocol SMB3_11, max protocol SMB2_10; wrong password;
+# anonymous, server signing = mandatory, min protocol SMB3_11, max protocol SMB2_10; wrong password;
 # closed port.  Every smbd is stopped by PID on exit, failure included.
 set -u
 PROBE=$1; LIB=$2
@@ -55,6 +55,8 @@ expect "client signing 2.0.2 (HMAC)"    OK "dialect=0x0202" "signing=1" -- 127.0
 expect "wrong password"                 WN_E_AUTH -- 127.0.0.1 "$PORT" labuser wrong-password
 expect "unknown user"                   WN_E_AUTH -- 127.0.0.1 "$PORT" nosuchuser x
 expect "allocation failures (sweep)"   OK "sweep_runs=" -- 127.0.0.1 "$PORT" "${USR[@]}" allocsweep sign
+expect "anonymous (no key, unsigned)"  OK "signing=0" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "" ""
+expect "anonymous cannot sign"          WN_E_SIGNATURE -- 127.0.0.1 "$PORT" "" "" sign
 expect "localhost name"                 OK "bind_ack ptype=12 n_results=1 result=0" -- localhost "$PORT" "${USR[@]}"
 
 start mandatory "server signing = mandatory"
