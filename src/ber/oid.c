@@ -71,16 +71,24 @@ wn_ber_read_oid(struct wn_rbuf *r, uint8_t ident, uint32_t *out, size_t max, siz
     return 0;
 }
 
-/* Prepends one base-128 sub-id. */
-static void
-put_subid(struct wn_ber_wbuf *w, uint64_t v)
+/* Octets of one base-128 sub-id. */
+static size_t
+subid_size(uint64_t v)
 {
-    uint8_t tmp[10];
-    size_t k = sizeof tmp;
-    tmp[--k] = (uint8_t)(v & 0x7F);
+    size_t n = 1;
+    while (v >>= 7)
+        n++;
+    return n;
+}
+
+/* Writes one sub-id ending just before `end`; returns its first octet. */
+static uint8_t *
+write_subid(uint8_t *end, uint64_t v)
+{
+    *--end = (uint8_t)(v & 0x7F);
     for (v >>= 7; v; v >>= 7)
-        tmp[--k] = (uint8_t)(0x80 | (v & 0x7F));
-    wn_ber_put_raw(w, tmp + k, sizeof tmp - k);
+        *--end = (uint8_t)(0x80 | (v & 0x7F));
+    return end;
 }
 
 int
@@ -93,10 +101,21 @@ wn_ber_put_oid_content(struct wn_ber_wbuf *w, const uint32_t *sub, size_t n)
         w->err = WN_E_INVAL;
         return w->err;
     }
+    /* Size first, then one reservation filled from its end. */
+    uint64_t first = (uint64_t)sub[0] * 40 + sub[1];
+    size_t total = subid_size(first);
+    for (size_t i = 2; i < n; i++)
+        total += subid_size(sub[i]);
+    if (total > w->cap - w->len) {
+        w->err = WN_E_NOSPACE;
+        return w->err;
+    }
+    w->len += total;
+    uint8_t *p = w->buf + (w->cap - w->len) + total;
     for (size_t i = n; i-- > 2;)
-        put_subid(w, sub[i]);
-    put_subid(w, (uint64_t)sub[0] * 40 + sub[1]);
-    return w->err;
+        p = write_subid(p, sub[i]);
+    write_subid(p, first);
+    return 0;
 }
 
 int

@@ -93,6 +93,21 @@ wn_ber_read_tlv(struct wn_rbuf *r, struct wn_ber_tlv *out)
     if (r->err)
         return r->err;
     const uint8_t *begin = r->p;
+    size_t avail = (size_t)(r->end - r->p);
+    /* Fast path: low tag form with a short length, all in bounds. */
+    if (avail >= 2 && (begin[0] & 0x1F) != 0x1F && begin[1] < 0x80
+        && begin[1] <= avail - 2) {
+        uint8_t b = begin[0];
+        out->ident = b;
+        out->cls = b & 0xC0;
+        out->constructed = (b & WN_BER_CONSTRUCTED) != 0;
+        out->tag = b & 0x1F;
+        out->len = begin[1];
+        out->hdr_len = 2;
+        out->val = begin + 2;
+        r->p = begin + 2 + out->len;
+        return 0;
+    }
     int rc = read_ident(r, out);
     if (rc)
         return rc;

@@ -52,7 +52,8 @@ wn_snmp_oid_decode(const uint8_t *ber, size_t len, uint32_t *out, size_t max, si
 
 /* Decodes one value TLV (already read) into *val. */
 static int
-value_decode(enum wn_snmp_version ver, const struct wn_ber_tlv *t, struct wn_snmp_value *val)
+value_decode(enum wn_snmp_version ver, const struct wn_ber_tlv *t, struct wn_snmp_value *val,
+             int check_oids)
 {
     WN_PARSE_CHECK(MOD, syntax_valid_for(ver, t->ident), WN_E_MALFORMED);
     memset(val, 0, sizeof *val);
@@ -67,14 +68,15 @@ value_decode(enum wn_snmp_version ver, const struct wn_ber_tlv *t, struct wn_snm
     case WN_SNMP_SYN_IPADDR:
         WN_PARSE_CHECK(MOD, t->len == 4, WN_E_MALFORMED);
         break;
-    case WN_SNMP_SYN_OID: {
-        size_t n;
-        int rc = wn_ber_oid_decode(t->val, t->len, NULL, 0, &n);
-        if (rc)
-            return rc;
+    case WN_SNMP_SYN_OID:
+        if (check_oids) {
+            size_t n;
+            int rc = wn_ber_oid_decode(t->val, t->len, NULL, 0, &n);
+            if (rc)
+                return rc;
+        }
         val->oid_is_ber = 1;
         break;
-    }
     case WN_SNMP_SYN_NULL: case WN_SNMP_SYN_NOSUCHOBJECT:
     case WN_SNMP_SYN_NOSUCHINSTANCE: case WN_SNMP_SYN_ENDOFMIBVIEW:
         WN_PARSE_CHECK(MOD, t->len == 0, WN_E_MALFORMED);
@@ -87,9 +89,12 @@ value_decode(enum wn_snmp_version ver, const struct wn_ber_tlv *t, struct wn_snm
     return 0;
 }
 
-/* VarBind ::= SEQUENCE { name ObjectName, value } - reads one from r. */
+/* VarBind ::= SEQUENCE { name ObjectName, value } - reads one from r.
+ * check_oids 0 skips re-validating OID contents already validated by
+ * wn_snmp_msg_decode (the iterator's second pass); bounds are always checked. */
 static int
-varbind_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_varbind *vb)
+varbind_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_varbind *vb,
+               int check_oids)
 {
     struct wn_rbuf in;
     int rc = wn_ber_expect(r, WN_BER_SEQUENCE, &in);
@@ -100,10 +105,12 @@ varbind_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_varbi
     if (rc)
         return rc;
     WN_PARSE_CHECK(MOD, name.ident == WN_BER_OID, WN_E_MALFORMED);
-    size_t n;
-    rc = wn_ber_oid_decode(name.val, name.len, NULL, 0, &n);
-    if (rc)
-        return rc;
+    if (check_oids) {
+        size_t n;
+        rc = wn_ber_oid_decode(name.val, name.len, NULL, 0, &n);
+        if (rc)
+            return rc;
+    }
     rc = wn_ber_read_tlv(&in, &val);
     if (rc)
         return rc;
@@ -112,7 +119,7 @@ varbind_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_varbi
     vb->oid_len = 0;
     vb->name_ber = name.val;
     vb->name_ber_len = name.len;
-    return value_decode(ver, &val, &vb->value);
+    return value_decode(ver, &val, &vb->value, check_oids);
 }
 
 /* Validates a VarBindList content and counts its varbinds. */
@@ -125,7 +132,7 @@ vbl_validate(enum wn_snmp_version ver, const uint8_t *p, size_t len, size_t *cou
     while (wn_rbuf_left(&r)) {
         WN_PARSE_CHECK(MOD, k < WN_SNMP_MAX_VARBINDS, WN_E_LIMIT);
         struct wn_snmp_varbind vb;
-        int rc = varbind_decode(ver, &r, &vb);
+        int rc = varbind_decode(ver, &r, &vb, 1);
         if (rc)
             return rc;
         k++;
@@ -295,8 +302,8 @@ wn_snmp_vb_next(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out)
     if (wn_rbuf_left(&it->r) == 0)
         return 0;
     /* Version V2C admits every syntax; the list was validated for the
-     * real version by wn_snmp_msg_decode. */
-    int rc = varbind_decode(WN_SNMP_V2C, &it->r, out);
+     * real version, OIDs included, by wn_snmp_msg_decode. */
+    int rc = varbind_decode(WN_SNMP_V2C, &it->r, out, 0);
     if (rc)
         return wn_rbuf_fail(&it->r, rc);
     it->i++;

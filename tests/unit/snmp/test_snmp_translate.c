@@ -168,7 +168,15 @@ test_snmp_trap_v2_to_v1_drops_counter64_and_strips_zero(void **state)
     in[1].value.v.oid.sub = toid2;
     assert_int_equal(wn_snmp_trap_v2_to_v1(&v2, s, 16, vb1, 4, &v1), 0);
     assert_int_equal(v1.enterprise_len, 8);
+    /* an enterprise of one arc would not be encodable */
+    static const uint32_t toid3[] = {1, 39};
+    in[1].value.v.oid.sub = toid3;
+    in[1].value.v.oid.n = 2;
+    assert_int_equal(wn_snmp_trap_v2_to_v1(&v2, s, 16, vb1, 4, &v1), WN_E_MALFORMED);
     /* the first two varbinds must be sysUpTime.0 and snmpTrapOID.0 */
+    in[1].value.v.oid.sub = toid2;
+    in[1].value.v.oid.n = 9;
+    assert_int_equal(wn_snmp_trap_v2_to_v1(&v2, s, 16, vb1, 4, &v1), 0);
     in[0].oid = sysname0;
     assert_int_equal(wn_snmp_trap_v2_to_v1(&v2, s, 16, vb1, 4, &v1), WN_E_MALFORMED);
 }
