@@ -344,8 +344,8 @@ wn_ws_decode(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t or
     struct wn_ws_pdu *p = NULL;
     rc = wn_ws_context_create(s, m.community, (uint32_t)m.community_len, NULL, &ctx);
     if (rc == 0)
-        rc = wn_ws_pdu_create(s, pdu.type, pdu.request_id ? pdu.request_id : 1,
-                              pdu.error_status, pdu.error_index, &list, &p);
+        rc = wn_ws_pdu_adopt(s, pdu.type, pdu.request_id, pdu.error_status, pdu.error_index,
+                             &list, &p);
     wn_ws_vblist_clear(&list);
     if (rc < 0) {
         if (ctx)
@@ -353,7 +353,6 @@ wn_ws_decode(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t or
         code = wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR);
         return code;
     }
-    p->request_id = pdu.request_id;
     *pdu_out = p;
     *ctx_out = ctx;
     if (version)

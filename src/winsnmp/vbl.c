@@ -3,14 +3,24 @@
 
 #include <string.h>
 
+/* Frees what one varbind owns outside the arena. */
+static void
+vb_release(struct wn_ws_vb *vb)
+{
+    if (!vb->in_arena) {
+        wn_ws_oid_clear(&vb->name);
+        wn_ws_value_clear(&vb->value);
+    }
+    memset(vb, 0, sizeof *vb);
+}
+
 void
 wn_ws_vblist_clear(struct wn_ws_vblist *l)
 {
-    for (uint32_t i = 0; i < l->n; i++) {
-        wn_ws_oid_clear(&l->vb[i].name);
-        wn_ws_value_clear(&l->vb[i].value);
-    }
+    for (uint32_t i = 0; i < l->n; i++)
+        vb_release(&l->vb[i]);
     wn_free(l->vb);
+    wn_free(l->arena);
     memset(l, 0, sizeof *l);
 }
 
@@ -61,23 +71,72 @@ wn_ws_vblist_append(struct wn_ws_vblist *l, const smiOID *name, const smiVALUE *
     rc = vb_set(&l->vb[l->n], name, value);
     if (rc < 0)
         return rc;
+    l->vb[l->n].in_arena = 0;
     l->n++;
     return 0;
+}
+
+static int
+is_string(smiUINT32 syntax)
+{
+    return syntax == SNMP_SYNTAX_OCTETS || syntax == SNMP_SYNTAX_BITS ||
+           syntax == SNMP_SYNTAX_OPAQUE || syntax == SNMP_SYNTAX_IPADDR ||
+           syntax == SNMP_SYNTAX_NSAPADDR;
 }
 
 int
 wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src)
 {
     memset(dst, 0, sizeof *dst);
-    if (!src)
+    if (!src || src->n == 0)
         return 0;
+    if (src->n > WN_WS_MAX_VBS)
+        return WN_E_LIMIT;
+    /* Sub-ids first (4-byte aligned), then string bytes. */
+    size_t ids = 0, bytes = 0;
     for (uint32_t i = 0; i < src->n; i++) {
-        int rc = wn_ws_vblist_append(dst, &src->vb[i].name, &src->vb[i].value);
-        if (rc < 0) {
-            wn_ws_vblist_clear(dst);
-            return rc;
+        const struct wn_ws_vb *v = &src->vb[i];
+        ids += v->name.len;
+        if (v->value.syntax == SNMP_SYNTAX_OID)
+            ids += v->value.value.oid.len;
+        else if (is_string(v->value.syntax))
+            bytes += v->value.value.string.len;
+    }
+    struct wn_ws_vb *vb = wn_calloc(src->n, sizeof *vb);
+    uint8_t *arena = wn_malloc(ids * sizeof(smiUINT32) + bytes + 1);
+    if (!vb || !arena) {
+        wn_free(vb);
+        wn_free(arena);
+        return WN_E_NOMEM;
+    }
+    smiUINT32 *ip = (smiUINT32 *)(void *)arena;
+    uint8_t *bp = arena + ids * sizeof(smiUINT32);
+    for (uint32_t i = 0; i < src->n; i++) {
+        const struct wn_ws_vb *s = &src->vb[i];
+        struct wn_ws_vb *d = &vb[i];
+        d->in_arena = 1;
+        d->name.len = s->name.len;
+        d->name.ptr = s->name.len ? ip : NULL;
+        if (s->name.len)
+            memcpy(ip, s->name.ptr, (size_t)s->name.len * sizeof *ip);
+        ip += s->name.len;
+        d->value = s->value;
+        if (s->value.syntax == SNMP_SYNTAX_OID) {
+            d->value.value.oid.ptr = s->value.value.oid.len ? ip : NULL;
+            if (s->value.value.oid.len)
+                memcpy(ip, s->value.value.oid.ptr,
+                       (size_t)s->value.value.oid.len * sizeof *ip);
+            ip += s->value.value.oid.len;
+        } else if (is_string(s->value.syntax)) {
+            d->value.value.string.ptr = s->value.value.string.len ? bp : NULL;
+            if (s->value.value.string.len)
+                memcpy(bp, s->value.value.string.ptr, s->value.value.string.len);
+            bp += s->value.value.string.len;
         }
     }
+    dst->vb = vb;
+    dst->n = dst->cap = src->n;
+    dst->arena = arena;
     return 0;
 }
 
@@ -261,8 +320,8 @@ SnmpSetVb(HSNMP_VBL vbl, smiUINT32 index, smiLPCOID name, smiLPCVALUE value)
     rc = vb_set(&nvb, name ? name : &old->name, value);
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
-    wn_ws_oid_clear(&old->name);
-    wn_ws_value_clear(&old->value);
+    vb_release(old);
+    nvb.in_arena = 0;
     *old = nvb;
     wn_ws_unlock();
     return index;
@@ -279,8 +338,7 @@ SnmpDeleteVb(HSNMP_VBL vbl, smiUINT32 index)
     if (index == 0 || index > l->n)
         return wn_ws_unlock_fail(v->hdr.owner, SNMPAPI_INDEX_INVALID);
     struct wn_ws_vb *vb = &l->vb[index - 1];
-    wn_ws_oid_clear(&vb->name);
-    wn_ws_value_clear(&vb->value);
+    vb_release(vb);
     memmove(vb, vb + 1, (size_t)(l->n - index) * sizeof *vb);
     l->n--;
     wn_ws_unlock();

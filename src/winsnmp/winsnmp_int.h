@@ -118,16 +118,21 @@ struct wn_ws_context {
     smiUINT32 mode;
 };
 
-/* One varbind: deep copies, owned by the list. */
+/* One varbind: deep copies owned by the list.  in_arena: name and value
+ * data live in the list's arena (freed with it), else in their own blocks. */
 struct wn_ws_vb {
     smiOID name;
     smiVALUE value;
+    int in_arena;
 };
 
-/* A list of varbinds (inside a VBL object and inside a PDU). */
+/* A list of varbinds (inside a VBL object and inside a PDU).  A copy
+ * (wn_ws_vblist_copy) costs two allocations whatever the number of
+ * varbinds: the array and one arena holding every OID and string. */
 struct wn_ws_vblist {
     struct wn_ws_vb *vb;          /* owned array */
     uint32_t n, cap;
+    void *arena;                  /* owned, or NULL */
 };
 
 struct wn_ws_vbl {
@@ -232,6 +237,8 @@ void wn_ws_vbl_free(struct wn_ws_vbl *v);
  * touch only the memory given.
  * ---------------------------------------------------------------------- */
 void wn_ws_vblist_clear(struct wn_ws_vblist *l);
+/* Deep copy into dst (uninitialised).  src may point into borrowed memory
+ * (e.g. a decoder's scratch); src NULL = empty.  2 allocations. */
 int wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src);
 /* Appends deep copies of name and value (value NULL = SNMP_SYNTAX_NULL). */
 int wn_ws_vblist_append(struct wn_ws_vblist *l, const smiOID *name, const smiVALUE *value);

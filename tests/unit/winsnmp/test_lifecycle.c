@@ -464,6 +464,35 @@ test_engine_constructors_make_valid_handles(void **state)
 }
 
 static void
+test_copying_a_list_costs_constant_allocations(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    HSNMP_SESSION s = open_session();
+    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 0};
+    smiOID name = {11, ids};
+    smiVALUE v;
+    v.syntax = SNMP_SYNTAX_OCTETS;
+    v.value.string.len = 4;
+    v.value.string.ptr = (smiLPBYTE) "eth0";
+    HSNMP_VBL l = SnmpCreateVbl(s, &name, &v);
+    for (int i = 1; i < 50; i++) {
+        ids[10] = (smiUINT32)i;
+        assert_int_equal(SnmpSetVb(l, 0, &name, &v), (SNMPAPI_STATUS)(i + 1));
+    }
+    /* A free slot, so the handle table does not grow during the count. */
+    assert_int_equal(SnmpFreeVbl(SnmpCreateVbl(s, NULL, NULL)), SNMPAPI_SUCCESS);
+    wn_alloc_fail_after(-1);
+    unsigned long before = wn_alloc_count();
+    HSNMP_VBL d = SnmpDuplicateVbl(s, l);
+    assert_non_null(d);
+    /* The object, the varbind array and one arena: not 2 per varbind. */
+    assert_int_equal(wn_alloc_count() - before, 3);
+    assert_int_equal(SnmpCountVbl(d), 50);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+static void
 test_network_functions_are_not_yet_available(void **state)
 {
     (void)state;
@@ -495,6 +524,7 @@ main(void)
         cmocka_unit_test(test_modes_and_vendor_info),
         cmocka_unit_test(test_notify_calls_back_and_failure_return_closes_session),
         cmocka_unit_test(test_engine_constructors_make_valid_handles),
+        cmocka_unit_test(test_copying_a_list_costs_constant_allocations),
         cmocka_unit_test(test_network_functions_are_not_yet_available),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -350,6 +350,50 @@ test_vbl_index_rules(void **state)
 }
 
 static void
+test_copied_list_can_be_edited_and_freed(void **state)
+{
+    (void)state;
+    smiUINT32 a[] = {1, 3, 6, 1, 1}, b[] = {1, 3, 6, 1, 2};
+    smiOID na = {5, a}, nb = {5, b}, got;
+    smiBYTE text[] = "hello";
+    smiVALUE str, out;
+    str.syntax = SNMP_SYNTAX_OCTETS;
+    str.value.string.len = 5;
+    str.value.string.ptr = text;
+    smiVALUE oidv;
+    oidv.syntax = SNMP_SYNTAX_OID;
+    oidv.value.oid = nb;
+    HSNMP_VBL l = SnmpCreateVbl(sess, &na, &str);
+    assert_int_equal(SnmpSetVb(l, 0, &nb, &oidv), 2);
+    assert_int_equal(SnmpSetVb(l, 0, &na, &str), 3);
+    HSNMP_VBL d = SnmpDuplicateVbl(sess, l);
+    /* Replace an entry of the copy, keeping its name, then delete one and
+     * append one: every ownership mix of arena and separate blocks. */
+    assert_int_equal(SnmpSetVb(d, 2, NULL, &str), 2);
+    assert_int_equal(SnmpDeleteVb(d, 1), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpSetVb(d, 0, &nb, &oidv), 3);
+    assert_int_equal(SnmpGetVb(d, 1, &got, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(got.ptr[4], 2);
+    assert_int_equal(out.syntax, SNMP_SYNTAX_OCTETS);
+    assert_memory_equal(out.value.string.ptr, "hello", 5);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&got);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &out.value.string);
+    assert_int_equal(SnmpGetVb(d, 3, &got, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(out.syntax, SNMP_SYNTAX_OID);
+    assert_int_equal(out.value.oid.ptr[4], 2);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&got);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&out.value.oid);
+    /* The source list did not change. */
+    assert_int_equal(SnmpCountVbl(l), 3);
+    assert_int_equal(SnmpGetVb(l, 2, &got, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(out.syntax, SNMP_SYNTAX_OID);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&got);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&out.value.oid);
+    assert_int_equal(SnmpFreeVbl(d), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpFreeVbl(l), SNMPAPI_SUCCESS);
+}
+
+static void
 check_roundtrip(HSNMP_VBL l, smiUINT32 idx, const smiVALUE *in)
 {
     smiOID name;
@@ -583,6 +627,7 @@ main(void)
         cmocka_unit_test(test_pdu_vbl_is_copied_and_get_mints_new_handles),
         cmocka_unit_test(test_vbl_index_rules),
         cmocka_unit_test(test_every_syntax_round_trips),
+        cmocka_unit_test(test_copied_list_can_be_edited_and_freed),
         cmocka_unit_test(test_entity_untranslated_addresses),
         cmocka_unit_test(test_entity_timeout_and_retry),
         cmocka_unit_test(test_context_untranslated_round_trip),

@@ -1,0 +1,282 @@
+/* messaging.c: SnmpSendMsg, SnmpRecvMsg, SnmpCancelMsg, SnmpEncodeMsg and SnmpDecodeMsg over the engine. */
+#include "engine_int.h"
+
+#include <string.h>
+
+static int
+expects_reply(smiINT type)
+{
+    return type == SNMP_PDU_GET || type == SNMP_PDU_GETNEXT || type == SNMP_PDU_GETBULK ||
+           type == SNMP_PDU_SET || type == SNMP_PDU_INFORM;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
+            HSNMP_CONTEXT context, HSNMP_PDU PDU)
+{
+    WN_WS_ENTER();
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+    struct wn_ws_entity *dst = wn_ws_entity_get(dstEntity);
+    struct wn_ws_entity *src = srcEntity ? wn_ws_entity_get(srcEntity) : NULL;
+    if (!dst || (srcEntity && !src))
+        return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
+    struct wn_ws_context *ctx = wn_ws_context_get(context);
+    if (!ctx)
+        return wn_ws_unlock_fail(s, SNMPAPI_CONTEXT_INVALID);
+    struct wn_ws_pdu *pdu = wn_ws_pdu_get(PDU);
+    if (!pdu)
+        return wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+    if (dst->version == WN_WS_V3)
+        return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
+    if (!wn_ws_eng_loop())
+        return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_INITIALIZED);
+
+    struct wn_ws_sess_eng *se;
+    int rc = wn_ws_eng_session(s, &se);
+    if (rc < 0)
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
+
+    struct wn_ws_job *job = wn_calloc(1, sizeof *job);
+    if (!job)
+        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+    wn_dgram_req_init(&job->dreq);
+    job->session = s->hdr.handle;
+    job->app_reqid = pdu->request_id;
+    job->pdu_type = (uint8_t)pdu->type;
+    job->version = dst->version;
+    job->listener_idx = wn_ws_eng_listener_of(src);
+    job->expects_reply = expects_reply(pdu->type);
+    job->error_status = pdu->error_status;
+    job->error_index = pdu->error_index;
+    smiUINT32 code = wn_ws_encode(dst->version, ctx->community, ctx->len, pdu->type,
+                                  pdu->request_id, pdu->error_status, pdu->error_index,
+                                  &pdu->vbl, &job->pkt, &job->len, &job->sent_type);
+    if (code) {
+        wn_ws_job_free(job);
+        return wn_ws_unlock_fail(s, code);
+    }
+    memcpy(&job->dreq.dest, &dst->addr, dst->addrlen);
+    job->dreq.destlen = dst->addrlen;
+    if (src) {
+        memcpy(&job->src, &src->addr, src->addrlen);
+        job->srclen = src->addrlen;
+    }
+    if (job->expects_reply) {
+        /* Snapshot for re-encoding with another wire id and for the
+         * transport-error report of SnmpRecvMsg. */
+        rc = wn_ws_vblist_copy(&job->vbl, &pdu->vbl);
+        job->community = wn_memdup(ctx->len ? ctx->community : (const uint8_t *)"",
+                                   ctx->len ? ctx->len : 1);
+        job->community_len = ctx->len;
+        if (rc < 0 || !job->community) {
+            wn_ws_job_free(job);
+            return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+        }
+        smiTIMETICKS cs = dst->timeout_cs ? dst->timeout_cs : WN_WS_DEFAULT_TIMEOUT_CS;
+        uint64_t ms = (uint64_t)cs * 10u;
+        job->dreq.timeout_ms = ms > UINT32_MAX ? UINT32_MAX
+                               : ms < WN_WS_MIN_TIMEOUT_MS ? WN_WS_MIN_TIMEOUT_MS
+                                                           : (uint32_t)ms;
+        job->dreq.retries = wn_ws_retransmit_mode() == SNMPAPI_ON ? dst->retry : 0;
+        job->next = se->jobs;
+        if (se->jobs)
+            se->jobs->prev = job;
+        se->jobs = job;
+    }
+    rc = wn_ws_eng_submit(job);
+    if (rc < 0) {
+        if (job->expects_reply) {
+            se->jobs = job->next;
+            if (job->next)
+                job->next->prev = NULL;
+        }
+        wn_ws_job_free(job);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
+    }
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpCancelMsg(HSNMP_SESSION session, smiINT32 reqId)
+{
+    WN_WS_ENTER();
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+    struct wn_ws_sess_eng *se = s->engine;
+    struct wn_ws_job *job = se ? se->jobs : NULL;
+    while (job && job->app_reqid != reqId)
+        job = job->next;
+    if (!job)
+        return wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+    if (job->prev)
+        job->prev->next = job->next;
+    else
+        se->jobs = job->next;
+    if (job->next)
+        job->next->prev = job->prev;
+    job->prev = job->next = NULL;
+    /* The spec: no further retransmission and no timeout notification. */
+    wn_ws_eng_cancel(job);
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+/* Hands created objects to the caller's out parameters; an out that is
+ * NULL gets nothing and its object is freed. */
+static void
+give_entity(struct wn_ws_entity *e, LPHSNMP_ENTITY out)
+{
+    if (out)
+        *out = e ? WN_WS_HANDLE(e) : NULL;
+    else if (e)
+        wn_ws_entity_free(e);
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstEntity,
+            LPHSNMP_CONTEXT context, LPHSNMP_PDU PDU)
+{
+    WN_WS_ENTER();
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+    struct wn_ws_sess_eng *se = s->engine;
+    struct wn_ws_qmsg *m = se ? wn_ws_eng_dequeue(se) : NULL;
+    if (!m)
+        return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
+
+    struct wn_ws_entity *src = NULL, *dst = NULL;
+    struct wn_ws_context *ctx = NULL;
+    struct wn_ws_pdu *pdu = NULL;
+    smiUINT32 code = 0;
+    int rc = 0;
+    if (m->error) {
+        /* A transport error: the outs still say which request failed. */
+        struct wn_ws_job *job = m->job;
+        if (job) {
+            rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&job->dreq.dest,
+                                          job->dreq.destlen, job->version, &src);
+            if (rc == 0 && job->srclen)
+                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&job->src, job->srclen,
+                                              job->version, &dst);
+            if (rc == 0)
+                rc = wn_ws_context_create(s, job->community, job->community_len, NULL, &ctx);
+            if (rc == 0)
+                rc = wn_ws_pdu_create(s, job->pdu_type, job->app_reqid, job->error_status,
+                                      job->error_index, &job->vbl, &pdu);
+        }
+        code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : m->error;
+    } else {
+        int version = m->to_version;
+        code = wn_ws_decode(s, m->pkt, m->len, m->orig_type, &pdu, &ctx, &version);
+        if (code == 0) {
+            if (pdu->type == SNMP_PDU_RESPONSE)
+                pdu->request_id = m->reqid;   /* the wire id may differ */
+            rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->from, m->fromlen, version,
+                                          &src);
+            if (rc == 0 && m->tolen)
+                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->to, m->tolen, version,
+                                              &dst);
+            if (rc < 0)
+                code = wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR);
+        }
+    }
+    wn_ws_qmsg_free(m);
+    if (code && (rc < 0 || !pdu)) {
+        if (src)
+            wn_ws_entity_free(src);
+        if (dst)
+            wn_ws_entity_free(dst);
+        if (ctx)
+            wn_ws_context_free(ctx);
+        if (pdu)
+            wn_ws_pdu_free(pdu);
+        return wn_ws_unlock_fail(s, code);
+    }
+    give_entity(src, srcEntity);
+    give_entity(dst, dstEntity);
+    if (context)
+        *context = ctx ? WN_WS_HANDLE(ctx) : NULL;
+    else if (ctx)
+        wn_ws_context_free(ctx);
+    if (PDU)
+        *PDU = pdu ? WN_WS_HANDLE(pdu) : NULL;
+    else if (pdu)
+        wn_ws_pdu_free(pdu);
+    if (code)
+        return wn_ws_unlock_fail(s, code);
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpEncodeMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
+              HSNMP_CONTEXT context, HSNMP_PDU pdu, smiLPOCTETS msgBufDesc)
+{
+    WN_WS_ENTER();
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+    struct wn_ws_entity *dst = wn_ws_entity_get(dstEntity);
+    if (!dst || (srcEntity && !wn_ws_entity_get(srcEntity)))
+        return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
+    struct wn_ws_context *ctx = wn_ws_context_get(context);
+    if (!ctx)
+        return wn_ws_unlock_fail(s, SNMPAPI_CONTEXT_INVALID);
+    struct wn_ws_pdu *p = wn_ws_pdu_get(pdu);
+    if (!p)
+        return wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+    if (!msgBufDesc)
+        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+    if (dst->version == WN_WS_V3)
+        return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
+    uint8_t *pkt = NULL;
+    size_t len = 0;
+    smiUINT32 code = wn_ws_encode(dst->version, ctx->community, ctx->len, p->type,
+                                  p->request_id, p->error_status, p->error_index, &p->vbl,
+                                  &pkt, &len, NULL);
+    if (code)
+        return wn_ws_unlock_fail(s, code);
+    int rc = wn_ws_desc_octets(msgBufDesc, pkt, len);
+    wn_free(pkt);
+    if (rc < 0)
+        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+    wn_ws_unlock();
+    return (SNMPAPI_STATUS)len;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpDecodeMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstEntity,
+              LPHSNMP_CONTEXT context, LPHSNMP_PDU pdu, smiLPCOCTETS msgBufDesc)
+{
+    WN_WS_ENTER();
+    struct wn_ws_session *s = wn_ws_session_get(session);
+    if (!s)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+    if (!msgBufDesc || !msgBufDesc->ptr || msgBufDesc->len == 0)
+        return wn_ws_unlock_fail(s, SNMPAPI_MESSAGE_INVALID);
+    struct wn_ws_pdu *p = NULL;
+    struct wn_ws_context *ctx = NULL;
+    smiUINT32 code = wn_ws_decode(s, msgBufDesc->ptr, msgBufDesc->len, 0, &p, &ctx, NULL);
+    if (code)
+        return wn_ws_unlock_fail(s, code);
+    /* v1/v2c messages carry no addresses. */
+    if (srcEntity)
+        *srcEntity = NULL;
+    if (dstEntity)
+        *dstEntity = NULL;
+    if (context)
+        *context = WN_WS_HANDLE(ctx);
+    else
+        wn_ws_context_free(ctx);
+    if (pdu)
+        *pdu = WN_WS_HANDLE(p);
+    else
+        wn_ws_pdu_free(p);
+    wn_ws_unlock();
+    return (SNMPAPI_STATUS)msgBufDesc->len;
+}
