@@ -220,6 +220,100 @@ test_smb2_connect_validates_options(void **state)
     wn_alloc_fail_after(-1);
 }
 
+/* Queues a reply with a given command, status and body (signed when the
+ * connection signs). */
+static void
+queue_body(struct fixture *f, uint16_t cmd, uint64_t mid, uint32_t status, const uint8_t *body,
+           size_t blen)
+{
+    static uint8_t buf[4 + 64 + 4096];
+    struct wn_wbuf w;
+    wn_wbuf_init(&w, buf + 4, sizeof(buf) - 4);
+    struct wn_smb2_hdr h = { .credit_charge = 1, .status = status, .command = cmd,
+                             .credits = 1, .flags = WN_SMB2_FLAG_RESPONSE, .message_id = mid,
+                             .tree_id = 9, .session_id = 0x77 };
+    wn_smb2_hdr_encode(&w, &h);
+    wn_wbuf_bytes(&w, body, blen);
+    assert_int_equal(w.err, 0);
+    size_t len = wn_wbuf_len(&w);
+    wn_smb2_sign(&f->c->signer, buf + 4, len);
+    buf[0] = 0;
+    buf[1] = (uint8_t)(len >> 16);
+    buf[2] = (uint8_t)(len >> 8);
+    buf[3] = (uint8_t)len;
+    assert_int_equal(write(f->peer, buf, len + 4), (ssize_t)(len + 4));
+}
+
+static void
+queue_create(struct fixture *f, uint64_t mid)
+{
+    uint8_t b[88];
+    memset(b, 0, sizeof(b));
+    b[0] = 89;
+    memset(b + 64, 0xc1, 16); /* FileId */
+    queue_body(f, WN_SMB2_CREATE, mid, 0, b, sizeof(b));
+}
+
+static void
+queue_ioctl(struct fixture *f, uint64_t mid, uint32_t status, const char *data)
+{
+    uint8_t b[48 + 64];
+    size_t n = strlen(data);
+    memset(b, 0, sizeof(b));
+    b[0] = 49;
+    b[4] = 0x17, b[5] = 0xc0, b[6] = 0x11;
+    memset(b + 8, 0xc1, 16);
+    b[32] = 112; /* OutputOffset */
+    b[36] = (uint8_t)n;
+    memcpy(b + 48, data, n);
+    queue_body(f, WN_SMB2_IOCTL, mid, status, b, 48 + n);
+}
+
+static void
+queue_read(struct fixture *f, uint64_t mid, uint32_t status, const char *data)
+{
+    uint8_t b[16 + 64];
+    size_t n = strlen(data);
+    memset(b, 0, sizeof(b));
+    b[0] = 17;
+    b[2] = 80; /* DataOffset */
+    b[4] = (uint8_t)n;
+    memcpy(b + 16, data, n);
+    queue_body(f, WN_SMB2_READ, mid, status, b, 16 + n);
+}
+
+static void
+test_smb2_transceive_overflow_then_read(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_pipe *p = NULL;
+    queue_create(f, 5);
+    assert_int_equal(wn_smb2_pipe_open(f->c, "srvsvc", &p), 0);
+    assert_non_null(p);
+    struct wn_dynbuf out;
+    wn_dynbuf_init(&out, 64);
+    queue_ioctl(f, 6, WN_SMB2_STATUS_BUFFER_OVERFLOW, "first-part/");
+    assert_int_equal(wn_smb2_pipe_transceive(p, (const uint8_t *)"req", 3, &out), 1);
+    queue_read(f, 7, WN_SMB2_STATUS_BUFFER_OVERFLOW, "second/");
+    assert_int_equal(wn_smb2_pipe_read(p, &out, 4280), 1);
+    queue_read(f, 8, 0, "last");
+    assert_int_equal(wn_smb2_pipe_read(p, &out, 4280), 0);
+    assert_int_equal(out.len, 22);
+    assert_memory_equal(out.data, "first-part/second/last", 22);
+    /* an error status is data in last_status and a mapped code */
+    queue_read(f, 9, 0xC000014Bu, "");
+    assert_int_equal(wn_smb2_pipe_read(p, &out, 4280), WN_E_CLOSED);
+    assert_int_equal(wn_smb2_last_status(f->c), 0xC000014Bu);
+    /* the caller's dynbuf maximum applies (and frees it) */
+    queue_read(f, 10, 0, "0123456789012345678901234567890123456789012345678901234567890123");
+    assert_int_equal(wn_smb2_pipe_read(p, &out, 4280), WN_E_LIMIT);
+    assert_null(out.data);
+    assert_int_equal(wn_smb2_pipe_transceive(p, NULL, WN_SMB2_MAX_IO + 1, &out), WN_E_INVAL);
+    wn_dynbuf_free(&out);
+    f->c->broken = 1; /* no CLOSE round trip on the fake peer */
+    wn_smb2_pipe_close(p);
+}
+
 int
 main(void)
 {
@@ -235,6 +329,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_smb2_times_out_without_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_reports_peer_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_refuses_without_credits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_transceive_overflow_then_read, setup, teardown),
         cmocka_unit_test(test_smb2_status_mapping),
         cmocka_unit_test(test_smb2_connect_validates_options),
     };
