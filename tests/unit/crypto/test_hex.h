@@ -21,6 +21,7 @@ hx(const char *s, size_t *len)
             continue;
         }
         assert_true(n < sizeof slots[0]);
+        assert_true(s[1] != '\0');   /* whole bytes only */
         assert_int_equal(sscanf(s, "%2x", &v), 1);
         b[n++] = (uint8_t)v;
         s += 2;

@@ -109,7 +109,7 @@ test_spnego_rejects_malformed_resp(void **state)
         "a1053003a0030a0101ff",                 /* garbage after the resp */
         "a1063004a2020401",                     /* octet string overruns */
         "a1063004a20304010000",                 /* extra bytes inside [2] */
-        "a1053003a00302010",                    /* odd nibble -> short */
+        "a1073005a003020101",                   /* negState as INTEGER */
         "a180",                                 /* indefinite length */
     };
     for (size_t i = 0; i < WN_ARRAY_SIZE(bad); i++) {
