@@ -43,7 +43,7 @@ expect() {
 
 ADM=(labadmin LabAdmin-456); USR=(labuser LabPass-123)
 
-start default
+start default "interfaces = 127.0.0.1/8 ::1/128"
 expect "default 3.1.1 admin transceive" OK "dialect=0x0311" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
 expect "default user transceive"        OK "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}"
 expect "default user write+read"        OK "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}" write
@@ -57,6 +57,12 @@ expect "unknown user"                   WN_E_AUTH -- 127.0.0.1 "$PORT" nosuchuse
 expect "allocation failures (sweep)"   OK "sweep_runs=" -- 127.0.0.1 "$PORT" "${USR[@]}" allocsweep sign
 expect "anonymous (no key, unsigned)"  OK "signing=0" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "" ""
 expect "anonymous cannot sign"          WN_E_SIGNATURE -- 127.0.0.1 "$PORT" "" "" sign
+if ss -tlnH "sport = :$PORT" 2>/dev/null | grep -q '\[::1\]'; then
+    expect "IPv6 ::1 signed 2.1"        OK "dialect=0x0210" "signing=1" "bind_ack ptype=12" -- ::1 "$PORT" "${USR[@]}" sign max=0x0210
+    expect "IPv6 ::1 3.1.1"             OK "dialect=0x0311" "bind_ack ptype=12" -- ::1 "$PORT" "${ADM[@]}"
+else
+    echo "skip IPv6 (smbd not listening on ::1)"
+fi
 expect "localhost name"                 OK "bind_ack ptype=12 n_results=1 result=0" -- localhost "$PORT" "${USR[@]}"
 
 start mandatory "server signing = mandatory"
