@@ -311,6 +311,18 @@ send_unkeyed(void *arg)
     t->callbacks = wn_dgram_send_request(&t->r) == WN_E_STATE ? 0 : 1;
 }
 
+/* Stats once the manager has received at least rx datagrams (or 5 s passed). */
+static struct stats_op
+stats_when_rx(uint64_t rx)
+{
+    struct stats_op st = stats();
+    for (int i = 0; i < 500 && st.st.rx < rx; i++) {
+        sleep_ms(10);
+        st = stats();
+    }
+    return st;
+}
+
 /* ---- responder side (test thread) --------------------------------------- */
 
 /* Receives one datagram within timeout_ms; returns its length or -1. */
@@ -430,8 +442,7 @@ test_dgram_retransmits_same_bytes_then_times_out_once(void **state)
     assert_int_equal(st.outstanding, 0);
     /* A response after the timeout is a stray. */
     peer_send(F.peer, 'R', key_of(first), &F.mgr_addr, F.mgr_len);
-    sleep_ms(100);
-    st = stats();
+    st = stats_when_rx(1);
     assert_int_equal(st.st.stray, 1);
     assert_int_equal(t.callbacks, 1);
 }
@@ -454,8 +465,7 @@ test_dgram_cancel_stops_retransmission_and_callbacks(void **state)
         extra++;
     assert_true(extra <= 1);
     peer_send(F.peer, 'R', key_of(buf), &from, wn_sockaddr_len((struct sockaddr *)&from));
-    sleep_ms(100);
-    struct stats_op st = stats();
+    struct stats_op st = stats_when_rx(1);
     assert_int_equal(st.responses + st.timeouts, 0);
     assert_int_equal(t.callbacks, 0);
     assert_int_equal(st.outstanding, 0);
@@ -487,8 +497,7 @@ test_dgram_stray_responses_are_counted_and_dropped(void **state)
     assert_int_equal(wn_sockaddr_parse("127.0.0.1:0", 0, &ss, &len), 0);
     assert_int_equal(wn_udp_open(AF_INET, (struct sockaddr *)&ss, len, &other), 0);
     peer_send(other, 'R', key, &from, fl);
-    sleep_ms(100);
-    struct stats_op st = stats();
+    struct stats_op st = stats_when_rx(2);
     assert_int_equal(st.st.stray, 2);
     assert_int_equal(st.strays, 2);                    /* offered to the upper layer */
     assert_int_equal(st.last_stray_key, key);          /* the wrong-source one */
@@ -499,8 +508,7 @@ test_dgram_stray_responses_are_counted_and_dropped(void **state)
     peer_send(F.peer, 'R', key, &from, fl);
     peer_send(F.peer, 'R', key, &from, fl);
     assert_int_equal(waiter_wait(&F.w, 1, 2000), 1);
-    sleep_ms(100);
-    st = stats();
+    st = stats_when_rx(4);
     assert_int_equal(st.responses, 1);
     assert_int_equal(t.callbacks, 1);
     assert_int_equal(st.st.stray, 3);
@@ -677,6 +685,15 @@ test_dgram_100k_outstanding_each_completes_once(void **state)
     assert_int_equal(wn_evloop_call(F.l, start_many, &op), 0);
     assert_int_equal(op.errors, 0);
     assert_true(op.ms < 15000);    /* O(1) per request; a linear scan would take minutes */
+    /* Answer 2000 of them, spread over the table, newest first (they have the
+     * most time left on a loaded machine), paced for the socket buffer. */
+    const size_t step = MANY_REQS / 2000;
+    for (size_t n = 0; n < 2000; n++) {
+        size_t i = MANY_REQS - 1 - n * step;
+        peer_send(F.peer, 'R', op.t[i].r.key, &F.mgr_addr, F.mgr_len);
+        if (n % 64 == 0)
+            sleep_ms(1);
+    }
     uint32_t *keys = wn_calloc(MANY_REQS, sizeof(*keys));
     assert_non_null(keys);
     for (size_t i = 0; i < MANY_REQS; i++)
@@ -685,25 +702,21 @@ test_dgram_100k_outstanding_each_completes_once(void **state)
     for (size_t i = 1; i < MANY_REQS; i++)
         assert_true(keys[i] != keys[i - 1]);
     wn_free(keys);
-    /* Answer 2000 of them, spread over the table, paced for the socket buffer. */
-    for (size_t i = 0; i < MANY_REQS; i += MANY_REQS / 2000) {
-        peer_send(F.peer, 'R', op.t[i].r.key, &F.mgr_addr, F.mgr_len);
-        if (i % 64 == 0)
-            sleep_ms(1);
-    }
     assert_int_equal(waiter_wait(&F.w, MANY_REQS, 20000), MANY_REQS);
     sleep_ms(50);
     struct stats_op st = stats();
     assert_int_equal(st.responses + st.timeouts, MANY_REQS);
     assert_true(st.responses > 0);
-    assert_int_equal(st.st.stray, 0);
+    /* Every received answer either completed its request or came after its
+     * timeout (possible only on a badly loaded machine). */
+    assert_int_equal(st.st.rx, st.responses + st.st.stray);
     assert_int_equal(st.outstanding, 0);
     long answered = 0;
     for (size_t i = 0; i < MANY_REQS; i++) {
         assert_int_equal(op.t[i].callbacks, 1);
         if (op.t[i].responded) {
             answered++;
-            assert_int_equal(i % (MANY_REQS / 2000), 0);
+            assert_int_equal(i % step, step - 1);
         }
     }
     assert_int_equal(answered, st.responses);
