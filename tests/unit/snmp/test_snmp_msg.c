@@ -404,6 +404,24 @@ test_snmp_limits_community_and_varbinds(void **state)
 }
 
 static void
+test_snmp_rejects_over_max_msg_and_counts_parse_errors(void **state)
+{
+    (void)state;
+    static uint8_t big[WN_SNMP_MAX_MSG + 1];
+    /* a well-formed outer SEQUENCE one octet over the limit */
+    big[0] = 0x30; big[1] = 0x83;
+    size_t inner = sizeof big - 5;
+    big[2] = (uint8_t)(inner >> 16); big[3] = (uint8_t)(inner >> 8); big[4] = (uint8_t)inner;
+    struct wn_snmp_msg m;
+    unsigned long before = wn_parse_errors;
+    assert_int_equal(wn_snmp_msg_decode(big, sizeof big, &m), WN_E_LIMIT);
+    assert_true(wn_parse_errors > before);
+    before = wn_parse_errors;
+    assert_int_equal(wn_snmp_msg_decode(get_v2c, sizeof get_v2c, &m), 0);
+    assert_int_equal(wn_parse_errors, before);
+}
+
+static void
 test_snmp_encode_reports_nospace_and_invalid(void **state)
 {
     (void)state;
@@ -491,6 +509,7 @@ main(void)
         cmocka_unit_test(test_snmp_rejects_bad_tags_and_pdu_for_version),
         cmocka_unit_test(test_snmp_rejects_nesting_too_deep),
         cmocka_unit_test(test_snmp_limits_community_and_varbinds),
+        cmocka_unit_test(test_snmp_rejects_over_max_msg_and_counts_parse_errors),
         cmocka_unit_test(test_snmp_encode_reports_nospace_and_invalid),
         cmocka_unit_test(test_snmp_decode_64_varbinds_does_not_allocate),
     };
