@@ -277,8 +277,12 @@ step_challenge(struct wn_spnego *s, const uint8_t *in, size_t inlen, struct wn_d
     if (rc == 0)
         rc = wn_spnego_wrap_resp(auth.data, auth.len, want_mic ? mic : NULL,
                                  want_mic ? sizeof mic : 0, out);
-    if (rc == 0)
+    if (rc == 0) {
         s->mic_sent = want_mic;
+        wn_log(WN_LOG_DEBUG, MOD, "AUTHENTICATE sent, flags 0x%08x, NTLM MIC %s, mechListMIC %s",
+               (unsigned)wn_ntlmssp_flags(s->ntlm), wn_ntlmssp_mic_sent(s->ntlm) ? "yes" : "no",
+               want_mic ? "yes" : "no");
+    }
     wn_dynbuf_free(&auth);
     return rc;
 }
@@ -303,6 +307,8 @@ step_final(struct wn_spnego *s, const uint8_t *in, size_t inlen)
         if (rc < 0)
             return rc == WN_E_SIGNATURE ? rc : WN_E_SIGNATURE;
     }
+    wn_log(WN_LOG_DEBUG, MOD, "accepted, server mechListMIC %s",
+           resp.mic ? "verified" : "absent");
     return 0;
 }
 
