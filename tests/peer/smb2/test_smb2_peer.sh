@@ -67,6 +67,7 @@ expect "localhost name"                 OK "bind_ack ptype=12 n_results=1 result
 
 start mandatory "server signing = mandatory"
 expect "server signing mandatory"       OK "signing=1" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
+expect "server signing mandatory, anonymous" WN_E_SIGNATURE -- 127.0.0.1 "$PORT" "" ""
 expect "server signing mandatory 2.1"   OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0210
 
 start min311 "server min protocol = SMB3_11"
@@ -83,5 +84,25 @@ t0=$(date +%s%N)
 expect "closed port"                    WN_E_CONNREFUSED -- 127.0.0.1 "$PORT" "${ADM[@]}" timeout=5000
 t1=$(date +%s%N)
 [ $(( (t1 - t0) / 1000000 )) -lt 2000 ] || { echo "FAIL closed port took too long"; FAIL=1; }
+
+# a peer that accepts but never answers: WN_E_TIMEOUT after about timeout_ms
+SILENT_PORT=
+for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 20000 ))
+    ss -tlnH "sport = :$p" 2>/dev/null | grep -q . || { SILENT_PORT=$p; break; }
+done
+/usr/bin/python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); print("up", flush=True)
+c=[]
+while True: c.append(s.accept())' "$SILENT_PORT" > "$TOP/silent.out" 2>&1 &
+SILENT_PID=$!
+trap 'kill $SILENT_PID 2>/dev/null; cleanup' EXIT INT TERM
+for _ in $(seq 1 100); do grep -q up "$TOP/silent.out" 2>/dev/null && break; sleep 0.05; done
+t0=$(date +%s%N)
+expect "silent peer times out"          WN_E_TIMEOUT -- 127.0.0.1 "$SILENT_PORT" "${ADM[@]}" timeout=400
+t1=$(date +%s%N); dt=$(( (t1 - t0) / 1000000 ))
+{ [ $dt -ge 380 ] && [ $dt -lt 3000 ]; } || { echo "FAIL silent peer: took $dt ms for timeout=400"; FAIL=1; }
+kill $SILENT_PID 2>/dev/null
 
 exit $FAIL
