@@ -115,6 +115,48 @@ test_ntlmssp_session_security_matches_424_seal_and_impacket_sign(void **state)
 
 
 static void
+test_ntlmssp_signing_follows_negotiated_key_strength(void **state)
+{
+    (void)state;
+    size_t clen;
+    const uint8_t *chal = hx(CHALLENGE_424, &clen);
+    const uint8_t plain[18] = "P\0l\0a\0i\0n\0t\0e\0x\0t";
+    static const struct {
+        uint32_t flags;
+        const char *key;
+        const char *sig;   /* golden: impacket 0.10 ntlm.SIGN, seq 0 */
+    } cases[] = {
+        /* No KEY_EXCH: session key = SessionBaseKey, checksum not RC4'd. */
+        {0xA2888235u, "8de40ccadbc14a82f15cb0ad0de95ca3", "01000000d2a26ec1e67aadcb00000000"},
+        /* 56-bit sealing key (7 bytes of the session key). */
+        {0xC2888235u, "55555555555555555555555555555555", "010000001eed1d7c7e57c36a00000000"},
+        /* 40-bit sealing key (5 bytes). */
+        {0x42888235u, "55555555555555555555555555555555", "010000006c8958e0f2ff80e400000000"},
+    };
+    for (size_t i = 0; i < WN_ARRAY_SIZE(cases); i++) {
+        struct wn_dynbuf neg, auth;
+        uint8_t key[16], sig[16];
+        struct wn_ntlmssp *n = run(&CREDS, cases[i].flags, chal, clen, &neg, &auth);
+        assert_int_equal(wn_ntlmssp_flags(n), cases[i].flags);
+        assert_int_equal(wn_ntlmssp_session_key(n, key), 0);
+        ASSERT_HEX(key, cases[i].key);
+        assert_int_equal(wn_ntlmssp_sign(n, plain, sizeof plain, sig), 0);
+        ASSERT_HEX(sig, cases[i].sig);
+        wn_dynbuf_free(&neg);
+        wn_dynbuf_free(&auth);
+        wn_ntlmssp_free(n);
+    }
+    /* Without EXTENDED_SESSIONSECURITY the old scheme is not offered. */
+    struct wn_dynbuf neg, auth;
+    uint8_t sig[16];
+    struct wn_ntlmssp *n = run(&CREDS, 0xE2808235u, chal, clen, &neg, &auth);
+    assert_int_equal(wn_ntlmssp_sign(n, plain, sizeof plain, sig), WN_E_UNSUPPORTED);
+    wn_dynbuf_free(&neg);
+    wn_dynbuf_free(&auth);
+    wn_ntlmssp_free(n);
+}
+
+static void
 test_ntlmssp_timestamp_adds_mic_avflags_and_target_name(void **state)
 {
     (void)state;
@@ -365,6 +407,8 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_ntlmssp_session_security_matches_424_seal_and_impacket_sign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ntlmssp_signing_follows_negotiated_key_strength,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_ntlmssp_timestamp_adds_mic_avflags_and_target_name,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_ntlmssp_anonymous_sends_empty_responses_and_has_no_key,
