@@ -865,6 +865,37 @@ open_fails(void *arg)
     }
 }
 
+struct nomem_key_op {
+    struct treq t;
+    int err, state_idle, retry;
+};
+
+static void
+nomem_key(void *arg)
+{
+    struct nomem_key_op *op = arg;
+    wn_dgram_req_init(&op->t.r);
+    wn_alloc_fail_after(0);
+    op->err = wn_dgram_key_alloc(F.mgr, &op->t.r);   /* the key table must grow */
+    wn_alloc_fail_after(-1);
+    op->state_idle = op->t.r.wn_sock == NULL && wn_dgram_sock_outstanding(F.mgr) == 0;
+    op->retry = wn_dgram_key_alloc(F.mgr, &op->t.r);
+    wn_dgram_cancel(&op->t.r);
+}
+
+static void
+test_dgram_key_alloc_fails_cleanly_without_memory(void **state)
+{
+    (void)state;
+    assert_int_equal(fx_setup(AF_INET), 0);
+    struct nomem_key_op op;
+    memset(&op, 0, sizeof(op));
+    assert_int_equal(wn_evloop_call(F.l, nomem_key, &op), 0);
+    assert_int_equal(op.err, WN_E_NOMEM);
+    assert_true(op.state_idle);
+    assert_int_equal(op.retry, 0);
+}
+
 static void
 test_dgram_open_fails_cleanly_without_memory(void **state)
 {
@@ -891,6 +922,7 @@ main(void)
         cmocka_unit_test_teardown(test_dgram_close_releases_outstanding_without_callbacks, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_close_from_own_response_callback, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_open_fails_cleanly_without_memory, fx_teardown),
+        cmocka_unit_test_teardown(test_dgram_key_alloc_fails_cleanly_without_memory, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_transient_send_errors_count_as_loss, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_hard_send_error_fails_without_callback, fx_teardown),
     };

@@ -432,6 +432,44 @@ test_timer_zero_delay_restart_does_not_starve_posts(void **state)
     waiter_destroy(&s.stopped);
 }
 
+struct nomem_state {
+    struct wn_evloop *l;
+    struct wn_timer t;
+    int start_err, active_after, retry_err;
+};
+
+static void
+nomem_timer(void *arg)
+{
+    struct nomem_state *s = arg;
+    wn_timer_init(&s->t, order_cb, NULL);
+    wn_alloc_fail_after(0);
+    s->start_err = wn_timer_start(s->l, &s->t, 1000);
+    wn_alloc_fail_after(-1);
+    s->active_after = wn_timer_active(&s->t);
+    s->retry_err = wn_timer_start(s->l, &s->t, 1000);
+    wn_timer_stop(s->l, &s->t);
+}
+
+static void
+test_evloop_reports_nomem_for_post_and_timer(void **state)
+{
+    (void)state;
+    struct nomem_state s = { 0 };
+    s.l = acquire();     /* a fresh loop: empty queue and heap */
+    int ran = 0;
+    wn_alloc_fail_after(0);
+    int err = wn_evloop_post(s.l, note_in_loop, &ran);
+    wn_alloc_fail_after(-1);
+    assert_int_equal(err, WN_E_NOMEM);
+    assert_int_equal(wn_evloop_call(s.l, nomem_timer, &s), 0);
+    assert_int_equal(s.start_err, WN_E_NOMEM);
+    assert_int_equal(s.active_after, 0);
+    assert_int_equal(s.retry_err, 0);
+    wn_evloop_release(s.l);
+    assert_int_equal(ran, 0);       /* the refused post never ran */
+}
+
 /* ---- fd watchers -------------------------------------------------------- */
 
 struct io_state {
@@ -522,6 +560,7 @@ main(void)
         cmocka_unit_test(test_timer_100k_pending_fire_in_order_and_stop_works),
         cmocka_unit_test(test_timer_zero_delay_restart_does_not_starve_posts),
         cmocka_unit_test(test_io_watcher_stopped_in_batch_gets_no_callback),
+        cmocka_unit_test(test_evloop_reports_nomem_for_post_and_timer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
