@@ -28,6 +28,22 @@ add(struct wn_snmp_varbind *out, size_t max, size_t *k, const uint32_t *name, si
     return 0;
 }
 
+/* Appends every varbind of pdu to out[*k..max). */
+static int
+append_all(const struct wn_snmp_pdu *pdu, struct wn_snmp_varbind *out, size_t max, size_t *k)
+{
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    int rc;
+    wn_snmp_vb_iter_init(&it, pdu);
+    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+        if (*k >= max)
+            return WN_E_NOSPACE;
+        out[(*k)++] = vb;
+    }
+    return rc < 0 ? rc : 0;
+}
+
 /* Enterprise of a Trap-PDU as sub-ids in scratch. */
 static int
 enterprise_of(const struct wn_snmp_pdu *trap, uint32_t *scratch, size_t max, size_t *n)
@@ -95,15 +111,7 @@ wn_snmp_trap_v1_to_v2(const struct wn_snmp_pdu *trap, const uint8_t *community,
     v.v.oid.n = olen;
     if ((rc = add(out, max, &k, OIDN(snmp_trap_oid0), &v)) != 0)
         return rc;
-    struct wn_snmp_vb_iter it;
-    struct wn_snmp_varbind vb;
-    wn_snmp_vb_iter_init(&it, trap);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
-        if (k >= max)
-            return WN_E_NOSPACE;
-        out[k++] = vb;
-    }
-    if (rc < 0)
+    if ((rc = append_all(trap, out, max, &k)) != 0)
         return rc;
     /* (4) snmpTrapAddress.0, snmpTrapCommunity.0, snmpTrapEnterprise.0. */
     if (!contains(trap, OIDN(snmp_trap_address0))) {
@@ -314,17 +322,9 @@ wn_snmp_response_v1_to_v2(const struct wn_snmp_pdu *resp, uint8_t orig_type,
 {
     if (!resp || !out || resp->type != WN_SNMP_PDU_RESPONSE)
         return WN_E_INVAL;
-    struct wn_snmp_vb_iter it;
-    struct wn_snmp_varbind vb;
-    int rc;
     size_t k = 0;
-    wn_snmp_vb_iter_init(&it, resp);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
-        if (k >= vb_max)
-            return WN_E_NOSPACE;
-        vb_out[k++] = vb;
-    }
-    if (rc < 0)
+    int rc = append_all(resp, vb_out, vb_max, &k);
+    if (rc)
         return rc;
     *out = *resp;
     out->vbs = vb_out;
