@@ -42,8 +42,9 @@ wn_smb2_status_to_err(uint32_t status)
         return WN_E_ACCESS;
     case 0xC0000034u: /* OBJECT_NAME_NOT_FOUND */
     case 0xC00000CCu: /* BAD_NETWORK_NAME */
-    case 0xC00000BBu: /* NOT_SUPPORTED */
-        return status == 0xC00000BBu ? WN_E_UNSUPPORTED : WN_E_NOTFOUND;
+        return WN_E_NOTFOUND;
+    case 0xC00000BBu: /* NOT_SUPPORTED (e.g. no dialect in common) */
+        return WN_E_UNSUPPORTED;
     case 0xC00000B5u: /* IO_TIMEOUT */
         return WN_E_TIMEOUT;
     case 0xC0000203u: /* USER_SESSION_DELETED */

@@ -45,6 +45,8 @@ struct wn_smb2_opts {
     const char *workstation; /* NULL = "" */
 };
 
+/* A connection and its pipes are used by one thread at a time (no locking);
+ * every call blocks for at most timeout_ms per request. */
 struct wn_smb2_conn;  /* opaque; created by wn_smb2_connect, freed by wn_smb2_disconnect */
 struct wn_smb2_pipe;  /* opaque; created by wn_smb2_pipe_open, freed by wn_smb2_pipe_close */
 
