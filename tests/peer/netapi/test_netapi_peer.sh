@@ -47,9 +47,6 @@ open_session labuser LabPass-123
 open_session labadmin LabAdmin-456
 
 out=$(probe enum 1)
-if [ "$(echo "$out" | status)" = 50 ]; then
-    echo "SKIP: the SMB2/NTLMSSP stack answers ERROR_NOT_SUPPORTED (not complete yet)"; exit 77
-fi
 echo "$out"
 [ "$(echo "$out" | status)" = 0 ] || fail "level 1: $out"
 echo "$out" | grep -q 'entry cname=127.0.0.1 user=labuser ' || fail "level 1 lacks labuser"
@@ -98,6 +95,7 @@ chmod 644 "$D/auth"
 # rights and failures
 [ "$(NETAPI_USER=labuser NETAPI_PASSWORD=LabPass-123 probe enum 1 | status)" = 5 ] || fail "plain user not denied"
 [ "$(NETAPI_PASSWORD=wrong probe enum 1 | status)" = 1326 ] || fail "wrong password not ERROR_LOGON_FAILURE"
+[ "$(env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 5 ] || fail "anonymous not denied"
 t0=$(date +%s)
 [ "$(probe enum 1 no-such-host.invalid | status)" = 53 ] || fail "unknown server not ERROR_BAD_NETPATH"
 free=$(( PORT + 1 )); while ss -tlnH "sport = :$free" | grep -q .; do free=$(( free + 1 )); done
@@ -121,6 +119,9 @@ kill "$BH_PID" 2>/dev/null; BH_PID=
 SMB_PORT= "$LIB/smbd-start.sh" "$D2" 'server signing = mandatory' > "$D2.out" 2>&1 || fail "signing smbd"
 P2=$(sed -n 's/^PORT=//p' "$D2.out")
 [ "$(NETAPI_SMB_PORT=$P2 probe enum 10 | status)" = 0 ] || fail "mandatory-signing server"
+# anonymous sessions cannot sign: the documented signing-failure code
+[ "$(NETAPI_SMB_PORT=$P2 env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 59 ] ||
+    fail "anonymous vs mandatory signing not ERROR_UNEXP_NET_ERR"
 "$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
 
 # Del: labuser's session goes, labadmin's stays; deleting again finds nothing
