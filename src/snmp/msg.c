@@ -311,16 +311,40 @@ wn_snmp_vb_next(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out)
 }
 
 int
+wn_snmp_vb_name(const struct wn_snmp_varbind *vb, uint32_t *out, size_t max, size_t *n)
+{
+    if (!vb || !out || !n)
+        return WN_E_INVAL;
+    if (vb->oid) {
+        if (vb->oid_len > max)
+            return WN_E_NOSPACE;
+        memcpy(out, vb->oid, vb->oid_len * sizeof *out);
+        *n = vb->oid_len;
+        return 0;
+    }
+    return wn_ber_oid_decode(vb->name_ber, vb->name_ber_len, out, max, n);
+}
+
+int
+wn_snmp_oid_cmp(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
+{
+    size_t n = WN_MIN(an, bn);
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return an == bn ? 0 : (an < bn ? -1 : 1);
+}
+
+int
 wn_snmp_vb_name_equals(const struct wn_snmp_varbind *vb, const uint32_t *oid, size_t n)
 {
-    if (vb->oid) {
-        return vb->oid_len == n && (n == 0 || memcmp(vb->oid, oid, n * sizeof *oid) == 0);
-    }
+    if (vb->oid)
+        return wn_snmp_oid_cmp(vb->oid, vb->oid_len, oid, n) == 0;
     uint32_t tmp[WN_SNMP_MAX_OID_LEN];
     size_t k;
     if (wn_ber_oid_decode(vb->name_ber, vb->name_ber_len, tmp, WN_ARRAY_SIZE(tmp), &k))
         return 0;
-    return k == n && (n == 0 || memcmp(tmp, oid, n * sizeof *oid) == 0);
+    return wn_snmp_oid_cmp(tmp, k, oid, n) == 0;
 }
 
 /* ------------------------------------------------------------------------

@@ -169,6 +169,11 @@ int wn_snmp_vb_next(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out);
 /* OID content octets -> sub-ids in out[0..max); *n = count.  out NULL
  * validates and counts.  Same rules and errors as wn_ber_oid_decode. */
 int wn_snmp_oid_decode(const uint8_t *ber, size_t len, uint32_t *out, size_t max, size_t *n);
+/* A varbind name (either form) as sub-ids in out[0..max); *n = count. */
+int wn_snmp_vb_name(const struct wn_snmp_varbind *vb, uint32_t *out, size_t max, size_t *n);
+/* Lexicographic order of two sub-id arrays (RFC 3416 GetNext order):
+ * <0, 0, >0.  A proper prefix sorts first. */
+int wn_snmp_oid_cmp(const uint32_t *a, size_t an, const uint32_t *b, size_t bn);
 /* Compares a varbind name (either form) with sub-ids; 1 equal, 0 not. */
 int wn_snmp_vb_name_equals(const struct wn_snmp_varbind *vb, const uint32_t *oid, size_t n);
 

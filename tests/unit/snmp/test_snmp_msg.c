@@ -454,6 +454,37 @@ test_snmp_encode_reports_nospace_and_invalid(void **state)
 }
 
 static void
+test_snmp_vb_name_and_oid_order(void **state)
+{
+    (void)state;
+    struct wn_snmp_msg d;
+    assert_int_equal(wn_snmp_msg_decode(bulk_v2c, sizeof bulk_v2c, &d), 0);
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind a, b;
+    wn_snmp_vb_iter_init(&it, &d.pdu);
+    assert_int_equal(wn_snmp_vb_next(&it, &a), 1);
+    assert_int_equal(wn_snmp_vb_next(&it, &b), 1);
+    uint32_t na[16], nb[16];
+    size_t la, lb;
+    assert_int_equal(wn_snmp_vb_name(&a, na, 16, &la), 0);
+    assert_int_equal(wn_snmp_vb_name(&b, nb, 16, &lb), 0);
+    assert_int_equal(la, 8);
+    assert_int_equal(lb, 10);
+    assert_true(wn_snmp_oid_cmp(na, la, nb, lb) < 0);    /* ...1.3 < ...2.2.1.2 */
+    assert_true(wn_snmp_oid_cmp(nb, lb, na, la) > 0);
+    assert_int_equal(wn_snmp_oid_cmp(na, la, na, la), 0);
+    assert_true(wn_snmp_oid_cmp(na, 7, na, 8) < 0);      /* prefix first */
+    const uint32_t big[] = {1, 3, 6, 1, 2, 1, 1, 4294967295u};
+    assert_true(wn_snmp_oid_cmp(na, la, big, 8) < 0);    /* unsigned order */
+    assert_int_equal(wn_snmp_vb_name(&b, nb, 9, &lb), WN_E_NOSPACE);
+    struct wn_snmp_varbind c = {.oid = big, .oid_len = 8};
+    assert_int_equal(wn_snmp_vb_name(&c, nb, 16, &lb), 0);
+    assert_int_equal(lb, 8);
+    assert_int_equal(nb[7], 4294967295u);
+    assert_int_equal(wn_snmp_vb_name(&c, nb, 7, &lb), WN_E_NOSPACE);
+}
+
+static void
 test_snmp_decode_64_varbinds_does_not_allocate(void **state)
 {
     (void)state;
@@ -511,6 +542,7 @@ main(void)
         cmocka_unit_test(test_snmp_limits_community_and_varbinds),
         cmocka_unit_test(test_snmp_rejects_over_max_msg_and_counts_parse_errors),
         cmocka_unit_test(test_snmp_encode_reports_nospace_and_invalid),
+        cmocka_unit_test(test_snmp_vb_name_and_oid_order),
         cmocka_unit_test(test_snmp_decode_64_varbinds_does_not_allocate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
