@@ -264,7 +264,7 @@ test_set_errors_are_reported_in_the_pdu(void **s)
 
 /* ---- full walk ---- */
 
-#define WALK_MAX 40000
+#define WALK_MAX 20000
 static struct wire_vb walk_ours[WALK_MAX], walk_ref[WALK_MAX];
 
 static void

@@ -90,7 +90,7 @@ test_rule_compares_volatile_values_by_type_only(void **s)
     assert_string_equal(rows[0].oid, ".1.3.6.1.2.1.7.4.0");
 }
 
-#define WALK_MAX 40000
+#define WALK_MAX 20000
 static struct wire_vb w1[WALK_MAX], w2[WALK_MAX];
 
 static size_t

@@ -208,11 +208,11 @@ canon_tool_value(const char *raw, char *out, size_t n)
     if (strncmp(v, "Hex-STRING:", 11) == 0 || strncmp(v, "BITS:", 5) == 0) {
         const char *kind = (v[0] == 'H') ? "STRING" : "BITS";
         size_t off = (size_t)snprintf(out, n, "%s: ", kind);
-        for (v = strchr(v, ':') + 1; *v != '\0' && off + 2 < n; v++)
+        for (v = strchr(v, ':') + 1; *v != '\0' && off + 1 < n; v++)
             if (isxdigit((unsigned char)*v))
                 out[off++] = (char)toupper((unsigned char)*v);
         out[off] = '\0';
-        /* BITS prints "80 00 flag(0)" without MIBs only hex; good enough. */
+        /* with MIBS= net-snmp prints BITS as hex octets as well */
     } else if (strcmp(v, "\"\"") == 0) {
         snprintf(out, n, "STRING: ");
     } else if (strncmp(v, "STRING: \"", 9) == 0) {

@@ -42,7 +42,7 @@ void wire_sleep_ms(unsigned ms);
 /* One varbind as text: OID with a leading dot, canonical "TYPE: value". */
 struct wire_vb {
     char oid[512];
-    char val[4096];
+    char val[1536];     /* longer values are cut the same way on both sides */
 };
 
 /* Parses net-snmp tool output (-On -Ox -OU -Oe) into varbinds (continuation
