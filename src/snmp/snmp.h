@@ -211,6 +211,16 @@ int wn_snmp_request_v2_to_v1(const struct wn_snmp_pdu *in, struct wn_snmp_pdu *o
 /* Section 4.4: SNMPv2 error-status -> SNMPv1 error-status. */
 int32_t wn_snmp_errstat_v2_to_v1(int32_t v2);
 
+/* Section 4.2 / 4.4: an SNMPv2 Response to send to a v1 requester.  A
+ * non-zero error-status is mapped with wn_snmp_errstat_v2_to_v1 and the
+ * request's varbinds are returned; with noError, the first varbind holding
+ * Counter64 or an exception value makes it noSuchName with that 1-based
+ * error-index and the request's varbinds (*bad_index = i as well, so a
+ * GetNext caller may instead re-issue past that name).  Otherwise
+ * unchanged.  out borrows resp or request. */
+int wn_snmp_response_v2_to_v1(const struct wn_snmp_pdu *resp, const struct wn_snmp_pdu *request,
+                              struct wn_snmp_pdu *out, size_t *bad_index);
+
 /* A v1 Response to a request that went out as `orig_type` (before
  * wn_snmp_request_v2_to_v1), for a v2 caller.  The varbinds are copied to
  * vb_out[0..vb_max) (views still borrow resp's message) and out->vbs points

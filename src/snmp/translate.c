@@ -343,3 +343,46 @@ wn_snmp_response_v1_to_v2(const struct wn_snmp_pdu *resp, uint8_t orig_type,
     }
     return 0;
 }
+
+int
+wn_snmp_response_v2_to_v1(const struct wn_snmp_pdu *resp, const struct wn_snmp_pdu *request,
+                          struct wn_snmp_pdu *out, size_t *bad_index)
+{
+    if (!resp || !request || !out || resp->type != WN_SNMP_PDU_RESPONSE)
+        return WN_E_INVAL;
+    if (bad_index)
+        *bad_index = 0;
+    /* Varbinds as the request had them, for error responses. */
+    struct wn_snmp_pdu err = *resp;
+    err.vbs = request->vbs;
+    err.vb_count = request->vb_count;
+    err.vbl = request->vbl;
+    err.vbl_len = request->vbl_len;
+    if (resp->error_status != WN_SNMP_ERR_NOERROR) {
+        *out = err;
+        out->error_status = wn_snmp_errstat_v2_to_v1(resp->error_status);
+        return 0;
+    }
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    int rc;
+    size_t i = 0;
+    wn_snmp_vb_iter_init(&it, resp);
+    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+        i++;
+        uint8_t s = vb.value.syntax;
+        if (s == WN_SNMP_SYN_COUNTER64 || s == WN_SNMP_SYN_NOSUCHOBJECT
+            || s == WN_SNMP_SYN_NOSUCHINSTANCE || s == WN_SNMP_SYN_ENDOFMIBVIEW) {
+            *out = err;
+            out->error_status = WN_SNMP_ERR_NOSUCHNAME;
+            out->error_index = (int32_t)i;
+            if (bad_index)
+                *bad_index = i;
+            return 0;
+        }
+    }
+    if (rc < 0)
+        return rc;
+    *out = *resp;
+    return 0;
+}

@@ -248,6 +248,50 @@ test_snmp_response_v1_nosuchname_on_walk_is_end_of_mib(void **state)
                      WN_E_NOSPACE);
 }
 
+static void
+test_snmp_response_v2_to_v1_maps_errors_and_exceptions(void **state)
+{
+    (void)state;
+    static const uint32_t o1[] = {1, 3, 6, 1, 2, 1, 1, 1, 0};
+    static const uint32_t o2[] = {1, 3, 6, 1, 2, 1, 1, 2, 0};
+    struct wn_snmp_varbind req_vbs[2] = {
+        {.oid = o1, .oid_len = 9, .value = {.syntax = WN_SNMP_SYN_NULL}},
+        {.oid = o2, .oid_len = 9, .value = {.syntax = WN_SNMP_SYN_NULL}}};
+    struct wn_snmp_varbind resp_vbs[2] = {
+        {.oid = o1, .oid_len = 9, .value = {.syntax = WN_SNMP_SYN_INTEGER, .v.i32 = 4}},
+        {.oid = o2, .oid_len = 9, .value = {.syntax = WN_SNMP_SYN_NOSUCHINSTANCE}}};
+    struct wn_snmp_pdu req = {.type = WN_SNMP_PDU_GET, .request_id = 8, .vbs = req_vbs,
+                              .vb_count = 2};
+    struct wn_snmp_pdu resp = {.type = WN_SNMP_PDU_RESPONSE, .request_id = 8, .vbs = resp_vbs,
+                               .vb_count = 2};
+    struct wn_snmp_pdu out;
+    size_t bad = 0;
+    assert_int_equal(wn_snmp_response_v2_to_v1(&resp, &req, &out, &bad), 0);
+    assert_int_equal(out.error_status, WN_SNMP_ERR_NOSUCHNAME);
+    assert_int_equal(out.error_index, 2);
+    assert_int_equal(bad, 2);
+    assert_ptr_equal(out.vbs, req_vbs);
+    assert_int_equal(out.request_id, 8);
+    /* v2 error-status mapped, request varbinds returned */
+    resp.error_status = WN_SNMP_ERR_NOTWRITABLE;
+    resp.error_index = 1;
+    assert_int_equal(wn_snmp_response_v2_to_v1(&resp, &req, &out, &bad), 0);
+    assert_int_equal(out.error_status, WN_SNMP_ERR_NOSUCHNAME);
+    assert_int_equal(out.error_index, 1);
+    assert_ptr_equal(out.vbs, req_vbs);
+    /* clean response passes through */
+    resp.error_status = 0;
+    resp.error_index = 0;
+    resp_vbs[1].value.syntax = WN_SNMP_SYN_COUNTER32;
+    assert_int_equal(wn_snmp_response_v2_to_v1(&resp, &req, &out, &bad), 0);
+    assert_int_equal(out.error_status, 0);
+    assert_ptr_equal(out.vbs, resp_vbs);
+    assert_int_equal(bad, 0);
+    resp_vbs[0].value.syntax = WN_SNMP_SYN_COUNTER64;
+    assert_int_equal(wn_snmp_response_v2_to_v1(&resp, &req, &out, &bad), 0);
+    assert_int_equal(out.error_index, 1);
+}
+
 int
 main(void)
 {
@@ -258,6 +302,7 @@ main(void)
         cmocka_unit_test(test_snmp_request_v2_to_v1),
         cmocka_unit_test(test_snmp_errstat_v2_to_v1_table),
         cmocka_unit_test(test_snmp_response_v1_nosuchname_on_walk_is_end_of_mib),
+        cmocka_unit_test(test_snmp_response_v2_to_v1_maps_errors_and_exceptions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
