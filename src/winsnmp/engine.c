@@ -237,8 +237,6 @@ wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
     (void)enqueue(s, m);
 }
 
-/* Pops the head of the queue. [locked] */
-struct wn_ws_qmsg *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
 struct wn_ws_qmsg *
 wn_ws_eng_dequeue(struct wn_ws_sess_eng *se)
 {
@@ -373,7 +371,10 @@ mgr_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
 }
 
 static const struct wn_dgram_ops mgr_ops = {
-    mgr_match_key, mgr_on_response, mgr_on_timeout, mgr_on_unsolicited,
+    .match_key = mgr_match_key,
+    .on_response = mgr_on_response,
+    .on_timeout = mgr_on_timeout,
+    .on_unsolicited = mgr_on_unsolicited,
 };
 
 /* I/O thread, locked. */
@@ -547,8 +548,26 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         notify(tell[i], 0, lp[i]);
 }
 
+/* Listeners send no requests, so these never run; the dgram layer wants
+ * every socket to have them. */
+static void
+lst_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t len,
+                const struct sockaddr *from, socklen_t fromlen)
+{
+    (void)ctx, (void)req, (void)pkt, (void)len, (void)from, (void)fromlen;
+}
+
+static void
+lst_on_timeout(void *ctx, struct wn_dgram_req *req)
+{
+    (void)ctx, (void)req;
+}
+
 static const struct wn_dgram_ops lst_ops = {
-    lst_match_key, NULL, NULL, lst_on_unsolicited,
+    .match_key = lst_match_key,
+    .on_response = lst_on_response,
+    .on_timeout = lst_on_timeout,
+    .on_unsolicited = lst_on_unsolicited,
 };
 
 struct listen_call {
@@ -628,8 +647,6 @@ wn_ws_eng_listen_close(int idx)
         memset(&E.lst[idx], 0, sizeof E.lst[idx]);
 }
 
-/* Agent listener: the session that gets the requests. [locked] */
-void wn_ws_eng_listen_set_session(int idx, uintptr_t session);
 void
 wn_ws_eng_listen_set_session(int idx, uintptr_t session)
 {
@@ -637,9 +654,6 @@ wn_ws_eng_listen_set_session(int idx, uintptr_t session)
         E.lst[idx].session = session;
 }
 
-/* Agent listener: the socket a Response from this entity should leave by,
- * if the entity listens. [locked] */
-int wn_ws_eng_listener_of(const struct wn_ws_entity *e);
 int
 wn_ws_eng_listener_of(const struct wn_ws_entity *e)
 {
@@ -688,8 +702,6 @@ wn_ws_eng_trap_port_open(void)
     return 0;
 }
 
-/* Closes the trap port when nothing is registered any more. [locked] */
-void wn_ws_eng_trap_port_release(void);
 void
 wn_ws_eng_trap_port_release(void)
 {

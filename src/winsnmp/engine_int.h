@@ -2,6 +2,7 @@
 #ifndef WN_WS_ENGINE_INT_H
 #define WN_WS_ENGINE_INT_H
 
+#include <netinet/in.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -112,6 +113,13 @@ int wn_ws_eng_trap_port_open(void);            /* NOT locked: 0 or WN_E_INUSE / 
 uint16_t wn_ws_eng_trap_port(void);            /* [locked] */
 extern struct wn_ws_reg *wn_ws_regs;           /* [locked] */
 extern uint32_t wn_ws_nregs;
+void wn_ws_eng_trap_port_release(void);        /* [locked] closes it when unused */
+/* Agent listeners [locked]: the session that gets the requests, and the
+ * listener an entity answers from (-1 if it does not listen). */
+void wn_ws_eng_listen_set_session(int idx, uintptr_t session);
+int wn_ws_eng_listener_of(const struct wn_ws_entity *e);
+/* Pops the head of the session's queue, NULL if empty. [locked] */
+struct wn_ws_qmsg *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
 void wn_ws_eng_count(int which);               /* [locked] counters below */
 enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
 

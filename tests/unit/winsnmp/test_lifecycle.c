@@ -492,17 +492,6 @@ test_copying_a_list_costs_constant_allocations(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
-static void
-test_network_functions_are_not_yet_available(void **state)
-{
-    (void)state;
-    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    HSNMP_SESSION s = open_session();
-    assert_int_equal(SnmpCancelMsg(s, 1), SNMPAPI_FAILURE);
-    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_OPERATION_INVALID);
-    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
-}
-
 int
 main(void)
 {
@@ -525,7 +514,6 @@ main(void)
         cmocka_unit_test(test_notify_calls_back_and_failure_return_closes_session),
         cmocka_unit_test(test_engine_constructors_make_valid_handles),
         cmocka_unit_test(test_copying_a_list_costs_constant_allocations),
-        cmocka_unit_test(test_network_functions_are_not_yet_available),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
