@@ -473,6 +473,12 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
             wn_log(WN_LOG_WARN, MOD, "SPNEGO did not complete: %s", wn_errname(rc));
             break;
         }
+        if (s.session_flags & WN_SMB2_SESSION_ENCRYPT) {
+            /* we announced no encryption; a server insisting on it cannot be served */
+            wn_log(WN_LOG_WARN, MOD, "server requires SMB3 encryption (unsupported)");
+            rc = WN_E_UNSUPPORTED;
+            break;
+        }
         uint8_t key[16];
         int klen = wn_smb2_auth_session_key(a, key);
         /* Guest and anonymous sessions have no key (Samba reports an anonymous

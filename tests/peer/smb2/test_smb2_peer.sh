@@ -74,6 +74,10 @@ start min311 "server min protocol = SMB3_11"
 expect "server min SMB3_11"             OK "dialect=0x0311" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
 expect "server min SMB3_11, client max 3.0.2" WN_E_UNSUPPORTED -- 127.0.0.1 "$PORT" "${ADM[@]}" max=0x0302
 
+# we do not encrypt: Samba refuses the session (ACCESS_DENIED) when encryption is required
+start encrypt "server smb encrypt = required"
+expect "server requires encryption"     WN_E_ACCESS -- 127.0.0.1 "$PORT" "${USR[@]}"
+
 start max210 "server max protocol = SMB2_10"
 expect "server max SMB2_10"             OK "dialect=0x0210" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
 expect "server max SMB2_10 signed"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign
