@@ -81,9 +81,9 @@ rx_next_pdu(const struct wn_dcerpc_transport *t, struct rx *x, uint16_t max_frag
 {
     for (;;) {
         size_t have = x->buf.len - x->off;
-        const uint8_t *p = x->buf.data + x->off;
         size_t need = WN_DCERPC_HDR_LEN;
         if (have >= WN_DCERPC_HDR_LEN) {
+            const uint8_t *p = x->buf.data + x->off;
             struct wn_dcerpc_hdr h;
             int rc = wn_dcerpc_hdr_decode(p, have, &h);
             if (rc)

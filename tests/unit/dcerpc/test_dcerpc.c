@@ -228,7 +228,7 @@ fake_answer_call(struct fake *f, uint32_t call_id)
             flags |= WN_DCERPC_PFC_LAST_FRAG;
         uint32_t cid = f->mode == FAKE_BAD_CALL_ID ? call_id + 1 : call_id;
         int rc = wn_dcerpc_response_encode(&f->reply, cid, flags, (uint32_t)(len - off), 0,
-                                           f->stub.data + off, n);
+                                           len ? f->stub.data + off : NULL, n);
         if (rc)
             return rc;
         off += n;
@@ -258,7 +258,8 @@ fake_consume(struct fake *f, const uint8_t *in, size_t len)
         f->bad_flags++;
     f->req_frags++;
     f->opnum = d.u.request.opnum;
-    rc = wn_dynbuf_add(&f->stub, d.u.request.stub, d.u.request.stub_len);
+    rc = d.u.request.stub_len
+             ? wn_dynbuf_add(&f->stub, d.u.request.stub, d.u.request.stub_len) : 0;
     if (rc || !(d.hdr.pfc_flags & WN_DCERPC_PFC_LAST_FRAG))
         return rc;
     return fake_answer_call(f, d.hdr.call_id);
