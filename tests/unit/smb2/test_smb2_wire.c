@@ -139,6 +139,41 @@ test_smb2_decodes_samba_negotiate_response(void **state)
 }
 
 static void
+test_smb2_decodes_samba_session_setup_replies(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *m = load("capture-frame32.bin", &len);
+    struct wn_rbuf r;
+    struct wn_smb2_hdr h;
+    wn_rbuf_init(&r, m, len);
+    assert_int_equal(wn_smb2_hdr_decode(&r, &h), 0);
+    assert_int_equal(h.status, WN_SMB2_STATUS_MORE_PROCESSING);
+    assert_int_equal(h.session_id, 0xf0a5a882ull);
+    struct wn_smb2_session_setup_resp o;
+    assert_int_equal(wn_smb2_session_setup_resp_decode(m, len, &o), 0);
+    assert_int_equal(o.secblob_len, 0x9f);
+    assert_int_equal(o.secblob[0], 0xa1); /* NegTokenResp */
+    assert_ptr_equal(o.secblob, m + 72);
+
+    m = load("capture-frame34.bin", &len);
+    wn_rbuf_init(&r, m, len);
+    assert_int_equal(wn_smb2_hdr_decode(&r, &h), 0);
+    assert_int_equal(h.status, 0);
+    assert_true(h.flags & WN_SMB2_FLAG_SIGNED);
+    assert_int_equal(wn_smb2_session_setup_resp_decode(m, len, &o), 0);
+    assert_int_equal(o.session_flags, 0);
+    assert_int_equal(o.secblob_len, 0x1d);
+    /* blob one byte longer than the message */
+    m[64 + 6] = 0x1e;
+    assert_int_equal(wn_smb2_session_setup_resp_decode(m, len, &o), WN_E_MALFORMED);
+    /* blob offset inside the header */
+    m[64 + 6] = 0x1d;
+    m[64 + 4] = 0x20;
+    assert_int_equal(wn_smb2_session_setup_resp_decode(m, len, &o), WN_E_MALFORMED);
+}
+
+static void
 test_smb2_decodes_samba_pipe_replies(void **state)
 {
     (void)state;
@@ -280,6 +315,7 @@ main(void)
         cmocka_unit_test(test_smb2_header_round_trip),
         cmocka_unit_test(test_smb2_negotiate_request_carries_311_contexts),
         cmocka_unit_test(test_smb2_decodes_samba_negotiate_response),
+        cmocka_unit_test(test_smb2_decodes_samba_session_setup_replies),
         cmocka_unit_test(test_smb2_decodes_samba_pipe_replies),
         cmocka_unit_test(test_smb2_pipe_requests_encode_offsets),
         cmocka_unit_test(test_smb2_signing_matches_independent_vectors),
