@@ -133,6 +133,18 @@ test_smb2_decodes_samba_negotiate_response(void **state)
     /* every truncation is rejected, never read past the end */
     for (size_t n = 0; n < len; n++)
         assert_int_not_equal(wn_smb2_negotiate_resp_decode(m, n, &o), 0);
+    /* 3.1.1 without the preauth context is refused; too many contexts too */
+    m[64 + 6] = 0;
+    assert_int_equal(wn_smb2_negotiate_resp_decode(m, len, &o), WN_E_PROTOCOL);
+    m[64 + 6] = WN_SMB2_MAX_CONTEXTS + 1;
+    assert_int_equal(wn_smb2_negotiate_resp_decode(m, len, &o), WN_E_LIMIT);
+    m[64 + 6] = 3;
+    /* the same reply read as 2.1 ignores the contexts */
+    m[64 + 4] = 0x10;
+    m[64 + 5] = 0x02;
+    assert_int_equal(wn_smb2_negotiate_resp_decode(m, len, &o), 0);
+    assert_int_equal(o.dialect, 0x0210);
+    assert_false(o.have_preauth);
     /* security buffer pointing past the end */
     m[64 + 56] = 0xff;
     assert_int_equal(wn_smb2_negotiate_resp_decode(m, len, &o), WN_E_MALFORMED);
