@@ -47,7 +47,8 @@ int wn_evloop_in_loop(const struct wn_evloop *l);
  * Timers: intrusive (the caller owns the struct; no allocation per start),
  * kept in a min-heap keyed by wn_clock_ms(), O(log n) start/stop.  Loop
  * thread only.  Timers due at the same millisecond fire in start order.
- * A callback may start, stop or free its own timer and any other.
+ * A callback may start, stop or free its own timer and any other.  An
+ * active timer must be stopped before its memory is freed or re-inited.
  * ---------------------------------------------------------------------- */
 struct wn_timer {
     uint64_t wn_due;     /* private: absolute due time (ms) */
@@ -92,7 +93,9 @@ struct wn_io {
 
 void wn_io_init(struct wn_io *io, int fd, uint32_t events,
                 void (*cb)(struct wn_io *, uint32_t), void *data);
-/* 0, WN_E_STATE (already started), WN_E_INVAL (bad fd) or WN_E_IO. */
+/* 0, WN_E_STATE (already started), WN_E_INVAL (bad fd), WN_E_EXISTS (fd
+ * already watched by another watcher), WN_E_NOMEM or WN_E_IO.  io is
+ * borrowed until wn_io_stop. */
 int wn_io_start(struct wn_evloop *l, struct wn_io *io);
 /* Changes the interest set of a started watcher.  0 or WN_E_STATE/WN_E_IO. */
 int wn_io_modify(struct wn_evloop *l, struct wn_io *io, uint32_t events);
