@@ -132,7 +132,23 @@ class FragmentingServer(DCERPCServer):
         self._callid += 1
 
 
+def exit_with_parent():
+    """Stops the server when the test that started it dies without killing it."""
+    import os
+    import threading
+    import time
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    exit_with_parent()
     mode = sys.argv[1] if len(sys.argv) > 1 else "tcp"
     if mode == "tcp":
         server = FragmentingServer(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
