@@ -314,8 +314,11 @@ walk_matches_snmpbulkwalk(int v6)
     free(out);
     assert_true(m > 100);
 
+    size_t n_all = n, m_all = m;
     n = wire_filter_row_volatile(walk_ours, n);
     m = wire_filter_row_volatile(walk_ref, m);
+    print_message("walk over %s: ours %zu varbinds, snmpbulkwalk %zu; %zu / %zu compared\n",
+                  v6 ? "IPv6" : "IPv4", n_all, m_all, n, m);
     size_t lim = n < m ? n : m;
     for (size_t i = 0; i < lim; i++)
         assert_vb_match(&walk_ours[i], &walk_ref[i]);
