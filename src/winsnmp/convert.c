@@ -160,9 +160,18 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
             size_t bad = 0;
             rc = wn_snmp_request_v2_to_v1(&m.pdu, &v1, &bad);
         } else {
-            v1 = m.pdu;
-            v1.error_status = wn_snmp_errstat_v2_to_v1(m.pdu.error_status);
-            rc = 0;
+            /* A Response to a v1 manager (agent role).  RFC 3584 4.2 wants
+             * the request's varbinds on error; the engine does not keep
+             * the request, so the response names with NULL values stand
+             * in for them (the same names for Get and Set). */
+            struct wn_snmp_pdu req = m.pdu;
+            for (size_t i = 0; i < n; i++) {
+                vbs[n + i] = vbs[i];
+                memset(&vbs[n + i].value, 0, sizeof vbs[n + i].value);
+                vbs[n + i].value.syntax = WN_SNMP_SYN_NULL;
+            }
+            req.vbs = vbs + n;
+            rc = wn_snmp_response_v2_to_v1(&m.pdu, &req, &v1, NULL);
         }
         if (rc < 0) {
             code = rc == WN_E_UNSUPPORTED ? SNMPAPI_OPERATION_INVALID : SNMPAPI_PDU_INVALID;
