@@ -238,8 +238,10 @@ receive_response(struct wn_dcerpc_client *c, struct rx *x, uint32_t call_id,
         if (d.hdr.pfc_flags & WN_DCERPC_PFC_LAST_FRAG)
             break;
     }
-    /* Nothing may follow the last fragment of the only outstanding call. */
+    /* Nothing may follow the last fragment of the only outstanding call,
+     * neither in hand nor still waiting in the pipe. */
     WN_PARSE_CHECK(MOD, x->buf.len == x->off, WN_E_PROTOCOL);
+    WN_PARSE_CHECK(MOD, !x->more, WN_E_PROTOCOL);
     return 0;
 }
 

@@ -179,7 +179,7 @@ test_dcerpc_uuid_parse_rejects_garbage(void **state)
  * `frag` bytes at most, and hands its reply back `chunk` bytes at a time.
  * ---------------------------------------------------------------------- */
 enum fake_mode { FAKE_OK, FAKE_FAULT, FAKE_NAK, FAKE_REJECT, FAKE_BAD_CALL_ID,
-                 FAKE_NO_FIRST, FAKE_SILENT, FAKE_SMALL_FRAG };
+                 FAKE_NO_FIRST, FAKE_SILENT, FAKE_SMALL_FRAG, FAKE_EXTRA };
 
 struct fake {
     enum fake_mode mode;
@@ -233,6 +233,8 @@ fake_answer_call(struct fake *f, uint32_t call_id)
             return rc;
         off += n;
     } while (off < len);
+    if (f->mode == FAKE_EXTRA)
+        return wn_dynbuf_add_zeros(&f->reply, 16);
     return 0;
 }
 
@@ -431,7 +433,7 @@ test_dcerpc_call_reports_fault_status_as_data(void **state)
 }
 
 static void
-test_dcerpc_call_rejects_foreign_call_id_missing_first_and_silence(void **state)
+test_dcerpc_call_rejects_foreign_call_id_missing_first_silence_and_extra(void **state)
 {
     (void)state;
     uint32_t fault = 77;
@@ -439,6 +441,7 @@ test_dcerpc_call_rejects_foreign_call_id_missing_first_and_silence(void **state)
     assert_int_equal(fault, 0);
     assert_int_equal(call_expect(FAKE_NO_FIRST, &fault), WN_E_PROTOCOL);
     assert_int_equal(call_expect(FAKE_SILENT, &fault), WN_E_PROTOCOL);
+    assert_int_equal(call_expect(FAKE_EXTRA, &fault), WN_E_PROTOCOL);
 }
 
 static void
@@ -514,7 +517,7 @@ main(void)
         cmocka_unit_test(test_dcerpc_call_reassembles_tiny_fragments_and_chunks),
         cmocka_unit_test(test_dcerpc_bind_reports_nak_reject_and_small_frag),
         cmocka_unit_test(test_dcerpc_call_reports_fault_status_as_data),
-        cmocka_unit_test(test_dcerpc_call_rejects_foreign_call_id_missing_first_and_silence),
+        cmocka_unit_test(test_dcerpc_call_rejects_foreign_call_id_missing_first_silence_and_extra),
         cmocka_unit_test(test_dcerpc_call_stub_over_caller_limit_fails),
         cmocka_unit_test(test_dcerpc_call_survives_every_allocation_failure),
     };
