@@ -153,6 +153,24 @@ test_snmpbulkwalk_returns_the_whole_mib(void **s)
     }
 }
 
+/* GetBulk with non-repeaters through our agent: 1 non-repeater + 3 reps. */
+static void
+test_snmpbulkget_with_non_repeaters(void **s)
+{
+    (void)s;
+    struct wire_vb vb[16];
+    char args[256];
+    snprintf(args, sizeof args, "-v2c -c public -Cn1 -Cr3 127.0.0.1:%u %s %s", port4,
+             WIRE_AGENT_BASE ".1", WIRE_AGENT_BASE ".2");
+    size_t n = tool(vb, 16, 0, "snmpbulkget %s %s 2>&1", args);
+    assert_int_equal(n, 4);
+    assert_string_equal(vb[0].oid, mib[0].oid);   /* non-repeater: next after .1 is .1.0 */
+    assert_string_equal(vb[1].oid, mib[1].oid);   /* repetitions from .2: .2.0 .3.0 .4.0 */
+    assert_string_equal(vb[1].val, mib[1].val);
+    assert_string_equal(vb[2].oid, mib[2].oid);
+    assert_string_equal(vb[3].oid, mib[3].oid);
+}
+
 static void
 test_snmpset_changes_the_writable_scalar(void **s)
 {
@@ -203,6 +221,7 @@ main(void)
         cmocka_unit_test(test_snmpget_of_missing_object_is_nosuchobject),
         cmocka_unit_test(test_snmpgetnext_walks_in_order),
         cmocka_unit_test(test_snmpbulkwalk_returns_the_whole_mib),
+        cmocka_unit_test(test_snmpbulkget_with_non_repeaters),
         cmocka_unit_test(test_snmpset_changes_the_writable_scalar),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -262,6 +262,53 @@ test_set_errors_are_reported_in_the_pdu(void **s)
     SnmpFreeEntity(dst1);
 }
 
+/* Many requests in flight at once: every response is matched to its
+ * request by request_id (each asks for a different sysORTable row). */
+static void
+test_concurrent_requests_are_matched_by_request_id(void **s)
+{
+    (void)s;
+    enum { N = 40 };
+    char addr[64], names_buf[N][64];
+    smiINT32 rid[N];
+    int seen[N];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", peers.snmpd_port);
+    HSNMP_ENTITY dst = wire_entity(session, SNMPAPI_UNTRANSLATED_V2, addr);
+    HSNMP_CONTEXT ctx = wire_context(session, SNMPAPI_UNTRANSLATED_V2, "public");
+    while (wire_events_wait(&events, 0, NULL) == 0) {
+    }
+    for (int i = 0; i < N; i++) {
+        /* sysORID.k for k = 1..10, then sysORTable columns: distinct OIDs */
+        snprintf(names_buf[i], sizeof names_buf[i], ".1.3.6.1.2.1.1.9.1.%d.%d", 2 + i / 10,
+                 1 + i % 10);
+        const char *const names[] = { names_buf[i], NULL };
+        assert_int_equal(wire_send(session, dst, ctx, SNMP_PDU_GET, 0, 0, names, NULL, &rid[i]),
+                         0);
+        seen[i] = 0;
+        for (int j = 0; j < i; j++)
+            assert_int_not_equal(rid[i], rid[j]);
+    }
+    for (int got = 0; got < N; got++) {
+        smiINT type = 0;
+        smiINT32 r = 0;
+        struct wire_vb vb[4];
+        size_t n = 0;
+        assert_int_equal(wire_recv(session, &events, 5000, &type, &r, vb, 4, &n), 0);
+        assert_int_equal(type, SNMP_PDU_RESPONSE);
+        int k = -1;
+        for (int i = 0; i < N; i++)
+            if (rid[i] == r)
+                k = i;
+        assert_true(k >= 0);
+        assert_int_equal(seen[k], 0);
+        seen[k] = 1;
+        assert_int_equal(n, 1);
+        assert_string_equal(vb[0].oid, names_buf[k]);
+    }
+    SnmpFreeContext(ctx);
+    SnmpFreeEntity(dst);
+}
+
 /* ---- full walk ---- */
 
 #define WALK_MAX 20000
@@ -359,6 +406,7 @@ main(void)
         cmocka_unit_test(test_set_v1_ipv6),
         cmocka_unit_test(test_set_v2c_ipv6),
         cmocka_unit_test(test_set_errors_are_reported_in_the_pdu),
+        cmocka_unit_test(test_concurrent_requests_are_matched_by_request_id),
         cmocka_unit_test(test_full_walk_matches_snmpbulkwalk_ipv4),
         cmocka_unit_test(test_full_walk_matches_snmpbulkwalk_ipv6),
     };
