@@ -152,15 +152,23 @@ wn_ws_eng_session(struct wn_ws_session *s, struct wn_ws_sess_eng **out)
         struct wn_ws_sess_eng *se = wn_calloc(1, sizeof *se);
         if (!se)
             return WN_E_NOMEM;
-        se->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (se->efd < 0) {
-            wn_free(se);
-            return WN_E_IO;
-        }
+        se->efd = -1;   /* made on demand: 10,000 sessions need no fds */
         s->engine = se;
     }
     *out = s->engine;
     return 0;
+}
+
+/* The session's eventfd, made on first use and set if messages wait. */
+static int
+session_efd(struct wn_ws_sess_eng *se)
+{
+    if (se->efd < 0) {
+        se->efd = eventfd(se->qlen ? 1 : 0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (se->efd < 0)
+            return WN_E_IO;
+    }
+    return se->efd;
 }
 
 void
@@ -223,7 +231,7 @@ enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
     else
         se->qhead = m;
     se->qtail = m;
-    if (se->qlen++ == 0) {
+    if (se->qlen++ == 0 && se->efd >= 0) {
         uint64_t one = 1;
         ssize_t w = write(se->efd, &one, sizeof one);
         (void)w;
@@ -246,7 +254,7 @@ wn_ws_eng_dequeue(struct wn_ws_sess_eng *se)
     se->qhead = m->next;
     if (!se->qhead)
         se->qtail = NULL;
-    if (--se->qlen == 0) {
+    if (--se->qlen == 0 && se->efd >= 0) {
         uint64_t v;
         ssize_t r = read(se->efd, &v, sizeof v);
         (void)r;
@@ -886,7 +894,8 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
         se->qhead = m->next;
         wn_ws_qmsg_free(m);
     }
-    close(se->efd);
+    if (se->efd >= 0)
+        close(se->efd);
     wn_free(se);
     s->engine = NULL;
 }
@@ -986,7 +995,11 @@ wn_wsnmp_session_fd(HSNMP_SESSION session)
         wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
         return -1;
     }
-    int fd = se->efd;
+    int fd = session_efd(se);
+    if (fd < 0) {
+        wn_ws_unlock_fail(s, SNMPAPI_TL_RESOURCE_ERROR);
+        return -1;
+    }
     wn_ws_unlock();
     return fd;
 }
@@ -1004,7 +1017,9 @@ wn_wsnmp_wait(HSNMP_SESSION session, smiUINT32 timeout_ms)
         int rc = wn_ws_eng_session(s, &se);
         if (rc < 0)
             return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
-        int fd = se->efd;
+        int fd = session_efd(se);
+        if (fd < 0)
+            return wn_ws_unlock_fail(s, SNMPAPI_TL_RESOURCE_ERROR);
         int queued = se->qlen > 0;
         wn_ws_unlock();
         if (queued)
