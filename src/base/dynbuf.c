@@ -35,7 +35,7 @@ wn_dynbuf_grow(struct wn_dynbuf *b, size_t n, uint8_t **out)
         b->cap = cap;
     }
     if (out)
-        *out = b->data + b->len;
+        *out = b->data ? b->data + b->len : NULL;   /* n == 0 on an empty buffer */
     b->len = need;
     return 0;
 }
