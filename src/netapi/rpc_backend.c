@@ -178,8 +178,11 @@ add_session(struct wn_netapi_raw_result *out, const struct wn_srvsvc_session *v)
 
     memset(&s, 0, sizeof(s));
     s.num_opens = v->num_opens;
-    s.time = v->time;
-    s.idle_time = v->idle_time;
+    /* Samba computes "now - start" in whole seconds and can send -1
+     * (0xFFFFFFFF) for a session started within the current second;
+     * Windows never does: report 0. */
+    s.time = v->time == UINT32_MAX ? 0 : v->time;
+    s.idle_time = v->idle_time == UINT32_MAX ? 0 : v->idle_time;
     s.user_flags = v->user_flags;
     rc = u16_to_utf8(v->cname, v->cname_len, &s.cname);
     if (rc == 0)

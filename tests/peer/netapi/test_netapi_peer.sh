@@ -14,7 +14,9 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$LIB/smbd-start.sh" "$D" > "$D/start.out" 2>"$D/start.err"; rc=$?
+HERE=$(cd "$(dirname "$0")" && pwd)
+# IPv6 too, so that ::1 is a second client next to 127.0.0.1.
+"$LIB/smbd-start.sh" "$D" 'interfaces = 127.0.0.1/8 ::1/128' > "$D/start.out" 2>"$D/start.err"; rc=$?
 [ $rc -eq 77 ] && exit 77
 [ $rc -eq 0 ] || { cat "$D/start.err" >&2; fail "smbd did not start"; }
 PORT=$(sed -n 's/^PORT=//p' "$D/start.out")
@@ -46,13 +48,31 @@ status() { sed -n 's/^call status=\([0-9]*\).*/\1/p' | tail -1; }
 open_session labuser LabPass-123
 open_session labadmin LabAdmin-456
 
+# A second client: impacket from ::1 as labuser, holding one file open.
+echo hello > "$D/share/held.txt"; chmod 644 "$D/share/held.txt"
+mkfifo "$D/hold.fifo"
+/usr/bin/python3 "$HERE/hold-open.py" ::1 "$PORT" labuser LabPass-123 share held.txt \
+    < "$D/hold.fifo" > "$D/hold.out" 2>&1 &
+HOLD_PID=$!
+echo "$HOLD_PID" >> "$D/sessions.pids"
+exec 9>"$D/hold.fifo"
+for _ in $(seq 1 200); do grep -q '^open' "$D/hold.out" && break; sleep 0.05; done
+grep -q '^open' "$D/hold.out" || { cat "$D/hold.out" >&2; fail "impacket session from ::1 did not open its file"; }
+sleep 2   # so that session times are visibly above 0
+
 out=$(probe enum 1)
 echo "$out"
 [ "$(echo "$out" | status)" = 0 ] || fail "level 1: $out"
 echo "$out" | grep -q 'entry cname=127.0.0.1 user=labuser ' || fail "level 1 lacks labuser"
 echo "$out" | grep -q 'entry cname=127.0.0.1 user=labadmin ' || fail "level 1 lacks labadmin"
+echo "$out" | grep -q 'entry cname=::1 user=labuser opens=1 ' ||
+    fail "level 1 lacks the ::1 client with its one open file"
 n1=$(echo "$out" | grep -c '^entry')
-[ "$n1" -ge 3 ] || fail "expected >= 3 sessions (2 smbclient + ours), got $n1"
+n4=$(echo "$out" | grep -c '^entry cname=127.0.0.1 ')
+[ "$n1" -ge 4 ] || fail "expected >= 4 sessions (2 smbclient + impacket + ours), got $n1"
+# times: the sessions opened above are at least 2 s old, and sane
+echo "$out" | sed -n 's/^entry cname=127.0.0.1 user=labuser .* time=\([0-9]*\) .*/\1/p' | head -1 |
+    { read -r t; [ -n "$t" ] && [ "$t" -ge 2 ] && [ "$t" -lt 600 ]; } || fail "labuser session time not in [2, 600): $out"
 
 for lvl in 0 2 10 502; do
     out=$(probe enum $lvl)
@@ -68,7 +88,10 @@ out=$(probe enum 1 - '\\127.0.0.1' labuser)
 [ "$(echo "$out" | grep -c '^entry')" = 1 ] || fail "client+user filter: $out"
 echo "$out" | grep -q 'user=labuser' || fail "user filter kept the wrong entry"
 out=$(probe enum 10 - 127.0.0.1 -)
-[ "$(echo "$out" | grep -c '^entry')" = "$n1" ] || fail "client filter without \\\\: $out"
+[ "$(echo "$out" | grep -c '^entry')" = "$n4" ] || fail "client filter without \\\\: $out"
+out=$(probe enum 2 - '\\::1' -)
+[ "$(echo "$out" | grep -c '^entry cname=::1 user=labuser ')" = 1 ] || fail "client filter ::1: $out"
+[ "$(echo "$out" | grep -c '^entry')" = 1 ] || fail "client filter ::1 kept others: $out"
 probe enum 1 - 192.0.2.77 - | grep -q 'status=2312' || fail "unknown client not NERR_ClientNameNotFound"
 probe enum 1 - - ghostuser | grep -q 'status=2221' || fail "unknown user not NERR_UserNotFound"
 
@@ -123,6 +146,15 @@ P2=$(sed -n 's/^PORT=//p' "$D2.out")
 [ "$(NETAPI_SMB_PORT=$P2 env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 59 ] ||
     fail "anonymous vs mandatory signing not ERROR_UNEXP_NET_ERR"
 "$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
+
+# Del by client: the ::1 client is disconnected, the 127.0.0.1 sessions stay
+[ "$(probe del - '\\::1' - | status)" = 0 ] || fail "del client ::1"
+for _ in $(seq 1 100); do kill -0 "$HOLD_PID" 2>/dev/null || break; sleep 0.05; done
+smbstatus -s "$CONF" -b 2>/dev/null | grep -q 'ipv6:::1' && fail "::1 client still connected after NetSessionDel"
+out=$(probe enum 1)
+echo "$out" | grep -q 'cname=::1 ' && fail "::1 session listed after NetSessionDel"
+echo "$out" | grep -q 'cname=127.0.0.1 user=labuser ' || fail "127.0.0.1 labuser session vanished with ::1"
+exec 9>&-
 
 # Del: labuser's session goes, labadmin's stays; deleting again finds nothing
 [ "$(probe del - - labuser | status)" = 0 ] || fail "del labuser"

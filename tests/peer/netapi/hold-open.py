@@ -1,0 +1,11 @@
+# hold-open.py HOST PORT USER PASSWORD SHARE PATH: an impacket SMB client that keeps one file open until stdin closes (a second client with an open count).
+import sys
+
+from impacket.smbconnection import SMBConnection
+host, port, user, pw, share, path = sys.argv[1:7]
+c = SMBConnection(host, host, sess_port=int(port))
+c.login(user, pw)
+tid = c.connectTree(share)
+fid = c.openFile(tid, path, desiredAccess=0x00120089)
+print("open", flush=True)
+sys.stdin.read()
