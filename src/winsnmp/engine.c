@@ -662,12 +662,41 @@ wn_ws_eng_listen_set_session(int idx, uintptr_t session)
         E.lst[idx].session = session;
 }
 
+static int
+is_wildcard_with_port(const struct sockaddr_storage *l, const struct sockaddr_storage *a)
+{
+    if (l->ss_family != a->ss_family)
+        return 0;
+    if (l->ss_family == AF_INET) {
+        const struct sockaddr_in *x = (const void *)l, *y = (const void *)a;
+        return x->sin_addr.s_addr == htonl(INADDR_ANY) && x->sin_port == y->sin_port;
+    }
+    if (l->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *x = (const void *)l, *y = (const void *)a;
+        return IN6_IS_ADDR_UNSPECIFIED(&x->sin6_addr) && x->sin6_port == y->sin6_port;
+    }
+    return 0;
+}
+
 int
 wn_ws_eng_listener_of(const struct wn_ws_entity *e)
 {
-    if (!e || !e->listening || !e->engine)
+    if (!e)
         return -1;
-    return (int)((intptr_t)e->engine - 1);
+    if (e->listening && e->engine)
+        return (int)((intptr_t)e->engine - 1);
+    /* Not the listening handle itself (e.g. the destination entity that
+     * SnmpRecvMsg made for a request): an agent socket bound to the same
+     * address and port, or to the wildcard with that port. */
+    for (unsigned i = 0; i < WN_WS_MAX_LISTENERS; i++) {
+        const struct listener *L = &E.lst[i];
+        if (!L->used || L->kind != 0)
+            continue;
+        if (wn_sockaddr_equal((const struct sockaddr *)&L->addr, (const struct sockaddr *)&e->addr) ||
+            is_wildcard_with_port(&L->addr, &e->addr))
+            return (int)i;
+    }
+    return -1;
 }
 
 int
@@ -903,9 +932,8 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
 void
 wn_ws_net_entity_freeing(struct wn_ws_entity *e)
 {
-    int idx = wn_ws_eng_listener_of(e);
-    if (idx >= 0)
-        wn_ws_eng_listen_close(idx);
+    if (e->listening && e->engine)
+        wn_ws_eng_listen_close((int)((intptr_t)e->engine - 1));
     e->listening = 0;
     e->engine = NULL;
 }

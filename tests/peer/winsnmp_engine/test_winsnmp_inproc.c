@@ -1,0 +1,321 @@
+/* test_winsnmp_inproc.c: manager and agent sessions in one process on loopback: pollable fd, wait, listen rules, shared request ids, trap port in use. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <winsnmp.h>
+#include <wsnmp_ext.h>
+
+#define WINDOW ((HWND)(uintptr_t)0x1234)
+
+static uint16_t
+free_udp_port(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static HSNMP_CONTEXT
+context(HSNMP_SESSION s, const char *community)
+{
+    smiOCTETS c = {(smiUINT32)strlen(community), (smiLPBYTE)community};
+    return SnmpStrToContext(s, &c);
+}
+
+static HSNMP_VBL
+one_vb(HSNMP_SESSION s, const char *oid, const smiVALUE *v)
+{
+    smiOID name;
+    assert_true(SnmpStrToOid(oid, &name) > 0);
+    HSNMP_VBL vbl = SnmpCreateVbl(s, &name, v);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    assert_non_null(vbl);
+    return vbl;
+}
+
+/* The agent side: takes one request from `agent` and answers it with the
+ * request's community as an OCTET STRING value.  Returns the wire id. */
+static smiINT32
+agent_answer_one(HSNMP_SESSION agent)
+{
+    int fd = wn_wsnmp_session_fd(agent);
+    assert_true(fd >= 0);
+    struct pollfd p = {fd, POLLIN, 0};
+    assert_int_equal(poll(&p, 1, 3000), 1);
+    HSNMP_ENTITY src, dst;
+    HSNMP_CONTEXT ctx;
+    HSNMP_PDU pdu;
+    assert_int_equal(SnmpRecvMsg(agent, &src, &dst, &ctx, &pdu), SNMPAPI_SUCCESS);
+    smiINT type;
+    smiINT32 id;
+    HSNMP_VBL vbl;
+    assert_int_equal(SnmpGetPduData(pdu, &type, &id, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
+    assert_int_equal(type, SNMP_PDU_GET);
+    smiOCTETS comm;
+    assert_int_equal(SnmpContextToStr(ctx, &comm), SNMPAPI_SUCCESS);
+    smiOID name;
+    smiVALUE old;
+    assert_int_equal(SnmpGetVb(vbl, 1, &name, &old), SNMPAPI_SUCCESS);
+    smiVALUE v;
+    v.syntax = SNMP_SYNTAX_OCTETS;
+    v.value.string = comm;
+    assert_int_equal(SnmpSetVb(vbl, 1, &name, &v), 1);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &comm);
+    HSNMP_PDU resp = SnmpCreatePdu(agent, SNMP_PDU_RESPONSE, id, 0, 0, vbl);
+    assert_non_null(resp);
+    /* Answer from the listening entity to the manager. */
+    assert_int_equal(SnmpSendMsg(agent, dst, src, ctx, resp), SNMPAPI_SUCCESS);
+    SnmpFreePdu(resp);
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+    SnmpFreeContext(ctx);
+    SnmpFreeEntity(src);
+    SnmpFreeEntity(dst);
+    return id;
+}
+
+/* The manager side: waits for the answer to `reqid` and checks the echoed
+ * community. */
+static void
+manager_expect(HSNMP_SESSION mgr, smiINT32 reqid, const char *community)
+{
+    assert_int_equal(wn_wsnmp_wait(mgr, 3000), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY src, dst;
+    HSNMP_CONTEXT ctx;
+    HSNMP_PDU pdu;
+    assert_int_equal(SnmpRecvMsg(mgr, &src, &dst, &ctx, &pdu), SNMPAPI_SUCCESS);
+    smiINT type, status;
+    smiINT32 id;
+    HSNMP_VBL vbl;
+    assert_int_equal(SnmpGetPduData(pdu, &type, &id, &status, NULL, &vbl), SNMPAPI_SUCCESS);
+    assert_int_equal(type, SNMP_PDU_RESPONSE);
+    assert_int_equal(id, reqid);
+    assert_int_equal(status, 0);
+    smiOID name;
+    smiVALUE v;
+    assert_int_equal(SnmpGetVb(vbl, 1, &name, &v), SNMPAPI_SUCCESS);
+    assert_int_equal(v.syntax, SNMP_SYNTAX_OCTETS);
+    assert_int_equal(v.value.string.len, strlen(community));
+    assert_memory_equal(v.value.string.ptr, community, strlen(community));
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&v.value.string);
+    SnmpFreeVbl(vbl);
+    SnmpFreePdu(pdu);
+    SnmpFreeContext(ctx);
+    SnmpFreeEntity(src);
+    SnmpFreeEntity(dst);
+}
+
+static smiINT32
+send_get(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT32 reqid)
+{
+    HSNMP_VBL vbl = one_vb(s, "1.3.6.1.2.1.1.5.0", NULL);
+    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_GET, reqid, 0, 0, vbl);
+    smiINT32 id = 0;
+    SnmpGetPduData(pdu, NULL, &id, NULL, NULL, NULL);
+    assert_int_equal(SnmpSendMsg(s, NULL, dst, ctx, pdu), SNMPAPI_SUCCESS);
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+    return id;
+}
+
+static void
+test_window_mode_sessions_wait_on_fd_and_wait(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 0x400, NULL, NULL);
+    HSNMP_SESSION mgr = SnmpCreateSession(WINDOW, 0x401, NULL, NULL);
+    assert_non_null(agent);
+    assert_non_null(mgr);
+    HSNMP_ENTITY ae = SnmpStrToEntity(agent, addr);
+    assert_int_equal(SnmpListen(ae, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    /* Nothing queued yet: wait times out with NOOP, the fd is quiet. */
+    assert_int_equal(wn_wsnmp_wait(mgr, 50), SNMPAPI_NOOP);
+    int fd = wn_wsnmp_session_fd(agent);
+    struct pollfd p = {fd, POLLIN, 0};
+    assert_int_equal(poll(&p, 1, 0), 0);
+
+    HSNMP_ENTITY dst = SnmpStrToEntity(mgr, addr);
+    HSNMP_CONTEXT ctx = context(mgr, "public");
+    smiINT32 id = send_get(mgr, dst, ctx, 0);
+    assert_int_equal(agent_answer_one(agent), id);
+    /* Drained: the fd is quiet again. */
+    assert_int_equal(poll(&p, 1, 0), 0);
+    manager_expect(mgr, id, "public");
+    assert_int_equal(wn_wsnmp_wait(mgr, 20), SNMPAPI_NOOP);
+
+    struct wn_wsnmp_stats st;
+    wn_wsnmp_get_stats(&st);
+    assert_true(st.rx >= 2);
+    assert_true(st.tx >= 2);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+    /* After cleanup the session is gone. */
+    assert_int_equal(wn_wsnmp_session_fd(agent), -1);
+}
+
+static void
+test_same_request_id_from_two_sessions_is_matched_to_each(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
+    HSNMP_ENTITY ae = SnmpStrToEntity(agent, addr);
+    assert_int_equal(SnmpListen(ae, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    HSNMP_SESSION m1 = SnmpCreateSession(WINDOW, 2, NULL, NULL);
+    HSNMP_SESSION m2 = SnmpCreateSession(WINDOW, 3, NULL, NULL);
+    HSNMP_ENTITY d1 = SnmpStrToEntity(m1, addr), d2 = SnmpStrToEntity(m2, addr);
+    HSNMP_CONTEXT c1 = context(m1, "one"), c2 = context(m2, "two");
+    /* Both sessions use request id 777, outstanding at the same time. */
+    assert_int_equal(send_get(m1, d1, c1, 777), 777);
+    assert_int_equal(send_get(m2, d2, c2, 777), 777);
+    smiINT32 w1 = agent_answer_one(agent);
+    smiINT32 w2 = agent_answer_one(agent);
+    assert_int_not_equal(w1, w2);          /* distinct on the wire */
+    assert_true(w1 == 777 || w2 == 777);   /* the first keeps its own id */
+    manager_expect(m1, 777, "one");
+    manager_expect(m2, 777, "two");
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+static void
+test_listen_rules_and_port_release(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    char addr[64];
+    uint16_t port = free_udp_port();
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+    HSNMP_SESSION a = SnmpCreateSession(WINDOW, 1, NULL, NULL);
+    HSNMP_ENTITY e = SnmpStrToEntity(a, addr);
+    assert_int_equal(SnmpListen(e, 5), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_MODE_INVALID);
+    assert_int_equal(SnmpListenEx(e, SNMPAPI_ON, 7), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_MODE_INVALID);
+    assert_int_equal(SnmpListen(e, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpListen(e, SNMPAPI_ON), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    assert_int_equal(SnmpSetPort(e, 9999), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_OPERATION_INVALID);
+
+    /* The port is taken while e listens ... */
+    HSNMP_SESSION b = SnmpCreateSession(WINDOW, 2, NULL, NULL);
+    HSNMP_ENTITY e2 = SnmpStrToEntity(b, addr);
+    assert_int_equal(SnmpListen(e2, SNMPAPI_ON), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_TL_IN_USE);
+    /* ... and free again once its session is closed. */
+    assert_int_equal(SnmpClose(a), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpListen(e2, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpListen(e2, SNMPAPI_OFF), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpListen(e2, SNMPAPI_OFF), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    /* Every address of the family, same port. */
+    assert_int_equal(SnmpListenEx(e2, SNMPAPI_ON, SNMPLISTEN_ALL_ADDR), SNMPAPI_SUCCESS);
+    HSNMP_SESSION m = SnmpCreateSession(WINDOW, 3, NULL, NULL);
+    HSNMP_ENTITY d = SnmpStrToEntity(m, addr);
+    HSNMP_CONTEXT c = context(m, "public");
+    smiINT32 id = send_get(m, d, c, 0);
+    assert_int_equal(agent_answer_one(b), id);
+    manager_expect(m, id, "public");
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+static void
+test_busy_trap_port_is_tl_in_use(void **state)
+{
+    (void)state;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(wn_wsnmp_set_trap_port(ntohs(a.sin_port)), SNMPAPI_SUCCESS);
+    HSNMP_SESSION s = SnmpCreateSession(WINDOW, 1, NULL, NULL);
+    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(s), SNMPAPI_TL_IN_USE);
+    close(fd);
+    /* Once the port is free, registering works (twice is accepted). */
+    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_OFF), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+static atomic_uint cb_calls;
+
+static SNMPAPI_STATUS CALLBACK
+refusing_cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
+{
+    (void)s, (void)w, (void)m, (void)wp, (void)lp, (void)d;
+    atomic_fetch_add(&cb_calls, 1);
+    return SNMPAPI_FAILURE;
+}
+
+static void
+test_callback_failure_closes_the_session(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
+    HSNMP_ENTITY ae = SnmpStrToEntity(agent, addr);
+    assert_int_equal(SnmpListen(ae, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    HSNMP_SESSION mgr = SnmpCreateSession(NULL, 0, refusing_cb, NULL);
+    HSNMP_ENTITY d = SnmpStrToEntity(mgr, addr);
+    HSNMP_CONTEXT c = context(mgr, "public");
+    send_get(mgr, d, c, 0);
+    agent_answer_one(agent);
+    for (int i = 0; i < 300 && atomic_load(&cb_calls) == 0; i++)
+        usleep(10000);
+    usleep(50000);
+    assert_int_equal(atomic_load(&cb_calls), 1);
+    assert_int_equal(SnmpClose(mgr), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_SESSION_INVALID);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_window_mode_sessions_wait_on_fd_and_wait),
+        cmocka_unit_test(test_same_request_id_from_two_sessions_is_matched_to_each),
+        cmocka_unit_test(test_listen_rules_and_port_release),
+        cmocka_unit_test(test_busy_trap_port_is_tl_in_use),
+        cmocka_unit_test(test_callback_failure_closes_the_session),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
