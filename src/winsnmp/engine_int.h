@@ -93,6 +93,46 @@ struct wn_ws_reg {
     uint32_t prefix_len;
 };
 
+
+/* Largest number of agent + trap listener sockets at once. */
+#define WN_WS_MAX_LISTENERS 1024u
+
+struct wn_ws_listener {
+
+    int used;
+    int kind;                        /* 0 agent, 1 trap receiver */
+    struct wn_dgram_sock *sock;
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    uintptr_t session;               /* agent: the listening entity's session */
+};
+
+/* The engine's process-wide state [locked]. */
+struct wn_ws_eng {
+
+    struct wn_evloop *loop;
+    struct wn_dgram_sock *mgr[2];    /* manager sockets: [0] IPv4, [1] IPv6 */
+    struct wn_ws_listener lst[WN_WS_MAX_LISTENERS];
+    int trap_idx[2];                 /* listener slots of the trap port, -1 */
+    int trap_open;
+    uint16_t trap_port;
+    uint64_t c[4];                   /* WN_WS_C_* */
+    struct wn_dgram_stats closed;    /* counters of sockets already closed */
+};
+extern struct wn_ws_eng wn_ws_eng;
+
+/* Shared helpers of engine.c for listeners.c and ext.c. */
+/* Queues m for s (taking it) and signals the session's fd; returns 1 when
+ * the session has a callback to call (after unlocking). [locked] */
+int wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
+/* Calls the session's callback, without the lock. */
+void wn_ws_eng_notify(uintptr_t session, WPARAM wp, LPARAM lp);
+/* Closes a dgram socket, keeping its counters. [I/O thread, locked] */
+void wn_ws_eng_sock_close(struct wn_dgram_sock *s);
+void wn_ws_eng_add_stats(struct wn_dgram_stats *acc, const struct wn_dgram_stats *s);
+/* The session's eventfd, made on first use. [locked] */
+int wn_ws_eng_session_efd(struct wn_ws_sess_eng *se);
+
 /* engine.c */
 int wn_ws_eng_session(struct wn_ws_session *s, struct wn_ws_sess_eng **out);  /* [locked] */
 struct wn_evloop *wn_ws_eng_loop(void);                                        /* [locked] */
@@ -101,8 +141,6 @@ int wn_ws_eng_submit(struct wn_ws_job *job);
 /* Marks job cancelled and has the I/O thread drop it.  [locked] */
 void wn_ws_eng_cancel(struct wn_ws_job *job);
 void wn_ws_job_free(struct wn_ws_job *job);
-/* Queues m for s and arranges the notification.  Takes m. [locked] */
-void wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
 void wn_ws_qmsg_free(struct wn_ws_qmsg *m);
 /* Listener sockets (agent role and trap port).  Called WITHOUT the lock;
  * runs the bind on the I/O thread and returns its result.  kind 0 = agent

@@ -1,0 +1,362 @@
+/* listeners.c: agent sockets (SnmpListen) and the trap port: receiving requests, traps and informs, acknowledging informs, matching registrations. */
+#include "engine_int.h"
+
+#include <string.h>
+
+/* Scratch for Inform acknowledgements (I/O thread only). */
+static uint8_t ack_buf[WN_SNMP_MAX_MSG];
+
+/* ------------------------------------------------------------------------
+ * Listener sockets: agent requests (SnmpListen) and notifications.
+ * ---------------------------------------------------------------------- */
+static int
+lst_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
+{
+    (void)ctx, (void)pkt, (void)len, (void)key;
+    return -1;   /* everything is unsolicited on a listener */
+}
+
+static int
+oid_has_prefix(const uint32_t *oid, size_t n, const uint32_t *prefix, size_t pn)
+{
+    if (n < pn)
+        return 0;
+    return pn == 0 || memcmp(oid, prefix, pn * sizeof *oid) == 0;
+}
+
+static int
+addr_equal_noport(const struct sockaddr_storage *a, const struct sockaddr *b)
+{
+    if (a->ss_family != b->sa_family)
+        return 0;
+    if (b->sa_family == AF_INET)
+        return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+                      &((const struct sockaddr_in *)b)->sin_addr, 4) == 0;
+    if (b->sa_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+                      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+    return 0;
+}
+
+/* Answers an Inform with a Response carrying the same id and varbinds. */
+static void
+ack_inform(struct wn_dgram_sock *sock, const struct wn_snmp_msg *in, const struct sockaddr *to,
+           socklen_t tolen)
+{
+    struct wn_snmp_msg r = *in;
+    r.pdu.type = WN_SNMP_PDU_RESPONSE;
+    r.pdu.error_status = 0;
+    r.pdu.error_index = 0;
+    const uint8_t *out;
+    size_t out_len;
+    if (wn_snmp_msg_encode(&r, ack_buf, sizeof ack_buf, &out, &out_len) == 0 &&
+        wn_dgram_send_raw(sock, to, tolen, out, out_len) == 0)
+        wn_ws_eng.c[WN_WS_C_INFORM_ACK]++;
+}
+
+static void
+lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
+                   const struct sockaddr *from, socklen_t fromlen)
+{
+    int idx = (int)(intptr_t)ctx;
+    uintptr_t tell[64];
+    LPARAM lp[64];
+    size_t ntell = 0;
+    struct wn_snmp_msg m;
+
+    wn_ws_lock();
+    struct wn_ws_listener *L = &wn_ws_eng.lst[idx];
+    if (!L->used || L->sock != sock) {
+        wn_ws_unlock();
+        return;
+    }
+    if (wn_snmp_msg_decode(pkt, len, &m) < 0) {
+        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
+        wn_ws_unlock();
+        return;
+    }
+    uint8_t t = m.pdu.type;
+    if (L->kind == 0) {
+        /* Agent role: requests go to the listening entity's session. */
+        int ok = t == WN_SNMP_PDU_GET || t == WN_SNMP_PDU_GETNEXT ||
+                 t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET;
+        struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)L->session);
+        if (!ok || !s) {
+            wn_ws_eng.c[WN_WS_C_STRAY]++;
+            wn_ws_unlock();
+            return;
+        }
+        struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
+        if (q && (q->pkt = wn_memdup(pkt, len)) != NULL) {
+            q->len = len;
+            q->reqid = m.pdu.request_id;
+            memcpy(&q->from, from, fromlen);
+            q->fromlen = fromlen;
+            q->to = L->addr;
+            q->tolen = L->addrlen;
+            q->to_version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
+            wn_ws_eng_enqueue(s, q);
+            tell[ntell] = L->session;
+            lp[ntell++] = (LPARAM)m.pdu.request_id;
+        } else {
+            wn_ws_qmsg_free(q);
+        }
+        wn_ws_unlock();
+        for (size_t i = 0; i < ntell; i++)
+            wn_ws_eng_notify(tell[i], 0, lp[i]);
+        return;
+    }
+
+    /* Trap receiver. */
+    if (t != WN_SNMP_PDU_TRAP_V1 && t != WN_SNMP_PDU_TRAP_V2 && t != WN_SNMP_PDU_INFORM) {
+        wn_ws_eng.c[WN_WS_C_STRAY]++;
+        wn_ws_unlock();
+        return;
+    }
+    uint32_t toid[WN_SNMP_MAX_OID_LEN + 2];
+    size_t tn = 0;
+    if (wn_ws_trap_oid(&m, toid, WN_ARRAY_SIZE(toid), &tn) < 0) {
+        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
+        wn_ws_unlock();
+        return;
+    }
+    if (t == WN_SNMP_PDU_INFORM)
+        ack_inform(sock, &m, from, fromlen);
+    wn_ws_eng.c[WN_WS_C_TRAP]++;
+    for (uint32_t i = 0; i < wn_ws_nregs && ntell < WN_ARRAY_SIZE(tell); i++) {
+        const struct wn_ws_reg *r = &wn_ws_regs[i];
+        if (r->has_agent && !addr_equal_noport(&r->agent, from))
+            continue;
+        /* r->has_manager: the trap port listens on every address, so a
+         * receiving-manager filter can only be checked by family. */
+        if (r->has_manager && r->manager.ss_family != L->addr.ss_family)
+            continue;
+        if (r->community && (r->community_len != m.community_len ||
+                             memcmp(r->community, m.community, m.community_len) != 0))
+            continue;
+        if (r->prefix && !oid_has_prefix(toid, tn, r->prefix, r->prefix_len))
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < ntell; k++)
+            dup |= tell[k] == r->session;
+        if (dup)
+            continue;
+        struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)r->session);
+        if (!s)
+            continue;
+        struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
+        if (!q || !(q->pkt = wn_memdup(pkt, len))) {
+            wn_ws_qmsg_free(q);
+            continue;
+        }
+        q->len = len;
+        q->reqid = m.pdu.request_id;
+        memcpy(&q->from, from, fromlen);
+        q->fromlen = fromlen;
+        q->to = L->addr;
+        q->tolen = L->addrlen;
+        q->to_version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
+        /* Window-mode sessions only get their fd signalled: wn_ws_eng_notify()
+         * then does nothing for them. */
+        wn_ws_eng_enqueue(s, q);
+        tell[ntell] = r->session;
+        lp[ntell++] = (LPARAM)m.pdu.request_id;
+    }
+    wn_ws_unlock();
+    for (size_t i = 0; i < ntell; i++)
+        wn_ws_eng_notify(tell[i], 0, lp[i]);
+}
+
+/* Listeners send no requests, so these never run; the dgram layer wants
+ * every socket to have them. */
+static void
+lst_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t len,
+                const struct sockaddr *from, socklen_t fromlen)
+{
+    (void)ctx, (void)req, (void)pkt, (void)len, (void)from, (void)fromlen;
+}
+
+static void
+lst_on_timeout(void *ctx, struct wn_dgram_req *req)
+{
+    (void)ctx, (void)req;
+}
+
+static const struct wn_dgram_ops lst_ops = {
+    .match_key = lst_match_key,
+    .on_response = lst_on_response,
+    .on_timeout = lst_on_timeout,
+    .on_unsolicited = lst_on_unsolicited,
+};
+
+struct listen_call {
+    const struct sockaddr *sa;
+    socklen_t salen;
+    int kind;
+    int idx;
+    int rc;
+};
+
+static void
+listen_on_loop(void *arg)
+{
+    struct listen_call *c = arg;
+    wn_ws_lock();
+    c->rc = WN_E_LIMIT;
+    for (unsigned i = 0; i < WN_WS_MAX_LISTENERS; i++) {
+        if (wn_ws_eng.lst[i].used || wn_ws_eng.lst[i].sock)
+            continue;
+        struct wn_dgram_sock *sock = NULL;
+        c->rc = wn_ws_eng.loop ? wn_dgram_sock_open(wn_ws_eng.loop, c->sa->sa_family, c->sa, c->salen, &lst_ops,
+                                            (void *)(intptr_t)i, &sock)
+                       : WN_E_STATE;
+        if (c->rc == 0) {
+            wn_ws_eng.lst[i].used = 1;
+            wn_ws_eng.lst[i].kind = c->kind;
+            wn_ws_eng.lst[i].sock = sock;
+            socklen_t l = sizeof wn_ws_eng.lst[i].addr;
+            if (wn_dgram_sock_name(sock, &wn_ws_eng.lst[i].addr, &l) < 0) {
+                memcpy(&wn_ws_eng.lst[i].addr, c->sa, c->salen);
+                l = c->salen;
+            }
+            wn_ws_eng.lst[i].addrlen = l;
+            c->idx = (int)i;
+        }
+        break;
+    }
+    wn_ws_unlock();
+}
+
+int
+wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, int *idx)
+{
+    wn_ws_lock();
+    struct wn_evloop *l = wn_ws_eng.loop;
+    wn_ws_unlock();
+    if (!l)
+        return WN_E_STATE;
+    struct listen_call c = {sa, salen, kind, -1, 0};
+    int rc = wn_evloop_call(l, listen_on_loop, &c);
+    if (rc < 0)
+        return rc;
+    *idx = c.idx;
+    return c.rc;
+}
+
+static void
+slot_free_on_loop(void *arg)
+{
+    /* The slot stays reserved (sock != NULL) until its socket is closed,
+     * so a new listener never reuses a slot a late datagram points at. */
+    int idx = (int)(intptr_t)arg;
+    wn_ws_lock();
+    if (wn_ws_eng.lst[idx].sock && wn_ws_eng.loop)
+        wn_ws_eng_sock_close(wn_ws_eng.lst[idx].sock);
+    memset(&wn_ws_eng.lst[idx], 0, sizeof wn_ws_eng.lst[idx]);
+    wn_ws_unlock();
+}
+
+void
+wn_ws_eng_listen_close(int idx)
+{
+    if (idx < 0 || (unsigned)idx >= WN_WS_MAX_LISTENERS || !wn_ws_eng.lst[idx].used)
+        return;
+    wn_ws_eng.lst[idx].used = 0;
+    if (!wn_ws_eng.loop || wn_evloop_post(wn_ws_eng.loop, slot_free_on_loop, (void *)(intptr_t)idx) < 0)
+        memset(&wn_ws_eng.lst[idx], 0, sizeof wn_ws_eng.lst[idx]);
+}
+
+void
+wn_ws_eng_listen_set_session(int idx, uintptr_t session)
+{
+    if (idx >= 0 && (unsigned)idx < WN_WS_MAX_LISTENERS)
+        wn_ws_eng.lst[idx].session = session;
+}
+
+static int
+is_wildcard_with_port(const struct sockaddr_storage *l, const struct sockaddr_storage *a)
+{
+    if (l->ss_family != a->ss_family)
+        return 0;
+    if (l->ss_family == AF_INET) {
+        const struct sockaddr_in *x = (const void *)l, *y = (const void *)a;
+        return x->sin_addr.s_addr == htonl(INADDR_ANY) && x->sin_port == y->sin_port;
+    }
+    if (l->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *x = (const void *)l, *y = (const void *)a;
+        return IN6_IS_ADDR_UNSPECIFIED(&x->sin6_addr) && x->sin6_port == y->sin6_port;
+    }
+    return 0;
+}
+
+int
+wn_ws_eng_listener_of(const struct wn_ws_entity *e)
+{
+    if (!e)
+        return -1;
+    if (e->listening && e->engine)
+        return (int)((intptr_t)e->engine - 1);
+    /* Not the listening handle itself (e.g. the destination entity that
+     * SnmpRecvMsg made for a request): an agent socket bound to the same
+     * address and port, or to the wildcard with that port. */
+    for (unsigned i = 0; i < WN_WS_MAX_LISTENERS; i++) {
+        const struct wn_ws_listener *L = &wn_ws_eng.lst[i];
+        if (!L->used || L->kind != 0)
+            continue;
+        if (wn_sockaddr_equal((const struct sockaddr *)&L->addr, (const struct sockaddr *)&e->addr) ||
+            is_wildcard_with_port(&L->addr, &e->addr))
+            return (int)i;
+    }
+    return -1;
+}
+
+int
+wn_ws_eng_trap_port_open(void)
+{
+    wn_ws_lock();
+    if (wn_ws_eng.trap_open) {
+        wn_ws_unlock();
+        return 0;
+    }
+    uint16_t port = wn_ws_eng.trap_port;
+    wn_ws_unlock();
+    struct sockaddr_in a4;
+    memset(&a4, 0, sizeof a4);
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons(port);
+    a4.sin_addr.s_addr = htonl(INADDR_ANY);
+    struct sockaddr_in6 a6;
+    memset(&a6, 0, sizeof a6);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(port);
+    a6.sin6_addr = in6addr_any;
+    int i4 = -1, i6 = -1;
+    int rc = wn_ws_eng_listen_open((struct sockaddr *)&a4, sizeof a4, 1, &i4);
+    if (rc < 0)
+        return rc;
+    /* IPv6 is best effort: a host without it still gets IPv4 traps. */
+    if (wn_ws_eng_listen_open((struct sockaddr *)&a6, sizeof a6, 1, &i6) < 0)
+        i6 = -1;
+    wn_ws_lock();
+    if (wn_ws_eng.trap_open) {            /* another thread won the race */
+        wn_ws_eng_listen_close(i4);
+        wn_ws_eng_listen_close(i6);
+    } else {
+        wn_ws_eng.trap_idx[0] = i4;
+        wn_ws_eng.trap_idx[1] = i6;
+        wn_ws_eng.trap_open = 1;
+    }
+    wn_ws_unlock();
+    return 0;
+}
+
+void
+wn_ws_eng_trap_port_release(void)
+{
+    if (wn_ws_nregs || !wn_ws_eng.trap_open)
+        return;
+    wn_ws_eng_listen_close(wn_ws_eng.trap_idx[0]);
+    wn_ws_eng_listen_close(wn_ws_eng.trap_idx[1]);
+    wn_ws_eng.trap_idx[0] = wn_ws_eng.trap_idx[1] = -1;
+    wn_ws_eng.trap_open = 0;
+}
