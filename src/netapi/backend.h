@@ -44,6 +44,8 @@ struct wn_netapi_raw_result {
     struct wn_netapi_session *entries;
     uint32_t total_entries;  /* server's TotalEntries */
     uint32_t resume_handle;  /* server's ResumeHandle (0 when NULL) */
+    uint32_t cap;            /* private: entries allocated */
+    struct wn_netapi_strchunk *chunks; /* private: string arena */
 };
 
 /* Wire outcome of a call: data, never a return code.  A backend fills
@@ -83,11 +85,15 @@ const struct wn_netapi_backend_ops *wn_netapi_get_backend(void);
  * otherwise one whose open fails with WN_E_UNSUPPORTED). */
 extern const struct wn_netapi_backend_ops wn_netapi_default_backend;
 
-/* Frees every string and the array; leaves *r zeroed.  NULL-safe. */
+/* Frees the strings and the array; leaves *r zeroed.  NULL-safe. */
 void wn_netapi_raw_result_free(struct wn_netapi_raw_result *r);
-/* Appends a copy of s (strings duplicated) to r; 0 or WN_E_NOMEM/LIMIT. */
+/* Appends a copy of s to r, its strings copied into r's arena (entry
+ * strings belong to r: never free them one by one).  Allocates only when
+ * the array doubles or an arena chunk fills.  0 or WN_E_NOMEM/LIMIT. */
 int wn_netapi_raw_result_add(struct wn_netapi_raw_result *r,
                              const struct wn_netapi_session *s);
+/* Copies s (NULL gives NULL) into r's arena; *out borrowed from r. */
+int wn_netapi_raw_result_strdup(struct wn_netapi_raw_result *r, const char *s, char **out);
 
 /* Upper bound on the sessions one enumeration gathers (all pages). */
 #define WN_NETAPI_MAX_SESSIONS 65536u

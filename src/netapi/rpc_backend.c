@@ -149,31 +149,30 @@ call(struct rpc_conn *c, uint16_t opnum, const struct wn_dynbuf *in, struct wn_d
     return rc;
 }
 
+/* UTF-16LE view -> NUL-terminated UTF-8 in the reusable scratch b
+ * (allocates only when b must grow); *out borrows b, NULL for NULL. */
 static int
-u16_to_utf8(const uint8_t *p, uint32_t len, char **out)
+u16_to_utf8(const uint8_t *p, uint32_t len, struct wn_dynbuf *b, const char **out)
 {
-    struct wn_dynbuf b;
-    int rc;
-
     *out = NULL;
     if (p == NULL)
         return 0;
-    wn_dynbuf_init(&b, (size_t)WN_SRVSVC_MAX_STRING * 3 + 1);
-    rc = wn_utf16le_to_utf8(p, len, &b);
+    wn_dynbuf_reset(b);
+    int rc = wn_utf16le_to_utf8(p, len, b);
+    if (rc == 0 && b->data == NULL)
+        rc = wn_dynbuf_add(b, "", 1);   /* empty string: make room for the NUL */
     if (rc != 0)
         return rc;
-    if (b.data == NULL) {
-        *out = wn_strdup("");
-        return *out != NULL ? 0 : WN_E_NOMEM;
-    }
-    *out = (char *)wn_dynbuf_take(&b, NULL);
+    *out = (const char *)b->data;   /* the converter leaves a NUL after len */
     return 0;
 }
 
 static int
-add_session(struct wn_netapi_raw_result *out, const struct wn_srvsvc_session *v)
+add_session(struct wn_netapi_raw_result *out, const struct wn_srvsvc_session *v,
+            struct wn_dynbuf scratch[4])
 {
     struct wn_netapi_session s;
+    const char *str[4];
     int rc;
 
     memset(&s, 0, sizeof(s));
@@ -184,20 +183,21 @@ add_session(struct wn_netapi_raw_result *out, const struct wn_srvsvc_session *v)
     s.time = v->time == UINT32_MAX ? 0 : v->time;
     s.idle_time = v->idle_time == UINT32_MAX ? 0 : v->idle_time;
     s.user_flags = v->user_flags;
-    rc = u16_to_utf8(v->cname, v->cname_len, &s.cname);
+    rc = u16_to_utf8(v->cname, v->cname_len, &scratch[0], &str[0]);
     if (rc == 0)
-        rc = u16_to_utf8(v->username, v->username_len, &s.username);
+        rc = u16_to_utf8(v->username, v->username_len, &scratch[1], &str[1]);
     if (rc == 0)
-        rc = u16_to_utf8(v->cltype, v->cltype_len, &s.cltype_name);
+        rc = u16_to_utf8(v->cltype, v->cltype_len, &scratch[2], &str[2]);
     if (rc == 0)
-        rc = u16_to_utf8(v->transport, v->transport_len, &s.transport);
-    if (rc == 0)
-        rc = wn_netapi_raw_result_add(out, &s);
-    wn_free(s.cname);
-    wn_free(s.username);
-    wn_free(s.cltype_name);
-    wn_free(s.transport);
-    return rc;
+        rc = u16_to_utf8(v->transport, v->transport_len, &scratch[3], &str[3]);
+    if (rc != 0)
+        return rc;
+    /* raw_result_add copies the strings into its arena. */
+    s.cname = (char *)str[0];
+    s.username = (char *)str[1];
+    s.cltype_name = (char *)str[2];
+    s.transport = (char *)str[3];
+    return wn_netapi_raw_result_add(out, &s);
 }
 
 static int
@@ -238,8 +238,13 @@ rpc_enum(void *conn, uint32_t level, const char *client, const char *user, uint3
             out->level = r->level;
             out->total_entries = r->total_entries;
             out->resume_handle = r->has_resume ? r->resume_handle : 0;
+            struct wn_dynbuf scratch[4];
+            for (i = 0; i < 4; i++)
+                wn_dynbuf_init(&scratch[i], (size_t)WN_SRVSVC_MAX_STRING * 3 + 1);
             for (i = 0; rc == 0 && i < r->entries; i++)
-                rc = add_session(out, &r->sessions[i]);
+                rc = add_session(out, &r->sessions[i], scratch);
+            for (i = 0; i < 4; i++)
+                wn_dynbuf_free(&scratch[i]);
             if (rc != 0)
                 wn_netapi_raw_result_free(out);
         }

@@ -125,18 +125,14 @@ call_open(struct call *c, const struct wn_netapi_query *q)
 
 /* Fills the fields a level-1 answer lacks for the level asked for. */
 static int
-derive(struct wn_netapi_session *s, uint32_t level)
+derive(struct wn_netapi_raw_result *r, struct wn_netapi_session *s, uint32_t level)
 {
-    if ((level == 2 || level == 502) && s->cltype_name == NULL) {
-        s->cltype_name = wn_strdup(WN_NETAPI_DERIVED_CLTYPE);
-        if (s->cltype_name == NULL)
-            return WN_E_NOMEM;
-    }
-    if (level == 502 && s->transport == NULL) {
-        s->transport = wn_strdup(WN_NETAPI_DERIVED_TRANSPORT);
-        if (s->transport == NULL)
-            return WN_E_NOMEM;
-    }
+    if ((level == 2 || level == 502) && s->cltype_name == NULL &&
+        wn_netapi_raw_result_strdup(r, WN_NETAPI_DERIVED_CLTYPE, &s->cltype_name) != 0)
+        return WN_E_NOMEM;
+    if (level == 502 && s->transport == NULL &&
+        wn_netapi_raw_result_strdup(r, WN_NETAPI_DERIVED_TRANSPORT, &s->transport) != 0)
+        return WN_E_NOMEM;
     return 0;
 }
 
@@ -196,7 +192,7 @@ fetch_all(struct call *c, uint32_t level, struct wn_netapi_raw_result *all)
     all->level = level;
     if (fell_back) {
         for (i = 0; i < all->count; i++) {
-            if (derive(&all->entries[i], level) != 0) {
+            if (derive(all, &all->entries[i], level) != 0) {
                 wn_netapi_raw_result_free(all);
                 return ERROR_NOT_ENOUGH_MEMORY;
             }

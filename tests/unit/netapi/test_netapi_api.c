@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -640,6 +641,43 @@ test_buffer_allocate_and_free(void **state)
     assert_null(p);
 }
 
+/* Allocations do not grow with the number of sessions (house rule: no
+ * allocation per session entry): 4 sessions and FAKE_MAX sessions cost
+ * about the same, at a derived level (Samba fallback) and at level 1. */
+static unsigned long
+allocs_for_enum(uint32_t n, DWORD level)
+{
+    static char names[FAKE_MAX][32];
+    fake_reset();
+    fake.samba = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "10.0.0.%u", (unsigned)i + 1);
+        fake_add(names[i], "someuser", i, 10, 0);
+    }
+    LPBYTE buf = NULL;
+    DWORD er = 0, te = 0;
+    unsigned long before = wn_alloc_count();
+    assert_int_equal(NetSessionEnum(NULL, NULL, NULL, level, &buf, MAX_PREFERRED_LENGTH, &er,
+                                    &te, NULL), NERR_Success);
+    unsigned long used = wn_alloc_count() - before;
+    assert_int_equal(er, n);
+    NetApiBufferFree(buf);
+    return used;
+}
+
+static void
+test_allocations_do_not_grow_per_session(void **state)
+{
+    (void)state;
+    static const DWORD levels[] = {1, 502};
+    for (size_t i = 0; i < 2; i++) {
+        unsigned long few = allocs_for_enum(4, levels[i]);
+        unsigned long many = allocs_for_enum(FAKE_MAX, levels[i]);
+        /* doubling the entry array 16 -> 32 is one more; per entry would be 28+ */
+        assert_true(many <= few + 3);
+    }
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -666,6 +704,7 @@ main(void)
         T(test_allocation_failures_give_not_enough_memory),
         T(test_del_and_utf8_enum_survive_allocation_failures),
         T(test_buffer_allocate_and_free),
+        T(test_allocations_do_not_grow_per_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
