@@ -271,38 +271,92 @@ value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch
     return 0;
 }
 
-/* Appends every varbind of pdu to list (deep copies). */
+/* Counts the varbinds of pdu and the sub-ids their BER names and OID
+ * values hold (first pass of vbs_to_list). */
 static int
-vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
+count_vbs(const struct wn_snmp_pdu *pdu, size_t *nvb, size_t *nsub)
 {
-    uint32_t name[WN_SNMP_MAX_OID_LEN];
-    uint32_t val[WN_SNMP_MAX_OID_LEN];
     struct wn_snmp_vb_iter it;
     struct wn_snmp_varbind vb;
     int rc;
+    *nvb = *nsub = 0;
     wn_snmp_vb_iter_init(&it, pdu);
     while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
-        smiOID oid;
-        if (vb.oid) {
-            oid.ptr = (smiLPUINT32)vb.oid;
-            oid.len = (smiUINT32)vb.oid_len;
-        } else {
-            size_t n = 0;
-            rc = wn_snmp_oid_decode(vb.name_ber, vb.name_ber_len, name, WN_ARRAY_SIZE(name), &n);
+        size_t n = 0;
+        (*nvb)++;
+        if (!vb.oid) {
+            rc = wn_snmp_oid_decode(vb.name_ber, vb.name_ber_len, NULL, 0, &n);
             if (rc < 0)
                 return rc;
-            oid.ptr = name;
-            oid.len = (smiUINT32)n;
+            *nsub += n;
         }
-        smiVALUE v;
-        rc = value_from_wire(&vb.value, &v, val, WN_ARRAY_SIZE(val));
-        if (rc < 0)
-            return rc;
-        rc = wn_ws_vblist_append(list, &oid, &v);
-        if (rc < 0)
-            return rc;
+        if (vb.value.syntax == WN_SNMP_SYN_OID && vb.value.oid_is_ber) {
+            rc = wn_snmp_oid_decode(vb.value.v.bytes.p, vb.value.v.bytes.len, NULL, 0, &n);
+            if (rc < 0)
+                return rc;
+            *nsub += n;
+        }
     }
     return rc;
+}
+
+/* Fills list with deep copies of pdu's varbinds at a constant number of
+ * allocations (house rule 4): one scratch block for the decoded sub-ids,
+ * then wn_ws_vblist_copy's array + arena. */
+static int
+vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
+{
+    size_t nvb, nsub;
+    int rc = count_vbs(pdu, &nvb, &nsub);
+    if (rc < 0)
+        return rc;
+    memset(list, 0, sizeof *list);
+    if (nvb == 0)
+        return 0;
+    struct wn_ws_vb *tmp = wn_calloc(nvb, sizeof *tmp);
+    uint32_t *ids = wn_malloc((nsub ? nsub : 1) * sizeof *ids);
+    if (!tmp || !ids) {
+        wn_free(tmp);
+        wn_free(ids);
+        return WN_E_NOMEM;
+    }
+    uint32_t *ip = ids;
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    size_t i = 0;
+    wn_snmp_vb_iter_init(&it, pdu);
+    while (i < nvb && (rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+        struct wn_ws_vb *d = &tmp[i++];
+        size_t n = 0;
+        if (vb.oid) {
+            d->name.ptr = (smiLPUINT32)vb.oid;
+            d->name.len = (smiUINT32)vb.oid_len;
+        } else {
+            rc = wn_snmp_oid_decode(vb.name_ber, vb.name_ber_len, ip,
+                                    (size_t)(ids + nsub - ip), &n);
+            if (rc < 0)
+                break;
+            d->name.ptr = ip;
+            d->name.len = (smiUINT32)n;
+            ip += n;
+        }
+        rc = value_from_wire(&vb.value, &d->value, ip, (size_t)(ids + nsub - ip));
+        if (rc < 0)
+            break;
+        if (d->value.syntax == SNMP_SYNTAX_OID && d->value.value.oid.ptr == ip)
+            ip += d->value.value.oid.len;
+        rc = 0;
+    }
+    if (rc >= 0) {
+        struct wn_ws_vblist view;
+        memset(&view, 0, sizeof view);
+        view.vb = tmp;
+        view.n = view.cap = (uint32_t)nvb;
+        rc = wn_ws_vblist_copy(list, &view);   /* views into pkt and ids */
+    }
+    wn_free(tmp);
+    wn_free(ids);
+    return rc < 0 ? rc : 0;
 }
 
 smiUINT32

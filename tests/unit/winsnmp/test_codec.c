@@ -310,6 +310,58 @@ test_recv_on_idle_session_is_noop_and_cancel_unknown_is_pdu_invalid(void **state
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_MODE_INVALID);
 }
 
+/* Decoding (SnmpDecodeMsg, and SnmpRecvMsg through the same code) costs a
+ * constant number of allocations however many varbinds there are. */
+static unsigned long
+decode_allocs(struct fx *f, unsigned nvb)
+{
+    HSNMP_VBL vbl = SnmpCreateVbl(f->s, NULL, NULL);
+    for (unsigned i = 0; i < nvb; i++) {
+        smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 2, 2, 1, 10, i + 1};
+        smiOID name = {11, ids};
+        smiVALUE v;
+        if (i % 2) {
+            v.syntax = SNMP_SYNTAX_OID;
+            v.value.oid = name;
+        } else {
+            v.syntax = SNMP_SYNTAX_OCTETS;
+            v.value.string.ptr = (smiLPBYTE) "eth0";
+            v.value.string.len = 4;
+        }
+        assert_int_equal(SnmpSetVb(vbl, 0, &name, &v), (SNMPAPI_STATUS)(i + 1));
+    }
+    HSNMP_PDU pdu = SnmpCreatePdu(f->s, SNMP_PDU_RESPONSE, 99, 0, 0, vbl);
+    smiOCTETS out;
+    assert_true(SnmpEncodeMsg(f->s, NULL, f->v2, f->ctx, pdu, &out) > 0);
+    /* A free handle slot for each object the decode makes. */
+    SnmpFreePdu(SnmpDuplicatePdu(f->s, pdu));
+    SnmpFreeContext(SnmpStrToContext(f->s, &(smiOCTETS){1, (smiLPBYTE) "x"}));
+    HSNMP_CONTEXT c2;
+    HSNMP_PDU p2;
+    unsigned long before = wn_alloc_count();
+    assert_true(SnmpDecodeMsg(f->s, NULL, NULL, &c2, &p2, &out) > 0);
+    unsigned long used = wn_alloc_count() - before;
+    HSNMP_VBL l2;
+    SnmpGetPduData(p2, NULL, NULL, NULL, NULL, &l2);
+    assert_int_equal(SnmpCountVbl(l2), nvb);
+    SnmpFreeVbl(l2);
+    SnmpFreePdu(p2);
+    SnmpFreeContext(c2);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &out);
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+    return used;
+}
+
+static void
+test_decode_allocations_do_not_grow_per_varbind(void **state)
+{
+    struct fx *f = *state;
+    unsigned long two = decode_allocs(f, 2);
+    unsigned long many = decode_allocs(f, 64);
+    assert_int_equal(many, two);
+}
+
 int
 main(void)
 {
@@ -322,6 +374,7 @@ main(void)
         cmocka_unit_test(test_error_status_on_a_get_is_pdu_invalid),
         cmocka_unit_test(test_v1_trap_decodes_as_v2_trap_per_rfc3584),
         cmocka_unit_test(test_recv_on_idle_session_is_noop_and_cancel_unknown_is_pdu_invalid),
+        cmocka_unit_test(test_decode_allocations_do_not_grow_per_varbind),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
