@@ -67,6 +67,15 @@ test_enum_rejects_null_outputs_without_contacting_server(void **state)
     assert_int_equal(NetSessionEnum(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH, &er, NULL,
                                     NULL), ERROR_INVALID_PARAMETER);
     assert_int_equal(NetSessionGetInfo(NULL, L"x", L"y", 1, NULL), ERROR_INVALID_PARAMETER);
+    /* the UTF-8 variants check the same pointers */
+    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, NULL, MAX_PREFERRED_LENGTH,
+                                             &er, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
+                                             NULL, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
+                                             &er, NULL, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netsession_getinfo_utf8(NULL, "x", "y", 1, NULL),
+                     ERROR_INVALID_PARAMETER);
     assert_int_equal(fake.opens, 0);
 }
 
