@@ -314,6 +314,66 @@ test_smb2_transceive_overflow_then_read(void **state)
     wn_smb2_pipe_close(p);
 }
 
+/* Teardown for tests that end the connection themselves (f->c is gone). */
+static int
+teardown_peer_only(void **state)
+{
+    struct fixture *f = *state;
+    close(f->peer);
+    return 0;
+}
+
+/* Reads one request frame from the peer end; returns its SMB2 command. */
+static uint16_t
+read_request(struct fixture *f, uint64_t *mid, int *is_signed)
+{
+    uint8_t nb[4];
+    uint8_t msg[4096];
+    assert_int_equal(read(f->peer, nb, 4), 4);
+    size_t len = ((size_t)nb[1] << 16) | ((size_t)nb[2] << 8) | nb[3];
+    assert_true(len >= 64 && len <= sizeof(msg));
+    assert_int_equal(read(f->peer, msg, len), (ssize_t)len);
+    *mid = 0;
+    for (int i = 7; i >= 0; i--)
+        *mid = (*mid << 8) | msg[24 + i];
+    *is_signed = (msg[16] & WN_SMB2_FLAG_SIGNED) != 0;
+    return (uint16_t)(msg[12] | (msg[13] << 8));
+}
+
+static void
+test_smb2_disconnect_sends_tree_disconnect_then_signed_logoff(void **state)
+{
+    struct fixture *f = *state;
+    static const uint8_t empty[4] = { 4, 0, 0, 0 };
+    /* the peer's answers are queued before the client asks */
+    queue_body(f, WN_SMB2_TREE_DISCONNECT, 5, 0, empty, sizeof(empty));
+    queue_body(f, WN_SMB2_LOGOFF, 6, 0, empty, sizeof(empty));
+    wn_smb2_disconnect(f->c);
+    f->c = NULL;
+    uint64_t mid;
+    int is_signed;
+    assert_int_equal(read_request(f, &mid, &is_signed), WN_SMB2_TREE_DISCONNECT);
+    assert_int_equal(mid, 5);
+    assert_true(is_signed);
+    assert_int_equal(read_request(f, &mid, &is_signed), WN_SMB2_LOGOFF);
+    assert_int_equal(mid, 6);
+    assert_true(is_signed);
+    /* and then the socket is closed: nothing more, end of stream */
+    uint8_t b;
+    assert_int_equal(read(f->peer, &b, 1), 0);
+}
+
+static void
+test_smb2_disconnect_of_broken_connection_sends_nothing(void **state)
+{
+    struct fixture *f = *state;
+    f->c->broken = 1;
+    wn_smb2_disconnect(f->c);
+    f->c = NULL;
+    uint8_t b;
+    assert_int_equal(read(f->peer, &b, 1), 0);
+}
+
 int
 main(void)
 {
@@ -330,6 +390,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_smb2_reports_peer_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_refuses_without_credits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_transceive_overflow_then_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_smb2_disconnect_sends_tree_disconnect_then_signed_logoff, setup,
+            teardown_peer_only),
+        cmocka_unit_test_setup_teardown(test_smb2_disconnect_of_broken_connection_sends_nothing,
+                                        setup, teardown_peer_only),
         cmocka_unit_test(test_smb2_status_mapping),
         cmocka_unit_test(test_smb2_connect_validates_options),
     };
