@@ -170,6 +170,13 @@ fetch_all(struct call *c, uint32_t level, struct wn_netapi_raw_result *all)
             wn_netapi_raw_result_free(all);
             return wn_netapi_status(rc, &wire);
         }
+        /* Entries of another level than asked carry other fields: a
+         * server answering so is not believed (filters would misfire). */
+        if (part.count > 0 && part.level != ask) {
+            wn_netapi_raw_result_free(&part);
+            wn_netapi_raw_result_free(all);
+            return RPC_X_BAD_STUB_DATA;
+        }
         for (i = 0; i < part.count; i++) {
             rc = wn_netapi_raw_result_add(all, &part.entries[i]);
             if (rc != 0) {

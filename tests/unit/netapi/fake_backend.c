@@ -103,7 +103,7 @@ f_enum(void *conn, uint32_t level, const char *client, const char *user, uint32_
         wire->werror = 124;
         return 0;
     }
-    out->level = level;
+    out->level = fake.wrong_reply_level ? 0 : level;
     for (i = 0; i < fake.nsessions; i++) {
         struct wn_netapi_session s = fake.sessions[i];
         if (!fake.samba && !matches(&s, client, user))

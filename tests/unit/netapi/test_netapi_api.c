@@ -507,6 +507,27 @@ test_transport_and_auth_failures_map_to_actionable_codes(void **state)
 }
 
 static void
+test_reply_at_another_level_than_asked_is_rejected(void **state)
+{
+    LPBYTE buf = (LPBYTE)1;
+    DWORD er = 7;
+    DWORD te = 7;
+
+    (void)state;
+    fake.wrong_reply_level = 1;
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"labuser", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), RPC_X_BAD_STUB_DATA);
+    assert_null(buf);
+    assert_int_equal(er, 0);
+    assert_int_equal(fake.opens, fake.closes);
+    fake.wrong_reply_level = 0;
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"labuser", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), NERR_Success);
+    assert_int_equal(er, 1);
+    NetApiBufferFree(buf);
+}
+
+static void
 test_utf8_variant_and_non_ascii_names(void **state)
 {
     LPBYTE buf = NULL;
@@ -709,7 +730,8 @@ main(void)
         T(test_getinfo_returns_first_match_or_not_found),
         T(test_del_normalises_client_and_maps_results),
         T(test_transport_and_auth_failures_map_to_actionable_codes),
-        T(test_utf8_variant_and_non_ascii_names),
+        T(test_reply_at_another_level_than_asked_is_rejected),
+    T(test_utf8_variant_and_non_ascii_names),
         T(test_allocation_failures_give_not_enough_memory),
         T(test_del_and_utf8_enum_survive_allocation_failures),
         T(test_buffer_allocate_and_free),
