@@ -7,7 +7,8 @@ set -euo pipefail
 DIR=$1; U=$2; P=$3; SHARE=${4:-share}
 PORT=$(sed -n 's/^ *smb ports *= *//p' "$DIR/smb.conf")
 F=$(mktemp -u "$DIR/sess.XXXXXX.fifo"); mkfifo "$F"
-smbclient -s "$DIR/smb.conf" -p "$PORT" "//127.0.0.1/$SHARE" -U "$U%$P" <"$F" >"$F.out" 2>&1 &
+# the password goes through the environment (PASSWD), never on smbclient's command line
+PASSWD=$P smbclient -s "$DIR/smb.conf" -p "$PORT" "//127.0.0.1/$SHARE" -U "$U" <"$F" >"$F.out" 2>&1 &
 SPID=$!
 # one "pwd" proves session + tree connect; exec sleep keeps the FIFO open so smbclient waits
 ( echo pwd; exec sleep 100000 ) >"$F" &

@@ -29,7 +29,8 @@ open_session() {
     local before f i
     before=$(nsessions)
     f=$(mktemp -u "$D/s.XXXXXX.fifo"); mkfifo "$f"
-    smbclient -s "$CONF" -p "$PORT" //127.0.0.1/share -U "$1%$2" <"$f" >"$f.out" 2>&1 &
+    # the password through the environment, never on a command line
+    PASSWD=$2 smbclient -s "$CONF" -p "$PORT" //127.0.0.1/share -U "$1" <"$f" >"$f.out" 2>&1 &
     local spid=$!
     ( echo pwd; exec sleep 100000 ) >"$f" &
     echo "$spid $!" >> "$D/sessions.pids"
@@ -51,7 +52,7 @@ open_session labadmin LabAdmin-456
 # A second client: impacket from ::1 as labuser, holding one file open.
 echo hello > "$D/share/held.txt"; chmod 644 "$D/share/held.txt"
 mkfifo "$D/hold.fifo"
-/usr/bin/python3 "$HERE/hold-open.py" ::1 "$PORT" labuser LabPass-123 share held.txt \
+HOLD_PASSWORD=LabPass-123 /usr/bin/python3 "$HERE/hold-open.py" ::1 "$PORT" labuser share held.txt \
     < "$D/hold.fifo" > "$D/hold.out" 2>&1 &
 HOLD_PID=$!
 echo "$HOLD_PID" >> "$D/sessions.pids"

@@ -17,8 +17,8 @@ static const uint8_t bind_pdu[72] = {
 static void
 usage(void)
 {
-    fprintf(stderr, "usage: smb2_probe HOST PORT USER PASS [sign] [min=0xNNNN] [max=0xNNNN] "
-                    "[timeout=MS] [write]\n");
+    fprintf(stderr, "usage: smb2_probe HOST PORT USER - [sign] [min=0xNNNN] [max=0xNNNN] "
+                    "[timeout=MS] [write]  (password in $WN_PROBE_PASSWORD)\n");
     exit(2);
 }
 
@@ -76,8 +76,12 @@ main(int argc, char **argv)
 {
     if (argc < 5)
         usage();
+    /* The password never comes on the command line (visible in ps). */
+    const char *pw = getenv("WN_PROBE_PASSWORD");
+    if (strcmp(argv[4], "-") != 0)
+        usage();
     struct wn_smb2_opts o = { .host = argv[1], .port = (uint16_t)atoi(argv[2]),
-                              .user = argv[3], .password = argv[4], .domain = "" };
+                              .user = argv[3], .password = pw ? pw : "", .domain = "" };
     int use_write = 0, sweep = 0;
     for (int i = 5; i < argc; i++) {
         if (strcmp(argv[i], "sign") == 0)

@@ -25,8 +25,10 @@ expect() {
     local name=$1 want=$2; shift 2
     local pats=()
     while [ "$1" != "--" ]; do pats+=("$1"); shift; done; shift
+    # HOST PORT USER PASS ...: the password goes to the probe through the environment
+    local pw=$4; set -- "$1" "$2" "$3" - "${@:5}"
     local t0 t1 out; t0=$(date +%s%N)
-    local rc; out=$(timeout 60 "$PROBE" "$@" 2>&1); rc=$?; t1=$(date +%s%N)
+    local rc; out=$(WN_PROBE_PASSWORD=$pw timeout 60 "$PROBE" "$@" 2>&1); rc=$?; t1=$(date +%s%N)
     local ok=1
     # exit 0 exactly when OK (a sanitizer report changes the exit code)
     if [ "$want" = OK ]; then [ $rc = 0 ] || ok=0; else [ $rc = 1 ] || ok=0; fi
