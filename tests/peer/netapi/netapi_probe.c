@@ -46,9 +46,9 @@ print_entries(DWORD level, const BYTE *buf, DWORD n)
         }
         case 2: {
             const SESSION_INFO_2 *e = (const SESSION_INFO_2 *)(const void *)buf + i;
-            printf("entry cname=%ls user=%ls opens=%u flags=%u cltype=[%ls]\n",
-                   e->sesi2_cname, e->sesi2_username, e->sesi2_num_opens, e->sesi2_user_flags,
-                   e->sesi2_cltype_name);
+            printf("entry cname=%ls user=%ls opens=%u time=%u idle=%u flags=%u cltype=[%ls]\n",
+                   e->sesi2_cname, e->sesi2_username, e->sesi2_num_opens, e->sesi2_time,
+                   e->sesi2_idle_time, e->sesi2_user_flags, e->sesi2_cltype_name);
             break;
         }
         case 10: {
@@ -59,9 +59,11 @@ print_entries(DWORD level, const BYTE *buf, DWORD n)
         }
         default: {
             const SESSION_INFO_502 *e = (const SESSION_INFO_502 *)(const void *)buf + i;
-            printf("entry cname=%ls user=%ls opens=%u flags=%u cltype=[%ls] transport=[%ls]\n",
+            printf("entry cname=%ls user=%ls opens=%u time=%u idle=%u flags=%u cltype=[%ls] "
+                   "transport=[%ls]\n",
                    e->sesi502_cname, e->sesi502_username, e->sesi502_num_opens,
-                   e->sesi502_user_flags, e->sesi502_cltype_name, e->sesi502_transport);
+                   e->sesi502_time, e->sesi502_idle_time, e->sesi502_user_flags,
+                   e->sesi502_cltype_name, e->sesi502_transport);
             break;
         }
         }

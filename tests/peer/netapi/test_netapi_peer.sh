@@ -75,11 +75,28 @@ n4=$(echo "$out" | grep -c '^entry cname=127.0.0.1 ')
 echo "$out" | sed -n 's/^entry cname=127.0.0.1 user=labuser .* time=\([0-9]*\) .*/\1/p' | head -1 |
     { read -r t; [ -n "$t" ] && [ "$t" -ge 2 ] && [ "$t" -lt 600 ]; } || fail "labuser session time not in [2, 600): $out"
 
+# every level lists the same sessions with the right client and user names; levels with
+# num_opens show the ::1 client's one open file; levels with times show them (>= 2 s)
 for lvl in 0 2 10 502; do
     out=$(probe enum $lvl)
     [ "$(echo "$out" | status)" = 0 ] || fail "level $lvl: $out"
     n=$(echo "$out" | grep -c '^entry')
-    [ "$n" -ge 3 ] || fail "level $lvl: $n entries"
+    [ "$n" = "$n1" ] || fail "level $lvl: $n entries, level 1 had $n1: $out"
+    if [ "$lvl" = 0 ]; then
+        [ "$(echo "$out" | grep -c '^entry cname=127.0.0.1$')" = "$n4" ] || fail "level 0 127.0.0.1: $out"
+        [ "$(echo "$out" | grep -c '^entry cname=::1$')" = 1 ] || fail "level 0 ::1: $out"
+        continue
+    fi
+    for who in 'cname=127.0.0.1 user=labuser ' 'cname=127.0.0.1 user=labadmin ' 'cname=::1 user=labuser '; do
+        echo "$out" | grep -q "^entry $who" || fail "level $lvl lacks [$who]: $out"
+    done
+    if [ "$lvl" != 10 ]; then
+        echo "$out" | grep -q '^entry cname=::1 user=labuser opens=1 ' ||
+            fail "level $lvl: ::1 client's open count: $out"
+    fi
+    echo "$out" | sed -n 's/^entry cname=127.0.0.1 user=labuser .*time=\([0-9]*\) .*/\1/p' | head -1 |
+        { read -r t; [ -n "$t" ] && [ "$t" -ge 2 ] && [ "$t" -lt 600 ]; } ||
+        fail "level $lvl: labuser session time not in [2, 600): $out"
 done
 probe enum 502 | grep -q 'transport=\[\\Device\\NetbiosSmb\]' || fail "level 502 transport not derived"
 probe enum 3 | grep -q 'status=124' || fail "level 3 not ERROR_INVALID_LEVEL"
