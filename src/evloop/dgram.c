@@ -453,8 +453,10 @@ wn_dgram_sock_open(struct wn_evloop *l, int family, const struct sockaddr *bind_
     return 0;
 }
 
+/* Releases every outstanding request silently: after this the socket
+ * holds no pointer to any of them (their owners may free them at once). */
 static void
-sock_free(struct wn_dgram_sock *s)
+release_all(struct wn_dgram_sock *s)
 {
     size_t cap = s->slots ? s->mask + 1 : 0;
     for (size_t i = 0; i < cap; i++) {
@@ -463,8 +465,16 @@ sock_free(struct wn_dgram_sock *s)
             wn_timer_stop(s->loop, &r->wn_timer);
             r->wn_state = REQ_IDLE;
             r->wn_sock = NULL;
+            s->slots[i] = NULL;
         }
     }
+    s->count = 0;
+}
+
+static void
+sock_free(struct wn_dgram_sock *s)
+{
+    release_all(s);
     wn_io_stop(s->loop, &s->io);
     close(s->fd);
     wn_free(s->slots);
@@ -479,7 +489,11 @@ wn_dgram_sock_close(struct wn_dgram_sock *s)
         return;
     WN_EVLOOP_ASSERT_LOOP(s->loop);
     if (s->dispatching) {
-        s->closing = 1;     /* freed when on_readable unwinds */
+        /* Freed when on_readable unwinds, but the requests are released
+         * now, as documented: their owners may free them right after this
+         * call (e.g. a callback that tears the whole engine down). */
+        release_all(s);
+        s->closing = 1;
         return;
     }
     sock_free(s);
