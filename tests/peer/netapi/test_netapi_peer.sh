@@ -8,6 +8,7 @@ BH_PID=
 cleanup() {
     [ -n "$BH_PID" ] && kill "$BH_PID" 2>/dev/null
     "$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
+    for d in "$D"/proto-*; do [ -d "$d" ] && "$LIB/smbd-stop.sh" "$d" >/dev/null 2>&1; done
     "$LIB/smbd-stop.sh" "$D" >/dev/null 2>&1
     rm -rf "$D"
 }
@@ -164,6 +165,21 @@ P2=$(sed -n 's/^PORT=//p' "$D2.out")
 [ "$(NETAPI_SMB_PORT=$P2 env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 59 ] ||
     fail "anonymous vs mandatory signing not ERROR_UNEXP_NET_ERR"
 "$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
+
+# SMB 2.1 and SMB 3.1.1 forced in turn by the server: the API works over each (the dialect
+# is read from the debug log, which must never contain the password)
+for proto in 'SMB2_10 0x0210 server max protocol = SMB2_10' 'SMB3_11 0x0311 server min protocol = SMB3_11'; do
+    name=${proto%% *}; rest=${proto#* }; dialect=${rest%% *}; line=${rest#* }
+    SMB_PORT= "$LIB/smbd-start.sh" "$D/proto-$name" "$line" > "$D/proto-$name.out" 2>&1 ||
+        fail "smbd with $line"
+    P3=$(sed -n 's/^PORT=//p' "$D/proto-$name.out")
+    out=$(NETAPI_SMB_PORT=$P3 WN_LOG=debug timeout 30 "$PROBE" enum 1 2>&1)
+    [ "$(echo "$out" | status)" = 0 ] || fail "$line: $out"
+    echo "$out" | grep -q "dialect $dialect" || fail "$line: dialect $dialect not used: $out"
+    echo "$out" | grep -q '^entry cname=127.0.0.1 user=labadmin ' || fail "$line: own session: $out"
+    echo "$out" | grep -q -- "$NETAPI_PASSWORD" && fail "$line: the password appears in the log"
+    "$LIB/smbd-stop.sh" "$D/proto-$name" >/dev/null 2>&1
+done
 
 # Del by client: the ::1 client is disconnected, the 127.0.0.1 sessions stay
 [ "$(probe del - '\\::1' - | status)" = 0 ] || fail "del client ::1"
