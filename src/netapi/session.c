@@ -185,8 +185,10 @@ fetch_all(struct call *c, uint32_t level, struct wn_netapi_raw_result *all)
                 return wn_netapi_map_err(rc);
             }
         }
-        /* A server that says "more" but sends nothing would loop forever. */
-        if (wire.werror == ERROR_MORE_DATA && part.count == 0) {
+        /* A server that says "more" but sends nothing, or does not move
+         * its resume handle on, would loop (re-reading the same page). */
+        if (wire.werror == ERROR_MORE_DATA &&
+            (part.count == 0 || part.resume_handle == resume)) {
             wn_netapi_raw_result_free(&part);
             wn_netapi_raw_result_free(all);
             return RPC_X_BAD_STUB_DATA;

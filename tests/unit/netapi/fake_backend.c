@@ -112,7 +112,7 @@ f_enum(void *conn, uint32_t level, const char *client, const char *user, uint32_
         if (matched <= start)
             continue;
         if (!fake.samba && fake.page != 0 && sent == fake.page) {
-            out->resume_handle = start + sent;
+            out->resume_handle = fake.stuck_resume ? start : start + sent;
             wire->werror = 234;
             return 0;
         }

@@ -17,6 +17,7 @@ struct fake_state {
     int enum_err;          /* returned by session_enum */
     struct wn_netapi_wire enum_wire; /* used when enum_err != 0 or werror forced */
     int wrong_reply_level; /* answer with level 0 whatever was asked */
+    int stuck_resume;      /* Windows mode paging: the resume handle never moves */
     uint32_t del_werror;
     int del_err;
     /* Canned sessions (strings borrowed from test literals) */

@@ -528,6 +528,29 @@ test_reply_at_another_level_than_asked_is_rejected(void **state)
 }
 
 static void
+test_server_paging_that_does_not_advance_is_rejected(void **state)
+{
+    LPBYTE buf = NULL;
+    DWORD er = 7;
+    DWORD te = 7;
+
+    (void)state;
+    fake.samba = 0;                              /* a Windows-like server that pages */
+    fake.page = 1;
+    fake.stuck_resume = 1;
+    assert_int_equal(NetSessionEnum(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH, &er, &te,
+                                    NULL), RPC_X_BAD_STUB_DATA);
+    assert_null(buf);
+    assert_int_equal(fake.enums, 1);
+    assert_int_equal(fake.opens, fake.closes);
+    fake.stuck_resume = 0;
+    assert_int_equal(NetSessionEnum(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH, &er, &te,
+                                    NULL), NERR_Success);
+    assert_int_equal(er, 3);
+    NetApiBufferFree(buf);
+}
+
+static void
 test_utf8_variant_and_non_ascii_names(void **state)
 {
     LPBYTE buf = NULL;
@@ -731,6 +754,7 @@ main(void)
         T(test_del_normalises_client_and_maps_results),
         T(test_transport_and_auth_failures_map_to_actionable_codes),
         T(test_reply_at_another_level_than_asked_is_rejected),
+    T(test_server_paging_that_does_not_advance_is_rejected),
     T(test_utf8_variant_and_non_ascii_names),
         T(test_allocation_failures_give_not_enough_memory),
         T(test_del_and_utf8_enum_survive_allocation_failures),
