@@ -45,6 +45,25 @@ wn_ws_eng_loop(void)
     return wn_ws_eng.loop;
 }
 
+int
+wn_ws_net_on_io_thread(void)
+{
+    return wn_evloop_in_loop(wn_ws_eng.loop);
+}
+
+struct wn_evloop *
+wn_ws_eng_loop_ref(void)
+{
+    struct wn_evloop *l = NULL;
+    if (!wn_ws_ready() || !wn_ws_eng.loop || wn_evloop_acquire(&l) < 0)
+        return NULL;
+    if (l != wn_ws_eng.loop) {          /* cannot happen while ready */
+        wn_evloop_release(l);
+        return NULL;
+    }
+    return l;
+}
+
 uint16_t
 wn_ws_eng_trap_port(void)
 {
@@ -261,6 +280,8 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
     struct wn_ws_job *job = (struct wn_ws_job *)req;   /* dreq is the first member */
     wn_ws_lock();
     if (job->cancelled) {                              /* the posted cancel frees it */
+        if (job->orphaned)
+            wn_ws_job_free(job);
         wn_ws_unlock();
         return;
     }
@@ -306,6 +327,8 @@ mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
     struct wn_ws_job *job = (struct wn_ws_job *)req;
     wn_ws_lock();
     if (job->cancelled) {
+        if (job->orphaned)
+            wn_ws_job_free(job);
         wn_ws_unlock();
         return;
     }
@@ -493,11 +516,14 @@ wn_ws_eng_cancel(struct wn_ws_job *job)
     /* Not started yet: start_job_on_loop sees the flag and frees it. */
     if (!job->started)
         return;
-    if (!wn_ws_eng.loop || wn_evloop_post(wn_ws_eng.loop, cancel_on_loop, job) < 0) {
+    if (!wn_ws_eng.loop) {
         /* No loop any more: its sockets were closed, which released the
          * request silently, so the job can go now. */
-        if (!wn_ws_eng.loop)
-            wn_ws_job_free(job);
+        wn_ws_job_free(job);
+    } else if (wn_evloop_post(wn_ws_eng.loop, cancel_on_loop, job) < 0) {
+        /* Out of memory: the request stays on the wire until its response
+         * or timeout, which then frees it without a notification. */
+        job->orphaned = 1;
     }
 }
 

@@ -35,6 +35,8 @@ struct wn_ws_job {
     struct wn_ws_job *prev, *next;   /* session's list of outstanding jobs */
     uintptr_t session;               /* owner's handle value (re-validated) */
     int cancelled;                   /* set under the lock; the I/O thread frees */
+    int orphaned;                    /* cancelled, but the cancel could not be
+                                      * posted: its completion frees it */
     int expects_reply;               /* request (1) or one-shot send (0) */
     int started;                     /* handed to the dgram layer */
     smiINT32 app_reqid;              /* the PDU's request id */
@@ -136,6 +138,11 @@ int wn_ws_eng_session_efd(struct wn_ws_sess_eng *se);
 /* engine.c */
 int wn_ws_eng_session(struct wn_ws_session *s, struct wn_ws_sess_eng **out);  /* [locked] */
 struct wn_evloop *wn_ws_eng_loop(void);                                        /* [locked] */
+/* The engine's loop with a reference held (NULL when the engine is not
+ * ready, e.g. a teardown has begun), so a caller may drop the lock and
+ * wn_evloop_call it while another thread runs SnmpCleanup; release with
+ * wn_evloop_release.  [locked] */
+struct wn_evloop *wn_ws_eng_loop_ref(void);
 /* Posts job to the I/O thread for sending.  [locked]  0 or WN_E_NOMEM. */
 int wn_ws_eng_submit(struct wn_ws_job *job);
 /* Marks job cancelled and has the I/O thread drop it.  [locked] */
@@ -149,6 +156,7 @@ int wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, 
 void wn_ws_eng_listen_close(int idx);          /* [locked] */
 int wn_ws_eng_trap_port_open(void);            /* NOT locked: 0 or WN_E_INUSE / WN_E_* */
 uint16_t wn_ws_eng_trap_port(void);            /* [locked] */
+int wn_ws_eng_trap_port_is_open(void);         /* [locked] */
 extern struct wn_ws_reg *wn_ws_regs;           /* [locked] */
 extern uint32_t wn_ws_nregs;
 void wn_ws_eng_trap_port_release(void);        /* [locked] closes it when unused */

@@ -51,7 +51,7 @@ wn_wsnmp_get_stats(struct wn_wsnmp_stats *out)
         return;
     memset(out, 0, sizeof *out);
     wn_ws_lock();
-    struct wn_evloop *l = wn_ws_ready() ? wn_ws_eng.loop : NULL;
+    struct wn_evloop *l = wn_ws_eng_loop_ref();
     wn_ws_unlock();
     if (!l)
         return;
@@ -59,6 +59,7 @@ wn_wsnmp_get_stats(struct wn_wsnmp_stats *out)
     memset(&c, 0, sizeof c);
     if (wn_evloop_call(l, stats_on_loop, &c) == 0)
         *out = c.out;
+    wn_evloop_release(l);
 }
 
 SNMPAPI_STATUS SNMPAPI_CALL

@@ -123,21 +123,27 @@ SnmpRegister(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnti
         return wn_ws_unlock_fail(s, SNMPAPI_TL_RESOURCE_ERROR);
     }
     /* Open the trap port without the lock (the bind runs on the I/O
-     * thread, which takes the lock itself). */
-    wn_ws_unlock();
-    int rc = wn_ws_eng_trap_port_open();
-    wn_ws_lock();
-    s = wn_ws_ready() ? wn_ws_session_get(session) : NULL;
-    if (!s) {
-        reg_clear(&r);
-        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
-    }
-    if (rc < 0) {
-        reg_clear(&r);
-        return wn_ws_unlock_fail(s, rc == WN_E_INUSE ? SNMPAPI_TL_IN_USE
-                                    : rc == WN_E_ACCESS ? SNMPAPI_TL_NOT_AVAILABLE
-                                                        : SNMPAPI_TL_RESOURCE_ERROR);
-    }
+     * thread, which takes the lock itself).  Another thread may close it
+     * again meanwhile (its last registration going away): then retry. */
+    int rc;
+    do {
+        wn_ws_unlock();
+        rc = wn_ws_eng_trap_port_open();
+        wn_ws_lock();
+        s = wn_ws_ready() ? wn_ws_session_get(session) : NULL;
+        if (!s) {
+            reg_clear(&r);
+            if (wn_ws_ready())
+                wn_ws_eng_trap_port_release();   /* opened for nobody */
+            return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+        }
+        if (rc < 0) {
+            reg_clear(&r);
+            return wn_ws_unlock_fail(s, rc == WN_E_INUSE ? SNMPAPI_TL_IN_USE
+                                        : rc == WN_E_ACCESS ? SNMPAPI_TL_NOT_AVAILABLE
+                                                            : SNMPAPI_TL_RESOURCE_ERROR);
+        }
+    } while (!wn_ws_eng_trap_port_is_open());
     struct wn_ws_reg *nr = wn_realloc(wn_ws_regs, (wn_ws_nregs + 1) * sizeof *nr);
     if (!nr) {
         reg_clear(&r);

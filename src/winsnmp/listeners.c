@@ -189,7 +189,41 @@ static const struct wn_dgram_ops lst_ops = {
     .on_unsolicited = lst_on_unsolicited,
 };
 
+/* Opens a listener socket in a free slot.  [I/O thread, locked] */
+static int
+open_slot(struct wn_evloop *loop, const struct sockaddr *sa, socklen_t salen, int kind,
+          int *idx)
+{
+    /* A teardown began after the call was posted: its shutdown already
+     * closed every socket, so open none on the dying loop. */
+    if (!wn_ws_ready() || wn_ws_eng.loop != loop)
+        return WN_E_STATE;
+    for (unsigned i = 0; i < WN_WS_MAX_LISTENERS; i++) {
+        if (wn_ws_eng.lst[i].used || wn_ws_eng.lst[i].sock)
+            continue;
+        struct wn_dgram_sock *sock = NULL;
+        int rc = wn_dgram_sock_open(loop, sa->sa_family, sa, salen, &lst_ops,
+                                    (void *)(intptr_t)i, &sock);
+        if (rc < 0)
+            return rc;
+        struct wn_ws_listener *L = &wn_ws_eng.lst[i];
+        L->used = 1;
+        L->kind = kind;
+        L->sock = sock;
+        socklen_t l = sizeof L->addr;
+        if (wn_dgram_sock_name(sock, &L->addr, &l) < 0) {
+            memcpy(&L->addr, sa, salen);
+            l = salen;
+        }
+        L->addrlen = l;
+        *idx = (int)i;
+        return 0;
+    }
+    return WN_E_LIMIT;
+}
+
 struct listen_call {
+    struct wn_evloop *loop;
     const struct sockaddr *sa;
     socklen_t salen;
     int kind;
@@ -202,45 +236,34 @@ listen_on_loop(void *arg)
 {
     struct listen_call *c = arg;
     wn_ws_lock();
-    c->rc = WN_E_LIMIT;
-    for (unsigned i = 0; i < WN_WS_MAX_LISTENERS; i++) {
-        if (wn_ws_eng.lst[i].used || wn_ws_eng.lst[i].sock)
-            continue;
-        struct wn_dgram_sock *sock = NULL;
-        c->rc = wn_ws_eng.loop ? wn_dgram_sock_open(wn_ws_eng.loop, c->sa->sa_family, c->sa, c->salen, &lst_ops,
-                                            (void *)(intptr_t)i, &sock)
-                       : WN_E_STATE;
-        if (c->rc == 0) {
-            wn_ws_eng.lst[i].used = 1;
-            wn_ws_eng.lst[i].kind = c->kind;
-            wn_ws_eng.lst[i].sock = sock;
-            socklen_t l = sizeof wn_ws_eng.lst[i].addr;
-            if (wn_dgram_sock_name(sock, &wn_ws_eng.lst[i].addr, &l) < 0) {
-                memcpy(&wn_ws_eng.lst[i].addr, c->sa, c->salen);
-                l = c->salen;
-            }
-            wn_ws_eng.lst[i].addrlen = l;
-            c->idx = (int)i;
-        }
-        break;
-    }
+    c->rc = open_slot(c->loop, c->sa, c->salen, c->kind, &c->idx);
     wn_ws_unlock();
+}
+
+/* Runs fn(c) on the engine's loop and waits for it; WN_E_STATE when the
+ * engine is not (or no longer) running.  Called WITHOUT the lock. */
+static int
+call_on_loop(void (*fn)(void *), struct listen_call *c)
+{
+    wn_ws_lock();
+    struct wn_evloop *l = wn_ws_eng_loop_ref();
+    wn_ws_unlock();
+    if (!l)
+        return WN_E_STATE;
+    c->loop = l;
+    int rc = wn_evloop_call(l, fn, c);
+    wn_evloop_release(l);
+    return rc < 0 ? rc : c->rc;
 }
 
 int
 wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, int *idx)
 {
-    wn_ws_lock();
-    struct wn_evloop *l = wn_ws_eng.loop;
-    wn_ws_unlock();
-    if (!l)
-        return WN_E_STATE;
-    struct listen_call c = {sa, salen, kind, -1, 0};
-    int rc = wn_evloop_call(l, listen_on_loop, &c);
-    if (rc < 0)
-        return rc;
-    *idx = c.idx;
-    return c.rc;
+    struct listen_call c = {NULL, sa, salen, kind, -1, 0};
+    int rc = call_on_loop(listen_on_loop, &c);
+    if (rc == 0)
+        *idx = c.idx;
+    return rc;
 }
 
 static void
@@ -310,44 +333,51 @@ wn_ws_eng_listener_of(const struct wn_ws_entity *e)
     return -1;
 }
 
+/* Binds the trap port on both families unless it is open already; on the
+ * I/O thread, so two first registrations cannot race for the port. */
+static void
+trap_open_on_loop(void *arg)
+{
+    struct listen_call *c = arg;
+    wn_ws_lock();
+    c->rc = 0;
+    if (!wn_ws_eng.trap_open) {
+        uint16_t port = wn_ws_eng.trap_port;
+        struct sockaddr_in a4;
+        memset(&a4, 0, sizeof a4);
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons(port);
+        a4.sin_addr.s_addr = htonl(INADDR_ANY);
+        struct sockaddr_in6 a6;
+        memset(&a6, 0, sizeof a6);
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons(port);
+        a6.sin6_addr = in6addr_any;
+        int i4 = -1, i6 = -1;
+        c->rc = open_slot(c->loop, (struct sockaddr *)&a4, sizeof a4, 1, &i4);
+        /* IPv6 is best effort: a host without it still gets IPv4 traps. */
+        if (c->rc == 0 && open_slot(c->loop, (struct sockaddr *)&a6, sizeof a6, 1, &i6) < 0)
+            i6 = -1;
+        if (c->rc == 0) {
+            wn_ws_eng.trap_idx[0] = i4;
+            wn_ws_eng.trap_idx[1] = i6;
+            wn_ws_eng.trap_open = 1;
+        }
+    }
+    wn_ws_unlock();
+}
+
 int
 wn_ws_eng_trap_port_open(void)
 {
-    wn_ws_lock();
-    if (wn_ws_eng.trap_open) {
-        wn_ws_unlock();
-        return 0;
-    }
-    uint16_t port = wn_ws_eng.trap_port;
-    wn_ws_unlock();
-    struct sockaddr_in a4;
-    memset(&a4, 0, sizeof a4);
-    a4.sin_family = AF_INET;
-    a4.sin_port = htons(port);
-    a4.sin_addr.s_addr = htonl(INADDR_ANY);
-    struct sockaddr_in6 a6;
-    memset(&a6, 0, sizeof a6);
-    a6.sin6_family = AF_INET6;
-    a6.sin6_port = htons(port);
-    a6.sin6_addr = in6addr_any;
-    int i4 = -1, i6 = -1;
-    int rc = wn_ws_eng_listen_open((struct sockaddr *)&a4, sizeof a4, 1, &i4);
-    if (rc < 0)
-        return rc;
-    /* IPv6 is best effort: a host without it still gets IPv4 traps. */
-    if (wn_ws_eng_listen_open((struct sockaddr *)&a6, sizeof a6, 1, &i6) < 0)
-        i6 = -1;
-    wn_ws_lock();
-    if (wn_ws_eng.trap_open) {            /* another thread won the race */
-        wn_ws_eng_listen_close(i4);
-        wn_ws_eng_listen_close(i6);
-    } else {
-        wn_ws_eng.trap_idx[0] = i4;
-        wn_ws_eng.trap_idx[1] = i6;
-        wn_ws_eng.trap_open = 1;
-    }
-    wn_ws_unlock();
-    return 0;
+    struct listen_call c = {NULL, NULL, 0, 1, -1, 0};
+    return call_on_loop(trap_open_on_loop, &c);
+}
+
+int
+wn_ws_eng_trap_port_is_open(void)
+{
+    return wn_ws_eng.trap_open;
 }
 
 void

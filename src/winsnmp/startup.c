@@ -133,8 +133,14 @@ startup(int counted, smiLPUINT32 major, smiLPUINT32 minor, smiLPUINT32 level,
         smiLPUINT32 tmode, smiLPUINT32 rmode)
 {
     wn_ws_lock();
-    while (st.stopping)
+    while (st.stopping) {
+        /* A callback cannot wait for a teardown that waits for the I/O
+         * thread it runs on (another thread's SnmpCleanup): that would
+         * deadlock both. */
+        if (wn_ws_net_on_io_thread())
+            return wn_ws_unlock_fail(NULL, SNMPAPI_OTHER_ERROR);
         pthread_cond_wait(&ws_stopped, &ws_mutex);
+    }
     if (!st.ready) {
         int rc = init_locked();
         if (rc < 0)

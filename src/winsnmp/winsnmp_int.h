@@ -332,6 +332,8 @@ SNMPAPI_STATUS wn_ws_unlock_fail(struct wn_ws_session *s, smiUINT32 code);
  * ---------------------------------------------------------------------- */
 int wn_ws_net_startup(void);                          /* [locked] */
 void wn_ws_net_shutdown(void);                        /* NOT locked */
+/* 1 when the caller runs on the engine's I/O thread (a callback). [locked] */
+int wn_ws_net_on_io_thread(void);
 void wn_ws_net_session_closing(struct wn_ws_session *s);  /* [locked] */
 void wn_ws_net_entity_freeing(struct wn_ws_entity *e);    /* [locked] */
 

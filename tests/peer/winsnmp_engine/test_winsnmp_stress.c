@@ -417,6 +417,11 @@ sender_thread(void *arg)
         }
         HSNMP_ENTITY d = SnmpStrToEntity(s, agent_addr);
         HSNMP_CONTEXT c = context(s, "public");
+        /* A listener too: binds run on the I/O thread while the teardown
+         * may be stopping it. */
+        char own[64];
+        snprintf(own, sizeof own, "127.0.0.1:%u", free_udp_port());
+        SnmpListen(SnmpStrToEntity(s, own), SNMPAPI_ON);
         for (int i = 0; i < 8; i++)
             send_get(s, d, c);
         usleep(2000);
@@ -446,6 +451,137 @@ test_cleanup_while_threads_send(void **state)
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOT_INITIALIZED);
 }
 
+/* ------------------------------------------------------------------------
+ * SnmpStartup from a callback while another thread's SnmpCleanup waits for
+ * the I/O thread: the startup fails instead of deadlocking both.
+ * ---------------------------------------------------------------------- */
+static atomic_int in_cb, cleanup_started, startup_rc, startup_err;
+
+static SNMPAPI_STATUS CALLBACK
+startup_cb(HSNMP_SESSION s, HWND w, UINT msg, WPARAM wp, LPARAM lp, LPVOID data)
+{
+    (void)s, (void)w, (void)msg, (void)wp, (void)lp, (void)data;
+    if (atomic_fetch_add(&in_cb, 1) != 0)
+        return SNMPAPI_SUCCESS;
+    while (!atomic_load(&cleanup_started))
+        usleep(1000);
+    usleep(100000);   /* the cleanup is now waiting for this thread */
+    atomic_store(&startup_rc, (int)SnmpStartup(NULL, NULL, NULL, NULL, NULL));
+    atomic_store(&startup_err, (int)SnmpGetLastError(NULL));
+    return SNMPAPI_SUCCESS;
+}
+
+static void
+test_startup_in_callback_during_cleanup_does_not_deadlock(void **state)
+{
+    (void)state;
+    atomic_store(&startup_rc, -1);
+    HSNMP_SESSION m;
+    int sfd = manager_with_requests_in_flight(startup_cb, 0, 100, &m);
+    for (int i = 0; i < 300 && !atomic_load(&in_cb); i++)
+        usleep(10000);
+    assert_int_equal(atomic_load(&in_cb), 1);
+    atomic_store(&cleanup_started, 1);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+    assert_int_equal(atomic_load(&startup_rc), SNMPAPI_FAILURE);
+    assert_int_equal(atomic_load(&startup_err), SNMPAPI_OTHER_ERROR);
+    /* Nothing half-started is left behind. */
+    assert_null(SnmpCreateSession(NULL, 0, drain_cb, NULL));
+    close(sfd);
+}
+
+/* ------------------------------------------------------------------------
+ * Threads registering for traps at the same moment all get the trap port,
+ * and a trap sent afterwards reaches every registered session.
+ * ---------------------------------------------------------------------- */
+#define NREG 6
+static pthread_barrier_t reg_barrier;
+static HSNMP_SESSION reg_sess[NREG];
+static atomic_int reg_rc[NREG], reg_traps[NREG];
+
+static SNMPAPI_STATUS CALLBACK
+trap_cb(HSNMP_SESSION s, HWND w, UINT msg, WPARAM wp, LPARAM lp, LPVOID data)
+{
+    (void)w, (void)msg, (void)lp;
+    HSNMP_PDU pdu;
+    smiINT type = 0;
+    if (wp == 0 && SnmpRecvMsg(s, NULL, NULL, NULL, &pdu) == SNMPAPI_SUCCESS) {
+        SnmpGetPduData(pdu, &type, NULL, NULL, NULL, NULL);
+        SnmpFreePdu(pdu);
+    }
+    if (type == SNMP_PDU_TRAP)
+        atomic_fetch_add(&reg_traps[(intptr_t)data], 1);
+    return SNMPAPI_SUCCESS;
+}
+
+static void *
+register_thread(void *arg)
+{
+    intptr_t i = (intptr_t)arg;
+    pthread_barrier_wait(&reg_barrier);
+    atomic_store(&reg_rc[i], (int)SnmpRegister(reg_sess[i], NULL, NULL, NULL, NULL, SNMPAPI_ON));
+    return NULL;
+}
+
+static void
+test_concurrent_first_registrations_all_get_the_trap_port(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    uint16_t port = free_udp_port();
+    assert_int_equal(wn_wsnmp_set_trap_port(port), SNMPAPI_SUCCESS);
+    for (int i = 0; i < NREG; i++) {
+        reg_sess[i] = SnmpCreateSession(NULL, 0, trap_cb, (LPVOID)(intptr_t)i);
+        assert_non_null(reg_sess[i]);
+    }
+    pthread_barrier_init(&reg_barrier, NULL, NREG);
+    pthread_t th[NREG];
+    for (int i = 0; i < NREG; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, register_thread, (void *)(intptr_t)i), 0);
+    for (int i = 0; i < NREG; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&reg_barrier);
+    for (int i = 0; i < NREG; i++)
+        assert_int_equal(atomic_load(&reg_rc[i]), SNMPAPI_SUCCESS);
+
+    /* A v2 trap to the port reaches all of them. */
+    char dst[64];
+    snprintf(dst, sizeof dst, "127.0.0.1:%u", port);
+    HSNMP_SESSION tx = SnmpCreateSession(NULL, 0, drain_cb, NULL);
+    HSNMP_ENTITY d = SnmpStrToEntity(tx, dst);
+    HSNMP_CONTEXT c = context(tx, "public");
+    smiOID name;
+    assert_true(SnmpStrToOid("1.3.6.1.2.1.1.3.0", &name) > 0);
+    smiVALUE up;
+    up.syntax = SNMP_SYNTAX_TIMETICKS;
+    up.value.uNumber = 42;
+    HSNMP_VBL vbl = SnmpCreateVbl(tx, &name, &up);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    assert_true(SnmpStrToOid("1.3.6.1.6.3.1.1.4.1.0", &name) > 0);
+    smiOID trapoid;
+    assert_true(SnmpStrToOid("1.3.6.1.4.1.311.1.2", &trapoid) > 0);
+    smiVALUE tv;
+    tv.syntax = SNMP_SYNTAX_OID;
+    tv.value.oid = trapoid;
+    assert_int_equal(SnmpSetVb(vbl, 0, &name, &tv), 2);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&trapoid);
+    HSNMP_PDU pdu = SnmpCreatePdu(tx, SNMP_PDU_TRAP, 0, 0, 0, vbl);
+    assert_int_equal(SnmpSendMsg(tx, NULL, d, c, pdu), SNMPAPI_SUCCESS);
+    for (int k = 0; k < 300; k++) {
+        int all = 1;
+        for (int i = 0; i < NREG; i++)
+            all &= atomic_load(&reg_traps[i]) == 1;
+        if (all)
+            break;
+        usleep(10000);
+    }
+    for (int i = 0; i < NREG; i++)
+        assert_int_equal(atomic_load(&reg_traps[i]), 1);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
 int
 main(void)
 {
@@ -454,6 +590,8 @@ main(void)
         cmocka_unit_test(test_close_from_callback_stops_all_notifications),
         cmocka_unit_test(test_cleanup_from_callback_with_requests_in_flight),
         cmocka_unit_test(test_cleanup_while_threads_send),
+        cmocka_unit_test(test_startup_in_callback_during_cleanup_does_not_deadlock),
+        cmocka_unit_test(test_concurrent_first_registrations_all_get_the_trap_port),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
