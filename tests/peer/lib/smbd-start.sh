@@ -75,7 +75,16 @@ done
 for g in labbuiltinadm labdomadmins; do
     getent group "$g" >/dev/null || groupadd "$g" 2>/dev/null || getent group "$g" >/dev/null
 done
-usermod -a -G labbuiltinadm,labdomadmins "$LAB_ADMIN"
+# /etc/group is shared with other peer tests running at the same time: usermod can find it
+# locked, so retry, and skip when the membership is already there
+for _ in $(seq 1 40); do
+    id -nG "$LAB_ADMIN" | tr ' ' '\n' | grep -qx labbuiltinadm &&
+        id -nG "$LAB_ADMIN" | tr ' ' '\n' | grep -qx labdomadmins && break
+    usermod -a -G labbuiltinadm,labdomadmins "$LAB_ADMIN" 2>/dev/null && break
+    sleep 0.1
+done
+id -nG "$LAB_ADMIN" | tr ' ' '\n' | grep -qx labdomadmins ||
+    { echo "smbd-start: could not add $LAB_ADMIN to the admin groups" >&2; exit 1; }
 net -s "$CONF" groupmap add sid=S-1-5-32-544 unixgroup=labbuiltinadm type=builtin >/dev/null
 net -s "$CONF" groupmap add ntgroup="Domain Admins" rid=512 unixgroup=labdomadmins type=domain >/dev/null
 printf '%s\n%s\n' "$LAB_PASS" "$LAB_PASS" | smbpasswd -c "$CONF" -s -a "$LAB_USER" >/dev/null
