@@ -14,6 +14,19 @@ decode_err(int rc)
     return rc == WN_E_TRUNCATED ? WN_E_MALFORMED : rc;
 }
 
+/* CLOSE of an open file; failures are ignored (LOGOFF ends it anyway). */
+static void
+close_file(struct wn_smb2_conn *c, const uint8_t file_id[16])
+{
+    struct wn_wbuf w;
+    if (wn_smb2_req_begin(c, 24, &w) == 0) {
+        wn_smb2_close_req_encode(&w, file_id);
+        struct wn_smb2_hdr h;
+        if (wn_smb2_transact(c, &w, WN_SMB2_CLOSE, 0, -1, &h) == 0 && h.status == 0)
+            (void)wn_smb2_close_resp_decode(c->rx.data, c->rx.len);
+    }
+}
+
 int
 wn_smb2_pipe_open(struct wn_smb2_conn *c, const char *pipe, struct wn_smb2_pipe **out)
 {
@@ -42,14 +55,16 @@ wn_smb2_pipe_open(struct wn_smb2_conn *c, const char *pipe, struct wn_smb2_pipe 
         return rc;
     if (h.status != WN_SMB2_STATUS_SUCCESS)
         return wn_smb2_fail_status(c, h.status);
-    struct wn_smb2_pipe *p = wn_calloc(1, sizeof(*p));
-    if (!p)
-        return WN_E_NOMEM;
-    rc = wn_smb2_create_resp_decode(c->rx.data, c->rx.len, p->file_id);
-    if (rc) {
-        wn_free(p);
+    uint8_t file_id[16];
+    rc = wn_smb2_create_resp_decode(c->rx.data, c->rx.len, file_id);
+    if (rc)
         return decode_err(rc);
+    struct wn_smb2_pipe *p = wn_calloc(1, sizeof(*p));
+    if (!p) {
+        close_file(c, file_id); /* the server opened it: do not leave it open */
+        return WN_E_NOMEM;
     }
+    memcpy(p->file_id, file_id, sizeof(file_id));
     p->c = c;
     *out = p;
     return 0;
@@ -157,13 +172,6 @@ wn_smb2_pipe_close(struct wn_smb2_pipe *p)
 {
     if (!p)
         return;
-    struct wn_smb2_conn *c = p->c;
-    struct wn_wbuf w;
-    if (wn_smb2_req_begin(c, 24, &w) == 0) {
-        wn_smb2_close_req_encode(&w, p->file_id);
-        struct wn_smb2_hdr h;
-        if (wn_smb2_transact(c, &w, WN_SMB2_CLOSE, 0, -1, &h) == 0 && h.status == 0)
-            (void)wn_smb2_close_resp_decode(c->rx.data, c->rx.len);
-    }
+    close_file(p->c, p->file_id);
     wn_free(p);
 }

@@ -341,6 +341,47 @@ read_request(struct fixture *f, uint64_t *mid, int *is_signed)
 }
 
 static void
+test_smb2_pipe_open_closes_the_file_when_out_of_memory(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_pipe *p = NULL;
+    /* a first open sizes the tx/rx buffers; count what a second one allocates */
+    queue_create(f, 5);
+    assert_int_equal(wn_smb2_pipe_open(f->c, "srvsvc", &p), 0);
+    uint8_t close_body[60];
+    memset(close_body, 0, sizeof(close_body));
+    close_body[0] = 60;
+    queue_body(f, WN_SMB2_CLOSE, 6, 0, close_body, sizeof(close_body));
+    wn_smb2_pipe_close(p);
+    p = NULL;
+    queue_create(f, 7);
+    unsigned long before = wn_alloc_count();
+    assert_int_equal(wn_smb2_pipe_open(f->c, "srvsvc", &p), 0);
+    unsigned long n = wn_alloc_count() - before;
+    queue_body(f, WN_SMB2_CLOSE, 8, 0, close_body, sizeof(close_body));
+    wn_smb2_pipe_close(p);
+    p = NULL;
+    /* drain what the peer received so far: CREATE, CLOSE, CREATE, CLOSE */
+    uint64_t mid;
+    int is_signed;
+    for (int i = 0; i < 4; i++)
+        (void)read_request(f, &mid, &is_signed);
+    /* the last allocation of the open (the handle) fails after the server opened the pipe */
+    assert_true(n >= 1);
+    queue_create(f, 9);
+    queue_body(f, WN_SMB2_CLOSE, 10, 0, close_body, sizeof(close_body));
+    wn_alloc_fail_after((long)n - 1);
+    int rc = wn_smb2_pipe_open(f->c, "srvsvc", &p);
+    wn_alloc_fail_after(-1);
+    assert_int_equal(rc, WN_E_NOMEM);
+    assert_null(p);
+    assert_int_equal(read_request(f, &mid, &is_signed), WN_SMB2_CREATE);
+    assert_int_equal(mid, 9);
+    assert_int_equal(read_request(f, &mid, &is_signed), WN_SMB2_CLOSE);
+    assert_int_equal(mid, 10);
+}
+
+static void
 test_smb2_disconnect_sends_tree_disconnect_then_signed_logoff(void **state)
 {
     struct fixture *f = *state;
@@ -390,6 +431,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_smb2_reports_peer_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_refuses_without_credits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_transceive_overflow_then_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_pipe_open_closes_the_file_when_out_of_memory,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_smb2_disconnect_sends_tree_disconnect_then_signed_logoff, setup,
             teardown_peer_only),
