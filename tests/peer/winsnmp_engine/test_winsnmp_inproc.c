@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -307,6 +308,211 @@ test_callback_failure_closes_the_session(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
+/* ---- conformance items 46, 51 and 54 (winsnmp.md section 4) ---- */
+
+static atomic_uint note_calls;
+static atomic_ulong note_wp, note_lp;
+
+static SNMPAPI_STATUS CALLBACK
+noting_cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
+{
+    (void)s, (void)w, (void)m, (void)d;
+    atomic_store(&note_wp, (unsigned long)wp);
+    atomic_store(&note_lp, (unsigned long)lp);
+    atomic_fetch_add(&note_calls, 1);
+    return SNMPAPI_SUCCESS;
+}
+
+/* 46: the callback gets wParam 0 and lParam = request id; SnmpRecvMsg
+ * gives src = the agent, dst = the manager's address, the context and a
+ * RESPONSE with the same id. */
+static void
+test_response_notification_and_recvmsg_outs(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
+    assert_int_equal(SnmpListen(SnmpStrToEntity(agent, addr), SNMPAPI_ON), SNMPAPI_SUCCESS);
+    atomic_store(&note_calls, 0);
+    HSNMP_SESSION mgr = SnmpCreateSession(NULL, 0, noting_cb, NULL);
+    HSNMP_ENTITY d = SnmpStrToEntity(mgr, addr);
+    HSNMP_CONTEXT c = context(mgr, "ctx46");
+    smiINT32 id = send_get(mgr, d, c, 4646);
+    assert_int_equal(agent_answer_one(agent), id);
+    for (int i = 0; i < 300 && atomic_load(&note_calls) == 0; i++)
+        usleep(10000);
+    assert_int_equal(atomic_load(&note_calls), 1);
+    assert_int_equal(atomic_load(&note_wp), 0);
+    assert_int_equal((smiINT32)atomic_load(&note_lp), 4646);
+
+    HSNMP_ENTITY src, dst;
+    HSNMP_CONTEXT ctx;
+    HSNMP_PDU pdu;
+    assert_int_equal(SnmpRecvMsg(mgr, &src, &dst, &ctx, &pdu), SNMPAPI_SUCCESS);
+    char buf[80];
+    assert_true(SnmpEntityToStr(src, sizeof buf, buf) > 0);
+    assert_string_equal(buf, addr);
+    /* The manager side: the address our requests leave from (its port is
+     * the one the agent answered to). */
+    assert_non_null(dst);
+    assert_true(SnmpEntityToStr(dst, sizeof buf, buf) > 0);
+    assert_non_null(strchr(buf, ':'));
+    assert_true(atoi(strrchr(buf, ':') + 1) > 0);
+    smiOCTETS comm;
+    assert_int_equal(SnmpContextToStr(ctx, &comm), SNMPAPI_SUCCESS);
+    assert_int_equal(comm.len, 5);
+    assert_memory_equal(comm.ptr, "ctx46", 5);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &comm);
+    smiINT type;
+    smiINT32 rid;
+    assert_int_equal(SnmpGetPduData(pdu, &type, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(type, SNMP_PDU_RESPONSE);
+    assert_int_equal(rid, 4646);
+    /* Drained: the next call is NOOP again (45). */
+    assert_int_equal(SnmpRecvMsg(mgr, NULL, NULL, NULL, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(mgr), SNMPAPI_NOOP);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+/* 54: answers in the reverse order of the requests are each matched to
+ * their own request by request id. */
+static void
+test_out_of_order_responses_are_matched_by_request_id(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
+    assert_int_equal(SnmpListen(SnmpStrToEntity(agent, addr), SNMPAPI_ON), SNMPAPI_SUCCESS);
+    HSNMP_SESSION mgr = SnmpCreateSession(WINDOW, 2, NULL, NULL);
+    HSNMP_ENTITY d = SnmpStrToEntity(mgr, addr);
+    const char *comm[3] = {"first", "second", "third"};
+    smiINT32 ids[3];
+    for (int i = 0; i < 3; i++)
+        ids[i] = send_get(mgr, d, context(mgr, comm[i]), 5400 + i);
+    /* The agent takes all three, then answers the last one first. */
+    HSNMP_ENTITY src[3], dst[3];
+    HSNMP_CONTEXT ctx[3];
+    HSNMP_PDU req[3];
+    for (int i = 0; i < 3; i++) {
+        if (wn_wsnmp_wait(agent, 3000) != SNMPAPI_SUCCESS)
+            fail_msg("request %d did not arrive", i);
+        assert_int_equal(SnmpRecvMsg(agent, &src[i], &dst[i], &ctx[i], &req[i]), SNMPAPI_SUCCESS);
+    }
+    for (int i = 2; i >= 0; i--) {
+        smiINT32 id;
+        HSNMP_VBL vbl;
+        assert_int_equal(SnmpGetPduData(req[i], NULL, &id, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
+        smiOID name;
+        smiVALUE v;
+        assert_int_equal(SnmpGetVb(vbl, 1, &name, &v), SNMPAPI_SUCCESS);
+        smiOCTETS cs;
+        assert_int_equal(SnmpContextToStr(ctx[i], &cs), SNMPAPI_SUCCESS);
+        v.syntax = SNMP_SYNTAX_OCTETS;
+        v.value.string = cs;
+        assert_int_equal(SnmpSetVb(vbl, 1, &name, &v), 1);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &cs);
+        HSNMP_PDU resp = SnmpCreatePdu(agent, SNMP_PDU_RESPONSE, id, 0, 0, vbl);
+        assert_int_equal(SnmpSendMsg(agent, dst[i], src[i], ctx[i], resp), SNMPAPI_SUCCESS);
+    }
+    /* They arrive last-first; each carries its own request's community. */
+    for (int i = 2; i >= 0; i--)
+        manager_expect(mgr, ids[i], comm[i]);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+/* Sends an SNMPv2-Trap with snmpTrapOID.0 = trap_oid from s to dst. */
+static void
+send_trap(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT c, const char *trap_oid)
+{
+    smiVALUE up;
+    up.syntax = SNMP_SYNTAX_TIMETICKS;
+    up.value.uNumber = 7;
+    HSNMP_VBL vbl = one_vb(s, "1.3.6.1.2.1.1.3.0", &up);
+    smiOID name, toid;
+    assert_true(SnmpStrToOid("1.3.6.1.6.3.1.1.4.1.0", &name) > 0);
+    assert_true(SnmpStrToOid(trap_oid, &toid) > 0);
+    smiVALUE tv;
+    tv.syntax = SNMP_SYNTAX_OID;
+    tv.value.oid = toid;
+    assert_int_equal(SnmpSetVb(vbl, 0, &name, &tv), 2);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&toid);
+    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_TRAP, 0, 0, 0, vbl);
+    assert_int_equal(SnmpSendMsg(s, NULL, dst, c, pdu), SNMPAPI_SUCCESS);
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+}
+
+/* The notification OID of the next trap queued for s, "" if none comes
+ * within ms. */
+static void
+next_trap_oid(HSNMP_SESSION s, unsigned ms, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    if (wn_wsnmp_wait(s, ms) != SNMPAPI_SUCCESS)
+        return;
+    HSNMP_PDU pdu;
+    assert_int_equal(SnmpRecvMsg(s, NULL, NULL, NULL, &pdu), SNMPAPI_SUCCESS);
+    HSNMP_VBL vbl;
+    assert_int_equal(SnmpGetPduData(pdu, NULL, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
+    smiOID name;
+    smiVALUE v;
+    assert_int_equal(SnmpGetVb(vbl, 2, &name, &v), SNMPAPI_SUCCESS);
+    assert_int_equal(v.syntax, SNMP_SYNTAX_OID);
+    assert_true(SnmpOidToStr(&v.value.oid, (smiUINT32)outsz, out) > 0);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&v.value.oid);
+    SnmpFreeVbl(vbl);
+    SnmpFreePdu(pdu);
+}
+
+/* 51: a notification prefix matches sub-identifier-wise (311.1.2 yes, 312
+ * no, an OID shorter than the prefix no); a redundant registration
+ * succeeds; OFF with the same arguments stops delivery. */
+static void
+test_register_prefix_filter_and_redundant_registration(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    uint16_t port = free_udp_port();
+    assert_int_equal(wn_wsnmp_set_trap_port(port), SNMPAPI_SUCCESS);
+    HSNMP_SESSION r = SnmpCreateSession(WINDOW, 1, NULL, NULL);
+    smiOID prefix;
+    assert_true(SnmpStrToOid("1.3.6.1.4.1.311", &prefix) > 0);
+    assert_int_equal(SnmpRegister(r, NULL, NULL, NULL, &prefix, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpRegister(r, NULL, NULL, NULL, &prefix, SNMPAPI_ON), SNMPAPI_SUCCESS);
+
+    char dst[64], got[160];
+    snprintf(dst, sizeof dst, "127.0.0.1:%u", port);
+    HSNMP_SESSION tx = SnmpCreateSession(WINDOW, 2, NULL, NULL);
+    HSNMP_ENTITY d = SnmpStrToEntity(tx, dst);
+    HSNMP_CONTEXT c = context(tx, "public");
+    send_trap(tx, d, c, "1.3.6.1.4.1.312.1.2");
+    send_trap(tx, d, c, "1.3.6.1.4.1");
+    send_trap(tx, d, c, "1.3.6.1.4.1.311.1.2");
+    /* Only the third one, delivered once despite the two registrations. */
+    next_trap_oid(r, 3000, got, sizeof got);
+    assert_string_equal(got, "1.3.6.1.4.1.311.1.2");
+    next_trap_oid(r, 300, got, sizeof got);
+    assert_string_equal(got, "");
+
+    /* OFF with the same arguments: nothing more arrives. */
+    assert_int_equal(SnmpRegister(r, NULL, NULL, NULL, &prefix, SNMPAPI_OFF), SNMPAPI_SUCCESS);
+    send_trap(tx, d, c, "1.3.6.1.4.1.311.1.3");
+    next_trap_oid(r, 300, got, sizeof got);
+    assert_string_equal(got, "");
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&prefix);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
 int
 main(void)
 {
@@ -316,6 +522,9 @@ main(void)
         cmocka_unit_test(test_listen_rules_and_port_release),
         cmocka_unit_test(test_busy_trap_port_is_tl_in_use),
         cmocka_unit_test(test_callback_failure_closes_the_session),
+        cmocka_unit_test(test_response_notification_and_recvmsg_outs),
+        cmocka_unit_test(test_out_of_order_responses_are_matched_by_request_id),
+        cmocka_unit_test(test_register_prefix_filter_and_redundant_registration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
