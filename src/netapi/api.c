@@ -54,6 +54,8 @@ NetSessionEnum(LMSTR servername, LMSTR UncClientName, LMSTR username, DWORD leve
     if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
         return ERROR_INVALID_PARAMETER;
     *bufptr = NULL;
+    *entriesread = 0; /* also when the names are refused below */
+    *totalentries = 0;
     st = wide_args_make(servername, UncClientName, username, &a);
     if (st != NERR_Success)
         return st;

@@ -176,12 +176,22 @@ test_enum_rejects_malformed_server_names(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        buf = (LPBYTE)1;
+        er = 7;
+        te = 7;
         assert_int_equal(NetSessionEnum((LMSTR)bad[i], NULL, NULL, 1, &buf,
                                         MAX_PREFERRED_LENGTH, &er, &te, NULL),
                          NERR_InvalidComputer);
+        /* documented: on every error *bufptr is NULL and the counts 0 */
+        assert_null(buf);
+        assert_int_equal(er, 0);
+        assert_int_equal(te, 0);
+    }
+    er = 7;
     assert_int_equal(NetSessionEnum(surrogate, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH, &er,
                                     &te, NULL), NERR_InvalidComputer);
+    assert_int_equal(er, 0);
     assert_int_equal(fake.opens, 0);
 }
 
