@@ -119,30 +119,35 @@ main(int argc, char **argv)
     smiOCTETS comm = {6, (smiLPBYTE) "public"};
     if (!sess || SnmpStrToOid("1.3.6.1.2.1.1.3.0", &oid) == SNMPAPI_FAILURE)
         return 1;
-    for (long i = 0; i < n_sess; i++) {
+    for (long i = 0; i < n_sess; i++) { /* what a session costs: session, agent, community */
         struct bsess *s = &sess[i];
         s->h = SnmpCreateSession(NULL, 0, on_event, s);
         s->dst = s->h ? SnmpStrToEntity(s->h, agent) : NULL;
         s->ctx = s->dst ? SnmpStrToContext(s->h, &comm) : NULL;
-        s->pdu = calloc((size_t)window, sizeof *s->pdu);
-        if (!s->ctx || !s->pdu) {
+        if (!s->ctx) {
             fprintf(stderr, "wsnmp_rr: session %ld: setup failed (%u)\n", i,
                     SnmpGetLastError(s->h));
             return 1;
         }
         SnmpSetTimeout(s->dst, timeout_cs);
         SnmpSetRetry(s->dst, retries);
-        s->base = (smiINT32)(1 + i * window);
-        HSNMP_VBL vbl = SnmpCreateVbl(s->h, &oid, NULL);
-        for (long k = 0; k < window; k++) {
-            s->pdu[k] = SnmpCreatePdu(s->h, SNMP_PDU_GET, s->base + (smiINT32)k, 0, 0, vbl);
-            if (!s->pdu[k])
-                return 1;
-        }
-        SnmpFreeVbl(vbl);
     }
     long rss1 = wn_bench_rss_kb();
     t_setup = wn_bench_now() - t_setup;
+    for (long i = 0; i < n_sess; i++) { /* the requests (counted per request in -m) */
+        struct bsess *s = &sess[i];
+        s->base = (smiINT32)(1 + i * window);
+        s->pdu = calloc((size_t)window, sizeof *s->pdu);
+        HSNMP_VBL vbl = SnmpCreateVbl(s->h, &oid, NULL);
+        for (long k = 0; s->pdu && vbl && k < window; k++)
+            s->pdu[k] = SnmpCreatePdu(s->h, SNMP_PDU_GET, s->base + (smiINT32)k, 0, 0, vbl);
+        if (!s->pdu || !vbl || !s->pdu[window - 1]) {
+            fprintf(stderr, "wsnmp_rr: session %ld: PDU failed (%u)\n", i, SnmpGetLastError(s->h));
+            return 1;
+        }
+        SnmpFreeVbl(vbl);
+    }
+    long rss_pdus = wn_bench_rss_kb();
 
     struct rusage ru0, ru1;
     getrusage(RUSAGE_SELF, &ru0);
@@ -161,12 +166,16 @@ main(int argc, char **argv)
         }
         double t_send = wn_bench_now() - t0;
         long rss2 = wn_bench_rss_kb();
+        /* bytes_per_request counts the application's PDU handle and the
+         * engine's state for the request; engine_bytes_per_request only the
+         * latter (an application may reuse one PDU for every request). */
         printf("impl=wsnmp mode=memory sessions=%ld outstanding=%ld tx=%llu "
-               "rss_base_kb=%ld rss_sessions_kb=%ld rss_outstanding_kb=%ld "
-               "bytes_per_session=%.0f bytes_per_request=%.0f setup_s=%.3f send_s=%.3f\n",
-               n_sess, total, (unsigned long long)st.tx, rss0, rss1, rss2,
-               (rss1 - rss0) * 1024.0 / (double)n_sess,
-               (rss2 - rss1) * 1024.0 / (double)total, t_setup, t_send);
+               "rss_base_kb=%ld rss_sessions_kb=%ld rss_pdus_kb=%ld rss_outstanding_kb=%ld "
+               "bytes_per_session=%.0f bytes_per_request=%.0f engine_bytes_per_request=%.0f "
+               "setup_s=%.3f send_s=%.3f\n",
+               n_sess, total, (unsigned long long)st.tx, rss0, rss1, rss_pdus, rss2,
+               (rss1 - rss0) * 1024.0 / (double)n_sess, (rss2 - rss1) * 1024.0 / (double)total,
+               (rss2 - rss_pdus) * 1024.0 / (double)total, t_setup, t_send);
         double tc = wn_bench_now();
         SnmpCleanup();
         printf("cleanup_s=%.3f\n", wn_bench_now() - tc);
@@ -185,14 +194,15 @@ main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru1);
     double cpu = wn_bench_cpu_s(&ru1) - wn_bench_cpu_s(&ru0);
     long d = atomic_load(&done);
+    struct wn_wsnmp_stats st;
+    wn_wsnmp_get_stats(&st);
     printf("impl=wsnmp sessions=%ld window=%ld requests=%ld ok=%ld errors=%ld timeouts=%ld "
-           "varbinds=%ld wall_s=%.3f rate=%.0f cpu_us_per_req=%.2f maxrss_kb=%ld setup_s=%.3f%s\n",
+           "varbinds=%ld retransmits=%llu wall_s=%.3f rate=%.0f cpu_us_per_req=%.2f maxrss_kb=%ld "
+           "setup_s=%.3f%s\n",
            n_sess, window, d, atomic_load(&ok), atomic_load(&errs), atomic_load(&timeouts),
-           atomic_load(&varbinds), wall, d / wall, d ? cpu * 1e6 / (double)d : 0.0,
+           atomic_load(&varbinds), (unsigned long long)st.retransmits, wall, d / wall, d ? cpu * 1e6 / (double)d : 0.0,
            ru1.ru_maxrss, t_setup, d < total ? " status=stalled" : "");
     if (d < total) {
-        struct wn_wsnmp_stats st;
-        wn_wsnmp_get_stats(&st);
         printf("stats: sent=%ld rx=%llu tx=%llu retransmits=%llu timeouts=%llu stray=%llu "
                "malformed=%llu\n", atomic_load(&sent), (unsigned long long)st.rx,
                (unsigned long long)st.tx, (unsigned long long)st.retransmits,
