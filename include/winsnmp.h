@@ -224,7 +224,12 @@ typedef smiUINT32 SNMPAPI_STATUS;
 /* Notification callback (SnmpCreateSession).  wParam 0: a message is queued
  * (call SnmpRecvMsg); otherwise an SNMPAPI_* error for the request whose
  * request_id is lParam.  Must return SNMPAPI_SUCCESS; any other value closes
- * the session.  hWnd/wMsg/lpClientData are passed through unchanged. */
+ * the session.  hWnd/wMsg/lpClientData are passed through unchanged.
+ * Callbacks run on the library's one I/O thread, never with a library lock
+ * held.  SnmpClose called from another thread waits until a callback of
+ * that session running at the time has returned, so afterwards none runs
+ * and lpClientData may be freed; a callback must therefore not wait for a
+ * thread that is inside SnmpClose of its own session. */
 typedef SNMPAPI_STATUS(CALLBACK *SNMPAPI_CALLBACK)(HSNMP_SESSION hSession, HWND hWnd,
                                                    UINT wMsg, WPARAM wParam,
                                                    LPARAM lParam, LPVOID lpClientData);

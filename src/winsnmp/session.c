@@ -1,6 +1,10 @@
 /* session.c: session objects: SnmpCreateSession, SnmpOpen, SnmpClose and closing everything a session owns. */
 #include "winsnmp_int.h"
 
+/* Callbacks running on this thread (a callback may close its own session
+ * without waiting for itself). */
+static _Thread_local unsigned t_cb_depth;
+
 int
 wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
                      struct wn_ws_session **out)
@@ -69,6 +73,16 @@ SnmpClose(HSNMP_SESSION session)
 {
     WN_WS_ENTER();
     struct wn_ws_session *s = wn_ws_session_get(session);
+    /* A callback of this session running on the I/O thread ends first, so
+     * that once SnmpClose returns none runs or starts (the application
+     * may free its lpClientData).  From a callback itself (the I/O thread)
+     * there is nothing to wait for. */
+    while (s && s->in_callback && t_cb_depth == 0 && !wn_ws_net_on_io_thread()) {
+        wn_ws_callback_wait();
+        if (!wn_ws_ready())
+            return wn_ws_unlock_fail(NULL, SNMPAPI_NOT_INITIALIZED);
+        s = wn_ws_session_get(session);
+    }
     if (!s)
         return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
     wn_ws_session_close(s);
@@ -89,16 +103,25 @@ wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam)
     HWND hwnd = s->hwnd;
     UINT wmsg = s->wmsg;
     LPVOID data = s->client_data;
-    wn_ws_unlock();
-    if (!fn)
-        return WN_E_STATE;
-    /* Called without the lock: the callback calls back into the API. */
-    if (fn(h, hwnd, wmsg, wparam, lparam, data) != SNMPAPI_SUCCESS) {
-        wn_ws_lock();
-        s = wn_ws_ready() ? wn_ws_session_get(h) : NULL;
-        if (s)
-            wn_ws_session_close(s);
+    if (!fn) {
         wn_ws_unlock();
+        return WN_E_STATE;
     }
+    s->in_callback++;       /* SnmpClose from another thread waits for it */
+    wn_ws_unlock();
+    /* Called without the lock: the callback calls back into the API. */
+    t_cb_depth++;
+    SNMPAPI_STATUS rc = fn(h, hwnd, wmsg, wparam, lparam, data);
+    t_cb_depth--;
+    wn_ws_lock();
+    /* Gone if the callback closed it or cleaned up. */
+    s = wn_ws_ready() ? wn_ws_session_get(h) : NULL;
+    if (s) {
+        s->in_callback--;
+        if (rc != SNMPAPI_SUCCESS)
+            wn_ws_session_close(s);
+    }
+    wn_ws_callback_ended();
+    wn_ws_unlock();
     return 0;
 }

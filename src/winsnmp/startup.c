@@ -9,6 +9,8 @@ static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
 /* Signalled when a teardown, which drops the lock while the engine stops,
  * has finished: a startup in that window waits for it. */
 static pthread_cond_t ws_stopped = PTHREAD_COND_INITIALIZER;
+/* Signalled when a callback returns (SnmpClose waits for its session's). */
+static pthread_cond_t ws_cb_ended = PTHREAD_COND_INITIALIZER;
 
 static struct {
     int ready;                 /* initialised */
@@ -31,6 +33,18 @@ void
 wn_ws_unlock(void)
 {
     pthread_mutex_unlock(&ws_mutex);
+}
+
+void
+wn_ws_callback_wait(void)
+{
+    pthread_cond_wait(&ws_cb_ended, &ws_mutex);
+}
+
+void
+wn_ws_callback_ended(void)
+{
+    pthread_cond_broadcast(&ws_cb_ended);
 }
 
 int

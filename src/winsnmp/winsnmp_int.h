@@ -87,6 +87,7 @@ struct wn_ws_session {
     struct wn_ws_obj *objs;       /* owned objects (head) */
     uint32_t nobjs;
     void *engine;                 /* engine state; freed by wn_ws_net_session_closing */
+    uint32_t in_callback;         /* callbacks of this session running now */
 };
 
 /* Wire versions (the SNMP message version field). */
@@ -207,6 +208,10 @@ void wn_ws_session_close(struct wn_ws_session *s);
  * 0 when called, WN_E_NOTFOUND if the session is gone, WN_E_STATE for a
  * window-mode session (no callback: signal its pollable fd instead). */
 int wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam);
+/* Waits (dropping the lock) until a callback ends; wakes the waiters.
+ * [locked] */
+void wn_ws_callback_wait(void);
+void wn_ws_callback_ended(void);
 /* Entity from a transport address (borrowed), version WN_WS_V*. */
 int wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa,
                              socklen_t salen, int version, struct wn_ws_entity **out);

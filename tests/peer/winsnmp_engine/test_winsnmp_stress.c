@@ -582,6 +582,44 @@ test_concurrent_first_registrations_all_get_the_trap_port(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
+/* ------------------------------------------------------------------------
+ * SnmpClose from another thread while the session's callback runs: it
+ * returns only once the callback has ended, so the application may free
+ * its client data right after it.
+ * ---------------------------------------------------------------------- */
+static atomic_int slow_entered, slow_left;
+
+static SNMPAPI_STATUS CALLBACK
+slow_cb(HSNMP_SESSION s, HWND w, UINT msg, WPARAM wp, LPARAM lp, LPVOID data)
+{
+    (void)s, (void)w, (void)msg, (void)wp, (void)lp, (void)data;
+    if (atomic_fetch_add(&slow_entered, 1) == 0) {
+        usleep(200000);
+        atomic_store(&slow_left, 1);
+    }
+    return SNMPAPI_SUCCESS;
+}
+
+static void
+test_close_waits_for_the_running_callback(void **state)
+{
+    (void)state;
+    HSNMP_SESSION m;
+    int sfd = manager_with_requests_in_flight(slow_cb, 5, 10, &m);
+    for (int i = 0; i < 300 && !atomic_load(&slow_entered); i++)
+        usleep(10000);
+    assert_true(atomic_load(&slow_entered) >= 1);
+    assert_int_equal(SnmpClose(m), SNMPAPI_SUCCESS);
+    assert_int_equal(atomic_load(&slow_left), 1);
+    /* Timeouts that fired while the slow callback ran may have been
+     * notified before SnmpClose got the session; none after it returned. */
+    int at_close = atomic_load(&slow_entered);
+    usleep(300000);
+    assert_int_equal(atomic_load(&slow_entered), at_close);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+    close(sfd);
+}
+
 int
 main(void)
 {
@@ -592,6 +630,7 @@ main(void)
         cmocka_unit_test(test_cleanup_while_threads_send),
         cmocka_unit_test(test_startup_in_callback_during_cleanup_does_not_deadlock),
         cmocka_unit_test(test_concurrent_first_registrations_all_get_the_trap_port),
+        cmocka_unit_test(test_close_waits_for_the_running_callback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
