@@ -55,6 +55,25 @@ start_reflector() {
     for _ in $(seq 100); do grep -q PORT= "$out" && break; sleep 0.05; done
     REFL_PORT=$(sed -n 's/^PORT=//p' "$out")
 }
+# rr_table PORT TIMEOUT_CS "SESSIONS WINDOW REQUESTS"...: ours and net-snmp, one row per config
+rr_table() {
+    local port=$1 tmo=$2 cfg a b note; shift 2
+    printf "%-9s %-6s %-7s | %-30s | %-30s\n" sessions window requests \
+        "libwsnmp req/s  us-CPU/req  RSS" "net-snmp req/s  us-CPU/req  RSS"
+    for cfg in "$@"; do
+        set -- $cfg
+        a=$(runs "$RUNS" rate "${M0[@]}" "$BB/wsnmp_rr" -s "$1" -w "$2" -n "$3" -t "$tmo" "127.0.0.1:$port")
+        b=$(runs "$RUNS" rate "${M0[@]}" "$BB/netsnmp_rr" -s "$1" -w "$2" -n "$3" -t "$tmo" "127.0.0.1:$port")
+        note=
+        [ "$(kv retransmits "$a")" = 0 ] || note+=" ours:$(kv retransmits "$a")-retransmits"
+        [ "$(kv timeouts "$a")" = 0 ] || note+=" ours:$(kv timeouts "$a")-timeouts"
+        [ "$(kv timeouts "$b")" = 0 ] || note+=" net-snmp:$(kv timeouts "$b")-timeouts"
+        [[ "$b" != *stalled* ]] || note+=" net-snmp:STALLED(FD_SETSIZE,$(kv requests "$b")-done)"
+        printf "%-9s %-6s %-7s | %7s %9s %9sK | %7s %9s %9sK |%s\n" "$1" "$2" "$3" \
+            "$(kv rate "$a")" "$(kv cpu_us_per_req "$a")" "$(kv maxrss_kb "$a")" \
+            "$(kv rate "$b")" "$(kv cpu_us_per_req "$b")" "$(kv maxrss_kb "$b")" "$note"
+    done
+}
 # The reference net-snmp async client of /work/shared/ref/lab (one session), built
 # at run time when present: a cross-check that netsnmp_rr is a fair twin.
 REFC=${WN_BENCH_REF_CLIENT:-/work/shared/ref/lab/snmp-async-bench.c}
@@ -78,20 +97,7 @@ if want rr; then
     RPORT=$REFL_PORT
     echo
     echo "## 1a. Get throughput against the C mmsg reflector (127.0.0.1:$RPORT)"
-    printf "%-9s %-6s %-7s | %-30s | %-30s\n" sessions window requests \
-        "libwsnmp req/s  us-CPU/req  RSS" "net-snmp req/s  us-CPU/req  RSS"
-    for cfg in "1 1 20000" "1 16 100000" "100 1 100000" "1000 1 100000" "10000 1 100000"; do
-        set -- $cfg
-        a=$(runs "$RUNS" rate "${M0[@]}" "$BB/wsnmp_rr" -s "$1" -w "$2" -n "$3" "127.0.0.1:$RPORT")
-        b=$(runs "$RUNS" rate "${M0[@]}" "$BB/netsnmp_rr" -s "$1" -w "$2" -n "$3" "127.0.0.1:$RPORT")
-        note=
-        [ "$(kv timeouts "$a")" = 0 ] || note+=" ours:$(kv timeouts "$a")-timeouts"
-        [ "$(kv timeouts "$b")" = 0 ] || note+=" net-snmp:$(kv timeouts "$b")-timeouts"
-        [[ "$b" != *stalled* ]] || note+=" net-snmp:STALLED(FD_SETSIZE,$(kv requests "$b")-done)"
-        printf "%-9s %-6s %-7s | %7s %9s %9sK | %7s %9s %9sK |%s\n" "$1" "$2" "$3" \
-            "$(kv rate "$a")" "$(kv cpu_us_per_req "$a")" "$(kv maxrss_kb "$a")" \
-            "$(kv rate "$b")" "$(kv cpu_us_per_req "$b")" "$(kv maxrss_kb "$b")" "$note"
-    done
+    rr_table "$RPORT" 200 "1 1 20000" "1 16 100000" "100 1 100000" "1000 1 100000" "10000 1 100000"
     ref_rows "$RPORT"
 fi
 
@@ -124,19 +130,7 @@ fi
 if want rr; then
     echo
     echo "## 1b. Get throughput against snmpd $(snmpd -v 2>/dev/null | sed -n 's/.*version: *//p' | head -1) (127.0.0.1:$APORT, pinned to cpu1; the agent is the bottleneck)"
-    printf "%-9s %-6s %-7s | %-30s | %-30s\n" sessions window requests \
-        "libwsnmp req/s  us-CPU/req  RSS" "net-snmp req/s  us-CPU/req  RSS"
-    for cfg in "1 1 10000" "1 16 20000" "100 1 20000" "1000 1 20000"; do
-        set -- $cfg
-        a=$(runs "$RUNS" rate "${M0[@]}" "$BB/wsnmp_rr" -s "$1" -w "$2" -n "$3" -t 50 "127.0.0.1:$APORT")
-        b=$(runs "$RUNS" rate "${M0[@]}" "$BB/netsnmp_rr" -s "$1" -w "$2" -n "$3" -t 50 "127.0.0.1:$APORT")
-        note=
-        [ "$(kv timeouts "$a")" = 0 ] || note+=" ours:$(kv timeouts "$a")-timeouts"
-        [ "$(kv timeouts "$b")" = 0 ] || note+=" net-snmp:$(kv timeouts "$b")-timeouts"
-        printf "%-9s %-6s %-7s | %7s %9s %9sK | %7s %9s %9sK |%s\n" "$1" "$2" "$3" \
-            "$(kv rate "$a")" "$(kv cpu_us_per_req "$a")" "$(kv maxrss_kb "$a")" \
-            "$(kv rate "$b")" "$(kv cpu_us_per_req "$b")" "$(kv maxrss_kb "$b")" "$note"
-    done
+    rr_table "$APORT" 50 "1 1 10000" "1 16 20000" "100 1 20000" "1000 1 20000"
     ref_rows "$APORT"
 fi
 
