@@ -43,6 +43,13 @@ t_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t le
     if (f->close_in_callback) {
         wn_dgram_sock_close(f->mgr);
         f->mgr = NULL;
+        if (f->free_after_close) {
+            /* The close released every other request: its owner may free
+             * it right away (the socket itself goes later). */
+            f->other_released = f->free_after_close->r.wn_sock == NULL;
+            wn_free(f->free_after_close);
+            f->free_after_close = NULL;
+        }
     }
     waiter_bump(&f->w);
 }

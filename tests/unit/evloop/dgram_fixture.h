@@ -37,6 +37,8 @@ struct fx {
     uint8_t last_pkt[64];
     size_t last_len;
     int close_in_callback;
+    struct treq *free_after_close;        /* heap; freed by that callback */
+    int other_released;                   /* it was released by the close */
 };
 
 struct start_op {

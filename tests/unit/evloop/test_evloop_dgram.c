@@ -281,6 +281,43 @@ test_dgram_close_from_own_response_callback(void **state)
     assert_int_equal(waiter_get(&F.w), 1);
 }
 
+static void
+set_free_after_close(void *arg)
+{
+    F.free_after_close = arg;
+}
+
+/* Closing from a response callback releases the OTHER outstanding requests
+ * at once, so their owners may free them inside the callback (the socket
+ * itself is freed only when the dispatch unwinds). */
+static void
+test_dgram_close_from_callback_releases_other_requests_at_once(void **state)
+{
+    (void)state;
+    assert_int_equal(fx_setup(AF_INET), 0);
+    F.close_in_callback = 1;
+    struct treq t;
+    struct treq *t2 = wn_calloc(1, sizeof *t2);
+    assert_non_null(t2);
+    assert_int_equal(start(t2, 5000, 0), 0);   /* never answered */
+    assert_int_equal(start(&t, 5000, 0), 0);
+    uint8_t buf[64];
+    struct sockaddr_storage from;
+    uint32_t key = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(peer_recv(F.peer, buf, sizeof(buf), &from, 1000), PKT_HDR + 5);
+        if (key_of(buf) == t.r.key)
+            key = t.r.key;
+    }
+    assert_int_equal(key, t.r.key);
+    assert_int_equal(wn_evloop_call(F.l, set_free_after_close, t2), 0);
+    peer_send(F.peer, 'R', key, &from, wn_sockaddr_len((struct sockaddr *)&from));
+    assert_int_equal(waiter_wait(&F.w, 1, 2000), 1);
+    sleep_ms(50);
+    assert_int_equal(F.other_released, 1);
+    assert_null(F.free_after_close);
+}
+
 int
 main(void)
 {
@@ -294,6 +331,8 @@ main(void)
         cmocka_unit_test_teardown(test_dgram_send_request_rejects_bad_input_and_releases_key, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_close_releases_outstanding_without_callbacks, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_close_from_own_response_callback, fx_teardown),
+        cmocka_unit_test_teardown(test_dgram_close_from_callback_releases_other_requests_at_once,
+                                  fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
