@@ -130,11 +130,11 @@ start_agent(char *addr, size_t addrsz)
 
 
 /* Starts the engine and an agent, then opens a manager session with cb
- * holding `nquiet` requests to a silent port (timeout `cs`, no retry) and
- * one GET to the agent.  Returns the silent socket to close at the end. */
+ * holding `nquiet` requests to a silent port (timeout `cs`, no retry) and,
+ * when ask_agent, one GET to the agent.  Returns the silent socket to close at the end. */
 static int
 manager_with_requests_in_flight(SNMPAPI_CALLBACK cb, int nquiet, smiUINT32 cs,
-                                HSNMP_SESSION *out)
+                                int ask_agent, HSNMP_SESSION *out)
 {
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
@@ -152,7 +152,8 @@ manager_with_requests_in_flight(SNMPAPI_CALLBACK cb, int nquiet, smiUINT32 cs,
     SnmpSetRetry(quiet, 0);
     for (int i = 0; i < nquiet; i++)
         assert_true(send_get(m, quiet, c) != 0);
-    assert_true(send_get(m, agent, c) != 0);
+    if (ask_agent)
+        assert_true(send_get(m, agent, c) != 0);
     *out = m;
     return sfd;
 }
@@ -311,7 +312,7 @@ test_close_from_callback_stops_all_notifications(void **state)
     (void)state;
     atomic_store(&close_cb_calls, 0);
     HSNMP_SESSION m;
-    int sfd = manager_with_requests_in_flight(closing_cb, 20, 20, &m);
+    int sfd = manager_with_requests_in_flight(closing_cb, 20, 20, 1, &m);
     for (int i = 0; i < 300 && atomic_load(&close_cb_calls) == 0; i++)
         usleep(10000);
     usleep(500000);   /* well past the 200 ms timeouts of the silent requests */
@@ -362,7 +363,7 @@ test_cleanup_from_callback_with_requests_in_flight(void **state)
 {
     (void)state;
     HSNMP_SESSION m;
-    int sfd = manager_with_requests_in_flight(cleanup_cb, 50, 1000, &m);
+    int sfd = manager_with_requests_in_flight(cleanup_cb, 50, 1000, 1, &m);
     (void)m;
     char addr[64];
     for (int i = 0; i < 300 && !atomic_load(&cleanup_done); i++)
@@ -386,6 +387,27 @@ test_cleanup_from_callback_with_requests_in_flight(void **state)
         usleep(10000);
     assert_int_equal(atomic_load(&plain_cb_calls), 1);
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+    close(sfd);
+}
+
+/* The same from a timeout notification: the other requests' timers are due
+ * in the same timer round. */
+static void
+test_cleanup_from_timeout_callback_with_timers_due(void **state)
+{
+    (void)state;
+    atomic_store(&cleanup_cb_calls, 0);
+    atomic_store(&cleanup_done, 0);
+    HSNMP_SESSION m;
+    int sfd = manager_with_requests_in_flight(cleanup_cb, 40, 10, 0, &m);
+    (void)m;
+    for (int i = 0; i < 300 && !atomic_load(&cleanup_done); i++)
+        usleep(10000);
+    assert_int_equal(atomic_load(&cleanup_done), 1);
+    usleep(300000);
+    assert_int_equal(atomic_load(&cleanup_cb_calls), 1);
+    assert_null(SnmpCreateSession(NULL, 0, plain_cb, NULL));
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOT_INITIALIZED);
     close(sfd);
 }
 
@@ -477,7 +499,7 @@ test_startup_in_callback_during_cleanup_does_not_deadlock(void **state)
     (void)state;
     atomic_store(&startup_rc, -1);
     HSNMP_SESSION m;
-    int sfd = manager_with_requests_in_flight(startup_cb, 0, 100, &m);
+    int sfd = manager_with_requests_in_flight(startup_cb, 0, 100, 1, &m);
     for (int i = 0; i < 300 && !atomic_load(&in_cb); i++)
         usleep(10000);
     assert_int_equal(atomic_load(&in_cb), 1);
@@ -605,7 +627,7 @@ test_close_waits_for_the_running_callback(void **state)
 {
     (void)state;
     HSNMP_SESSION m;
-    int sfd = manager_with_requests_in_flight(slow_cb, 5, 10, &m);
+    int sfd = manager_with_requests_in_flight(slow_cb, 5, 10, 1, &m);
     for (int i = 0; i < 300 && !atomic_load(&slow_entered); i++)
         usleep(10000);
     assert_true(atomic_load(&slow_entered) >= 1);
@@ -627,6 +649,7 @@ main(void)
         cmocka_unit_test(test_threads_send_cancel_close_while_answers_arrive),
         cmocka_unit_test(test_close_from_callback_stops_all_notifications),
         cmocka_unit_test(test_cleanup_from_callback_with_requests_in_flight),
+        cmocka_unit_test(test_cleanup_from_timeout_callback_with_timers_due),
         cmocka_unit_test(test_cleanup_while_threads_send),
         cmocka_unit_test(test_startup_in_callback_during_cleanup_does_not_deadlock),
         cmocka_unit_test(test_concurrent_first_registrations_all_get_the_trap_port),
