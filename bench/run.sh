@@ -97,7 +97,8 @@ if want rr; then
     RPORT=$REFL_PORT
     echo
     echo "## 1a. Get throughput against the C mmsg reflector (127.0.0.1:$RPORT)"
-    rr_table "$RPORT" 200 "1 1 20000" "1 16 100000" "100 1 100000" "1000 1 100000" "10000 1 100000"
+    rr_table "$RPORT" 200 "1 1 20000" "1 16 100000" "100 1 100000" "100 16 200000" "1000 1 100000" \
+        "10000 1 100000"
     ref_rows "$RPORT"
 fi
 
