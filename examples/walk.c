@@ -150,13 +150,14 @@ main(int argc, char **argv)
                            : SnmpCreatePdu(s, SNMP_PDU_GETBULK, 0, 0, maxrep, vbl);
         smiINT32 reqid = 0;
         SnmpGetPduData(pdu, NULL, &reqid, NULL, NULL, NULL);
-        if (SnmpSendMsg(s, NULL, dst, ctx, pdu) != SNMPAPI_SUCCESS) {
+        SNMPAPI_STATUS sent = SnmpSendMsg(s, NULL, dst, ctx, pdu);
+        SnmpFreePdu(pdu);
+        SnmpFreeVbl(vbl);
+        if (sent != SNMPAPI_SUCCESS) {
             fprintf(stderr, "walk: SnmpSendMsg failed (%u)\n", SnmpGetLastError(s));
             rc = 1;
             break;
         }
-        SnmpFreePdu(pdu);
-        SnmpFreeVbl(vbl);
 
         HSNMP_ENTITY rsrc, rdst;
         HSNMP_CONTEXT rctx;
@@ -168,8 +169,23 @@ main(int argc, char **argv)
                 done = 1;
                 break;
             }
+            rsrc = rdst = NULL;
+            rctx = NULL;
+            resp = NULL;
             if (SnmpRecvMsg(s, &rsrc, &rdst, &rctx, &resp) != SNMPAPI_SUCCESS) {
                 smiUINT32 e = SnmpGetLastError(s);
+                /* A transport error still fills the outs with the failed
+                 * request (so the application can tell which one): they
+                 * are not a response. */
+                if (rsrc)
+                    SnmpFreeEntity(rsrc);
+                if (rdst)
+                    SnmpFreeEntity(rdst);
+                if (rctx)
+                    SnmpFreeContext(rctx);
+                if (resp)
+                    SnmpFreePdu(resp);
+                resp = NULL;
                 if (e == SNMPAPI_TL_TIMEOUT) {
                     fprintf(stderr, "walk: Timeout: No Response from %s\n", agent);
                     rc = 1;
