@@ -123,6 +123,9 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
     if (t == WN_SNMP_PDU_INFORM)
         ack_inform(sock, &m, from, fromlen);
     wn_ws_eng.c[WN_WS_C_TRAP]++;
+    /* A v1 Trap-PDU has no request id: it gets a non-zero one of ours
+     * (assigning-request-identifiers.md), in lParam and in the PDU. */
+    smiINT32 trap_id = t == WN_SNMP_PDU_TRAP_V1 ? wn_ws_next_request_id() : m.pdu.request_id;
     for (uint32_t i = 0; i < wn_ws_nregs && ntell < WN_ARRAY_SIZE(tell); i++) {
         const struct wn_ws_reg *r = &wn_ws_regs[i];
         if (r->has_agent && !addr_equal_noport(&r->agent, from))
@@ -150,7 +153,7 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
             continue;
         }
         q->len = len;
-        q->reqid = m.pdu.request_id;
+        q->reqid = trap_id;
         memcpy(&q->from, from, fromlen);
         q->fromlen = fromlen;
         q->to = L->addr;
@@ -160,7 +163,7 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
          * then does nothing for them. */
         wn_ws_eng_enqueue(s, q);
         tell[ntell] = r->session;
-        lp[ntell++] = (LPARAM)m.pdu.request_id;
+        lp[ntell++] = (LPARAM)q->reqid;
     }
     wn_ws_unlock();
     for (size_t i = 0; i < ntell; i++)

@@ -174,8 +174,10 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
         int version = m->to_version;
         code = wn_ws_decode(s, m->pkt, m->len, m->orig_type, &pdu, &ctx, &version);
         if (code == 0) {
-            if (pdu->type == SNMP_PDU_RESPONSE)
-                pdu->request_id = m->reqid;   /* the wire id may differ */
+            /* The wire id may differ for a response; a v1 trap had none. */
+            if (pdu->type == SNMP_PDU_RESPONSE ||
+                (pdu->type == SNMP_PDU_TRAP && pdu->request_id == 0))
+                pdu->request_id = m->reqid;
             rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->from, m->fromlen, version,
                                           &src);
             if (rc == 0 && m->tolen)

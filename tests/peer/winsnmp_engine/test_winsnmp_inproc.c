@@ -513,6 +513,41 @@ test_register_prefix_filter_and_redundant_registration(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
+/* A v1 Trap-PDU (no request id on the wire) reaches a registered session
+ * as an SNMPv2-Trap with a non-zero request id, the same in lParam and in
+ * the PDU (winsnmp.md: implementation-assigned, non-zero). */
+static void
+test_v1_trap_gets_a_nonzero_request_id(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    uint16_t port = free_udp_port();
+    assert_int_equal(wn_wsnmp_set_trap_port(port), SNMPAPI_SUCCESS);
+    atomic_store(&note_calls, 0);
+    HSNMP_SESSION r = SnmpCreateSession(NULL, 0, noting_cb, NULL);
+    assert_int_equal(SnmpRegister(r, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    /* Sent to a v1 entity, our v2 trap leaves as a v1 Trap-PDU. */
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1);
+    char dst[64];
+    snprintf(dst, sizeof dst, "127.0.0.1:%u", port);
+    HSNMP_SESSION tx = SnmpCreateSession(WINDOW, 2, NULL, NULL);
+    send_trap(tx, SnmpStrToEntity(tx, dst), context(tx, "public"), "1.3.6.1.6.3.1.1.5.4");
+    for (int i = 0; i < 300 && atomic_load(&note_calls) == 0; i++)
+        usleep(10000);
+    assert_int_equal(atomic_load(&note_calls), 1);
+    assert_int_equal(atomic_load(&note_wp), 0);
+    smiINT32 lp = (smiINT32)atomic_load(&note_lp);
+    assert_int_not_equal(lp, 0);
+    HSNMP_PDU pdu;
+    assert_int_equal(SnmpRecvMsg(r, NULL, NULL, NULL, &pdu), SNMPAPI_SUCCESS);
+    smiINT type;
+    smiINT32 id;
+    assert_int_equal(SnmpGetPduData(pdu, &type, &id, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(type, SNMP_PDU_TRAP);
+    assert_int_equal(id, lp);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
 int
 main(void)
 {
@@ -525,6 +560,7 @@ main(void)
         cmocka_unit_test(test_response_notification_and_recvmsg_outs),
         cmocka_unit_test(test_out_of_order_responses_are_matched_by_request_id),
         cmocka_unit_test(test_register_prefix_filter_and_redundant_registration),
+        cmocka_unit_test(test_v1_trap_gets_a_nonzero_request_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
