@@ -116,6 +116,9 @@ agent_cb(HSNMP_SESSION s, HWND w, UINT msg, WPARAM wp, LPARAM lp, LPVOID data)
     return SNMPAPI_SUCCESS;
 }
 
+static SNMPAPI_STATUS CALLBACK drain_cb(HSNMP_SESSION s, HWND w, UINT msg, WPARAM wp,
+                                        LPARAM lp, LPVOID data);
+
 static HSNMP_SESSION
 start_agent(char *addr, size_t addrsz)
 {
@@ -411,6 +414,37 @@ test_cleanup_from_timeout_callback_with_timers_due(void **state)
     close(sfd);
 }
 
+/* The same from the agent role: a request callback (the listener socket's
+ * own dispatch) tears everything down, with more requests queued behind. */
+static void
+test_cleanup_from_agent_request_callback(void **state)
+{
+    (void)state;
+    atomic_store(&cleanup_cb_calls, 0);
+    atomic_store(&cleanup_done, 0);
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    HSNMP_SESSION agent = SnmpCreateSession(NULL, 0, cleanup_cb, NULL);
+    assert_int_equal(SnmpListen(SnmpStrToEntity(agent, addr), SNMPAPI_ON), SNMPAPI_SUCCESS);
+    HSNMP_SESSION m = SnmpCreateSession(NULL, 0, drain_cb, NULL);
+    HSNMP_ENTITY d = SnmpStrToEntity(m, addr);
+    HSNMP_CONTEXT c = context(m, "public");
+    /* The first request may tear the engine down while later ones are
+     * still being sent: those sends fail, which is fine. */
+    assert_true(send_get(m, d, c) != 0);
+    for (int i = 0; i < 19; i++)
+        send_get(m, d, c);
+    for (int i = 0; i < 300 && !atomic_load(&cleanup_done); i++)
+        usleep(10000);
+    assert_int_equal(atomic_load(&cleanup_done), 1);
+    usleep(200000);
+    assert_int_equal(atomic_load(&cleanup_cb_calls), 1);
+    assert_null(SnmpCreateSession(NULL, 0, drain_cb, NULL));
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOT_INITIALIZED);
+}
+
 /* ------------------------------------------------------------------------
  * SnmpCleanup from the main thread while other threads send and answers
  * arrive: every thread's calls fail cleanly afterwards, nothing leaks.
@@ -650,6 +684,7 @@ main(void)
         cmocka_unit_test(test_close_from_callback_stops_all_notifications),
         cmocka_unit_test(test_cleanup_from_callback_with_requests_in_flight),
         cmocka_unit_test(test_cleanup_from_timeout_callback_with_timers_due),
+        cmocka_unit_test(test_cleanup_from_agent_request_callback),
         cmocka_unit_test(test_cleanup_while_threads_send),
         cmocka_unit_test(test_startup_in_callback_during_cleanup_does_not_deadlock),
         cmocka_unit_test(test_concurrent_first_registrations_all_get_the_trap_port),
