@@ -257,8 +257,12 @@ wn_udp_open(int family, const struct sockaddr *bind_addr, socklen_t bind_len, in
         close(s);
         return err;
     }
+    /* Best effort: SO_RCVBUFFORCE passes net.core.rmem_max when the process
+     * may (CAP_NET_ADMIN), so bursts of answers to thousands of requests are
+     * not dropped; otherwise SO_RCVBUF, which the kernel clamps. */
     int rcvbuf = WN_UDP_RCVBUF;
-    (void)setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));  /* best effort */
+    if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+        (void)setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     if (bind_addr && bind(s, bind_addr, bind_len) < 0) {
         int err = map_errno(errno);
         close(s);

@@ -213,7 +213,7 @@ wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
     if (wn_ws_eng_session(s, &se) < 0 || se->qlen >= WN_WS_MAX_QUEUE) {
         wn_log(WN_LOG_WARN, "winsnmp", "session queue full: message dropped");
         wn_ws_qmsg_free(m);
-        return 0;
+        return -1;
     }
     m->next = NULL;
     if (se->qtail)
@@ -304,13 +304,12 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
             m->to = job->src;
             m->tolen = job->srclen;
         } else {
-            struct wn_dgram_sock *ms = wn_ws_eng.mgr[from->sa_family == AF_INET6 ? 1 : 0];
-            m->tolen = sizeof m->to;
-            if (!ms || wn_dgram_sock_name(ms, &m->to, &m->tolen) < 0)
-                m->tolen = 0;
+            int fi = from->sa_family == AF_INET6 ? 1 : 0;
+            m->to = wn_ws_eng.mgr_name[fi];
+            m->tolen = wn_ws_eng.mgr_namelen[fi];
         }
         m->to_version = job->version;
-        tell = wn_ws_eng_enqueue(s, m);
+        tell = wn_ws_eng_enqueue(s, m) > 0;
     } else {
         wn_ws_qmsg_free(m);
     }
@@ -343,7 +342,7 @@ mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
         m->error = SNMPAPI_TL_TIMEOUT;
         m->reqid = reqid;
         m->job = job;                     /* SnmpRecvMsg reports what failed */
-        tell = wn_ws_eng_enqueue(s, m);
+        tell = wn_ws_eng_enqueue(s, m) > 0;
     } else {
         wn_ws_job_free(job);
     }
@@ -378,8 +377,15 @@ static struct wn_dgram_sock *
 mgr_sock(int family)
 {
     int i = family == AF_INET6 ? 1 : 0;
-    if (!wn_ws_eng.mgr[i] && wn_ws_eng.loop)
-        wn_dgram_sock_open(wn_ws_eng.loop, family, NULL, 0, &mgr_ops, NULL, &wn_ws_eng.mgr[i]);
+    if (!wn_ws_eng.mgr[i] && wn_ws_eng.loop &&
+        wn_dgram_sock_open(wn_ws_eng.loop, family, NULL, 0, &mgr_ops, NULL,
+                           &wn_ws_eng.mgr[i]) == 0) {
+        /* Read the local address once, not per response. */
+        wn_ws_eng.mgr_namelen[i] = sizeof wn_ws_eng.mgr_name[i];
+        if (wn_dgram_sock_name(wn_ws_eng.mgr[i], &wn_ws_eng.mgr_name[i],
+                               &wn_ws_eng.mgr_namelen[i]) < 0)
+            wn_ws_eng.mgr_namelen[i] = 0;
+    }
     return wn_ws_eng.mgr[i];
 }
 
@@ -481,7 +487,7 @@ start_job_on_loop(void *arg)
         m->error = code;
         m->reqid = reqid;
         m->job = job;
-        tell = wn_ws_eng_enqueue(s, m);
+        tell = wn_ws_eng_enqueue(s, m) > 0;
     } else {
         wn_ws_job_free(job);
     }

@@ -111,9 +111,10 @@ struct wn_ws_listener {
 
 /* The engine's process-wide state [locked]. */
 struct wn_ws_eng {
-
     struct wn_evloop *loop;
     struct wn_dgram_sock *mgr[2];    /* manager sockets: [0] IPv4, [1] IPv6 */
+    struct sockaddr_storage mgr_name[2]; /* their local addresses, read once */
+    socklen_t mgr_namelen[2];
     struct wn_ws_listener lst[WN_WS_MAX_LISTENERS];
     int trap_idx[2];                 /* listener slots of the trap port, -1 */
     int trap_open;
@@ -124,8 +125,10 @@ struct wn_ws_eng {
 extern struct wn_ws_eng wn_ws_eng;
 
 /* Shared helpers of engine.c for listeners.c and ext.c. */
-/* Queues m for s (taking it) and signals the session's fd; returns 1 when
- * the session has a callback to call (after unlocking). [locked] */
+/* Queues m for s (taking it) and signals the session's fd.  Returns 1
+ * when the session has a callback to call (after unlocking), 0 when it is
+ * queued for a window-mode session, -1 when the queue was full and m was
+ * dropped (no notification then). [locked] */
 int wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
 /* Calls the session's callback, without the lock. */
 void wn_ws_eng_notify(uintptr_t session, WPARAM wp, LPARAM lp);

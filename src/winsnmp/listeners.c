@@ -61,6 +61,7 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
     int idx = (int)(intptr_t)ctx;
     uintptr_t tell[64];
     LPARAM lp[64];
+    int cb[64];
     size_t ntell = 0;
     struct wn_snmp_msg m;
 
@@ -95,9 +96,10 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
             q->to = L->addr;
             q->tolen = L->addrlen;
             q->to_version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
-            wn_ws_eng_enqueue(s, q);
-            tell[ntell] = L->session;
-            lp[ntell++] = (LPARAM)m.pdu.request_id;
+            if (wn_ws_eng_enqueue(s, q) > 0) {
+                tell[ntell] = L->session;
+                lp[ntell++] = (LPARAM)m.pdu.request_id;
+            }
         } else {
             wn_ws_qmsg_free(q);
         }
@@ -159,15 +161,18 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         q->to = L->addr;
         q->tolen = L->addrlen;
         q->to_version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
-        /* Window-mode sessions only get their fd signalled: wn_ws_eng_notify()
-         * then does nothing for them. */
-        wn_ws_eng_enqueue(s, q);
+        /* tell[] also de-duplicates, so every session that got the message
+         * is listed; only those with a callback (cb[k]) are called. */
+        LPARAM id = (LPARAM)q->reqid;
+        int r_enq = wn_ws_eng_enqueue(s, q);
         tell[ntell] = r->session;
-        lp[ntell++] = (LPARAM)q->reqid;
+        cb[ntell] = r_enq > 0;
+        lp[ntell++] = id;
     }
     wn_ws_unlock();
     for (size_t i = 0; i < ntell; i++)
-        wn_ws_eng_notify(tell[i], 0, lp[i]);
+        if (cb[i])
+            wn_ws_eng_notify(tell[i], 0, lp[i]);
 }
 
 /* Listeners send no requests, so these never run; the dgram layer wants

@@ -158,12 +158,15 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
         /* A transport error: the outs still say which request failed. */
         struct wn_ws_job *job = m->job;
         if (job) {
-            rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&job->dreq.dest,
-                                          job->dreq.destlen, job->version, &src);
-            if (rc == 0 && job->srclen)
+            /* Objects for out parameters the caller passed as NULL are
+             * not made at all. */
+            if (srcEntity)
+                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&job->dreq.dest,
+                                              job->dreq.destlen, job->version, &src);
+            if (rc == 0 && job->srclen && dstEntity)
                 rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&job->src, job->srclen,
                                               job->version, &dst);
-            if (rc == 0)
+            if (rc == 0 && context)
                 rc = wn_ws_context_create(s, job->community, job->community_len, NULL, &ctx);
             if (rc == 0)
                 rc = wn_ws_pdu_create(s, job->pdu_type, job->app_reqid, job->error_status,
@@ -178,9 +181,10 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
             if (pdu->type == SNMP_PDU_RESPONSE ||
                 (pdu->type == SNMP_PDU_TRAP && pdu->request_id == 0))
                 pdu->request_id = m->reqid;
-            rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->from, m->fromlen, version,
-                                          &src);
-            if (rc == 0 && m->tolen)
+            if (srcEntity)
+                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->from, m->fromlen,
+                                              version, &src);
+            if (rc == 0 && m->tolen && dstEntity)
                 rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->to, m->tolen, version,
                                               &dst);
             if (rc < 0)
