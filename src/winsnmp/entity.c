@@ -2,6 +2,8 @@
 #include "winsnmp_int.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +64,7 @@ wn_ws_parse_address(const char *s, uint16_t default_port, struct sockaddr_storag
     if (ps && parse_port(ps, &p) < 0)
         return WN_E_INVAL;
     memset(ss, 0, sizeof *ss);
-    /* Only "localhost" is resolved, without DNS traffic. */
+    /* "localhost" without a lookup; other names: wn_ws_resolve_address. */
     if (!strcmp(host, "localhost"))
         memcpy(host, "127.0.0.1", sizeof "127.0.0.1");
     struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
@@ -80,6 +82,78 @@ wn_ws_parse_address(const char *s, uint16_t default_port, struct sockaddr_storag
     }
     *port = p;
     return 0;
+}
+
+/* A DNS name: letters, digits, '-', '.', '_' (not only digits and dots). */
+static int
+hostname_syntax_ok(const char *h)
+{
+    size_t n = strlen(h);
+    int alpha = 0;
+    if (n == 0 || n > WN_WS_MAX_HOSTNAME)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+            return 0;
+        alpha |= isalpha(c) || c == '-' || c == '_';
+    }
+    return alpha;
+}
+
+int
+wn_ws_resolve_address(const char *s, char *out, size_t cap)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    uint16_t port;
+    int rc = wn_ws_parse_address(s, WN_WS_DEFAULT_PORT, &ss, &len, &port);
+    if (rc == 0) {
+        if (strlen(s) >= cap)
+            return WN_E_NOSPACE;
+        strcpy(out, s);
+        return 0;
+    }
+    if (rc != WN_E_RESOLVE || s[0] == '[')
+        return rc;
+    /* "name" or "name:port" (a name has no ':'). */
+    const char *c = strchr(s, ':');
+    size_t hl = c ? (size_t)(c - s) : strlen(s);
+    char host[WN_WS_MAX_HOSTNAME + 1];
+    if (hl == 0 || hl >= sizeof host || (c && strchr(c + 1, ':')))
+        return WN_E_INVAL;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    if (!hostname_syntax_ok(host))
+        return WN_E_RESOLVE;
+    uint16_t p;
+    if (c && parse_port(c + 1, &p) < 0)
+        return WN_E_INVAL;   /* checked before any lookup */
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
+        return WN_E_RESOLVE;
+    /* IPv4 first when the name has both (what most agents listen on). */
+    const struct addrinfo *pick = NULL;
+    for (const struct addrinfo *a = res; a; a = a->ai_next)
+        if (a->ai_family == AF_INET && !pick)
+            pick = a;
+    for (const struct addrinfo *a = res; a && !pick; a = a->ai_next)
+        if (a->ai_family == AF_INET6)
+            pick = a;
+    char num[INET6_ADDRSTRLEN];
+    int v6 = pick && pick->ai_family == AF_INET6;
+    const void *src = !pick ? NULL
+                      : v6  ? (const void *)&((const struct sockaddr_in6 *)pick->ai_addr)->sin6_addr
+                            : (const void *)&((const struct sockaddr_in *)pick->ai_addr)->sin_addr;
+    rc = src && inet_ntop(v6 ? AF_INET6 : AF_INET, src, num, sizeof num) ? 0 : WN_E_RESOLVE;
+    freeaddrinfo(res);
+    if (rc < 0)
+        return rc;
+    int w = snprintf(out, cap, v6 ? "[%s]%s%s" : "%s%s%s", num, c ? ":" : "", c ? c + 1 : "");
+    return w < 0 || (size_t)w >= cap ? WN_E_NOSPACE : 0;
 }
 
 static void
@@ -236,8 +310,43 @@ SnmpStrToEntity(HSNMP_SESSION session, LPCSTR string)
         wn_ws_unlock_fail(s, SNMPAPI_ENTITY_UNKNOWN);
         return NULL;
     }
+    /* A host name (untranslated modes) is resolved without the lock, so a
+     * slow resolver stalls neither other threads nor the I/O thread. */
+    const char *orig = string;
+    char resolved[WN_WS_MAX_ENTITY_STR];
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    uint16_t port;
+    if (wn_ws_translate_mode() != SNMPAPI_TRANSLATED &&
+        strnlen(string, WN_WS_MAX_ENTITY_STR) < WN_WS_MAX_ENTITY_STR &&
+        wn_ws_parse_address(string, WN_WS_DEFAULT_PORT, &ss, &sl, &port) == WN_E_RESOLVE) {
+        wn_ws_unlock();
+        int rr = wn_ws_resolve_address(string, resolved, sizeof resolved);
+        wn_ws_lock();
+        if (!wn_ws_ready()) {
+            wn_ws_unlock_fail(NULL, SNMPAPI_NOT_INITIALIZED);
+            return NULL;
+        }
+        s = wn_ws_session_get(session);
+        if (!s) {
+            wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
+            return NULL;
+        }
+        if (rr < 0) {
+            wn_ws_unlock_fail(s, SNMPAPI_ENTITY_UNKNOWN);
+            return NULL;
+        }
+        string = resolved;
+    }
     struct wn_ws_entity *e;
     int rc = wn_ws_entity_create_str(s, string, &e);
+    if (rc == 0 && string != orig) {
+        char *keep = wn_strdup(orig);   /* the string it was made from */
+        if (keep) {
+            wn_free(e->str);
+            e->str = keep;
+        }
+    }
     if (rc < 0) {
         smiUINT32 code = rc == WN_E_MALFORMED || rc == WN_E_IO
                              ? SNMPAPI_OTHER_ERROR

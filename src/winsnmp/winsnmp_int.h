@@ -295,6 +295,13 @@ int wn_ws_db_context(const char *name, uint8_t **community, uint32_t *len);
  * WN_E_MALFORMED with *line set to the first bad line. */
 int wn_ws_db_parse_text(const char *text, size_t len, const char *file, unsigned *line);
 
+/* Host names in entity strings (untranslated modes; database addresses stay numeric): resolved with
+ * getaddrinfo by SnmpStrToEntity, without the lock. */
+#define WN_WS_MAX_HOSTNAME 253u
+/* "name[:port]" -> the numeric form "a.b.c.d[:port]" / "[v6][:port]" in
+ * out (numeric input is copied as is).  May block on the resolver: never
+ * call it locked.  WN_E_RESOLVE, WN_E_INVAL, WN_E_NOSPACE. */
+int wn_ws_resolve_address(const char *s, char *out, size_t cap);
 /* Address text -> sockaddr (numeric IPv4/IPv6 and "localhost", optional
  * port as "a.b.c.d:p" or "[v6]:p").  WN_E_RESOLVE / WN_E_INVAL. */
 int wn_ws_parse_address(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
