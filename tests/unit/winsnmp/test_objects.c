@@ -527,7 +527,7 @@ test_entity_untranslated_addresses(void **state)
         assert_string_equal(buf, ok[i].out);
         assert_int_equal(SnmpFreeEntity(e), SNMPAPI_SUCCESS);
     }
-    static const char *bad[] = {"", "host.example", "1.2.3.4:0", "1.2.3.4:65536",
+    static const char *bad[] = {"", "host name", "1.2.3.4:0", "1.2.3.4:65536",
                                 "1.2.3", "[::1", "[::1]x", "1.2.3.4:", "00000001:00081A0D01C2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_null(SnmpStrToEntity(sess, bad[i]));
