@@ -397,6 +397,9 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     }
     c->dialect = n.dialect;
     c->server_secmode = n.security_mode;
+    c->neg_req = q;
+    c->server_caps = n.capabilities;
+    memcpy(c->server_guid, n.server_guid, sizeof(c->server_guid));
     c->max_read = n.max_read;
     c->max_write = n.max_write;
     c->max_transact = n.max_transact;
@@ -554,6 +557,73 @@ tree_connect(struct wn_smb2_conn *c)
     return 0;
 }
 
+/* ------------------------------------------------ VALIDATE_NEGOTIATE_INFO */
+
+/* SMB 3.0 / 3.0.2 downgrade protection (MS-SMB2 3.2.5.5, 3.3.5.15.12): the
+ * client repeats what it offered in a signed IOCTL and the server's signed
+ * answer must repeat what it chose.  3.1.1 has preauth integrity instead;
+ * 2.x has neither; a session that cannot sign (anonymous) skips it. */
+int
+wn_smb2_validate_negotiate(struct wn_smb2_conn *c)
+{
+    if ((c->dialect != WN_SMB2_DIALECT_300 && c->dialect != WN_SMB2_DIALECT_302) ||
+        !c->signer.on)
+        return 0;
+    const struct wn_smb2_negotiate_req *q = &c->neg_req;
+    uint8_t in[24 + 2 * WN_SMB2_MAX_DIALECTS];
+    struct wn_wbuf b;
+    wn_wbuf_init(&b, in, sizeof(in));
+    wn_wbuf_u32le(&b, q->capabilities);
+    wn_wbuf_bytes(&b, q->client_guid, 16);
+    wn_wbuf_u16le(&b, q->security_mode);
+    wn_wbuf_u16le(&b, (uint16_t)q->n_dialects);
+    for (size_t i = 0; i < q->n_dialects; i++)
+        wn_wbuf_u16le(&b, q->dialects[i]);
+    if (b.err)
+        return b.err;
+    static const uint8_t no_file[16] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    };
+    struct wn_wbuf w;
+    size_t inlen = wn_wbuf_len(&b);
+    int rc = wn_smb2_req_begin(c, 57 + inlen, &w);
+    if (rc)
+        return rc;
+    wn_smb2_ioctl_req_encode(&w, WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO, no_file, in, inlen, 24);
+    struct wn_smb2_hdr h;
+    /* Always signed, and the reply must be signed (checked by transact). */
+    rc = wn_smb2_transact(c, &w, WN_SMB2_IOCTL, (uint32_t)inlen, 1, &h);
+    if (rc)
+        return rc;
+    if (h.status != WN_SMB2_STATUS_SUCCESS) {
+        wn_log(WN_LOG_WARN, MOD, "validate negotiate refused (0x%08x): possible downgrade",
+               h.status);
+        c->last_status = h.status;
+        return WN_E_SIGNATURE;
+    }
+    const uint8_t *d;
+    size_t n;
+    rc = wn_smb2_ioctl_resp_decode(c->rx.data, c->rx.len, &d, &n);
+    if (rc)
+        return rc == WN_E_TRUNCATED ? WN_E_MALFORMED : rc;
+    struct wn_rbuf r;
+    wn_rbuf_init(&r, d, n);
+    uint32_t caps = wn_rbuf_u32le(&r);
+    const uint8_t *guid = wn_rbuf_view(&r, 16);
+    uint16_t secmode = wn_rbuf_u16le(&r);
+    uint16_t dialect = wn_rbuf_u16le(&r);
+    if (r.err || n != 24)
+        return WN_E_MALFORMED;
+    if (caps != c->server_caps || memcmp(guid, c->server_guid, 16) != 0 ||
+        secmode != c->server_secmode || dialect != c->dialect) {
+        wn_log(WN_LOG_WARN, MOD, "validate negotiate mismatch: possible downgrade");
+        return WN_E_SIGNATURE;
+    }
+    wn_log(WN_LOG_DEBUG, MOD, "validate negotiate ok (dialect 0x%04x)", dialect);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ public */
 
 int
@@ -589,6 +659,8 @@ wn_smb2_connect(const struct wn_smb2_opts *o, struct wn_smb2_conn **out)
         rc = session_setup(c, o);
     if (!rc)
         rc = tree_connect(c);
+    if (!rc)
+        rc = wn_smb2_validate_negotiate(c);
     if (rc) {
         if (c->session_id == 0 || rc == WN_E_AUTH)
             c->broken = 1; /* nothing to log off */

@@ -32,6 +32,10 @@ struct wn_smb2_conn {
     int broken;                   /* transport failed: no further requests */
     uint8_t *neg_blob;            /* owned copy of the NEGOTIATE security buffer (or NULL) */
     size_t neg_blob_len;
+    /* What NEGOTIATE said, for FSCTL_VALIDATE_NEGOTIATE_INFO (3.0/3.0.2). */
+    struct wn_smb2_negotiate_req neg_req;
+    uint32_t server_caps;
+    uint8_t server_guid[16];
 };
 
 /* Starts a request: resets c->tx and returns a write cursor positioned after
@@ -46,6 +50,12 @@ int wn_smb2_req_begin(struct wn_smb2_conn *c, size_t body_cap, struct wn_wbuf *w
  * requires.  `sign` = -1: as the connection says, 0: never, 1: always. */
 int wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32_t payload,
                      int sign, struct wn_smb2_hdr *hdr);
+
+/* After TREE_CONNECT on 3.0/3.0.2 with a signing session: the signed
+ * FSCTL_VALIDATE_NEGOTIATE_INFO exchange.  0 (also when not applicable),
+ * WN_E_SIGNATURE when the server's answer does not repeat what NEGOTIATE
+ * said (downgrade) or is refused, or a transport error. */
+int wn_smb2_validate_negotiate(struct wn_smb2_conn *c);
 
 /* Records status as last_status and maps it to WN_E_*. */
 int wn_smb2_fail_status(struct wn_smb2_conn *c, uint32_t status);

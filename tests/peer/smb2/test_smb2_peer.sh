@@ -52,6 +52,10 @@ expect "default user write+read"        OK "bind_ack ptype=12 n_results=1 result
 expect "client requires signing 3.1.1"  OK "signing=1" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}" sign
 expect "client signing 3.0.2 (CMAC)"    OK "dialect=0x0302" "signing=1" -- 127.0.0.1 "$PORT" "${ADM[@]}" sign max=0x0302
 expect "client signing 3.0 (CMAC)"      OK "dialect=0x0300" "signing=1" -- 127.0.0.1 "$PORT" "${ADM[@]}" sign max=0x0300
+# 3.0/3.0.2: the signed FSCTL_VALIDATE_NEGOTIATE_INFO exchange (downgrade check)
+# runs even when signing is not otherwise required, and smbd confirms it.
+WN_LOG=debug expect "3.0.2 validates the negotiation" OK "dialect=0x0302" "validate negotiate ok" -- 127.0.0.1 "$PORT" "${ADM[@]}" max=0x0302
+WN_LOG=debug expect "3.0 validates the negotiation"   OK "dialect=0x0300" "validate negotiate ok" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0300
 expect "client signing 2.1 (HMAC)"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign max=0x0210
 expect "client signing 2.0.2 (HMAC)"    OK "dialect=0x0202" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign max=0x0202
 expect "wrong password"                 WN_E_AUTH -- 127.0.0.1 "$PORT" labuser wrong-password

@@ -417,12 +417,113 @@ test_smb2_disconnect_of_broken_connection_sends_nothing(void **state)
     assert_int_equal(read(f->peer, &b, 1), 0);
 }
 
+/* Queues a signed (or not) IOCTL reply carrying `out` as output. */
+static void
+queue_ioctl_reply(struct fixture *f, uint64_t mid, const uint8_t *out, size_t outlen, int sign)
+{
+    uint8_t buf[4 + 64 + 48 + 64];
+    struct wn_wbuf w;
+    wn_wbuf_init(&w, buf + 4, sizeof(buf) - 4);
+    struct wn_smb2_hdr h = { .credit_charge = 1, .command = WN_SMB2_IOCTL, .credits = 3,
+                             .flags = WN_SMB2_FLAG_RESPONSE, .message_id = mid,
+                             .tree_id = 9, .session_id = 0x77 };
+    wn_smb2_hdr_encode(&w, &h);
+    wn_wbuf_u16le(&w, 49);
+    wn_wbuf_u16le(&w, 0);
+    wn_wbuf_u32le(&w, WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO);
+    wn_wbuf_zeros(&w, 16);                  /* FileId */
+    wn_wbuf_u32le(&w, 64 + 48);             /* InputOffset */
+    wn_wbuf_u32le(&w, 0);
+    wn_wbuf_u32le(&w, 64 + 48);             /* OutputOffset */
+    wn_wbuf_u32le(&w, (uint32_t)outlen);
+    wn_wbuf_zeros(&w, 8);
+    wn_wbuf_bytes(&w, out, outlen);
+    assert_int_equal(w.err, 0);
+    size_t len = wn_wbuf_len(&w);
+    if (sign)
+        wn_smb2_sign(&f->c->signer, buf + 4, len);
+    buf[0] = buf[1] = 0;
+    buf[2] = (uint8_t)(len >> 8);
+    buf[3] = (uint8_t)len;
+    assert_int_equal(write(f->peer, buf, len + 4), (ssize_t)(len + 4));
+}
+
+static void
+validate_setup(struct fixture *f, uint8_t *answer)
+{
+    f->c->signing = 0;   /* the exchange is signed even when signing is optional */
+    f->c->server_caps = 0x2f;
+    f->c->server_secmode = 1;
+    for (int i = 0; i < 16; i++)
+        f->c->server_guid[i] = (uint8_t)(0xa0 + i);
+    f->c->neg_req.n_dialects = 2;
+    f->c->neg_req.dialects[0] = 0x0300;
+    f->c->neg_req.dialects[1] = 0x0302;
+    /* the honest answer: capabilities, server GUID, security mode, dialect */
+    answer[0] = 0x2f, answer[1] = answer[2] = answer[3] = 0;
+    memcpy(answer + 4, f->c->server_guid, 16);
+    answer[20] = 1, answer[21] = 0;
+    answer[22] = 0x02, answer[23] = 0x03;
+}
+
+static void
+test_smb2_validate_negotiate_accepts_the_honest_answer(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t ans[24];
+    validate_setup(f, ans);
+    queue_ioctl_reply(f, 5, ans, sizeof ans, 1);
+    assert_int_equal(wn_smb2_validate_negotiate(f->c), 0);
+    /* the request was signed and carried what NEGOTIATE offered */
+    uint8_t req[4 + 64 + 56 + 28];
+    assert_int_equal(read(f->peer, req, sizeof req), (ssize_t)sizeof req);
+    assert_int_equal(wn_smb2_verify(&f->c->signer, req + 4, sizeof req - 4), 0);
+    assert_int_equal(req[4 + 64 + 56 + 22], 2);       /* DialectCount */
+    assert_int_equal(req[4 + 64 + 56 + 26], 0x02);    /* 0x0302 */
+}
+
+static void
+test_smb2_validate_negotiate_detects_a_downgrade(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t ans[24];
+    validate_setup(f, ans);
+    ans[22] = 0x00;   /* the server says it chose 3.0, we negotiated 3.0.2 */
+    queue_ioctl_reply(f, 5, ans, sizeof ans, 1);
+    assert_int_equal(wn_smb2_validate_negotiate(f->c), WN_E_SIGNATURE);
+}
+
+static void
+test_smb2_validate_negotiate_rejects_an_unsigned_answer(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t ans[24];
+    validate_setup(f, ans);
+    queue_ioctl_reply(f, 5, ans, sizeof ans, 0);
+    assert_int_equal(wn_smb2_validate_negotiate(f->c), WN_E_SIGNATURE);
+}
+
+static void
+test_smb2_validate_negotiate_is_skipped_outside_3_0(void **state)
+{
+    struct fixture *f = *state;
+    f->c->dialect = WN_SMB2_DIALECT_311;
+    assert_int_equal(wn_smb2_validate_negotiate(f->c), 0);   /* nothing sent */
+    f->c->dialect = 0x0210;
+    assert_int_equal(wn_smb2_validate_negotiate(f->c), 0);
+    assert_int_equal(f->c->next_mid, 5);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_smb2_accepts_signed_reply_and_signs_request, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_validate_negotiate_accepts_the_honest_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_validate_negotiate_detects_a_downgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_validate_negotiate_rejects_an_unsigned_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_validate_negotiate_is_skipped_outside_3_0, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_unsigned_reply_when_signing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_tampered_reply, setup, teardown),
