@@ -206,6 +206,46 @@ job_session(struct wn_ws_job *job, struct wn_ws_sess_eng **se)
     return *se ? s : NULL;
 }
 
+/* A request ended (answer, timeout or send failure): takes the job off its
+ * session's list and gives the session, NULL if closed.  Returns 1 when the
+ * job was cancelled meanwhile: then it is freed here if orphaned, else by
+ * the posted cancel, and the caller must leave it alone. [locked] */
+static int
+job_end(struct wn_ws_job *job, struct wn_ws_session **s)
+{
+    if (job->cancelled) {
+        if (job->orphaned)
+            wn_ws_job_free(job);
+        return 1;
+    }
+    struct wn_ws_sess_eng *se;
+    *s = job_session(job, &se);
+    job_unlink(se, job);
+    return 0;
+}
+
+/* Queues a transport-error report (code) for s, taking the job, which
+ * SnmpRecvMsg reports as what failed; unlocks, then notifies. [locked] */
+static void
+job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, smiUINT32 code)
+{
+    uintptr_t sh = job->session;
+    smiINT32 reqid = job->app_reqid;
+    int tell = 0;
+    struct wn_ws_qmsg *m = s ? wn_calloc(1, sizeof *m) : NULL;
+    if (m) {
+        m->error = code;
+        m->reqid = reqid;
+        m->job = job;
+        tell = wn_ws_eng_enqueue(s, m) > 0;
+    } else {
+        wn_ws_job_free(job);
+    }
+    wn_ws_unlock();
+    if (tell)
+        wn_ws_eng_notify(sh, code, (LPARAM)reqid);
+}
+
 int
 wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
 {
@@ -279,15 +319,11 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
     (void)ctx;
     struct wn_ws_job *job = (struct wn_ws_job *)req;   /* dreq is the first member */
     wn_ws_lock();
-    if (job->cancelled) {                              /* the posted cancel frees it */
-        if (job->orphaned)
-            wn_ws_job_free(job);
+    struct wn_ws_session *s = NULL;
+    if (job_end(job, &s)) {
         wn_ws_unlock();
         return;
     }
-    struct wn_ws_sess_eng *se;
-    struct wn_ws_session *s = job_session(job, &se);
-    job_unlink(se, job);
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
     int tell = 0;
@@ -325,30 +361,12 @@ mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
     (void)ctx;
     struct wn_ws_job *job = (struct wn_ws_job *)req;
     wn_ws_lock();
-    if (job->cancelled) {
-        if (job->orphaned)
-            wn_ws_job_free(job);
+    struct wn_ws_session *s = NULL;
+    if (job_end(job, &s)) {
         wn_ws_unlock();
         return;
     }
-    struct wn_ws_sess_eng *se;
-    struct wn_ws_session *s = job_session(job, &se);
-    job_unlink(se, job);
-    uintptr_t sh = job->session;
-    smiINT32 reqid = job->app_reqid;
-    int tell = 0;
-    struct wn_ws_qmsg *m = s ? wn_calloc(1, sizeof *m) : NULL;
-    if (m) {
-        m->error = SNMPAPI_TL_TIMEOUT;
-        m->reqid = reqid;
-        m->job = job;                     /* SnmpRecvMsg reports what failed */
-        tell = wn_ws_eng_enqueue(s, m) > 0;
-    } else {
-        wn_ws_job_free(job);
-    }
-    wn_ws_unlock();
-    if (tell)
-        wn_ws_eng_notify(sh, SNMPAPI_TL_TIMEOUT, (LPARAM)reqid);
+    job_fail_and_unlock(job, s, SNMPAPI_TL_TIMEOUT);
 }
 
 static void
@@ -474,26 +492,11 @@ start_job_on_loop(void *arg)
         wn_ws_unlock();
         return;
     }
-    /* Report the failure asynchronously, as the request's outcome. */
-    struct wn_ws_sess_eng *se;
-    struct wn_ws_session *s = job_session(job, &se);
-    job_unlink(se, job);
-    uintptr_t sh = job->session;
-    smiINT32 reqid = job->app_reqid;
-    smiUINT32 code = map_send_err(rc);
-    int tell = 0;
-    struct wn_ws_qmsg *m = s ? wn_calloc(1, sizeof *m) : NULL;
-    if (m) {
-        m->error = code;
-        m->reqid = reqid;
-        m->job = job;
-        tell = wn_ws_eng_enqueue(s, m) > 0;
-    } else {
-        wn_ws_job_free(job);
-    }
-    wn_ws_unlock();
-    if (tell)
-        wn_ws_eng_notify(sh, code, (LPARAM)reqid);
+    /* Report the failure asynchronously, as the request's outcome (the
+     * job was not cancelled: checked above under this same lock). */
+    struct wn_ws_session *s = NULL;
+    job_end(job, &s);
+    job_fail_and_unlock(job, s, map_send_err(rc));
 }
 
 int
