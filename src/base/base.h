@@ -189,6 +189,9 @@ void wn_count_parse_error(const char *module, const char *expr, const char *file
         }                                                                   \
     } while (0)
 
+/* Value of one hexadecimal digit (either case), or -1 (rbuf.c). */
+int wn_hexval(char c);
+
 /* Small helpers. */
 #define WN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define WN_MIN(a, b) ((a) < (b) ? (a) : (b))

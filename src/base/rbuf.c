@@ -137,3 +137,15 @@ wn_rbuf_seek(struct wn_rbuf *r, size_t off)
     }
     r->p = r->start + off;
 }
+
+int
+wn_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

@@ -11,18 +11,6 @@ const struct wn_dcerpc_syntax wn_dcerpc_ndr20_syntax = {
      0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60},
     2, 0};
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int
 wn_dcerpc_uuid_parse(const char *text, uint8_t out[16])
 {
@@ -38,8 +26,8 @@ wn_dcerpc_uuid_parse(const char *text, uint8_t out[16])
             i++;
             continue;
         }
-        int hi = hexval(text[i]);
-        int lo = hexval(text[i + 1]);
+        int hi = wn_hexval(text[i]);
+        int lo = wn_hexval(text[i + 1]);
         if (hi < 0 || lo < 0)
             return WN_E_INVAL;
         b[n++] = (uint8_t)(hi << 4 | lo);

@@ -472,18 +472,6 @@ SnmpSetPort(HSNMP_ENTITY hEntity, UINT nPort)
     return SNMPAPI_SUCCESS;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 SNMPAPI_STATUS SNMPAPI_CALL
 SnmpStrToIpxAddress(LPCSTR string, LPBYTE netnum, LPBYTE nodenum)
 {
@@ -495,7 +483,7 @@ SnmpStrToIpxAddress(LPCSTR string, LPBYTE netnum, LPBYTE nodenum)
     for (int i = 0, j = 0; i < 10; i++) {
         if (j == 8)
             j++;
-        int h = hexval(string[j]), l = hexval(string[j + 1]);
+        int h = wn_hexval(string[j]), l = wn_hexval(string[j + 1]);
         if (h < 0 || l < 0)
             return SNMPAPI_FAILURE;
         b[i] = (uint8_t)(h << 4 | l);
