@@ -185,8 +185,18 @@ wn_ws_qmsg_free(struct wn_ws_qmsg *m)
     wn_free(m);
 }
 
-static void
-job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
+void
+wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
+{
+    job->prev = NULL;
+    job->next = se->jobs;
+    if (se->jobs)
+        se->jobs->prev = job;
+    se->jobs = job;
+}
+
+void
+wn_ws_job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
 {
     if (job->prev)
         job->prev->next = job->next;
@@ -220,7 +230,7 @@ job_end(struct wn_ws_job *job, struct wn_ws_session **s)
     }
     struct wn_ws_sess_eng *se;
     *s = job_session(job, &se);
-    job_unlink(se, job);
+    wn_ws_job_unlink(se, job);
     return 0;
 }
 
@@ -560,7 +570,7 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
         return;
     while (se->jobs) {
         struct wn_ws_job *job = se->jobs;
-        job_unlink(se, job);
+        wn_ws_job_unlink(se, job);
         wn_ws_eng_cancel(job);
     }
     struct wn_ws_qmsg *m;

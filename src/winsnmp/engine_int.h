@@ -151,6 +151,9 @@ int wn_ws_eng_submit(struct wn_ws_job *job);
 /* Marks job cancelled and has the I/O thread drop it.  [locked] */
 void wn_ws_eng_cancel(struct wn_ws_job *job);
 void wn_ws_job_free(struct wn_ws_job *job);
+/* The session's list of outstanding jobs. [locked] */
+void wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
+void wn_ws_job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
 void wn_ws_qmsg_free(struct wn_ws_qmsg *m);
 /* Listener sockets (agent role and trap port).  Called WITHOUT the lock;
  * runs the bind on the I/O thread and returns its result.  kind 0 = agent

@@ -80,18 +80,12 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
                                : ms < WN_WS_MIN_TIMEOUT_MS ? WN_WS_MIN_TIMEOUT_MS
                                                            : (uint32_t)ms;
         job->dreq.retries = wn_ws_retransmit_mode() == SNMPAPI_ON ? dst->retry : 0;
-        job->next = se->jobs;
-        if (se->jobs)
-            se->jobs->prev = job;
-        se->jobs = job;
+        wn_ws_job_link(se, job);
     }
     rc = wn_ws_eng_submit(job);
     if (rc < 0) {
-        if (job->expects_reply) {
-            se->jobs = job->next;
-            if (job->next)
-                job->next->prev = NULL;
-        }
+        if (job->expects_reply)
+            wn_ws_job_unlink(se, job);
         wn_ws_job_free(job);
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
     }
@@ -112,13 +106,7 @@ SnmpCancelMsg(HSNMP_SESSION session, smiINT32 reqId)
         job = job->next;
     if (!job)
         return wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
-    if (job->prev)
-        job->prev->next = job->next;
-    else
-        se->jobs = job->next;
-    if (job->next)
-        job->next->prev = job->prev;
-    job->prev = job->next = NULL;
+    wn_ws_job_unlink(se, job);
     /* The spec: no further retransmission and no timeout notification. */
     wn_ws_eng_cancel(job);
     wn_ws_unlock();
