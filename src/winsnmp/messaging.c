@@ -10,24 +10,50 @@ expects_reply(smiINT type)
            type == SNMP_PDU_SET || type == SNMP_PDU_INFORM;
 }
 
+/* The handles SnmpSendMsg and SnmpEncodeMsg take, looked up in the order
+ * their errors are reported.  0, or the SNMPAPI_* code to fail with (a->s
+ * is then the session to charge it to, NULL if the session is bad). [locked] */
+struct msg_args {
+    struct wn_ws_session *s;
+    struct wn_ws_entity *src, *dst;
+    struct wn_ws_context *ctx;
+    struct wn_ws_pdu *pdu;
+};
+
+static smiUINT32
+msg_args_get(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
+             HSNMP_CONTEXT context, HSNMP_PDU pdu, struct msg_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->s = wn_ws_session_get(session);
+    if (!a->s)
+        return SNMPAPI_SESSION_INVALID;
+    a->dst = wn_ws_entity_get(dstEntity);
+    a->src = srcEntity ? wn_ws_entity_get(srcEntity) : NULL;
+    if (!a->dst || (srcEntity && !a->src))
+        return SNMPAPI_ENTITY_INVALID;
+    a->ctx = wn_ws_context_get(context);
+    if (!a->ctx)
+        return SNMPAPI_CONTEXT_INVALID;
+    a->pdu = wn_ws_pdu_get(pdu);
+    if (!a->pdu)
+        return SNMPAPI_PDU_INVALID;
+    return 0;
+}
+
 SNMPAPI_STATUS SNMPAPI_CALL
 SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
             HSNMP_CONTEXT context, HSNMP_PDU PDU)
 {
     WN_WS_ENTER();
-    struct wn_ws_session *s = wn_ws_session_get(session);
-    if (!s)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
-    struct wn_ws_entity *dst = wn_ws_entity_get(dstEntity);
-    struct wn_ws_entity *src = srcEntity ? wn_ws_entity_get(srcEntity) : NULL;
-    if (!dst || (srcEntity && !src))
-        return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
-    struct wn_ws_context *ctx = wn_ws_context_get(context);
-    if (!ctx)
-        return wn_ws_unlock_fail(s, SNMPAPI_CONTEXT_INVALID);
-    struct wn_ws_pdu *pdu = wn_ws_pdu_get(PDU);
-    if (!pdu)
-        return wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+    struct msg_args a;
+    smiUINT32 bad = msg_args_get(session, srcEntity, dstEntity, context, PDU, &a);
+    if (bad)
+        return wn_ws_unlock_fail(a.s, bad);
+    struct wn_ws_session *s = a.s;
+    struct wn_ws_entity *src = a.src, *dst = a.dst;
+    struct wn_ws_context *ctx = a.ctx;
+    struct wn_ws_pdu *pdu = a.pdu;
     if (dst->version == WN_WS_V3)
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
     if (!wn_ws_eng_loop())
@@ -212,18 +238,14 @@ SnmpEncodeMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnt
               HSNMP_CONTEXT context, HSNMP_PDU pdu, smiLPOCTETS msgBufDesc)
 {
     WN_WS_ENTER();
-    struct wn_ws_session *s = wn_ws_session_get(session);
-    if (!s)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
-    struct wn_ws_entity *dst = wn_ws_entity_get(dstEntity);
-    if (!dst || (srcEntity && !wn_ws_entity_get(srcEntity)))
-        return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
-    struct wn_ws_context *ctx = wn_ws_context_get(context);
-    if (!ctx)
-        return wn_ws_unlock_fail(s, SNMPAPI_CONTEXT_INVALID);
-    struct wn_ws_pdu *p = wn_ws_pdu_get(pdu);
-    if (!p)
-        return wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+    struct msg_args a;
+    smiUINT32 bad = msg_args_get(session, srcEntity, dstEntity, context, pdu, &a);
+    if (bad)
+        return wn_ws_unlock_fail(a.s, bad);
+    struct wn_ws_session *s = a.s;
+    struct wn_ws_entity *dst = a.dst;
+    struct wn_ws_context *ctx = a.ctx;
+    struct wn_ws_pdu *p = a.pdu;
     if (!msgBufDesc)
         return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
     if (dst->version == WN_WS_V3)
