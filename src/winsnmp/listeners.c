@@ -54,13 +54,36 @@ ack_inform(struct wn_dgram_sock *sock, const struct wn_snmp_msg *in, const struc
         wn_ws_eng.c[WN_WS_C_INFORM_ACK]++;
 }
 
+/* Queues a copy of a datagram that arrived on listener L for session s,
+ * reported with request id reqid.  Returns what wn_ws_eng_enqueue says
+ * (1: call the callback, 0: queued, -1: queue full), or WN_E_NOMEM when
+ * the copy could not be made. [locked] */
+static int
+queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
+               const struct wn_snmp_msg *m, smiINT32 reqid, const uint8_t *pkt, size_t len,
+               const struct sockaddr *from, socklen_t fromlen)
+{
+    struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
+    if (!q || !(q->pkt = wn_memdup(pkt, len))) {
+        wn_ws_qmsg_free(q);
+        return WN_E_NOMEM;
+    }
+    q->len = len;
+    q->reqid = reqid;
+    memcpy(&q->from, from, fromlen);
+    q->fromlen = fromlen;
+    q->to = L->addr;
+    q->tolen = L->addrlen;
+    q->to_version = m->version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
+    return wn_ws_eng_enqueue(s, q);
+}
+
 static void
 lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                    const struct sockaddr *from, socklen_t fromlen)
 {
     int idx = (int)(intptr_t)ctx;
     uintptr_t tell[64];
-    LPARAM lp[64];
     int cb[64];
     size_t ntell = 0;
     struct wn_snmp_msg m;
@@ -87,25 +110,11 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
             wn_ws_unlock();
             return;
         }
-        struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
-        if (q && (q->pkt = wn_memdup(pkt, len)) != NULL) {
-            q->len = len;
-            q->reqid = m.pdu.request_id;
-            memcpy(&q->from, from, fromlen);
-            q->fromlen = fromlen;
-            q->to = L->addr;
-            q->tolen = L->addrlen;
-            q->to_version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
-            if (wn_ws_eng_enqueue(s, q) > 0) {
-                tell[ntell] = L->session;
-                lp[ntell++] = (LPARAM)m.pdu.request_id;
-            }
-        } else {
-            wn_ws_qmsg_free(q);
-        }
+        uintptr_t sh = L->session;
+        int tell = queue_datagram(s, L, &m, m.pdu.request_id, pkt, len, from, fromlen) > 0;
         wn_ws_unlock();
-        for (size_t i = 0; i < ntell; i++)
-            wn_ws_eng_notify(tell[i], 0, lp[i]);
+        if (tell)
+            wn_ws_eng_notify(sh, 0, (LPARAM)m.pdu.request_id);
         return;
     }
 
@@ -149,30 +158,19 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)r->session);
         if (!s)
             continue;
-        struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
-        if (!q || !(q->pkt = wn_memdup(pkt, len))) {
-            wn_ws_qmsg_free(q);
+        /* tell[] also de-duplicates, so every session given the message is
+         * listed (also when its queue dropped it, as before); only those
+         * with a callback (cb[k]) are called. */
+        int r_enq = queue_datagram(s, L, &m, trap_id, pkt, len, from, fromlen);
+        if (r_enq == WN_E_NOMEM)
             continue;
-        }
-        q->len = len;
-        q->reqid = trap_id;
-        memcpy(&q->from, from, fromlen);
-        q->fromlen = fromlen;
-        q->to = L->addr;
-        q->tolen = L->addrlen;
-        q->to_version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
-        /* tell[] also de-duplicates, so every session that got the message
-         * is listed; only those with a callback (cb[k]) are called. */
-        LPARAM id = (LPARAM)q->reqid;
-        int r_enq = wn_ws_eng_enqueue(s, q);
         tell[ntell] = r->session;
-        cb[ntell] = r_enq > 0;
-        lp[ntell++] = id;
+        cb[ntell++] = r_enq > 0;
     }
     wn_ws_unlock();
     for (size_t i = 0; i < ntell; i++)
         if (cb[i])
-            wn_ws_eng_notify(tell[i], 0, lp[i]);
+            wn_ws_eng_notify(tell[i], 0, (LPARAM)trap_id);
 }
 
 /* Listeners send no requests, so these never run; the dgram layer wants
