@@ -33,12 +33,6 @@ wn_ws_eng_sock_close(struct wn_dgram_sock *s)
     wn_dgram_sock_close(s);
 }
 
-void
-wn_ws_eng_count(int which)
-{
-    wn_ws_eng.c[which]++;
-}
-
 struct wn_evloop *
 wn_ws_eng_loop(void)
 {
@@ -62,12 +56,6 @@ wn_ws_eng_loop_ref(void)
         return NULL;
     }
     return l;
-}
-
-uint16_t
-wn_ws_eng_trap_port(void)
-{
-    return wn_ws_eng.trap_port;
 }
 
 /* ------------------------------------------------------------------------

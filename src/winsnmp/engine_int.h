@@ -161,7 +161,6 @@ void wn_ws_qmsg_free(struct wn_ws_qmsg *m);
 int wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, int *idx);
 void wn_ws_eng_listen_close(int idx);          /* [locked] */
 int wn_ws_eng_trap_port_open(void);            /* NOT locked: 0 or WN_E_INUSE / WN_E_* */
-uint16_t wn_ws_eng_trap_port(void);            /* [locked] */
 int wn_ws_eng_trap_port_is_open(void);         /* [locked] */
 extern struct wn_ws_reg *wn_ws_regs;           /* [locked] */
 extern uint32_t wn_ws_nregs;
@@ -172,7 +171,7 @@ void wn_ws_eng_listen_set_session(int idx, uintptr_t session);
 int wn_ws_eng_listener_of(const struct wn_ws_entity *e);
 /* Pops the head of the session's queue, NULL if empty. [locked] */
 struct wn_ws_qmsg *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
-void wn_ws_eng_count(int which);               /* [locked] counters below */
+/* Counters in wn_ws_eng.c[] [locked]: */
 enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
 
 /* convert.c: between WinSNMP objects and the snmp codec. */

@@ -4,12 +4,6 @@
 /* Task-level last error: per thread (see docs/winsnmp.md, "Last errors"). */
 static _Thread_local smiUINT32 task_error;
 
-smiUINT32
-wn_ws_task_error(void)
-{
-    return task_error;
-}
-
 SNMPAPI_STATUS
 wn_ws_fail(struct wn_ws_session *s, smiUINT32 code)
 {
@@ -35,12 +29,6 @@ wn_ws_map_err(int err, smiUINT32 fallback)
     default:
         return fallback;
     }
-}
-
-SNMPAPI_STATUS
-wn_ws_fail_err(struct wn_ws_session *s, int err, smiUINT32 fallback)
-{
-    return wn_ws_fail(s, wn_ws_map_err(err, fallback));
 }
 
 SNMPAPI_STATUS

@@ -141,12 +141,6 @@ wn_ws_obj_get(HANDLE h, uint32_t type)
     return sl->obj;
 }
 
-uint32_t
-wn_ws_session_count(void)
-{
-    return tab.nsessions;
-}
-
 struct wn_ws_session *
 wn_ws_session_get(HSNMP_SESSION h)
 {

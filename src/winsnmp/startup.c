@@ -65,12 +65,6 @@ wn_ws_retransmit_mode(void)
     return st.retransmit;
 }
 
-const struct wn_ws_limits *
-wn_ws_get_limits(void)
-{
-    return &st.lim;
-}
-
 smiINT32
 wn_ws_next_request_id(void)
 {

@@ -162,7 +162,6 @@ struct wn_ws_pdu {
 int wn_ws_ready(void);                 /* 1 after a successful startup */
 smiUINT32 wn_ws_translate_mode(void);
 smiUINT32 wn_ws_retransmit_mode(void);
-const struct wn_ws_limits *wn_ws_get_limits(void);
 /* Next implementation-chosen request id (never 0, positive). [locked] */
 smiINT32 wn_ws_next_request_id(void);
 
@@ -180,7 +179,6 @@ int wn_ws_obj_register(struct wn_ws_obj *obj, uint32_t type, struct wn_ws_sessio
 void wn_ws_obj_unregister(struct wn_ws_obj *obj);
 /* Looks a handle up; NULL if stale, wrong type or not a handle. */
 struct wn_ws_obj *wn_ws_obj_get(HANDLE h, uint32_t type);
-uint32_t wn_ws_session_count(void);
 
 /* Typed lookups [locked]: borrowed pointers, valid while locked. */
 struct wn_ws_session *wn_ws_session_get(HSNMP_SESSION h);
@@ -318,8 +316,6 @@ SNMPAPI_STATUS wn_ws_fail(struct wn_ws_session *s, smiUINT32 code);
  * OUTPUT_TRUNCATED, STATE -> OPERATION_INVALID, UNSUPPORTED ->
  * TL_NOT_SUPPORTED, otherwise `fallback`. */
 smiUINT32 wn_ws_map_err(int err, smiUINT32 fallback);
-SNMPAPI_STATUS wn_ws_fail_err(struct wn_ws_session *s, int err, smiUINT32 fallback);
-smiUINT32 wn_ws_task_error(void);
 /* Unlocks and fails: the common exit of public functions. */
 SNMPAPI_STATUS wn_ws_unlock_fail(struct wn_ws_session *s, smiUINT32 code);
 
