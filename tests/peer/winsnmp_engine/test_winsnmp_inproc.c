@@ -18,29 +18,9 @@
 #include <winsnmp.h>
 #include <wsnmp_ext.h>
 
+#include "engine_util.h"
+
 #define WINDOW ((HWND)(uintptr_t)0x1234)
-
-static uint16_t
-free_udp_port(void)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    socklen_t l = sizeof a;
-    getsockname(fd, (struct sockaddr *)&a, &l);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static HSNMP_CONTEXT
-context(HSNMP_SESSION s, const char *community)
-{
-    smiOCTETS c = {(smiUINT32)strlen(community), (smiLPBYTE)community};
-    return SnmpStrToContext(s, &c);
-}
 
 static HSNMP_VBL
 one_vb(HSNMP_SESSION s, const char *oid, const smiVALUE *v)
@@ -147,7 +127,7 @@ test_window_mode_sessions_wait_on_fd_and_wait(void **state)
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", eng_free_udp_port());
     HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 0x400, NULL, NULL);
     HSNMP_SESSION mgr = SnmpCreateSession(WINDOW, 0x401, NULL, NULL);
     assert_non_null(agent);
@@ -161,7 +141,7 @@ test_window_mode_sessions_wait_on_fd_and_wait(void **state)
     assert_int_equal(poll(&p, 1, 0), 0);
 
     HSNMP_ENTITY dst = SnmpStrToEntity(mgr, addr);
-    HSNMP_CONTEXT ctx = context(mgr, "public");
+    HSNMP_CONTEXT ctx = eng_context(mgr, "public");
     smiINT32 id = send_get(mgr, dst, ctx, 0);
     assert_int_equal(agent_answer_one(agent), id);
     /* Drained: the fd is quiet again. */
@@ -185,14 +165,14 @@ test_same_request_id_from_two_sessions_is_matched_to_each(void **state)
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", eng_free_udp_port());
     HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
     HSNMP_ENTITY ae = SnmpStrToEntity(agent, addr);
     assert_int_equal(SnmpListen(ae, SNMPAPI_ON), SNMPAPI_SUCCESS);
     HSNMP_SESSION m1 = SnmpCreateSession(WINDOW, 2, NULL, NULL);
     HSNMP_SESSION m2 = SnmpCreateSession(WINDOW, 3, NULL, NULL);
     HSNMP_ENTITY d1 = SnmpStrToEntity(m1, addr), d2 = SnmpStrToEntity(m2, addr);
-    HSNMP_CONTEXT c1 = context(m1, "one"), c2 = context(m2, "two");
+    HSNMP_CONTEXT c1 = eng_context(m1, "one"), c2 = eng_context(m2, "two");
     /* Both sessions use request id 777, outstanding at the same time. */
     assert_int_equal(send_get(m1, d1, c1, 777), 777);
     assert_int_equal(send_get(m2, d2, c2, 777), 777);
@@ -212,7 +192,7 @@ test_listen_rules_and_port_release(void **state)
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
     char addr[64];
-    uint16_t port = free_udp_port();
+    uint16_t port = eng_free_udp_port();
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
     HSNMP_SESSION a = SnmpCreateSession(WINDOW, 1, NULL, NULL);
     HSNMP_ENTITY e = SnmpStrToEntity(a, addr);
@@ -241,7 +221,7 @@ test_listen_rules_and_port_release(void **state)
     assert_int_equal(SnmpListenEx(e2, SNMPAPI_ON, SNMPLISTEN_ALL_ADDR), SNMPAPI_SUCCESS);
     HSNMP_SESSION m = SnmpCreateSession(WINDOW, 3, NULL, NULL);
     HSNMP_ENTITY d = SnmpStrToEntity(m, addr);
-    HSNMP_CONTEXT c = context(m, "public");
+    HSNMP_CONTEXT c = eng_context(m, "public");
     smiINT32 id = send_get(m, d, c, 0);
     assert_int_equal(agent_answer_one(b), id);
     manager_expect(m, id, "public");
@@ -290,13 +270,13 @@ test_callback_failure_closes_the_session(void **state)
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", eng_free_udp_port());
     HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
     HSNMP_ENTITY ae = SnmpStrToEntity(agent, addr);
     assert_int_equal(SnmpListen(ae, SNMPAPI_ON), SNMPAPI_SUCCESS);
     HSNMP_SESSION mgr = SnmpCreateSession(NULL, 0, refusing_cb, NULL);
     HSNMP_ENTITY d = SnmpStrToEntity(mgr, addr);
-    HSNMP_CONTEXT c = context(mgr, "public");
+    HSNMP_CONTEXT c = eng_context(mgr, "public");
     send_get(mgr, d, c, 0);
     agent_answer_one(agent);
     for (int i = 0; i < 300 && atomic_load(&cb_calls) == 0; i++)
@@ -333,13 +313,13 @@ test_response_notification_and_recvmsg_outs(void **state)
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", eng_free_udp_port());
     HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
     assert_int_equal(SnmpListen(SnmpStrToEntity(agent, addr), SNMPAPI_ON), SNMPAPI_SUCCESS);
     atomic_store(&note_calls, 0);
     HSNMP_SESSION mgr = SnmpCreateSession(NULL, 0, noting_cb, NULL);
     HSNMP_ENTITY d = SnmpStrToEntity(mgr, addr);
-    HSNMP_CONTEXT c = context(mgr, "ctx46");
+    HSNMP_CONTEXT c = eng_context(mgr, "ctx46");
     smiINT32 id = send_get(mgr, d, c, 4646);
     assert_int_equal(agent_answer_one(agent), id);
     for (int i = 0; i < 300 && atomic_load(&note_calls) == 0; i++)
@@ -386,7 +366,7 @@ test_out_of_order_responses_are_matched_by_request_id(void **state)
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", eng_free_udp_port());
     HSNMP_SESSION agent = SnmpCreateSession(WINDOW, 1, NULL, NULL);
     assert_int_equal(SnmpListen(SnmpStrToEntity(agent, addr), SNMPAPI_ON), SNMPAPI_SUCCESS);
     HSNMP_SESSION mgr = SnmpCreateSession(WINDOW, 2, NULL, NULL);
@@ -394,7 +374,7 @@ test_out_of_order_responses_are_matched_by_request_id(void **state)
     const char *comm[3] = {"first", "second", "third"};
     smiINT32 ids[3];
     for (int i = 0; i < 3; i++)
-        ids[i] = send_get(mgr, d, context(mgr, comm[i]), 5400 + i);
+        ids[i] = send_get(mgr, d, eng_context(mgr, comm[i]), 5400 + i);
     /* The agent takes all three, then answers the last one first. */
     HSNMP_ENTITY src[3], dst[3];
     HSNMP_CONTEXT ctx[3];
@@ -482,7 +462,7 @@ test_register_prefix_filter_and_redundant_registration(void **state)
     (void)state;
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
-    uint16_t port = free_udp_port();
+    uint16_t port = eng_free_udp_port();
     assert_int_equal(wn_wsnmp_set_trap_port(port), SNMPAPI_SUCCESS);
     HSNMP_SESSION r = SnmpCreateSession(WINDOW, 1, NULL, NULL);
     smiOID prefix;
@@ -494,7 +474,7 @@ test_register_prefix_filter_and_redundant_registration(void **state)
     snprintf(dst, sizeof dst, "127.0.0.1:%u", port);
     HSNMP_SESSION tx = SnmpCreateSession(WINDOW, 2, NULL, NULL);
     HSNMP_ENTITY d = SnmpStrToEntity(tx, dst);
-    HSNMP_CONTEXT c = context(tx, "public");
+    HSNMP_CONTEXT c = eng_context(tx, "public");
     send_trap(tx, d, c, "1.3.6.1.4.1.312.1.2");
     send_trap(tx, d, c, "1.3.6.1.4.1");
     send_trap(tx, d, c, "1.3.6.1.4.1.311.1.2");
@@ -521,7 +501,7 @@ test_v1_trap_gets_a_nonzero_request_id(void **state)
 {
     (void)state;
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    uint16_t port = free_udp_port();
+    uint16_t port = eng_free_udp_port();
     assert_int_equal(wn_wsnmp_set_trap_port(port), SNMPAPI_SUCCESS);
     atomic_store(&note_calls, 0);
     HSNMP_SESSION r = SnmpCreateSession(NULL, 0, noting_cb, NULL);
@@ -531,7 +511,7 @@ test_v1_trap_gets_a_nonzero_request_id(void **state)
     char dst[64];
     snprintf(dst, sizeof dst, "127.0.0.1:%u", port);
     HSNMP_SESSION tx = SnmpCreateSession(WINDOW, 2, NULL, NULL);
-    send_trap(tx, SnmpStrToEntity(tx, dst), context(tx, "public"), "1.3.6.1.6.3.1.1.5.4");
+    send_trap(tx, SnmpStrToEntity(tx, dst), eng_context(tx, "public"), "1.3.6.1.6.3.1.1.5.4");
     for (int i = 0; i < 300 && atomic_load(&note_calls) == 0; i++)
         usleep(10000);
     assert_int_equal(atomic_load(&note_calls), 1);

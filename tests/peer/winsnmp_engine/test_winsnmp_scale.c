@@ -18,6 +18,8 @@
 #include <winsnmp.h>
 #include <wsnmp_ext.h>
 
+#include "engine_util.h"
+
 #define NSESS 10000
 #define PER_SESS 10
 #define NREQ (NSESS * PER_SESS)
@@ -51,17 +53,10 @@ test_ten_thousand_sessions_hundred_thousand_outstanding(void **state)
 {
     (void)state;
     /* A silent sink: bound, never read, so nothing ever answers. */
-    int sink = socket(AF_INET, SOCK_DGRAM, 0);
-    assert_true(sink >= 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(sink, (struct sockaddr *)&a, sizeof a), 0);
-    socklen_t al = sizeof a;
-    assert_int_equal(getsockname(sink, (struct sockaddr *)&a, &al), 0);
+    uint16_t sink_port;
+    int sink = eng_silent_socket(&sink_port);
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", ntohs(a.sin_port));
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", sink_port);
 
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
@@ -77,8 +72,7 @@ test_ten_thousand_sessions_hundred_thousand_outstanding(void **state)
          * last one is sent; no retries. */
         assert_int_equal(SnmpSetTimeout(ent[i], 600), SNMPAPI_SUCCESS);
         assert_int_equal(SnmpSetRetry(ent[i], 0), SNMPAPI_SUCCESS);
-        smiOCTETS c = {6, (smiLPBYTE) "public"};
-        ctx[i] = SnmpStrToContext(sess[i], &c);
+        ctx[i] = eng_context(sess[i], "public");
         assert_non_null(ctx[i]);
     }
     /* One VBL shared by every session (handles are shared). */

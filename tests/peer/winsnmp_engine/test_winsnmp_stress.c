@@ -17,42 +17,11 @@
 #include <winsnmp.h>
 #include <wsnmp_ext.h>
 
+#include "engine_util.h"
+
 #define NTHREADS 6
 #define NITER 30
 #define NREQ 12
-
-/* A UDP socket bound on loopback that nobody reads: requests sent to it
- * are never answered and no ICMP error comes back.  *port gets its port. */
-static int
-silent_socket(uint16_t *port)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    socklen_t l = sizeof a;
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &l), 0);
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
-static uint16_t
-free_udp_port(void)
-{
-    uint16_t p;
-    close(silent_socket(&p));
-    return p;
-}
-
-static HSNMP_CONTEXT
-context(HSNMP_SESSION s, const char *community)
-{
-    smiOCTETS c = {(smiUINT32)strlen(community), (smiLPBYTE)community};
-    return SnmpStrToContext(s, &c);
-}
 
 /* Sends a GET of sysName.0; returns its request id, 0 on failure.  When
  * slot is not NULL the id is stored there and published through *count
@@ -122,7 +91,7 @@ static SNMPAPI_STATUS CALLBACK drain_cb(HSNMP_SESSION s, HWND w, UINT msg, WPARA
 static HSNMP_SESSION
 start_agent(char *addr, size_t addrsz)
 {
-    snprintf(addr, addrsz, "127.0.0.1:%u", free_udp_port());
+    snprintf(addr, addrsz, "127.0.0.1:%u", eng_free_udp_port());
     HSNMP_SESSION agent = SnmpCreateSession(NULL, 0, agent_cb, NULL);
     assert_non_null(agent);
     HSNMP_ENTITY ae = SnmpStrToEntity(agent, addr);
@@ -144,13 +113,13 @@ manager_with_requests_in_flight(SNMPAPI_CALLBACK cb, int nquiet, smiUINT32 cs,
     char addr[64];
     start_agent(addr, sizeof addr);
     uint16_t sport;
-    int sfd = silent_socket(&sport);
+    int sfd = eng_silent_socket(&sport);
     char silent[64];
     snprintf(silent, sizeof silent, "127.0.0.1:%u", sport);
     HSNMP_SESSION m = SnmpCreateSession(NULL, 0, cb, NULL);
     HSNMP_ENTITY quiet = SnmpStrToEntity(m, silent);
     HSNMP_ENTITY agent = SnmpStrToEntity(m, addr);
-    HSNMP_CONTEXT c = context(m, "public");
+    HSNMP_CONTEXT c = eng_context(m, "public");
     SnmpSetTimeout(quiet, cs);
     SnmpSetRetry(quiet, 0);
     for (int i = 0; i < nquiet; i++)
@@ -221,7 +190,7 @@ stress_thread(void *arg)
             continue;
         }
         HSNMP_ENTITY dst = SnmpStrToEntity(s, agent_addr);
-        HSNMP_CONTEXT ctx = context(s, "public");
+        HSNMP_CONTEXT ctx = eng_context(s, "public");
         /* Long timeout: every request the agent answers completes by its
          * response, never by a timeout. */
         SnmpSetTimeout(dst, 500);
@@ -384,7 +353,7 @@ test_cleanup_from_callback_with_requests_in_flight(void **state)
     start_agent(addr, sizeof addr);
     HSNMP_SESSION m2 = SnmpCreateSession(NULL, 0, plain_cb, NULL);
     HSNMP_ENTITY a2 = SnmpStrToEntity(m2, addr);
-    HSNMP_CONTEXT c2 = context(m2, "public");
+    HSNMP_CONTEXT c2 = eng_context(m2, "public");
     assert_true(send_get(m2, a2, c2) != 0);
     for (int i = 0; i < 300 && atomic_load(&plain_cb_calls) == 0; i++)
         usleep(10000);
@@ -425,12 +394,12 @@ test_cleanup_from_agent_request_callback(void **state)
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", free_udp_port());
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", eng_free_udp_port());
     HSNMP_SESSION agent = SnmpCreateSession(NULL, 0, cleanup_cb, NULL);
     assert_int_equal(SnmpListen(SnmpStrToEntity(agent, addr), SNMPAPI_ON), SNMPAPI_SUCCESS);
     HSNMP_SESSION m = SnmpCreateSession(NULL, 0, drain_cb, NULL);
     HSNMP_ENTITY d = SnmpStrToEntity(m, addr);
-    HSNMP_CONTEXT c = context(m, "public");
+    HSNMP_CONTEXT c = eng_context(m, "public");
     /* The first request may tear the engine down while later ones are
      * still being sent: those sends fail, which is fine. */
     assert_true(send_get(m, d, c) != 0);
@@ -472,11 +441,11 @@ sender_thread(void *arg)
             continue;
         }
         HSNMP_ENTITY d = SnmpStrToEntity(s, agent_addr);
-        HSNMP_CONTEXT c = context(s, "public");
+        HSNMP_CONTEXT c = eng_context(s, "public");
         /* A listener too: binds run on the I/O thread while the teardown
          * may be stopping it. */
         char own[64];
-        snprintf(own, sizeof own, "127.0.0.1:%u", free_udp_port());
+        snprintf(own, sizeof own, "127.0.0.1:%u", eng_free_udp_port());
         SnmpListen(SnmpStrToEntity(s, own), SNMPAPI_ON);
         for (int i = 0; i < 8; i++)
             send_get(s, d, c);
@@ -585,7 +554,7 @@ test_concurrent_first_registrations_all_get_the_trap_port(void **state)
     (void)state;
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
-    uint16_t port = free_udp_port();
+    uint16_t port = eng_free_udp_port();
     assert_int_equal(wn_wsnmp_set_trap_port(port), SNMPAPI_SUCCESS);
     for (int i = 0; i < NREG; i++) {
         reg_sess[i] = SnmpCreateSession(NULL, 0, trap_cb, (LPVOID)(intptr_t)i);
@@ -606,7 +575,7 @@ test_concurrent_first_registrations_all_get_the_trap_port(void **state)
     snprintf(dst, sizeof dst, "127.0.0.1:%u", port);
     HSNMP_SESSION tx = SnmpCreateSession(NULL, 0, drain_cb, NULL);
     HSNMP_ENTITY d = SnmpStrToEntity(tx, dst);
-    HSNMP_CONTEXT c = context(tx, "public");
+    HSNMP_CONTEXT c = eng_context(tx, "public");
     smiOID name;
     assert_true(SnmpStrToOid("1.3.6.1.2.1.1.3.0", &name) > 0);
     smiVALUE up;
