@@ -7,6 +7,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+WN_PUBLIC_BEGIN
 
 /* Session structures (field names and order as published).  Every LMSTR
  * points into the same buffer as the structure; NetApiBufferFree releases
@@ -115,6 +116,7 @@ NET_API_STATUS wn_netsession_del_utf8(const char *servername, const char *client
 NET_API_STATUS wn_netapi_set_credentials(const char *user, const char *domain,
                                          const char *password);
 
+WN_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif

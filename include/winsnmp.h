@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+WN_PUBLIC_BEGIN
 
 /* ------------------------------------------------------------------------
  * Handles.  Opaque values; 0 (NULL) is SNMPAPI_FAILURE.  libwsnmp encodes a
@@ -340,6 +341,7 @@ SNMPAPI_STATUS SNMPAPI_CALL SnmpFreeDescriptor(smiUINT32 syntax, smiLPOPAQUE des
  * caller buffers).  SNMPAPI_SUCCESS or SNMPAPI_FAILURE. */
 SNMPAPI_STATUS SNMPAPI_CALL SnmpStrToIpxAddress(LPCSTR string, LPBYTE netnum, LPBYTE nodenum);
 
+WN_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+WN_PUBLIC_BEGIN
 
 /* A file descriptor that becomes readable while the session has a queued
  * message or notification (what the callback would have been told about).
@@ -39,6 +40,7 @@ void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
  * effect for registrations made after the call. */
 SNMPAPI_STATUS wn_wsnmp_set_trap_port(smiUINT32 port);
 
+WN_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif
