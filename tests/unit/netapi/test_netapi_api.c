@@ -68,13 +68,13 @@ test_enum_rejects_null_outputs_without_contacting_server(void **state)
                                     NULL), ERROR_INVALID_PARAMETER);
     assert_int_equal(NetSessionGetInfo(NULL, L"x", L"y", 1, NULL), ERROR_INVALID_PARAMETER);
     /* the UTF-8 variants check the same pointers */
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, NULL, MAX_PREFERRED_LENGTH,
-                                             &er, &te, NULL), ERROR_INVALID_PARAMETER);
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
-                                             NULL, &te, NULL), ERROR_INVALID_PARAMETER);
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
-                                             &er, NULL, NULL), ERROR_INVALID_PARAMETER);
-    assert_int_equal(wn_netsession_getinfo_utf8(NULL, "x", "y", 1, NULL),
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 1, NULL, MAX_PREFERRED_LENGTH,
+                                                 &er, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
+                                                 NULL, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
+                                                 &er, NULL, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netapi_session_getinfo_utf8(NULL, "x", "y", 1, NULL),
                      ERROR_INVALID_PARAMETER);
     assert_int_equal(fake.opens, 0);
 }
@@ -573,8 +573,8 @@ test_utf8_variant_and_non_ascii_names(void **state)
     fake.nsessions = 0;
     fake_add("pc-\xc3\xa9t\xc3\xa9", "j\xc3\xb6rg", 1, 10, 0);
     fake_add("pc2", "\xf0\x9f\x98\x80", 0, 1, 0);
-    assert_int_equal(wn_netsession_enum_utf8("\\\\127.0.0.1", NULL, NULL, 502, &buf,
-                                             MAX_PREFERRED_LENGTH, &er, &te, NULL),
+    assert_int_equal(wn_netapi_session_enum_utf8("\\\\127.0.0.1", NULL, NULL, 502, &buf,
+                                                 MAX_PREFERRED_LENGTH, &er, &te, NULL),
                      NERR_Success);
     u = (struct wn_session_info_utf8 *)buf;
     assert_int_equal(er, 2);
@@ -584,8 +584,8 @@ test_utf8_variant_and_non_ascii_names(void **state)
     assert_int_equal(u[0].num_opens, 1);
     NetApiBufferFree(buf);
 
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 0, &buf, MAX_PREFERRED_LENGTH,
-                                             &er, &te, NULL), NERR_Success);
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 0, &buf, MAX_PREFERRED_LENGTH,
+                                                 &er, &te, NULL), NERR_Success);
     u = (struct wn_session_info_utf8 *)buf;
     assert_null(u[0].username);
     assert_int_equal(u[0].time, 0);
@@ -599,11 +599,11 @@ test_utf8_variant_and_non_ascii_names(void **state)
     assert_int_equal(er, 1);
     assert_true(wcscmp(w[0].sesi10_username, L"j\u00f6rg") == 0);
     NetApiBufferFree(buf);
-    assert_int_equal(wn_netsession_getinfo_utf8(NULL, "pc2", "\xf0\x9f\x98\x80", 1, &buf),
+    assert_int_equal(wn_netapi_session_getinfo_utf8(NULL, "pc2", "\xf0\x9f\x98\x80", 1, &buf),
                      NERR_Success);
     assert_string_equal(((struct wn_session_info_utf8 *)buf)->cname, "pc2");
     NetApiBufferFree(buf);
-    assert_int_equal(wn_netsession_del_utf8(NULL, "pc2", NULL), NERR_Success);
+    assert_int_equal(wn_netapi_session_del_utf8(NULL, "pc2", NULL), NERR_Success);
 }
 
 static void
@@ -671,7 +671,7 @@ test_del_and_utf8_enum_survive_allocation_failures(void **state)
         assert_true(st == NERR_ClientNameNotFound || st == ERROR_NOT_ENOUGH_MEMORY);
         ok_del |= st == NERR_ClientNameNotFound;
         wn_alloc_fail_after(n);
-        st = wn_netsession_enum_utf8(NULL, NULL, "labuser", 2, &buf, 10, &er, &te, NULL);
+        st = wn_netapi_session_enum_utf8(NULL, NULL, "labuser", 2, &buf, 10, &er, &te, NULL);
         wn_alloc_fail_after(-1);
         assert_true(st == NERR_Success || st == ERROR_NOT_ENOUGH_MEMORY);
         if (st == NERR_Success) {
