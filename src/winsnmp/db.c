@@ -244,6 +244,8 @@ query(struct query *q)
     }
     if (rc == 0)
         rc = parse((const char *)b.data, b.len, path, NULL, q);
+    if (rc == WN_E_MALFORMED)
+        rc = WN_E_CONFIG;   /* the file is broken, not the name asked for */
     wn_dynbuf_free(&b);
     wn_free(path);
     if (rc == 0 && !q->found)

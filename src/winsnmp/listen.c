@@ -1,4 +1,4 @@
-/* listen.c: SnmpRegister (trap and inform filters on the trap port) and SnmpListen/SnmpListenEx (the agent role). */
+/* listen.c: the API of SnmpRegister (trap and inform filters on the trap port) and SnmpListen/SnmpListenEx (the agent role). */
 #include "engine_int.h"
 
 #include <string.h>
@@ -139,9 +139,7 @@ SnmpRegister(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnti
         }
         if (rc < 0) {
             reg_clear(&r);
-            return wn_ws_unlock_fail(s, rc == WN_E_INUSE ? SNMPAPI_TL_IN_USE
-                                        : rc == WN_E_ACCESS ? SNMPAPI_TL_NOT_AVAILABLE
-                                                            : SNMPAPI_TL_RESOURCE_ERROR);
+            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
         }
     } while (!wn_ws_eng_trap_port_is_open());
     struct wn_ws_reg *nr = wn_realloc(wn_ws_regs, (wn_ws_nregs + 1) * sizeof *nr);
@@ -201,10 +199,7 @@ listen_common(HSNMP_ENTITY hEntity, SNMPAPI_STATUS lStatus, smiUINT32 use_any)
     }
     s = e->hdr.owner;
     if (rc < 0)
-        return wn_ws_unlock_fail(s, rc == WN_E_INUSE ? SNMPAPI_TL_IN_USE
-                                    : rc == WN_E_NOMEM || rc == WN_E_LIMIT
-                                        ? SNMPAPI_TL_RESOURCE_ERROR
-                                        : SNMPAPI_TL_OTHER);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_OTHER));
     wn_ws_eng_listen_set_session(idx, s->hdr.handle);
     e->listening = 1;
     e->engine = (void *)(intptr_t)(idx + 1);

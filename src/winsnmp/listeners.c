@@ -56,15 +56,18 @@ ack_inform(struct wn_dgram_sock *sock, const struct wn_snmp_msg *in, const struc
 
 /* Queues a copy of a datagram that arrived on listener L for session s,
  * reported with request id reqid.  Returns what wn_ws_eng_enqueue says
- * (1: call the callback, 0: queued, -1: queue full), or WN_E_NOMEM when
- * the copy could not be made. [locked] */
+ * (1: call the callback, 0: queued, WN_E_QFULL: the session's queue is
+ * full), or WN_E_NOMEM when the copy could not be made. [locked] */
 static int
 queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
                const struct wn_snmp_msg *m, smiINT32 reqid, const uint8_t *pkt, size_t len,
                const struct sockaddr *from, socklen_t fromlen)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
-    if (!q || !(q->pkt = wn_memdup(pkt, len))) {
+    if (q)
+        q->pkt = wn_memdup(pkt, len);
+    if (!q || !q->pkt) {
         wn_ws_qmsg_free(q);
         return WN_E_NOMEM;
     }
