@@ -393,8 +393,7 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
 void
 wn_ws_net_entity_freeing(struct wn_ws_entity *e)
 {
-    if (e->listening && e->engine)
-        wn_ws_eng_listen_close((int)((intptr_t)e->engine - 1));
+    if (e->listening)
+        wn_ws_eng_listen_close(e->listener);
     e->listening = 0;
-    e->engine = NULL;
 }

@@ -99,10 +99,14 @@ struct wn_ws_reg {
 /* Largest number of agent + trap listener sockets at once. */
 #define WN_WS_MAX_LISTENERS 1024u
 
-struct wn_ws_listener {
+enum wn_ws_listener_kind {
+    WN_WS_LISTENER_AGENT,            /* SnmpListen: requests for one session */
+    WN_WS_LISTENER_TRAP,             /* the trap port: traps and informs */
+};
 
+struct wn_ws_listener {
     int used;
-    int kind;                        /* 0 agent, 1 trap receiver */
+    enum wn_ws_listener_kind kind;
     struct wn_dgram_sock *sock;
     struct sockaddr_storage addr;
     socklen_t addrlen;
@@ -157,9 +161,10 @@ void wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
 void wn_ws_job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
 void wn_ws_qmsg_free(struct wn_ws_qmsg *m);
 /* Listener sockets (agent role and trap port).  Called WITHOUT the lock;
- * runs the bind on the I/O thread and returns its result.  kind 0 = agent
- * (requests), 1 = trap receiver. */
-int wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, int *idx);
+ * runs the bind on the I/O thread and returns its result; *idx gets the
+ * listener's slot. */
+int wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen,
+                          enum wn_ws_listener_kind kind, int *idx);
 void wn_ws_eng_listen_close(int idx);          /* [locked] */
 int wn_ws_eng_trap_port_open(void);            /* NOT locked: 0 or WN_E_INUSE / WN_E_* */
 int wn_ws_eng_trap_port_is_open(void);         /* [locked] */

@@ -187,7 +187,7 @@ listen_common(HSNMP_ENTITY hEntity, SNMPAPI_STATUS lStatus, smiUINT32 use_any)
     }
     wn_ws_unlock();
     int idx = -1;
-    int rc = wn_ws_eng_listen_open((struct sockaddr *)&addr, alen, 0, &idx);
+    int rc = wn_ws_eng_listen_open((struct sockaddr *)&addr, alen, WN_WS_LISTENER_AGENT, &idx);
     wn_ws_lock();
     e = wn_ws_ready() ? wn_ws_entity_get(hEntity) : NULL;
     if (!e || e->listening) {
@@ -202,7 +202,7 @@ listen_common(HSNMP_ENTITY hEntity, SNMPAPI_STATUS lStatus, smiUINT32 use_any)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_OTHER));
     wn_ws_eng_listen_set_session(idx, s->hdr.handle);
     e->listening = 1;
-    e->engine = (void *)(intptr_t)(idx + 1);
+    e->listener = idx;
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

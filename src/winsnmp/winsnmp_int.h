@@ -122,8 +122,8 @@ struct wn_ws_entity {
     char *str;                    /* owned: the string it was made from */
     char *name;                   /* owned: friendly name (TRANSLATED) or NULL */
     char *community;              /* owned: db "community=" context name or NULL */
-    int listening;                /* set by the engine */
-    void *engine;                 /* engine state; freed by wn_ws_net_entity_freeing */
+    int listening;                /* set by the engine (SnmpListen) */
+    int listener;                 /* its agent listener slot, while listening */
 };
 
 struct wn_ws_context {
