@@ -25,6 +25,7 @@ wn_ws_eng_add_stats(struct wn_dgram_stats *acc, const struct wn_dgram_stats *s)
 void
 wn_ws_eng_sock_close(struct wn_dgram_sock *s)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_dgram_stats st;
     wn_dgram_sock_stats(s, &st);
     wn_ws_eng_add_stats(&wn_ws_eng.closed, &st);
@@ -34,18 +35,21 @@ wn_ws_eng_sock_close(struct wn_dgram_sock *s)
 struct wn_evloop *
 wn_ws_eng_loop(void)
 {
+    WN_WS_ASSERT_LOCKED();
     return wn_ws_eng.loop;
 }
 
 int
 wn_ws_net_on_io_thread(void)
 {
+    WN_WS_ASSERT_LOCKED();
     return wn_evloop_in_loop(wn_ws_eng.loop);
 }
 
 struct wn_evloop *
 wn_ws_eng_loop_ref(void)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_evloop *l = NULL;
     if (!wn_ws_ready() || !wn_ws_eng.loop || wn_evloop_acquire(&l) < 0)
         return NULL;
@@ -62,6 +66,7 @@ wn_ws_eng_loop_ref(void)
 int
 wn_ws_eng_session(struct wn_ws_session *s, struct wn_ws_sess_eng **out)
 {
+    WN_WS_ASSERT_LOCKED();
     if (!s->engine) {
         struct wn_ws_sess_eng *se = wn_calloc(1, sizeof *se);
         if (!se)
@@ -77,6 +82,7 @@ wn_ws_eng_session(struct wn_ws_session *s, struct wn_ws_sess_eng **out)
 int
 wn_ws_eng_session_efd(struct wn_ws_sess_eng *se)
 {
+    WN_WS_ASSERT_LOCKED();
     if (se->efd < 0) {
         se->efd = eventfd(se->qlen ? 1 : 0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (se->efd < 0)
@@ -111,6 +117,7 @@ wn_ws_qmsg_free(struct wn_ws_qmsg *m)
 void
 wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
 {
+    WN_WS_ASSERT_LOCKED();
     job->prev = NULL;
     job->next = se->jobs;
     if (se->jobs)
@@ -121,6 +128,7 @@ wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
 void
 wn_ws_job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
 {
+    WN_WS_ASSERT_LOCKED();
     if (job->prev)
         job->prev->next = job->next;
     else if (se && se->jobs == job)
@@ -161,6 +169,7 @@ wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
 struct wn_ws_qmsg *
 wn_ws_eng_dequeue(struct wn_ws_sess_eng *se)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_qmsg *m = se->qhead;
     if (!m)
         return NULL;

@@ -11,6 +11,7 @@
 int
 wn_ws_net_startup(void)
 {
+    WN_WS_ASSERT_LOCKED();
     static const struct wn_ws_obj_hooks hooks = {
         .session_closing = wn_ws_net_session_closing,
         .entity_freeing = wn_ws_net_entity_freeing,
@@ -89,6 +90,7 @@ job_session(struct wn_ws_job *job, struct wn_ws_sess_eng **se)
 static int
 job_end(struct wn_ws_job *job, struct wn_ws_session **s)
 {
+    WN_WS_ASSERT_LOCKED();
     if (job->cancelled) {
         if (job->orphaned)
             wn_ws_job_free(job);
@@ -318,6 +320,7 @@ start_job_on_loop(void *arg)
 int
 wn_ws_eng_submit(struct wn_ws_job *job)
 {
+    WN_WS_ASSERT_LOCKED();
     if (!wn_ws_eng.loop)
         return WN_E_STATE;
     return wn_evloop_post(wn_ws_eng.loop, start_job_on_loop, job);
@@ -337,6 +340,7 @@ cancel_on_loop(void *arg)
 void
 wn_ws_eng_cancel(struct wn_ws_job *job)
 {
+    WN_WS_ASSERT_LOCKED();
     job->cancelled = 1;
     /* Not started yet: start_job_on_loop sees the flag and frees it. */
     if (!job->started)
@@ -358,6 +362,7 @@ wn_ws_eng_cancel(struct wn_ws_job *job)
 void
 wn_ws_net_session_closing(struct wn_ws_session *s)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_sess_eng *se = s->engine;
     uintptr_t h = s->hdr.handle;
     /* Registrations of this session end with it. */
@@ -393,6 +398,7 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
 void
 wn_ws_net_entity_freeing(struct wn_ws_entity *e)
 {
+    WN_WS_ASSERT_LOCKED();
     if (e->listening)
         wn_ws_eng_listen_close(e->listener);
     e->listening = 0;

@@ -8,8 +8,10 @@ SNMPAPI_STATUS
 wn_ws_fail(struct wn_ws_session *s, smiUINT32 code)
 {
     task_error = code;
-    if (s)
+    if (s) {
+        WN_WS_ASSERT_LOCKED();
         s->last_error = code;
+    }
     return SNMPAPI_FAILURE;
 }
 

@@ -38,6 +38,7 @@ static smiUINT32
 reg_build(struct wn_ws_session *s, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
           HSNMP_CONTEXT context, smiLPCOID notification, struct wn_ws_reg *r)
 {
+    WN_WS_ASSERT_LOCKED();
     memset(r, 0, sizeof *r);
     r->session = s->hdr.handle;
     if (srcEntity) {

@@ -244,6 +244,7 @@ static int
 open_slot(struct wn_evloop *loop, const struct sockaddr *sa, socklen_t salen,
           enum wn_ws_listener_kind kind, int *idx)
 {
+    WN_WS_ASSERT_LOCKED();
     /* A teardown began after the call was posted: its shutdown already
      * closed every socket, so open none on the dying loop. */
     if (!wn_ws_ready() || wn_ws_eng.loop != loop)
@@ -332,6 +333,7 @@ slot_free_on_loop(void *arg)
 void
 wn_ws_eng_listen_close(int idx)
 {
+    WN_WS_ASSERT_LOCKED();
     if (idx < 0 || (unsigned)idx >= WN_WS_MAX_LISTENERS || !wn_ws_eng.lst[idx].used)
         return;
     struct wn_ws_listener *L = &wn_ws_eng.lst[idx];
@@ -343,6 +345,7 @@ wn_ws_eng_listen_close(int idx)
 void
 wn_ws_eng_listen_set_session(int idx, uintptr_t session)
 {
+    WN_WS_ASSERT_LOCKED();
     if (idx >= 0 && (unsigned)idx < WN_WS_MAX_LISTENERS)
         wn_ws_eng.lst[idx].session = session;
 }
@@ -366,6 +369,7 @@ is_wildcard_with_port(const struct sockaddr_storage *l, const struct sockaddr_st
 int
 wn_ws_eng_listener_of(const struct wn_ws_entity *e)
 {
+    WN_WS_ASSERT_LOCKED();
     if (!e)
         return -1;
     if (e->listening)
@@ -429,12 +433,14 @@ wn_ws_eng_trap_port_open(void)
 int
 wn_ws_eng_trap_port_is_open(void)
 {
+    WN_WS_ASSERT_LOCKED();
     return wn_ws_eng.trap_open;
 }
 
 void
 wn_ws_eng_trap_port_release(void)
 {
+    WN_WS_ASSERT_LOCKED();
     if (wn_ws_nregs || !wn_ws_eng.trap_open)
         return;
     wn_ws_eng_listen_close(wn_ws_eng.trap_idx[0]);

@@ -24,6 +24,7 @@ static smiUINT32
 msg_args_get(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
              HSNMP_CONTEXT context, HSNMP_PDU pdu, struct msg_args *a)
 {
+    WN_WS_ASSERT_LOCKED();
     memset(a, 0, sizeof *a);
     a->s = wn_ws_session_get(session);
     if (!a->s)
@@ -156,6 +157,7 @@ static int
 decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_pdu **pdu,
                 struct wn_ws_context **ctx)
 {
+    WN_WS_ASSERT_LOCKED();
     int rc = wn_ws_context_create(s, d->community, d->community_len, NULL, ctx);
     if (rc == 0) {
         rc = wn_ws_pdu_adopt(s, d->type, d->request_id, d->error_status, d->error_index,
@@ -173,6 +175,7 @@ static int
 decode_objects(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t orig_type,
                struct wn_ws_pdu **pdu, struct wn_ws_context **ctx, int *version)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_decoded d;
     int rc = wn_ws_decode(pkt, len, orig_type, &d);
     if (rc < 0)

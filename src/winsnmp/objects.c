@@ -92,6 +92,7 @@ int
 wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
                      struct wn_ws_session **out)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_session *s = wn_calloc(1, sizeof *s);
     if (!s)
         return WN_E_NOMEM;
@@ -168,6 +169,7 @@ wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam)
 void
 wn_ws_entity_set_port(struct wn_ws_entity *e, uint16_t port)
 {
+    WN_WS_ASSERT_LOCKED();
     e->port = port;
     wn_ws_addr_set_port(&e->addr, port);
 }
@@ -175,6 +177,7 @@ wn_ws_entity_set_port(struct wn_ws_entity *e, uint16_t port)
 static int
 entity_new(struct wn_ws_session *s, struct wn_ws_entity **out)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_entity *e = wn_calloc(1, sizeof *e);
     if (!e)
         return WN_E_NOMEM;
@@ -208,6 +211,7 @@ int
 wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa, socklen_t salen,
                          int version, struct wn_ws_entity **out)
 {
+    WN_WS_ASSERT_LOCKED();
     if (salen > sizeof(struct sockaddr_storage) ||
         (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
         return WN_E_INVAL;
@@ -234,6 +238,7 @@ wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa, soc
 int
 wn_ws_entity_create_str(struct wn_ws_session *s, const char *str, struct wn_ws_entity **out)
 {
+    WN_WS_ASSERT_LOCKED();
     if (strnlen(str, WN_WS_MAX_ENTITY_STR) >= WN_WS_MAX_ENTITY_STR || !*str)
         return WN_E_INVAL;
     smiUINT32 mode = wn_ws_translate_mode();
@@ -293,6 +298,7 @@ int
 wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t len,
                      const char *name, struct wn_ws_context **out)
 {
+    WN_WS_ASSERT_LOCKED();
     if (len > WN_WS_MAX_COMMUNITY)
         return WN_E_LIMIT;
     struct wn_ws_context *c = wn_calloc(1, sizeof *c);
@@ -319,6 +325,7 @@ wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t le
 void
 wn_ws_context_free(struct wn_ws_context *c)
 {
+    WN_WS_ASSERT_LOCKED();
     wn_ws_obj_unregister(&c->hdr);
     wn_wipe(c->community, c->len); /* a community is a password */
     wn_free(c->community);
@@ -331,6 +338,7 @@ wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
                  smiINT error_status, smiINT error_index, const struct wn_ws_vblist *list,
                  struct wn_ws_pdu **out)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
     if (!p)
         return WN_E_NOMEM;
@@ -354,6 +362,7 @@ int
 wn_ws_pdu_adopt(struct wn_ws_session *s, smiINT type, smiINT32 request_id, smiINT error_status,
                 smiINT error_index, struct wn_ws_vblist *list, struct wn_ws_pdu **out)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
     if (!p)
         return WN_E_NOMEM;
@@ -377,6 +386,7 @@ wn_ws_pdu_adopt(struct wn_ws_session *s, smiINT type, smiINT32 request_id, smiIN
 void
 wn_ws_pdu_free(struct wn_ws_pdu *p)
 {
+    WN_WS_ASSERT_LOCKED();
     wn_ws_obj_unregister(&p->hdr);
     wn_ws_vblist_clear(&p->vbl);
     wn_ws_oid_clear(&p->enterprise);
@@ -387,6 +397,7 @@ int
 wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
                  struct wn_ws_vbl **out)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_vbl *v = wn_calloc(1, sizeof *v);
     if (!v)
         return WN_E_NOMEM;
@@ -405,6 +416,7 @@ wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
 void
 wn_ws_vbl_free(struct wn_ws_vbl *v)
 {
+    WN_WS_ASSERT_LOCKED();
     wn_ws_obj_unregister(&v->hdr);
     wn_ws_vblist_clear(&v->list);
     wn_free(v);
