@@ -269,7 +269,10 @@ count_vbs(const struct wn_snmp_pdu *pdu, size_t *nvb, size_t *nsub)
     int rc;
     *nvb = *nsub = 0;
     wn_snmp_vb_iter_init(&it, pdu);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    for (;;) {
+        rc = wn_snmp_vb_next(&it, &vb);
+        if (rc != 1)
+            break;
         size_t n = 0;
         (*nvb)++;
         if (!vb.oid) {
@@ -313,7 +316,10 @@ vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
     struct wn_snmp_varbind vb;
     size_t i = 0;
     wn_snmp_vb_iter_init(&it, pdu);
-    while (i < nvb && (rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    while (i < nvb) {
+        rc = wn_snmp_vb_next(&it, &vb);
+        if (rc != 1)
+            break;
         struct wn_ws_vb *d = &tmp[i++];
         size_t n = 0;
         if (vb.oid) {

@@ -233,8 +233,12 @@ query(struct query *q)
     char chunk[4096];
     size_t n;
     int rc = 0;
-    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    while (rc == 0) {
+        n = fread(chunk, 1, sizeof chunk, f);
+        if (n == 0)
+            break;
         rc = wn_dynbuf_add(&b, chunk, n);
+    }
     if (rc == 0 && ferror(f))
         rc = WN_E_IO;
     fclose(f);

@@ -384,8 +384,8 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
         wn_ws_job_unlink(se, job);
         wn_ws_eng_cancel(job);
     }
-    struct wn_ws_qmsg *m;
-    while ((m = se->qhead) != NULL) {
+    while (se->qhead) {
+        struct wn_ws_qmsg *m = se->qhead;
         se->qhead = m->next;
         wn_ws_qmsg_free(m);
     }
