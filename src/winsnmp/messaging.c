@@ -295,7 +295,7 @@ SnmpEncodeMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnt
     rc = wn_ws_desc_octets(msgBufDesc, pkt, len);
     wn_free(pkt);
     if (rc < 0)
-        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     wn_ws_unlock();
     return (SNMPAPI_STATUS)len;
 }
