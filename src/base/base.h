@@ -33,7 +33,12 @@
     XX(SIGNATURE, 20, "signature check failed")                             \
     XX(PROTOCOL, 21, "protocol violation by peer")                          \
     XX(RESOLVE, 22, "name resolution failed")                               \
-    XX(BUSY, 23, "resource busy")
+    XX(BUSY, 23, "resource busy")                                           \
+    XX(QFULL, 24, "queue full")                                             \
+    XX(TOOBIG, 25, "message too big")                                       \
+    XX(NOEQUIV, 26, "no equivalent in the target protocol version")         \
+    XX(BADVALUE, 27, "value of an invalid type")                            \
+    XX(CONFIG, 28, "configuration file invalid")
 
 enum wn_err {
     WN_OK = 0,

@@ -1,44 +1,7 @@
-/* context.c: contexts (community strings or friendly names): SnmpStrToContext, SnmpContextToStr, SnmpFreeContext. */
+/* context.c: the context API (community strings or friendly names): SnmpStrToContext, SnmpContextToStr, SnmpFreeContext. */
 #include "winsnmp_int.h"
 
 #include <string.h>
-
-int
-wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t len,
-                     const char *name, struct wn_ws_context **out)
-{
-    if (len > WN_WS_MAX_COMMUNITY)
-        return WN_E_LIMIT;
-    struct wn_ws_context *c = wn_calloc(1, sizeof *c);
-    if (!c)
-        return WN_E_NOMEM;
-    c->mode = wn_ws_translate_mode();
-    c->len = len;
-    c->community = wn_memdup(len ? community : "", len ? len : 1);
-    if (name)
-        c->name = wn_strdup(name);
-    int rc = (!c->community || (name && !c->name)) ? WN_E_NOMEM : 0;
-    if (rc == 0)
-        rc = wn_ws_obj_register(&c->hdr, WN_WS_T_CONTEXT, s);
-    if (rc < 0) {
-        wn_free(c->community);
-        wn_free(c->name);
-        wn_free(c);
-        return rc;
-    }
-    *out = c;
-    return 0;
-}
-
-void
-wn_ws_context_free(struct wn_ws_context *c)
-{
-    wn_ws_obj_unregister(&c->hdr);
-    wn_wipe(c->community, c->len); /* a community is a password */
-    wn_free(c->community);
-    wn_free(c->name);
-    wn_free(c);
-}
 
 HSNMP_CONTEXT SNMPAPI_CALL
 SnmpStrToContext(HSNMP_SESSION session, smiLPCOCTETS string)
@@ -73,10 +36,7 @@ SnmpStrToContext(HSNMP_SESSION session, smiLPCOCTETS string)
             wn_free(comm);
         }
         if (rc < 0) {
-            smiUINT32 code = rc == WN_E_MALFORMED || rc == WN_E_IO
-                                 ? SNMPAPI_OTHER_ERROR
-                                 : wn_ws_map_err(rc, SNMPAPI_CONTEXT_UNKNOWN);
-            wn_ws_unlock_fail(s, code);
+            wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_CONTEXT_UNKNOWN));
             return NULL;
         }
     } else {

@@ -1,5 +1,5 @@
-/* convert.c: WinSNMP PDUs and varbind lists to and from SNMP messages (with the RFC 3584 v1 mappings). */
-#include "engine_int.h"
+/* convert.c: WinSNMP PDU fields and varbind lists to and from SNMP messages (with the RFC 3584 v1 mappings); plain data, no objects. */
+#include "engine_int.h"   /* for the codec types; uses no engine function */
 
 #include <string.h>
 
@@ -7,7 +7,7 @@ static const uint32_t trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};  /* s
 static const uint32_t generic_trap_base[] = {1, 3, 6, 1, 6, 3, 1, 1, 5};   /* snmpTraps */
 
 /* smiVALUE (borrowed) -> codec value (borrowing the same memory). */
-static smiUINT32
+static int
 value_to_wire(const smiVALUE *in, struct wn_snmp_value *out)
 {
     memset(out, 0, sizeof *out);
@@ -30,7 +30,7 @@ value_to_wire(const smiVALUE *in, struct wn_snmp_value *out)
         break;
     case SNMP_SYNTAX_IPADDR:
         if (in->value.string.len != 4)
-            return SNMPAPI_SYNTAX_INVALID;
+            return WN_E_BADVALUE;
         out->syntax = WN_SNMP_SYN_IPADDR;
         out->v.bytes.p = in->value.string.ptr;
         out->v.bytes.len = 4;
@@ -70,7 +70,7 @@ value_to_wire(const smiVALUE *in, struct wn_snmp_value *out)
         out->syntax = WN_SNMP_SYN_ENDOFMIBVIEW;
         break;
     default:
-        return SNMPAPI_SYNTAX_INVALID;
+        return WN_E_BADVALUE;
     }
     return 0;
 }
@@ -82,55 +82,39 @@ is_request(smiINT type)
            type == SNMP_PDU_SET;
 }
 
-static smiUINT32
-map_encode_err(int rc)
-{
-    switch (rc) {
-    case WN_E_NOMEM:
-        return SNMPAPI_ALLOC_ERROR;
-    case WN_E_NOSPACE:
-    case WN_E_LIMIT:
-        return SNMPAPI_TL_PDU_TOO_BIG;
-    case WN_E_UNSUPPORTED:
-        return SNMPAPI_OPERATION_INVALID;
-    default:
-        return SNMPAPI_PDU_INVALID;
-    }
-}
-
-smiUINT32
+int
 wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiINT type,
              smiINT32 reqid, smiINT error_status, smiINT error_index,
              const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len, uint8_t *sent_type)
 {
     /* MSDN "Validating a PDU": status/index only for GetBulk and Response. */
     if (type != SNMP_PDU_GETBULK && type != SNMP_PDU_RESPONSE && (error_status || error_index))
-        return SNMPAPI_PDU_INVALID;
+        return WN_E_INVAL;
     if (type == SNMP_PDU_GETBULK && (error_status < 0 || error_index < 0))
-        return SNMPAPI_PDU_INVALID;
+        return WN_E_INVAL;
     if (!is_request(type) && type != SNMP_PDU_RESPONSE && type != SNMP_PDU_TRAP &&
         type != SNMP_PDU_INFORM)
-        return SNMPAPI_PDU_INVALID;
+        return WN_E_INVAL;
     if (version != WN_WS_V1 && version != WN_WS_V2C)
-        return SNMPAPI_TL_NOT_SUPPORTED;
+        return WN_E_UNSUPPORTED;
     if (community_len > WN_SNMP_MAX_COMMUNITY)
-        return SNMPAPI_CONTEXT_INVALID;
+        return WN_E_LIMIT;   /* callers check the context first */
     if (vbl->n > WN_SNMP_MAX_VARBINDS)
-        return SNMPAPI_TL_PDU_TOO_BIG;
+        return WN_E_TOOBIG;
 
     size_t n = vbl->n;
     struct wn_snmp_varbind *vbs = wn_calloc(n ? 2 * n : 1, sizeof *vbs);
     uint8_t *buf = wn_malloc(WN_SNMP_MAX_MSG);
-    smiUINT32 code = 0;
+    int code = 0;
     if (!vbs || !buf) {
-        code = SNMPAPI_ALLOC_ERROR;
+        code = WN_E_NOMEM;
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
         vbs[i].oid = vbl->vb[i].name.ptr;
         vbs[i].oid_len = vbl->vb[i].name.len;
         code = value_to_wire(&vbl->vb[i].value, &vbs[i].value);
-        if (code)
+        if (code < 0)
             goto out;
     }
 
@@ -152,7 +136,7 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
         memset(&v1, 0, sizeof v1);
         int rc;
         if (type == SNMP_PDU_INFORM) {
-            code = SNMPAPI_OPERATION_INVALID;   /* no v1 equivalent (RFC 3584 4.1.2) */
+            code = WN_E_NOEQUIV;   /* no v1 equivalent (RFC 3584 4.1.2) */
             goto out;
         } else if (type == SNMP_PDU_TRAP) {
             rc = wn_snmp_trap_v2_to_v1(&m.pdu, ent, WN_ARRAY_SIZE(ent), vbs + n, n, &v1);
@@ -174,7 +158,7 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
             rc = wn_snmp_response_v2_to_v1(&m.pdu, &req, &v1, NULL);
         }
         if (rc < 0) {
-            code = rc == WN_E_UNSUPPORTED ? SNMPAPI_OPERATION_INVALID : SNMPAPI_PDU_INVALID;
+            code = rc == WN_E_UNSUPPORTED ? WN_E_NOEQUIV : WN_E_INVAL;
             goto out;
         }
         m.pdu = v1;
@@ -184,12 +168,16 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
     size_t enc_len;
     int rc = wn_snmp_msg_encode(&m, buf, WN_SNMP_MAX_MSG, &enc, &enc_len);
     if (rc < 0) {
-        code = map_encode_err(rc);
+        /* Too big for one message, or a field the codec refuses. */
+        code = rc == WN_E_NOMEM                       ? WN_E_NOMEM
+               : rc == WN_E_NOSPACE || rc == WN_E_LIMIT ? WN_E_TOOBIG
+               : rc == WN_E_UNSUPPORTED                 ? WN_E_NOEQUIV
+                                                        : WN_E_INVAL;
         goto out;
     }
     uint8_t *res = wn_memdup(enc, enc_len);
     if (!res) {
-        code = SNMPAPI_ALLOC_ERROR;
+        code = WN_E_NOMEM;
         goto out;
     }
     *pkt = res;
@@ -281,7 +269,10 @@ count_vbs(const struct wn_snmp_pdu *pdu, size_t *nvb, size_t *nsub)
     int rc;
     *nvb = *nsub = 0;
     wn_snmp_vb_iter_init(&it, pdu);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    for (;;) {
+        rc = wn_snmp_vb_next(&it, &vb);
+        if (rc != 1)
+            break;
         size_t n = 0;
         (*nvb)++;
         if (!vb.oid) {
@@ -325,7 +316,10 @@ vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
     struct wn_snmp_varbind vb;
     size_t i = 0;
     wn_snmp_vb_iter_init(&it, pdu);
-    while (i < nvb && (rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    while (i < nvb) {
+        rc = wn_snmp_vb_next(&it, &vb);
+        if (rc != 1)
+            break;
         struct wn_ws_vb *d = &tmp[i++];
         size_t n = 0;
         if (vb.oid) {
@@ -359,24 +353,23 @@ vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
     return rc < 0 ? rc : 0;
 }
 
-smiUINT32
-wn_ws_decode(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t orig_type,
-             struct wn_ws_pdu **pdu_out, struct wn_ws_context **ctx_out, int *version)
+int
+wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, struct wn_ws_decoded *out)
 {
+    memset(out, 0, sizeof *out);
     struct wn_snmp_msg m;
     if (wn_snmp_msg_decode(pkt, len, &m) < 0)
-        return SNMPAPI_MESSAGE_INVALID;
+        return WN_E_MALFORMED;
 
     struct wn_snmp_pdu pdu = m.pdu;
     struct wn_snmp_varbind *tmp = NULL;
     uint32_t scratch[WN_SNMP_MAX_OID_LEN + 2];
-    smiUINT32 code = 0;
     if (pdu.type == WN_SNMP_PDU_TRAP_V1 || (m.version == WN_SNMP_V1 &&
                                             pdu.type == WN_SNMP_PDU_RESPONSE && orig_type)) {
         size_t max = m.pdu.vb_count + 6;
         tmp = wn_calloc(max, sizeof *tmp);
         if (!tmp)
-            return SNMPAPI_ALLOC_ERROR;
+            return WN_E_NOMEM;
         int rc;
         if (pdu.type == WN_SNMP_PDU_TRAP_V1) {
             size_t n = 0;
@@ -391,35 +384,23 @@ wn_ws_decode(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t or
         }
         if (rc < 0) {
             wn_free(tmp);
-            return SNMPAPI_MESSAGE_INVALID;
+            return WN_E_MALFORMED;
         }
     }
 
-    struct wn_ws_vblist list;
-    memset(&list, 0, sizeof list);
-    int rc = vbs_to_list(&pdu, &list);
+    int rc = vbs_to_list(&pdu, &out->vbl);
     wn_free(tmp);
     if (rc < 0) {
-        wn_ws_vblist_clear(&list);
-        return rc == WN_E_NOMEM ? SNMPAPI_ALLOC_ERROR : SNMPAPI_MESSAGE_INVALID;
+        wn_ws_vblist_clear(&out->vbl);
+        return rc == WN_E_NOMEM ? WN_E_NOMEM : WN_E_MALFORMED;
     }
-    struct wn_ws_context *ctx = NULL;
-    struct wn_ws_pdu *p = NULL;
-    rc = wn_ws_context_create(s, m.community, (uint32_t)m.community_len, NULL, &ctx);
-    if (rc == 0)
-        rc = wn_ws_pdu_adopt(s, pdu.type, pdu.request_id, pdu.error_status, pdu.error_index,
-                             &list, &p);
-    wn_ws_vblist_clear(&list);
-    if (rc < 0) {
-        if (ctx)
-            wn_ws_context_free(ctx);
-        code = wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR);
-        return code;
-    }
-    *pdu_out = p;
-    *ctx_out = ctx;
-    if (version)
-        *version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
+    out->type = pdu.type;
+    out->request_id = pdu.request_id;
+    out->error_status = pdu.error_status;
+    out->error_index = pdu.error_index;
+    out->community = m.community;
+    out->community_len = (uint32_t)m.community_len;
+    out->version = m.version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
     return 0;
 }
 

@@ -233,8 +233,12 @@ query(struct query *q)
     char chunk[4096];
     size_t n;
     int rc = 0;
-    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    while (rc == 0) {
+        n = fread(chunk, 1, sizeof chunk, f);
+        if (n == 0)
+            break;
         rc = wn_dynbuf_add(&b, chunk, n);
+    }
     if (rc == 0 && ferror(f))
         rc = WN_E_IO;
     fclose(f);
@@ -244,6 +248,8 @@ query(struct query *q)
     }
     if (rc == 0)
         rc = parse((const char *)b.data, b.len, path, NULL, q);
+    if (rc == WN_E_MALFORMED)
+        rc = WN_E_CONFIG;   /* the file is broken, not the name asked for */
     wn_dynbuf_free(&b);
     wn_free(path);
     if (rc == 0 && !q->found)

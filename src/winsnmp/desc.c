@@ -1,4 +1,4 @@
-/* desc.c: registry of memory handed to the application, so SnmpFreeDescriptor can detect foreign or double frees. */
+/* desc.c: registry of memory handed to the application, so SnmpFreeDescriptor can detect foreign or double frees; no objects. */
 #include "winsnmp_int.h"
 
 #include <string.h>
@@ -68,6 +68,7 @@ insert(void *p)
 void *
 wn_ws_desc_alloc(size_t n)
 {
+    WN_WS_ASSERT_LOCKED();
     void *p = wn_calloc(n ? n : 1, 1);
     if (!p)
         return NULL;
@@ -81,6 +82,7 @@ wn_ws_desc_alloc(size_t n)
 int
 wn_ws_desc_free(void *p)
 {
+    WN_WS_ASSERT_LOCKED();
     if (!p || !reg.cap)
         return WN_E_NOTFOUND;
     size_t j = hash_ptr(p, reg.cap);
@@ -99,6 +101,7 @@ wn_ws_desc_free(void *p)
 void
 wn_ws_desc_free_all(void)
 {
+    WN_WS_ASSERT_LOCKED();
     for (size_t i = 0; i < reg.cap; i++) {
         void *k = reg.keys[i];
         if (k && k != TOMB)
@@ -157,30 +160,4 @@ wn_ws_desc_value(smiVALUE *dst, const smiVALUE *src)
         return rc;
     *dst = v;
     return 0;
-}
-
-SNMPAPI_STATUS SNMPAPI_CALL
-SnmpFreeDescriptor(smiUINT32 syntax, smiLPOPAQUE descriptor)
-{
-    WN_WS_ENTER();
-    switch (syntax) {
-    case SNMP_SYNTAX_OID:
-    case SNMP_SYNTAX_OCTETS:
-    case SNMP_SYNTAX_BITS:
-    case SNMP_SYNTAX_OPAQUE:
-    case SNMP_SYNTAX_IPADDR:
-    case SNMP_SYNTAX_NSAPADDR:
-        break;
-    default:
-        return wn_ws_unlock_fail(NULL, SNMPAPI_SYNTAX_INVALID);
-    }
-    if (!descriptor)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_OPERATION_INVALID);
-    /* smiOID and smiOCTETS share the {len, ptr} layout. */
-    if (wn_ws_desc_free(descriptor->ptr) < 0)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_OPERATION_INVALID);
-    descriptor->ptr = NULL;
-    descriptor->len = 0;
-    wn_ws_unlock();
-    return SNMPAPI_SUCCESS;
 }

@@ -1,62 +1,9 @@
-/* engine.c: the WinSNMP network engine on the I/O thread: state, manager sockets, request jobs, session queues, teardown. */
+/* engine.c: the WinSNMP request engine on the I/O thread: startup and teardown, manager sockets, sending and cancelling requests, session and entity teardown. */
 #include "engine_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
-
-
-struct wn_ws_eng wn_ws_eng;
-struct wn_ws_reg *wn_ws_regs;
-uint32_t wn_ws_nregs;
-
-void
-wn_ws_eng_add_stats(struct wn_dgram_stats *acc, const struct wn_dgram_stats *s)
-{
-    acc->rx += s->rx;
-    acc->tx += s->tx;
-    acc->retransmits += s->retransmits;
-    acc->timeouts += s->timeouts;
-    acc->stray += s->stray;
-    acc->rx_errors += s->rx_errors;
-    acc->tx_errors += s->tx_errors;
-}
-
-/* I/O thread, locked. */
-void
-wn_ws_eng_sock_close(struct wn_dgram_sock *s)
-{
-    struct wn_dgram_stats st;
-    wn_dgram_sock_stats(s, &st);
-    wn_ws_eng_add_stats(&wn_ws_eng.closed, &st);
-    wn_dgram_sock_close(s);
-}
-
-struct wn_evloop *
-wn_ws_eng_loop(void)
-{
-    return wn_ws_eng.loop;
-}
-
-int
-wn_ws_net_on_io_thread(void)
-{
-    return wn_evloop_in_loop(wn_ws_eng.loop);
-}
-
-struct wn_evloop *
-wn_ws_eng_loop_ref(void)
-{
-    struct wn_evloop *l = NULL;
-    if (!wn_ws_ready() || !wn_ws_eng.loop || wn_evloop_acquire(&l) < 0)
-        return NULL;
-    if (l != wn_ws_eng.loop) {          /* cannot happen while ready */
-        wn_evloop_release(l);
-        return NULL;
-    }
-    return l;
-}
 
 /* ------------------------------------------------------------------------
  * Startup and shutdown (hooks called by startup.c).
@@ -64,6 +11,12 @@ wn_ws_eng_loop_ref(void)
 int
 wn_ws_net_startup(void)
 {
+    WN_WS_ASSERT_LOCKED();
+    static const struct wn_ws_obj_hooks hooks = {
+        .session_closing = wn_ws_net_session_closing,
+        .entity_freeing = wn_ws_net_entity_freeing,
+    };
+    wn_ws_obj_set_hooks(&hooks);
     memset(&wn_ws_eng, 0, sizeof wn_ws_eng);
     wn_ws_eng.trap_idx[0] = wn_ws_eng.trap_idx[1] = -1;
     wn_ws_eng.trap_port = WN_WS_DEFAULT_TRAP_PORT;
@@ -121,80 +74,6 @@ wn_ws_net_shutdown(void)
     wn_ws_unlock();
 }
 
-/* ------------------------------------------------------------------------
- * Per-session state, jobs and queue.
- * ---------------------------------------------------------------------- */
-int
-wn_ws_eng_session(struct wn_ws_session *s, struct wn_ws_sess_eng **out)
-{
-    if (!s->engine) {
-        struct wn_ws_sess_eng *se = wn_calloc(1, sizeof *se);
-        if (!se)
-            return WN_E_NOMEM;
-        se->efd = -1;   /* made on demand: 10,000 sessions need no fds */
-        s->engine = se;
-    }
-    *out = s->engine;
-    return 0;
-}
-
-/* The session's eventfd, made on first use and set if messages wait. */
-int
-wn_ws_eng_session_efd(struct wn_ws_sess_eng *se)
-{
-    if (se->efd < 0) {
-        se->efd = eventfd(se->qlen ? 1 : 0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (se->efd < 0)
-            return WN_E_IO;
-    }
-    return se->efd;
-}
-
-void
-wn_ws_job_free(struct wn_ws_job *job)
-{
-    if (!job)
-        return;
-    wn_free(job->pkt);
-    wn_ws_vblist_clear(&job->vbl);
-    if (job->community)
-        wn_wipe(job->community, job->community_len);
-    wn_free(job->community);
-    wn_free(job);
-}
-
-void
-wn_ws_qmsg_free(struct wn_ws_qmsg *m)
-{
-    if (!m)
-        return;
-    wn_free(m->pkt);
-    wn_ws_job_free(m->job);
-    wn_free(m);
-}
-
-void
-wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
-{
-    job->prev = NULL;
-    job->next = se->jobs;
-    if (se->jobs)
-        se->jobs->prev = job;
-    se->jobs = job;
-}
-
-void
-wn_ws_job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
-{
-    if (job->prev)
-        job->prev->next = job->next;
-    else if (se && se->jobs == job)
-        se->jobs = job->next;
-    if (job->next)
-        job->next->prev = job->prev;
-    job->prev = job->next = NULL;
-}
-
 /* The session of a job if it is still open, with its engine state. */
 static struct wn_ws_session *
 job_session(struct wn_ws_job *job, struct wn_ws_sess_eng **se)
@@ -211,6 +90,7 @@ job_session(struct wn_ws_job *job, struct wn_ws_sess_eng **se)
 static int
 job_end(struct wn_ws_job *job, struct wn_ws_session **s)
 {
+    WN_WS_ASSERT_LOCKED();
     if (job->cancelled) {
         if (job->orphaned)
             wn_ws_job_free(job);
@@ -222,11 +102,14 @@ job_end(struct wn_ws_job *job, struct wn_ws_session **s)
     return 0;
 }
 
-/* Queues a transport-error report (code) for s, taking the job, which
- * SnmpRecvMsg reports as what failed; unlocks, then notifies. [locked] */
+/* Queues a transport-error report (err, a WN_E_* code) for s, taking the
+ * job, which SnmpRecvMsg reports as what failed; unlocks, then notifies.
+ * [locked] */
 static void
-job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, smiUINT32 code)
+job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
 {
+    WN_WS_ASSERT_LOCKED();
+    smiUINT32 code = wn_ws_map_err(err, SNMPAPI_TL_OTHER);
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
     int tell = 0;
@@ -242,52 +125,6 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, smiUINT32 co
     wn_ws_unlock();
     if (tell)
         wn_ws_eng_notify(sh, code, (LPARAM)reqid);
-}
-
-int
-wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
-{
-    struct wn_ws_sess_eng *se;
-    if (wn_ws_eng_session(s, &se) < 0 || se->qlen >= WN_WS_MAX_QUEUE) {
-        wn_log(WN_LOG_WARN, "winsnmp", "session queue full: message dropped");
-        wn_ws_qmsg_free(m);
-        return -1;
-    }
-    m->next = NULL;
-    if (se->qtail)
-        se->qtail->next = m;
-    else
-        se->qhead = m;
-    se->qtail = m;
-    if (se->qlen++ == 0 && se->efd >= 0) {
-        uint64_t one = 1;
-        ssize_t w = write(se->efd, &one, sizeof one);
-        (void)w;
-    }
-    return s->callback != NULL;
-}
-
-struct wn_ws_qmsg *
-wn_ws_eng_dequeue(struct wn_ws_sess_eng *se)
-{
-    struct wn_ws_qmsg *m = se->qhead;
-    if (!m)
-        return NULL;
-    se->qhead = m->next;
-    if (!se->qhead)
-        se->qtail = NULL;
-    if (--se->qlen == 0 && se->efd >= 0) {
-        uint64_t v;
-        ssize_t r = read(se->efd, &v, sizeof v);
-        (void)r;
-    }
-    return m;
-}
-
-void
-wn_ws_eng_notify(uintptr_t session, WPARAM wp, LPARAM lp)
-{
-    wn_ws_session_notify((HSNMP_SESSION)session, wp, lp);
 }
 
 /* ------------------------------------------------------------------------
@@ -364,7 +201,7 @@ mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
         wn_ws_unlock();
         return;
     }
-    job_fail_and_unlock(job, s, SNMPAPI_TL_TIMEOUT);
+    job_fail_and_unlock(job, s, WN_E_TIMEOUT);
 }
 
 static void
@@ -408,23 +245,6 @@ mgr_sock(int family)
 /* ------------------------------------------------------------------------
  * Sending (I/O thread).
  * ---------------------------------------------------------------------- */
-static smiUINT32
-map_send_err(int rc)
-{
-    switch (rc) {
-    case WN_E_UNREACHABLE:
-    case WN_E_ACCESS:
-        return SNMPAPI_TL_UNDELIVERABLE;
-    case WN_E_NOMEM:
-    case WN_E_LIMIT:
-        return SNMPAPI_TL_RESOURCE_ERROR;
-    case WN_E_INVAL:
-        return SNMPAPI_TL_INVALID_PARAM;
-    default:
-        return SNMPAPI_TL_OTHER;
-    }
-}
-
 static void
 start_job_on_loop(void *arg)
 {
@@ -465,13 +285,11 @@ start_job_on_loop(void *arg)
             if (rc == 0) {
                 uint8_t *pkt = NULL;
                 size_t len = 0;
-                smiUINT32 code = wn_ws_encode(job->version, job->community, job->community_len,
-                                              job->pdu_type, (smiINT32)job->dreq.key,
-                                              job->error_status, job->error_index, &job->vbl,
-                                              &pkt, &len, NULL);
-                if (code) {
+                rc = wn_ws_encode(job->version, job->community, job->community_len,
+                                  job->pdu_type, (smiINT32)job->dreq.key, job->error_status,
+                                  job->error_index, &job->vbl, &pkt, &len, NULL);
+                if (rc < 0) {
                     wn_dgram_cancel(&job->dreq);
-                    rc = WN_E_NOMEM;
                 } else {
                     wn_free(job->pkt);
                     job->pkt = pkt;
@@ -494,12 +312,15 @@ start_job_on_loop(void *arg)
      * job was not cancelled: checked above under this same lock). */
     struct wn_ws_session *s = NULL;
     job_end(job, &s);
-    job_fail_and_unlock(job, s, map_send_err(rc));
+    /* A send refused by the host (EACCES/EPERM on sendto) cannot reach the
+     * destination: the transport itself is there. */
+    job_fail_and_unlock(job, s, rc == WN_E_ACCESS ? WN_E_UNREACHABLE : rc);
 }
 
 int
 wn_ws_eng_submit(struct wn_ws_job *job)
 {
+    WN_WS_ASSERT_LOCKED();
     if (!wn_ws_eng.loop)
         return WN_E_STATE;
     return wn_evloop_post(wn_ws_eng.loop, start_job_on_loop, job);
@@ -519,6 +340,7 @@ cancel_on_loop(void *arg)
 void
 wn_ws_eng_cancel(struct wn_ws_job *job)
 {
+    WN_WS_ASSERT_LOCKED();
     job->cancelled = 1;
     /* Not started yet: start_job_on_loop sees the flag and frees it. */
     if (!job->started)
@@ -540,6 +362,7 @@ wn_ws_eng_cancel(struct wn_ws_job *job)
 void
 wn_ws_net_session_closing(struct wn_ws_session *s)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_sess_eng *se = s->engine;
     uintptr_t h = s->hdr.handle;
     /* Registrations of this session end with it. */
@@ -561,8 +384,8 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
         wn_ws_job_unlink(se, job);
         wn_ws_eng_cancel(job);
     }
-    struct wn_ws_qmsg *m;
-    while ((m = se->qhead) != NULL) {
+    while (se->qhead) {
+        struct wn_ws_qmsg *m = se->qhead;
         se->qhead = m->next;
         wn_ws_qmsg_free(m);
     }
@@ -575,8 +398,8 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
 void
 wn_ws_net_entity_freeing(struct wn_ws_entity *e)
 {
-    if (e->listening && e->engine)
-        wn_ws_eng_listen_close((int)((intptr_t)e->engine - 1));
+    WN_WS_ASSERT_LOCKED();
+    if (e->listening)
+        wn_ws_eng_listen_close(e->listener);
     e->listening = 0;
-    e->engine = NULL;
 }

@@ -99,10 +99,14 @@ struct wn_ws_reg {
 /* Largest number of agent + trap listener sockets at once. */
 #define WN_WS_MAX_LISTENERS 1024u
 
-struct wn_ws_listener {
+enum wn_ws_listener_kind {
+    WN_WS_LISTENER_AGENT,            /* SnmpListen: requests for one session */
+    WN_WS_LISTENER_TRAP,             /* the trap port: traps and informs */
+};
 
+struct wn_ws_listener {
     int used;
-    int kind;                        /* 0 agent, 1 trap receiver */
+    enum wn_ws_listener_kind kind;
     struct wn_dgram_sock *sock;
     struct sockaddr_storage addr;
     socklen_t addrlen;
@@ -127,8 +131,9 @@ extern struct wn_ws_eng wn_ws_eng;
 /* Shared helpers of engine.c for listeners.c and ext.c. */
 /* Queues m for s (taking it) and signals the session's fd.  Returns 1
  * when the session has a callback to call (after unlocking), 0 when it is
- * queued for a window-mode session, -1 when the queue was full and m was
- * dropped (no notification then). [locked] */
+ * queued for a window-mode session, WN_E_QFULL when the queue was full or
+ * WN_E_NOMEM when the session's queue could not be made (m is dropped
+ * then, with no notification). [locked] */
 int wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
 /* Calls the session's callback, without the lock. */
 void wn_ws_eng_notify(uintptr_t session, WPARAM wp, LPARAM lp);
@@ -156,9 +161,10 @@ void wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
 void wn_ws_job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
 void wn_ws_qmsg_free(struct wn_ws_qmsg *m);
 /* Listener sockets (agent role and trap port).  Called WITHOUT the lock;
- * runs the bind on the I/O thread and returns its result.  kind 0 = agent
- * (requests), 1 = trap receiver. */
-int wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, int *idx);
+ * runs the bind on the I/O thread and returns its result; *idx gets the
+ * listener's slot. */
+int wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen,
+                          enum wn_ws_listener_kind kind, int *idx);
 void wn_ws_eng_listen_close(int idx);          /* [locked] */
 int wn_ws_eng_trap_port_open(void);            /* NOT locked: 0 or WN_E_INUSE / WN_E_* */
 int wn_ws_eng_trap_port_is_open(void);         /* [locked] */
@@ -174,20 +180,31 @@ struct wn_ws_qmsg *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
 /* Counters in wn_ws_eng.c[] [locked]: */
 enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
 
-/* convert.c: between WinSNMP objects and the snmp codec. */
+/* convert.c (data level: no objects, no lock): between WinSNMP PDU
+ * fields and the snmp codec. */
 /* Encodes the message SnmpSendMsg/SnmpEncodeMsg would send.  Applies the
  * RFC 3584 downgrade for v1.  *sent_type gets the type on the wire.
- * Returns 0 or an SNMPAPI_* code (>0) saying what is wrong; *pkt owned. */
-smiUINT32 wn_ws_encode(int version, const uint8_t *community, uint32_t community_len,
-                       smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
-                       const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len,
-                       uint8_t *sent_type);
-/* Decodes pkt into a new PDU and context owned by s, translating v1 traps
- * to v2 and v1 responses per orig_type.  *version gets the message
- * version.  Returns 0 or an SNMPAPI_* code. [locked] */
-smiUINT32 wn_ws_decode(struct wn_ws_session *s, const uint8_t *pkt, size_t len,
-                       uint8_t orig_type, struct wn_ws_pdu **pdu, struct wn_ws_context **ctx,
-                       int *version);
+ * Returns 0 (*pkt owned) or: WN_E_INVAL (PDU fields or type not valid),
+ * WN_E_BADVALUE (a value of an invalid type), WN_E_UNSUPPORTED (version),
+ * WN_E_NOEQUIV (no v1 form), WN_E_TOOBIG, WN_E_LIMIT (community longer
+ * than WN_SNMP_MAX_COMMUNITY), WN_E_NOMEM. */
+int wn_ws_encode(int version, const uint8_t *community, uint32_t community_len,
+                 smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
+                 const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len,
+                 uint8_t *sent_type);
+/* A decoded message as plain data. */
+struct wn_ws_decoded {
+    smiINT type;                     /* SNMP_PDU_*, v1 traps as SNMP_PDU_TRAP */
+    smiINT32 request_id;
+    smiINT error_status, error_index;
+    struct wn_ws_vblist vbl;         /* owned: wn_ws_vblist_clear */
+    const uint8_t *community;        /* borrowed: points into the packet */
+    uint32_t community_len;
+    int version;                     /* WN_WS_V1 / WN_WS_V2C */
+};
+/* Decodes pkt, translating v1 traps to v2 and v1 responses per orig_type.
+ * 0, WN_E_MALFORMED or WN_E_NOMEM (out is then empty). */
+int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, struct wn_ws_decoded *out);
 /* The notification OID of a decoded trap or inform (snmpTrapOID.0, or the
  * RFC 3584 one for a v1 trap) into out[0..max); 0 or WN_E_*. */
 int wn_ws_trap_oid(const struct wn_snmp_msg *m, uint32_t *out, size_t max, size_t *n);

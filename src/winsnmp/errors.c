@@ -8,26 +8,77 @@ SNMPAPI_STATUS
 wn_ws_fail(struct wn_ws_session *s, smiUINT32 code)
 {
     task_error = code;
-    if (s)
+    if (s) {
+        WN_WS_ASSERT_LOCKED();
         s->last_error = code;
+    }
     return SNMPAPI_FAILURE;
 }
 
 smiUINT32
-wn_ws_map_err(int err, smiUINT32 fallback)
+wn_ws_task_error(void)
+{
+    return task_error;
+}
+
+/* Transport steps (subject is an SNMPAPI_TL_* code): what the application
+ * sees in a notification's wParam or after SnmpRegister / SnmpListen. */
+static smiUINT32
+map_transport(int err, smiUINT32 subject)
 {
     switch (err) {
     case WN_E_NOMEM:
     case WN_E_LIMIT:
+    case WN_E_QFULL:
+        return SNMPAPI_TL_RESOURCE_ERROR;
+    case WN_E_INUSE:
+        return SNMPAPI_TL_IN_USE;
+    case WN_E_ACCESS:
+        return SNMPAPI_TL_NOT_AVAILABLE;
+    case WN_E_UNREACHABLE:
+        return SNMPAPI_TL_UNDELIVERABLE;
+    case WN_E_INVAL:
+        return SNMPAPI_TL_INVALID_PARAM;
+    case WN_E_TIMEOUT:
+        return SNMPAPI_TL_TIMEOUT;
+    case WN_E_UNSUPPORTED:
+        return SNMPAPI_TL_NOT_SUPPORTED;
+    case WN_E_TOOBIG:
+        return SNMPAPI_TL_PDU_TOO_BIG;
+    default:
+        return subject;
+    }
+}
+
+smiUINT32
+wn_ws_map_err(int err, smiUINT32 subject)
+{
+    if (subject >= SNMPAPI_TL_NOT_INITIALIZED)
+        return map_transport(err, subject);
+    switch (err) {
+    case WN_E_NOMEM:
+    case WN_E_LIMIT:
         return SNMPAPI_ALLOC_ERROR;
+    case WN_E_QFULL:
+        return SNMPAPI_TL_RESOURCE_ERROR;
     case WN_E_NOSPACE:
         return SNMPAPI_OUTPUT_TRUNCATED;
     case WN_E_STATE:
+    case WN_E_NOEQUIV:
         return SNMPAPI_OPERATION_INVALID;
     case WN_E_UNSUPPORTED:
         return SNMPAPI_TL_NOT_SUPPORTED;
+    case WN_E_TOOBIG:
+        return SNMPAPI_TL_PDU_TOO_BIG;
+    case WN_E_BADVALUE:
+        return SNMPAPI_SYNTAX_INVALID;
+    case WN_E_IO:
+    case WN_E_CONFIG:
+        return SNMPAPI_OTHER_ERROR;
     default:
-        return fallback;
+        /* WN_E_INVAL, WN_E_NOTFOUND, WN_E_MALFORMED, WN_E_RESOLVE: the
+         * argument or message the call was about is not acceptable. */
+        return subject;
     }
 }
 
@@ -37,23 +88,4 @@ wn_ws_unlock_fail(struct wn_ws_session *s, smiUINT32 code)
     wn_ws_fail(s, code);
     wn_ws_unlock();
     return SNMPAPI_FAILURE;
-}
-
-SNMPAPI_STATUS SNMPAPI_CALL
-SnmpGetLastError(HSNMP_SESSION session)
-{
-    if (session == NULL)
-        return task_error;
-    smiUINT32 r;
-    wn_ws_lock();
-    if (!wn_ws_ready()) {
-        r = SNMPAPI_NOT_INITIALIZED;
-    } else {
-        struct wn_ws_session *s = wn_ws_session_get(session);
-        /* A handle that is not an open session: report that, as the task
-         * error would (the spec has no other way to say it). */
-        r = s ? s->last_error : SNMPAPI_SESSION_INVALID;
-    }
-    wn_ws_unlock();
-    return r;
 }

@@ -89,12 +89,12 @@ wn_wsnmp_session_fd(HSNMP_SESSION session)
     }
     int rc = wn_ws_eng_session(s, &se);
     if (rc < 0) {
-        wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
+        wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
         return -1;
     }
     int fd = wn_ws_eng_session_efd(se);
     if (fd < 0) {
-        wn_ws_unlock_fail(s, SNMPAPI_TL_RESOURCE_ERROR);
+        wn_ws_unlock_fail(s, wn_ws_map_err(fd, SNMPAPI_TL_RESOURCE_ERROR));
         return -1;
     }
     wn_ws_unlock();
@@ -113,10 +113,10 @@ wn_wsnmp_wait(HSNMP_SESSION session, smiUINT32 timeout_ms)
         struct wn_ws_sess_eng *se;
         int rc = wn_ws_eng_session(s, &se);
         if (rc < 0)
-            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
+            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
         int fd = wn_ws_eng_session_efd(se);
         if (fd < 0)
-            return wn_ws_unlock_fail(s, SNMPAPI_TL_RESOURCE_ERROR);
+            return wn_ws_unlock_fail(s, wn_ws_map_err(fd, SNMPAPI_TL_RESOURCE_ERROR));
         int queued = se->qlen > 0;
         wn_ws_unlock();
         if (queued)

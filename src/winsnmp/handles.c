@@ -1,4 +1,4 @@
-/* handles.c: the handle table: typed, generation-checked handles shared by all sessions, with limits. */
+/* handles.c: the handle table: typed, generation-checked handles shared by all sessions, with limits; knows no object type (each brings its ops). */
 #include "winsnmp_int.h"
 
 #include <string.h>
@@ -30,6 +30,7 @@ static uint32_t gen_counter;
 int
 wn_ws_table_init(const struct wn_ws_limits *lim)
 {
+    WN_WS_ASSERT_LOCKED();
     memset(&tab, 0, sizeof tab);
     tab.lim = *lim;
     uint64_t m = (uint64_t)lim->max_sessions + lim->max_handles;
@@ -61,8 +62,11 @@ grow(void)
 }
 
 int
-wn_ws_obj_register(struct wn_ws_obj *obj, uint32_t type, struct wn_ws_session *owner)
+wn_ws_obj_register(struct wn_ws_obj *obj, const struct wn_ws_obj_ops *ops,
+                   struct wn_ws_session *owner)
 {
+    WN_WS_ASSERT_LOCKED();
+    uint32_t type = ops->type;
     if (type == WN_WS_T_SESSION) {
         if (tab.nsessions >= tab.lim.max_sessions)
             return WN_E_LIMIT;
@@ -85,6 +89,7 @@ wn_ws_obj_register(struct wn_ws_obj *obj, uint32_t type, struct wn_ws_session *o
     sl->obj = obj;
     obj->slot = i;
     obj->type = type;
+    obj->ops = ops;
     obj->handle = ((uintptr_t)sl->gen << 32) | ((uintptr_t)type << WN_WS_HANDLE_INDEX_BITS) | i;
     obj->owner = owner;
     obj->prev = NULL;
@@ -105,6 +110,7 @@ wn_ws_obj_register(struct wn_ws_obj *obj, uint32_t type, struct wn_ws_session *o
 void
 wn_ws_obj_unregister(struct wn_ws_obj *obj)
 {
+    WN_WS_ASSERT_LOCKED();
     struct slot *sl = &tab.slots[obj->slot];
     sl->obj = NULL;
     sl->next_free = tab.free_head;
@@ -129,6 +135,7 @@ wn_ws_obj_unregister(struct wn_ws_obj *obj)
 struct wn_ws_obj *
 wn_ws_obj_get(HANDLE h, uint32_t type)
 {
+    WN_WS_ASSERT_LOCKED();
     uintptr_t v = (uintptr_t)h;
     uint32_t i = (uint32_t)(v & WN_WS_HANDLE_INDEX_MAX);
     uint32_t t = (uint32_t)((v >> WN_WS_HANDLE_INDEX_BITS) & 0xff);
@@ -141,67 +148,22 @@ wn_ws_obj_get(HANDLE h, uint32_t type)
     return sl->obj;
 }
 
-struct wn_ws_session *
-wn_ws_session_get(HSNMP_SESSION h)
-{
-    return (struct wn_ws_session *)wn_ws_obj_get(h, WN_WS_T_SESSION);
-}
-
-struct wn_ws_entity *
-wn_ws_entity_get(HSNMP_ENTITY h)
-{
-    return (struct wn_ws_entity *)wn_ws_obj_get(h, WN_WS_T_ENTITY);
-}
-
-struct wn_ws_context *
-wn_ws_context_get(HSNMP_CONTEXT h)
-{
-    return (struct wn_ws_context *)wn_ws_obj_get(h, WN_WS_T_CONTEXT);
-}
-
-struct wn_ws_pdu *
-wn_ws_pdu_get(HSNMP_PDU h)
-{
-    return (struct wn_ws_pdu *)wn_ws_obj_get(h, WN_WS_T_PDU);
-}
-
-struct wn_ws_vbl *
-wn_ws_vbl_get(HSNMP_VBL h)
-{
-    return (struct wn_ws_vbl *)wn_ws_obj_get(h, WN_WS_T_VBL);
-}
-
 void
 wn_ws_obj_destroy(struct wn_ws_obj *obj)
 {
-    switch (obj->type) {
-    case WN_WS_T_SESSION:
-        wn_ws_session_close((struct wn_ws_session *)obj);
-        break;
-    case WN_WS_T_ENTITY:
-        wn_ws_entity_free((struct wn_ws_entity *)obj);
-        break;
-    case WN_WS_T_CONTEXT:
-        wn_ws_context_free((struct wn_ws_context *)obj);
-        break;
-    case WN_WS_T_PDU:
-        wn_ws_pdu_free((struct wn_ws_pdu *)obj);
-        break;
-    case WN_WS_T_VBL:
-        wn_ws_vbl_free((struct wn_ws_vbl *)obj);
-        break;
-    default:
-        break;
-    }
+    WN_WS_ASSERT_LOCKED();
+    obj->ops->destroy(obj);
 }
 
 void
 wn_ws_table_destroy(void)
 {
+    WN_WS_ASSERT_LOCKED();
+    /* Owners first: destroying an owner destroys what it owns. */
     for (uint32_t i = 0; i < tab.cap; i++) {
         struct wn_ws_obj *o = tab.slots[i].obj;
-        if (o && o->type == WN_WS_T_SESSION)
-            wn_ws_session_close((struct wn_ws_session *)o);
+        if (o && !o->owner)
+            wn_ws_obj_destroy(o);
     }
     wn_free(tab.slots);
     memset(&tab, 0, sizeof tab);

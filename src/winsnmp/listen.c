@@ -1,4 +1,4 @@
-/* listen.c: SnmpRegister (trap and inform filters on the trap port) and SnmpListen/SnmpListenEx (the agent role). */
+/* listen.c: the API of SnmpRegister (trap and inform filters on the trap port) and SnmpListen/SnmpListenEx (the agent role). */
 #include "engine_int.h"
 
 #include <string.h>
@@ -38,6 +38,7 @@ static smiUINT32
 reg_build(struct wn_ws_session *s, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
           HSNMP_CONTEXT context, smiLPCOID notification, struct wn_ws_reg *r)
 {
+    WN_WS_ASSERT_LOCKED();
     memset(r, 0, sizeof *r);
     r->session = s->hdr.handle;
     if (srcEntity) {
@@ -139,9 +140,7 @@ SnmpRegister(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnti
         }
         if (rc < 0) {
             reg_clear(&r);
-            return wn_ws_unlock_fail(s, rc == WN_E_INUSE ? SNMPAPI_TL_IN_USE
-                                        : rc == WN_E_ACCESS ? SNMPAPI_TL_NOT_AVAILABLE
-                                                            : SNMPAPI_TL_RESOURCE_ERROR);
+            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
         }
     } while (!wn_ws_eng_trap_port_is_open());
     struct wn_ws_reg *nr = wn_realloc(wn_ws_regs, (wn_ws_nregs + 1) * sizeof *nr);
@@ -189,7 +188,7 @@ listen_common(HSNMP_ENTITY hEntity, SNMPAPI_STATUS lStatus, smiUINT32 use_any)
     }
     wn_ws_unlock();
     int idx = -1;
-    int rc = wn_ws_eng_listen_open((struct sockaddr *)&addr, alen, 0, &idx);
+    int rc = wn_ws_eng_listen_open((struct sockaddr *)&addr, alen, WN_WS_LISTENER_AGENT, &idx);
     wn_ws_lock();
     e = wn_ws_ready() ? wn_ws_entity_get(hEntity) : NULL;
     if (!e || e->listening) {
@@ -201,13 +200,10 @@ listen_common(HSNMP_ENTITY hEntity, SNMPAPI_STATUS lStatus, smiUINT32 use_any)
     }
     s = e->hdr.owner;
     if (rc < 0)
-        return wn_ws_unlock_fail(s, rc == WN_E_INUSE ? SNMPAPI_TL_IN_USE
-                                    : rc == WN_E_NOMEM || rc == WN_E_LIMIT
-                                        ? SNMPAPI_TL_RESOURCE_ERROR
-                                        : SNMPAPI_TL_OTHER);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_OTHER));
     wn_ws_eng_listen_set_session(idx, s->hdr.handle);
     e->listening = 1;
-    e->engine = (void *)(intptr_t)(idx + 1);
+    e->listener = idx;
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

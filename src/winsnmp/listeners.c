@@ -56,15 +56,18 @@ ack_inform(struct wn_dgram_sock *sock, const struct wn_snmp_msg *in, const struc
 
 /* Queues a copy of a datagram that arrived on listener L for session s,
  * reported with request id reqid.  Returns what wn_ws_eng_enqueue says
- * (1: call the callback, 0: queued, -1: queue full), or WN_E_NOMEM when
- * the copy could not be made. [locked] */
+ * (1: call the callback, 0: queued, WN_E_QFULL: the session's queue is
+ * full), or WN_E_NOMEM when the copy could not be made. [locked] */
 static int
 queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
                const struct wn_snmp_msg *m, smiINT32 reqid, const uint8_t *pkt, size_t len,
                const struct sockaddr *from, socklen_t fromlen)
 {
+    WN_WS_ASSERT_LOCKED();
     struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
-    if (!q || !(q->pkt = wn_memdup(pkt, len))) {
+    if (q)
+        q->pkt = wn_memdup(pkt, len);
+    if (!q || !q->pkt) {
         wn_ws_qmsg_free(q);
         return WN_E_NOMEM;
     }
@@ -78,18 +81,60 @@ queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
     return wn_ws_eng_enqueue(s, q);
 }
 
+/* The sessions one trap is given to: each once, and whether to call its
+ * callback.  The first WN_WS_TELL_INLINE need no allocation; more grow the
+ * list (at most one entry per registration, WN_WS_MAX_REGISTRATIONS). */
+#define WN_WS_TELL_INLINE 64u
+
+struct tell_entry {
+    uintptr_t session;
+    int callback;
+};
+
+struct tell_list {
+    struct tell_entry *e;            /* inl, or owned when grown */
+    size_t n, cap;
+    struct tell_entry inl[WN_WS_TELL_INLINE];
+};
+
+static int
+tell_has(const struct tell_list *t, uintptr_t session)
+{
+    for (size_t k = 0; k < t->n; k++)
+        if (t->e[k].session == session)
+            return 1;
+    return 0;
+}
+
+/* Room for one more entry; WN_E_NOMEM when the list cannot grow. */
+static int
+tell_reserve(struct tell_list *t)
+{
+    if (t->n < t->cap)
+        return 0;
+    struct tell_entry *n = wn_calloc(t->cap * 2, sizeof *n);
+    if (!n)
+        return WN_E_NOMEM;
+    memcpy(n, t->e, t->n * sizeof *n);
+    if (t->e != t->inl)
+        wn_free(t->e);
+    t->e = n;
+    t->cap *= 2;
+    return 0;
+}
+
 static void
 lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                    const struct sockaddr *from, socklen_t fromlen)
 {
-    int idx = (int)(intptr_t)ctx;
-    uintptr_t tell[64];
-    int cb[64];
-    size_t ntell = 0;
+    struct wn_ws_listener *L = ctx;  /* its slot in wn_ws_eng.lst */
+    struct tell_list tell;
+    tell.e = tell.inl;
+    tell.n = 0;
+    tell.cap = WN_WS_TELL_INLINE;
     struct wn_snmp_msg m;
 
     wn_ws_lock();
-    struct wn_ws_listener *L = &wn_ws_eng.lst[idx];
     if (!L->used || L->sock != sock) {
         wn_ws_unlock();
         return;
@@ -100,7 +145,7 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         return;
     }
     uint8_t t = m.pdu.type;
-    if (L->kind == 0) {
+    if (L->kind == WN_WS_LISTENER_AGENT) {
         /* Agent role: requests go to the listening entity's session. */
         int ok = t == WN_SNMP_PDU_GET || t == WN_SNMP_PDU_GETNEXT ||
                  t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET;
@@ -137,7 +182,7 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
     /* A v1 Trap-PDU has no request id: it gets a non-zero one of ours
      * (assigning-request-identifiers.md), in lParam and in the PDU. */
     smiINT32 trap_id = t == WN_SNMP_PDU_TRAP_V1 ? wn_ws_next_request_id() : m.pdu.request_id;
-    for (uint32_t i = 0; i < wn_ws_nregs && ntell < WN_ARRAY_SIZE(tell); i++) {
+    for (uint32_t i = 0; i < wn_ws_nregs; i++) {
         const struct wn_ws_reg *r = &wn_ws_regs[i];
         if (r->has_agent && !addr_equal_noport(&r->agent, from))
             continue;
@@ -150,27 +195,26 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
             continue;
         if (r->prefix && !oid_has_prefix(toid, tn, r->prefix, r->prefix_len))
             continue;
-        int dup = 0;
-        for (size_t k = 0; k < ntell; k++)
-            dup |= tell[k] == r->session;
-        if (dup)
+        if (tell_has(&tell, r->session))
             continue;
         struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)r->session);
-        if (!s)
+        if (!s || tell_reserve(&tell) < 0)
             continue;
-        /* tell[] also de-duplicates, so every session given the message is
-         * listed (also when its queue dropped it, as before); only those
-         * with a callback (cb[k]) are called. */
+        /* tell also de-duplicates, so every session given the message is
+         * listed (also when its full queue dropped it); only those with a
+         * callback are called. */
         int r_enq = queue_datagram(s, L, &m, trap_id, pkt, len, from, fromlen);
         if (r_enq == WN_E_NOMEM)
             continue;
-        tell[ntell] = r->session;
-        cb[ntell++] = r_enq > 0;
+        tell.e[tell.n].session = r->session;
+        tell.e[tell.n++].callback = r_enq > 0;
     }
     wn_ws_unlock();
-    for (size_t i = 0; i < ntell; i++)
-        if (cb[i])
-            wn_ws_eng_notify(tell[i], 0, (LPARAM)trap_id);
+    for (size_t i = 0; i < tell.n; i++)
+        if (tell.e[i].callback)
+            wn_ws_eng_notify(tell.e[i].session, 0, (LPARAM)trap_id);
+    if (tell.e != tell.inl)
+        wn_free(tell.e);
 }
 
 /* Listeners send no requests, so these never run; the dgram layer wants
@@ -197,9 +241,10 @@ static const struct wn_dgram_ops lst_ops = {
 
 /* Opens a listener socket in a free slot.  [I/O thread, locked] */
 static int
-open_slot(struct wn_evloop *loop, const struct sockaddr *sa, socklen_t salen, int kind,
-          int *idx)
+open_slot(struct wn_evloop *loop, const struct sockaddr *sa, socklen_t salen,
+          enum wn_ws_listener_kind kind, int *idx)
 {
+    WN_WS_ASSERT_LOCKED();
     /* A teardown began after the call was posted: its shutdown already
      * closed every socket, so open none on the dying loop. */
     if (!wn_ws_ready() || wn_ws_eng.loop != loop)
@@ -208,11 +253,10 @@ open_slot(struct wn_evloop *loop, const struct sockaddr *sa, socklen_t salen, in
         if (wn_ws_eng.lst[i].used || wn_ws_eng.lst[i].sock)
             continue;
         struct wn_dgram_sock *sock = NULL;
-        int rc = wn_dgram_sock_open(loop, sa->sa_family, sa, salen, &lst_ops,
-                                    (void *)(intptr_t)i, &sock);
+        struct wn_ws_listener *L = &wn_ws_eng.lst[i];
+        int rc = wn_dgram_sock_open(loop, sa->sa_family, sa, salen, &lst_ops, L, &sock);
         if (rc < 0)
             return rc;
-        struct wn_ws_listener *L = &wn_ws_eng.lst[i];
         L->used = 1;
         L->kind = kind;
         L->sock = sock;
@@ -232,7 +276,7 @@ struct listen_call {
     struct wn_evloop *loop;
     const struct sockaddr *sa;
     socklen_t salen;
-    int kind;
+    enum wn_ws_listener_kind kind;
     int idx;
     int rc;
 };
@@ -263,7 +307,8 @@ call_on_loop(void (*fn)(void *), struct listen_call *c)
 }
 
 int
-wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen, int kind, int *idx)
+wn_ws_eng_listen_open(const struct sockaddr *sa, socklen_t salen,
+                      enum wn_ws_listener_kind kind, int *idx)
 {
     struct listen_call c = {NULL, sa, salen, kind, -1, 0};
     int rc = call_on_loop(listen_on_loop, &c);
@@ -277,27 +322,30 @@ slot_free_on_loop(void *arg)
 {
     /* The slot stays reserved (sock != NULL) until its socket is closed,
      * so a new listener never reuses a slot a late datagram points at. */
-    int idx = (int)(intptr_t)arg;
+    struct wn_ws_listener *L = arg;  /* its slot in wn_ws_eng.lst */
     wn_ws_lock();
-    if (wn_ws_eng.lst[idx].sock && wn_ws_eng.loop)
-        wn_ws_eng_sock_close(wn_ws_eng.lst[idx].sock);
-    memset(&wn_ws_eng.lst[idx], 0, sizeof wn_ws_eng.lst[idx]);
+    if (L->sock && wn_ws_eng.loop)
+        wn_ws_eng_sock_close(L->sock);
+    memset(L, 0, sizeof *L);
     wn_ws_unlock();
 }
 
 void
 wn_ws_eng_listen_close(int idx)
 {
+    WN_WS_ASSERT_LOCKED();
     if (idx < 0 || (unsigned)idx >= WN_WS_MAX_LISTENERS || !wn_ws_eng.lst[idx].used)
         return;
-    wn_ws_eng.lst[idx].used = 0;
-    if (!wn_ws_eng.loop || wn_evloop_post(wn_ws_eng.loop, slot_free_on_loop, (void *)(intptr_t)idx) < 0)
-        memset(&wn_ws_eng.lst[idx], 0, sizeof wn_ws_eng.lst[idx]);
+    struct wn_ws_listener *L = &wn_ws_eng.lst[idx];
+    L->used = 0;
+    if (!wn_ws_eng.loop || wn_evloop_post(wn_ws_eng.loop, slot_free_on_loop, L) < 0)
+        memset(L, 0, sizeof *L);
 }
 
 void
 wn_ws_eng_listen_set_session(int idx, uintptr_t session)
 {
+    WN_WS_ASSERT_LOCKED();
     if (idx >= 0 && (unsigned)idx < WN_WS_MAX_LISTENERS)
         wn_ws_eng.lst[idx].session = session;
 }
@@ -321,16 +369,17 @@ is_wildcard_with_port(const struct sockaddr_storage *l, const struct sockaddr_st
 int
 wn_ws_eng_listener_of(const struct wn_ws_entity *e)
 {
+    WN_WS_ASSERT_LOCKED();
     if (!e)
         return -1;
-    if (e->listening && e->engine)
-        return (int)((intptr_t)e->engine - 1);
+    if (e->listening)
+        return e->listener;
     /* Not the listening handle itself (e.g. the destination entity that
      * SnmpRecvMsg made for a request): an agent socket bound to the same
      * address and port, or to the wildcard with that port. */
     for (unsigned i = 0; i < WN_WS_MAX_LISTENERS; i++) {
         const struct wn_ws_listener *L = &wn_ws_eng.lst[i];
-        if (!L->used || L->kind != 0)
+        if (!L->used || L->kind != WN_WS_LISTENER_AGENT)
             continue;
         if (wn_sockaddr_equal((const struct sockaddr *)&L->addr, (const struct sockaddr *)&e->addr) ||
             is_wildcard_with_port(&L->addr, &e->addr))
@@ -360,9 +409,10 @@ trap_open_on_loop(void *arg)
         a6.sin6_port = htons(port);
         a6.sin6_addr = in6addr_any;
         int i4 = -1, i6 = -1;
-        c->rc = open_slot(c->loop, (struct sockaddr *)&a4, sizeof a4, 1, &i4);
+        c->rc = open_slot(c->loop, (struct sockaddr *)&a4, sizeof a4, WN_WS_LISTENER_TRAP, &i4);
         /* IPv6 is best effort: a host without it still gets IPv4 traps. */
-        if (c->rc == 0 && open_slot(c->loop, (struct sockaddr *)&a6, sizeof a6, 1, &i6) < 0)
+        if (c->rc == 0 &&
+            open_slot(c->loop, (struct sockaddr *)&a6, sizeof a6, WN_WS_LISTENER_TRAP, &i6) < 0)
             i6 = -1;
         if (c->rc == 0) {
             wn_ws_eng.trap_idx[0] = i4;
@@ -376,19 +426,21 @@ trap_open_on_loop(void *arg)
 int
 wn_ws_eng_trap_port_open(void)
 {
-    struct listen_call c = {NULL, NULL, 0, 1, -1, 0};
+    struct listen_call c = {NULL, NULL, 0, WN_WS_LISTENER_TRAP, -1, 0};
     return call_on_loop(trap_open_on_loop, &c);
 }
 
 int
 wn_ws_eng_trap_port_is_open(void)
 {
+    WN_WS_ASSERT_LOCKED();
     return wn_ws_eng.trap_open;
 }
 
 void
 wn_ws_eng_trap_port_release(void)
 {
+    WN_WS_ASSERT_LOCKED();
     if (wn_ws_nregs || !wn_ws_eng.trap_open)
         return;
     wn_ws_eng_listen_close(wn_ws_eng.trap_idx[0]);

@@ -24,6 +24,7 @@ static smiUINT32
 msg_args_get(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntity,
              HSNMP_CONTEXT context, HSNMP_PDU pdu, struct msg_args *a)
 {
+    WN_WS_ASSERT_LOCKED();
     memset(a, 0, sizeof *a);
     a->s = wn_ws_session_get(session);
     if (!a->s)
@@ -33,7 +34,7 @@ msg_args_get(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnti
     if (!a->dst || (srcEntity && !a->src))
         return SNMPAPI_ENTITY_INVALID;
     a->ctx = wn_ws_context_get(context);
-    if (!a->ctx)
+    if (!a->ctx || a->ctx->len > WN_SNMP_MAX_COMMUNITY)   /* too long for the wire */
         return SNMPAPI_CONTEXT_INVALID;
     a->pdu = wn_ws_pdu_get(pdu);
     if (!a->pdu)
@@ -62,7 +63,7 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     struct wn_ws_sess_eng *se;
     int rc = wn_ws_eng_session(s, &se);
     if (rc < 0)
-        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
 
     struct wn_ws_job *job = wn_calloc(1, sizeof *job);
     if (!job)
@@ -76,12 +77,12 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     job->expects_reply = expects_reply(pdu->type);
     job->error_status = pdu->error_status;
     job->error_index = pdu->error_index;
-    smiUINT32 code = wn_ws_encode(dst->version, ctx->community, ctx->len, pdu->type,
-                                  pdu->request_id, pdu->error_status, pdu->error_index,
-                                  &pdu->vbl, &job->pkt, &job->len, &job->sent_type);
-    if (code) {
+    rc = wn_ws_encode(dst->version, ctx->community, ctx->len, pdu->type, pdu->request_id,
+                      pdu->error_status, pdu->error_index, &pdu->vbl, &job->pkt, &job->len,
+                      &job->sent_type);
+    if (rc < 0) {
         wn_ws_job_free(job);
-        return wn_ws_unlock_fail(s, code);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_PDU_INVALID));
     }
     memcpy(&job->dreq.dest, &dst->addr, dst->addrlen);
     job->dreq.destlen = dst->addrlen;
@@ -113,7 +114,7 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
         if (job->expects_reply)
             wn_ws_job_unlink(se, job);
         wn_ws_job_free(job);
-        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_TL_RESOURCE_ERROR));
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     }
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
@@ -148,6 +149,40 @@ give_entity(struct wn_ws_entity *e, LPHSNMP_ENTITY out)
         *out = e ? WN_WS_HANDLE(e) : NULL;
     else if (e)
         wn_ws_entity_free(e);
+}
+
+/* Makes the context and PDU objects of a decoded message in s (taking
+ * d's varbinds).  0 or WN_E_*; on error neither exists. [locked] */
+static int
+decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_pdu **pdu,
+                struct wn_ws_context **ctx)
+{
+    WN_WS_ASSERT_LOCKED();
+    int rc = wn_ws_context_create(s, d->community, d->community_len, NULL, ctx);
+    if (rc == 0) {
+        rc = wn_ws_pdu_adopt(s, d->type, d->request_id, d->error_status, d->error_index,
+                             &d->vbl, pdu);
+        if (rc < 0)
+            wn_ws_context_free(*ctx);
+    }
+    wn_ws_vblist_clear(&d->vbl);
+    return rc;
+}
+
+/* Decodes a message into new context and PDU objects of s; *version gets
+ * the message's version when version is not NULL. [locked] */
+static int
+decode_objects(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t orig_type,
+               struct wn_ws_pdu **pdu, struct wn_ws_context **ctx, int *version)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_decoded d;
+    int rc = wn_ws_decode(pkt, len, orig_type, &d);
+    if (rc < 0)
+        return rc;
+    if (version)
+        *version = d.version;
+    return decoded_objects(s, &d, pdu, ctx);
 }
 
 SNMPAPI_STATUS SNMPAPI_CALL
@@ -189,8 +224,9 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
         code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : m->error;
     } else {
         int version = m->to_version;
-        code = wn_ws_decode(s, m->pkt, m->len, m->orig_type, &pdu, &ctx, &version);
-        if (code == 0) {
+        rc = decode_objects(s, m->pkt, m->len, m->orig_type, &pdu, &ctx, &version);
+        code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID) : 0;
+        if (rc == 0) {
             /* The wire id may differ for a response; a v1 trap had none. */
             if (pdu->type == SNMP_PDU_RESPONSE ||
                 (pdu->type == SNMP_PDU_TRAP && pdu->request_id == 0))
@@ -252,15 +288,14 @@ SnmpEncodeMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnt
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
     uint8_t *pkt = NULL;
     size_t len = 0;
-    smiUINT32 code = wn_ws_encode(dst->version, ctx->community, ctx->len, p->type,
-                                  p->request_id, p->error_status, p->error_index, &p->vbl,
-                                  &pkt, &len, NULL);
-    if (code)
-        return wn_ws_unlock_fail(s, code);
-    int rc = wn_ws_desc_octets(msgBufDesc, pkt, len);
+    int rc = wn_ws_encode(dst->version, ctx->community, ctx->len, p->type, p->request_id,
+                          p->error_status, p->error_index, &p->vbl, &pkt, &len, NULL);
+    if (rc < 0)
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_PDU_INVALID));
+    rc = wn_ws_desc_octets(msgBufDesc, pkt, len);
     wn_free(pkt);
     if (rc < 0)
-        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     wn_ws_unlock();
     return (SNMPAPI_STATUS)len;
 }
@@ -277,9 +312,9 @@ SnmpDecodeMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY ds
         return wn_ws_unlock_fail(s, SNMPAPI_MESSAGE_INVALID);
     struct wn_ws_pdu *p = NULL;
     struct wn_ws_context *ctx = NULL;
-    smiUINT32 code = wn_ws_decode(s, msgBufDesc->ptr, msgBufDesc->len, 0, &p, &ctx, NULL);
-    if (code)
-        return wn_ws_unlock_fail(s, code);
+    int rc = decode_objects(s, msgBufDesc->ptr, msgBufDesc->len, 0, &p, &ctx, NULL);
+    if (rc < 0)
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID));
     /* v1/v2c messages carry no addresses. */
     if (srcEntity)
         *srcEntity = NULL;

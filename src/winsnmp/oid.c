@@ -1,4 +1,4 @@
-/* oid.c: OID utility functions: SnmpStrToOid, SnmpOidToStr, SnmpOidCopy, SnmpOidCompare. */
+/* oid.c: OID utility functions (SnmpStrToOid, SnmpOidToStr, SnmpOidCopy, SnmpOidCompare) and SnmpFreeDescriptor. */
 #include "winsnmp_int.h"
 
 #include <stdio.h>
@@ -117,6 +117,32 @@ SnmpOidCompare(smiLPCOID xOID, smiLPCOID yOID, smiUINT32 maxlen, smiLPINT result
     if (r == 0 && lx != ly)
         r = lx < ly ? -1 : 1;
     *result = r;
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpFreeDescriptor(smiUINT32 syntax, smiLPOPAQUE descriptor)
+{
+    WN_WS_ENTER();
+    switch (syntax) {
+    case SNMP_SYNTAX_OID:
+    case SNMP_SYNTAX_OCTETS:
+    case SNMP_SYNTAX_BITS:
+    case SNMP_SYNTAX_OPAQUE:
+    case SNMP_SYNTAX_IPADDR:
+    case SNMP_SYNTAX_NSAPADDR:
+        break;
+    default:
+        return wn_ws_unlock_fail(NULL, SNMPAPI_SYNTAX_INVALID);
+    }
+    if (!descriptor)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_OPERATION_INVALID);
+    /* smiOID and smiOCTETS share the {len, ptr} layout. */
+    if (wn_ws_desc_free(descriptor->ptr) < 0)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_OPERATION_INVALID);
+    descriptor->ptr = NULL;
+    descriptor->len = 0;
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

@@ -1,78 +1,17 @@
-/* startup.c: SnmpStartup/Cleanup (plain and counted Ex forms), process-wide modes, limits and vendor info. */
+/* startup.c: SnmpStartup/Cleanup (plain and counted Ex forms), the mode getters and setters, SnmpGetLastError and vendor info. */
 #include "winsnmp_int.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
-/* Signalled when a teardown, which drops the lock while the engine stops,
- * has finished: a startup in that window waits for it. */
-static pthread_cond_t ws_stopped = PTHREAD_COND_INITIALIZER;
-/* Signalled when a callback returns (SnmpClose waits for its session's). */
-static pthread_cond_t ws_cb_ended = PTHREAD_COND_INITIALIZER;
-
+/* Startup bookkeeping [locked]: the leaf state (lock, modes, request ids)
+ * is in state.c. */
 static struct {
-    int ready;                 /* initialised */
     int stopping;              /* a teardown is in progress */
     int plain;                 /* a plain SnmpStartup is outstanding */
     uint32_t ex_count;         /* outstanding SnmpStartupEx calls */
-    smiUINT32 translate;
-    smiUINT32 retransmit;
     struct wn_ws_limits lim;
-    uint32_t next_reqid;
 } st;
-
-void
-wn_ws_lock(void)
-{
-    pthread_mutex_lock(&ws_mutex);
-}
-
-void
-wn_ws_unlock(void)
-{
-    pthread_mutex_unlock(&ws_mutex);
-}
-
-void
-wn_ws_callback_wait(void)
-{
-    pthread_cond_wait(&ws_cb_ended, &ws_mutex);
-}
-
-void
-wn_ws_callback_ended(void)
-{
-    pthread_cond_broadcast(&ws_cb_ended);
-}
-
-int
-wn_ws_ready(void)
-{
-    return st.ready;
-}
-
-smiUINT32
-wn_ws_translate_mode(void)
-{
-    return st.translate;
-}
-
-smiUINT32
-wn_ws_retransmit_mode(void)
-{
-    return st.retransmit;
-}
-
-smiINT32
-wn_ws_next_request_id(void)
-{
-    st.next_reqid = (st.next_reqid + 1) & 0x7fffffffu;
-    if (st.next_reqid == 0)
-        st.next_reqid = 1;
-    return (smiINT32)st.next_reqid;
-}
 
 /* A positive decimal from the environment, or def when unset; a bad value
  * is logged and ignored. */
@@ -108,15 +47,15 @@ init_locked(void)
     uint32_t r = 0;
     if (wn_random(&r, sizeof r) < 0)
         r = (uint32_t)wn_clock_ms();
-    st.next_reqid = r & 0x00ffffffu; /* leaves room before wrapping */
-    st.translate = SNMPAPI_UNTRANSLATED_V1;
-    st.retransmit = SNMPAPI_ON;
+    wn_ws_seed_request_id(r);
+    wn_ws_set_translate_mode(SNMPAPI_UNTRANSLATED_V1);
+    wn_ws_set_retransmit_mode(SNMPAPI_ON);
     rc = wn_ws_net_startup();
     if (rc < 0) {
         wn_ws_table_destroy();
         return rc;
     }
-    st.ready = 1;
+    wn_ws_set_ready(1);
     return 0;
 }
 
@@ -131,9 +70,9 @@ fill_outs(smiLPUINT32 major, smiLPUINT32 minor, smiLPUINT32 level, smiLPUINT32 t
     if (level)
         *level = SNMPAPI_V2_SUPPORT;
     if (tmode)
-        *tmode = st.translate;
+        *tmode = wn_ws_translate_mode();
     if (rmode)
-        *rmode = st.retransmit;
+        *rmode = wn_ws_retransmit_mode();
 }
 
 static SNMPAPI_STATUS
@@ -147,9 +86,9 @@ startup(int counted, smiLPUINT32 major, smiLPUINT32 minor, smiLPUINT32 level,
          * deadlock both. */
         if (wn_ws_net_on_io_thread())
             return wn_ws_unlock_fail(NULL, SNMPAPI_OTHER_ERROR);
-        pthread_cond_wait(&ws_stopped, &ws_mutex);
+        wn_ws_stopped_wait();
     }
-    if (!st.ready) {
+    if (!wn_ws_ready()) {
         int rc = init_locked();
         if (rc < 0)
             return wn_ws_unlock_fail(NULL, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
@@ -184,7 +123,7 @@ SnmpStartupEx(smiLPUINT32 nMajorVersion, smiLPUINT32 nMinorVersion, smiLPUINT32 
 static void
 teardown_and_unlock(void)
 {
-    st.ready = 0;
+    wn_ws_set_ready(0);
     st.plain = 0;
     st.ex_count = 0;
     st.stopping = 1;
@@ -194,7 +133,7 @@ teardown_and_unlock(void)
     wn_ws_table_destroy();
     wn_ws_desc_free_all();
     st.stopping = 0;
-    pthread_cond_broadcast(&ws_stopped);
+    wn_ws_stopped_signal();
     wn_ws_unlock();
 }
 
@@ -228,7 +167,7 @@ SnmpGetTranslateMode(smiLPUINT32 nTranslateMode)
     WN_WS_ENTER();
     if (!nTranslateMode)
         return wn_ws_unlock_fail(NULL, SNMPAPI_ALLOC_ERROR);
-    *nTranslateMode = st.translate;
+    *nTranslateMode = wn_ws_translate_mode();
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }
@@ -240,7 +179,7 @@ SnmpSetTranslateMode(smiUINT32 nTranslateMode)
     if (nTranslateMode != SNMPAPI_TRANSLATED && nTranslateMode != SNMPAPI_UNTRANSLATED_V1 &&
         nTranslateMode != SNMPAPI_UNTRANSLATED_V2)
         return wn_ws_unlock_fail(NULL, SNMPAPI_MODE_INVALID);
-    st.translate = nTranslateMode;
+    wn_ws_set_translate_mode(nTranslateMode);
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }
@@ -251,7 +190,7 @@ SnmpGetRetransmitMode(smiLPUINT32 nRetransmitMode)
     WN_WS_ENTER();
     if (!nRetransmitMode)
         return wn_ws_unlock_fail(NULL, SNMPAPI_ALLOC_ERROR);
-    *nRetransmitMode = st.retransmit;
+    *nRetransmitMode = wn_ws_retransmit_mode();
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }
@@ -262,7 +201,7 @@ SnmpSetRetransmitMode(smiUINT32 nRetransmitMode)
     WN_WS_ENTER();
     if (nRetransmitMode != SNMPAPI_ON && nRetransmitMode != SNMPAPI_OFF)
         return wn_ws_unlock_fail(NULL, SNMPAPI_MODE_INVALID);
-    st.retransmit = nRetransmitMode;
+    wn_ws_set_retransmit_mode(nRetransmitMode);
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }
@@ -294,4 +233,23 @@ SnmpGetVendorInfo(smiLPVENDORINFO vendorInfo)
     vendorInfo->vendorEnterprise = 0; /* no IANA enterprise number assigned */
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
+}
+
+SNMPAPI_STATUS SNMPAPI_CALL
+SnmpGetLastError(HSNMP_SESSION session)
+{
+    if (session == NULL)
+        return wn_ws_task_error();
+    smiUINT32 r;
+    wn_ws_lock();
+    if (!wn_ws_ready()) {
+        r = SNMPAPI_NOT_INITIALIZED;
+    } else {
+        struct wn_ws_session *s = wn_ws_session_get(session);
+        /* A handle that is not an open session: report that, as the task
+         * error would (the spec has no other way to say it). */
+        r = s ? s->last_error : SNMPAPI_SESSION_INVALID;
+    }
+    wn_ws_unlock();
+    return r;
 }

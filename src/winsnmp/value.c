@@ -1,4 +1,4 @@
-/* value.c: validation and deep copies of OIDs and smiVALUEs held inside the library. */
+/* value.c: validation and deep copies of OIDs and smiVALUEs held inside the library, and which syntaxes and PDU types exist. */
 #include "winsnmp_int.h"
 
 #include <string.h>
@@ -29,40 +29,40 @@ wn_ws_syntax_valid(smiUINT32 syntax)
     }
 }
 
-smiUINT32
+int
 wn_ws_oid_check(const smiOID *oid, int allow_empty)
 {
     if (!oid)
-        return SNMPAPI_OID_INVALID;
+        return WN_E_INVAL;
     if (oid->len == 0)
-        return allow_empty ? 0 : SNMPAPI_OID_INVALID;
+        return allow_empty ? 0 : WN_E_INVAL;
     if (oid->len > MAXOBJIDSIZE || !oid->ptr)
-        return SNMPAPI_OID_INVALID;
+        return WN_E_INVAL;
     return 0;
 }
 
-static int
-is_string_syntax(smiUINT32 syntax)
+int
+wn_ws_syntax_is_string(smiUINT32 syntax)
 {
     return syntax == SNMP_SYNTAX_OCTETS || syntax == SNMP_SYNTAX_BITS ||
            syntax == SNMP_SYNTAX_OPAQUE || syntax == SNMP_SYNTAX_IPADDR ||
            syntax == SNMP_SYNTAX_NSAPADDR;
 }
 
-smiUINT32
+int
 wn_ws_value_check(const smiVALUE *v)
 {
     if (!wn_ws_syntax_valid(v->syntax))
-        return SNMPAPI_SYNTAX_INVALID;
+        return WN_E_BADVALUE;
     if (v->syntax == SNMP_SYNTAX_OID)
-        return wn_ws_oid_check(&v->value.oid, 1) ? SNMPAPI_SYNTAX_INVALID : 0;
-    if (is_string_syntax(v->syntax)) {
+        return wn_ws_oid_check(&v->value.oid, 1) ? WN_E_BADVALUE : 0;
+    if (wn_ws_syntax_is_string(v->syntax)) {
         if (v->value.string.len > WN_WS_MAX_OCTETS ||
             (v->value.string.len && !v->value.string.ptr))
-            return SNMPAPI_SYNTAX_INVALID;
+            return WN_E_BADVALUE;
         if (v->syntax == SNMP_SYNTAX_IPADDR && v->value.string.len != 4 &&
             v->value.string.len != 16)
-            return SNMPAPI_SYNTAX_INVALID;
+            return WN_E_BADVALUE;
     }
     return 0;
 }
@@ -95,7 +95,7 @@ wn_ws_value_dup(smiVALUE *dst, const smiVALUE *src)
     *dst = *src;
     if (src->syntax == SNMP_SYNTAX_OID)
         return wn_ws_oid_dup(&dst->value.oid, &src->value.oid);
-    if (is_string_syntax(src->syntax)) {
+    if (wn_ws_syntax_is_string(src->syntax)) {
         dst->value.string.ptr = NULL;
         dst->value.string.len = 0;
         if (src->value.string.len == 0)
@@ -113,8 +113,25 @@ wn_ws_value_clear(smiVALUE *v)
 {
     if (v->syntax == SNMP_SYNTAX_OID)
         wn_ws_oid_clear(&v->value.oid);
-    else if (is_string_syntax(v->syntax))
+    else if (wn_ws_syntax_is_string(v->syntax))
         wn_free(v->value.string.ptr);
     memset(v, 0, sizeof *v);
     v->syntax = SNMP_SYNTAX_NULL;
+}
+
+int
+wn_ws_pdu_type_creatable(smiINT type)
+{
+    switch (type) {
+    case SNMP_PDU_GET:
+    case SNMP_PDU_GETNEXT:
+    case SNMP_PDU_RESPONSE:
+    case SNMP_PDU_SET:
+    case SNMP_PDU_GETBULK:
+    case SNMP_PDU_INFORM:
+    case SNMP_PDU_TRAP:
+        return 1;
+    default:
+        return 0; /* SNMP_PDU_V1TRAP only comes from the engine */
+    }
 }

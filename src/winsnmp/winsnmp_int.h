@@ -2,6 +2,7 @@
 #ifndef WN_WINSNMP_INT_H
 #define WN_WINSNMP_INT_H
 
+#include <assert.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -22,12 +23,17 @@
  *  - Never call an application callback with the lock held (the callback
  *    will call back into the API).  Copy cb/hwnd/msg/client_data under the
  *    lock, unlock, then call.
- *  - The engine hooks in net_stubs.c (wn_ws_net_*) are called with the lock
- *    held; they must not wait for a thread that itself takes the lock,
- *    except wn_ws_net_shutdown which runs WITHOUT the lock.
+ *  - The engine entry points (wn_ws_net_*) are called with the lock held;
+ *    they must not wait for a thread that itself takes the lock, except
+ *    wn_ws_net_shutdown which runs WITHOUT the lock.
  * ---------------------------------------------------------------------- */
 void wn_ws_lock(void);
 void wn_ws_unlock(void);
+/* 1 when the calling thread holds the lock. */
+int wn_ws_lock_held(void);
+/* Where a comment says [locked]: checked in builds without NDEBUG (the
+ * Debug, sanitizer and TSan builds), free otherwise. */
+#define WN_WS_ASSERT_LOCKED() assert(wn_ws_lock_held())
 
 /* ------------------------------------------------------------------------
  * Limits.  Defaults are documented in docs/winsnmp.md; the environment
@@ -68,10 +74,19 @@ enum wn_ws_type {
 };
 
 struct wn_ws_session;
+struct wn_ws_obj;
+
+/* What the handle table needs to know about a type, given at registration:
+ * the table itself knows no object type. */
+struct wn_ws_obj_ops {
+    uint32_t type;                        /* enum wn_ws_type (in the handle) */
+    void (*destroy)(struct wn_ws_obj *o); /* unregisters and frees [locked] */
+};
 
 struct wn_ws_obj {
     uint32_t slot;                /* index in the handle table */
     uint32_t type;                /* enum wn_ws_type */
+    const struct wn_ws_obj_ops *ops;
     uintptr_t handle;             /* the public handle value */
     struct wn_ws_session *owner;  /* NULL for sessions */
     struct wn_ws_obj *prev, *next;/* owner's list */
@@ -107,8 +122,8 @@ struct wn_ws_entity {
     char *str;                    /* owned: the string it was made from */
     char *name;                   /* owned: friendly name (TRANSLATED) or NULL */
     char *community;              /* owned: db "community=" context name or NULL */
-    int listening;                /* set by the engine */
-    void *engine;                 /* engine state; freed by wn_ws_net_entity_freeing */
+    int listening;                /* set by the engine (SnmpListen) */
+    int listener;                 /* its agent listener slot, while listening */
 };
 
 struct wn_ws_context {
@@ -157,46 +172,67 @@ struct wn_ws_pdu {
 };
 
 /* ------------------------------------------------------------------------
- * State (startup.c).  [locked]
+ * State (state.c): the leaf under everything.  [locked]
  * ---------------------------------------------------------------------- */
 int wn_ws_ready(void);                 /* 1 after a successful startup */
+void wn_ws_set_ready(int ready);
 smiUINT32 wn_ws_translate_mode(void);
+void wn_ws_set_translate_mode(smiUINT32 mode);
 smiUINT32 wn_ws_retransmit_mode(void);
+void wn_ws_set_retransmit_mode(smiUINT32 mode);
 /* Next implementation-chosen request id (never 0, positive). [locked] */
 smiINT32 wn_ws_next_request_id(void);
+void wn_ws_seed_request_id(uint32_t seed);
+/* Waits (dropping the lock) until a callback ends; wakes the waiters.
+ * [locked] */
+void wn_ws_callback_wait(void);
+void wn_ws_callback_ended(void);
+/* Waits (dropping the lock) until a teardown has finished; wakes the
+ * waiters. [locked] */
+void wn_ws_stopped_wait(void);
+void wn_ws_stopped_signal(void);
 
 /* ------------------------------------------------------------------------
  * Handle table (handles.c).  [locked]
  * ---------------------------------------------------------------------- */
 int wn_ws_table_init(const struct wn_ws_limits *lim);
-/* Closes every session (and so frees every object) and frees the table. */
+/* Destroys every object (owners first, which frees what they own) and
+ * frees the table. */
 void wn_ws_table_destroy(void);
 /* Registers obj (already allocated by the caller) under `owner` (NULL for
- * a session).  WN_E_LIMIT at a limit, WN_E_NOMEM.  On error obj is not
- * registered and still belongs to the caller. */
-int wn_ws_obj_register(struct wn_ws_obj *obj, uint32_t type, struct wn_ws_session *owner);
+ * a session) with its type's ops (borrowed, static).  WN_E_LIMIT at a
+ * limit, WN_E_NOMEM.  On error obj is not registered and still belongs to
+ * the caller. */
+int wn_ws_obj_register(struct wn_ws_obj *obj, const struct wn_ws_obj_ops *ops,
+                       struct wn_ws_session *owner);
 /* Removes obj from the table and its owner's list (does not free it). */
 void wn_ws_obj_unregister(struct wn_ws_obj *obj);
 /* Looks a handle up; NULL if stale, wrong type or not a handle. */
 struct wn_ws_obj *wn_ws_obj_get(HANDLE h, uint32_t type);
+/* Frees one object of any type through its ops (a session: closes it,
+ * freeing everything it owns). [locked] */
+void wn_ws_obj_destroy(struct wn_ws_obj *obj);
+#define WN_WS_HANDLE(obj) ((HANDLE)(obj)->hdr.handle)
 
-/* Typed lookups [locked]: borrowed pointers, valid while locked. */
+/* ------------------------------------------------------------------------
+ * Objects (objects.c) [locked].  Constructors return 0 or WN_E_*; the new
+ * object is registered in `s` and *out is borrowed (owned by the session).
+ * ---------------------------------------------------------------------- */
+/* Typed lookups: borrowed pointers, valid while locked. */
 struct wn_ws_session *wn_ws_session_get(HSNMP_SESSION h);
 struct wn_ws_entity *wn_ws_entity_get(HSNMP_ENTITY h);
 struct wn_ws_context *wn_ws_context_get(HSNMP_CONTEXT h);
 struct wn_ws_pdu *wn_ws_pdu_get(HSNMP_PDU h);
 struct wn_ws_vbl *wn_ws_vbl_get(HSNMP_VBL h);
-#define WN_WS_HANDLE(obj) ((HANDLE)(obj)->hdr.handle)
 
-/* Frees one object of any type and unregisters it (session: closes it,
- * freeing everything it owns). [locked] */
-void wn_ws_obj_destroy(struct wn_ws_obj *obj);
+/* What the engine (a layer above) is told before a session closes or an
+ * entity is freed; set by the engine at startup.  NULL members: nothing. */
+struct wn_ws_obj_hooks {
+    void (*session_closing)(struct wn_ws_session *s);  /* [locked] */
+    void (*entity_freeing)(struct wn_ws_entity *e);    /* [locked] */
+};
+void wn_ws_obj_set_hooks(const struct wn_ws_obj_hooks *h);
 
-/* ------------------------------------------------------------------------
- * Object constructors for the engine (and the API) [locked].  All return 0
- * or WN_E_*; the new object is registered in `s` and *out is borrowed
- * (owned by the session).
- * ---------------------------------------------------------------------- */
 int wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
                          struct wn_ws_session **out);
 void wn_ws_session_close(struct wn_ws_session *s);
@@ -206,16 +242,15 @@ void wn_ws_session_close(struct wn_ws_session *s);
  * 0 when called, WN_E_NOTFOUND if the session is gone, WN_E_STATE for a
  * window-mode session (no callback: signal its pollable fd instead). */
 int wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam);
-/* Waits (dropping the lock) until a callback ends; wakes the waiters.
- * [locked] */
-void wn_ws_callback_wait(void);
-void wn_ws_callback_ended(void);
+/* 1 while the calling thread runs a callback (wn_ws_session_notify). */
+int wn_ws_in_callback(void);
 /* Entity from a transport address (borrowed), version WN_WS_V*. */
 int wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa,
                              socklen_t salen, int version, struct wn_ws_entity **out);
 /* Entity from a string in the current translate mode (may read the db). */
 int wn_ws_entity_create_str(struct wn_ws_session *s, const char *str,
                             struct wn_ws_entity **out);
+void wn_ws_entity_set_port(struct wn_ws_entity *e, uint16_t port);
 void wn_ws_entity_free(struct wn_ws_entity *e);
 int wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t len,
                          const char *name, struct wn_ws_context **out);
@@ -236,7 +271,7 @@ int wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
 void wn_ws_vbl_free(struct wn_ws_vbl *v);
 
 /* ------------------------------------------------------------------------
- * Varbind lists and values (vbl.c, value.c, oid.c).  No lock needed: they
+ * Varbind lists and values (vblist.c, value.c).  No lock needed: they
  * touch only the memory given.
  * ---------------------------------------------------------------------- */
 void wn_ws_vblist_clear(struct wn_ws_vblist *l);
@@ -245,9 +280,18 @@ void wn_ws_vblist_clear(struct wn_ws_vblist *l);
 int wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src);
 /* Appends deep copies of name and value (value NULL = SNMP_SYNTAX_NULL). */
 int wn_ws_vblist_append(struct wn_ws_vblist *l, const smiOID *name, const smiVALUE *value);
-/* 0, or the SNMPAPI_* code saying why the OID / value is not acceptable. */
-smiUINT32 wn_ws_oid_check(const smiOID *oid, int allow_empty);
-smiUINT32 wn_ws_value_check(const smiVALUE *v);
+/* Replaces varbind index (1-based) with copies of name (NULL: keep the old
+ * name) and value (NULL = SNMP_SYNTAX_NULL); a failure changes nothing.
+ * WN_E_INVAL for a bad index, WN_E_NOMEM. */
+int wn_ws_vblist_replace(struct wn_ws_vblist *l, uint32_t index, const smiOID *name,
+                         const smiVALUE *value);
+/* Removes varbind index (1-based); WN_E_INVAL for a bad index. */
+int wn_ws_vblist_delete(struct wn_ws_vblist *l, uint32_t index);
+/* 0, WN_E_INVAL for an unacceptable OID, WN_E_BADVALUE for a value. */
+int wn_ws_oid_check(const smiOID *oid, int allow_empty);
+int wn_ws_value_check(const smiVALUE *v);
+/* 1 for the syntaxes whose value is a byte string (smiOCTETS). */
+int wn_ws_syntax_is_string(smiUINT32 syntax);
 /* Deep copies into library memory (wn_malloc); free with the _clear. */
 int wn_ws_oid_dup(smiOID *dst, const smiOID *src);
 void wn_ws_oid_clear(smiOID *o);
@@ -284,8 +328,9 @@ struct wn_ws_db_entity {
 /* Path of the database in use (WSNMP_DB, ~/.config/wsnmp/entities.conf,
  * /etc/wsnmp/entities.conf: the first that exists), or NULL. Returns owned. */
 char *wn_ws_db_path(void);
-/* WN_E_NOTFOUND (no file or no such name), WN_E_MALFORMED (logged as
- * file:line: reason), WN_E_NOMEM, WN_E_IO. */
+/* WN_E_NOTFOUND (no file or no such name), WN_E_CONFIG (the file is
+ * malformed or too large; logged as file:line: reason), WN_E_NOMEM,
+ * WN_E_IO. */
 int wn_ws_db_entity(const char *name, struct wn_ws_db_entity *out);
 /* community: owned (wn_free), *len bytes. */
 int wn_ws_db_context(const char *name, uint8_t **community, uint32_t *len);
@@ -293,8 +338,12 @@ int wn_ws_db_context(const char *name, uint8_t **community, uint32_t *len);
  * WN_E_MALFORMED with *line set to the first bad line. */
 int wn_ws_db_parse_text(const char *text, size_t len, const char *file, unsigned *line);
 
-/* Host names in entity strings (untranslated modes; database addresses stay numeric): resolved with
- * getaddrinfo by SnmpStrToEntity, without the lock. */
+/* ------------------------------------------------------------------------
+ * Entity addresses (addr.c).  No lock needed.
+ * Host names in entity strings (untranslated modes; database addresses
+ * stay numeric) are resolved with getaddrinfo by SnmpStrToEntity, without
+ * the lock.
+ * ---------------------------------------------------------------------- */
 #define WN_WS_MAX_HOSTNAME 253u
 /* "name[:port]" -> the numeric form "a.b.c.d[:port]" / "[v6][:port]" in
  * out (numeric input is copied as is).  May block on the resolver: never
@@ -304,6 +353,14 @@ int wn_ws_resolve_address(const char *s, char *out, size_t cap);
  * port as "a.b.c.d:p" or "[v6]:p").  WN_E_RESOLVE / WN_E_INVAL. */
 int wn_ws_parse_address(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
                         socklen_t *len, uint16_t *port);
+/* Room for the text of any address with a port. */
+#define WN_WS_ADDR_TEXT_MAX (INET6_ADDRSTRLEN + 8)
+/* The literal form of ss: "a.b.c.d" / "::1", with ":port" / "[v6]:port"
+ * when port is not WN_WS_DEFAULT_PORT. */
+void wn_ws_addr_format(const struct sockaddr_storage *ss, uint16_t port, char *buf,
+                       size_t cap);
+/* Sets the port (host order) inside an IPv4 / IPv6 address. */
+void wn_ws_addr_set_port(struct sockaddr_storage *ss, uint16_t port);
 
 /* ------------------------------------------------------------------------
  * Errors (errors.c): the only place that maps WN_E_* to SNMPAPI_* and
@@ -312,10 +369,18 @@ int wn_ws_parse_address(const char *s, uint16_t default_port, struct sockaddr_st
 /* Records `code` as the calling thread's task-level error and, when s is
  * non-NULL, as s's last error [locked].  Returns SNMPAPI_FAILURE. */
 SNMPAPI_STATUS wn_ws_fail(struct wn_ws_session *s, smiUINT32 code);
-/* Maps an internal error: WN_E_NOMEM/LIMIT -> ALLOC_ERROR, NOSPACE ->
- * OUTPUT_TRUNCATED, STATE -> OPERATION_INVALID, UNSUPPORTED ->
- * TL_NOT_SUPPORTED, otherwise `fallback`. */
-smiUINT32 wn_ws_map_err(int err, smiUINT32 fallback);
+/* The calling thread's task-level last error. */
+smiUINT32 wn_ws_task_error(void);
+/* THE map from an internal error to its SNMPAPI_* code.  `subject` says
+ * what the failed step was about: the SNMPAPI_* code of the argument or
+ * message it rejects (SNMPAPI_ENTITY_UNKNOWN, SNMPAPI_PDU_INVALID,
+ * SNMPAPI_MESSAGE_INVALID, ...; SNMPAPI_OTHER_ERROR when none), which
+ * WN_E_INVAL / NOTFOUND / MALFORMED / RESOLVE and codes with no fixed
+ * meaning get; or, for a transport step (sending, binding), the
+ * SNMPAPI_TL_* code for its unexpected failures, and then the transport
+ * codes apply (WN_E_NOMEM -> SNMPAPI_TL_RESOURCE_ERROR, WN_E_INUSE ->
+ * SNMPAPI_TL_IN_USE, ...). */
+smiUINT32 wn_ws_map_err(int err, smiUINT32 subject);
 /* Unlocks and fails: the common exit of public functions. */
 SNMPAPI_STATUS wn_ws_unlock_fail(struct wn_ws_session *s, smiUINT32 code);
 
@@ -336,7 +401,7 @@ SNMPAPI_STATUS wn_ws_unlock_fail(struct wn_ws_session *s, smiUINT32 code);
     } while (0)
 
 /* ------------------------------------------------------------------------
- * Engine hooks, implemented in net_stubs.c (no-ops until the engine).
+ * Engine entry points for the API layer (engine.c, engcore.c).
  * ---------------------------------------------------------------------- */
 int wn_ws_net_startup(void);                          /* [locked] */
 void wn_ws_net_shutdown(void);                        /* NOT locked */

@@ -528,6 +528,46 @@ test_v1_trap_gets_a_nonzero_request_id(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
+/* Every registered session hears of a trap, however many there are (the
+ * fan-out once stopped silently at 64 sessions: this test failed with 64
+ * of 100 callbacks against that code). */
+#define FANOUT_SESSIONS 100
+
+static atomic_uint fanout_calls;
+
+static SNMPAPI_STATUS CALLBACK
+fanout_cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
+{
+    (void)s, (void)w, (void)m, (void)wp, (void)lp, (void)d;
+    atomic_fetch_add(&fanout_calls, 1);
+    return SNMPAPI_SUCCESS;
+}
+
+static void
+test_trap_reaches_every_registered_session(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    uint16_t port = eng_free_udp_port();
+    assert_int_equal(wn_wsnmp_set_trap_port(port), SNMPAPI_SUCCESS);
+    atomic_store(&fanout_calls, 0);
+    for (int i = 0; i < FANOUT_SESSIONS; i++) {
+        HSNMP_SESSION r = SnmpCreateSession(NULL, 0, fanout_cb, NULL);
+        assert_non_null(r);
+        assert_int_equal(SnmpRegister(r, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    }
+    char dst[64];
+    snprintf(dst, sizeof dst, "127.0.0.1:%u", port);
+    HSNMP_SESSION tx = SnmpCreateSession(WINDOW, 2, NULL, NULL);
+    send_trap(tx, SnmpStrToEntity(tx, dst), eng_context(tx, "public"), "1.3.6.1.6.3.1.1.5.4");
+    for (int i = 0; i < 1000 && atomic_load(&fanout_calls) < FANOUT_SESSIONS; i++)
+        usleep(10000);
+    usleep(100000);   /* and no session is told twice */
+    assert_int_equal(atomic_load(&fanout_calls), FANOUT_SESSIONS);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
 int
 main(void)
 {
@@ -541,6 +581,7 @@ main(void)
         cmocka_unit_test(test_out_of_order_responses_are_matched_by_request_id),
         cmocka_unit_test(test_register_prefix_filter_and_redundant_registration),
         cmocka_unit_test(test_v1_trap_gets_a_nonzero_request_id),
+        cmocka_unit_test(test_trap_reaches_every_registered_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

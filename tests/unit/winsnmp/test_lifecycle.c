@@ -8,6 +8,9 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base.h"
 #include "winsnmp_int.h"
@@ -492,6 +495,40 @@ test_copying_a_list_costs_constant_allocations(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
+/* The lock is checked, not only described: wn_ws_lock_held follows the
+ * lock, and in builds without NDEBUG a [locked] function called without
+ * it aborts (in a child process here).  Checked to fail: with the
+ * assertion removed from wn_ws_next_request_id the child exits 0. */
+static void
+test_locked_functions_assert_the_lock(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(wn_ws_lock_held(), 0);
+    wn_ws_lock();
+    assert_int_equal(wn_ws_lock_held(), 1);
+    assert_true(wn_ws_next_request_id() > 0);
+    wn_ws_unlock();
+    assert_int_equal(wn_ws_lock_held(), 0);
+#ifdef NDEBUG
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+    skip();
+#else
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGABRT, SIG_DFL);
+        (void)wn_ws_next_request_id();   /* without the lock */
+        _exit(0);
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFSIGNALED(st));
+    assert_int_equal(WTERMSIG(st), SIGABRT);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+#endif
+}
+
 int
 main(void)
 {
@@ -514,6 +551,7 @@ main(void)
         cmocka_unit_test(test_notify_calls_back_and_failure_return_closes_session),
         cmocka_unit_test(test_engine_constructors_make_valid_handles),
         cmocka_unit_test(test_copying_a_list_costs_constant_allocations),
+        cmocka_unit_test(test_locked_functions_assert_the_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,423 @@
+/* objects.c: the handle-bearing objects (sessions, entities, contexts, PDUs, VBLs): constructors, destructors, typed lookups. */
+#include "winsnmp_int.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+/* What the engine wants to hear about (set by the engine at startup). */
+static struct wn_ws_obj_hooks hooks;
+
+void
+wn_ws_obj_set_hooks(const struct wn_ws_obj_hooks *h)
+{
+    WN_WS_ASSERT_LOCKED();
+    hooks = *h;
+}
+
+static void
+session_destroy(struct wn_ws_obj *o)
+{
+    wn_ws_session_close((struct wn_ws_session *)o);
+}
+
+static void
+entity_destroy(struct wn_ws_obj *o)
+{
+    wn_ws_entity_free((struct wn_ws_entity *)o);
+}
+
+static void
+context_destroy(struct wn_ws_obj *o)
+{
+    wn_ws_context_free((struct wn_ws_context *)o);
+}
+
+static void
+pdu_destroy(struct wn_ws_obj *o)
+{
+    wn_ws_pdu_free((struct wn_ws_pdu *)o);
+}
+
+static void
+vbl_destroy(struct wn_ws_obj *o)
+{
+    wn_ws_vbl_free((struct wn_ws_vbl *)o);
+}
+
+static const struct wn_ws_obj_ops session_ops = {WN_WS_T_SESSION, session_destroy};
+static const struct wn_ws_obj_ops entity_ops = {WN_WS_T_ENTITY, entity_destroy};
+static const struct wn_ws_obj_ops context_ops = {WN_WS_T_CONTEXT, context_destroy};
+static const struct wn_ws_obj_ops pdu_ops = {WN_WS_T_PDU, pdu_destroy};
+static const struct wn_ws_obj_ops vbl_ops = {WN_WS_T_VBL, vbl_destroy};
+
+struct wn_ws_session *
+wn_ws_session_get(HSNMP_SESSION h)
+{
+    return (struct wn_ws_session *)wn_ws_obj_get(h, WN_WS_T_SESSION);
+}
+
+struct wn_ws_entity *
+wn_ws_entity_get(HSNMP_ENTITY h)
+{
+    return (struct wn_ws_entity *)wn_ws_obj_get(h, WN_WS_T_ENTITY);
+}
+
+struct wn_ws_context *
+wn_ws_context_get(HSNMP_CONTEXT h)
+{
+    return (struct wn_ws_context *)wn_ws_obj_get(h, WN_WS_T_CONTEXT);
+}
+
+struct wn_ws_pdu *
+wn_ws_pdu_get(HSNMP_PDU h)
+{
+    return (struct wn_ws_pdu *)wn_ws_obj_get(h, WN_WS_T_PDU);
+}
+
+struct wn_ws_vbl *
+wn_ws_vbl_get(HSNMP_VBL h)
+{
+    return (struct wn_ws_vbl *)wn_ws_obj_get(h, WN_WS_T_VBL);
+}
+
+/* ------------------------------------------------------------------------
+ * Sessions.
+ * ---------------------------------------------------------------------- */
+/* Callbacks running on this thread (a callback may close its own session
+ * without waiting for itself). */
+static _Thread_local unsigned t_cb_depth;
+
+int
+wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
+                     struct wn_ws_session **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_session *s = wn_calloc(1, sizeof *s);
+    if (!s)
+        return WN_E_NOMEM;
+    s->callback = cb;
+    s->hwnd = hwnd;
+    s->wmsg = wmsg;
+    s->client_data = data;
+    int rc = wn_ws_obj_register(&s->hdr, &session_ops, NULL);
+    if (rc < 0) {
+        wn_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void
+wn_ws_session_close(struct wn_ws_session *s)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (hooks.session_closing)
+        hooks.session_closing(s);
+    while (s->objs)
+        wn_ws_obj_destroy(s->objs);
+    wn_ws_obj_unregister(&s->hdr);
+    wn_free(s);
+}
+
+int
+wn_ws_in_callback(void)
+{
+    return t_cb_depth > 0;
+}
+
+int
+wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam)
+{
+    wn_ws_lock();
+    struct wn_ws_session *s = wn_ws_ready() ? wn_ws_session_get(h) : NULL;
+    if (!s) {
+        wn_ws_unlock();
+        return WN_E_NOTFOUND;
+    }
+    SNMPAPI_CALLBACK fn = s->callback;
+    HWND hwnd = s->hwnd;
+    UINT wmsg = s->wmsg;
+    LPVOID data = s->client_data;
+    if (!fn) {
+        wn_ws_unlock();
+        return WN_E_STATE;
+    }
+    s->in_callback++;       /* SnmpClose from another thread waits for it */
+    wn_ws_unlock();
+    /* Called without the lock: the callback calls back into the API. */
+    t_cb_depth++;
+    SNMPAPI_STATUS rc = fn(h, hwnd, wmsg, wparam, lparam, data);
+    t_cb_depth--;
+    wn_ws_lock();
+    /* Gone if the callback closed it or cleaned up. */
+    s = wn_ws_ready() ? wn_ws_session_get(h) : NULL;
+    if (s) {
+        s->in_callback--;
+        if (rc != SNMPAPI_SUCCESS)
+            wn_ws_obj_destroy(&s->hdr);
+    }
+    wn_ws_callback_ended();
+    wn_ws_unlock();
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Entities.
+ * ---------------------------------------------------------------------- */
+void
+wn_ws_entity_set_port(struct wn_ws_entity *e, uint16_t port)
+{
+    WN_WS_ASSERT_LOCKED();
+    e->port = port;
+    wn_ws_addr_set_port(&e->addr, port);
+}
+
+static int
+entity_new(struct wn_ws_session *s, struct wn_ws_entity **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_entity *e = wn_calloc(1, sizeof *e);
+    if (!e)
+        return WN_E_NOMEM;
+    e->timeout_cs = WN_WS_DEFAULT_TIMEOUT_CS;
+    e->retry = WN_WS_DEFAULT_RETRY;
+    e->port = WN_WS_DEFAULT_PORT;
+    e->mode = wn_ws_translate_mode();
+    int rc = wn_ws_obj_register(&e->hdr, &entity_ops, s);
+    if (rc < 0) {
+        wn_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
+}
+
+void
+wn_ws_entity_free(struct wn_ws_entity *e)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (hooks.entity_freeing)
+        hooks.entity_freeing(e);
+    wn_ws_obj_unregister(&e->hdr);
+    wn_free(e->str);
+    wn_free(e->name);
+    wn_free(e->community);
+    wn_free(e);
+}
+
+int
+wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa, socklen_t salen,
+                         int version, struct wn_ws_entity **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (salen > sizeof(struct sockaddr_storage) ||
+        (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
+        return WN_E_INVAL;
+    struct wn_ws_entity *e;
+    int rc = entity_new(s, &e);
+    if (rc < 0)
+        return rc;
+    memcpy(&e->addr, sa, salen);
+    e->addrlen = salen;
+    e->version = version;
+    e->port = sa->sa_family == AF_INET ? ntohs(((const struct sockaddr_in *)sa)->sin_port)
+                                       : ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+    char buf[WN_WS_ADDR_TEXT_MAX];
+    wn_ws_addr_format(&e->addr, e->port, buf, sizeof buf);
+    e->str = wn_strdup(buf);
+    if (!e->str) {
+        wn_ws_entity_free(e);
+        return WN_E_NOMEM;
+    }
+    *out = e;
+    return 0;
+}
+
+int
+wn_ws_entity_create_str(struct wn_ws_session *s, const char *str, struct wn_ws_entity **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (strnlen(str, WN_WS_MAX_ENTITY_STR) >= WN_WS_MAX_ENTITY_STR || !*str)
+        return WN_E_INVAL;
+    smiUINT32 mode = wn_ws_translate_mode();
+    struct wn_ws_db_entity dbe;
+    const char *addr = str;
+    if (mode == SNMPAPI_TRANSLATED) {
+        int rc = wn_ws_db_entity(str, &dbe);
+        if (rc < 0)
+            return rc;
+        addr = dbe.address;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    uint16_t port;
+    int rc = wn_ws_parse_address(addr, WN_WS_DEFAULT_PORT, &ss, &sl, &port);
+    if (rc < 0)
+        return rc == WN_E_RESOLVE ? WN_E_NOTFOUND : rc;
+    struct wn_ws_entity *e;
+    rc = entity_new(s, &e);
+    if (rc < 0)
+        return rc;
+    e->addr = ss;
+    e->addrlen = sl;
+    wn_ws_entity_set_port(e, port);
+    e->str = wn_strdup(str);
+    if (!e->str)
+        rc = WN_E_NOMEM;
+    if (mode == SNMPAPI_TRANSLATED) {
+        e->version = dbe.version;
+        e->timeout_cs = dbe.timeout_cs;
+        e->retry = dbe.retry;
+        if (port == WN_WS_DEFAULT_PORT)
+            wn_ws_entity_set_port(e, dbe.port);
+        e->name = wn_strdup(str);
+        if (!e->name)
+            rc = WN_E_NOMEM;
+        if (dbe.community[0]) {
+            e->community = wn_strdup(dbe.community);
+            if (!e->community)
+                rc = WN_E_NOMEM;
+        }
+    } else {
+        e->version = mode == SNMPAPI_UNTRANSLATED_V2 ? WN_WS_V2C : WN_WS_V1;
+    }
+    if (rc < 0) {
+        wn_ws_entity_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Contexts, PDUs and VBLs.
+ * ---------------------------------------------------------------------- */
+int
+wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t len,
+                     const char *name, struct wn_ws_context **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (len > WN_WS_MAX_COMMUNITY)
+        return WN_E_LIMIT;
+    struct wn_ws_context *c = wn_calloc(1, sizeof *c);
+    if (!c)
+        return WN_E_NOMEM;
+    c->mode = wn_ws_translate_mode();
+    c->len = len;
+    c->community = wn_memdup(len ? community : "", len ? len : 1);
+    if (name)
+        c->name = wn_strdup(name);
+    int rc = (!c->community || (name && !c->name)) ? WN_E_NOMEM : 0;
+    if (rc == 0)
+        rc = wn_ws_obj_register(&c->hdr, &context_ops, s);
+    if (rc < 0) {
+        wn_free(c->community);
+        wn_free(c->name);
+        wn_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void
+wn_ws_context_free(struct wn_ws_context *c)
+{
+    WN_WS_ASSERT_LOCKED();
+    wn_ws_obj_unregister(&c->hdr);
+    wn_wipe(c->community, c->len); /* a community is a password */
+    wn_free(c->community);
+    wn_free(c->name);
+    wn_free(c);
+}
+
+int
+wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
+                 smiINT error_status, smiINT error_index, const struct wn_ws_vblist *list,
+                 struct wn_ws_pdu **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
+    if (!p)
+        return WN_E_NOMEM;
+    p->type = type;
+    p->request_id = request_id ? request_id : wn_ws_next_request_id();
+    p->error_status = error_status;
+    p->error_index = error_index;
+    int rc = wn_ws_vblist_copy(&p->vbl, list);
+    if (rc == 0)
+        rc = wn_ws_obj_register(&p->hdr, &pdu_ops, s);
+    if (rc < 0) {
+        wn_ws_vblist_clear(&p->vbl);
+        wn_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int
+wn_ws_pdu_adopt(struct wn_ws_session *s, smiINT type, smiINT32 request_id, smiINT error_status,
+                smiINT error_index, struct wn_ws_vblist *list, struct wn_ws_pdu **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
+    if (!p)
+        return WN_E_NOMEM;
+    p->type = type;
+    p->request_id = request_id; /* as received, even 0 */
+    p->error_status = error_status;
+    p->error_index = error_index;
+    int rc = wn_ws_obj_register(&p->hdr, &pdu_ops, s);
+    if (rc < 0) {
+        wn_free(p);
+        return rc;
+    }
+    if (list) {
+        p->vbl = *list;
+        memset(list, 0, sizeof *list);
+    }
+    *out = p;
+    return 0;
+}
+
+void
+wn_ws_pdu_free(struct wn_ws_pdu *p)
+{
+    WN_WS_ASSERT_LOCKED();
+    wn_ws_obj_unregister(&p->hdr);
+    wn_ws_vblist_clear(&p->vbl);
+    wn_ws_oid_clear(&p->enterprise);
+    wn_free(p);
+}
+
+int
+wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
+                 struct wn_ws_vbl **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_vbl *v = wn_calloc(1, sizeof *v);
+    if (!v)
+        return WN_E_NOMEM;
+    int rc = wn_ws_vblist_copy(&v->list, list);
+    if (rc == 0)
+        rc = wn_ws_obj_register(&v->hdr, &vbl_ops, s);
+    if (rc < 0) {
+        wn_ws_vblist_clear(&v->list);
+        wn_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+void
+wn_ws_vbl_free(struct wn_ws_vbl *v)
+{
+    WN_WS_ASSERT_LOCKED();
+    wn_ws_obj_unregister(&v->hdr);
+    wn_ws_vblist_clear(&v->list);
+    wn_free(v);
+}

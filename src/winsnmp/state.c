@@ -1,0 +1,136 @@
+/* state.c: the WinSNMP lock, its condition variables, the process-wide modes and the request-id counter (the leaf every other file builds on). */
+#include "winsnmp_int.h"
+
+#include <pthread.h>
+
+static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Signalled when a teardown, which drops the lock while the engine stops,
+ * has finished: a startup in that window waits for it. */
+static pthread_cond_t ws_stopped = PTHREAD_COND_INITIALIZER;
+/* Signalled when a callback returns (SnmpClose waits for its session's). */
+static pthread_cond_t ws_cb_ended = PTHREAD_COND_INITIALIZER;
+/* 1 while this thread holds ws_mutex (what WN_WS_ASSERT_LOCKED checks). */
+static _Thread_local int t_held;
+
+static struct {
+    int ready;                 /* initialised */
+    smiUINT32 translate;
+    smiUINT32 retransmit;
+    uint32_t next_reqid;
+} st;
+
+void
+wn_ws_lock(void)
+{
+    pthread_mutex_lock(&ws_mutex);
+    t_held = 1;
+}
+
+void
+wn_ws_unlock(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    t_held = 0;
+    pthread_mutex_unlock(&ws_mutex);
+}
+
+int
+wn_ws_lock_held(void)
+{
+    return t_held;
+}
+
+/* Waits on cond, dropping the lock meanwhile. [locked] */
+static void
+wait_on(pthread_cond_t *cond)
+{
+    WN_WS_ASSERT_LOCKED();
+    t_held = 0;
+    pthread_cond_wait(cond, &ws_mutex);
+    t_held = 1;
+}
+
+void
+wn_ws_callback_wait(void)
+{
+    wait_on(&ws_cb_ended);
+}
+
+void
+wn_ws_callback_ended(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    pthread_cond_broadcast(&ws_cb_ended);
+}
+
+void
+wn_ws_stopped_wait(void)
+{
+    wait_on(&ws_stopped);
+}
+
+void
+wn_ws_stopped_signal(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    pthread_cond_broadcast(&ws_stopped);
+}
+
+int
+wn_ws_ready(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    return st.ready;
+}
+
+void
+wn_ws_set_ready(int ready)
+{
+    WN_WS_ASSERT_LOCKED();
+    st.ready = ready;
+}
+
+smiUINT32
+wn_ws_translate_mode(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    return st.translate;
+}
+
+void
+wn_ws_set_translate_mode(smiUINT32 mode)
+{
+    WN_WS_ASSERT_LOCKED();
+    st.translate = mode;
+}
+
+smiUINT32
+wn_ws_retransmit_mode(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    return st.retransmit;
+}
+
+void
+wn_ws_set_retransmit_mode(smiUINT32 mode)
+{
+    WN_WS_ASSERT_LOCKED();
+    st.retransmit = mode;
+}
+
+void
+wn_ws_seed_request_id(uint32_t seed)
+{
+    WN_WS_ASSERT_LOCKED();
+    st.next_reqid = seed & 0x00ffffffu; /* leaves room before wrapping */
+}
+
+smiINT32
+wn_ws_next_request_id(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    st.next_reqid = (st.next_reqid + 1) & 0x7fffffffu;
+    if (st.next_reqid == 0)
+        st.next_reqid = 1;
+    return (smiINT32)st.next_reqid;
+}
