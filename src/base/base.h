@@ -66,7 +66,9 @@ void *wn_memdup(const void *p, size_t n);     /* returns owned; wn_free */
 /* Fault injection.  wn_alloc_fail_after(n): the allocation after the next
  * n successful ones fails, and every later one too until reset;
  * n < 0 disables.  WN_ALLOC_FAIL=N in the environment has the same effect
- * at the first allocation.  wn_alloc_count() counts calls since reset. */
+ * from the start.  wn_alloc_count() counts calls since the last reset.
+ * Until the first call of either (or WN_ALLOC_FAIL), the seam is off and
+ * costs one relaxed load per allocation: nothing is counted. */
 void wn_alloc_fail_after(long n);
 unsigned long wn_alloc_count(void);
 
