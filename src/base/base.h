@@ -203,6 +203,10 @@ int wn_hexval(char c);
 #define WN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define WN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define WN_MAX(a, b) ((a) > (b) ? (a) : (b))
+/* A thread-local variable of the libraries: the initial-exec model makes
+ * each access one instruction instead of a __tls_get_addr call (the few
+ * bytes come from the static TLS block glibc keeps for libraries). */
+#define WN_THREAD_LOCAL _Thread_local __attribute__((tls_model("initial-exec")))
 
 /* ------------------------------------------------------------------------
  * UTF-16 (utf16.c).  Windows wire strings are UTF-16LE; ours are UTF-8 or,

@@ -276,6 +276,7 @@ wn_dgram_send_request(struct wn_dgram_req *req)
     WN_EVLOOP_ASSERT_LOOP(s->loop);
     int err = 0;
     if (!req->pkt || req->len == 0 || req->len > WN_DGRAM_MAX_LEN ||
+        req->destlen > sizeof req->dest ||
         !dest_ok(s, (const struct sockaddr *)&req->dest, req->destlen))
         err = WN_E_INVAL;
     if (err == 0) {

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 /* ------------------------------------------------------------------------
@@ -181,9 +182,18 @@ struct wn_dgram_ops {
  * request) and must keep it alive until it completes or is cancelled.
  * Initialise it once with wn_dgram_req_init (or zero it); after completion
  * or cancel it may be reused for a new key. */
+/* A UDP peer address: IPv4 or IPv6, 28 bytes instead of a 128-byte
+ * sockaddr_storage (kept once per outstanding request). */
+union wn_sockaddr_in46 {
+    struct sockaddr sa;
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+};
+
 struct wn_dgram_req {
-    /* Set by the caller before wn_dgram_send_request: */
-    struct sockaddr_storage dest;
+    /* Set by the caller before wn_dgram_send_request (destlen at most
+     * sizeof dest): */
+    union wn_sockaddr_in46 dest;
     socklen_t destlen;
     const uint8_t *pkt;   /* borrowed until completion or cancel */
     size_t len;

@@ -13,7 +13,7 @@
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct wn_evloop *g_loop;   /* under g_lock */
 static unsigned long g_refs;       /* under g_lock */
-static _Thread_local const struct wn_evloop *t_current;
+static WN_THREAD_LOCAL const struct wn_evloop *t_current;
 
 static void
 wake(struct wn_evloop *l)

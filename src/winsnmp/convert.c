@@ -82,10 +82,69 @@ is_request(smiINT type)
            type == SNMP_PDU_SET;
 }
 
+/* Encodes m into one allocation of head + the message's length: first
+ * into a stack buffer the size of a typical datagram, into a full-size
+ * scratch buffer only when it does not fit there.  The codec's errors are
+ * returned as they are. */
+static int
+encode_block(const struct wn_snmp_msg *m, size_t head, void **block, size_t *len)
+{
+    uint8_t small[WN_WS_ENCODE_STACK];
+    uint8_t *big = NULL;
+    const uint8_t *enc;
+    size_t enc_len;
+    int rc = wn_snmp_msg_encode(m, small, sizeof small, &enc, &enc_len);
+    if (rc == WN_E_NOSPACE) {
+        big = wn_malloc(WN_SNMP_MAX_MSG);
+        rc = big ? wn_snmp_msg_encode(m, big, WN_SNMP_MAX_MSG, &enc, &enc_len) : WN_E_NOMEM;
+    }
+    if (rc == 0) {
+        uint8_t *res = wn_malloc(head + enc_len);
+        if (res) {
+            memcpy(res + head, enc, enc_len);
+            *block = res;
+            *len = enc_len;
+        }
+        rc = res ? 0 : WN_E_NOMEM;
+    }
+    wn_free(big);
+    return rc;
+}
+
+int
+wn_ws_rekey(const uint8_t *pkt, size_t len, smiINT32 reqid, uint8_t **out, size_t *outlen)
+{
+    struct wn_snmp_msg m;
+    int rc = wn_snmp_msg_decode(pkt, len, &m);
+    if (rc < 0)
+        return WN_E_INVAL;   /* our own bytes: cannot happen */
+    m.pdu.request_id = reqid;
+    void *block = NULL;
+    rc = encode_block(&m, 0, &block, outlen);
+    if (rc < 0)
+        return rc == WN_E_NOMEM ? WN_E_NOMEM : WN_E_TOOBIG;
+    *out = block;
+    return 0;
+}
+
 int
 wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiINT type,
              smiINT32 reqid, smiINT error_status, smiINT error_index,
              const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len, uint8_t *sent_type)
+{
+    void *block = NULL;
+    int rc = wn_ws_encode_block(version, community, community_len, type, reqid, error_status,
+                                error_index, vbl, 0, &block, len, sent_type);
+    if (rc == 0)
+        *pkt = block;
+    return rc;
+}
+
+int
+wn_ws_encode_block(int version, const uint8_t *community, uint32_t community_len, smiINT type,
+                   smiINT32 reqid, smiINT error_status, smiINT error_index,
+                   const struct wn_ws_vblist *vbl, size_t head, void **block, size_t *len,
+                   uint8_t *sent_type)
 {
     /* MSDN "Validating a PDU": status/index only for GetBulk and Response. */
     if (type != SNMP_PDU_GETBULK && type != SNMP_PDU_RESPONSE && (error_status || error_index))
@@ -103,10 +162,12 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
         return WN_E_TOOBIG;
 
     size_t n = vbl->n;
-    struct wn_snmp_varbind *vbs = wn_calloc(n ? 2 * n : 1, sizeof *vbs);
-    uint8_t *buf = wn_malloc(WN_SNMP_MAX_MSG);
+    /* Two halves: the varbinds, and room for the v1 forms built from them. */
+    struct wn_snmp_varbind vbs_small[2 * WN_WS_ENCODE_STACK_VBS];
+    struct wn_snmp_varbind *vbs = n <= WN_WS_ENCODE_STACK_VBS ? vbs_small
+                                                               : wn_calloc(2 * n, sizeof *vbs);
     int code = 0;
-    if (!vbs || !buf) {
+    if (!vbs) {
         code = WN_E_NOMEM;
         goto out;
     }
@@ -164,9 +225,7 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
         m.pdu = v1;
     }
 
-    const uint8_t *enc;
-    size_t enc_len;
-    int rc = wn_snmp_msg_encode(&m, buf, WN_SNMP_MAX_MSG, &enc, &enc_len);
+    int rc = encode_block(&m, head, block, len);
     if (rc < 0) {
         /* Too big for one message, or a field the codec refuses. */
         code = rc == WN_E_NOMEM                       ? WN_E_NOMEM
@@ -175,18 +234,11 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
                                                         : WN_E_INVAL;
         goto out;
     }
-    uint8_t *res = wn_memdup(enc, enc_len);
-    if (!res) {
-        code = WN_E_NOMEM;
-        goto out;
-    }
-    *pkt = res;
-    *len = enc_len;
     if (sent_type)
         *sent_type = m.pdu.type;
 out:
-    wn_free(vbs);
-    wn_free(buf);
+    if (vbs != vbs_small)
+        wn_free(vbs);
     return code;
 }
 

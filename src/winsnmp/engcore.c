@@ -1,6 +1,7 @@
 /* engcore.c: the engine's shared state: the process-wide record, per-session queues and job lists, socket counters (used by the listeners and the request engine). */
 #include "engine_int.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -96,12 +97,43 @@ wn_ws_job_free(struct wn_ws_job *job)
 {
     if (!job)
         return;
-    wn_free(job->pkt);
+    /* The packet carries the community. */
+    if (job->rekeyed) {
+        wn_wipe(job->rekeyed, job->len);
+        wn_free(job->rekeyed);
+    } else {
+        wn_wipe(job->data, job->len);
+    }
     wn_ws_vblist_clear(&job->vbl);
-    if (job->community)
-        wn_wipe(job->community, job->community_len);
-    wn_free(job->community);
     wn_free(job);
+}
+
+int
+wn_ws_job_snapshot(struct wn_ws_job *job)
+{
+    struct wn_ws_decoded d;
+    int rc = wn_ws_decode(job->pkt, job->len, 0, &d);
+    if (rc < 0)
+        return rc;
+    wn_ws_vblist_clear(&job->vbl);
+    job->vbl = d.vbl;   /* taken */
+    job->community = d.community;
+    job->community_len = d.community_len;
+    return 0;
+}
+
+struct wn_ws_qmsg *
+wn_ws_qmsg_new(const uint8_t *pkt, size_t len)
+{
+    struct wn_ws_qmsg *m = wn_malloc(offsetof(struct wn_ws_qmsg, data) + len);
+    if (!m)
+        return NULL;
+    memset(m, 0, offsetof(struct wn_ws_qmsg, data));
+    if (len)
+        memcpy(m->data, pkt, len);
+    m->pkt = m->data;
+    m->len = len;
+    return m;
 }
 
 void
@@ -109,7 +141,6 @@ wn_ws_qmsg_free(struct wn_ws_qmsg *m)
 {
     if (!m)
         return;
-    wn_free(m->pkt);
     wn_ws_job_free(m->job);
     wn_free(m);
 }

@@ -113,8 +113,11 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
     int tell = 0;
-    struct wn_ws_qmsg *m = s ? wn_calloc(1, sizeof *m) : NULL;
+    struct wn_ws_qmsg *m = s ? wn_ws_qmsg_new(NULL, 0) : NULL;
     if (m) {
+        /* The request as sent, for SnmpRecvMsg's report; out of memory
+         * here leaves its varbind list empty. */
+        (void)wn_ws_job_snapshot(job);
         m->error = code;
         m->reqid = reqid;
         m->job = job;
@@ -162,17 +165,14 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
     int tell = 0;
-    struct wn_ws_qmsg *m = s ? wn_calloc(1, sizeof *m) : NULL;
-    if (m)
-        m->pkt = wn_memdup(pkt, len);
-    if (m && m->pkt) {
-        m->len = len;
+    struct wn_ws_qmsg *m = s ? wn_ws_qmsg_new(pkt, len) : NULL;
+    if (m) {
         m->reqid = reqid;
         m->orig_type = job->version == WN_WS_V1 ? job->pdu_type : 0;
         memcpy(&m->from, from, fromlen);
         m->fromlen = fromlen;
         if (job->srclen) {
-            m->to = job->src;
+            memcpy(&m->to, &job->src, job->srclen);
             m->tolen = job->srclen;
         } else {
             int fi = from->sa_family == AF_INET6 ? 1 : 0;
@@ -181,8 +181,6 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
         }
         m->to_version = job->version;
         tell = wn_ws_eng_enqueue(s, m) > 0;
-    } else {
-        wn_ws_qmsg_free(m);
     }
     wn_ws_job_free(job);
     wn_ws_unlock();
@@ -245,17 +243,15 @@ mgr_sock(int family)
 /* ------------------------------------------------------------------------
  * Sending (I/O thread).
  * ---------------------------------------------------------------------- */
-static void
-start_job_on_loop(void *arg)
+/* Sends job (I/O thread, locked, job not cancelled).  A one-shot send is
+ * done and freed here (a failure is only logged, as nobody waits for it);
+ * returns 0 then.  A request: 0 when it is on the wire (job->started), or
+ * the WN_E_* failure, the job left to the caller to report. */
+static int
+job_start(struct wn_ws_job *job)
 {
-    struct wn_ws_job *job = arg;
-    wn_ws_lock();
-    if (job->cancelled || !wn_ws_eng.loop) {
-        wn_ws_job_free(job);
-        wn_ws_unlock();
-        return;
-    }
-    int family = job->dreq.dest.ss_family;
+    WN_WS_ASSERT_LOCKED();
+    int family = job->dreq.dest.sa.sa_family;
     int rc;
     if (!job->expects_reply) {
         struct wn_dgram_sock *sock = NULL;
@@ -264,14 +260,13 @@ start_job_on_loop(void *arg)
             sock = wn_ws_eng.lst[job->listener_idx].sock;
         if (!sock)
             sock = mgr_sock(family);
-        rc = sock ? wn_dgram_send_raw(sock, (struct sockaddr *)&job->dreq.dest,
-                                      job->dreq.destlen, job->pkt, job->len)
+        rc = sock ? wn_dgram_send_raw(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
+                                      job->len)
                   : WN_E_IO;
         if (rc < 0)
             wn_log(WN_LOG_WARN, "winsnmp", "send failed: %s", wn_strerror(rc));
         wn_ws_job_free(job);
-        wn_ws_unlock();
-        return;
+        return 0;
     }
 
     struct wn_dgram_sock *sock = mgr_sock(family);
@@ -283,16 +278,16 @@ start_job_on_loop(void *arg)
             /* Id taken on the wire by another session: use a fresh one. */
             rc = wn_dgram_key_alloc(sock, &job->dreq);
             if (rc == 0) {
+                /* The same bytes with the new id (as sent: v1 forms kept). */
                 uint8_t *pkt = NULL;
                 size_t len = 0;
-                rc = wn_ws_encode(job->version, job->community, job->community_len,
-                                  job->pdu_type, (smiINT32)job->dreq.key, job->error_status,
-                                  job->error_index, &job->vbl, &pkt, &len, NULL);
+                rc = wn_ws_rekey(job->pkt, job->len, (smiINT32)job->dreq.key, &pkt, &len);
                 if (rc < 0) {
                     wn_dgram_cancel(&job->dreq);
                 } else {
-                    wn_free(job->pkt);
-                    job->pkt = pkt;
+                    wn_wipe(job->pkt, job->len);
+                    wn_free(job->rekeyed);
+                    job->pkt = job->rekeyed = pkt;
                     job->len = len;
                 }
             }
@@ -303,18 +298,54 @@ start_job_on_loop(void *arg)
         job->dreq.len = job->len;
         rc = wn_dgram_send_request(&job->dreq);
     }
-    if (rc == 0) {
+    if (rc == 0)
         job->started = 1;
+    /* A send refused by the host (EACCES/EPERM on sendto) cannot reach the
+     * destination: the transport itself is there. */
+    return rc == WN_E_ACCESS ? WN_E_UNREACHABLE : rc;
+}
+
+/* Reports a request that could not be sent as its outcome, asynchronously
+ * (the job was not cancelled: checked by the caller under this same lock).
+ * [locked]; unlocks. */
+static void
+job_report_unsent(struct wn_ws_job *job, int err)
+{
+    struct wn_ws_session *s = NULL;
+    job_end(job, &s);
+    job_fail_and_unlock(job, s, err);
+}
+
+static void
+start_job_on_loop(void *arg)
+{
+    struct wn_ws_job *job = arg;
+    wn_ws_lock();
+    if (job->cancelled || !wn_ws_eng.loop) {
+        wn_ws_job_free(job);
         wn_ws_unlock();
         return;
     }
-    /* Report the failure asynchronously, as the request's outcome (the
-     * job was not cancelled: checked above under this same lock). */
-    struct wn_ws_session *s = NULL;
-    job_end(job, &s);
-    /* A send refused by the host (EACCES/EPERM on sendto) cannot reach the
-     * destination: the transport itself is there. */
-    job_fail_and_unlock(job, s, rc == WN_E_ACCESS ? WN_E_UNREACHABLE : rc);
+    int rc = job_start(job);
+    if (rc == 0)
+        wn_ws_unlock();
+    else
+        job_report_unsent(job, rc);
+}
+
+/* A request sent from the I/O thread that failed: reported from the loop,
+ * never inside the SnmpSendMsg that made it. */
+static void
+unsent_on_loop(void *arg)
+{
+    struct wn_ws_job *job = arg;
+    wn_ws_lock();
+    if (job->cancelled) {   /* never started: the cancel left it to us */
+        wn_ws_job_free(job);
+        wn_ws_unlock();
+        return;
+    }
+    job_report_unsent(job, job->unsent_err);
 }
 
 int
@@ -323,7 +354,15 @@ wn_ws_eng_submit(struct wn_ws_job *job)
     WN_WS_ASSERT_LOCKED();
     if (!wn_ws_eng.loop)
         return WN_E_STATE;
-    return wn_evloop_post(wn_ws_eng.loop, start_job_on_loop, job);
+    if (!wn_evloop_in_loop(wn_ws_eng.loop))
+        return wn_evloop_post(wn_ws_eng.loop, start_job_on_loop, job);
+    /* On the I/O thread (a callback answering or sending on): send now,
+     * no round trip through the loop's wake-up. */
+    int rc = job_start(job);
+    if (rc == 0)
+        return 0;
+    job->unsent_err = rc;
+    return wn_evloop_post(wn_ws_eng.loop, unsent_on_loop, job);
 }
 
 static void

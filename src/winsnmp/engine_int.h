@@ -29,31 +29,37 @@
 #define WN_WS_MIN_TIMEOUT_MS 10u
 
 /* An outstanding request (Get, GetNext, GetBulk, Set, Inform) or a
- * one-shot send (Response, Trap) waiting for the I/O thread. */
+ * one-shot send (Response, Trap) waiting for the I/O thread.  One
+ * allocation holds the job and its encoded packet (data[]); nothing else
+ * is copied per request. */
 struct wn_ws_job {
     struct wn_dgram_req dreq;        /* intrusive dgram request */
     struct wn_ws_job *prev, *next;   /* session's list of outstanding jobs */
     uintptr_t session;               /* owner's handle value (re-validated) */
-    int cancelled;                   /* set under the lock; the I/O thread frees */
-    int orphaned;                    /* cancelled, but the cancel could not be
+    uint8_t cancelled;               /* set under the lock; the I/O thread frees */
+    uint8_t orphaned;                /* cancelled, but the cancel could not be
                                       * posted: its completion frees it */
-    int expects_reply;               /* request (1) or one-shot send (0) */
-    int started;                     /* handed to the dgram layer */
-    smiINT32 app_reqid;              /* the PDU's request id */
+    uint8_t expects_reply;           /* request (1) or one-shot send (0) */
+    uint8_t started;                 /* handed to the dgram layer */
     uint8_t pdu_type;                /* as given by the application */
     uint8_t sent_type;               /* after v2 -> v1 translation */
-    int version;                     /* WN_WS_V1 / WN_WS_V2C */
+    uint8_t version;                 /* WN_WS_V1 / WN_WS_V2C */
+    smiINT32 app_reqid;              /* the PDU's request id */
     int listener_idx;                /* >= 0: send from this agent socket */
-    uint8_t *pkt;                    /* owned encoded bytes */
-    size_t len;
-    /* Snapshot for re-encoding with another wire id and for the TL error
-     * report of SnmpRecvMsg: */
-    struct wn_ws_vblist vbl;         /* owned deep copy */
-    uint8_t *community;              /* owned */
-    uint32_t community_len;
+    int unsent_err;                  /* WN_E_* of a failed inline send */
     smiINT error_status, error_index;
-    struct sockaddr_storage src;     /* manager side, if the app gave one */
+    uint8_t *pkt;                    /* the bytes on the wire: data[], or
+                                      * rekeyed when the id was re-keyed */
+    uint8_t *rekeyed;                /* owned, NULL unless re-keyed */
+    size_t len;
+    /* Filled only when the request fails (wn_ws_job_snapshot), for the
+     * transport-error report of SnmpRecvMsg: */
+    struct wn_ws_vblist vbl;         /* owned, decoded from pkt */
+    const uint8_t *community;        /* borrowed from pkt */
+    uint32_t community_len;
+    union wn_sockaddr_in46 src;      /* manager side, if the app gave one */
     socklen_t srclen;
+    uint8_t data[];                  /* the encoded packet */
 };
 
 /* A queued notification for a session. */
@@ -61,7 +67,7 @@ struct wn_ws_qmsg {
     struct wn_ws_qmsg *next;
     smiUINT32 error;                 /* 0: a message; else SNMPAPI_TL_* */
     smiINT32 reqid;                  /* lParam of the notification */
-    uint8_t *pkt;                    /* owned datagram (error == 0) */
+    const uint8_t *pkt;              /* the datagram (error == 0), in data[] */
     size_t len;
     uint8_t orig_type;               /* request type for v1 response fix-up, 0 if none */
     struct sockaddr_storage from;    /* where it came from (the agent or manager) */
@@ -70,6 +76,7 @@ struct wn_ws_qmsg {
     socklen_t tolen;
     int to_version;
     struct wn_ws_job *job;           /* error reports: the failed request (owned) */
+    uint8_t data[];                  /* pkt points here (wn_ws_qmsg_new) */
 };
 
 /* Per-session engine state (s->engine). */
@@ -151,14 +158,25 @@ struct wn_evloop *wn_ws_eng_loop(void);                                        /
  * wn_evloop_call it while another thread runs SnmpCleanup; release with
  * wn_evloop_release.  [locked] */
 struct wn_evloop *wn_ws_eng_loop_ref(void);
-/* Posts job to the I/O thread for sending.  [locked]  0 or WN_E_NOMEM. */
+/* Sends job: posted to the I/O thread, or at once when called on it (a
+ * failure of that send is then reported from the loop, as the request's
+ * outcome).  [locked]  0 or WN_E_NOMEM / WN_E_STATE (the job is the
+ * caller's again then). */
 int wn_ws_eng_submit(struct wn_ws_job *job);
 /* Marks job cancelled and has the I/O thread drop it.  [locked] */
 void wn_ws_eng_cancel(struct wn_ws_job *job);
 void wn_ws_job_free(struct wn_ws_job *job);
+/* Fills job->vbl and job->community from the job's own packet (the
+ * request as sent), for the report of a failed request.  0 or WN_E_NOMEM
+ * / WN_E_MALFORMED (then they stay empty). */
+int wn_ws_job_snapshot(struct wn_ws_job *job);
 /* The session's list of outstanding jobs. [locked] */
 void wn_ws_job_link(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
 void wn_ws_job_unlink(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
+/* A queue entry holding a copy of pkt[0..len) (pkt may be NULL when len
+ * is 0), zeroed otherwise; NULL when out of memory.  Returned-owned:
+ * wn_ws_qmsg_free. */
+struct wn_ws_qmsg *wn_ws_qmsg_new(const uint8_t *pkt, size_t len);
 void wn_ws_qmsg_free(struct wn_ws_qmsg *m);
 /* Listener sockets (agent role and trap port).  Called WITHOUT the lock;
  * runs the bind on the I/O thread and returns its result; *idx gets the
@@ -192,6 +210,20 @@ int wn_ws_encode(int version, const uint8_t *community, uint32_t community_len,
                  smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
                  const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len,
                  uint8_t *sent_type);
+/* The same, in one allocation of head + *len bytes with the message at
+ * (uint8_t *)*block + head (returned-owned: wn_free(*block)), so a caller
+ * can keep its own record and the packet together. */
+int wn_ws_encode_block(int version, const uint8_t *community, uint32_t community_len,
+                       smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
+                       const struct wn_ws_vblist *vbl, size_t head, void **block, size_t *len,
+                       uint8_t *sent_type);
+/* Encode scratch on the stack: messages up to this size and up to this
+ * many varbinds need no scratch allocation. */
+#define WN_WS_ENCODE_STACK 1472u
+#define WN_WS_ENCODE_STACK_VBS 16u
+/* Re-encodes our own message pkt with another request id into *out
+ * (returned-owned, wn_free).  0, WN_E_NOMEM, WN_E_TOOBIG or WN_E_INVAL. */
+int wn_ws_rekey(const uint8_t *pkt, size_t len, smiINT32 reqid, uint8_t **out, size_t *outlen);
 /* A decoded message as plain data. */
 struct wn_ws_decoded {
     smiINT type;                     /* SNMP_PDU_*, v1 traps as SNMP_PDU_TRAP */

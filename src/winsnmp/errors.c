@@ -2,7 +2,7 @@
 #include "winsnmp_int.h"
 
 /* Task-level last error: per thread (see docs/winsnmp.md, "Last errors"). */
-static _Thread_local smiUINT32 task_error;
+static WN_THREAD_LOCAL smiUINT32 task_error;
 
 SNMPAPI_STATUS
 wn_ws_fail(struct wn_ws_session *s, smiUINT32 code)

@@ -64,14 +64,9 @@ queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
                const struct sockaddr *from, socklen_t fromlen)
 {
     WN_WS_ASSERT_LOCKED();
-    struct wn_ws_qmsg *q = wn_calloc(1, sizeof *q);
-    if (q)
-        q->pkt = wn_memdup(pkt, len);
-    if (!q || !q->pkt) {
-        wn_ws_qmsg_free(q);
+    struct wn_ws_qmsg *q = wn_ws_qmsg_new(pkt, len);
+    if (!q)
         return WN_E_NOMEM;
-    }
-    q->len = len;
     q->reqid = reqid;
     memcpy(&q->from, from, fromlen);
     q->fromlen = fromlen;

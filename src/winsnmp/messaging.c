@@ -1,6 +1,7 @@
 /* messaging.c: SnmpSendMsg, SnmpRecvMsg, SnmpCancelMsg, SnmpEncodeMsg and SnmpDecodeMsg over the engine. */
 #include "engine_int.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static int
@@ -65,42 +66,37 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
 
-    struct wn_ws_job *job = wn_calloc(1, sizeof *job);
-    if (!job)
-        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
-    wn_dgram_req_init(&job->dreq);
+    /* The job and its packet in one allocation. */
+    void *block = NULL;
+    size_t len = 0;
+    uint8_t sent_type = 0;
+    if (dst->addrlen > sizeof(union wn_sockaddr_in46))   /* not a UDP address */
+        return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
+    rc = wn_ws_encode_block(dst->version, ctx->community, ctx->len, pdu->type,
+                            pdu->request_id, pdu->error_status, pdu->error_index, &pdu->vbl,
+                            offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
+    if (rc < 0)
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_PDU_INVALID));
+    struct wn_ws_job *job = block;
+    memset(job, 0, offsetof(struct wn_ws_job, data));
+    job->pkt = job->data;
+    job->len = len;
+    job->sent_type = sent_type;
     job->session = s->hdr.handle;
     job->app_reqid = pdu->request_id;
     job->pdu_type = (uint8_t)pdu->type;
-    job->version = dst->version;
+    job->version = (uint8_t)dst->version;
     job->listener_idx = wn_ws_eng_listener_of(src);
-    job->expects_reply = expects_reply(pdu->type);
+    job->expects_reply = (uint8_t)expects_reply(pdu->type);
     job->error_status = pdu->error_status;
     job->error_index = pdu->error_index;
-    rc = wn_ws_encode(dst->version, ctx->community, ctx->len, pdu->type, pdu->request_id,
-                      pdu->error_status, pdu->error_index, &pdu->vbl, &job->pkt, &job->len,
-                      &job->sent_type);
-    if (rc < 0) {
-        wn_ws_job_free(job);
-        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_PDU_INVALID));
-    }
     memcpy(&job->dreq.dest, &dst->addr, dst->addrlen);
     job->dreq.destlen = dst->addrlen;
-    if (src) {
+    if (src && src->addrlen <= sizeof job->src) {
         memcpy(&job->src, &src->addr, src->addrlen);
         job->srclen = src->addrlen;
     }
     if (job->expects_reply) {
-        /* Snapshot for re-encoding with another wire id and for the
-         * transport-error report of SnmpRecvMsg. */
-        rc = wn_ws_vblist_copy(&job->vbl, &pdu->vbl);
-        job->community = wn_memdup(ctx->len ? ctx->community : (const uint8_t *)"",
-                                   ctx->len ? ctx->len : 1);
-        job->community_len = ctx->len;
-        if (rc < 0 || !job->community) {
-            wn_ws_job_free(job);
-            return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
-        }
         smiTIMETICKS cs = dst->timeout_cs ? dst->timeout_cs : WN_WS_DEFAULT_TIMEOUT_CS;
         uint64_t ms = (uint64_t)cs * 10u;
         job->dreq.timeout_ms = ms > UINT32_MAX ? UINT32_MAX

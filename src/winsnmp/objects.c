@@ -86,7 +86,7 @@ wn_ws_vbl_get(HSNMP_VBL h)
  * ---------------------------------------------------------------------- */
 /* Callbacks running on this thread (a callback may close its own session
  * without waiting for itself). */
-static _Thread_local unsigned t_cb_depth;
+static WN_THREAD_LOCAL unsigned t_cb_depth;
 
 int
 wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,

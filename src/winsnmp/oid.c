@@ -1,7 +1,6 @@
 /* oid.c: OID utility functions (SnmpStrToOid, SnmpOidToStr, SnmpOidCopy, SnmpOidCompare) and SnmpFreeDescriptor. */
 #include "winsnmp_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* Parses dotted decimal (optional leading '.'), 2..MAXOBJIDSIZE sub-ids,
@@ -57,23 +56,52 @@ SnmpStrToOid(LPCSTR string, smiLPOID dstOID)
     return n;
 }
 
+/* Writes v in decimal at p, returns the end. */
+static char *
+put_u32(char *p, uint32_t v)
+{
+    char tmp[10];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* A pure conversion: no lock unless it fails (the last error is set under
+ * the lock). */
 SNMPAPI_STATUS SNMPAPI_CALL
 SnmpOidToStr(smiLPCOID srcOID, smiUINT32 size, LPSTR string)
 {
-    WN_WS_ENTER();
-    if (wn_ws_oid_check(srcOID, 0))
-        return wn_ws_unlock_fail(NULL, SNMPAPI_OID_INVALID);
-    if (size == 0 || !string)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_SIZE_INVALID);
+    smiUINT32 code = 0;
+    if (!wn_ws_started())
+        code = SNMPAPI_NOT_INITIALIZED;
+    else if (wn_ws_oid_check(srcOID, 0))
+        code = SNMPAPI_OID_INVALID;
+    else if (size == 0 || !string)
+        code = SNMPAPI_SIZE_INVALID;
+    if (code) {
+        wn_ws_lock();
+        if (!wn_ws_ready())
+            code = SNMPAPI_NOT_INITIALIZED;
+        return wn_ws_unlock_fail(NULL, code);
+    }
     char buf[MAXOBJIDSIZE * 11 + 1];
-    size_t len = 0;
-    for (smiUINT32 i = 0; i < srcOID->len; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, i ? ".%u" : "%u",
-                                (unsigned)srcOID->ptr[i]);
-    if (len + 1 > size)
+    char *p = put_u32(buf, srcOID->ptr[0]);
+    for (smiUINT32 i = 1; i < srcOID->len; i++) {
+        *p++ = '.';
+        p = put_u32(p, srcOID->ptr[i]);
+    }
+    *p = '\0';
+    size_t len = (size_t)(p - buf);
+    if (len + 1 > size) {
+        wn_ws_lock();
         return wn_ws_unlock_fail(NULL, SNMPAPI_OUTPUT_TRUNCATED);
+    }
     memcpy(string, buf, len + 1);
-    wn_ws_unlock();
     return (SNMPAPI_STATUS)(len + 1);
 }
 

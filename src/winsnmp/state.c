@@ -2,6 +2,7 @@
 #include "winsnmp_int.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
 /* Signalled when a teardown, which drops the lock while the engine stops,
@@ -10,10 +11,10 @@ static pthread_cond_t ws_stopped = PTHREAD_COND_INITIALIZER;
 /* Signalled when a callback returns (SnmpClose waits for its session's). */
 static pthread_cond_t ws_cb_ended = PTHREAD_COND_INITIALIZER;
 /* 1 while this thread holds ws_mutex (what WN_WS_ASSERT_LOCKED checks). */
-static _Thread_local int t_held;
+static WN_THREAD_LOCAL int t_held;
 
 static struct {
-    int ready;                 /* initialised */
+    atomic_int ready;          /* initialised; written under the lock */
     smiUINT32 translate;
     smiUINT32 retransmit;
     uint32_t next_reqid;
@@ -80,14 +81,20 @@ int
 wn_ws_ready(void)
 {
     WN_WS_ASSERT_LOCKED();
-    return st.ready;
+    return atomic_load_explicit(&st.ready, memory_order_relaxed);
+}
+
+int
+wn_ws_started(void)
+{
+    return atomic_load_explicit(&st.ready, memory_order_acquire);
 }
 
 void
 wn_ws_set_ready(int ready)
 {
     WN_WS_ASSERT_LOCKED();
-    st.ready = ready;
+    atomic_store_explicit(&st.ready, ready, memory_order_release);
 }
 
 smiUINT32

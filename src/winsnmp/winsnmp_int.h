@@ -175,6 +175,9 @@ struct wn_ws_pdu {
  * State (state.c): the leaf under everything.  [locked]
  * ---------------------------------------------------------------------- */
 int wn_ws_ready(void);                 /* 1 after a successful startup */
+/* The same without the lock, for calls that are pure conversions: a
+ * snapshot that may change right after. */
+int wn_ws_started(void);
 void wn_ws_set_ready(int ready);
 smiUINT32 wn_ws_translate_mode(void);
 void wn_ws_set_translate_mode(smiUINT32 mode);

@@ -240,6 +240,28 @@ test_unanswered_request_is_sent_three_times_then_times_out(void **s)
     assert_int_equal(ptype, SNMP_PDU_GET);
     assert_int_equal(pid, rid);
     assert_non_null(a);     /* the destination that did not answer */
+    /* ... with the request's varbinds and community (the engine keeps only
+     * the request's bytes and decodes them for this report). */
+    HSNMP_VBL rv = NULL;
+    assert_int_equal(SnmpGetPduData(p, NULL, NULL, NULL, NULL, &rv), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpCountVbl(rv), 1);
+    smiOID rname, want;
+    smiVALUE rval;
+    assert_int_equal(SnmpGetVb(rv, 1, &rname, &rval), SNMPAPI_SUCCESS);
+    wire_oid("1.3.6.1.2.1.1.1.0", &want);
+    smiINT cmp = 1;
+    assert_int_equal(SnmpOidCompare(&rname, &want, 0, &cmp), SNMPAPI_SUCCESS);
+    assert_int_equal(cmp, 0);
+    assert_int_equal(rval.syntax, SNMP_SYNTAX_NULL);
+    wire_oid_free(&want);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&rname);
+    SnmpFreeVbl(rv);
+    assert_non_null(c);
+    smiOCTETS comm;
+    assert_int_equal(SnmpContextToStr(c, &comm), SNMPAPI_SUCCESS);
+    assert_int_equal(comm.len, 6);
+    assert_memory_equal(comm.ptr, "public", 6);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&comm);
     /* Reported once: the queue is empty afterwards. */
     assert_int_equal(SnmpRecvMsg(session, NULL, NULL, NULL, NULL), SNMPAPI_FAILURE);
     assert_int_equal(SnmpGetLastError(session), SNMPAPI_NOOP);

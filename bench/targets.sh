@@ -1,0 +1,135 @@
+#!/bin/bash
+# targets.sh: measures the WinSNMP engine against the targets of issue 14 and prints each as a ratio ours / peer (or an absolute figure) with its goal and whether it holds.
+# Usage: bench/targets.sh [all|cpu|instr|mem|decode|walk|scale]...
+#   env: RUNS (default 3), WN_BENCH_BUILD (default /tmp/wn-bench-build), N (callgrind requests, default 4000)
+# Loopback only.  Manager pinned to cpu0, reflector/snmpd to cpu1.  Every peer is stopped by PID on exit.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${WN_BENCH_BUILD:-/tmp/wn-bench-build}
+RUNS=${RUNS:-3}
+N=${N:-4000}
+SCEN=${*:-all}
+want() { [[ " $SCEN " == *" all "* || " $SCEN " == *" $1 "* ]]; }
+
+GEN=(); command -v ninja >/dev/null && GEN=(-G Ninja)
+echo "== building $ROOT (Release) into $BUILD" >&2
+cmake -S "$ROOT" -B "$BUILD/main" "${GEN[@]}" -DWN_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD/main" -j2 >/dev/null
+cmake -S "$ROOT/bench" -B "$BUILD/bench" "${GEN[@]}" -DWN_BUILD_DIR="$BUILD/main" >/dev/null
+cmake --build "$BUILD/bench" -j2 >/dev/null
+BB=$BUILD/bench
+WALK=$BUILD/main/examples/walk
+
+WORK=$(mktemp -d /tmp/wn-targets.XXXXXX)
+PIDS=()
+SNMPD_DIR=
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    [ -z "$SNMPD_DIR" ] || "$ROOT/tests/peer/snmp/snmpd-stop.sh" "$SNMPD_DIR" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+export MIBS= SNMPCONFPATH="$WORK/netsnmp-conf" SNMP_PERSISTENT_DIR="$WORK/netsnmp-persist"
+mkdir -p "$SNMPCONFPATH" "$SNMP_PERSISTENT_DIR"
+M0=(taskset -c 0)
+
+kv() { local v; v=$(grep -o "\b$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2); echo "${v:--}"; }
+# median KEY: of the key=value lines on stdin, the median value of KEY
+median() { grep -o "\b$1=[^ ]*" | cut -d= -f2 | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# range KEY: "min-max" of KEY over the lines on stdin
+range() { grep -o "\b$1=[^ ]*" | cut -d= -f2 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+start_reflector() {
+    local out=$WORK/refl.$#.out
+    taskset -c 1 "$BB/reflector" "$@" 0 >"$out" 2>>"$WORK/stderr.log" &
+    PIDS+=($!)
+    for _ in $(seq 100); do grep -q PORT= "$out" && break; sleep 0.05; done
+    REFL_PORT=$(sed -n 's/^PORT=//p' "$out")
+}
+# callgrind_ir CMD...: total instructions (Ir) of every thread of CMD (pinned to cpu0)
+callgrind_ir() {
+    local f=$WORK/cg.$RANDOM
+    "${M0[@]}" valgrind --tool=callgrind --callgrind-out-file="$f.%p" "$@" >/dev/null 2>"$f.log" || true
+    sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$f.log" | tail -1
+}
+# instr_per_req CMD...: (Ir(2N requests) - Ir(N requests)) / N, the command taking -n last-but-one
+instr_per_req() {
+    local a b
+    a=$(callgrind_ir "$@" -n "$N" "127.0.0.1:$REFL_PORT")
+    b=$(callgrind_ir "$@" -n $((2 * N)) "127.0.0.1:$REFL_PORT")
+    awk -v a="$a" -v b="$b" -v n="$N" 'BEGIN { printf "%.0f", (b - a) / n }'
+}
+# row NAME OURS PEER GOAL(ratio or absolute) KIND(ratio|max): prints one line and HOLDS/MISSES
+row() {
+    local name=$1 ours=$2 peer=$3 goal=$4 kind=$5 val verdict
+    if [ "$kind" = ratio ]; then
+        val=$(awk -v o="$ours" -v p="$peer" 'BEGIN { if (p > 0) printf "%.2f", o / p; else print "-" }')
+    else
+        val=$ours
+    fi
+    verdict=$(awk -v v="$val" -v g="$goal" 'BEGIN { if (v == "-") print "n/a"; else print (v + 0 <= g + 0) ? "HOLDS" : "MISSES" }')
+    printf "%-44s | %12s %12s | %8s  goal <= %-6s %s\n" "$name" "$ours" "$peer" "$val" "$goal" "$verdict"
+}
+
+echo "# wn targets (issue 14), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $RUNS runs, loopback"
+printf "%-44s | %12s %12s | %8s  %s\n" target ours peer value "goal"
+
+if want cpu || want instr || want scale; then
+    start_reflector
+fi
+if want cpu; then
+    for cfg in "1 16 100000" "100 16 200000" "1000 1 100000"; do
+        set -- $cfg
+        a=$(for _ in $(seq "$RUNS"); do "${M0[@]}" "$BB/wsnmp_rr" -s "$1" -w "$2" -n "$3" \
+                "127.0.0.1:$REFL_PORT" 2>>"$WORK/stderr.log" || true; done)
+        b=$(for _ in $(seq "$RUNS"); do "${M0[@]}" "$BB/netsnmp_rr" -s "$1" -w "$2" -n "$3" \
+                "127.0.0.1:$REFL_PORT" 2>>"$WORK/stderr.log" || true; done)
+        row "CPU us/req ${1}x${2} (median; ours/net-snmp)" "$(median cpu_us_per_req <<<"$a")" \
+            "$(median cpu_us_per_req <<<"$b")" 0.5 ratio
+        echo "    ranges: ours $(range cpu_us_per_req <<<"$a") us, net-snmp $(range cpu_us_per_req <<<"$b") us"
+    done
+fi
+if want instr; then
+    a=$(instr_per_req "$BB/wsnmp_rr" -s 1 -w 16)
+    b=$(instr_per_req "$BB/netsnmp_rr" -s 1 -w 16)
+    row "instructions/req 1x16 (callgrind 2N-N)" "$a" "$b" 7000 max
+    row "instructions/req 1x16, ours/net-snmp" "$a" "$b" 0.5 ratio
+fi
+if want scale; then
+    r=$("${M0[@]}" "$BB/wsnmp_rr" -s 10000 -w 1 -n 100000 "127.0.0.1:$REFL_PORT" 2>>"$WORK/stderr.log" || true)
+    lost=$(( $(kv timeouts "$r") + $(kv retransmits "$r") + 100000 - $(kv ok "$r") ))
+    row "10,000x1: unanswered+retransmitted+timeouts" "$lost" - 0 max
+fi
+if want mem; then
+    start_reflector --sink
+    a=$(for _ in $(seq "$RUNS"); do "${M0[@]}" "$BB/wsnmp_rr" -m -s 10000 -w 10 -t 6000 -r 0 \
+            "127.0.0.1:$REFL_PORT" 2>>"$WORK/stderr.log" || true; done)
+    b=$(for _ in $(seq "$RUNS"); do "${M0[@]}" "$BB/netsnmp_rr" -m -s 10000 -w 10 -t 6000 -r 0 \
+            "127.0.0.1:$REFL_PORT" 2>>"$WORK/stderr.log" || true; done)
+    row "B/outstanding request (engine, 10k x 10)" "$(median engine_bytes_per_request <<<"$a")" \
+        "$(median bytes_per_request <<<"$b")" 512 max
+    row "B/session (10k sessions)" "$(median bytes_per_session <<<"$a")" \
+        "$(median bytes_per_session <<<"$b")" 1024 max
+    echo "    ranges: ours $(range engine_bytes_per_request <<<"$a") B/req, $(range bytes_per_session <<<"$a") B/session"
+fi
+if want decode; then
+    a=$(for _ in $(seq "$RUNS"); do "${M0[@]}" "$BB/decode_bench" 2>>"$WORK/stderr.log" || true; done)
+    row "decode ns/varbind, 25-vb GetBulk response" "$(median ns_per_varbind <<<"$a")" - 50 max
+    ia=$(callgrind_ir "$BB/decode_bench" -n 2000)
+    ib=$(callgrind_ir "$BB/decode_bench" -n 4000)
+    echo "    instructions per varbind (callgrind 2N-N): $(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.0f", (b - a) / 2000 / 25 }'); range $(range ns_per_varbind <<<"$a") ns"
+fi
+if want walk; then
+    SNMPD_DIR=$WORK/snmpd
+    mkdir -p "$SNMPD_DIR"
+    "$ROOT/tests/peer/snmp/snmpd-start.sh" "$SNMPD_DIR" >"$WORK/snmpd.out" 2>>"$WORK/stderr.log"
+    APORT=$(cat "$SNMPD_DIR/snmpd.port")
+    taskset -pc 1 "$(cat "$SNMPD_DIR/snmpd.pid")" >/dev/null
+    for rep in 10 50; do
+        a=$(callgrind_ir "$WALK" -n "$rep" "127.0.0.1:$APORT" 1.3.6.1)
+        b=$(callgrind_ir snmpbulkwalk -v2c -c public -Cr"$rep" -On "127.0.0.1:$APORT" .1.3.6.1)
+        row "full-tree walk instructions, -Cr$rep (ours/snmpbulkwalk)" "$a" "$b" 0.33 ratio
+    done
+fi
