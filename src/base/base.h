@@ -91,9 +91,25 @@ struct wn_rbuf {
     int err;
 };
 
-void wn_rbuf_init(struct wn_rbuf *r, const void *buf, size_t len);
-size_t wn_rbuf_left(const struct wn_rbuf *r);
-size_t wn_rbuf_pos(const struct wn_rbuf *r);
+/* The three every decoder calls per field are inline. */
+static inline void
+wn_rbuf_init(struct wn_rbuf *r, const void *buf, size_t len)
+{
+    r->start = (const uint8_t *)buf;
+    r->p = r->start;
+    r->end = r->start + (buf ? len : 0);
+    r->err = 0;
+}
+static inline size_t
+wn_rbuf_left(const struct wn_rbuf *r)
+{
+    return r->err ? 0 : (size_t)(r->end - r->p);
+}
+static inline size_t
+wn_rbuf_pos(const struct wn_rbuf *r)
+{
+    return (size_t)(r->p - r->start);
+}
 uint8_t wn_rbuf_u8(struct wn_rbuf *r);
 uint16_t wn_rbuf_u16le(struct wn_rbuf *r);
 uint32_t wn_rbuf_u32le(struct wn_rbuf *r);

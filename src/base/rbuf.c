@@ -3,27 +3,6 @@
 
 #include <string.h>
 
-void
-wn_rbuf_init(struct wn_rbuf *r, const void *buf, size_t len)
-{
-    r->start = buf;
-    r->p = buf;
-    r->end = r->start + (buf ? len : 0);
-    r->err = 0;
-}
-
-size_t
-wn_rbuf_left(const struct wn_rbuf *r)
-{
-    return r->err ? 0 : (size_t)(r->end - r->p);
-}
-
-size_t
-wn_rbuf_pos(const struct wn_rbuf *r)
-{
-    return (size_t)(r->p - r->start);
-}
-
 int
 wn_rbuf_fail(struct wn_rbuf *r, int err)
 {

@@ -127,6 +127,7 @@ wn_ber_read_tlv(struct wn_rbuf *r, struct wn_ber_tlv *out)
 int
 wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
 {
+    wn_rbuf_init(inner, NULL, 0);   /* empty on failure */
     struct wn_ber_tlv t;
     int rc = wn_ber_read_tlv(r, &t);
     if (rc)

@@ -127,6 +127,50 @@ wn_ws_rekey(const uint8_t *pkt, size_t len, smiINT32 reqid, uint8_t **out, size_
     return 0;
 }
 
+/* The header at pkt[*pos..len) with tag `tag`: moves *pos past it and
+ * gives the content length; -1 when it is not there. */
+static long
+own_header(const uint8_t *pkt, size_t len, size_t *pos, uint8_t tag)
+{
+    size_t i = *pos;
+    if (i + 2 > len || pkt[i] != tag)
+        return -1;
+    size_t n = pkt[i + 1];
+    i += 2;
+    if (n & 0x80) {
+        size_t k = n & 0x7f;
+        if (k == 0 || k > 3 || i + k > len)
+            return -1;
+        n = 0;
+        while (k--)
+            n = (n << 8) | pkt[i++];
+    }
+    if (n > len - i)
+        return -1;
+    *pos = i;
+    return (long)n;
+}
+
+int
+wn_ws_community_view(const uint8_t *pkt, size_t len, const uint8_t **community,
+                     uint32_t *community_len)
+{
+    /* Our own encoding: SEQUENCE { INTEGER version, OCTET STRING ... },
+     * read with bounds but without the general decoder. */
+    size_t pos = 0;
+    long n = own_header(pkt, len, &pos, WN_BER_SEQUENCE);
+    long v = n < 0 ? -1 : own_header(pkt, len, &pos, WN_BER_INTEGER);
+    if (v < 0)
+        return WN_E_MALFORMED;
+    pos += (size_t)v;
+    n = own_header(pkt, len, &pos, WN_BER_OCTET_STRING);
+    if (n < 0)
+        return WN_E_MALFORMED;
+    *community = pkt + pos;
+    *community_len = (uint32_t)n;
+    return 0;
+}
+
 int
 wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiINT type,
              smiINT32 reqid, smiINT error_status, smiINT error_index,
@@ -343,63 +387,114 @@ count_vbs(const struct wn_snmp_pdu *pdu, size_t *nvb, size_t *nsub)
     return rc;
 }
 
-/* Fills list with deep copies of pdu's varbinds at a constant number of
- * allocations (house rule 4): one scratch block for the decoded sub-ids,
- * then wn_ws_vblist_copy's array + arena. */
+/* Decodes pdu's first nvb varbinds into vb[] (views into the message and
+ * into ids[0..nids)).  0, WN_E_NOSPACE when ids is too small, or another
+ * WN_E_* from the codec. */
 static int
-vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
+vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_t *ids,
+         size_t nids)
 {
-    size_t nvb, nsub;
-    int rc = count_vbs(pdu, &nvb, &nsub);
-    if (rc < 0)
-        return rc;
-    memset(list, 0, sizeof *list);
-    if (nvb == 0)
-        return 0;
-    struct wn_ws_vb *tmp = wn_calloc(nvb, sizeof *tmp);
-    uint32_t *ids = wn_malloc((nsub ? nsub : 1) * sizeof *ids);
-    if (!tmp || !ids) {
-        wn_free(tmp);
-        wn_free(ids);
-        return WN_E_NOMEM;
-    }
-    uint32_t *ip = ids;
+    uint32_t *ip = ids, *end = ids + nids;
     struct wn_snmp_vb_iter it;
-    struct wn_snmp_varbind vb;
-    size_t i = 0;
+    struct wn_snmp_varbind v;
     wn_snmp_vb_iter_init(&it, pdu);
-    while (i < nvb) {
-        rc = wn_snmp_vb_next(&it, &vb);
+    for (size_t i = 0; i < nvb; i++) {
+        int rc = wn_snmp_vb_next(&it, &v);
         if (rc != 1)
-            break;
-        struct wn_ws_vb *d = &tmp[i++];
-        size_t n = 0;
-        if (vb.oid) {
-            d->name.ptr = (smiLPUINT32)vb.oid;
-            d->name.len = (smiUINT32)vb.oid_len;
+            return rc < 0 ? rc : WN_E_MALFORMED;
+        struct wn_ws_vb *d = &vb[i];
+        d->in_arena = 0;
+        if (v.oid) {
+            d->name.ptr = (smiLPUINT32)v.oid;
+            d->name.len = (smiUINT32)v.oid_len;
         } else {
-            rc = wn_snmp_oid_decode(vb.name_ber, vb.name_ber_len, ip,
-                                    (size_t)(ids + nsub - ip), &n);
+            size_t n = 0;
+            rc = wn_snmp_oid_decode(v.name_ber, v.name_ber_len, ip, (size_t)(end - ip), &n);
             if (rc < 0)
-                break;
+                return rc;
             d->name.ptr = ip;
             d->name.len = (smiUINT32)n;
             ip += n;
         }
-        rc = value_from_wire(&vb.value, &d->value, ip, (size_t)(ids + nsub - ip));
+        rc = value_from_wire(&v.value, &d->value, ip, (size_t)(end - ip));
         if (rc < 0)
-            break;
+            return rc;
         if (d->value.syntax == SNMP_SYNTAX_OID && d->value.value.oid.ptr == ip)
             ip += d->value.value.oid.len;
-        rc = 0;
     }
-    if (rc >= 0) {
-        struct wn_ws_vblist view;
-        memset(&view, 0, sizeof view);
-        view.vb = tmp;
-        view.n = view.cap = (uint32_t)nvb;
-        rc = wn_ws_vblist_copy(list, &view);   /* views into pkt and ids */
+    return 0;
+}
+
+/* Deep copy of the views in vb[0..nvb) into list (two allocations). */
+static int
+vbs_copy(struct wn_ws_vb *vb, size_t nvb, struct wn_ws_vblist *list)
+{
+    struct wn_ws_vblist view;
+    memset(&view, 0, sizeof view);
+    view.vb = vb;
+    view.n = view.cap = (uint32_t)nvb;
+    return wn_ws_vblist_copy(list, &view);
+}
+
+/* A decoded VarBindList straight into list in one pass and two
+ * allocations: the array and an arena sized by what the list's bytes can
+ * hold at most (a sub-id takes at least one byte, the first byte of an
+ * OID gives two; strings are no longer than the list).  The arena is at
+ * most about five times the list's size and lives as long as the list. */
+static int
+vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
+{
+    size_t nvb = pdu->vb_count;
+    size_t ids_max = pdu->vbl_len + 2 * nvb;
+    struct wn_ws_vb *vb = wn_malloc(nvb * sizeof *vb);
+    uint8_t *arena = wn_malloc(ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
+    int rc = vb && arena ? vbs_fill(pdu, vb, nvb, (uint32_t *)(void *)arena, ids_max)
+                         : WN_E_NOMEM;
+    if (rc < 0) {
+        wn_free(vb);
+        wn_free(arena);
+        return rc;
     }
+    /* Names and OID values are in the arena already; strings still view
+     * the message. */
+    uint8_t *bp = arena + ids_max * sizeof(uint32_t);
+    for (size_t i = 0; i < nvb; i++) {
+        smiVALUE *v = &vb[i].value;
+        vb[i].in_arena = 1;
+        if (wn_ws_syntax_is_string(v->syntax)) {
+            if (v->value.string.len)
+                memcpy(bp, v->value.string.ptr, v->value.string.len);
+            v->value.string.ptr = v->value.string.len ? bp : NULL;
+            bp += v->value.string.len;
+        }
+    }
+    list->vb = vb;
+    list->n = list->cap = (uint32_t)nvb;
+    list->arena = arena;
+    return 0;
+}
+
+/* Fills list with deep copies of pdu's varbinds at a constant number of
+ * allocations (house rule 4). */
+static int
+vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
+{
+    memset(list, 0, sizeof *list);
+    if (!pdu->vbs)
+        return pdu->vb_count ? vbs_decode_to_list(pdu, list) : 0;
+    /* Varbinds a translation made (v1 traps and responses): count, decode
+     * into scratch, copy. */
+    size_t nvb, nsub;
+    int rc = count_vbs(pdu, &nvb, &nsub);
+    if (rc < 0)
+        return rc;
+    if (nvb == 0)
+        return 0;
+    struct wn_ws_vb *tmp = wn_calloc(nvb, sizeof *tmp);
+    uint32_t *ids = wn_malloc((nsub ? nsub : 1) * sizeof *ids);
+    rc = tmp && ids ? vbs_fill(pdu, tmp, nvb, ids, nsub) : WN_E_NOMEM;
+    if (rc == 0)
+        rc = vbs_copy(tmp, nvb, list);
     wn_free(tmp);
     wn_free(ids);
     return rc < 0 ? rc : 0;
@@ -408,11 +503,28 @@ vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
 int
 wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, struct wn_ws_decoded *out)
 {
-    memset(out, 0, sizeof *out);
     struct wn_snmp_msg m;
-    if (wn_snmp_msg_decode(pkt, len, &m) < 0)
+    if (wn_snmp_msg_decode(pkt, len, &m) < 0) {
+        memset(out, 0, sizeof *out);
         return WN_E_MALFORMED;
+    }
+    return wn_ws_decode_msg(&m, orig_type, out);
+}
 
+void
+wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const uint8_t *to)
+{
+    const uint8_t **views[] = {&m->community, &m->pdu.vbl, &m->pdu.enterprise_ber};
+    for (size_t i = 0; i < WN_ARRAY_SIZE(views); i++)
+        if (*views[i] && *views[i] >= from && *views[i] <= from + len)
+            *views[i] = to + (*views[i] - from);
+}
+
+int
+wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, struct wn_ws_decoded *out)
+{
+    memset(out, 0, sizeof *out);
+    struct wn_snmp_msg m = *mp;
     struct wn_snmp_pdu pdu = m.pdu;
     struct wn_snmp_varbind *tmp = NULL;
     uint32_t scratch[WN_SNMP_MAX_OID_LEN + 2];

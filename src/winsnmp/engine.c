@@ -133,15 +133,28 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
 /* ------------------------------------------------------------------------
  * Manager sockets: responses to our requests.
  * ---------------------------------------------------------------------- */
+/* The last datagram mgr_match_key validated, so that mgr_on_response
+ * (called next for the same bytes) keeps the decode instead of doing it
+ * again.  I/O thread only. */
+static struct {
+    const uint8_t *pkt;
+    size_t len;
+    struct wn_snmp_msg msg;
+} rx_last;
+
 static int
 mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
 {
     (void)ctx;
+    rx_last.pkt = NULL;
     struct wn_snmp_msg m;
     /* Whole-message validation here, so a malformed reply never completes
      * a request: it goes to on_unsolicited and is counted there. */
     if (wn_snmp_msg_decode(pkt, len, &m) < 0)
         return -1;
+    rx_last.pkt = pkt;
+    rx_last.len = len;
+    rx_last.msg = m;
     if (m.pdu.type != WN_SNMP_PDU_RESPONSE && m.pdu.type != WN_SNMP_PDU_REPORT)
         return -1;
     if (m.pdu.request_id <= 0)
@@ -167,6 +180,12 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
     int tell = 0;
     struct wn_ws_qmsg *m = s ? wn_ws_qmsg_new(pkt, len) : NULL;
     if (m) {
+        if (rx_last.pkt == pkt && rx_last.len == len) {
+            /* Decoded once: SnmpRecvMsg goes on from the validation. */
+            m->msg = rx_last.msg;
+            wn_ws_msg_rebase(&m->msg, pkt, len, m->data);
+            m->validated = 1;
+        }
         m->reqid = reqid;
         m->orig_type = job->version == WN_WS_V1 ? job->pdu_type : 0;
         memcpy(&m->from, from, fromlen);
@@ -289,6 +308,7 @@ job_start(struct wn_ws_job *job)
                     wn_free(job->rekeyed);
                     job->pkt = job->rekeyed = pkt;
                     job->len = len;
+                    (void)wn_ws_community_view(pkt, len, &job->community, &job->community_len);
                 }
             }
         }

@@ -52,11 +52,11 @@ struct wn_ws_job {
                                       * rekeyed when the id was re-keyed */
     uint8_t *rekeyed;                /* owned, NULL unless re-keyed */
     size_t len;
+    const uint8_t *community;        /* requests: a view into pkt */
+    uint32_t community_len;
     /* Filled only when the request fails (wn_ws_job_snapshot), for the
      * transport-error report of SnmpRecvMsg: */
     struct wn_ws_vblist vbl;         /* owned, decoded from pkt */
-    const uint8_t *community;        /* borrowed from pkt */
-    uint32_t community_len;
     union wn_sockaddr_in46 src;      /* manager side, if the app gave one */
     socklen_t srclen;
     uint8_t data[];                  /* the encoded packet */
@@ -76,6 +76,8 @@ struct wn_ws_qmsg {
     socklen_t tolen;
     int to_version;
     struct wn_ws_job *job;           /* error reports: the failed request (owned) */
+    int validated;                   /* msg holds pkt decoded (views into data[]) */
+    struct wn_snmp_msg msg;
     uint8_t data[];                  /* pkt points here (wn_ws_qmsg_new) */
 };
 
@@ -224,6 +226,10 @@ int wn_ws_encode_block(int version, const uint8_t *community, uint32_t community
 /* Re-encodes our own message pkt with another request id into *out
  * (returned-owned, wn_free).  0, WN_E_NOMEM, WN_E_TOOBIG or WN_E_INVAL. */
 int wn_ws_rekey(const uint8_t *pkt, size_t len, smiINT32 reqid, uint8_t **out, size_t *outlen);
+/* The community of an encoded message: a view into pkt.  0 or
+ * WN_E_MALFORMED. */
+int wn_ws_community_view(const uint8_t *pkt, size_t len, const uint8_t **community,
+                         uint32_t *community_len);
 /* A decoded message as plain data. */
 struct wn_ws_decoded {
     smiINT type;                     /* SNMP_PDU_*, v1 traps as SNMP_PDU_TRAP */
@@ -237,6 +243,12 @@ struct wn_ws_decoded {
 /* Decodes pkt, translating v1 traps to v2 and v1 responses per orig_type.
  * 0, WN_E_MALFORMED or WN_E_NOMEM (out is then empty). */
 int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, struct wn_ws_decoded *out);
+/* The same from a message wn_snmp_msg_decode validated already (its views
+ * borrowed, as out's community is). */
+int wn_ws_decode_msg(const struct wn_snmp_msg *m, uint8_t orig_type, struct wn_ws_decoded *out);
+/* Moves the views of a decoded message from the bytes at from[0..len) to
+ * the same bytes copied to `to`. */
+void wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const uint8_t *to);
 /* The notification OID of a decoded trap or inform (snmpTrapOID.0, or the
  * RFC 3584 one for a v1 trap) into out[0..max); 0 or WN_E_*. */
 int wn_ws_trap_oid(const struct wn_snmp_msg *m, uint32_t *out, size_t max, size_t *n);

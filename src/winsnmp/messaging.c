@@ -97,6 +97,8 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
         job->srclen = src->addrlen;
     }
     if (job->expects_reply) {
+        /* Our own bytes: cannot fail. */
+        (void)wn_ws_community_view(job->pkt, job->len, &job->community, &job->community_len);
         smiTIMETICKS cs = dst->timeout_cs ? dst->timeout_cs : WN_WS_DEFAULT_TIMEOUT_CS;
         uint64_t ms = (uint64_t)cs * 10u;
         job->dreq.timeout_ms = ms > UINT32_MAX ? UINT32_MAX
@@ -148,12 +150,15 @@ give_entity(struct wn_ws_entity *e, LPHSNMP_ENTITY out)
 }
 
 /* Makes the context and PDU objects of a decoded message in s (taking
- * d's varbinds).  0 or WN_E_*; on error neither exists. [locked] */
+ * d's varbinds); *version gets the message's version when version is not
+ * NULL.  0 or WN_E_*; on error neither exists. [locked] */
 static int
 decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_pdu **pdu,
-                struct wn_ws_context **ctx)
+                struct wn_ws_context **ctx, int *version)
 {
     WN_WS_ASSERT_LOCKED();
+    if (version)
+        *version = d->version;
     int rc = wn_ws_context_create(s, d->community, d->community_len, NULL, ctx);
     if (rc == 0) {
         rc = wn_ws_pdu_adopt(s, d->type, d->request_id, d->error_status, d->error_index,
@@ -165,8 +170,7 @@ decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_p
     return rc;
 }
 
-/* Decodes a message into new context and PDU objects of s; *version gets
- * the message's version when version is not NULL. [locked] */
+/* Decodes a message into new context and PDU objects of s. [locked] */
 static int
 decode_objects(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t orig_type,
                struct wn_ws_pdu **pdu, struct wn_ws_context **ctx, int *version)
@@ -174,11 +178,21 @@ decode_objects(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t 
     WN_WS_ASSERT_LOCKED();
     struct wn_ws_decoded d;
     int rc = wn_ws_decode(pkt, len, orig_type, &d);
-    if (rc < 0)
-        return rc;
-    if (version)
-        *version = d.version;
-    return decoded_objects(s, &d, pdu, ctx);
+    return rc < 0 ? rc : decoded_objects(s, &d, pdu, ctx, version);
+}
+
+/* The same for a queued message, going on from the validation the engine
+ * made when it matched the message, if it did. [locked] */
+static int
+qmsg_objects(struct wn_ws_session *s, const struct wn_ws_qmsg *m, struct wn_ws_pdu **pdu,
+             struct wn_ws_context **ctx, int *version)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (!m->validated)
+        return decode_objects(s, m->pkt, m->len, m->orig_type, pdu, ctx, version);
+    struct wn_ws_decoded d;
+    int rc = wn_ws_decode_msg(&m->msg, m->orig_type, &d);
+    return rc < 0 ? rc : decoded_objects(s, &d, pdu, ctx, version);
 }
 
 SNMPAPI_STATUS SNMPAPI_CALL
@@ -220,7 +234,7 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
         code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : m->error;
     } else {
         int version = m->to_version;
-        rc = decode_objects(s, m->pkt, m->len, m->orig_type, &pdu, &ctx, &version);
+        rc = qmsg_objects(s, m, &pdu, &ctx, &version);
         code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID) : 0;
         if (rc == 0) {
             /* The wire id may differ for a response; a v1 trap had none. */
