@@ -28,6 +28,13 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
     size_t i = 0;
     int first = 1;
     while (i < len) {
+        /* Fast path: a one-byte sub-id after the first (most of them). */
+        if (!first && c[i] < 0x80) {
+            int rc = emit(out, max, &k, c[i++]);
+            if (rc)
+                return rc;
+            continue;
+        }
         /* 1. A sub-id does not start with 0x80 (not minimal). */
         WN_PARSE_CHECK(MOD, c[i] != 0x80, WN_E_MALFORMED);
         uint64_t v = 0;

@@ -149,8 +149,8 @@ give_entity(struct wn_ws_entity *e, LPHSNMP_ENTITY out)
         wn_ws_entity_free(e);
 }
 
-/* Makes the context and PDU objects of a decoded message in s (taking
- * d's varbinds); *version gets the message's version when version is not
+/* Makes the context (unless ctx is NULL) and PDU objects of a decoded
+ * message in s (taking d's varbinds); *version gets the message's version when version is not
  * NULL.  0 or WN_E_*; on error neither exists. [locked] */
 static int
 decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_pdu **pdu,
@@ -159,11 +159,12 @@ decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_p
     WN_WS_ASSERT_LOCKED();
     if (version)
         *version = d->version;
-    int rc = wn_ws_context_create(s, d->community, d->community_len, NULL, ctx);
+    /* No context for a caller that passed no out for it. */
+    int rc = ctx ? wn_ws_context_create(s, d->community, d->community_len, NULL, ctx) : 0;
     if (rc == 0) {
         rc = wn_ws_pdu_adopt(s, d->type, d->request_id, d->error_status, d->error_index,
                              &d->vbl, pdu);
-        if (rc < 0)
+        if (rc < 0 && ctx)
             wn_ws_context_free(*ctx);
     }
     wn_ws_vblist_clear(&d->vbl);
@@ -234,7 +235,7 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
         code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : m->error;
     } else {
         int version = m->to_version;
-        rc = qmsg_objects(s, m, &pdu, &ctx, &version);
+        rc = qmsg_objects(s, m, &pdu, context ? &ctx : NULL, &version);
         code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID) : 0;
         if (rc == 0) {
             /* The wire id may differ for a response; a v1 trap had none. */
