@@ -41,6 +41,7 @@ struct wn_evloop {
     /* Loop thread only. */
     struct wn_evloop_task *running;    /* batch being run (swapped with queue) */
     size_t rcap;
+    size_t rpos, rlen;                 /* next and end of the running batch */
     struct wn_timer **heap;
     size_t hlen, hcap;
     uint64_t timer_seq;

@@ -7,6 +7,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+/* Posted functions run between two polls of the sockets. */
+#define WN_EVLOOP_RUN_SLICE 16u
 /* First capacity of the post queue; it doubles when full. */
 #define WN_EVLOOP_QUEUE_MIN 64
 
@@ -26,21 +28,33 @@ wake(struct wn_evloop *l)
     /* EAGAIN means the counter is already huge: the loop is awake anyway. */
 }
 
+/* Runs at most WN_EVLOOP_RUN_SLICE posted functions, in order: the rest
+ * of the running batch first, else the queue taken as a new batch.
+ * Between slices the loop polls its sockets, so a burst of posted sends
+ * (10,000 sessions starting at once) cannot keep it from reading the
+ * answers until the socket's receive buffer overflows. */
 static void
 run_queue(struct wn_evloop *l)
 {
-    pthread_mutex_lock(&l->qlock);
-    struct wn_evloop_task *batch = l->queue;
-    size_t n = l->qlen, cap = l->qcap;
-    l->queue = l->running;
-    l->qcap = l->rcap;
-    l->qlen = 0;
-    l->woken = 0;
-    pthread_mutex_unlock(&l->qlock);
-    l->running = batch;
-    l->rcap = cap;
-    for (size_t i = 0; i < n; i++)
-        batch[i].fn(batch[i].arg);
+    if (l->rpos == l->rlen) {
+        pthread_mutex_lock(&l->qlock);
+        struct wn_evloop_task *batch = l->queue;
+        size_t n = l->qlen, cap = l->qcap;
+        l->queue = l->running;
+        l->qcap = l->rcap;
+        l->qlen = 0;
+        l->woken = 0;
+        pthread_mutex_unlock(&l->qlock);
+        l->running = batch;
+        l->rcap = cap;
+        l->rpos = 0;
+        l->rlen = n;
+    }
+    size_t end = WN_MIN(l->rlen, l->rpos + WN_EVLOOP_RUN_SLICE);
+    while (l->rpos < end) {
+        struct wn_evloop_task *t = &l->running[l->rpos++];
+        t->fn(t->arg);
+    }
 }
 
 static void
@@ -73,15 +87,22 @@ loop_main(void *arg)
     t_current = l;
     for (;;) {
         int timeout = wn_evloop_timers_run(l);
+        /* Work left: a batch cut into slices, or functions posted while
+         * it ran (their post did not signal the eventfd again). */
+        int unfinished = l->rpos < l->rlen;
         pthread_mutex_lock(&l->qlock);
-        int stop = l->stopping && l->qlen == 0;
+        int stop = l->stopping && l->qlen == 0 && !unfinished;
         if (l->qlen)
-            timeout = 0;
+            unfinished = 1;
         pthread_mutex_unlock(&l->qlock);
+        if (unfinished)
+            timeout = 0;
         if (stop)
             break;
         if (wn_evloop_backend_poll(l->be, timeout) < 0)
             wn_log(WN_LOG_ERROR, "evloop", "poll failed: %s", wn_strerror(WN_E_IO));
+        if (unfinished)
+            run_queue(l);
     }
     t_current = NULL;
     if (l->detached)

@@ -546,11 +546,80 @@ test_io_watcher_stopped_in_batch_gets_no_callback(void **state)
     waiter_destroy(&s.w);
 }
 
+/* A long run of posted functions is cut into slices with a poll between
+ * them, so sockets are read while a burst of posted sends goes out (else
+ * 10,000 answers pile up in the receive buffer and some are dropped).
+ * Fails when run_queue runs a whole batch before polling. */
+#define BURST 1000
+struct burst_state {
+    struct wn_evloop *l;
+    int p[2];
+    struct wn_io io;
+    long ran;           /* posted functions run so far */
+    long ran_at_io;     /* ... when the pipe's callback came, -1 before */
+    struct waiter w;
+};
+
+static void
+burst_io_cb(struct wn_io *io, uint32_t revents)
+{
+    struct burst_state *s = io->data;
+    char c;
+    (void)revents;
+    assert_int_equal(read(io->fd, &c, 1), 1);
+    if (s->ran_at_io < 0)
+        s->ran_at_io = s->ran;
+    wn_io_stop(s->l, &s->io);
+    waiter_bump(&s->w);
+}
+
+static void
+burst_task(void *arg)
+{
+    struct burst_state *s = arg;
+    if (s->ran++ == 0)
+        assert_int_equal(write(s->p[1], "x", 1), 1);   /* readable from now on */
+    if (s->ran == BURST)
+        waiter_bump(&s->w);
+}
+
+static void
+burst_start(void *arg)
+{
+    struct burst_state *s = arg;
+    wn_io_init(&s->io, s->p[0], WN_IO_READ, burst_io_cb, s);
+    assert_int_equal(wn_io_start(s->l, &s->io), 0);
+    for (int i = 0; i < BURST; i++)
+        assert_int_equal(wn_evloop_post(s->l, burst_task, s), 0);
+}
+
+static void
+test_evloop_reads_sockets_between_slices_of_a_long_post_burst(void **state)
+{
+    (void)state;
+    struct burst_state s = { 0 };
+    s.ran_at_io = -1;
+    waiter_init(&s.w);
+    assert_int_equal(pipe(s.p), 0);
+    s.l = acquire();
+    assert_int_equal(wn_evloop_call(s.l, burst_start, &s), 0);
+    assert_int_equal(waiter_wait(&s.w, 2, 5000), 2);
+    assert_int_equal(wn_evloop_call(s.l, note_in_loop, &(int){0}), 0);   /* a barrier */
+    assert_int_equal(s.ran, BURST);
+    assert_true(s.ran_at_io >= 1);
+    assert_true(s.ran_at_io < BURST);
+    wn_evloop_release(s.l);
+    close(s.p[0]);
+    close(s.p[1]);
+    waiter_destroy(&s.w);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_evloop_acquire_shares_one_refcounted_loop),
+        cmocka_unit_test(test_evloop_reads_sockets_between_slices_of_a_long_post_burst),
         cmocka_unit_test(test_evloop_post_is_fifo_per_thread_from_many_threads),
         cmocka_unit_test(test_evloop_post_never_runs_inline_even_on_loop_thread),
         cmocka_unit_test(test_evloop_call_runs_on_loop_and_inline_when_on_it),
