@@ -241,7 +241,9 @@ main(int argc, char **argv)
                 } else {
                     char buf[MAXOBJIDSTRSIZE];
                     SnmpOidToStr(&name, sizeof buf, buf);
-                    printf(".%s = ", buf);
+                    putchar('.');
+                    fputs(buf, stdout);
+                    fputs(" = ", stdout);
                     print_value(&val);
                     count++;
                     SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&cur);

@@ -71,24 +71,25 @@ put_u32(char *p, uint32_t v)
     return p;
 }
 
-/* A pure conversion: no lock unless it fails (the last error is set under
- * the lock). */
+/* The failure exit of the calls below that take the lock only to fail
+ * (the last error is set under it). */
+static SNMPAPI_STATUS
+fail_locked(smiUINT32 code)
+{
+    wn_ws_lock();
+    return wn_ws_unlock_fail(NULL, wn_ws_ready() ? code : SNMPAPI_NOT_INITIALIZED);
+}
+
+/* A pure conversion: no lock unless it fails. */
 SNMPAPI_STATUS SNMPAPI_CALL
 SnmpOidToStr(smiLPCOID srcOID, smiUINT32 size, LPSTR string)
 {
-    smiUINT32 code = 0;
     if (!wn_ws_started())
-        code = SNMPAPI_NOT_INITIALIZED;
-    else if (wn_ws_oid_check(srcOID, 0))
-        code = SNMPAPI_OID_INVALID;
-    else if (size == 0 || !string)
-        code = SNMPAPI_SIZE_INVALID;
-    if (code) {
-        wn_ws_lock();
-        if (!wn_ws_ready())
-            code = SNMPAPI_NOT_INITIALIZED;
-        return wn_ws_unlock_fail(NULL, code);
-    }
+        return fail_locked(SNMPAPI_NOT_INITIALIZED);
+    if (wn_ws_oid_check(srcOID, 0))
+        return fail_locked(SNMPAPI_OID_INVALID);
+    if (size == 0 || !string)
+        return fail_locked(SNMPAPI_SIZE_INVALID);
     char buf[MAXOBJIDSIZE * 11 + 1];
     char *p = put_u32(buf, srcOID->ptr[0]);
     for (smiUINT32 i = 1; i < srcOID->len; i++) {
@@ -97,10 +98,8 @@ SnmpOidToStr(smiLPCOID srcOID, smiUINT32 size, LPSTR string)
     }
     *p = '\0';
     size_t len = (size_t)(p - buf);
-    if (len + 1 > size) {
-        wn_ws_lock();
-        return wn_ws_unlock_fail(NULL, SNMPAPI_OUTPUT_TRUNCATED);
-    }
+    if (len + 1 > size)
+        return fail_locked(SNMPAPI_OUTPUT_TRUNCATED);
     memcpy(string, buf, len + 1);
     return (SNMPAPI_STATUS)(len + 1);
 }
@@ -118,16 +117,18 @@ SnmpOidCopy(smiLPCOID srcOID, smiLPOID dstOID)
     return dstOID->len;
 }
 
+/* A pure comparison: no lock unless it fails. */
 SNMPAPI_STATUS SNMPAPI_CALL
 SnmpOidCompare(smiLPCOID xOID, smiLPCOID yOID, smiUINT32 maxlen, smiLPINT result)
 {
-    WN_WS_ENTER();
+    if (!wn_ws_started())
+        return fail_locked(SNMPAPI_NOT_INITIALIZED);
     if (maxlen > MAXOBJIDSIZE)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_SIZE_INVALID);
+        return fail_locked(SNMPAPI_SIZE_INVALID);
     if (wn_ws_oid_check(xOID, 1) || wn_ws_oid_check(yOID, 1))
-        return wn_ws_unlock_fail(NULL, SNMPAPI_OID_INVALID);
+        return fail_locked(SNMPAPI_OID_INVALID);
     if (!result)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_ALLOC_ERROR);
+        return fail_locked(SNMPAPI_ALLOC_ERROR);
     smiUINT32 lx = xOID->len, ly = yOID->len;
     if (maxlen) {
         lx = WN_MIN(lx, maxlen);
@@ -145,7 +146,6 @@ SnmpOidCompare(smiLPCOID xOID, smiLPCOID yOID, smiUINT32 maxlen, smiLPINT result
     if (r == 0 && lx != ly)
         r = lx < ly ? -1 : 1;
     *result = r;
-    wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }
 
