@@ -97,7 +97,7 @@ wn_rbuf_init(struct wn_rbuf *r, const void *buf, size_t len)
 {
     r->start = (const uint8_t *)buf;
     r->p = r->start;
-    r->end = r->start + (buf ? len : 0);
+    r->end = buf ? r->start + len : r->start;
     r->err = 0;
 }
 static inline size_t
