@@ -63,7 +63,27 @@ struct wn_ber_tlv {
 /* Reads one TLV header and skips its value.  Definite lengths only (short
  * form, or long form with 1..4 length octets, non-minimal accepted);
  * indefinite length (0x80) and the reserved 0xFF are WN_E_MALFORMED. */
-int wn_ber_read_tlv(struct wn_rbuf *r, struct wn_ber_tlv *out);
+int wn_ber_read_tlv_any(struct wn_rbuf *r, struct wn_ber_tlv *out);
+/* The common case (low tag, short length, in bounds) inline; everything
+ * else, errors included, in wn_ber_read_tlv_any. */
+static inline int
+wn_ber_read_tlv(struct wn_rbuf *r, struct wn_ber_tlv *out)
+{
+    const uint8_t *b = r->p;
+    size_t avail = (size_t)(r->end - r->p);
+    if (!r->err && avail >= 2 && (b[0] & 0x1F) != 0x1F && b[1] < 0x80 && b[1] <= avail - 2) {
+        out->ident = b[0];
+        out->cls = b[0] & 0xC0;
+        out->constructed = (b[0] & WN_BER_CONSTRUCTED) != 0;
+        out->tag = b[0] & 0x1F;
+        out->len = b[1];
+        out->hdr_len = 2;
+        out->val = b + 2;
+        r->p = b + 2 + out->len;
+        return 0;
+    }
+    return wn_ber_read_tlv_any(r, out);
+}
 /* Reads a TLV whose identifier octet must be `ident` (low tag form) and
  * points `inner` at its value. */
 int wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner);

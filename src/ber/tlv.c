@@ -88,7 +88,7 @@ read_len(struct wn_rbuf *r, size_t *len)
 }
 
 int
-wn_ber_read_tlv(struct wn_rbuf *r, struct wn_ber_tlv *out)
+wn_ber_read_tlv_any(struct wn_rbuf *r, struct wn_ber_tlv *out)
 {
     if (r->err)
         return r->err;
