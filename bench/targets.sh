@@ -5,49 +5,13 @@
 # Loopback only.  Manager pinned to cpu0, reflector/snmpd to cpu1.  Every peer is stopped by PID on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${WN_BENCH_BUILD:-/tmp/wn-bench-build}
-RUNS=${RUNS:-3}
 N=${N:-4000}
-SCEN=${*:-all}
-want() { [[ " $SCEN " == *" all "* || " $SCEN " == *" $1 "* ]]; }
+. "$ROOT/bench/lib.sh"
 
-GEN=(); command -v ninja >/dev/null && GEN=(-G Ninja)
-echo "== building $ROOT (Release) into $BUILD" >&2
-cmake -S "$ROOT" -B "$BUILD/main" "${GEN[@]}" -DWN_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD/main" -j2 >/dev/null
-cmake -S "$ROOT/bench" -B "$BUILD/bench" "${GEN[@]}" -DWN_BUILD_DIR="$BUILD/main" >/dev/null
-cmake --build "$BUILD/bench" -j2 >/dev/null
-BB=$BUILD/bench
-WALK=$BUILD/main/examples/walk
-
-WORK=$(mktemp -d /tmp/wn-targets.XXXXXX)
-PIDS=()
-SNMPD_DIR=
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    [ -z "$SNMPD_DIR" ] || "$ROOT/tests/peer/snmp/snmpd-stop.sh" "$SNMPD_DIR" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-export MIBS= SNMPCONFPATH="$WORK/netsnmp-conf" SNMP_PERSISTENT_DIR="$WORK/netsnmp-persist"
-mkdir -p "$SNMPCONFPATH" "$SNMP_PERSISTENT_DIR"
-M0=(taskset -c 0)
-
-kv() { local v; v=$(grep -o "\b$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2); echo "${v:--}"; }
 # median KEY: of the key=value lines on stdin, the median value of KEY
 median() { grep -o "\b$1=[^ ]*" | cut -d= -f2 | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # range KEY: "min-max" of KEY over the lines on stdin
 range() { grep -o "\b$1=[^ ]*" | cut -d= -f2 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
-start_reflector() {
-    local out=$WORK/refl.$#.out
-    taskset -c 1 "$BB/reflector" "$@" 0 >"$out" 2>>"$WORK/stderr.log" &
-    PIDS+=($!)
-    for _ in $(seq 100); do grep -q PORT= "$out" && break; sleep 0.05; done
-    REFL_PORT=$(sed -n 's/^PORT=//p' "$out")
-}
 # callgrind_ir CMD...: total instructions (Ir) of every thread of CMD (pinned to cpu0)
 callgrind_ir() {
     local f=$WORK/cg.$RANDOM
