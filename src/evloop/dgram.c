@@ -12,6 +12,9 @@
 
 /* Datagrams taken per recvmmsg call (each gets a WN_DGRAM_MAX_LEN buffer). */
 #define WN_DGRAM_RX_BATCH 8
+/* First sends of requests made while a receive round is dispatched (the
+ * callbacks answering one batch) that go out together in one sendmmsg. */
+#define WN_DGRAM_TX_BATCH 64
 /* recvmmsg calls per readiness event before yielding to other work. */
 #define WN_DGRAM_RX_ROUNDS 32
 /* First size of the key table (slots; a power of two, kept under half full). */
@@ -36,6 +39,9 @@ struct wn_dgram_sock {
     /* Close requested from inside one of our receive callbacks. */
     int dispatching;
     int closing;
+    /* First sends waiting for the end of the receive round (tx_flush). */
+    struct wn_dgram_req *txq[WN_DGRAM_TX_BATCH];
+    int txn;
     /* Receive batch, allocated once. */
     uint8_t *rxbuf;
     struct mmsghdr msgs[WN_DGRAM_RX_BATCH];
@@ -152,6 +158,19 @@ table_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
 
 static void req_timer_cb(struct wn_timer *t);
 
+/* Takes req out of the socket's batch of first sends, if it is there. */
+static void
+txq_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
+{
+    for (int i = 0; i < s->txn; i++) {
+        if (s->txq[i] == req) {
+            memmove(&s->txq[i], &s->txq[i + 1], (size_t)(s->txn - i - 1) * sizeof s->txq[0]);
+            s->txn--;
+            return;
+        }
+    }
+}
+
 static void
 req_release(struct wn_dgram_req *req)
 {
@@ -159,6 +178,8 @@ req_release(struct wn_dgram_req *req)
     if (s) {
         table_remove(s, req);
         wn_timer_stop(s->loop, &req->wn_timer);
+        if (s->txn)
+            txq_remove(s, req);
     }
     req->wn_state = REQ_IDLE;
     req->wn_sock = NULL;
@@ -218,21 +239,11 @@ wn_dgram_key_claim(struct wn_dgram_sock *s, struct wn_dgram_req *req, uint32_t k
     return key_register(s, req, key);
 }
 
-/* Sends once; returns 0, WN_E_BUSY for transient refusals, or a hard error. */
+/* The WN_E_* of a send's errno: WN_E_BUSY for transient refusals. */
 static int
-send_once(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destlen,
-          const uint8_t *bytes, size_t len)
+send_err(int e)
 {
-    for (;;) {
-        ssize_t n = do_sendto(s->fd, bytes, len, MSG_DONTWAIT | MSG_NOSIGNAL, dest, destlen);
-        if (n >= 0) {
-            s->stats.tx++;
-            return 0;
-        }
-        if (errno == EINTR)
-            continue;
-        s->stats.tx_errors++;
-        switch (errno) {
+    switch (e) {
         case EAGAIN:
 #if EWOULDBLOCK != EAGAIN
         case EWOULDBLOCK:
@@ -254,6 +265,66 @@ send_once(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destle
             return WN_E_INVAL;
         default:
             return WN_E_IO;
+    }
+}
+
+/* Sends once; returns 0, WN_E_BUSY for transient refusals, or a hard error. */
+static int
+send_once(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destlen,
+          const uint8_t *bytes, size_t len)
+{
+    for (;;) {
+        ssize_t n = do_sendto(s->fd, bytes, len, MSG_DONTWAIT | MSG_NOSIGNAL, dest, destlen);
+        if (n >= 0) {
+            s->stats.tx++;
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        s->stats.tx_errors++;
+        return send_err(errno);
+    }
+}
+
+/* Sends the batch of first sends with sendmmsg.  A datagram the kernel
+ * refuses for good ends its request through ops->on_send_error (the
+ * request is released first, as for a response); a transient refusal is
+ * a loss the retransmission timer recovers. */
+static void
+tx_flush(struct wn_dgram_sock *s)
+{
+    struct wn_dgram_req *reqs[WN_DGRAM_TX_BATCH];
+    struct mmsghdr m[WN_DGRAM_TX_BATCH];
+    struct iovec iov[WN_DGRAM_TX_BATCH];
+    int n = s->txn;
+    memcpy(reqs, s->txq, (size_t)n * sizeof reqs[0]);
+    s->txn = 0;
+    memset(m, 0, (size_t)n * sizeof m[0]);
+    for (int i = 0; i < n; i++) {
+        iov[i].iov_base = (void *)reqs[i]->pkt;
+        iov[i].iov_len = reqs[i]->len;
+        m[i].msg_hdr.msg_name = &reqs[i]->dest;
+        m[i].msg_hdr.msg_namelen = reqs[i]->destlen;
+        m[i].msg_hdr.msg_iov = &iov[i];
+        m[i].msg_hdr.msg_iovlen = 1;
+    }
+    int i = 0;
+    while (i < n) {
+        int k = sendmmsg(s->fd, m + i, (unsigned)(n - i), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (k > 0) {
+            s->stats.tx += (uint64_t)k;
+            i += k;
+            continue;
+        }
+        if (k < 0 && errno == EINTR)
+            continue;
+        /* reqs[i] was refused (k < 0: errno is its error). */
+        int err = k < 0 ? send_err(errno) : WN_E_IO;
+        struct wn_dgram_req *r = reqs[i++];
+        s->stats.tx_errors++;
+        if (err != WN_E_BUSY && r->wn_state == REQ_INFLIGHT && r->wn_sock == s) {
+            req_release(r);
+            s->ops->on_send_error(s->ctx, r, err);
         }
     }
 }
@@ -279,7 +350,12 @@ wn_dgram_send_request(struct wn_dgram_req *req)
         req->destlen > sizeof req->dest ||
         !dest_ok(s, (const struct sockaddr *)&req->dest, req->destlen))
         err = WN_E_INVAL;
-    if (err == 0) {
+    /* Made while a receive round is dispatched (a callback sending the
+     * next request): goes out with the others of the round in one
+     * sendmmsg.  Not with the test seam, which sees every sendto. */
+    int batch = err == 0 && s->dispatching && s->ops->on_send_error &&
+                !atomic_load_explicit(&sendto_seam, memory_order_relaxed);
+    if (err == 0 && !batch) {
         err = send_once(s, (const struct sockaddr *)&req->dest, req->destlen, req->pkt, req->len);
         if (err == WN_E_BUSY)
             err = 0;    /* counted as lost; the retransmission timer recovers */
@@ -292,6 +368,11 @@ wn_dgram_send_request(struct wn_dgram_req *req)
     }
     req->sent = 1;
     req->wn_state = REQ_INFLIGHT;
+    if (batch) {
+        if (s->txn == WN_DGRAM_TX_BATCH)
+            tx_flush(s);
+        s->txq[s->txn++] = req;
+    }
     return 0;
 }
 
@@ -388,9 +469,16 @@ on_readable(struct wn_io *io, uint32_t revents)
             dispatch(s, s->iov[i].iov_base, s->msgs[i].msg_len,
                      (const struct sockaddr *)&s->from[i], h->msg_namelen);
         }
+        /* The round's callbacks sent: one sendmmsg (its error reports may
+         * send again, hence the loop). */
+        while (s->txn && !s->closing)
+            tx_flush(s);
         if (n < WN_DGRAM_RX_BATCH)
             break;
     }
+    while (s->txn && !s->closing)
+        tx_flush(s);
+    s->txn = 0;   /* closing: the requests are released with the socket */
     s->dispatching = 0;
     if (s->closing)
         sock_free(s);

@@ -176,6 +176,15 @@ struct wn_dgram_ops {
      * touched.  pkt/from borrowed for the call. */
     void (*on_stray)(void *ctx, struct wn_dgram_sock *s, uint32_t key, const uint8_t *pkt,
                      size_t len, const struct sockaddr *from, socklen_t fromlen);
+    /* Optional.  When set, a request whose first send is made from inside
+     * this socket's receive callbacks (on_response, on_unsolicited,
+     * on_stray) goes out with the others of the same receive round in one
+     * sendmmsg after the round, and wn_dgram_send_request cannot see its
+     * errors: a datagram the kernel refuses for good (WN_E_UNREACHABLE,
+     * WN_E_ACCESS, WN_E_INVAL, WN_E_IO) ends the request here instead,
+     * released as for on_response (no other callback follows).  NULL: every
+     * first send is made at once. */
+    void (*on_send_error)(void *ctx, struct wn_dgram_req *req, int err);
 };
 
 /* A request.  The caller owns the struct (intrusive: no allocation per

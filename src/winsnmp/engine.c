@@ -221,6 +221,23 @@ mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
     job_fail_and_unlock(job, s, WN_E_TIMEOUT);
 }
 
+/* A request sent from a callback whose datagram the kernel refused (the
+ * dgram layer sent it after the callbacks of its receive round): reported
+ * like any send failure. */
+static void
+mgr_on_send_error(void *ctx, struct wn_dgram_req *req, int err)
+{
+    (void)ctx;
+    struct wn_ws_job *job = (struct wn_ws_job *)req;
+    wn_ws_lock();
+    struct wn_ws_session *s = NULL;
+    if (job_end(job, &s)) {
+        wn_ws_unlock();
+        return;
+    }
+    job_fail_and_unlock(job, s, err == WN_E_ACCESS ? WN_E_UNREACHABLE : err);
+}
+
 static void
 mgr_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                    const struct sockaddr *from, socklen_t fromlen)
@@ -240,6 +257,7 @@ static const struct wn_dgram_ops mgr_ops = {
     .on_response = mgr_on_response,
     .on_timeout = mgr_on_timeout,
     .on_unsolicited = mgr_on_unsolicited,
+    .on_send_error = mgr_on_send_error,
 };
 
 /* I/O thread, locked. */

@@ -318,6 +318,126 @@ test_dgram_close_from_callback_releases_other_requests_at_once(void **state)
     assert_null(F.free_after_close);
 }
 
+/* ---- first sends made from receive callbacks go out in one sendmmsg ----
+ * A socket whose ops have on_send_error batches the requests its receive
+ * callbacks start; a datagram the kernel refuses (port 0 on loopback:
+ * EINVAL) then ends its request through on_send_error instead of an error
+ * from wn_dgram_send_request, and the others of the batch still go out.
+ * Fails without the batch: the refused start returns WN_E_INVAL at once. */
+static struct {
+    struct wn_dgram_sock *sock;
+    struct treq a, b, c;
+    int b_rc, c_rc;
+    int send_err;
+    struct wn_dgram_req *err_req;
+    struct sockaddr_in port0;
+} BX;
+
+static int
+bx_match(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
+{
+    (void)ctx;
+    if (len < PKT_HDR || pkt[0] != 'R')
+        return -1;
+    *key = key_of(pkt);
+    return 0;
+}
+
+static int
+bx_start(struct treq *t, const struct sockaddr *dest, socklen_t dl)
+{
+    memset(t, 0, sizeof(*t));
+    wn_dgram_req_init(&t->r);
+    memcpy(&t->r.dest, dest, dl);
+    t->r.destlen = dl;
+    t->r.timeout_ms = 10000;
+    int err = wn_dgram_key_alloc(BX.sock, &t->r);
+    if (err)
+        return err;
+    encode(t, 'Q', t->r.key);
+    t->r.pkt = t->buf;
+    t->r.len = PKT_HDR + 5;
+    return wn_dgram_send_request(&t->r);
+}
+
+static void
+bx_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t len,
+               const struct sockaddr *from, socklen_t fromlen)
+{
+    (void)ctx, (void)pkt, (void)len, (void)from, (void)fromlen;
+    if (req == &BX.a.r) {
+        BX.b_rc = bx_start(&BX.b, (struct sockaddr *)&BX.port0, sizeof BX.port0);
+        BX.c_rc = bx_start(&BX.c, (struct sockaddr *)&F.peer_addr, F.peer_len);
+    }
+    waiter_bump(&F.w);
+}
+
+static void
+bx_on_timeout(void *ctx, struct wn_dgram_req *req)
+{
+    (void)ctx, (void)req;
+    waiter_bump(&F.w);
+}
+
+static void
+bx_on_send_error(void *ctx, struct wn_dgram_req *req, int err)
+{
+    (void)ctx;
+    BX.send_err = err;
+    BX.err_req = req;
+    waiter_bump(&F.w);
+}
+
+static const struct wn_dgram_ops bx_ops = {
+    .match_key = bx_match,
+    .on_response = bx_on_response,
+    .on_timeout = bx_on_timeout,
+    .on_send_error = bx_on_send_error,
+};
+
+static void
+bx_open_and_send_a(void *arg)
+{
+    int *err = arg;
+    *err = wn_dgram_sock_open(F.l, AF_INET, NULL, 0, &bx_ops, NULL, &BX.sock);
+    if (*err == 0)
+        *err = bx_start(&BX.a, (struct sockaddr *)&F.peer_addr, F.peer_len);
+}
+
+static void
+bx_close(void *arg)
+{
+    (void)arg;
+    wn_dgram_sock_close(BX.sock);
+}
+
+static void
+test_dgram_sends_from_callbacks_are_batched_and_refusals_reported(void **state)
+{
+    (void)state;
+    assert_int_equal(fx_setup(AF_INET), 0);
+    memset(&BX, 0, sizeof BX);
+    BX.port0.sin_family = AF_INET;
+    BX.port0.sin_addr.s_addr = htonl(INADDR_LOOPBACK);   /* port 0: refused */
+    int err = -1;
+    assert_int_equal(wn_evloop_call(F.l, bx_open_and_send_a, &err), 0);
+    assert_int_equal(err, 0);
+    uint8_t buf[64];
+    struct sockaddr_storage from;
+    assert_int_equal(peer_recv(F.peer, buf, sizeof buf, &from, 5000), PKT_HDR + 5);
+    peer_send(F.peer, 'R', key_of(buf), &from, sizeof(struct sockaddr_in));
+    /* The response, then the refusal of B. */
+    assert_int_equal(waiter_wait(&F.w, 2, 5000), 2);
+    assert_int_equal(BX.b_rc, 0);
+    assert_int_equal(BX.c_rc, 0);
+    assert_int_equal(BX.send_err, WN_E_INVAL);
+    assert_ptr_equal(BX.err_req, &BX.b.r);
+    /* C went out in the same batch. */
+    assert_int_equal(peer_recv(F.peer, buf, sizeof buf, &from, 5000), PKT_HDR + 5);
+    assert_int_equal(key_of(buf), BX.c.r.key);
+    assert_int_equal(wn_evloop_call(F.l, bx_close, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -332,6 +452,8 @@ main(void)
         cmocka_unit_test_teardown(test_dgram_close_releases_outstanding_without_callbacks, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_close_from_own_response_callback, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_close_from_callback_releases_other_requests_at_once,
+                                  fx_teardown),
+        cmocka_unit_test_teardown(test_dgram_sends_from_callbacks_are_batched_and_refusals_reported,
                                   fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
