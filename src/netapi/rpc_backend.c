@@ -3,6 +3,7 @@
 
 #include "backend.h"
 #include "dcerpc.h"
+#include "netapi.h"
 #include "smb2.h"
 #include "srvsvc.h"
 
@@ -85,7 +86,9 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
     o.domain = target->creds != NULL ? target->creds->domain : NULL;
     o.password = target->creds != NULL && target->creds->password != NULL
                      ? target->creds->password : "";
-    rc = wn_smb2_connect(&o, &c->smb);
+    rc = wn_netapi_secopts_apply(target->creds, &o);
+    if (rc == 0)
+        rc = wn_smb2_connect(&o, &c->smb);
     if (rc != 0) {
         c->smb = NULL;
         rpc_close(c);
