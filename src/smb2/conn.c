@@ -548,6 +548,11 @@ wn_smb2_validate_negotiate(struct wn_smb2_conn *c)
     struct wn_smb2_hdr h;
     /* Always signed, and the reply must be signed (checked by transact). */
     rc = wn_smb2_transact(c, &w, WN_SMB2_IOCTL, (uint32_t)inlen, 1, &h);
+    if (rc == WN_E_CLOSED) {
+        /* what a server does when our list differs from what it received */
+        wn_log(WN_LOG_WARN, MOD, "connection dropped at validate negotiate: possible downgrade");
+        return WN_E_SIGNATURE;
+    }
     if (rc)
         return rc;
     if (h.status != WN_SMB2_STATUS_SUCCESS) {
