@@ -86,9 +86,13 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
     o.domain = target->creds != NULL ? target->creds->domain : NULL;
     o.password = target->creds != NULL && target->creds->password != NULL
                      ? target->creds->password : "";
+    /* the security knobs; refused before anything is sent */
     rc = wn_netapi_secopts_apply(target->creds, &o);
-    if (rc == 0)
-        rc = wn_smb2_connect(&o, &c->smb);
+    if (rc != 0) {
+        rpc_close(c);
+        return rc;
+    }
+    rc = wn_smb2_connect(&o, &c->smb);
     if (rc != 0) {
         c->smb = NULL;
         rpc_close(c);
