@@ -40,20 +40,28 @@ wn_crypto_aead_nonce_len(enum wn_crypto_aead alg)
 }
 
 static int
+is_ccm(enum wn_crypto_aead alg)
+{
+    return alg == WN_CRYPTO_AES128_CCM || alg == WN_CRYPTO_AES256_CCM;
+}
+
+static int
 args_ok(enum wn_crypto_aead alg, size_t nonce_len, size_t tag_len)
 {
     if (wn_crypto_aead_key_len(alg) == 0)
         return 0;
     if (tag_len < WN_CRYPTO_AEAD_MIN_TAG || tag_len > WN_CRYPTO_AEAD_TAG_LEN)
         return 0;
-    if (alg == WN_CRYPTO_AES128_CCM || alg == WN_CRYPTO_AES256_CCM)
+    if (is_ccm(alg))
         /* CCM: nonce 7..13 bytes, even tag length */
         return nonce_len >= CCM_NONCE_MIN && nonce_len <= CCM_NONCE_MAX &&
                tag_len % 2 == 0;
     return nonce_len == WN_CRYPTO_GCM_NONCE_LEN;
 }
 
-/* One body for both directions: encrypt writes tag, decrypt compares it. */
+/* One body for both directions and all four algorithms: the AES key
+ * schedule (128 or 256) behind nettle's generic CCM/GCM mode functions.
+ * Encrypt writes the tag, decrypt compares it. */
 static int
 aead(int enc, enum wn_crypto_aead alg, const uint8_t *key, const uint8_t *nonce,
      size_t nonce_len, const uint8_t *aad, size_t aad_len, uint8_t *dst, const uint8_t *src,
@@ -63,54 +71,42 @@ aead(int enc, enum wn_crypto_aead alg, const uint8_t *key, const uint8_t *nonce,
         return WN_E_INVAL;
     uint8_t calc[WN_CRYPTO_AEAD_TAG_LEN];
     union {
-        struct ccm_aes128_ctx ccm128;
-        struct ccm_aes256_ctx ccm256;
-        struct gcm_aes128_ctx gcm128;
-        struct gcm_aes256_ctx gcm256;
-    } u;
-    switch (alg) {
-    case WN_CRYPTO_AES128_CCM:
-        ccm_aes128_set_key(&u.ccm128, key);
-        ccm_aes128_set_nonce(&u.ccm128, nonce_len, nonce, aad_len, n, tag_len);
-        ccm_aes128_update(&u.ccm128, aad_len, aad);
-        if (enc)
-            ccm_aes128_encrypt(&u.ccm128, n, dst, src);
-        else
-            ccm_aes128_decrypt(&u.ccm128, n, dst, src);
-        ccm_aes128_digest(&u.ccm128, tag_len, calc);
-        break;
-    case WN_CRYPTO_AES256_CCM:
-        ccm_aes256_set_key(&u.ccm256, key);
-        ccm_aes256_set_nonce(&u.ccm256, nonce_len, nonce, aad_len, n, tag_len);
-        ccm_aes256_update(&u.ccm256, aad_len, aad);
-        if (enc)
-            ccm_aes256_encrypt(&u.ccm256, n, dst, src);
-        else
-            ccm_aes256_decrypt(&u.ccm256, n, dst, src);
-        ccm_aes256_digest(&u.ccm256, tag_len, calc);
-        break;
-    case WN_CRYPTO_AES128_GCM:
-        gcm_aes128_set_key(&u.gcm128, key);
-        gcm_aes128_set_iv(&u.gcm128, nonce_len, nonce);
-        gcm_aes128_update(&u.gcm128, aad_len, aad);
-        if (enc)
-            gcm_aes128_encrypt(&u.gcm128, n, dst, src);
-        else
-            gcm_aes128_decrypt(&u.gcm128, n, dst, src);
-        gcm_aes128_digest(&u.gcm128, tag_len, calc);
-        break;
-    case WN_CRYPTO_AES256_GCM:
-        gcm_aes256_set_key(&u.gcm256, key);
-        gcm_aes256_set_iv(&u.gcm256, nonce_len, nonce);
-        gcm_aes256_update(&u.gcm256, aad_len, aad);
-        if (enc)
-            gcm_aes256_encrypt(&u.gcm256, n, dst, src);
-        else
-            gcm_aes256_decrypt(&u.gcm256, n, dst, src);
-        gcm_aes256_digest(&u.gcm256, tag_len, calc);
-        break;
+        struct aes128_ctx a128;
+        struct aes256_ctx a256;
+    } aes;
+    nettle_cipher_func *f;
+    if (wn_crypto_aead_key_len(alg) == WN_CRYPTO_AES128_KEY_LEN) {
+        aes128_set_encrypt_key(&aes.a128, key);
+        f = (nettle_cipher_func *)aes128_encrypt;
+    } else {
+        aes256_set_encrypt_key(&aes.a256, key);
+        f = (nettle_cipher_func *)aes256_encrypt;
     }
-    wn_wipe(&u, sizeof(u));
+    if (is_ccm(alg)) {
+        struct ccm_ctx m;
+        ccm_set_nonce(&m, &aes, f, nonce_len, nonce, aad_len, n, tag_len);
+        ccm_update(&m, &aes, f, aad_len, aad);
+        if (enc)
+            ccm_encrypt(&m, &aes, f, n, dst, src);
+        else
+            ccm_decrypt(&m, &aes, f, n, dst, src);
+        ccm_digest(&m, &aes, f, tag_len, calc);
+        wn_wipe(&m, sizeof(m));
+    } else {
+        struct gcm_key gk;
+        struct gcm_ctx m;
+        gcm_set_key(&gk, &aes, f);
+        gcm_set_iv(&m, &gk, nonce_len, nonce);
+        gcm_update(&m, &gk, aad_len, aad);
+        if (enc)
+            gcm_encrypt(&m, &gk, &aes, f, n, dst, src);
+        else
+            gcm_decrypt(&m, &gk, &aes, f, n, dst, src);
+        gcm_digest(&m, &gk, &aes, f, tag_len, calc);
+        wn_wipe(&gk, sizeof(gk));
+        wn_wipe(&m, sizeof(m));
+    }
+    wn_wipe(&aes, sizeof(aes));
     int rc = 0;
     if (enc) {
         memcpy(tag, calc, tag_len);
