@@ -108,6 +108,13 @@ expect "encryption allocation failures" OK "sweep_runs=" -- 127.0.0.1 "$PORT" "$
 WN_LOG=warn expect "encryption off: refused, and said why" WN_E_ACCESS "require encryption" -- 127.0.0.1 "$PORT" "${USR[@]}" encrypt=off
 expect "encryption required, 2.1 client" WN_E_ACCESS -- 127.0.0.1 "$PORT" "${USR[@]}" min=0x0202 max=0x0210
 
+# encryption required for the IPC$ share only (SHAREFLAG_ENCRYPT_DATA in the TREE_CONNECT
+# reply): encrypted from there on; refused when encryption is off
+start shareenc '[IPC$]' 'smb encrypt = required'
+WN_LOG=debug expect "share requires encryption 3.1.1" OK "encryption=[1-4]" "from the IPC\$ share on" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}"
+WN_LOG=debug expect "share requires encryption 3.0.2" OK "encryption=1" "from the IPC\$ share on" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0302
+expect "share requires encryption, off" WN_E_ACCESS -- 127.0.0.1 "$PORT" "${USR[@]}" encrypt=off
+
 # a server that maps bad passwords and unknown users to guest: a logon failure for us, never
 # a guest session (the right password still works)
 start guest "map to guest = bad user"
