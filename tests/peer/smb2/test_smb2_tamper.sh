@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_smb2_tamper.sh PROBE NETAPI_PROBE LIBDIR -- our client through a tampering proxy of our own (tests/peer/lib/smb-tamper-proxy.py) in front of a private smbd: a flipped reply byte, a guest flag, a rewritten dialect list must each end in an error, never in altered data; a capture shows the pipe traffic of an encrypting session is encrypted.
+# test_smb2_tamper.sh PROBE NETAPI_PROBE LIBDIR -- our client through a tampering proxy of our own (tests/peer/lib/smb-tamper-proxy.py) in front of a private smbd: a flipped reply byte, a guest flag, a rewritten dialect list must each end in an error, never in altered data; a capture shows the pipe traffic of an encrypting session is encrypted; NetSessionEnum against map to guest = bad user is a logon failure.
 set -u
 PROBE=$1; NPROBE=$2; LIB=$3
 command -v /usr/sbin/smbd >/dev/null || { echo "SKIP: smbd not installed"; exit 77; }
@@ -174,5 +174,20 @@ if tampered && [ $RC = 1 ] && printf '%s\n' "$OUT" | grep -qx 'result=WN_E_SIGNA
    grep -q 'encrypted' "$PLOG"
 then ok "flipped encrypted reply: WN_E_SIGNATURE"
 else bad "flipped encrypted reply"; show; fi
+
+# --- a server that maps unknown users to guest: NetSessionEnum says logon failure (1326),
+# never a guest session's answer (the previous code got 5 from the guest session)
+start guest "map to guest = bad user"
+proxy guest-server
+run_enum NETAPI_USER=nosuchuser NETAPI_PASSWORD=x
+if [ "$ST" = 1326 ] && printf '%s\n' "$OUT" | grep -q 'guest session: refused'
+then ok "map to guest = bad user, unknown user: 1326 and a log line"
+else bad "map to guest = bad user, unknown user"; show; fi
+run_enum NETAPI_PASSWORD=wrong-password
+if [ "$ST" = 1326 ]; then ok "map to guest = bad user, wrong password: 1326"
+else bad "map to guest = bad user, wrong password"; show; fi
+run_enum
+if [ "$ST" = 0 ]; then ok "map to guest = bad user, right password: works"
+else bad "map to guest = bad user, right password"; show; fi
 
 exit $FAIL
