@@ -78,6 +78,12 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
         return rc == WN_E_NOMEM ? rc : WN_E_INVAL;
     }
     memset(&o, 0, sizeof(o));
+    /* the security knobs (secopts.c); refused before anything is sent */
+    rc = wn_netapi_secopts_apply(target->creds, &o);
+    if (rc != 0) {
+        rpc_close(c);
+        return rc;
+    }
     o.host = target->server;
     o.port = target->port;
     o.timeout_ms = target->timeout_ms;
@@ -86,12 +92,6 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
     o.domain = target->creds != NULL ? target->creds->domain : NULL;
     o.password = target->creds != NULL && target->creds->password != NULL
                      ? target->creds->password : "";
-    /* the security knobs; refused before anything is sent */
-    rc = wn_netapi_secopts_apply(target->creds, &o);
-    if (rc != 0) {
-        rpc_close(c);
-        return rc;
-    }
     rc = wn_smb2_connect(&o, &c->smb);
     if (rc != 0) {
         c->smb = NULL;
