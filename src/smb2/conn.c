@@ -146,7 +146,7 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
         }
         reply_sealed = wn_smb2_is_transform(c->rx.data, c->rx.len);
         if (reply_sealed) {
-            rc = wn_smb2_open(&c->crypt, c->rx.data, &c->rx.len);
+            rc = wn_smb2_unseal(&c->crypt, c->rx.data, &c->rx.len);
             if (rc) {
                 c->broken = 1;
                 return rc;

@@ -1,4 +1,4 @@
-/* crypt.c: SMB 3.x encryption: key derivation, TRANSFORM_HEADER encode/decode, sealing and opening messages. */
+/* crypt.c: SMB 3.x encryption: key derivation, TRANSFORM_HEADER encode/decode, sealing and unsealing messages. */
 #include "crypt.h"
 
 #include <string.h>
@@ -180,7 +180,7 @@ wn_smb2_seal(struct wn_smb2_crypt *k, const uint8_t *msg, size_t len, struct wn_
 }
 
 int
-wn_smb2_open(const struct wn_smb2_crypt *k, uint8_t *buf, size_t *len)
+wn_smb2_unseal(const struct wn_smb2_crypt *k, uint8_t *buf, size_t *len)
 {
     struct wn_smb2_transform t;
     if (!k->on)

@@ -1,4 +1,4 @@
-/* crypt.h: private SMB 3.x encryption: keys (MS-SMB2 3.2.5.3), TRANSFORM_HEADER codec, seal/open of messages. */
+/* crypt.h: private SMB 3.x encryption: keys (MS-SMB2 3.2.5.3), TRANSFORM_HEADER codec, sealing and unsealing of messages. */
 #ifndef WN_SMB2_CRYPT_H
 #define WN_SMB2_CRYPT_H
 
@@ -57,10 +57,10 @@ int wn_smb2_cipher_alg(uint16_t cipher, enum wn_crypto_aead *alg);
  * reset and receives NBSS header + TRANSFORM_HEADER + ciphertext.
  * 0, WN_E_NOMEM/LIMIT (dynbuf), WN_E_STATE (no keys). */
 int wn_smb2_seal(struct wn_smb2_crypt *k, const uint8_t *msg, size_t len, struct wn_dynbuf *out);
-/* Opens the transformed message in buf[0..*len) in place: on 0, buf holds
+/* Unseals the transformed message in buf[0..*len) in place: on 0, buf holds
  * the plain SMB2 message and *len its length.  WN_E_SIGNATURE when the tag
  * does not verify or the session id is not ours (buf wiped), else a decode
  * error of wn_smb2_transform_decode. */
-int wn_smb2_open(const struct wn_smb2_crypt *k, uint8_t *buf, size_t *len);
+int wn_smb2_unseal(const struct wn_smb2_crypt *k, uint8_t *buf, size_t *len);
 
 #endif /* WN_SMB2_CRYPT_H */

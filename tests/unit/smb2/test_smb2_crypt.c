@@ -1,4 +1,4 @@
-/* test_smb2_crypt.c: SMB 3.x encryption: key derivation, TRANSFORM_HEADER codec, seal/open against independently computed frames and tampering. */
+/* test_smb2_crypt.c: SMB 3.x encryption: key derivation, TRANSFORM_HEADER codec, seal/unseal against independently computed frames and tampering. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,7 +138,7 @@ as_peer(struct wn_smb2_crypt *client, const struct wn_smb2_crypt *server)
 }
 
 static void
-test_smb2_open_round_trip_every_cipher_and_refuses_tampering(void **state)
+test_smb2_unseal_round_trip_every_cipher_and_refuses_tampering(void **state)
 {
     (void)state;
     static const uint16_t ciphers[] = { WN_SMB2_CIPHER_AES128_CCM, WN_SMB2_CIPHER_AES128_GCM,
@@ -157,7 +157,7 @@ test_smb2_open_round_trip_every_cipher_and_refuses_tampering(void **state)
         /* intact: the plain message comes back in place */
         memcpy(buf, f.data + 4, flen);
         n = flen;
-        assert_int_equal(wn_smb2_open(&cli, buf, &n), 0);
+        assert_int_equal(wn_smb2_unseal(&cli, buf, &n), 0);
         assert_int_equal(n, sizeof(msg));
         assert_memory_equal(buf, msg, sizeof(msg));
         /* one bit anywhere after the protocol id: tag, nonce, size, session, data */
@@ -166,18 +166,18 @@ test_smb2_open_round_trip_every_cipher_and_refuses_tampering(void **state)
             memcpy(buf, f.data + 4, flen);
             buf[flips[j]] ^= 1;
             n = flen;
-            int rc = wn_smb2_open(&cli, buf, &n);
+            int rc = wn_smb2_unseal(&cli, buf, &n);
             assert_true(rc == WN_E_SIGNATURE || rc == WN_E_MALFORMED);
         }
         /* a frame for another session is refused before any decryption */
         cli.session_id = SID + 1;
         memcpy(buf, f.data + 4, flen);
         n = flen;
-        assert_int_equal(wn_smb2_open(&cli, buf, &n), WN_E_SIGNATURE);
+        assert_int_equal(wn_smb2_unseal(&cli, buf, &n), WN_E_SIGNATURE);
         /* no keys yet: never accepted */
         cli.on = 0;
         n = flen;
-        assert_int_equal(wn_smb2_open(&cli, buf, &n), WN_E_SIGNATURE);
+        assert_int_equal(wn_smb2_unseal(&cli, buf, &n), WN_E_SIGNATURE);
         wn_dynbuf_free(&f);
         wn_smb2_crypt_wipe(&srv);
         wn_smb2_crypt_wipe(&cli);
@@ -226,7 +226,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_smb2_crypt_keys_follow_ms_smb2_3_2_5_3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_seal_matches_independent_frames, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_smb2_open_round_trip_every_cipher_and_refuses_tampering,
+        cmocka_unit_test_setup_teardown(test_smb2_unseal_round_trip_every_cipher_and_refuses_tampering,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_transform_header_round_trip_and_bounds, setup,
                                         teardown),

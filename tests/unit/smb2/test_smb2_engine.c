@@ -161,7 +161,7 @@ queue_sealed_reply(struct fixture *f, struct wn_smb2_crypt *peer, uint64_t mid)
 }
 
 static void
-test_smb2_encrypting_seals_requests_and_opens_replies(void **state)
+test_smb2_encrypting_seals_requests_and_unseals_replies(void **state)
 {
     struct fixture *f = *state;
     struct wn_smb2_crypt peer;
@@ -176,7 +176,7 @@ test_smb2_encrypting_seals_requests_and_opens_replies(void **state)
     assert_int_equal(read(f->peer, req, sizeof(req)), (ssize_t)sizeof(req));
     assert_true(wn_smb2_is_transform(req + 4, sizeof(req) - 4));
     size_t n = sizeof(req) - 4;
-    assert_int_equal(wn_smb2_open(&peer, req + 4, &n), 0);
+    assert_int_equal(wn_smb2_unseal(&peer, req + 4, &n), 0);
     assert_int_equal(n, 68);
     assert_int_equal(req[4 + 16] & WN_SMB2_FLAG_SIGNED, 0);
     wn_smb2_crypt_wipe(&peer);
@@ -630,7 +630,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_smb2_rejects_unsigned_reply_when_signing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_tampered_reply, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_smb2_encrypting_seals_requests_and_opens_replies,
+        cmocka_unit_test_setup_teardown(test_smb2_encrypting_seals_requests_and_unseals_replies,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_encrypting_refuses_a_plain_reply, setup,
                                         teardown),
