@@ -128,12 +128,12 @@ wn_smb2_negotiate_req_encode(struct wn_wbuf *w, const struct wn_smb2_negotiate_r
     ctx_off[2] = (uint8_t)(off >> 16);
     ctx_off[3] = (uint8_t)(off >> 24);
     ctx_begin(w, WN_SMB2_CTX_PREAUTH, 6 + WN_SMB2_SALT_LEN);
-    wn_wbuf_u16le(w, 1);
+    wn_wbuf_u16le(w, 1); /* HashAlgorithmCount */
     wn_wbuf_u16le(w, WN_SMB2_SALT_LEN);
     wn_wbuf_u16le(w, WN_SMB2_PREAUTH_SHA512);
     wn_wbuf_bytes(w, q->salt, WN_SMB2_SALT_LEN);
     ctx_begin(w, WN_SMB2_CTX_SIGNING, 4);
-    wn_wbuf_u16le(w, 1);
+    wn_wbuf_u16le(w, 1); /* SigningAlgorithmCount */
     wn_wbuf_u16le(w, WN_SMB2_SIGN_AES_CMAC);
     size_t nc = WN_MIN(q->n_ciphers, (size_t)WN_SMB2_MAX_CIPHERS);
     if (nc == 0)
@@ -317,13 +317,13 @@ wn_smb2_create_req_encode(struct wn_wbuf *w, const uint8_t *name16, size_t len16
     wn_wbuf_u16le(w, WN_SMB2_CREATE_REQ_SIZE);
     wn_wbuf_u8(w, 0);             /* SecurityFlags */
     wn_wbuf_u8(w, 0);             /* RequestedOplockLevel: none */
-    wn_wbuf_u32le(w, 2);          /* ImpersonationLevel: Impersonation */
+    wn_wbuf_u32le(w, WN_SMB2_IMPERSONATION);
     wn_wbuf_u64le(w, 0);          /* SmbCreateFlags */
     wn_wbuf_u64le(w, 0);          /* Reserved */
-    wn_wbuf_u32le(w, 0x0012019Fu); /* DesiredAccess: generic read/write on a pipe */
+    wn_wbuf_u32le(w, WN_SMB2_PIPE_ACCESS);
     wn_wbuf_u32le(w, 0);          /* FileAttributes */
-    wn_wbuf_u32le(w, 3);          /* ShareAccess: read|write */
-    wn_wbuf_u32le(w, 1);          /* CreateDisposition: FILE_OPEN */
+    wn_wbuf_u32le(w, WN_SMB2_SHARE_READ_WRITE);
+    wn_wbuf_u32le(w, WN_SMB2_FILE_OPEN);
     wn_wbuf_u32le(w, 0);          /* CreateOptions */
     wn_wbuf_u16le(w, WN_SMB2_BUF_OFF(WN_SMB2_CREATE_REQ_SIZE));
     wn_wbuf_u16le(w, (uint16_t)len16);
@@ -393,7 +393,7 @@ wn_smb2_ioctl_req_encode(struct wn_wbuf *w, uint32_t ctl, const uint8_t file_id[
     wn_wbuf_u32le(w, 0);                                /* OutputOffset */
     wn_wbuf_u32le(w, 0);                                /* OutputCount */
     wn_wbuf_u32le(w, max_out);
-    wn_wbuf_u32le(w, 1);                                /* SMB2_0_IOCTL_IS_FSCTL */
+    wn_wbuf_u32le(w, WN_SMB2_IOCTL_IS_FSCTL);
     wn_wbuf_u32le(w, 0);
     if (inlen)
         wn_wbuf_bytes(w, in, inlen);
@@ -433,7 +433,7 @@ void
 wn_smb2_read_req_encode(struct wn_wbuf *w, const uint8_t file_id[16], uint32_t length)
 {
     wn_wbuf_u16le(w, WN_SMB2_READ_REQ_SIZE);
-    wn_wbuf_u8(w, 0x50);     /* Padding: where we'd like the data */
+    wn_wbuf_u8(w, WN_SMB2_READ_PADDING);
     wn_wbuf_u8(w, 0);        /* Flags */
     wn_wbuf_u32le(w, length);
     wn_wbuf_u64le(w, 0);     /* Offset */

@@ -96,6 +96,17 @@ enum {
 #define WN_SMB2_CIPHER_AES256_CCM 0x0003
 #define WN_SMB2_CIPHER_AES256_GCM 0x0004
 
+/* CREATE of a named pipe (MS-SMB2 2.2.13). */
+#define WN_SMB2_IMPERSONATION 0x00000002u     /* ImpersonationLevel: Impersonation */
+#define WN_SMB2_PIPE_ACCESS 0x0012019Fu       /* DesiredAccess: read/write data, EAs and
+                                               * attributes, READ_CONTROL, SYNCHRONIZE */
+#define WN_SMB2_SHARE_READ_WRITE 0x00000003u  /* ShareAccess: FILE_SHARE_READ | WRITE */
+#define WN_SMB2_FILE_OPEN 0x00000001u         /* CreateDisposition: open, never create */
+/* READ: where we would like the data (header + fixed part of the response). */
+#define WN_SMB2_READ_PADDING 0x50
+/* IOCTL Flags. */
+#define WN_SMB2_IOCTL_IS_FSCTL 0x00000001u
+
 #define WN_SMB2_FSCTL_PIPE_TRANSCEIVE 0x0011C017u
 #define WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO 0x00140204u
 #define WN_SMB2_SHARE_TYPE_PIPE 0x02
