@@ -47,6 +47,16 @@ int wn_netapi_port_from_env(uint16_t *port);
 int wn_netapi_timeout_from_env(unsigned *timeout_ms);
 #define WN_NETAPI_TIMEOUT_MAX_MS 3600000u
 
+/* ---- secopts.c: SMB security knobs (docs/netsession.md, "Security") ---- */
+struct wn_smb2_opts;
+/* Reads NETAPI_ENCRYPT (auto|required|off), NETAPI_SIGNING (on|off),
+ * NETAPI_MIN_DIALECT (default 3.0) and NETAPI_ANONYMOUS (off|on) into *o,
+ * and checks creds (borrowed): anonymous only when NETAPI_ANONYMOUS=on.
+ * WN_E_INVAL for a bad value (one line on stderr names the variable and
+ * what it accepts), WN_E_AUTH for a password without a user name or no
+ * credentials at all (one line on stderr). */
+int wn_netapi_secopts_apply(const struct wn_netapi_creds *creds, struct wn_smb2_opts *o);
+
 #define WN_NETAPI_AUTHFILE_MAX 4096
 #define WN_NETAPI_DEFAULT_PORT 445
 

@@ -3,6 +3,7 @@
 
 #include "backend.h"
 #include "dcerpc.h"
+#include "netapi.h"
 #include "smb2.h"
 #include "srvsvc.h"
 
@@ -77,6 +78,12 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
         return rc == WN_E_NOMEM ? rc : WN_E_INVAL;
     }
     memset(&o, 0, sizeof(o));
+    /* the security knobs (secopts.c); refused before anything is sent */
+    rc = wn_netapi_secopts_apply(target->creds, &o);
+    if (rc != 0) {
+        rpc_close(c);
+        return rc;
+    }
     o.host = target->server;
     o.port = target->port;
     o.timeout_ms = target->timeout_ms;

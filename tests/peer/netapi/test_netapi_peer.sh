@@ -137,7 +137,7 @@ chmod 644 "$D/auth"
 # rights and failures
 [ "$(NETAPI_USER=labuser NETAPI_PASSWORD=LabPass-123 probe enum 1 | status)" = 5 ] || fail "plain user not denied"
 [ "$(NETAPI_PASSWORD=wrong probe enum 1 | status)" = 1326 ] || fail "wrong password not ERROR_LOGON_FAILURE"
-[ "$(env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 5 ] || fail "anonymous not denied"
+[ "$(NETAPI_ANONYMOUS=on env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 5 ] || fail "anonymous not denied"
 t0=$(date +%s)
 # A 64-octet label can never resolve and fails inside the resolver: no DNS
 # query leaves the machine (tests stay on loopback).
@@ -165,18 +165,19 @@ SMB_PORT= "$LIB/smbd-start.sh" "$D2" 'server signing = mandatory' > "$D2.out" 2>
 P2=$(sed -n 's/^PORT=//p' "$D2.out")
 [ "$(NETAPI_SMB_PORT=$P2 probe enum 10 | status)" = 0 ] || fail "mandatory-signing server"
 # anonymous sessions cannot sign: the documented signing-failure code
-[ "$(NETAPI_SMB_PORT=$P2 env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 59 ] ||
+[ "$(NETAPI_SMB_PORT=$P2 NETAPI_ANONYMOUS=on env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 59 ] ||
     fail "anonymous vs mandatory signing not ERROR_UNEXP_NET_ERR"
 "$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
 
 # SMB 2.1 and SMB 3.1.1 forced in turn by the server: the API works over each (the dialect
-# is read from the debug log, which must never contain the password)
+# is read from the debug log, which must never contain the password; 2.1 is below the default
+# floor and allowed with NETAPI_MIN_DIALECT)
 for proto in 'SMB2_10 0x0210 server max protocol = SMB2_10' 'SMB3_11 0x0311 server min protocol = SMB3_11'; do
     name=${proto%% *}; rest=${proto#* }; dialect=${rest%% *}; line=${rest#* }
     SMB_PORT= "$LIB/smbd-start.sh" "$D/proto-$name" "$line" > "$D/proto-$name.out" 2>&1 ||
         fail "smbd with $line"
     P3=$(sed -n 's/^PORT=//p' "$D/proto-$name.out")
-    out=$(NETAPI_SMB_PORT=$P3 WN_LOG=debug timeout 30 "$PROBE" enum 1 2>&1)
+    out=$(NETAPI_SMB_PORT=$P3 NETAPI_MIN_DIALECT=2.1 WN_LOG=debug timeout 30 "$PROBE" enum 1 2>&1)
     [ "$(echo "$out" | status)" = 0 ] || fail "$line: $out"
     echo "$out" | grep -q "dialect $dialect" || fail "$line: dialect $dialect not used: $out"
     echo "$out" | grep -q '^entry cname=127.0.0.1 user=labadmin ' || fail "$line: own session: $out"
