@@ -59,7 +59,9 @@ int wn_netapi_wcs_to_utf8(const wchar_t *s, char **out);
 size_t wn_netapi_utf8_wcslen(const char *s);
 /* Decodes s into out (room for wn_netapi_utf8_wcslen(s) + 1), NUL included. */
 void wn_netapi_utf8_to_wcs(const char *s, wchar_t *out);
-/* ASCII-case-insensitive equality of two UTF-8 names (NULL == NULL). */
+/* Case-insensitive equality of two UTF-8 names over Unicode (simple
+ * upper-case mapping per code point, as Windows compares account names;
+ * NULL == NULL).  Invalid bytes compare as U+FFFD. */
 int wn_netapi_name_eq(const char *a, const char *b);
 
 /* ---- pack.c: one-buffer results ---- */

@@ -31,6 +31,15 @@ strip_unc(const char *s)
     return *s == '\0' ? NULL : s;
 }
 
+/* A client name given as backslashes alone ("\\\\") names no computer:
+ * it must not widen to "every client" (with NetSessionDel that would
+ * delete every session of the user).  NULL and "" still mean "any". */
+static int
+client_bad(const char *s)
+{
+    return s != NULL && *s != '\0' && strip_unc(s) == NULL;
+}
+
 /* Validates and normalises the server name; *host borrowed from q or a
  * literal.  Returns 0 or a NET_API_STATUS. */
 static uint32_t
@@ -280,6 +289,8 @@ wn_netapi_session_enum(const struct wn_netapi_query *q, enum wn_netapi_form form
     *bufptr = NULL;
     *entriesread = 0;
     *totalentries = 0;
+    if (client_bad(q->client))
+        return ERROR_INVALID_PARAMETER;
     if (!level_ok(q->level))
         return ERROR_INVALID_LEVEL;
     st = call_open(&c, q);
@@ -366,7 +377,8 @@ wn_netapi_session_del(const struct wn_netapi_query *q)
 
     /* Both NULL would delete every session, the caller's own included
      * (Samba does exactly that): refused. */
-    if (strip_unc(q->client) == NULL && (q->user == NULL || *q->user == '\0'))
+    if (client_bad(q->client) ||
+        (strip_unc(q->client) == NULL && (q->user == NULL || *q->user == '\0')))
         return ERROR_INVALID_PARAMETER;
     st = call_open(&c, q);
     if (st != NERR_Success)

@@ -591,8 +591,12 @@ test_utf8_variant_and_non_ascii_names(void **state)
     assert_int_equal(u[0].time, 0);
     NetApiBufferFree(buf);
 
-    assert_int_equal(NetSessionEnum(NULL, L"PC-\u00c9T\u00c9", L"J\u00f6RG", 10, &buf,
-                                    MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_ClientNameNotFound);
+    /* names fold over Unicode, not only ASCII (issue 15 item 8) */
+    assert_int_equal(NetSessionEnum(NULL, L"PC-\u00c9T\u00c9", L"J\u00d6RG", 10, &buf,
+                                    MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_Success);
+    assert_int_equal(er, 1);
+    NetApiBufferFree(buf);
+    buf = NULL;
     assert_int_equal(NetSessionEnum(NULL, L"pc-\u00e9t\u00e9", L"J\u00f6rg", 10, &buf,
                                     MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_Success);
     w = (SESSION_INFO_10 *)buf;
@@ -741,6 +745,69 @@ test_allocations_do_not_grow_per_session(void **state)
     }
 }
 
+/* Issue 15 item 8: account names compare case-insensitively over Unicode,
+ * as Windows compares them (fails with the former ASCII-only folding). */
+static void
+test_user_filter_is_case_insensitive_over_unicode(void **state)
+{
+    LPBYTE buf = NULL;
+    DWORD er = 0;
+    DWORD te = 0;
+    SESSION_INFO_10 *e;
+
+    (void)state;
+    fake_add("10.0.0.9", "j\xc3\xb6rg", 0, 7, 0);           /* jörg */
+    fake_add("10.0.0.10", "\xce\xb4\xce\xb9\xce\xba", 0, 8, 0); /* δικ */
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"J\u00D6RG", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), NERR_Success);
+    assert_int_equal(er, 1);
+    e = (SESSION_INFO_10 *)buf;
+    assert_true(wcscmp(e[0].sesi10_username, L"j\u00F6rg") == 0);
+    NetApiBufferFree(buf);
+    buf = NULL;
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"\u0394\u0399\u039A", 10, &buf,
+                                    MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_Success);
+    assert_int_equal(er, 1);
+    NetApiBufferFree(buf);
+    buf = NULL;
+    assert_int_equal(wn_netsession_getinfo_utf8(NULL, "10.0.0.9", "J\xc3\x96RG", 1, &buf),
+                     NERR_Success);
+    NetApiBufferFree(buf);
+    buf = NULL;
+    /* still not a prefix match, and other letters stay different */
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"J\u00D6R", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), NERR_UserNotFound);
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"JORG", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), NERR_UserNotFound);
+    assert_int_equal(wn_netapi_name_eq("STRASSE", "stra\xc3\x9f" "e"), 0);
+}
+
+/* Issue 15 item 8: a client name of backslashes alone is an invalid
+ * parameter, never "every client" (fails on the code that stripped it to
+ * NULL: Enum listed everything, Del deleted all of the user's sessions). */
+static void
+test_client_name_of_backslashes_alone_is_invalid(void **state)
+{
+    LPBYTE buf = (LPBYTE)1;
+    DWORD er = 7;
+    DWORD te = 7;
+
+    (void)state;
+    assert_int_equal(NetSessionEnum(NULL, L"\\\\", NULL, 1, &buf, MAX_PREFERRED_LENGTH, &er,
+                                    &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_null(buf);
+    assert_int_equal(er, 0);
+    assert_int_equal(NetSessionEnum(NULL, L"\\", L"labuser", 1, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(NetSessionDel(NULL, L"\\\\", L"labuser"), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netsession_del_utf8(NULL, "\\\\", "labuser"),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(NetSessionGetInfo(NULL, L"\\\\", L"labuser", 1, &buf),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(fake.opens, 0);
+    assert_int_equal(fake.dels, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -770,6 +837,8 @@ main(void)
         T(test_del_and_utf8_enum_survive_allocation_failures),
         T(test_buffer_allocate_and_free),
         T(test_allocations_do_not_grow_per_session),
+        T(test_user_filter_is_case_insensitive_over_unicode),
+        T(test_client_name_of_backslashes_alone_is_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
