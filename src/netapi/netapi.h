@@ -24,15 +24,24 @@ uint32_t wn_netapi_status(int err, const struct wn_netapi_wire *wire);
 /* Explicit credentials (copies; NULL user forgets them).  0 or WN_E_NOMEM. */
 int wn_netapi_creds_set(const char *user, const char *domain, const char *password);
 /* Fills *out (owned; wn_netapi_creds_clear) from, in order: the explicit
- * credentials, NETAPI_USER (+NETAPI_PASSWORD, NETAPI_DOMAIN),
- * NETAPI_AUTHFILE, else anonymous (all NULL).  "DOM\\user" is split.
- * Errors: WN_E_NOMEM; authfile errors as wn_netapi_authfile_load. */
+ * credentials; NETAPI_USER (+NETAPI_PASSWORD, NETAPI_DOMAIN); then
+ * NETAPI_AUTHFILE for what the environment left out (NETAPI_USER +
+ * NETAPI_DOMAIN with the password in the authfile works; environment
+ * values win field by field); else anonymous (all NULL).  "DOM\\user"
+ * is split.  Errors: WN_E_NOMEM; authfile errors as
+ * wn_netapi_authfile_load (a line on stderr says why). */
 int wn_netapi_creds_resolve(struct wn_netapi_creds *out);
 /* Reads an smbclient -A file (username=, password=, domain= lines; '#'
- * and ';' comments).  WN_E_ACCESS when group or others have any
- * permission on it, WN_E_NOTFOUND when it cannot be opened, WN_E_LIMIT
- * over WN_NETAPI_AUTHFILE_MAX bytes, WN_E_MALFORMED without username. */
+ * and ';' comments).  WN_E_ACCESS when it is a symbolic link, not a
+ * regular file, not owned by the effective user, or group or others have
+ * any permission on it; WN_E_NOTFOUND when it cannot be opened,
+ * WN_E_LIMIT over WN_NETAPI_AUTHFILE_MAX bytes, WN_E_MALFORMED without
+ * username.  Every refusal prints one line on stderr naming
+ * NETAPI_AUTHFILE (wn_netapi_config_refused). */
 int wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out);
+/* One line "netapi: <message>" on stderr for a refused setting, shown at
+ * the default log level (only WN_LOG=off hides it). */
+void wn_netapi_config_refused(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The parser behind it: text (borrowed, len bytes, need not be
  * NUL-terminated) -> *out (owned; wn_netapi_creds_clear).  WN_E_LIMIT over
  * WN_NETAPI_AUTHFILE_MAX, WN_E_MALFORMED (a line without '=', no
@@ -40,10 +49,12 @@ int wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out);
 int wn_netapi_authfile_parse(const char *text, size_t len, struct wn_netapi_creds *out);
 /* Wipes the password, frees everything, zeroes *c.  NULL-safe. */
 void wn_netapi_creds_clear(struct wn_netapi_creds *c);
-/* NETAPI_SMB_PORT or 445.  WN_E_INVAL when set but not 1..65535. */
+/* NETAPI_SMB_PORT or 445.  WN_E_INVAL (and a line on stderr) when set
+ * but not 1..65535. */
 int wn_netapi_port_from_env(uint16_t *port);
 /* NETAPI_TIMEOUT_MS (per network operation) or 0 = transport default.
- * WN_E_INVAL when set but not 1..WN_NETAPI_TIMEOUT_MAX_MS. */
+ * WN_E_INVAL (and a line on stderr) when set but not
+ * 1..WN_NETAPI_TIMEOUT_MAX_MS. */
 int wn_netapi_timeout_from_env(unsigned *timeout_ms);
 #define WN_NETAPI_TIMEOUT_MAX_MS 3600000u
 

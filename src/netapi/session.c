@@ -111,14 +111,17 @@ call_open(struct call *c, const struct wn_netapi_query *q)
         rc = wn_netapi_timeout_from_env(&target.timeout_ms);
     if (rc != 0) {
         call_close(c);
-        return ERROR_INVALID_PARAMETER;
+        return ERROR_BAD_ENVIRONMENT;
     }
     rc = wn_netapi_creds_resolve(&creds);
     if (rc != 0) {
         call_close(c);
-        /* An authfile that is missing or unsafe is a local configuration
-         * error, reported before anything goes on the wire. */
-        return rc == WN_E_NOTFOUND ? ERROR_FILE_NOT_FOUND : wn_netapi_map_err(rc);
+        /* An authfile that is missing or refused is a local configuration
+         * error, reported before anything goes on the wire, with a code
+         * of its own (never ERROR_ACCESS_DENIED, which is the server's). */
+        if (rc == WN_E_NOMEM)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        return rc == WN_E_NOTFOUND ? ERROR_FILE_NOT_FOUND : ERROR_BAD_ENVIRONMENT;
     }
     target.creds = &creds;
     memset(&wire, 0, sizeof(wire));
