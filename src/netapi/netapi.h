@@ -16,8 +16,14 @@ uint32_t wn_netapi_map_err(int err);
 uint32_t wn_netapi_map_ntstatus(uint32_t ntstatus);
 /* DCE/RPC fault status -> NET_API_STATUS. */
 uint32_t wn_netapi_map_fault(uint32_t fault);
+/* Failure of an established SMB connection (WN_E_* of the transport):
+ * timeout -> ERROR_SEM_TIMEOUT, reset/closed -> ERROR_NETNAME_DELETED,
+ * frame over the size limit -> ERROR_INVALID_DATA, anything else (garbage,
+ * bad signature) -> ERROR_UNEXP_NET_ERR. */
+uint32_t wn_netapi_map_transport(int err);
 /* Outcome of a backend call: err == 0 gives wire->werror; otherwise the
- * fault, then the NTSTATUS, then err decide.  wire may be NULL. */
+ * fault, then "not an SMB server" (ERROR_BAD_NETPATH), then the NTSTATUS,
+ * then the transport error, then err decide.  wire may be NULL. */
 uint32_t wn_netapi_status(int err, const struct wn_netapi_wire *wire);
 
 /* ---- creds.c: credentials and port from the call / environment ---- */
@@ -60,6 +66,42 @@ int wn_netapi_timeout_from_env(unsigned *timeout_ms);
 
 #define WN_NETAPI_AUTHFILE_MAX 4096
 #define WN_NETAPI_DEFAULT_PORT 445
+
+/* ---- pool.c: connections kept between calls ---- */
+/* A connection taken from the pool (or freshly opened) for one call. */
+struct wn_netapi_pooled;
+enum wn_netapi_keep {
+    WN_NETAPI_KEEP_CLOSE,  /* close it now (failed, or may be dead) */
+    WN_NETAPI_KEEP_IDLE,   /* keep it for the idle time */
+    WN_NETAPI_KEEP_PAGING  /* a resume sequence goes on: keep it at least
+                            * WN_NETAPI_RESUME_HOLD_MS, even with idle 0 */
+};
+/* Hands out an idle connection for the same server, port, timeout and
+ * credentials that ops->usable says is still open, else opens one with
+ * ops->open (errors and *wire as open's).  Backends without `usable` are
+ * never kept.  *out is owned until wn_netapi_pool_give. */
+int wn_netapi_pool_take(const struct wn_netapi_backend_ops *ops,
+                        const struct wn_netapi_target *t, struct wn_netapi_pooled **out,
+                        struct wn_netapi_wire *wire);
+/* The backend connection of p (borrowed from p; NULL after a failed reopen). */
+void *wn_netapi_pooled_conn(const struct wn_netapi_pooled *p);
+/* 1 when p was an idle kept connection (it may have died unnoticed). */
+int wn_netapi_pooled_reused(const struct wn_netapi_pooled *p);
+/* Drops p's connection without traffic and opens a new one for the same
+ * target (after a kept connection turned out dead). */
+int wn_netapi_pool_reopen(struct wn_netapi_pooled *p, struct wn_netapi_wire *wire);
+/* Takes p back (NULL-safe): kept per `keep`, else closed. */
+void wn_netapi_pool_give(struct wn_netapi_pooled *p, enum wn_netapi_keep keep,
+                         unsigned idle_ms);
+/* Closes every idle connection now (LOGOFF sent). */
+void wn_netapi_pool_flush(void);
+/* NETAPI_CONN_IDLE_MS or the default; WN_E_INVAL (and a line on stderr)
+ * when set but not 0..WN_NETAPI_MAX_IDLE_MS. */
+int wn_netapi_idle_from_env(unsigned *idle_ms);
+#define WN_NETAPI_DEFAULT_IDLE_MS 30000u
+#define WN_NETAPI_MAX_IDLE_MS 3600000u
+#define WN_NETAPI_RESUME_HOLD_MS 60000u
+#define WN_NETAPI_POOL_MAX 16u
 
 /* ---- text.c: UTF-8 <-> wchar_t (UTF-32) and name helpers ---- */
 /* s (borrowed, may be NULL) -> *out owned UTF-8 (wn_free); NULL -> NULL.

@@ -85,8 +85,13 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
     o.domain = target->creds != NULL ? target->creds->domain : NULL;
     o.password = target->creds != NULL && target->creds->password != NULL
                      ? target->creds->password : "";
+    int negotiated = 0;
+    o.negotiated = &negotiated;
     rc = wn_smb2_connect(&o, &c->smb);
     if (rc != 0) {
+        /* Refused, reset, closed, silent, garbage, an oversized frame:
+         * before a valid NEGOTIATE answer it is all "not an SMB server". */
+        wire->not_smb = !negotiated && rc != WN_E_NOMEM && rc != WN_E_INVAL;
         c->smb = NULL;
         rpc_close(c);
         return rc;
@@ -139,11 +144,16 @@ call(struct rpc_conn *c, uint16_t opnum, const struct wn_dynbuf *in, struct wn_d
      struct wn_netapi_wire *wire)
 {
     uint32_t fault = 0;
+    uint32_t before = wn_smb2_last_status(c->smb);
     int rc = wn_dcerpc_call(&c->client, opnum, in->data, in->len, out, &fault);
 
     if (rc != 0) {
         wire->fault = fault;
-        if (fault == 0)
+        if (fault != 0)
+            return rc;
+        if (!wn_smb2_usable(c->smb))
+            wire->transport_err = rc;   /* the connection itself failed */
+        else if (wn_smb2_last_status(c->smb) != before)
             wire->ntstatus = wn_smb2_last_status(c->smb);
     }
     return rc;
@@ -290,6 +300,22 @@ rpc_del(void *conn, const char *client, const char *user, struct wn_netapi_wire 
     return rc;
 }
 
+static int
+rpc_usable(void *conn)
+{
+    struct rpc_conn *c = conn;
+    return c != NULL && wn_smb2_usable(c->smb);
+}
+
+static void
+rpc_discard(void *conn)
+{
+    struct rpc_conn *c = conn;
+    if (c != NULL)
+        wn_smb2_abandon(c->smb);
+    rpc_close(c);
+}
+
 const struct wn_netapi_backend_ops wn_netapi_default_backend = {
-    rpc_open, rpc_enum, rpc_del, rpc_close,
+    rpc_open, rpc_enum, rpc_del, rpc_close, rpc_usable, rpc_discard,
 };

@@ -408,6 +408,8 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     c->signing = o->require_signing || (n.security_mode & WN_SMB2_SIGNING_REQUIRED);
     wn_log(WN_LOG_DEBUG, MOD, "dialect 0x%04x, server security mode 0x%x", n.dialect,
            n.security_mode);
+    if (o->negotiated)
+        *o->negotiated = 1;
     return 0;
 }
 
@@ -705,6 +707,23 @@ wn_smb2_disconnect(struct wn_smb2_conn *c)
     wn_free(c->neg_blob);
     wn_wipe(c, sizeof(*c));
     wn_free(c);
+}
+
+int
+wn_smb2_usable(const struct wn_smb2_conn *c)
+{
+    if (!c || c->fd < 0 || c->broken)
+        return 0;
+    struct pollfd p = { .fd = c->fd, .events = POLLIN };
+    int n = poll(&p, 1, 0);
+    return n == 0;
+}
+
+void
+wn_smb2_abandon(struct wn_smb2_conn *c)
+{
+    if (c)
+        c->broken = 1;
 }
 
 uint32_t

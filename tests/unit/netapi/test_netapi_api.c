@@ -127,13 +127,15 @@ test_enum_level1_packs_all_sessions_in_one_buffer(void **state)
         assert_true(inside(buf, len, e[i].sesi1_cname, sizeof(wchar_t)));
         assert_true(inside(buf, len, e[i].sesi1_username, sizeof(wchar_t)));
     }
-    assert_true(wcscmp(e[0].sesi1_cname, L"127.0.0.1") == 0);
-    assert_true(wcscmp(e[0].sesi1_username, L"labuser") == 0);
-    assert_int_equal(e[0].sesi1_num_opens, 2);
-    assert_int_equal(e[0].sesi1_time, 60);
-    assert_int_equal(e[0].sesi1_idle_time, 30);
-    assert_true(wcscmp(e[1].sesi1_username, L"nobody") == 0);
-    assert_int_equal(e[1].sesi1_user_flags, SESS_GUEST);
+    /* ordered by client name, then user name (docs/netsession.md §3) */
+    assert_true(wcscmp(e[2].sesi1_cname, L"127.0.0.1") == 0);
+    assert_true(wcscmp(e[2].sesi1_username, L"labuser") == 0);
+    assert_int_equal(e[2].sesi1_num_opens, 2);
+    assert_int_equal(e[2].sesi1_time, 60);
+    assert_int_equal(e[2].sesi1_idle_time, 30);
+    assert_true(wcscmp(e[0].sesi1_username, L"nobody") == 0);
+    assert_int_equal(e[0].sesi1_user_flags, SESS_GUEST);
+    assert_true(wcscmp(e[1].sesi1_username, L"labadmin") == 0);
     assert_int_equal(NetApiBufferFree(buf), NERR_Success);
     assert_int_equal(NetApiBufferFree(NULL), NERR_Success);
 }
@@ -211,12 +213,12 @@ test_samba_level502_is_derived_from_level1(void **state)
     assert_int_equal(fake.levels_asked[1], 1);
     assert_int_equal(er, 3);
     e = (SESSION_INFO_502 *)buf;
-    assert_true(wcscmp(e[1].sesi502_cname, L"10.0.0.5") == 0);
-    assert_true(wcscmp(e[1].sesi502_username, L"nobody") == 0);
-    assert_int_equal(e[1].sesi502_user_flags, SESS_GUEST);
-    assert_int_equal(e[0].sesi502_num_opens, 2);
-    assert_true(wcscmp(e[0].sesi502_cltype_name, L"") == 0);
-    assert_true(wcscmp(e[0].sesi502_transport, L"\\Device\\NetbiosSmb") == 0);
+    assert_true(wcscmp(e[0].sesi502_cname, L"10.0.0.5") == 0);
+    assert_true(wcscmp(e[0].sesi502_username, L"nobody") == 0);
+    assert_int_equal(e[0].sesi502_user_flags, SESS_GUEST);
+    assert_int_equal(e[2].sesi502_num_opens, 2);
+    assert_true(wcscmp(e[2].sesi502_cltype_name, L"") == 0);
+    assert_true(wcscmp(e[2].sesi502_transport, L"\\Device\\NetbiosSmb") == 0);
     NetApiBufferFree(buf);
 }
 
@@ -234,9 +236,9 @@ test_samba_level10_and_2_are_derived(void **state)
                                     NULL), NERR_Success);
     t = (SESSION_INFO_10 *)buf;
     assert_int_equal(er, 3);
-    assert_true(wcscmp(t[2].sesi10_username, L"labadmin") == 0);
-    assert_int_equal(t[2].sesi10_time, 30);
-    assert_int_equal(t[2].sesi10_idle_time, 15);
+    assert_true(wcscmp(t[1].sesi10_username, L"labadmin") == 0);
+    assert_int_equal(t[1].sesi10_time, 30);
+    assert_int_equal(t[1].sesi10_idle_time, 15);
     NetApiBufferFree(buf);
     assert_int_equal(NetSessionEnum(NULL, NULL, NULL, 2, &buf, MAX_PREFERRED_LENGTH, &er, &te,
                                     NULL), NERR_Success);
@@ -278,8 +280,8 @@ test_filters_apply_client_side_with_or_without_backslashes(void **state)
     assert_string_equal(fake.last_client, "\\\\127.0.0.1");
     assert_int_equal(er, 2);
     e = (SESSION_INFO_1 *)buf;
-    assert_true(wcscmp(e[0].sesi1_username, L"labuser") == 0);
-    assert_true(wcscmp(e[1].sesi1_username, L"labadmin") == 0);
+    assert_true(wcscmp(e[0].sesi1_username, L"labadmin") == 0);
+    assert_true(wcscmp(e[1].sesi1_username, L"labuser") == 0);
     NetApiBufferFree(buf);
 
     assert_int_equal(NetSessionEnum(NULL, L"127.0.0.1", L"LABADMIN", 1, &buf,

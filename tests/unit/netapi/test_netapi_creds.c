@@ -231,7 +231,9 @@ test_set_credentials_out_of_memory(void **state)
 static void
 test_error_mapping_tables(void **state)
 {
-    struct wn_netapi_wire w = { 0, 0, 0 };
+    struct wn_netapi_wire w;
+
+    memset(&w, 0, sizeof(w));
 
     (void)state;
     assert_int_equal(wn_netapi_map_err(WN_E_CLOSED), ERROR_NETNAME_DELETED);
