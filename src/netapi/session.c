@@ -543,12 +543,20 @@ wn_netapi_session_del(const struct wn_netapi_query *q)
         struct wn_netapi_raw_result all;
         uint32_t kept;
         uint32_t probe = matching(&c, 10, &all, &kept);
-        if (probe == NERR_ClientNameNotFound || probe == NERR_UserNotFound ||
-            probe == ERROR_NOT_ENOUGH_MEMORY)
+        /* Nothing matched: NERR_ClientNameNotFound whichever filter found
+         * nothing, the one "no such session" code MS-SRVS 3.1.4.6 and the
+         * SDK list for NetrSessionDel / NetSessionDel (NERR_UserNotFound is
+         * not among them; Windows answers 0x908 when no session matches). */
+        if (probe == NERR_ClientNameNotFound || probe == NERR_UserNotFound)
+            st = NERR_ClientNameNotFound;
+        else if (probe == ERROR_NOT_ENOUGH_MEMORY)
             st = probe;
         else if (probe == NERR_Success)
             wn_netapi_raw_result_free(&all);
     }
+    /* A server that says "no such user" for a deletion means the same. */
+    if (st == NERR_UserNotFound)
+        st = NERR_ClientNameNotFound;
     /* Never kept: the deletion may end our own session a moment later. */
     call_close(&c, WN_NETAPI_KEEP_CLOSE);
     return st;

@@ -236,6 +236,8 @@ sleep 0.5
 out=$(probe enum 1)
 echo "$out" | grep -q 'user=labuser ' && fail "labuser session survived NetSessionDel"
 echo "$out" | grep -q 'user=labadmin ' || fail "labadmin session vanished"
-[ "$(probe del - - labuser | status)" = 2221 ] || fail "second del not NERR_UserNotFound"
+# nothing left to delete: NERR_ClientNameNotFound, the code MS-SRVS and the SDK list for Del
+[ "$(probe del - - labuser | status)" = 2312 ] || fail "second del not NERR_ClientNameNotFound"
+[ "$(probe del - '\\127.0.0.1' ghostuser | status)" = 2312 ] || fail "del of an unknown user not NERR_ClientNameNotFound"
 [ "$(probe del - - - | status)" = 87 ] || fail "del with both NULL not refused"
 echo "test_netapi_peer: ok"

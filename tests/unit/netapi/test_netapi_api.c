@@ -456,7 +456,10 @@ test_del_normalises_client_and_maps_results(void **state)
     /* Samba: ACCESS_DENIED also means "nothing matched"; the probe tells. */
     fake.del_werror = 5;
     assert_int_equal(NetSessionDel(NULL, L"\\\\192.0.2.9", NULL), NERR_ClientNameNotFound);
-    assert_int_equal(NetSessionDel(NULL, L"10.0.0.5", L"ghost"), NERR_UserNotFound);
+    /* issue 15 item 7: the documented "no such session" code for Del
+     * (MS-SRVS 3.1.4.6, SDK), not NERR_UserNotFound */
+    assert_int_equal(NetSessionDel(NULL, L"10.0.0.5", L"ghost"), NERR_ClientNameNotFound);
+    assert_int_equal(NetSessionDel(NULL, NULL, L"ghost"), NERR_ClientNameNotFound);
     assert_int_equal(NetSessionDel(NULL, L"10.0.0.5", NULL), ERROR_ACCESS_DENIED);
     /* ... and when the probe is denied too, the answer stays ACCESS_DENIED. */
     fake.enum_wire.werror = 5;
