@@ -320,45 +320,62 @@ wn_netapi_creds_resolve(struct wn_netapi_creds *out)
     return rc;
 }
 
-int
-wn_netapi_port_from_env(uint16_t *port)
+/* Reads the decimal variable `name` when it is set and not empty: *set = 1
+ * and *out = its value, or WN_E_INVAL with the refusal line (naming what
+ * is accepted) when it is not a number in min..max. */
+static int
+env_number(const char *name, long min, long max, const char *accepts, int *set, long *out)
 {
-    const char *s = getenv("NETAPI_SMB_PORT");
+    const char *s = getenv(name);
     char *end = NULL;
     long v;
 
-    *port = WN_NETAPI_DEFAULT_PORT;
+    *set = 0;
     if (s == NULL || *s == '\0')
         return 0;
     errno = 0;
     v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 65535) {
-        wn_netapi_config_refused("NETAPI_SMB_PORT=%s refused: expected a TCP port number "
-                                 "1..65535 (unset = 445)", s);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+        wn_netapi_config_refused("%s=%s refused: expected %s", name, s, accepts);
         return WN_E_INVAL;
     }
-    *port = (uint16_t)v;
+    *set = 1;
+    *out = v;
     return 0;
+}
+
+int
+wn_netapi_port_from_env(uint16_t *port)
+{
+    int set;
+    long v;
+    int rc = env_number("NETAPI_SMB_PORT", 1, 65535,
+                        "a TCP port number 1..65535 (unset = 445)", &set, &v);
+
+    *port = rc == 0 && set ? (uint16_t)v : WN_NETAPI_DEFAULT_PORT;
+    return rc;
 }
 
 int
 wn_netapi_timeout_from_env(unsigned *timeout_ms)
 {
-    const char *s = getenv("NETAPI_TIMEOUT_MS");
-    char *end = NULL;
+    int set;
     long v;
+    int rc = env_number("NETAPI_TIMEOUT_MS", 1, (long)WN_NETAPI_TIMEOUT_MAX_MS,
+                        "milliseconds 1..3600000 (unset = 30000)", &set, &v);
 
-    *timeout_ms = 0;
-    if (s == NULL || *s == '\0')
-        return 0;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 1 ||
-        v > (long)WN_NETAPI_TIMEOUT_MAX_MS) {
-        wn_netapi_config_refused("NETAPI_TIMEOUT_MS=%s refused: expected milliseconds "
-                                 "1..%u (unset = 30000)", s, WN_NETAPI_TIMEOUT_MAX_MS);
-        return WN_E_INVAL;
-    }
-    *timeout_ms = (unsigned)v;
-    return 0;
+    *timeout_ms = rc == 0 && set ? (unsigned)v : 0;
+    return rc;
+}
+
+int
+wn_netapi_idle_from_env(unsigned *idle_ms)
+{
+    int set;
+    long v;
+    int rc = env_number("NETAPI_CONN_IDLE_MS", 0, (long)WN_NETAPI_MAX_IDLE_MS,
+                        "milliseconds 0..3600000 (0 = no reuse; unset = 30000)", &set, &v);
+
+    *idle_ms = rc == 0 && set ? (unsigned)v : WN_NETAPI_DEFAULT_IDLE_MS;
+    return rc;
 }

@@ -26,14 +26,6 @@ static struct wn_netapi_pooled *idle_list; /* guarded by pool_lock */
 static unsigned idle_count;                /* guarded by pool_lock */
 static int reaper_running;                 /* guarded by pool_lock */
 
-static uint64_t
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void
 entry_free(struct wn_netapi_pooled *p, int quietly)
 {
@@ -125,7 +117,7 @@ pool_init(void)
     pthread_condattr_t a;
 
     pthread_condattr_init(&a);
-    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC); /* the clock of wn_clock_ms */
     pthread_cond_init(&pool_cond, &a);
     pthread_condattr_destroy(&a);
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
@@ -141,7 +133,7 @@ reaper(void *arg)
     for (;;) {
         struct wn_netapi_pooled **pp = &idle_list;
         struct wn_netapi_pooled *expired = NULL;
-        uint64_t now = now_ms();
+        uint64_t now = wn_clock_ms();
         uint64_t next = UINT64_MAX;
 
         while (*pp != NULL) {
@@ -241,7 +233,7 @@ wn_netapi_pool_take(const struct wn_netapi_backend_ops *ops, const struct wn_net
         struct wn_netapi_pooled **pp;
         pthread_mutex_lock(&pool_lock);
         pp = &idle_list;
-        uint64_t now = now_ms();
+        uint64_t now = wn_clock_ms();
         while (*pp != NULL) {
             struct wn_netapi_pooled *e = *pp;
             if (e->expires_ms <= now) {
@@ -340,28 +332,6 @@ wn_netapi_pool_reopen(struct wn_netapi_pooled *p, struct wn_netapi_wire *wire)
     return rc;
 }
 
-int
-wn_netapi_idle_from_env(unsigned *idle_ms)
-{
-    const char *s = getenv("NETAPI_CONN_IDLE_MS");
-    char *end = NULL;
-    long v;
-
-    *idle_ms = WN_NETAPI_DEFAULT_IDLE_MS;
-    if (s == NULL || *s == '\0')
-        return 0;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 0 || v > (long)WN_NETAPI_MAX_IDLE_MS) {
-        wn_netapi_config_refused("NETAPI_CONN_IDLE_MS=%s refused: expected milliseconds "
-                                 "0..%u (0 = no reuse; unset = %u)", s, WN_NETAPI_MAX_IDLE_MS,
-                                 WN_NETAPI_DEFAULT_IDLE_MS);
-        return WN_E_INVAL;
-    }
-    *idle_ms = (unsigned)v;
-    return 0;
-}
-
 void
 wn_netapi_pool_give(struct wn_netapi_pooled *p, enum wn_netapi_keep keep, unsigned idle_ms)
 {
@@ -387,7 +357,7 @@ wn_netapi_pool_give(struct wn_netapi_pooled *p, enum wn_netapi_keep keep, unsign
         return;
     }
     p->reused = 0;
-    p->expires_ms = now_ms() + hold;
+    p->expires_ms = wn_clock_ms() + hold;
     p->next = idle_list;
     idle_list = p;
     idle_count++;
