@@ -122,10 +122,9 @@ test_idle_connection_is_closed_after_its_idle_time(void **state)
     (void)state;
     setenv("NETAPI_CONN_IDLE_MS", "50", 1);
     assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
-    assert_int_equal(fake.closes, 0);
     /* the reaper closes it without another call (no timed assertion:
      * waits up to 10 s for it to happen) */
-    for (i = 0; i < 1000 && fake.closes == 0; i++)
+    for (i = 0; i < 1000 && __atomic_load_n(&fake.closes, __ATOMIC_SEQ_CST) == 0; i++)
         usleep(10000);
     assert_int_equal(fake.closes, 1);
     assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
@@ -208,6 +207,9 @@ test_fork_child_does_not_reuse_the_parents_connection(void **state)
     assert_true(pid >= 0);
     if (pid == 0) {
         int ok = fake.discards == 1 && fake.closes == 0;
+        /* no kept connection (so no reaper thread) in the child: a thread
+         * started after fork is more than ThreadSanitizer supports */
+        setenv("NETAPI_CONN_IDLE_MS", "0", 1);
         ok = ok && enum_all(MAX_PREFERRED_LENGTH, &calls, &n) == NERR_Success && fake.opens == 2;
         _exit(ok ? 0 : 1);
     }
