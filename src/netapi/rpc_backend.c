@@ -57,6 +57,27 @@ rpc_close(void *conn)
     wn_free(c);
 }
 
+/* A failure of the connection itself (not of our options or credentials). */
+static int
+transport_failure(int rc)
+{
+    switch (rc) {
+    case WN_E_RESOLVE:
+    case WN_E_CONNREFUSED:
+    case WN_E_UNREACHABLE:
+    case WN_E_TIMEOUT:
+    case WN_E_CLOSED:
+    case WN_E_IO:
+    case WN_E_TRUNCATED:
+    case WN_E_MALFORMED:
+    case WN_E_LIMIT:
+    case WN_E_PROTOCOL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int
 rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wire *wire)
 {
@@ -91,7 +112,7 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
     if (rc != 0) {
         /* Refused, reset, closed, silent, garbage, an oversized frame:
          * before a valid NEGOTIATE answer it is all "not an SMB server". */
-        wire->not_smb = !negotiated && rc != WN_E_NOMEM && rc != WN_E_INVAL;
+        wire->not_smb = !negotiated && transport_failure(rc);
         c->smb = NULL;
         rpc_close(c);
         return rc;
