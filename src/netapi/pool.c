@@ -103,16 +103,7 @@ after_fork_parent(void)
 /* The child shares the parent's sockets: it must never speak on the
  * parent's sessions, and its copy of the reaper thread does not exist. */
 static void
-after_fork_child(void)
-{
-    struct wn_netapi_pooled *all = take_all_locked();
-    reaper_running = 0;
-    pthread_mutex_unlock(&pool_lock);
-    free_list(all, 1);
-}
-
-static void
-pool_init(void)
+cond_init(void)
 {
     pthread_condattr_t a;
 
@@ -120,6 +111,24 @@ pool_init(void)
     pthread_condattr_setclock(&a, CLOCK_MONOTONIC); /* the clock of wn_clock_ms */
     pthread_cond_init(&pool_cond, &a);
     pthread_condattr_destroy(&a);
+}
+
+static void
+after_fork_child(void)
+{
+    struct wn_netapi_pooled *all = take_all_locked();
+    reaper_running = 0;
+    /* the parent's reaper may have been waiting on the condition: the
+     * child starts with a fresh one (no thread of the parent exists here) */
+    cond_init();
+    pthread_mutex_unlock(&pool_lock);
+    free_list(all, 1);
+}
+
+static void
+pool_init(void)
+{
+    cond_init();
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
     atexit(at_exit);
 }
