@@ -709,23 +709,6 @@ wn_smb2_disconnect(struct wn_smb2_conn *c)
     wn_free(c);
 }
 
-int
-wn_smb2_usable(const struct wn_smb2_conn *c)
-{
-    if (!c || c->fd < 0 || c->broken)
-        return 0;
-    struct pollfd p = { .fd = c->fd, .events = POLLIN };
-    int n = poll(&p, 1, 0);
-    return n == 0;
-}
-
-void
-wn_smb2_abandon(struct wn_smb2_conn *c)
-{
-    if (c)
-        c->broken = 1;
-}
-
 uint32_t
 wn_smb2_last_status(const struct wn_smb2_conn *c)
 {
