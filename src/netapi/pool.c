@@ -15,6 +15,7 @@ struct wn_netapi_pooled {
     uint16_t port;
     unsigned timeout_ms;
     struct wn_netapi_creds creds;       /* owned; password wiped on free */
+    char *settings;                     /* owned: the NETAPI_* settings it was opened under */
     uint64_t expires_ms;                /* while idle: when the reaper closes it */
     int reused;                         /* this take handed out a kept connection */
 };
@@ -39,6 +40,7 @@ entry_free(struct wn_netapi_pooled *p, int quietly)
         /* quietly without discard: the memory is left (never spoken on) */
     }
     wn_free(p->server);
+    wn_free(p->settings);
     wn_netapi_creds_clear(&p->creds);
     wn_free(p);
 }
@@ -184,10 +186,49 @@ str_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+extern char **environ;
+
+/* Every NETAPI_* variable that can change how a connection is made (the
+ * security knobs among them), as "NAME=value\n" lines in environment
+ * order: a connection opened under other settings is not reused.  The
+ * password is compared on its own (key_eq); the idle time changes nothing
+ * on the connection.  Owned (wn_free); NULL on allocation failure. */
+static char *
+settings_now(void)
+{
+    static const char prefix[] = "NETAPI_";
+    size_t need = 1;
+    char **e;
+    char *out;
+    char *q;
+
+    for (e = environ; e != NULL && *e != NULL; e++)
+        if (strncmp(*e, prefix, sizeof(prefix) - 1) == 0 &&
+            strncmp(*e, "NETAPI_PASSWORD=", 16) != 0 &&
+            strncmp(*e, "NETAPI_CONN_IDLE_MS=", 20) != 0)
+            need += strlen(*e) + 1;
+    out = wn_malloc(need);
+    if (out == NULL)
+        return NULL;
+    q = out;
+    for (e = environ; e != NULL && *e != NULL; e++) {
+        if (strncmp(*e, prefix, sizeof(prefix) - 1) == 0 &&
+            strncmp(*e, "NETAPI_PASSWORD=", 16) != 0 &&
+            strncmp(*e, "NETAPI_CONN_IDLE_MS=", 20) != 0) {
+            size_t n = strlen(*e);
+            memcpy(q, *e, n);
+            q += n;
+            *q++ = '\n';
+        }
+    }
+    *q = '\0';
+    return out;
+}
+
 /* Same server, port, timeout and credentials (the password compared
  * without an early exit). */
 static int
-key_eq(const struct wn_netapi_pooled *p, const struct wn_netapi_target *t)
+key_eq(const struct wn_netapi_pooled *p, const struct wn_netapi_target *t, const char *settings)
 {
     const struct wn_netapi_creds *c = t->creds;
     const char *pa = p->creds.password != NULL ? p->creds.password : "";
@@ -200,6 +241,7 @@ key_eq(const struct wn_netapi_pooled *p, const struct wn_netapi_target *t)
     for (i = 0; i < la && i < lb; i++)
         diff |= (unsigned char)(pa[i] ^ pb[i]);
     return diff == 0 && strcmp(p->server, t->server) == 0 && p->port == t->port &&
+           settings != NULL && p->settings != NULL && strcmp(p->settings, settings) == 0 &&
            p->timeout_ms == t->timeout_ms &&
            str_eq(p->creds.user, c != NULL ? c->user : NULL) &&
            str_eq(p->creds.domain, c != NULL ? c->domain : NULL);
@@ -234,11 +276,13 @@ wn_netapi_pool_take(const struct wn_netapi_backend_ops *ops, const struct wn_net
     struct wn_netapi_pooled *stale = NULL;
     struct wn_netapi_pooled *expired = NULL;
     struct wn_netapi_target mine;
+    char *settings;
     int rc;
 
     *out = NULL;
     pthread_once(&pool_once, pool_init);
-    if (ops->usable != NULL) {
+    settings = ops->usable != NULL ? settings_now() : NULL;
+    if (settings != NULL) {
         struct wn_netapi_pooled **pp;
         pthread_mutex_lock(&pool_lock);
         pp = &idle_list;
@@ -253,7 +297,7 @@ wn_netapi_pool_take(const struct wn_netapi_backend_ops *ops, const struct wn_net
                 expired = e;
                 continue;
             }
-            if (e->ops == ops && key_eq(e, t)) {
+            if (e->ops == ops && key_eq(e, t, settings)) {
                 *pp = e->next;
                 idle_count--;
                 e->next = NULL;
@@ -274,13 +318,19 @@ wn_netapi_pool_take(const struct wn_netapi_backend_ops *ops, const struct wn_net
     free_list(stale, 1);
     free_list(expired, 0);
     if (p != NULL) {
+        wn_free(settings);
         p->reused = 1;
         *out = p;
         return 0;
     }
     p = wn_calloc(1, sizeof(*p));
-    if (p == NULL)
+    if (p == NULL) {
+        wn_free(settings);
         return WN_E_NOMEM;
+    }
+    /* without a fingerprint (no memory, or a backend that keeps nothing)
+     * the connection is simply never reused */
+    p->settings = settings;
     p->ops = ops;
     p->port = t->port;
     p->timeout_ms = t->timeout_ms;
@@ -353,7 +403,7 @@ wn_netapi_pool_give(struct wn_netapi_pooled *p, enum wn_netapi_keep keep, unsign
     hold = keep == WN_NETAPI_KEEP_PAGING
                ? (idle_ms > WN_NETAPI_RESUME_HOLD_MS ? idle_ms : WN_NETAPI_RESUME_HOLD_MS)
                : idle_ms;
-    if (keep == WN_NETAPI_KEEP_CLOSE || hold == 0 || p->conn == NULL ||
+    if (keep == WN_NETAPI_KEEP_CLOSE || hold == 0 || p->conn == NULL || p->settings == NULL ||
         p->ops->usable == NULL || !p->ops->usable(p->conn)) {
         entry_free(p, 0);
         return;

@@ -50,6 +50,8 @@ teardown(void **state)
     wn_netapi_pool_flush();
     wn_netapi_set_backend(NULL);
     unsetenv("NETAPI_CONN_IDLE_MS");
+    unsetenv("NETAPI_ENCRYPT");
+    unsetenv("NETAPI_DOMAIN");
     return 0;
 }
 
@@ -191,6 +193,33 @@ test_connections_are_kept_per_server_and_credentials(void **state)
     assert_int_equal(fake.opens, 3);
 }
 
+/* A connection made under other NETAPI_* settings (a security knob, the
+ * domain, ...) is not reused; the idle time alone changes nothing. */
+static void
+test_connections_are_kept_per_settings(void **state)
+{
+    int calls;
+    DWORD n;
+
+    (void)state;
+    assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
+    setenv("NETAPI_ENCRYPT", "required", 1);
+    assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
+    assert_int_equal(fake.opens, 2);
+    assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
+    assert_int_equal(fake.opens, 2);
+    setenv("NETAPI_CONN_IDLE_MS", "20000", 1);
+    assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
+    assert_int_equal(fake.opens, 2);
+    /* back to the first settings: the first connection, still kept */
+    unsetenv("NETAPI_ENCRYPT");
+    assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
+    assert_int_equal(fake.opens, 2);
+    setenv("NETAPI_DOMAIN", "OTHER", 1);
+    assert_int_equal(enum_all(MAX_PREFERRED_LENGTH, &calls, &n), NERR_Success);
+    assert_int_equal(fake.opens, 3);
+}
+
 /* After fork the child never speaks on the parent's connection: it opens
  * its own, and the parent's stays usable. */
 static void
@@ -253,6 +282,7 @@ main(void)
         T(test_idle_connection_is_closed_after_its_idle_time),
         T(test_dead_kept_connections_are_replaced),
         T(test_connections_are_kept_per_server_and_credentials),
+        T(test_connections_are_kept_per_settings),
         T(test_fork_child_does_not_reuse_the_parents_connection),
         T(test_bad_idle_setting_is_refused),
         T(test_del_never_keeps_its_connection),
