@@ -38,7 +38,7 @@
     XX(TOOBIG, 25, "message too big")                                       \
     XX(NOEQUIV, 26, "no equivalent in the target protocol version")         \
     XX(BADVALUE, 27, "value of an invalid type")                            \
-    XX(CONFIG, 28, "configuration file invalid")
+    XX(CONFIG, 28, "configuration (file or setting) invalid")
 
 enum wn_err {
     WN_OK = 0,

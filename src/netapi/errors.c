@@ -11,6 +11,9 @@ wn_netapi_map_err(int err)
     case WN_OK: return NERR_Success;
     case WN_E_NOMEM: return ERROR_NOT_ENOUGH_MEMORY;
     case WN_E_INVAL: return ERROR_INVALID_PARAMETER;
+    /* A local setting refused before anything was sent: never a server's
+     * answer, so it cannot be taken for ERROR_ACCESS_DENIED. */
+    case WN_E_CONFIG: return ERROR_BAD_ENVIRONMENT;
     /* The server cannot be reached or named: what Windows reports for a
      * computer that does not answer. */
     case WN_E_RESOLVE:
@@ -89,13 +92,33 @@ wn_netapi_map_fault(uint32_t fault)
 }
 
 uint32_t
+wn_netapi_map_transport(int err)
+{
+    switch (err) {
+    case WN_E_TIMEOUT: return ERROR_SEM_TIMEOUT;       /* it stopped answering */
+    case WN_E_CLOSED:
+    case WN_E_IO:
+    case WN_E_STATE: return ERROR_NETNAME_DELETED;     /* reset or closed */
+    case WN_E_LIMIT: return ERROR_INVALID_DATA;        /* frame over the size limit */
+    case WN_E_NOMEM: return ERROR_NOT_ENOUGH_MEMORY;
+    default: return ERROR_UNEXP_NET_ERR;               /* garbage, bad signature */
+    }
+}
+
+uint32_t
 wn_netapi_status(int err, const struct wn_netapi_wire *wire)
 {
     if (err == 0)
         return wire != NULL ? wire->werror : NERR_Success;
     if (wire != NULL && wire->fault != 0)
         return wn_netapi_map_fault(wire->fault);
+    /* Whatever the way a host fails before it has answered one SMB2
+     * NEGOTIATE, it is the same: not a reachable SMB server. */
+    if (wire != NULL && wire->not_smb)
+        return ERROR_BAD_NETPATH;
     if (wire != NULL && wire->ntstatus != 0)
         return wn_netapi_map_ntstatus(wire->ntstatus);
+    if (wire != NULL && wire->transport_err != 0)
+        return wn_netapi_map_transport(wire->transport_err);
     return wn_netapi_map_err(err);
 }

@@ -18,11 +18,11 @@ static int
 refuse(const char *var, const char *val, const char *accepts)
 {
     fprintf(stderr, "libnetsess: %s=\"%s\" is not valid: use %s\n", var, val, accepts);
-    return WN_E_INVAL;
+    return WN_E_CONFIG;
 }
 
 /* Looks the variable up in choices (first entry = the default when unset or
- * empty); 0 or WN_E_INVAL (refused, one line on stderr). */
+ * empty); 0 or WN_E_CONFIG (refused, one line on stderr). */
 static int
 knob(const char *var, const struct choice *choices, size_t n, const char *accepts, int *out)
 {
@@ -74,7 +74,7 @@ check_anonymous(const struct wn_netapi_creds *creds, int asked)
         if (asked) {
             fprintf(stderr, "libnetsess: NETAPI_ANONYMOUS=on but a user name is configured: "
                             "use one or the other\n");
-            return WN_E_INVAL;
+            return WN_E_CONFIG;
         }
         return 0;
     }

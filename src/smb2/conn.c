@@ -333,6 +333,8 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     }
     wn_log(WN_LOG_DEBUG, MOD, "dialect 0x%04x, server security mode 0x%x", n.dialect,
            n.security_mode);
+    if (o->negotiated)
+        *o->negotiated = 1;
     return 0;
 }
 

@@ -93,6 +93,9 @@ struct wn_smb2_opts {
     const char *domain;      /* NULL = "" */
     const char *password;
     const char *workstation; /* NULL = "" */
+    int *negotiated;         /* optional out: set to 1 once the server's NEGOTIATE
+                              * response was accepted (a failure before that means
+                              * the host did not answer as an SMB2 server) */
 };
 
 /* A connection and its pipes are used by one thread at a time (no locking);
@@ -143,6 +146,16 @@ void wn_smb2_pipe_close(struct wn_smb2_pipe *p);
 /* TREE_DISCONNECT, LOGOFF (best effort), close the socket, wipe keys, free.
  * NULL is a no-op. */
 void wn_smb2_disconnect(struct wn_smb2_conn *c);
+
+/* For a caller that keeps a connection between calls (netapi's pool):
+ * 1 when the connection has not failed and the server has sent nothing
+ * unsolicited (no EOF, reset or stray bytes waiting on the socket), so a
+ * request can go out; 0 otherwise.  Never blocks.  NULL gives 0. */
+int wn_smb2_usable(const struct wn_smb2_conn *c);
+/* Marks c failed so that wn_smb2_pipe_close / wn_smb2_disconnect send
+ * nothing (they still close the socket and free): for a process that
+ * inherited c across fork() and must not speak on the parent's session. */
+void wn_smb2_abandon(struct wn_smb2_conn *c);
 
 /* NTSTATUS of the last failed operation (0 if none): data, not a code. */
 uint32_t wn_smb2_last_status(const struct wn_smb2_conn *c);

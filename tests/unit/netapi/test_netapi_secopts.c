@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "lm.h"
 #include "netapi.h"
 #include "smb2.h"
 
@@ -101,7 +102,10 @@ test_secopts_refuses_a_bad_value_with_one_line_naming_it(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         clean_env(NULL);
         setenv(bad[i][0], bad[i][1], 1);
-        assert_int_equal(apply(&named, &o, err, sizeof(err)), WN_E_INVAL);
+        assert_int_equal(apply(&named, &o, err, sizeof(err)), WN_E_CONFIG);
+        /* ... and the API says ERROR_BAD_ENVIRONMENT like every refused
+         * local setting (87 before the knobs joined that rule). */
+        assert_int_equal(wn_netapi_map_err(WN_E_CONFIG), ERROR_BAD_ENVIRONMENT);
         assert_non_null(strstr(err, bad[i][0]));
         assert_non_null(strstr(err, "use "));
         char *nl = strchr(err, '\n');
@@ -112,6 +116,26 @@ test_secopts_refuses_a_bad_value_with_one_line_naming_it(void **state)
     setenv("NETAPI_ENCRYPT", "yes", 1);
     apply(&named, &o, err, sizeof(err));
     assert_non_null(strstr(err, "required, auto or off"));
+}
+
+/* Through the API: a refused knob is ERROR_BAD_ENVIRONMENT, the code of
+ * every refused local setting, and nothing is sent (no server listens). */
+static void
+test_secopts_refused_knob_is_bad_environment(void **state)
+{
+    (void)state;
+    clean_env(NULL);
+    setenv("NETAPI_USER", "admin", 1);
+    setenv("NETAPI_PASSWORD", "secret", 1);
+    setenv("NETAPI_ENCRYPT", "yes", 1);
+    LPBYTE buf = NULL;
+    DWORD read = 0, total = 0;
+    fflush(stderr);
+    assert_int_equal(NetSessionEnum(L"\\\\127.0.0.1", NULL, NULL, 10, &buf,
+                                    MAX_PREFERRED_LENGTH, &read, &total, NULL),
+                     ERROR_BAD_ENVIRONMENT);
+    assert_null(buf);
+    clean_env(NULL);
 }
 
 static void
@@ -137,7 +161,7 @@ test_secopts_anonymous_only_when_asked(void **state)
     assert_string_equal(o.user, "");
     assert_string_equal(o.password, "");
     /* anonymous and a configured user contradict each other */
-    assert_int_equal(apply(&named, &o, err, sizeof(err)), WN_E_INVAL);
+    assert_int_equal(apply(&named, &o, err, sizeof(err)), WN_E_CONFIG);
 }
 
 int
@@ -149,6 +173,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_secopts_reads_every_knob, clean_env, clean_env),
         cmocka_unit_test_setup_teardown(test_secopts_refuses_a_bad_value_with_one_line_naming_it,
                                         clean_env, clean_env),
+        cmocka_unit_test_setup_teardown(test_secopts_refused_knob_is_bad_environment, clean_env,
+                                        clean_env),
         cmocka_unit_test_setup_teardown(test_secopts_anonymous_only_when_asked, clean_env,
                                         clean_env),
     };
