@@ -74,9 +74,10 @@ rr_table() {
             "$(kv rate "$b")" "$(kv cpu_us_per_req "$b")" "$(kv maxrss_kb "$b")" "$note"
     done
 }
-# The reference net-snmp async client of /work/shared/ref/lab (one session), built
-# at run time when present: a cross-check that netsnmp_rr is a fair twin.
-REFC=${WN_BENCH_REF_CLIENT:-/work/shared/ref/lab/snmp-async-bench.c}
+# The reference net-snmp async client of the shared notes (../shared/ref/lab
+# from the repository root; one session), built at run time when present: a
+# cross-check that netsnmp_rr is a fair twin.
+REFC=${WN_BENCH_REF_CLIENT:-$ROOT/../shared/ref/lab/snmp-async-bench.c}
 ref_rows() {
     [ -r "$REFC" ] || return 0
     [ -x "$WORK/ref-async" ] || cc -O2 -w -o "$WORK/ref-async" "$REFC" $(net-snmp-config --libs) || return 0
