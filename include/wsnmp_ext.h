@@ -39,6 +39,12 @@ void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
  * effect for registrations made after the call. */
 SNMPAPI_STATUS wn_wsnmp_set_trap_port(smiUINT32 port);
 
+/* The name and a one-sentence explanation of an SnmpGetLastError code,
+ * e.g. "SNMPAPI_TL_TIMEOUT: no response from the agent before the last
+ * retry timed out".  Never NULL: an unknown code gives a sentence saying
+ * so.  The string is static (do not free).  Table: docs/winsnmp-errors.md. */
+const char *wn_wsnmp_strerror(smiUINT32 code);
+
 #ifdef __cplusplus
 }
 #endif
