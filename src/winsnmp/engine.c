@@ -1,6 +1,7 @@
 /* engine.c: the WinSNMP network engine on the I/O thread: state, manager sockets, request jobs, session queues, teardown. */
 #include "engine_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -71,8 +72,16 @@ wn_ws_net_startup(void)
     if (tp && *tp) {
         char *end;
         unsigned long v = strtoul(tp, &end, 10);
-        if (*end == '\0' && v > 0 && v <= 65535)
+        if (tp[0] >= '0' && tp[0] <= '9' && *end == '\0' && v > 0 && v <= 65535) {
             wn_ws_eng.trap_port = (uint16_t)v;
+        } else {
+            /* Refused, never a silent fall-back to 162: SnmpRegister fails
+             * (SNMPAPI_TL_INVALID_PARAM) until wn_wsnmp_set_trap_port
+             * sets a valid port.  Said once, whatever WN_LOG is. */
+            wn_ws_eng.trap_port = WN_WS_TRAP_PORT_REFUSED;
+            fprintf(stderr, "libwsnmp: WSNMP_TRAP_PORT=%.32s refused: it takes a UDP port number "
+                            "1..65535; SnmpRegister fails until it is fixed\n", tp);
+        }
     }
     wn_ws_regs = NULL;
     wn_ws_nregs = 0;
