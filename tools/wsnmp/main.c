@@ -41,7 +41,7 @@ usage(FILE *f)
 "  --json           one JSON object per line instead of text\n"
 "  --targets FILE   read agents from FILE (one per line, # comments)\n"
 "  --window N       query at most N agents at once (default %d)\n"
-"  -p PORT          listen: UDP port (default 162)\n"
+"  -p PORT          listen: UDP port (default WSNMP_TRAP_PORT, else 162)\n"
 "  --count N        listen: exit after N notifications\n"
 "  -u -l -a -A -x -X -e -E   SNMPv3 (not supported by this libwsnmp yet)\n"
 "  -h, --help       this help\n"
@@ -321,7 +321,6 @@ main(int argc, char **argv)
     o.retries = 5;
     o.max_rep = 10;
     o.check_increasing = 1;
-    o.port = 162;
     o.window = WSNMP_DEFAULT_WINDOW;
 
     if (argc < 2) {

@@ -193,16 +193,22 @@ receive_one(const struct wsnmp_opts *o, HSNMP_SESSION s)
 int
 wsnmp_listen(const struct wsnmp_opts *o)
 {
-    if (wn_wsnmp_set_trap_port((smiUINT32)o->port) != SNMPAPI_SUCCESS) {
+    /* Without -p the library's port: WSNMP_TRAP_PORT, else 162. */
+    if (o->port && wn_wsnmp_set_trap_port((smiUINT32)o->port) != SNMPAPI_SUCCESS) {
         wsnmp_api_error("trap port", SnmpGetLastError(NULL));
         return WSNMP_EXIT_USAGE;
     }
+    const char *env = getenv("WSNMP_TRAP_PORT");
+    char port[32];
+    snprintf(port, sizeof port, "%lu", o->port);
+    if (!o->port)
+        snprintf(port, sizeof port, "%.16s", env && *env ? env : "162");
     HSNMP_SESSION s = wsnmp_open_session();
     if (!s)
         return WSNMP_EXIT_FAILURE;
     if (SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON) != SNMPAPI_SUCCESS) {
         char what[64];
-        snprintf(what, sizeof what, "listening on UDP port %lu", o->port);
+        snprintf(what, sizeof what, "listening on UDP port %s", port);
         wsnmp_api_error(what, SnmpGetLastError(s));
         SnmpClose(s);
         return WSNMP_EXIT_FAILURE;
@@ -212,7 +218,7 @@ wsnmp_listen(const struct wsnmp_opts *o)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    fprintf(stderr, "wsnmp: listening for traps and informs on UDP port %lu\n", o->port);
+    fprintf(stderr, "wsnmp: listening for traps and informs on UDP port %s\n", port);
     unsigned long seen = 0;
     int rc = WSNMP_EXIT_OK;
     while (!stop_listening && (o->count == 0 || seen < o->count)) {

@@ -152,8 +152,8 @@ assert objs[1]["varbinds"][2]["value"] == "informed"
 assert objs[2]["varbinds"][0] == {"oid": ".1.3.6.1.2.1.1.3.0", "type": "TimeTicks", "value": 777}
 assert objs[2]["varbinds"][2] == {"oid": ".1.3.6.1.2.1.1.1.0", "type": "OctetString", "value": None, "hex": "00ff"}
 PY
-# text mode and Ctrl-C
-"$W" listen -p "$LPORT" >"$D/listen.out" 2>"$D/listen.err" &
+# text mode, the port from WSNMP_TRAP_PORT, and Ctrl-C
+WSNMP_TRAP_PORT=$LPORT "$W" listen >"$D/listen.out" 2>"$D/listen.err" &
 LPID=$!
 for _ in $(seq 1 100); do grep -q listening "$D/listen.err" && break; sleep 0.05; done
 "$W" trap "127.0.0.1:$LPORT" '' 1.3.6.1.6.3.1.1.5.1
@@ -162,6 +162,10 @@ kill -INT "$LPID"; wait "$LPID"; lrc=$?; LPID=
 [ "$lrc" -eq 0 ] && ok "listener stops cleanly on SIGINT" || bad "listener exit $lrc on SIGINT"
 has listen.out 'TRAP from 127.0.0.1:[0-9]* community public' "text trap header"
 has listen.out '^    \.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 = OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.1$' "text varbind"
+# a WSNMP_TRAP_PORT that is not a port: refused with one line, no fall-back to 162
+expect 1 "WSNMP_TRAP_PORT=abc refused" env WSNMP_TRAP_PORT=abc "$W" listen
+has err '^libwsnmp: WSNMP_TRAP_PORT=abc refused: it takes a UDP port number 1\.\.65535' "library names the variable"
+has err 'SNMPAPI_TL_INVALID_PARAM' "listener says why it cannot listen"
 # a port in use: the listener says which and why
 "$W" listen -p "$TP" >"$D/out" 2>"$D/err"; rc=$?
 [ "$rc" -eq 1 ] && grep -q "port $TP.*SNMPAPI_TL_IN_USE" "$D/err" && ok "port in use named" || { bad "port in use: exit $rc"; cat "$D/err"; }
