@@ -1,8 +1,9 @@
 #!/bin/bash
-# test_netsess.sh NETSESS LIBDIR: the netsess tool against a private smbd on 127.0.0.1: list/show/delete/watch, JSON, credentials, errors, exit codes.
+# test_netsess.sh NETSESS LIBDIR [SESSIONS]: the netsess tool against a private smbd on 127.0.0.1: list/show/delete/watch, JSON, credentials, errors, exit codes.
 set -uo pipefail
 N=${1:?usage: test_netsess.sh path/to/netsess tests/peer/lib}
 LIB=${2:?usage: test_netsess.sh path/to/netsess tests/peer/lib}
+EXAMPLE=${3:-}   # examples/sessions, the documented example program
 D=$(mktemp -d /tmp/wn-netsess.XXXXXX)
 WPID=
 cleanup() {
@@ -58,6 +59,16 @@ expect 0 "list --level 2 --json" "${ADMIN[@]}" "$N" --level 2 list --json
 has out '"client_type":""' "level 2 carries the client type"
 expect 0 "list --level 0" "${ADMIN[@]}" "$N" --level 0 list --json
 hasnt out '"user"' "level 0 has no user names"
+
+# the example program of the docs: same sessions, the caller's own included
+if [ -n "$EXAMPLE" ]; then
+    expect 0 "examples/sessions" "${ADMIN[@]}" "$EXAMPLE"
+    has out '^\\\\127\.0\.0\.1 labuser connected' "example lists labuser's session"
+    has out '^\\\\127\.0\.0\.1 labadmin connected' "example lists its own session"
+    has out '^2 session(s)$' "example counts them"
+    expect 1 "examples/sessions, wrong password" env NETAPI_USER=labadmin NETAPI_PASSWORD=x "$EXAMPLE"
+    has err 'NetSessionEnum failed: 1326' "example reports the code"
+fi
 
 # show
 expect 0 "show \\\\127.0.0.1" "${ADMIN[@]}" "$N" show '\\127.0.0.1'
