@@ -58,6 +58,13 @@ PY
 expect 0 "get of a missing object" "$W" get 127.0.0.1:$P 1.3.6.1.2.1.1.99.0
 has out 'No Such Object' "noSuchObject text"
 
+# a name from the WinSNMP entity database instead of an address (no DNS: found in the file)
+printf 'entity labagent address=127.0.0.1 port=%s version=2c timeout=100 retry=1\ncontext ro community=public\n' "$P" > "$D/entities.conf"
+expect 0 "agent by database name" env WSNMP_DB="$D/entities.conf" "$W" get labagent 1.3.6.1.2.1.1.5.0
+has out 'wire-snmpd' "database entity answered"
+expect 0 "database context name as -c" env WSNMP_DB="$D/entities.conf" "$W" get -c ro labagent 1.3.6.1.2.1.1.5.0
+has out 'wire-snmpd' "database context resolved to its community"
+
 # getnext / getbulk
 expect 0 "getnext" "$W" getnext 127.0.0.1:$P 1.3.6.1.2.1.1.4
 has out '^\.1\.3\.6\.1\.2\.1\.1\.4\.0 = ' "getnext gives sysContact.0"
