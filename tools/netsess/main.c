@@ -54,52 +54,6 @@ bad(const char *msg, const char *arg)
 }
 
 static int
-add_server(struct netsess_opts *o, const char *name)
-{
-    if (o->nservers >= NETSESS_MAX_SERVERS)
-        return bad("too many servers", NULL);
-    char **n = realloc(o->servers, (o->nservers + 1) * sizeof *n);
-    char *copy = strdup(name);
-    if (n)
-        o->servers = n;
-    if (!n || !copy) {
-        free(copy);
-        return bad("out of memory", NULL);
-    }
-    o->servers[o->nservers++] = copy;
-    return 0;
-}
-
-static int
-add_server_list(struct netsess_opts *o, const char *list)
-{
-    char *copy = strdup(list);
-    int rc = copy ? 0 : bad("out of memory", NULL);
-    for (char *t = copy ? strtok(copy, ",") : NULL; t && rc == 0; t = strtok(NULL, ","))
-        rc = add_server(o, t);
-    free(copy);
-    return rc;
-}
-
-static int
-read_servers(struct netsess_opts *o, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return bad("cannot read the servers file", path);
-    char line[512];
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        char *p = line + strspn(line, " \t");
-        p[strcspn(p, " \t\r\n#")] = '\0';
-        if (*p)
-            rc = add_server(o, p);
-    }
-    fclose(f);
-    return rc;
-}
-
-static int
 number(const char *opt, const char *v, unsigned long min, unsigned long max, unsigned long *out)
 {
     if (!v || wn_tool_parse_ulong(v, min, max, out) != 0) {
@@ -127,9 +81,9 @@ parse_args(struct netsess_opts *o, int argc, char **argv)
         else if (!v && a[0] == '-' && a[1] != '\0')
             return bad("option needs a value", a);
         else if (!strcmp(a, "--server") || !strcmp(a, "-S"))
-            rc = add_server_list(o, v);
+            rc = wn_tool_list_add_csv(&o->servers, v, NETSESS_MAX_SERVERS);
         else if (!strcmp(a, "--servers"))
-            rc = read_servers(o, v);
+            rc = wn_tool_list_read(&o->servers, v, NETSESS_MAX_SERVERS);
         else if (!strcmp(a, "--level")) {
             rc = number(a, v, 0, 502, &o->level);
             o->level_given = 1;
@@ -173,7 +127,7 @@ parse_args(struct netsess_opts *o, int argc, char **argv)
         return bad("the client is written \\\\NAME (quote it in the shell: '\\\\1.2.3.4')", o->client);
     if (o->level != 0 && o->level != 1 && o->level != 2 && o->level != 10 && o->level != 502)
         return bad("--level takes 0, 1, 2, 10 or 502", NULL);
-    if (o->cmd == NETSESS_DELETE && o->nservers > 1)
+    if (o->cmd == NETSESS_DELETE && o->servers.n > 1)
         return bad("delete takes one server", NULL);
     return 0;
 }
@@ -269,13 +223,13 @@ print_job(const struct netsess_opts *o, const struct job *j, int many, const cha
 static int
 cmd_list(const struct netsess_opts *o)
 {
-    unsigned n = o->nservers ? o->nservers : 1;
+    unsigned n = o->servers.n ? o->servers.n : 1;
     struct job *jobs = calloc(n, sizeof *jobs);
     if (!jobs)
         return NETSESS_EXIT_FAILURE;
     for (unsigned i = 0; i < n; i++) {
         jobs[i].o = o;
-        jobs[i].server = o->nservers ? o->servers[i] : NULL;
+        jobs[i].server = o->servers.n ? o->servers.v[i] : NULL;
     }
     run_jobs(o, jobs, n);
     const char *op = o->cmd == NETSESS_SHOW ? "showing a client's sessions" : "listing sessions";
@@ -327,7 +281,7 @@ confirm(const struct netsess_opts *o, const char *server)
 static int
 cmd_delete(const struct netsess_opts *o)
 {
-    const char *server = o->nservers ? o->servers[0] : NULL;
+    const char *server = o->servers.n ? o->servers.v[0] : NULL;
     if (!confirm(o, server))
         return NETSESS_EXIT_USAGE;
     NET_API_STATUS st = wn_netsession_del_utf8(server, o->client, o->client_user);
@@ -384,8 +338,6 @@ main(int argc, char **argv)
         rc = rc == 1 ? NETSESS_EXIT_OK : NETSESS_EXIT_USAGE;
     }
     wn_netapi_set_credentials(NULL, NULL, NULL);
-    for (unsigned i = 0; i < o.nservers; i++)
-        free(o.servers[i]);
-    free(o.servers);
+    wn_tool_list_free(&o.servers);
     return rc;
 }

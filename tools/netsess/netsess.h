@@ -6,6 +6,8 @@
 
 #include <lm.h>
 
+#include "json.h"
+
 enum netsess_exit {
     NETSESS_EXIT_OK = 0,
     NETSESS_EXIT_FAILURE = 1,   /* the call failed (NET_API_STATUS printed) */
@@ -20,8 +22,7 @@ enum netsess_cmd { NETSESS_LIST, NETSESS_SHOW, NETSESS_DELETE, NETSESS_WATCH };
 
 struct netsess_opts {
     enum netsess_cmd cmd;
-    char **servers;          /* owned array of owned strings; empty = this host */
-    unsigned nservers;
+    struct wn_tool_list servers; /* owned; empty = this host */
     unsigned long level;
     int level_given;
     int json;

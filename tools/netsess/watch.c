@@ -155,12 +155,12 @@ poll_server(const struct netsess_opts *o, struct server_state *st)
 int
 netsess_watch(const struct netsess_opts *o)
 {
-    unsigned n = o->nservers ? o->nservers : 1;
+    unsigned n = o->servers.n ? o->servers.n : 1;
     struct server_state *st = calloc(n, sizeof *st);
     if (!st)
         return NETSESS_EXIT_FAILURE;
     for (unsigned i = 0; i < n; i++)
-        st[i].server = o->nservers ? o->servers[i] : NULL;
+        st[i].server = o->servers.n ? o->servers.v[i] : NULL;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

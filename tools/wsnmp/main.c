@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
 #include "wsnmp.h"
 
 static const char *const cmd_names[] = {"get", "getnext", "getbulk", "walk",
@@ -82,43 +81,6 @@ opt_value(int argc, char **argv, int *i, size_t skip)
 }
 
 static int
-add_target(struct wsnmp_opts *o, char *t)
-{
-    if (o->ntargets >= WSNMP_MAX_TARGETS)
-        return bad("too many agents", NULL);
-    char **n = realloc(o->targets, (o->ntargets + 1) * sizeof *n);
-    char *copy = strdup(t);
-    if (n)
-        o->targets = n;
-    if (!n || !copy) {
-        free(copy);
-        return bad("out of memory", NULL);
-    }
-    o->targets[o->ntargets++] = copy;
-    return 0;
-}
-
-/* Lines of FILE as agents. */
-static int
-read_targets(struct wsnmp_opts *o, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return bad("cannot read the targets file", path);
-    char line[512];
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        char *p = line + strspn(line, " \t");
-        p[strcspn(p, " \t\r\n#")] = '\0';
-        if (*p == '\0')
-            continue;
-        rc = add_target(o, p);
-    }
-    fclose(f);
-    return rc;
-}
-
-static int
 parse_c_option(struct wsnmp_opts *o, const char *v)
 {
     unsigned long n;
@@ -180,7 +142,9 @@ parse_long_option(struct wsnmp_opts *o, int argc, char **argv, int *i)
     else if (!strcmp(a, "--targets")) {
         if (*i + 1 >= argc)
             return bad("--targets needs a file", NULL);
-        return read_targets(o, argv[++*i]);
+        if (wn_tool_list_read(&o->targets, argv[++*i], WSNMP_MAX_TARGETS) != 0)
+            return bad("unusable --targets file", argv[*i]);
+        return 0;
     } else if (!strcmp(a, "--count") || !strcmp(a, "--window")) {
         if (*i + 1 >= argc || wn_tool_parse_ulong(argv[*i + 1], 1, 1000000, &n) != 0)
             return bad("expects a number 1..1000000", a);
@@ -244,14 +208,6 @@ parse_options(struct wsnmp_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
-static void
-free_targets(struct wsnmp_opts *o)
-{
-    for (unsigned k = 0; k < o->ntargets; k++)
-        free(o->targets[k]);
-    free(o->targets);
-}
-
 static int
 check_version(const struct wsnmp_opts *o)
 {
@@ -269,13 +225,12 @@ check_version(const struct wsnmp_opts *o)
 static int
 parse_positional(struct wsnmp_opts *o, int argc, char **argv, int i)
 {
-    if (o->cmd != WSNMP_LISTEN && o->ntargets == 0) {
+    if (o->cmd != WSNMP_LISTEN && o->targets.n == 0) {
         if (i >= argc)
             return bad("no agent given", NULL);
-        for (char *t = strtok(argv[i++], ","); t; t = strtok(NULL, ","))
-            if (add_target(o, t) != 0)
-                return -1;
-        if (o->ntargets == 0)
+        if (wn_tool_list_add_csv(&o->targets, argv[i++], WSNMP_MAX_TARGETS) != 0)
+            return -1;
+        if (o->targets.n == 0)
             return bad("no agent given", NULL);
     }
     o->args = argv + i;
@@ -343,11 +298,11 @@ main(int argc, char **argv)
     int rc = parse_options(&o, argc, argv, &i);
     if (rc == 1) {
         usage(stdout);
-        free_targets(&o);
+        wn_tool_list_free(&o.targets);
         return WSNMP_EXIT_OK;
     }
     if (rc != 0 || check_version(&o) != 0 || parse_positional(&o, argc, argv, i) != 0) {
-        free_targets(&o);
+        wn_tool_list_free(&o.targets);
         return WSNMP_EXIT_USAGE;
     }
     o.progress = isatty(STDERR_FILENO) && !o.json;
@@ -356,7 +311,7 @@ main(int argc, char **argv)
     if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS) {
         wsnmp_api_error("SnmpStartup", SnmpGetLastError(NULL));
         wsnmp_mib_exit();
-        free_targets(&o);
+        wn_tool_list_free(&o.targets);
         return WSNMP_EXIT_FAILURE;
     }
     if (o.cmd == WSNMP_LISTEN)
@@ -367,6 +322,6 @@ main(int argc, char **argv)
         rc = wsnmp_run_requests(&o);
     SnmpCleanup();
     wsnmp_mib_exit();
-    free_targets(&o);
+    wn_tool_list_free(&o.targets);
     return rc;
 }

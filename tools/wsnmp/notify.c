@@ -67,18 +67,18 @@ wsnmp_send_trap(const struct wsnmp_opts *o)
         return WSNMP_EXIT_USAGE;
     }
     HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_TRAP, 0, 0, 0, vbl);
-    for (unsigned i = 0; pdu && i < o->ntargets; i++) {
+    for (unsigned i = 0; pdu && i < o->targets.n; i++) {
         HSNMP_ENTITY e;
         HSNMP_CONTEXT c;
-        if (wsnmp_make_target(s, o, o->targets[i], &e, &c) != 0) {
+        if (wsnmp_make_target(s, o, o->targets.v[i], &e, &c) != 0) {
             rc = rc ? rc : WSNMP_EXIT_USAGE;
             continue;
         }
         /* Trap port default 162, as snmptrap; an explicit :port wins. */
-        if (!strchr(o->targets[i], ':') || o->targets[i][strlen(o->targets[i]) - 1] == ']')
+        if (!strchr(o->targets.v[i], ':') || o->targets.v[i][strlen(o->targets.v[i]) - 1] == ']')
             SnmpSetPort(e, 162);
         if (SnmpSendMsg(s, NULL, e, c, pdu) != SNMPAPI_SUCCESS) {
-            fprintf(stderr, "wsnmp: trap to %s: %s\n", o->targets[i],
+            fprintf(stderr, "wsnmp: trap to %s: %s\n", o->targets.v[i],
                     wn_wsnmp_strerror(SnmpGetLastError(s)));
             rc = rc ? rc : WSNMP_EXIT_FAILURE;
         }
@@ -107,16 +107,7 @@ print_text(const struct wsnmp_opts *o, const char *src, const char *community, i
     strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
     printf("%s %s from %s community %s\n", when, type == SNMP_PDU_INFORM ? "INFORM" : "TRAP",
            src, community);
-    SNMPAPI_STATUS n = SnmpCountVbl(vbl);
-    for (SNMPAPI_STATUS k = 1; n != SNMPAPI_FAILURE && k <= n; k++) {
-        smiOID name;
-        smiVALUE val;
-        if (SnmpGetVb(vbl, k, &name, &val) != SNMPAPI_SUCCESS)
-            break;
-        fputs("    ", stdout);
-        wsnmp_print_vb_text(stdout, &name, &val, o->numeric);
-        wsnmp_vb_release(&name, &val);
-    }
+    wsnmp_print_vbl(stdout, vbl, 0, o->numeric, "    ");
 }
 
 static void
@@ -132,17 +123,7 @@ print_json(const char *src, const char *community, int type, smiINT32 reqid, HSN
     fputs(",\"community\":", stdout);
     wn_tool_json_cstr(stdout, community);
     printf(",\"request_id\":%d,\"varbinds\":[", (int)reqid);
-    SNMPAPI_STATUS n = SnmpCountVbl(vbl);
-    for (SNMPAPI_STATUS k = 1; n != SNMPAPI_FAILURE && k <= n; k++) {
-        smiOID name;
-        smiVALUE val;
-        if (SnmpGetVb(vbl, k, &name, &val) != SNMPAPI_SUCCESS)
-            break;
-        if (k > 1)
-            putchar(',');
-        wsnmp_print_vb_json(stdout, &name, &val);
-        wsnmp_vb_release(&name, &val);
-    }
+    wsnmp_print_vbl(stdout, vbl, 1, 0, "");
     puts("]}");
 }
 
@@ -179,14 +160,7 @@ receive_one(const struct wsnmp_opts *o, HSNMP_SESSION s)
             SnmpFreeVbl(vbl);
         printed = 1;
     }
-    if (src)
-        SnmpFreeEntity(src);
-    if (dst)
-        SnmpFreeEntity(dst);
-    if (ctx)
-        SnmpFreeContext(ctx);
-    if (pdu)
-        SnmpFreePdu(pdu);
+    wsnmp_free_msg(src, dst, ctx, pdu);
     return st == SNMPAPI_SUCCESS ? printed : (SnmpGetLastError(s) == SNMPAPI_NOOP ? 0 : -1);
 }
 

@@ -191,18 +191,24 @@ walk_step(struct run *r, struct target *t, HSNMP_VBL vbl)
     return more && t->rc == 0;
 }
 
+struct print_all_args {
+    struct run *r;
+    struct target *t;
+};
+
+static void
+print_one(void *arg, unsigned index, const smiOID *name, const smiVALUE *val)
+{
+    struct print_all_args *a = arg;
+    (void)index;
+    print_vb(a->r, a->t, name, val);
+}
+
 static void
 print_all(struct run *r, struct target *t, HSNMP_VBL vbl)
 {
-    SNMPAPI_STATUS n = SnmpCountVbl(vbl);
-    for (SNMPAPI_STATUS k = 1; n != SNMPAPI_FAILURE && k <= n; k++) {
-        smiOID name;
-        smiVALUE val;
-        if (SnmpGetVb(vbl, k, &name, &val) != SNMPAPI_SUCCESS)
-            break;
-        print_vb(r, t, &name, &val);
-        wsnmp_vb_release(&name, &val);
-    }
+    struct print_all_args a = {r, t};
+    wsnmp_each_vb(vbl, print_one, &a);
 }
 
 static void
@@ -280,14 +286,7 @@ drain(struct run *r)
                  t->agent, code == SNMPAPI_TL_TIMEOUT ? "" : wn_wsnmp_strerror(code));
             finish(r, t);
         }
-        if (src)
-            SnmpFreeEntity(src);
-        if (dst)
-            SnmpFreeEntity(dst);
-        if (ctx)
-            SnmpFreeContext(ctx);
-        if (pdu)
-            SnmpFreePdu(pdu);
+        wsnmp_free_msg(src, dst, ctx, pdu);
         if (st != SNMPAPI_SUCCESS && !pdu)
             return;   /* queue empty (SNMPAPI_NOOP) or nothing to match */
     }
@@ -403,7 +402,7 @@ wsnmp_run_requests(const struct wsnmp_opts *o)
     struct run r;
     memset(&r, 0, sizeof r);
     r.o = o;
-    r.n = o->ntargets;
+    r.n = o->targets.n;
     r.next_reqid = 1000;
     r.t = calloc(r.n, sizeof *r.t);
     r.s = r.t ? wsnmp_open_session() : NULL;
@@ -412,7 +411,7 @@ wsnmp_run_requests(const struct wsnmp_opts *o)
         return WSNMP_EXIT_FAILURE;
     }
     for (unsigned i = 0; i < r.n; i++) {
-        r.t[i].agent = o->targets[i];
+        r.t[i].agent = o->targets.v[i];
         r.t[i].json_first = 1;
         r.t[i].out = many(&r) ? open_memstream(&r.t[i].buf, &r.t[i].len) : stdout;
         if (!r.t[i].out) {

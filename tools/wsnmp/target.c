@@ -117,3 +117,16 @@ wsnmp_build_vbl(HSNMP_SESSION s, char **args, unsigned n, unsigned step, HSNMP_V
     }
     return 0;
 }
+
+void
+wsnmp_free_msg(HSNMP_ENTITY src, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, HSNMP_PDU pdu)
+{
+    if (src)
+        SnmpFreeEntity(src);
+    if (dst)
+        SnmpFreeEntity(dst);
+    if (ctx)
+        SnmpFreeContext(ctx);
+    if (pdu)
+        SnmpFreePdu(pdu);
+}

@@ -368,3 +368,44 @@ wsnmp_print_vb_json(FILE *f, const smiOID *name, const smiVALUE *v)
     }
     putc('}', f);
 }
+
+void
+wsnmp_each_vb(HSNMP_VBL vbl, wsnmp_vb_fn fn, void *arg)
+{
+    SNMPAPI_STATUS n = SnmpCountVbl(vbl);
+    for (SNMPAPI_STATUS k = 1; n != SNMPAPI_FAILURE && k <= n; k++) {
+        smiOID name;
+        smiVALUE val;
+        if (SnmpGetVb(vbl, k, &name, &val) != SNMPAPI_SUCCESS)
+            break;
+        fn(arg, (unsigned)k, &name, &val);
+        wsnmp_vb_release(&name, &val);
+    }
+}
+
+struct print_args {
+    FILE *f;
+    int json, numeric;
+    const char *prefix;
+};
+
+static void
+print_one(void *arg, unsigned index, const smiOID *name, const smiVALUE *val)
+{
+    const struct print_args *a = arg;
+    if (a->json) {
+        if (index > 1)
+            putc(',', a->f);
+        wsnmp_print_vb_json(a->f, name, val);
+    } else {
+        fputs(a->prefix, a->f);
+        wsnmp_print_vb_text(a->f, name, val, a->numeric);
+    }
+}
+
+void
+wsnmp_print_vbl(FILE *f, HSNMP_VBL vbl, int json, int numeric, const char *prefix)
+{
+    struct print_args a = {f, json, numeric, prefix};
+    wsnmp_each_vb(vbl, print_one, &a);
+}

@@ -7,6 +7,8 @@
 #include <winsnmp.h>
 #include <wsnmp_ext.h>
 
+#include "json.h"
+
 /* Exit codes (also in the man page and --help). */
 enum wsnmp_exit {
     WSNMP_EXIT_OK = 0,
@@ -63,8 +65,7 @@ struct wsnmp_opts {
     unsigned long window;     /* targets queried at once */
     const char *mibs;         /* -m */
     const char *mibdirs;      /* -M */
-    char **targets;           /* agents (owned array of owned strings) */
-    unsigned ntargets;
+    struct wn_tool_list targets; /* agents (owned) */
     char **args;              /* OIDs, or OID TYPE VALUE triples (borrowed) */
     unsigned nargs;
 };
@@ -91,6 +92,15 @@ void wsnmp_vb_release(smiOID *name, smiVALUE *val);
 void wsnmp_print_vb_text(FILE *f, const smiOID *name, const smiVALUE *v, int numeric);
 /* One varbind as a JSON object (no newline). */
 void wsnmp_print_vb_json(FILE *f, const smiOID *name, const smiVALUE *v);
+/* Calls fn for each varbind of vbl (index from 1; name and value are
+ * borrowed for the call). */
+typedef void (*wsnmp_vb_fn)(void *arg, unsigned index, const smiOID *name, const smiVALUE *val);
+void wsnmp_each_vb(HSNMP_VBL vbl, wsnmp_vb_fn fn, void *arg);
+/* Every varbind of vbl: text lines each after prefix, or JSON objects
+ * separated by commas (no brackets, no newline). */
+void wsnmp_print_vbl(FILE *f, HSNMP_VBL vbl, int json, int numeric, const char *prefix);
+/* Frees what SnmpRecvMsg returned (NULL handles are skipped). */
+void wsnmp_free_msg(HSNMP_ENTITY src, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, HSNMP_PDU pdu);
 /* "noSuchName" etc. for an error status. */
 const char *wsnmp_error_status_name(int status);
 
