@@ -25,9 +25,11 @@ prompt_password(const char *user, char *buf, size_t size)
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     quiet.c_lflag |= ECHONL;
+    /* Echo off before the prompt: what is typed after the prompt is
+     * neither echoed nor flushed away. */
+    tcsetattr(fd, TCSAFLUSH, &quiet);
     fprintf(tty, "Password for %s: ", user);
     fflush(tty);
-    tcsetattr(fd, TCSAFLUSH, &quiet);
     char *got = fgets(buf, (int)size, tty);
     tcsetattr(fd, TCSAFLUSH, &old);
     fclose(tty);

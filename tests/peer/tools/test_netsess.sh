@@ -117,7 +117,14 @@ read_until(b"Password for labadmin: ")
 assert b"Password for labadmin: " in out, out
 os.write(fd, b"LabAdmin-456\n")
 read_until(b"completed successfully")
-_, status = os.waitpid(pid, 0)
+for _ in range(300):
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    time.sleep(0.1)
+else:
+    os.kill(pid, 9)
+    raise SystemExit("netsess did not finish: " + repr(out))
 assert b"LabAdmin-456" not in out, "password echoed"
 assert b"labuser" in out, out
 assert os.WEXITSTATUS(status) == 0
