@@ -6,8 +6,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SNMP="$HERE/../snmp"
 D=$(mktemp -d /tmp/wn-wsnmp.XXXXXX)
 LPID=
+BPID=
 cleanup() {
     [ -n "$LPID" ] && kill "$LPID" 2>/dev/null
+    [ -n "$BPID" ] && kill "$BPID" 2>/dev/null
     "$SNMP/snmptrapd-stop.sh" "$D" >/dev/null 2>&1
     "$SNMP/snmpd-stop.sh" "$D" >/dev/null 2>&1
     rm -rf "$D"
@@ -88,6 +90,27 @@ assert len(rows) >= 7 and all(r["oid"].startswith(".1.3.6.1.2.1.1.") for r in ro
 ' "$D/out" && ok "walk JSON lines parse" || bad "walk JSON lines"
 expect 0 "walk of the ifTable (several GetBulk rounds)" "$W" walk -Cr5 127.0.0.1:$P 1.3.6.1.2.1.2.2.1.1
 [ "$(wc -l < "$D/out")" -ge 1 ] && ok "ifIndex rows" || bad "no ifIndex rows"
+
+# walk checks against a misbehaving agent (bad_agent.py, ours): an OID going backwards, tooBig
+bad_agent() {  # bad_agent MODE: starts it, sets BP (port) and BPID
+    [ -n "$BPID" ] && kill "$BPID" 2>/dev/null
+    /usr/bin/python3 "$HERE/bad_agent.py" "$1" > "$D/bad.port" &
+    BPID=$!
+    for _ in $(seq 1 100); do [ -s "$D/bad.port" ] && break; sleep 0.05; done
+    BP=$(cat "$D/bad.port")
+}
+bad_agent decrease
+expect 5 "walk stops at an OID going backwards" "$W" walk -t 0.5 -r 1 127.0.0.1:$BP 1.3.6.1.4.1.99999
+has err 'OID not increasing: \.1\.3\.6\.1\.4\.1\.99999\.1\.0' "the offending OID named"
+[ "$(wc -l < "$D/out")" -eq 1 ] && ok "what came before is printed" || bad "output before the loop"
+expect 0 "-Cc walks on" "$W" walk -Cc -t 0.5 -r 1 127.0.0.1:$BP 1.3.6.1.4.1.99999
+[ "$(wc -l < "$D/out")" -eq 2 ] && ok "-Cc printed both" || bad "-Cc output"
+bad_agent toobig
+expect 4 "getbulk -Cr10 gets tooBig" "$W" getbulk -Cr10 -t 0.5 -r 1 127.0.0.1:$BP 1.3.6.1.4.1.99999
+has err 'tooBig' "tooBig named"
+expect 0 "walk -Cr10 adapts to tooBig" "$W" walk -Cr10 -t 0.5 -r 1 127.0.0.1:$BP 1.3.6.1.4.1.99999
+[ "$(grep -c '^\.1\.3\.6\.1\.4\.1\.99999\.3\.[1-6]\.0 = INTEGER: [1-6]$' "$D/out")" -eq 6 ] && ok "all six rows after halving max-repetitions" || { bad "adaptive walk rows"; cat "$D/out"; }
+kill "$BPID"; BPID=
 
 # MIB names through libsmi (our own small module; numeric without it was checked above)
 if "$W" --help | grep -q . && "$W" get -M "$HERE/mibs" -m WN-TOOLS-TEST-MIB 127.0.0.1:$P sysName.0 >"$D/out" 2>"$D/err"; then
