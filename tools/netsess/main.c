@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "../common/json.h"
 #include "netsess.h"
 
 #define NETSESS_ERR_MAX 512

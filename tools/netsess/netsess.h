@@ -6,7 +6,7 @@
 
 #include <lm.h>
 
-#include "json.h"
+#include "../common/json.h"
 
 enum netsess_exit {
     NETSESS_EXIT_OK = 0,

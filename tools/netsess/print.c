@@ -1,7 +1,7 @@
 /* print.c: sessions as a `net session` table, a detail view or JSON; NET_API_STATUS as its name and a plain sentence. */
 #include <string.h>
 
-#include "json.h"
+#include "../common/json.h"
 #include "netsess.h"
 
 struct status_text {

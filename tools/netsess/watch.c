@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "../common/json.h"
 #include "netsess.h"
 
 #define NETSESS_NAP_MS 100

@@ -5,7 +5,7 @@
 #include <sys/sysinfo.h>
 #include <time.h>
 
-#include "json.h"
+#include "../common/json.h"
 #include "wsnmp.h"
 
 #define WSNMP_SYSUPTIME_OID "1.3.6.1.2.1.1.3.0"

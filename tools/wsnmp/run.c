@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "json.h"
+#include "../common/json.h"
 #include "wsnmp.h"
 
 #define WSNMP_WAIT_TICK_MS 200

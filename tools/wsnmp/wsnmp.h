@@ -7,7 +7,7 @@
 #include <winsnmp.h>
 #include <wsnmp_ext.h>
 
-#include "json.h"
+#include "../common/json.h"
 
 /* Exit codes (also in the man page and --help). */
 enum wsnmp_exit {
