@@ -3,10 +3,12 @@
 
 MODE decrease: under 1.3.6.1.4.1.99999 it answers .2.0 first, then .1.0 (an OID going backwards), then ends.
 MODE toobig:   GetBulk with max-repetitions above 2 gets tooBig; otherwise rows .3.1.0 .. .3.6.0, then the end.
+MODE slow:     as toobig, each answer 0.4 s late (a walk that takes seconds).
 A test helper, not a codec of the project: it understands just the requests wsnmp sends.
 """
 import socket
 import sys
+import time
 
 ROOT = (1, 3, 6, 1, 4, 1, 99999)
 ROWS = [ROOT + (3, i, 0) for i in range(1, 7)]
@@ -64,7 +66,7 @@ def answer(mode, pdu_tag, reqid, b, oid):
     status, vbs = 0, []
     if mode == "toobig" and pdu_tag == 0xA5 and b > 2:
         status, vbs = 1, [(oid, tlv(0x05, b""))]
-    elif mode == "toobig":
+    elif mode in ("toobig", "slow"):
         after = [r for r in ROWS if r > oid][: max(1, b if pdu_tag == 0xA5 else 1)]
         vbs = [(r, enc_int(r[-2])) for r in after] or [(oid, tlv(0x82, b""))]
     else:
@@ -94,6 +96,8 @@ def main():
             _, oid, _ = read(vb, 0)
         except (IndexError, ValueError):
             continue
+        if mode == "slow":
+            time.sleep(0.4)
         reply = answer(mode, pdu_tag, int.from_bytes(rid, "big", signed=True),
                        int.from_bytes(b, "big"), dec_oid(oid))
         s.sendto(tlv(0x30, enc_int(int.from_bytes(ver, "big")) + tlv(0x04, community) + reply), peer)

@@ -110,6 +110,30 @@ expect 4 "getbulk -Cr10 gets tooBig" "$W" getbulk -Cr10 -t 0.5 -r 1 127.0.0.1:$B
 has err 'tooBig' "tooBig named"
 expect 0 "walk -Cr10 adapts to tooBig" "$W" walk -Cr10 -t 0.5 -r 1 127.0.0.1:$BP 1.3.6.1.4.1.99999
 [ "$(grep -c '^\.1\.3\.6\.1\.4\.1\.99999\.3\.[1-6]\.0 = INTEGER: [1-6]$' "$D/out")" -eq 6 ] && ok "all six rows after halving max-repetitions" || { bad "adaptive walk rows"; cat "$D/out"; }
+bad_agent slow
+/usr/bin/python3 - "$W" "$BP" <<'PY' && ok "progress line on a terminal for a slow walk" || bad "progress line"
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "walk", "--getnext", "-t", "2", "127.0.0.1:" + sys.argv[2],
+                           "1.3.6.1.4.1.99999"])
+out, end = b"", time.time() + 30
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.5)
+    if r:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+os.waitpid(pid, 0)
+assert b"walking 127.0.0.1:" in out, out
+assert out.count(b"INTEGER:") == 6, out
+PY
+expect 0 "no progress line when stderr is not a terminal" "$W" walk --getnext -t 2 127.0.0.1:$BP 1.3.6.1.4.1.99999
+[ ! -s "$D/err" ] && ok "stderr empty" || { bad "stderr not empty"; cat "$D/err"; }
 kill "$BPID"; BPID=
 
 # MIB names through libsmi (our own small module; numeric without it was checked above)
