@@ -33,7 +33,13 @@
     XX(SIGNATURE, 20, "signature check failed")                             \
     XX(PROTOCOL, 21, "protocol violation by peer")                          \
     XX(RESOLVE, 22, "name resolution failed")                               \
-    XX(BUSY, 23, "resource busy")
+    XX(BUSY, 23, "resource busy")                                           \
+    XX(UNKNOWNENGINEID, 24, "SNMPv3: unknown engine ID (usmStatsUnknownEngineIDs)") \
+    XX(UNKNOWNUSERNAME, 25, "SNMPv3: unknown user name (usmStatsUnknownUserNames)") \
+    XX(WRONGDIGEST, 26, "SNMPv3: wrong digest, bad auth key (usmStatsWrongDigests)") \
+    XX(DECRYPTIONERROR, 27, "SNMPv3: decryption error, bad priv key (usmStatsDecryptionErrors)") \
+    XX(UNSUPPORTEDSECLEVEL, 28, "SNMPv3: unsupported security level (usmStatsUnsupportedSecLevels)") \
+    XX(NOTINTIMEWINDOW, 29, "SNMPv3: not in time window (usmStatsNotInTimeWindows)")
 
 enum wn_err {
     WN_OK = 0,
