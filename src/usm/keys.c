@@ -37,6 +37,16 @@ wn_usm_auth_key_len(enum wn_usm_auth a)
     return ai ? wn_crypto_hash_len(ai->alg) : 0;
 }
 
+int
+wn_usm_auth_alg(enum wn_usm_auth a, enum wn_crypto_alg *alg)
+{
+    const struct auth_info *ai = auth_info(a);
+    if (!ai || !alg)
+        return WN_E_INVAL;
+    *alg = ai->alg;
+    return 0;
+}
+
 size_t
 wn_usm_auth_mac_len(enum wn_usm_auth a)
 {

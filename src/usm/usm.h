@@ -56,6 +56,8 @@ enum wn_usm_priv {
 size_t wn_usm_auth_key_len(enum wn_usm_auth a);
 /* Length of msgAuthenticationParameters: 12 (MD5, SHA-1), 16/24/32/48. */
 size_t wn_usm_auth_mac_len(enum wn_usm_auth a);
+/* The hash behind an auth protocol; 0 or WN_E_INVAL for NONE/unknown. */
+int wn_usm_auth_alg(enum wn_usm_auth a, enum wn_crypto_alg *alg);
 /* Encryption key length of a priv protocol (DES 8, AES 16/24/32). */
 size_t wn_usm_priv_key_len(enum wn_usm_priv p);
 /* net-snmp's names, case-insensitive: "MD5", "SHA" ("SHA-1", "SHA1"),
