@@ -27,7 +27,7 @@ test_usm_rfc3414_a3_md5_and_sha_vectors(void **state)
     ASSERT_HEX(kul, "6695febc9288e36282235fc7151f128497b38f3f");
 }
 
-/* One user of tests/peer/snmpv3/snmpd-v3-start.sh: the localized keys
+/* One user of tests/peer/snmpv3/snmpd-v3-users.conf: the localized keys
  * snmpd 5.9.3 (Debian 12) wrote to its persistent usmUser lines for engine
  * ID 80001f880476332d736e6d7064 ("v3-snmpd").  RFC 7860 itself publishes
  * no key vectors, so these are the SHA-2 vectors, and the AES-192/256
