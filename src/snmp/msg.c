@@ -416,7 +416,7 @@ vbl_encode(struct wn_ber_wbuf *w, enum wn_snmp_version ver, const struct wn_snmp
             if (wn_ber_wrap(w, WN_BER_SEQUENCE, vmark))
                 return w->err;
         }
-    } else {
+    } else if (pdu->vbl_len) {
         /* Raw copy: still validated so we never emit what we reject. */
         size_t count;
         int rc = vbl_validate(ver, pdu->vbl, pdu->vbl_len, &count);

@@ -33,7 +33,7 @@ roundtrip(const char *hex, struct wn_snmp_v3_msg *m)
 {
     size_t len;
     const uint8_t *in = hx(hex, &len);
-    uint8_t msg[512];
+    static uint8_t msg[512];      /* m's views borrow it after we return */
     memcpy(msg, in, len);
     assert_int_equal(wn_snmp_v3_decode(msg, len, m), 0);
     uint8_t buf[512];
