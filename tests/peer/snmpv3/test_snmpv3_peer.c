@@ -130,14 +130,10 @@ vb_text(const struct wn_snmp_varbind *vb, struct wire_vb *out)
         snprintf(s, cap, "IpAddress: %u.%u.%u.%u", v->v.bytes.p[0], v->v.bytes.p[1],
                  v->v.bytes.p[2], v->v.bytes.p[3]);
         break;
-    case WN_SNMP_SYN_COUNTER32:
-        snprintf(s, cap, "Counter32: %" PRIu32, v->v.u32);
-        break;
-    case WN_SNMP_SYN_GAUGE32:
-        snprintf(s, cap, "Gauge32: %" PRIu32, v->v.u32);
-        break;
-    case WN_SNMP_SYN_TIMETICKS:
-        snprintf(s, cap, "Timeticks: %" PRIu32, v->v.u32);
+    case WN_SNMP_SYN_COUNTER32: case WN_SNMP_SYN_GAUGE32: case WN_SNMP_SYN_TIMETICKS:
+        snprintf(s, cap, "%s: %" PRIu32,
+                 v->syntax == WN_SNMP_SYN_COUNTER32 ? "Counter32"
+                 : v->syntax == WN_SNMP_SYN_GAUGE32 ? "Gauge32" : "Timeticks", v->v.u32);
         break;
     case WN_SNMP_SYN_COUNTER64:
         snprintf(s, cap, "Counter64: %" PRIu64, v->v.u64);

@@ -9,24 +9,7 @@
 #include "base.h"
 #include "snmp.h"
 #include "crypto/test_hex.h"
-
-/* Captured from snmpget -v3 on loopback (tests/unit/usm reuses them):
- * the engine-discovery probe (noAuthNoPriv, empty engine ID and user, a
- * GET with no varbinds), an authPriv SHA/AES GET of sysName.0 and an
- * authNoPriv GET with contextName "ctx". */
-#define GOLD_DISCOVERY                                                      \
-    "303e020103301102043ed56d21020300ffe30401040201030410300e0400020100020100" \
-    "040004000400301404000400a00e020476cf13b80201000201003000"
-#define GOLD_AUTHPRIV                                                       \
-    "308181020103301102042e782222020300ffe304010702010304363034040d80001f8804" \
-    "76332d736e6d706402010002010004057633736861040c269acd3f146c6a7ef08bc25a04" \
-    "08d2f604476040e0180431fe8916c9e439120449d78c93ec029c3d89b51982c71d1c9113" \
-    "70f1fe2c3e9fff0d2267cb24ed66b16570d3bd1178a2174e"
-#define GOLD_AUTHNOPRIV                                                     \
-    "307b0201033011020405dad3ea020300ffe3040105020103042f302d040d80001f880476" \
-    "332d736e6d70640201000201000406763361757468040cc8b86d7d7f8323d4516882ac04" \
-    "003032040d80001f880476332d736e6d70640403637478a01c02041b1e8b3d0201000201" \
-    "00300e300c06082b060102010105000500"
+#include "snmp/v3_golden.h"
 
 static void
 roundtrip(const char *hex, struct wn_snmp_v3_msg *m)

@@ -9,20 +9,9 @@
 #include "base.h"
 #include "usm.h"
 #include "crypto/test_hex.h"
+#include "snmp/v3_golden.h"
 
-/* Sent by snmpget -v3 to engine 80001f880476332d736e6d7064 (the same bytes
- * as tests/unit/snmp/test_snmp_v3.c). */
-#define GOLD_AUTHPRIV                                                       \
-    "308181020103301102042e782222020300ffe304010702010304363034040d80001f8804" \
-    "76332d736e6d706402010002010004057633736861040c269acd3f146c6a7ef08bc25a04" \
-    "08d2f604476040e0180431fe8916c9e439120449d78c93ec029c3d89b51982c71d1c9113" \
-    "70f1fe2c3e9fff0d2267cb24ed66b16570d3bd1178a2174e"
-#define GOLD_AUTHNOPRIV                                                     \
-    "307b0201033011020405dad3ea020300ffe3040105020103042f302d040d80001f880476" \
-    "332d736e6d70640201000201000406763361757468040cc8b86d7d7f8323d4516882ac04" \
-    "003032040d80001f880476332d736e6d70640403637478a01c02041b1e8b3d0201000201" \
-    "00300e300c06082b060102010105000500"
-#define ENGINE "80001f880476332d736e6d7064"
+#define ENGINE GOLD_ENGINE
 
 static uint8_t scratch[WN_SNMP_MAX_MSG];
 static uint8_t wire[WN_SNMP_MAX_MSG];
