@@ -325,16 +325,26 @@ wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_usm_
     if (!in || !in->whole)
         return WN_E_INVAL;
     uint8_t level = in->msg.flags & WN_USM_LEVEL_MASK;
+    /* Step 3, in RFC order: the engine ID (always, for the authoritative
+     * receiver: a discovery probe gets unknownEngineID), then the user. */
+    int engine_ok = engine && in->sp.engine_id_len != 0 && in->sp.engine_id_len == engine->id_len
+                    && memcmp(in->sp.engine_id, engine->id, engine->id_len) == 0;
+    if (authoritative && !engine_ok)
+        return WN_E_UNKNOWNENGINEID;
+    if (user && (in->sp.user_len != user->name_len
+                 || memcmp(in->sp.user, user->name, user->name_len) != 0))
+        return WN_E_UNKNOWNUSERNAME;
     if (!(level & WN_SNMP_V3_FLAG_AUTH))
         return 0;               /* noAuthNoPriv: nothing to check, scoped already decoded */
+    if (!user)
+        return WN_E_UNKNOWNUSERNAME;
     /* Step 4: the user must support the level the message claims. */
-    if (!user || user->auth == WN_USM_AUTH_NONE
+    if (user->auth == WN_USM_AUTH_NONE
         || ((level & WN_SNMP_V3_FLAG_PRIV) && user->priv == WN_USM_PRIV_NONE))
         return WN_E_UNSUPPORTEDSECLEVEL;
-    if (in->sp.user_len != user->name_len || memcmp(in->sp.user, user->name, user->name_len))
-        return WN_E_UNKNOWNUSERNAME;
-    if (!engine || in->sp.engine_id_len == 0 || in->sp.engine_id_len != engine->id_len
-        || memcmp(in->sp.engine_id, engine->id, engine->id_len))
+    /* Authenticated traffic from an engine we do not know (a manager's
+     * view): the keys would be localized to the wrong engine. */
+    if (!engine_ok)
         return WN_E_UNKNOWNENGINEID;
     /* Step 6: the digest, with the user's key localized to that engine. */
     const struct wn_usm_keys *k;

@@ -249,15 +249,18 @@ struct wn_usm_in {
 /* Step 1: decode the message and its USM parameters (views borrow buf).
  * WN_E_UNSUPPORTED for a security model other than USM. */
 int wn_usm_parse(const uint8_t *buf, size_t len, struct wn_usm_in *in);
-/* Step 2, after the caller looked up the user named in in->sp and the
- * engine: checks the level against the user (WN_E_UNSUPPORTEDSECLEVEL),
- * the digest (WN_E_WRONGDIGEST), the time window (WN_E_NOTINTIMEWINDOW;
- * authoritative != 0: engine is our own, else our view of the sender,
- * updated by the step 7b rules), decrypts into scratch
- * (WN_E_DECRYPTIONERROR) and decodes the ScopedPDU into in->scoped.
- * user may be NULL for a noAuthNoPriv message.  A Report that the engine
- * answers with before any authentication (unknownEngineID, ...) passes at
- * noAuthNoPriv with user NULL. */
+/* Step 2, after the caller looked up the user named in in->sp (user NULL:
+ * not found, or a discovery message with an empty name) and the engine.
+ * authoritative != 0: engine is our own (the agent role), else our view of
+ * the sender (the manager role), updated by the step 7b rules.  Checks, in
+ * the order of RFC 3414 3.2: the engine ID (WN_E_UNKNOWNENGINEID; at every
+ * level when authoritative, so a discovery probe gets it), the user name
+ * (WN_E_UNKNOWNUSERNAME; user NULL only matters from authNoPriv up), the
+ * level against the user (WN_E_UNSUPPORTEDSECLEVEL), the digest
+ * (WN_E_WRONGDIGEST), the time window (WN_E_NOTINTIMEWINDOW), then
+ * decrypts into scratch (WN_E_DECRYPTIONERROR) and decodes the ScopedPDU
+ * into in->scoped.  A noAuthNoPriv message passes with user NULL in the
+ * manager role (the reports an agent sends before any authentication). */
 int wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_usm_engine *engine,
                       int authoritative, uint64_t now_ms, uint8_t *scratch, size_t scratch_cap);
 

@@ -68,9 +68,31 @@ test_usm_verifies_net_snmp_authnopriv_message(void **state)
                                       WN_USM_PRIV_NONE, NULL), 0);
     assert_int_equal(wn_usm_process_in(&in, &none, &e, 0, 1000, scratch, sizeof scratch),
                      WN_E_UNSUPPORTEDSECLEVEL);
+    /* Step 3: another user's name, no user at all, another engine. */
+    struct wn_usm_user other;
+    assert_int_equal(wn_usm_user_init(&other, "v3other", WN_USM_AUTH_SHA1, "v3authpass9",
+                                      WN_USM_PRIV_NONE, NULL), 0);
+    n = load(GOLD_AUTHNOPRIV);
+    assert_int_equal(wn_usm_parse(wire, n, &in), 0);
+    assert_int_equal(wn_usm_process_in(&in, &other, &e, 0, 1000, scratch, sizeof scratch),
+                     WN_E_UNKNOWNUSERNAME);
+    assert_int_equal(wn_usm_process_in(&in, NULL, &e, 0, 1000, scratch, sizeof scratch),
+                     WN_E_UNKNOWNUSERNAME);
+    struct wn_usm_engine elsewhere = e;
+    elsewhere.id[0] ^= 1;
+    assert_int_equal(wn_usm_process_in(&in, &u, &elsewhere, 0, 1000, scratch, sizeof scratch),
+                     WN_E_UNKNOWNENGINEID);
+    /* As the authoritative agent: a discovery probe (noAuthNoPriv, empty
+     * engine ID) gets unknownEngineID; as a manager it passes. */
+    n = load(GOLD_DISCOVERY);
+    assert_int_equal(wn_usm_parse(wire, n, &in), 0);
+    assert_int_equal(wn_usm_process_in(&in, NULL, &e, 1, 1000, scratch, sizeof scratch),
+                     WN_E_UNKNOWNENGINEID);
+    assert_int_equal(wn_usm_process_in(&in, NULL, &e, 0, 1000, scratch, sizeof scratch), 0);
     wn_usm_user_clear(&u);
     wn_usm_user_clear(&bad);
     wn_usm_user_clear(&none);
+    wn_usm_user_clear(&other);
 }
 
 static void
