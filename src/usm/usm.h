@@ -260,7 +260,9 @@ int wn_usm_parse(const uint8_t *buf, size_t len, struct wn_usm_in *in);
  * (WN_E_WRONGDIGEST), the time window (WN_E_NOTINTIMEWINDOW), then
  * decrypts into scratch (WN_E_DECRYPTIONERROR) and decodes the ScopedPDU
  * into in->scoped.  A noAuthNoPriv message passes with user NULL in the
- * manager role (the reports an agent sends before any authentication). */
+ * manager role (the reports an agent sends before any authentication).
+ * After an authPriv message, scratch holds the plaintext that in->scoped
+ * views: the caller wipes it (wn_wipe) when done with the PDU. */
 int wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_usm_engine *engine,
                       int authoritative, uint64_t now_ms, uint8_t *scratch, size_t scratch_cap);
 
