@@ -267,6 +267,49 @@ int wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_
                       int authoritative, uint64_t now_ms, uint8_t *scratch, size_t scratch_cap);
 
 /* ------------------------------------------------------------------------
+ * The SNMPv3 entity string of the untranslated modes (entity.c; grammar in
+ * docs/snmpv3.md):
+ *     snmpv3:<user>[;<key>=<value>]...@<address>
+ * keys level, auth, authpass, authkey, priv, privpass, privkey, engineid
+ * (case-insensitive); values with %XX escapes, printable ASCII otherwise;
+ * keys and engine ID as 0x<hex>.
+ * ---------------------------------------------------------------------- */
+#define WN_USM_ENTITY_PREFIX "snmpv3:"
+#define WN_USM_MAX_ENTITY_PARAMS 2048   /* bytes between the prefix and the '@' */
+#define WN_USM_LEVEL_DEFAULT (-1)       /* level not given: the most the user supports */
+
+struct wn_usm_entity {
+    char user[WN_USM_MAX_USER_NAME + 1];
+    int level;                          /* WN_USM_LEVEL_DEFAULT or msgFlags level bits */
+    enum wn_usm_auth auth;              /* NONE: not given */
+    enum wn_usm_priv priv;
+    char *authpass;                     /* returned-owned secrets or NULL; */
+    char *privpass;                     /*   freed by wn_usm_entity_clear */
+    uint8_t authkey[WN_USM_MAX_KEY];    /* localized keys (need engineid) */
+    size_t authkey_len;
+    uint8_t privkey[WN_USM_MAX_KEY];
+    size_t privkey_len;
+    uint8_t engine_id[WN_USM_MAX_ENGINE_ID];
+    size_t engine_id_len;               /* 0: discover */
+    const char *address;                /* borrowed: the input after the '@' */
+};
+
+/* Parses s (borrowed; e->address points into it).  WN_E_NOTFOUND when s
+ * does not start with the prefix (not a v3 string), WN_E_MALFORMED for bad
+ * syntax, an unknown key or protocol, a secret without its protocol, priv
+ * without auth, localized keys without engineid; WN_E_INVAL for a pass
+ * phrase outside WN_USM_MIN_PASSPHRASE..WN_USM_MAX_PASSPHRASE; WN_E_LIMIT
+ * past the named limits.  On error e holds no secret. */
+int wn_usm_entity_parse(const char *s, struct wn_usm_entity *e);
+/* Wipes e and frees its secrets. */
+void wn_usm_entity_clear(struct wn_usm_entity *e);
+/* Copies s to out[0..cap) without its authpass, privpass, authkey and
+ * privkey fields (for logs and SnmpEntityToStr); other strings unchanged.
+ * The result parses back to the same user, level, protocols and address.
+ * WN_E_NOSPACE when cap is too small. */
+int wn_usm_entity_redact(const char *s, char *out, size_t cap);
+
+/* ------------------------------------------------------------------------
  * Reports (report.c): the usmStats counters of RFC 3414 and the MPD
  * counters of RFC 3412.
  * ---------------------------------------------------------------------- */
