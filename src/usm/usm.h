@@ -267,6 +267,75 @@ int wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_
                       int authoritative, uint64_t now_ms, uint8_t *scratch, size_t scratch_cap);
 
 /* ------------------------------------------------------------------------
+ * One request's SNMPv3 exchange with discovery (exchange.c), without I/O:
+ * the caller sends what it is told, feeds back the replies (or tells of a
+ * timeout after its own retransmissions of that same message), and gets
+ * the response or one error.  Sequence (docs/snmpv3.md): engine ID probe,
+ * authenticated time sync, the request; one transparent resend after an
+ * authenticated notInTimeWindow report, one rediscovery after an
+ * unknownEngineID report; after an authPriv request goes unanswered, an
+ * authNoPriv probe of the same user tells a wrong priv key
+ * (WN_E_DECRYPTIONERROR) from silence (WN_E_TIMEOUT).
+ * ---------------------------------------------------------------------- */
+/* What we know of one agent (one transport address): shared by every
+ * exchange with it.  One owner thread. */
+struct wn_usm_peer {
+    struct wn_usm_engine engine;        /* id_len 0: not discovered */
+    const void *discovering;            /* the exchange running discovery, or NULL */
+    unsigned discoveries;               /* engine IDs learnt */
+    unsigned time_syncs;                /* authenticated time synchronisations */
+    unsigned resyncs;                   /* notInTimeWindow / unknownEngineID recoveries */
+};
+
+enum wn_usm_step {
+    WN_USM_STEP_SEND = 1,   /* send x->out[0..x->out_len), await msgID x->msg_id */
+    WN_USM_STEP_WAIT,       /* another exchange is discovering this peer: start again later */
+    WN_USM_STEP_DONE,       /* x->in.scoped.pdu is the response (views: the reply, scratch) */
+    WN_USM_STEP_FAIL,       /* x->err says why */
+    WN_USM_STEP_IGNORE,     /* the datagram was not for this exchange: keep waiting */
+};
+
+struct wn_usm_exchange {
+    /* Set by the caller before wn_usm_exchange_start; all borrowed for the
+     * exchange's life. */
+    struct wn_usm_peer *peer;
+    struct wn_usm_user *user;           /* auth NONE for noAuthNoPriv */
+    uint8_t level;                      /* WN_SNMP_V3_FLAG_AUTH / _PRIV */
+    struct wn_usm_salt *salt;
+    int32_t *msg_ids;                   /* the caller's msgID counter (1..2^31-1) */
+    int32_t max_size;                   /* our msgMaxSize */
+    /* The request (its request-id stays the same across resends); NULL:
+     * discovery only, DONE once the peer is ready. */
+    const struct wn_snmp_pdu *pdu;
+    const uint8_t *context_name;
+    size_t context_name_len;
+    uint8_t *buf;                       /* where messages are encoded */
+    size_t buf_cap;
+    uint8_t *scratch;                   /* plaintext in and out */
+    size_t scratch_cap;
+    /* State and results. */
+    int phase;
+    int32_t msg_id;
+    unsigned resends;
+    int err;
+    const uint8_t *out;
+    size_t out_len;
+    struct wn_usm_in in;
+};
+
+/* Starts (or, after WAIT, restarts) the exchange: SEND, WAIT or FAIL. */
+int wn_usm_exchange_start(struct wn_usm_exchange *x, uint64_t now_ms);
+/* A datagram from the peer (borrowed; the result's views borrow it until
+ * the next call): SEND, DONE, FAIL or IGNORE. */
+int wn_usm_exchange_reply(struct wn_usm_exchange *x, const uint8_t *dgram, size_t len,
+                          uint64_t now_ms);
+/* The last message sent got no answer in the caller's retries: SEND (the
+ * priv diagnosis probe) or FAIL. */
+int wn_usm_exchange_timeout(struct wn_usm_exchange *x, uint64_t now_ms);
+/* Ends an exchange early (cancel, close): releases the peer's discovery. */
+void wn_usm_exchange_abort(struct wn_usm_exchange *x);
+
+/* ------------------------------------------------------------------------
  * The SNMPv3 entity string of the untranslated modes (entity.c; grammar in
  * docs/snmpv3.md):
  *     snmpv3:<user>[;<key>=<value>]...@<address>

@@ -245,9 +245,9 @@ run_case(const struct v3case *c, int full_walk)
     uint8_t level = case_user(c, &u);
     assert_int_equal(v3drv_open(&d, peers.snmpd_port, &u, level), 0);
     assert_int_equal(v3drv_discover(&d), 0);
-    assert_int_equal(d.engine.id_len, ENGINE_ID_LEN);
-    assert_memory_equal(d.engine.id, ENGINE_ID, ENGINE_ID_LEN);
-    assert_int_equal(d.time_syncs, c->auth ? 1 : 0);
+    assert_int_equal(d.peer.engine.id_len, ENGINE_ID_LEN);
+    assert_memory_equal(d.peer.engine.id, ENGINE_ID, ENGINE_ID_LEN);
+    assert_int_equal(d.peer.time_syncs, c->auth ? 1 : 0);
 
     /* GET of three scalars. */
     static const uint32_t descr[] = {1, 3, 6, 1, 2, 1, 1, 1, 0}, objid[] = {1, 3, 6, 1, 2, 1, 1, 2, 0},
@@ -308,7 +308,7 @@ run_case(const struct v3case *c, int full_walk)
     }
     /* Localized once for this (user, engine), however many requests. */
     assert_int_equal(u.localizations, c->auth ? 1 : 0);
-    assert_int_equal(d.resyncs, 0);
+    assert_int_equal(d.peer.resyncs, 0);
     v3drv_close(&d);
     wn_usm_user_clear(&u);
 }
@@ -396,17 +396,17 @@ test_v3_not_in_time_window_and_stale_engine_id_recover(void **state)
     const struct wn_snmp_pdu *resp;
     /* Our clock of the agent 1000 s behind: snmpd answers notInTimeWindow
      * (authenticated), we resync and retry once. */
-    d.engine.time = d.engine.time > 1000 ? d.engine.time - 1000 : 0;
-    d.engine.latest_time = d.engine.time;
-    d.engine.boots = 0;
+    d.peer.engine.time = d.peer.engine.time > 1000 ? d.peer.engine.time - 1000 : 0;
+    d.peer.engine.latest_time = d.peer.engine.time;
+    d.peer.engine.boots = 0;
     assert_int_equal(v3drv_request(&d, &get, &resp), 0);
-    assert_int_equal(d.resyncs, 1);
+    assert_int_equal(d.peer.resyncs, 1);
     /* A stale engine ID: unknownEngineID, rediscovery, retry once. */
-    d.engine.id[d.engine.id_len - 1] ^= 0x55;
+    d.peer.engine.id[d.peer.engine.id_len - 1] ^= 0x55;
     assert_int_equal(v3drv_request(&d, &get, &resp), 0);
-    assert_int_equal(d.resyncs, 2);
-    assert_int_equal(d.discoveries, 2);
-    assert_memory_equal(d.engine.id, ENGINE_ID, ENGINE_ID_LEN);
+    assert_int_equal(d.peer.resyncs, 2);
+    assert_int_equal(d.peer.discoveries, 2);
+    assert_memory_equal(d.peer.engine.id, ENGINE_ID, ENGINE_ID_LEN);
     /* Two engine IDs seen: two localisations, each once. */
     assert_int_equal(u.localizations, 2);
     v3drv_close(&d);
