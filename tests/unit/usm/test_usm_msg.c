@@ -34,6 +34,18 @@ load(const char *hex)
     return n;
 }
 
+/* Parses a golden message and checks what process_in says of it. */
+static void
+expect(const char *hex, struct wn_usm_user *u, struct wn_usm_engine *e, int authoritative,
+       int err)
+{
+    struct wn_usm_in in;
+    size_t n = load(hex);
+    assert_int_equal(wn_usm_parse(wire, n, &in), 0);
+    assert_int_equal(wn_usm_process_in(&in, u, e, authoritative, 1000, scratch, sizeof scratch),
+                     err);
+}
+
 static void
 test_usm_verifies_net_snmp_authnopriv_message(void **state)
 {
@@ -55,40 +67,26 @@ test_usm_verifies_net_snmp_authnopriv_message(void **state)
     assert_int_equal(wn_usm_process_in(&in, &u, &e, 0, 1000, scratch, sizeof scratch),
                      WN_E_WRONGDIGEST);
     /* A wrong pass phrase is a wrong digest too. */
-    struct wn_usm_user bad;
+    struct wn_usm_user bad, none, other;
     assert_int_equal(wn_usm_user_init(&bad, "v3auth", WN_USM_AUTH_SHA1, "v3authpassX",
                                       WN_USM_PRIV_NONE, NULL), 0);
-    n = load(GOLD_AUTHNOPRIV);
-    assert_int_equal(wn_usm_parse(wire, n, &in), 0);
-    assert_int_equal(wn_usm_process_in(&in, &bad, &e, 0, 1000, scratch, sizeof scratch),
-                     WN_E_WRONGDIGEST);
+    expect(GOLD_AUTHNOPRIV, &bad, &e, 0, WN_E_WRONGDIGEST);
     /* A user without auth cannot take an authenticated message. */
-    struct wn_usm_user none;
     assert_int_equal(wn_usm_user_init(&none, "v3auth", WN_USM_AUTH_NONE, NULL,
                                       WN_USM_PRIV_NONE, NULL), 0);
-    assert_int_equal(wn_usm_process_in(&in, &none, &e, 0, 1000, scratch, sizeof scratch),
-                     WN_E_UNSUPPORTEDSECLEVEL);
+    expect(GOLD_AUTHNOPRIV, &none, &e, 0, WN_E_UNSUPPORTEDSECLEVEL);
     /* Step 3: another user's name, no user at all, another engine. */
-    struct wn_usm_user other;
     assert_int_equal(wn_usm_user_init(&other, "v3other", WN_USM_AUTH_SHA1, "v3authpass9",
                                       WN_USM_PRIV_NONE, NULL), 0);
-    n = load(GOLD_AUTHNOPRIV);
-    assert_int_equal(wn_usm_parse(wire, n, &in), 0);
-    assert_int_equal(wn_usm_process_in(&in, &other, &e, 0, 1000, scratch, sizeof scratch),
-                     WN_E_UNKNOWNUSERNAME);
-    assert_int_equal(wn_usm_process_in(&in, NULL, &e, 0, 1000, scratch, sizeof scratch),
-                     WN_E_UNKNOWNUSERNAME);
+    expect(GOLD_AUTHNOPRIV, &other, &e, 0, WN_E_UNKNOWNUSERNAME);
+    expect(GOLD_AUTHNOPRIV, NULL, &e, 0, WN_E_UNKNOWNUSERNAME);
     struct wn_usm_engine elsewhere = e;
     elsewhere.id[0] ^= 1;
-    assert_int_equal(wn_usm_process_in(&in, &u, &elsewhere, 0, 1000, scratch, sizeof scratch),
-                     WN_E_UNKNOWNENGINEID);
+    expect(GOLD_AUTHNOPRIV, &u, &elsewhere, 0, WN_E_UNKNOWNENGINEID);
     /* As the authoritative agent: a discovery probe (noAuthNoPriv, empty
      * engine ID) gets unknownEngineID; as a manager it passes. */
-    n = load(GOLD_DISCOVERY);
-    assert_int_equal(wn_usm_parse(wire, n, &in), 0);
-    assert_int_equal(wn_usm_process_in(&in, NULL, &e, 1, 1000, scratch, sizeof scratch),
-                     WN_E_UNKNOWNENGINEID);
-    assert_int_equal(wn_usm_process_in(&in, NULL, &e, 0, 1000, scratch, sizeof scratch), 0);
+    expect(GOLD_DISCOVERY, NULL, &e, 1, WN_E_UNKNOWNENGINEID);
+    expect(GOLD_DISCOVERY, NULL, &e, 0, 0);
     wn_usm_user_clear(&u);
     wn_usm_user_clear(&bad);
     wn_usm_user_clear(&none);
