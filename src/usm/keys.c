@@ -379,6 +379,16 @@ cache_drop(struct wn_usm_user *u, struct wn_usm_keys *k)
     u->cached--;
 }
 
+/* Keys k->mac with the auth key (nothing to do without auth). */
+static int
+key_mac(const struct wn_usm_user *u, struct wn_usm_keys *k)
+{
+    const struct auth_info *ai = auth_info(u->auth);
+    if (!ai)
+        return 0;
+    return wn_crypto_hmac_init(&k->mac, ai->alg, k->auth, k->auth_len);
+}
+
 static int
 engine_id_ok(const uint8_t *id, size_t len)
 {
@@ -401,6 +411,11 @@ wn_usm_user_add_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t eng
     if (auth_len)
         memcpy(k->auth, auth_kul, auth_len);
     k->auth_len = auth_len;
+    rc = key_mac(u, k);
+    if (rc) {
+        cache_drop(u, k);
+        return rc;
+    }
     if (priv_len)
         memcpy(k->priv, priv_kul, priv_len);
     k->priv_len = priv_len;
@@ -427,6 +442,8 @@ wn_usm_user_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_
         k->auth_len = wn_usm_auth_key_len(u->auth);
         rc = wn_usm_localize_key(u->auth, u->ku_auth, engine_id, engine_id_len, k->auth);
     }
+    if (rc == 0)
+        rc = key_mac(u, k);
     if (rc == 0 && u->priv != WN_USM_PRIV_NONE) {
         k->priv_len = wn_usm_auth_key_len(u->auth);
         rc = wn_usm_localize_key(u->auth, u->ku_priv, engine_id, engine_id_len, k->priv);

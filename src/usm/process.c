@@ -117,25 +117,18 @@ make_iv(enum wn_usm_priv p, const struct wn_usm_keys *k, uint32_t boots, uint32_
     memcpy(iv + 8, salt, WN_USM_PRIV_PARAMS_LEN);
 }
 
-/* HMAC of the whole message with the MAC field taken as zeros. */
-static int
-message_mac(enum wn_usm_auth a, const struct wn_usm_keys *k, const uint8_t *msg, size_t len,
-            size_t mac_off, size_t mac_len, uint8_t out[WN_CRYPTO_HASH_MAX_LEN])
+/* HMAC of the whole message with the MAC field taken as zeros, from the
+ * cache entry's pre-keyed context. */
+static void
+message_mac(const struct wn_usm_keys *k, const uint8_t *msg, size_t len, size_t mac_off,
+            size_t mac_len, uint8_t out[WN_CRYPTO_HASH_MAX_LEN])
 {
     static const uint8_t zeros[WN_USM_MAX_MAC];
-    enum wn_crypto_alg alg;
-    int rc = wn_usm_auth_alg(a, &alg);
-    if (rc)
-        return rc;
-    struct wn_crypto_hmac h;
-    rc = wn_crypto_hmac_init(&h, alg, k->auth, k->auth_len);
-    if (rc)
-        return rc;
+    struct wn_crypto_hmac h = k->mac;
     wn_crypto_hmac_update(&h, msg, mac_off);
     wn_crypto_hmac_update(&h, zeros, mac_len);
     wn_crypto_hmac_update(&h, msg + mac_off + mac_len, len - mac_off - mac_len);
-    wn_crypto_hmac_final(&h, out);
-    return 0;
+    wn_crypto_hmac_final(&h, out);      /* wipes h */
 }
 
 /* ------------------------------------------------------------------------
@@ -243,13 +236,11 @@ wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now
     if (rc == 0 && auth) {
         uint8_t mac[WN_CRYPTO_HASH_MAX_LEN];
         size_t mac_off = sp_off + auth_off;
-        rc = message_mac(u->auth, k, *out, *out_len, mac_off, sp.auth_len, mac);
-        if (rc == 0)
-            memcpy(buf + (*out - buf) + mac_off, mac, sp.auth_len);
+        message_mac(k, *out, *out_len, mac_off, sp.auth_len, mac);
+        memcpy(buf + (*out - buf) + mac_off, mac, sp.auth_len);
         wn_wipe(mac, sizeof mac);
     }
-    if (priv)
-        wn_wipe(scratch, scratch_cap);  /* the plaintext lived there before encryption */
+    /* No plaintext is left in scratch: it was encrypted in place. */
     return rc;
 }
 
@@ -285,8 +276,9 @@ check_digest(struct wn_usm_in *in, struct wn_usm_user *user, const struct wn_usm
         return WN_E_WRONGDIGEST;
     size_t mac_off = (size_t)(in->sp.auth - in->whole);
     uint8_t mac[WN_CRYPTO_HASH_MAX_LEN];
-    int rc = message_mac(user->auth, k, in->whole, in->whole_len, mac_off, mac_len, mac);
-    if (rc == 0 && wn_memeq_ct(mac, in->sp.auth, mac_len) != 0)
+    int rc = 0;
+    message_mac(k, in->whole, in->whole_len, mac_off, mac_len, mac);
+    if (wn_memeq_ct(mac, in->sp.auth, mac_len) != 0)
         rc = WN_E_WRONGDIGEST;
     wn_wipe(mac, sizeof mac);
     return rc;

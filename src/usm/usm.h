@@ -98,6 +98,9 @@ struct wn_usm_keys {
     size_t auth_len;
     uint8_t priv[WN_USM_MAX_KEY];           /* extended as the priv protocol needs */
     size_t priv_len;
+    /* HMAC keyed with auth once; each message copies it (keying costs two
+     * hash blocks, about a third of a message's MAC). */
+    struct wn_crypto_hmac mac;
 };
 
 #define WN_USM_KEY_BUCKETS 64
