@@ -9,8 +9,10 @@ static int32_t
 next_msg_id(struct wn_usm_exchange *x)
 {
     int32_t id = *x->msg_ids;
-    *x->msg_ids = id >= WN_SNMP_V3_MAX_INT || id < 1 ? 1 : id + 1;
-    return id < 1 ? 1 : id;
+    if (id < 1)
+        id = 1;
+    *x->msg_ids = id == WN_SNMP_V3_MAX_INT ? 1 : id + 1;
+    return id;
 }
 
 static int
