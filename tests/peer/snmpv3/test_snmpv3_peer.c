@@ -14,7 +14,6 @@
 #include "v3drv.h"
 #include "wire_tool.h"
 
-static struct wire_peers peers;
 
 struct v3case {
     const char *user, *auth, *apass, *priv, *ppass;
@@ -43,25 +42,6 @@ static const struct v3case cases[] = {
 static const uint32_t sys_root[] = {1, 3, 6, 1, 2, 1, 1};
 static const uint32_t mib2_root[] = {1, 3, 6, 1, 2, 1};
 static const uint32_t sys_contact[] = {1, 3, 6, 1, 2, 1, 1, 4, 0};
-
-static int
-setup(void **state)
-{
-    (void)state;
-    setenv("SNMPD_EXTRA_CONF", V3_DIR "/snmpd-v3-users.conf", 1);
-    if (wire_peers_start(&peers, 1, 0) != 0) {
-        wire_peers_stop(&peers);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    return wire_peers_stop(&peers) == 0 ? 0 : -1;
-}
 
 /* net-snmp's options for a case: "-l authPriv -u X -a SHA -A ... -x AES -X ...". */
 static void
@@ -189,7 +169,7 @@ tool(const struct v3case *c, const char *prog, const char *args, struct wire_vb 
     char *text = NULL;
     tool_opts(c, opts, sizeof opts);
     int rc = wire_run(&text, "%s %s " WIRE_TOOL_OPTS " 127.0.0.1:%u %s 2>&1", prog, opts,
-                      peers.snmpd_port, args);
+                      v3_peers.snmpd_port, args);
     if (rc != 0)
         fail_msg("%s %s failed (%d): %s", prog, opts, rc, text ? text : "");
     size_t n = wire_parse_tool_output(text, out, max);
@@ -243,7 +223,7 @@ run_case(const struct v3case *c, int full_walk)
     struct wn_usm_user u;
     struct v3drv d;
     uint8_t level = case_user(c, &u);
-    assert_int_equal(v3drv_open(&d, peers.snmpd_port, &u, level), 0);
+    assert_int_equal(v3drv_open(&d, v3_peers.snmpd_port, &u, level), 0);
     assert_int_equal(v3drv_discover(&d), 0);
     assert_int_equal(d.peer.engine.id_len, ENGINE_ID_LEN);
     assert_memory_equal(d.peer.engine.id, ENGINE_ID, ENGINE_ID_LEN);
@@ -338,7 +318,7 @@ one_request(const char *user, const char *auth, const char *apass, const char *p
 {
     const struct v3case c = {user, auth, apass, priv, ppass, 0};
     uint8_t level = case_user(&c, u);
-    assert_int_equal(v3drv_open(d, peers.snmpd_port, u, level), 0);
+    assert_int_equal(v3drv_open(d, v3_peers.snmpd_port, u, level), 0);
     d->timeout_ms = 1000;
     d->retries = 0;
     struct wn_snmp_varbind vb = {.oid = sys_contact, .oid_len = 9,
@@ -371,12 +351,12 @@ test_v3_wrong_auth_wrong_priv_unknown_user_are_distinct_errors(void **state)
      * second (snmpd sends no report for what it cannot decrypt). */
     char *text = NULL;
     wire_run(&text, "snmpget -v3 -l authPriv -u v3sha -a SHA -A wrong-auth-pass -x AES -X x12345678"
-                    " -r0 -t1 127.0.0.1:%u .1.3.6.1.2.1.1.4.0 2>&1", peers.snmpd_port);
+                    " -r0 -t1 127.0.0.1:%u .1.3.6.1.2.1.1.4.0 2>&1", v3_peers.snmpd_port);
     assert_non_null(strstr(text, "Authentication failure"));
     free(text);
     text = NULL;
     wire_run(&text, "snmpget -v3 -l authPriv -u nobody -a SHA -A v3authpass1 -x AES -X v3privpass1"
-                    " -r0 -t1 127.0.0.1:%u .1.3.6.1.2.1.1.4.0 2>&1", peers.snmpd_port);
+                    " -r0 -t1 127.0.0.1:%u .1.3.6.1.2.1.1.4.0 2>&1", v3_peers.snmpd_port);
     assert_non_null(strstr(text, "Unknown user name"));
     free(text);
 }
@@ -388,7 +368,7 @@ test_v3_not_in_time_window_and_stale_engine_id_recover(void **state)
     struct wn_usm_user u;
     struct v3drv d;
     uint8_t level = case_user(&cases[0], &u);
-    assert_int_equal(v3drv_open(&d, peers.snmpd_port, &u, level), 0);
+    assert_int_equal(v3drv_open(&d, v3_peers.snmpd_port, &u, level), 0);
     assert_int_equal(v3drv_discover(&d), 0);
     struct wn_snmp_varbind vb = {.oid = sys_contact, .oid_len = 9,
                                  .value = {.syntax = WN_SNMP_SYN_NULL}};
@@ -422,5 +402,5 @@ main(void)
         cmocka_unit_test(test_v3_wrong_auth_wrong_priv_unknown_user_are_distinct_errors),
         cmocka_unit_test(test_v3_not_in_time_window_and_stale_engine_id_recover),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, v3_peers_setup_snmpd, v3_peers_teardown);
 }

@@ -39,4 +39,13 @@ int v3drv_discover(struct v3drv *d);
  * PDU, valid until the next call.  Errors: those of wn_usm_exchange_*. */
 int v3drv_request(struct v3drv *d, const struct wn_snmp_pdu *pdu, const struct wn_snmp_pdu **resp);
 
+/* cmocka group setup/teardown for the v3 peer tests: private snmpd and/or
+ * snmptrapd (tests/peer/snmp scripts) with this folder's v3 users, in
+ * v3_peers.  Defined in v3peers.c. */
+struct wire_peers;
+extern struct wire_peers v3_peers;
+int v3_peers_setup_snmpd(void **state);
+int v3_peers_setup_trapd(void **state);
+int v3_peers_teardown(void **state);
+
 #endif /* V3DRV_H */
