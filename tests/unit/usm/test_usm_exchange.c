@@ -30,14 +30,14 @@ counter_vb(int err)
     return &vb;
 }
 
-/* Answers one message the way RFC 3414 says an agent does. */
+/* Answers one message the way RFC 3414 says an agent with engine ag does. */
 static size_t
-agent_answer(const uint8_t *msg, size_t len, const uint8_t **out)
+agent_answer_as(struct wn_usm_engine *ag, const uint8_t *msg, size_t len, const uint8_t **out)
 {
     struct wn_usm_in in;
     assert_int_equal(wn_usm_parse(msg, len, &in), 0);
     struct wn_usm_user *u = in.sp.user_len ? &agent_user : NULL;
-    int rc = wn_usm_process_in(&in, u, &agent, 1, NOW, agent_scratch, sizeof agent_scratch);
+    int rc = wn_usm_process_in(&in, u, ag, 1, NOW, agent_scratch, sizeof agent_scratch);
     struct wn_snmp_pdu pdu = {.request_id = in.scoped.pdu.request_id};
     uint8_t flags = 0;
     if (rc) {
@@ -55,14 +55,20 @@ agent_answer(const uint8_t *msg, size_t len, const uint8_t **out)
         flags = in.msg.flags & WN_USM_LEVEL_MASK;
         agent_requests++;
     }
-    struct wn_snmp_scoped_pdu sc = {.context_engine_id = agent.id,
-                                    .context_engine_id_len = agent.id_len, .pdu = pdu};
-    struct wn_usm_out o = {.user = u, .engine = &agent, .flags = flags,
+    struct wn_snmp_scoped_pdu sc = {.context_engine_id = ag->id,
+                                    .context_engine_id_len = ag->id_len, .pdu = pdu};
+    struct wn_usm_out o = {.user = u, .engine = ag, .flags = flags,
                            .msg_id = in.msg.msg_id, .max_size = 65507, .scoped = &sc};
     size_t n;
     assert_int_equal(wn_usm_encode(&o, &agent_salt, NOW, agent_buf, sizeof agent_buf,
                                    agent_scratch, sizeof agent_scratch, out, &n), 0);
     return n;
+}
+
+static size_t
+agent_answer(const uint8_t *msg, size_t len, const uint8_t **out)
+{
+    return agent_answer_as(&agent, msg, len, out);
 }
 
 static int
@@ -229,6 +235,55 @@ test_usm_exchange_errors_and_timeouts(void **state)
     wn_usm_user_clear(&m.user);
 }
 
+/* 1 000 undiscovered engines at once, from one thread: every probe is out
+ * before any answer is read, nothing waits on anything else. */
+#define MANY 1000
+
+static void
+test_usm_exchange_thousand_engines_discover_concurrently(void **state)
+{
+    (void)state;
+    static struct wn_usm_engine agents[MANY];
+    static struct wn_usm_peer peers[MANY];
+    static struct wn_usm_exchange xs[MANY];
+    static struct wn_snmp_pdu pdus[MANY];
+    static struct mgr m;
+    static uint8_t bufs[MANY][512], scr[512];
+    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    m.ids = 1;
+    wn_usm_salt_init(&m.salt);
+    for (uint32_t i = 0; i < MANY; i++) {
+        uint8_t id[9] = {0x80, 0, 0, 0, 1, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
+                         (uint8_t)(i >> 8), (uint8_t)i};
+        assert_int_equal(wn_usm_engine_set_id(&agents[i], id, sizeof id), 0);
+        wn_usm_engine_sync(&agents[i], 1 + i % 7, 100 + i, NOW);
+        pdus[i] = (struct wn_snmp_pdu){.type = WN_SNMP_PDU_GET, .request_id = (int32_t)i + 1};
+        exchange_init(&xs[i], &m, &peers[i], 0, &pdus[i]);
+        xs[i].buf = bufs[i];
+        xs[i].buf_cap = sizeof bufs[i];
+        xs[i].scratch = scr;            /* one thread: shared between exchanges */
+        xs[i].scratch_cap = sizeof scr;
+        assert_int_equal(wn_usm_exchange_start(&xs[i], NOW), WN_USM_STEP_SEND);
+    }
+    /* Three rounds (probe, time sync, request), each over all engines. */
+    static const int expect[] = {WN_USM_STEP_SEND, WN_USM_STEP_SEND, WN_USM_STEP_DONE};
+    for (size_t r = 0; r < WN_ARRAY_SIZE(expect); r++) {
+        for (uint32_t i = 0; i < MANY; i++) {
+            const uint8_t *ans;
+            size_t n = agent_answer_as(&agents[i], xs[i].out, xs[i].out_len, &ans);
+            assert_int_equal(wn_usm_exchange_reply(&xs[i], ans, n, NOW), expect[r]);
+        }
+    }
+    for (uint32_t i = 0; i < MANY; i++) {
+        assert_memory_equal(peers[i].engine.id, agents[i].id, agents[i].id_len);
+        assert_int_equal(peers[i].engine.boots, agents[i].boots);
+        assert_int_equal(xs[i].in.scoped.pdu.request_id, (int32_t)i + 1);
+    }
+    assert_int_equal(m.user.localizations, MANY);
+    wn_usm_user_clear(&m.user);
+}
+
 int
 main(void)
 {
@@ -236,6 +291,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_usm_exchange_discovers_once_for_two_requests, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_errors_and_timeouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usm_exchange_thousand_engines_discover_concurrently,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
