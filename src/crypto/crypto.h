@@ -1,4 +1,4 @@
-/* crypto.h: contract of the crypto layer: hashes, HMACs, AES-CMAC, RC4, DES, AES-CFB, AES-CCM/GCM and the SP800-108 KDF over nettle. */
+/* crypto.h: contract of the crypto layer: hashes, HMACs, AES-CMAC, RC4, DES, AES-CFB (128/192/256), AES-CCM/GCM and the SP800-108 KDF over nettle. */
 #ifndef WN_CRYPTO_H
 #define WN_CRYPTO_H
 
@@ -28,6 +28,8 @@
 #define WN_CRYPTO_SHA512_LEN 64
 #define WN_CRYPTO_HASH_MAX_LEN 64
 #define WN_CRYPTO_AES128_KEY_LEN 16
+#define WN_CRYPTO_AES192_KEY_LEN 24
+#define WN_CRYPTO_AES256_KEY_LEN 32
 #define WN_CRYPTO_AES_BLOCK 16
 #define WN_CRYPTO_CMAC_LEN 16
 #define WN_CRYPTO_DES_KEY_LEN 8
@@ -166,6 +168,16 @@ void wn_crypto_aes128_cfb_encrypt(const uint8_t key[WN_CRYPTO_AES128_KEY_LEN],
 void wn_crypto_aes128_cfb_decrypt(const uint8_t key[WN_CRYPTO_AES128_KEY_LEN],
                                   const uint8_t iv[WN_CRYPTO_AES_BLOCK],
                                   uint8_t *dst, const uint8_t *src, size_t n);
+
+/* AES-CFB128 with a 16, 24 or 32 byte key (SNMPv3 AES-128 of RFC 3826 and
+ * the AES-192/AES-256 of draft-blumenthal-aes-usm-04 that net-snmp
+ * speaks).  0, or WN_E_INVAL for another key length.  dst may equal src. */
+int wn_crypto_aes_cfb_encrypt(const uint8_t *key, size_t keylen,
+                              const uint8_t iv[WN_CRYPTO_AES_BLOCK],
+                              uint8_t *dst, const uint8_t *src, size_t n);
+int wn_crypto_aes_cfb_decrypt(const uint8_t *key, size_t keylen,
+                              const uint8_t iv[WN_CRYPTO_AES_BLOCK],
+                              uint8_t *dst, const uint8_t *src, size_t n);
 
 /* ------------------------------------------------------------------------
  * AEAD: AES-128/256 in CCM (SP800-38C) and GCM (SP800-38D), one-shot with a

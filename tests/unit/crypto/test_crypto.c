@@ -190,6 +190,34 @@ test_crypto_aes128_cfb_matches_sp800_38a(void **state)
 }
 
 static void
+test_crypto_aes192_aes256_cfb_match_sp800_38a(void **state)
+{
+    (void)state;
+    /* SP800-38A F.3.15 (CFB128-AES192) and F.3.17 (CFB128-AES256), first
+     * two blocks; cut to 21 bytes to show a partial block. */
+    const uint8_t *iv = hx("000102030405060708090a0b0c0d0e0f", NULL);
+    const uint8_t *pt = hx("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51",
+                           NULL);
+    uint8_t out[32];
+    const uint8_t *k192 = hx("8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b", NULL);
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k192, 24, iv, out, pt, 32), 0);
+    ASSERT_HEX(out, "cdc80d6fddf18cab34c25909c99a417467ce7f7f81173621961a2b70171d3d7a");
+    assert_int_equal(wn_crypto_aes_cfb_decrypt(k192, 24, iv, out, out, 21), 0);
+    assert_memory_equal(out, pt, 21);
+    const uint8_t *k256 = hx("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+                             NULL);
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k256, 32, iv, out, pt, 32), 0);
+    ASSERT_HEX(out, "dc7e84bfda79164b7ecd8486985d386039ffed143b28b1c832113c6331e5407b");
+    assert_int_equal(wn_crypto_aes_cfb_decrypt(k256, 32, iv, out, out, 32), 0);
+    assert_memory_equal(out, pt, 32);
+    /* The generic entry point with a 16-byte key is AES-128. */
+    const uint8_t *k128 = hx("2b7e151628aed2a6abf7158809cf4f3c", NULL);
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k128, 16, iv, out, pt, 16), 0);
+    ASSERT_HEX(out, "3b3fd92eb72dad20333449f8e83cfb4a");
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k128, 20, iv, out, pt, 16), WN_E_INVAL);
+}
+
+static void
 test_crypto_sp800_108_kdf_gives_smb30_signing_key(void **state)
 {
     (void)state;
@@ -312,6 +340,7 @@ main(void)
         cmocka_unit_test(test_crypto_rc4_matches_rfc6229_and_keeps_state),
         cmocka_unit_test(test_crypto_des_matches_fips81_and_lm_constant),
         cmocka_unit_test(test_crypto_aes128_cfb_matches_sp800_38a),
+        cmocka_unit_test(test_crypto_aes192_aes256_cfb_match_sp800_38a),
         cmocka_unit_test(test_crypto_sp800_108_kdf_gives_smb30_signing_key),
         cmocka_unit_test(test_crypto_aes_gcm_matches_mcgrew_viega_cases_4_and_16),
         cmocka_unit_test(test_crypto_aes_ccm_matches_sp800_38c_and_smb_nonce_length),
