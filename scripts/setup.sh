@@ -6,7 +6,8 @@ PKGS="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev \
 nettle-dev libcmocka-dev \
 snmpd snmp snmptrapd libsnmp-dev \
 samba smbclient python3-impacket python3-samba \
-iproute2 procps"
+iproute2 procps \
+wine64 wine64-tools gcc-mingw-w64-x86-64"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,1 @@
+echo "netsess: not yet"; exit 77
