@@ -99,9 +99,9 @@ next_char(const unsigned char **s)
     const unsigned char *p = *s;
     uint32_t c = *p++;
     unsigned more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    if (c >= 0x80 && !more) {
+    if (c < 0x80 || !more) {
         *s = p;
-        return REPLACEMENT_CHAR;
+        return c < 0x80 ? c : REPLACEMENT_CHAR;
     }
     c &= 0x3Fu >> more;
     for (unsigned i = 0; i < more; i++) {
