@@ -23,7 +23,7 @@ wine_tool() {
     return 1
 }
 [ -f "$BUILD/wine/x86_64-unix/wnwsnmp.dll.so" ] ||
-    skip "the Wine bridges were not built (winegcc or x86_64-w64-mingw32-gcc missing at configure time)"
+    skip "the Wine bridges were not built (see the wine/ line of the configure output)"
 WINESERVER=$(wine_tool wineserver) || skip "wineserver not installed (wine64)"
 wine_tool wine64 >/dev/null || skip "wine64 not installed"
 
