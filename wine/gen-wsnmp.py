@@ -67,9 +67,8 @@ def main():
         proto = ", ".join("%s %s" % (t, n) for t, n in args) or "void"
         decl = "%s __attribute__((ms_abi)) wnb_%s(%s)" % (ret, name, proto)
         if name in special:
-            c.append("%s;" % decl)
+            c.append("%s; /* in wine/wsnmp_bridge.c */" % decl)
         else:
-            c.append("%s;" % decl)
             c.append("%s\n{\n    return %s(%s);\n}" % (decl, name, ", ".join(n for _, n in args)))
         spec.append("@ stdcall %s(%s) wnb_%s" % (name, " ".join(arg_kind(t) for t, _ in args), name))
         fwd.append("%s = %s.%s" % (name, builtin, name))

@@ -133,9 +133,13 @@ struct args {
     char *server, *client, *user;
 };
 
+/* Converts the three names; *bufptr (if any) is NULL until a result is built. */
 static NET_API_STATUS
-args_get(struct args *a, const utf16 *server, const utf16 *client, const utf16 *user)
+args_get(struct args *a, LPBYTE *bufptr, const utf16 *server, const utf16 *client,
+         const utf16 *user)
 {
+    if (bufptr)
+        *bufptr = NULL;
     memset(a, 0, sizeof *a);
     if (wnb_utf16_to_utf8(server, &a->server) < 0 || wnb_utf16_to_utf8(client, &a->client) < 0 ||
         wnb_utf16_to_utf8(user, &a->user) < 0) {
@@ -154,21 +158,13 @@ args_free(struct args *a)
     free(a->user);
 }
 
-NET_API_STATUS __attribute__((ms_abi)) wnb_NetSessionEnum(utf16 *servername, utf16 *UncClientName,
-                                                         utf16 *username, DWORD level,
-                                                         LPBYTE *bufptr, DWORD prefmaxlen,
-                                                         LPDWORD entriesread,
-                                                         LPDWORD totalentries,
-                                                         LPDWORD resume_handle);
 NET_API_STATUS __attribute__((ms_abi))
 wnb_NetSessionEnum(utf16 *servername, utf16 *UncClientName, utf16 *username, DWORD level,
                    LPBYTE *bufptr, DWORD prefmaxlen, LPDWORD entriesread,
                    LPDWORD totalentries, LPDWORD resume_handle)
 {
-    if (bufptr)
-        *bufptr = NULL;
     struct args a;
-    NET_API_STATUS st = args_get(&a, servername, UncClientName, username);
+    NET_API_STATUS st = args_get(&a, bufptr, servername, UncClientName, username);
     if (st != NERR_Success)
         return st;
     LPBYTE lin = NULL;
@@ -189,18 +185,12 @@ wnb_NetSessionEnum(utf16 *servername, utf16 *UncClientName, utf16 *username, DWO
     return st;
 }
 
-NET_API_STATUS __attribute__((ms_abi)) wnb_NetSessionGetInfo(utf16 *servername,
-                                                            utf16 *UncClientName,
-                                                            utf16 *username, DWORD level,
-                                                            LPBYTE *bufptr);
 NET_API_STATUS __attribute__((ms_abi))
 wnb_NetSessionGetInfo(utf16 *servername, utf16 *UncClientName, utf16 *username, DWORD level,
                       LPBYTE *bufptr)
 {
-    if (bufptr)
-        *bufptr = NULL;
     struct args a;
-    NET_API_STATUS st = args_get(&a, servername, UncClientName, username);
+    NET_API_STATUS st = args_get(&a, bufptr, servername, UncClientName, username);
     if (st != NERR_Success)
         return st;
     LPBYTE lin = NULL;
@@ -213,13 +203,11 @@ wnb_NetSessionGetInfo(utf16 *servername, utf16 *UncClientName, utf16 *username, 
     return st;
 }
 
-NET_API_STATUS __attribute__((ms_abi)) wnb_NetSessionDel(utf16 *servername, utf16 *UncClientName,
-                                                        utf16 *username);
 NET_API_STATUS __attribute__((ms_abi))
 wnb_NetSessionDel(utf16 *servername, utf16 *UncClientName, utf16 *username)
 {
     struct args a;
-    NET_API_STATUS st = args_get(&a, servername, UncClientName, username);
+    NET_API_STATUS st = args_get(&a, NULL, servername, UncClientName, username);
     if (st != NERR_Success)
         return st;
     st = wn_netsession_del_utf8(a.server, a.client, a.user);
@@ -229,7 +217,6 @@ wnb_NetSessionDel(utf16 *servername, utf16 *UncClientName, utf16 *username)
 
 /* Frees what these functions and Wine's own netapi32 return (both on the
  * process heap). */
-NET_API_STATUS __attribute__((ms_abi)) wnb_NetApiBufferFree(LPVOID Buffer);
 NET_API_STATUS __attribute__((ms_abi))
 wnb_NetApiBufferFree(LPVOID Buffer)
 {

@@ -232,9 +232,6 @@ close_session(HSNMP_SESSION h)
     return rc;
 }
 
-HSNMP_SESSION __attribute__((ms_abi)) wnb_SnmpCreateSession(HWND hWnd, UINT wMsg,
-                                                            SNMPAPI_CALLBACK fCallBack,
-                                                            LPVOID lpClientData);
 HSNMP_SESSION __attribute__((ms_abi))
 wnb_SnmpCreateSession(HWND hWnd, UINT wMsg, SNMPAPI_CALLBACK fCallBack, LPVOID lpClientData)
 {
@@ -268,14 +265,12 @@ wnb_SnmpCreateSession(HWND hWnd, UINT wMsg, SNMPAPI_CALLBACK fCallBack, LPVOID l
     return h;
 }
 
-HSNMP_SESSION __attribute__((ms_abi)) wnb_SnmpOpen(HWND hWnd, UINT wMsg);
 HSNMP_SESSION __attribute__((ms_abi))
 wnb_SnmpOpen(HWND hWnd, UINT wMsg)
 {
     return wnb_SnmpCreateSession(hWnd, wMsg, NULL, NULL);
 }
 
-SNMPAPI_STATUS __attribute__((ms_abi)) wnb_SnmpClose(HSNMP_SESSION session);
 SNMPAPI_STATUS __attribute__((ms_abi))
 wnb_SnmpClose(HSNMP_SESSION session)
 {
@@ -329,11 +324,6 @@ cleaned_up(SNMPAPI_STATUS rc)
     return rc;
 }
 
-SNMPAPI_STATUS __attribute__((ms_abi)) wnb_SnmpStartup(smiLPUINT32 nMajorVersion,
-                                                      smiLPUINT32 nMinorVersion,
-                                                      smiLPUINT32 nLevel,
-                                                      smiLPUINT32 nTranslateMode,
-                                                      smiLPUINT32 nRetransmitMode);
 SNMPAPI_STATUS __attribute__((ms_abi))
 wnb_SnmpStartup(smiLPUINT32 nMajorVersion, smiLPUINT32 nMinorVersion, smiLPUINT32 nLevel,
                 smiLPUINT32 nTranslateMode, smiLPUINT32 nRetransmitMode)
@@ -342,11 +332,6 @@ wnb_SnmpStartup(smiLPUINT32 nMajorVersion, smiLPUINT32 nMinorVersion, smiLPUINT3
         SnmpStartup(nMajorVersion, nMinorVersion, nLevel, nTranslateMode, nRetransmitMode));
 }
 
-SNMPAPI_STATUS __attribute__((ms_abi)) wnb_SnmpStartupEx(smiLPUINT32 nMajorVersion,
-                                                        smiLPUINT32 nMinorVersion,
-                                                        smiLPUINT32 nLevel,
-                                                        smiLPUINT32 nTranslateMode,
-                                                        smiLPUINT32 nRetransmitMode);
 SNMPAPI_STATUS __attribute__((ms_abi))
 wnb_SnmpStartupEx(smiLPUINT32 nMajorVersion, smiLPUINT32 nMinorVersion, smiLPUINT32 nLevel,
                   smiLPUINT32 nTranslateMode, smiLPUINT32 nRetransmitMode)
@@ -355,14 +340,12 @@ wnb_SnmpStartupEx(smiLPUINT32 nMajorVersion, smiLPUINT32 nMinorVersion, smiLPUIN
         SnmpStartupEx(nMajorVersion, nMinorVersion, nLevel, nTranslateMode, nRetransmitMode));
 }
 
-SNMPAPI_STATUS __attribute__((ms_abi)) wnb_SnmpCleanup(void);
 SNMPAPI_STATUS __attribute__((ms_abi))
 wnb_SnmpCleanup(void)
 {
     return cleaned_up(SnmpCleanup());
 }
 
-SNMPAPI_STATUS __attribute__((ms_abi)) wnb_SnmpCleanupEx(void);
 SNMPAPI_STATUS __attribute__((ms_abi))
 wnb_SnmpCleanupEx(void)
 {
