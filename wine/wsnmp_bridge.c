@@ -32,7 +32,8 @@ struct session {
     UINT wmsg;
     LPVOID client_data;
     int closed;   /* closing or closed: nothing more is delivered */
-    int unlinked; /* off the list; whoever holds it last frees it */
+    int unlinked; /* off the list; freed once no one holds it */
+    int holds;    /* SnmpClose calls working on it */
 };
 
 struct note {
@@ -85,6 +86,15 @@ purge_notes(const struct session *s)
     g_tail = pp;
 }
 
+/* Frees an unlinked session nobody holds any more (the dispatcher while
+ * its callback runs, SnmpClose calls).  g_lock held. */
+static void
+release_session(struct session *s)
+{
+    if (s->unlinked && g_current != s && s->holds == 0)
+        free(s);
+}
+
 static void
 unlink_session(struct session *s)
 {
@@ -95,8 +105,7 @@ unlink_session(struct session *s)
         }
     }
     s->unlinked = 1;
-    if (g_current != s)
-        free(s);
+    release_session(s);
 }
 
 /* The library's callback, on its I/O thread: queue and signal only. */
@@ -164,7 +173,7 @@ dispatch_main(void *arg)
         g_current = NULL;
         pthread_cond_broadcast(&g_idle);
         if (s->unlinked) {
-            free(s); /* closed from inside its own callback */
+            release_session(s); /* closed or cleaned up during its callback */
         } else if (rc != SNMPAPI_SUCCESS && !s->closed) {
             /* As in the library: any other return value closes the session. */
             HSNMP_SESSION h = s->handle;
@@ -219,6 +228,7 @@ close_session(HSNMP_SESSION h)
         /* A callback of this session running on the dispatcher ends first,
          * so that none runs once SnmpClose returns (unless this is that
          * callback closing its own session). */
+        s->holds++;
         while (g_current == s && !t_disp)
             pthread_cond_wait(&g_idle, &g_lock);
     }
@@ -226,7 +236,11 @@ close_session(HSNMP_SESSION h)
     SNMPAPI_STATUS rc = SnmpClose(h);
     if (s) {
         pthread_mutex_lock(&g_lock);
-        unlink_session(s);
+        s->holds--;
+        if (s->unlinked) /* SnmpCleanup meanwhile (maybe from that callback) */
+            release_session(s);
+        else
+            unlink_session(s);
         pthread_mutex_unlock(&g_lock);
     }
     return rc;

@@ -63,10 +63,11 @@ struct ctx {
     atomic_int close_returned;
     atomic_int received_traps;
     atomic_int mode;            /* what the callback does */
+    atomic_int closer_started;  /* CB_WAIT_CLEANUP: another thread is in SnmpClose */
     HSNMP_SESSION session;
 };
 
-enum { CB_RECV, CB_FAIL, CB_CLOSE_CLEANUP, CB_SLOW };
+enum { CB_RECV, CB_FAIL, CB_CLOSE_CLEANUP, CB_SLOW, CB_WAIT_CLEANUP };
 
 static SNMPAPI_STATUS MSABI
 test_cb(HSNMP_SESSION s, HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam, LPVOID data)
@@ -96,6 +97,14 @@ test_cb(HSNMP_SESSION s, HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam, LPVO
         break;
     case CB_SLOW:
         usleep(TICK_US * 3);
+        break;
+    case CB_WAIT_CLEANUP:
+        /* let the closer reach its wait for this callback, then clean up */
+        while (!atomic_load(&c->closer_started))
+            usleep(TICK_US / 10);
+        usleep(TICK_US * 3);
+        if (wnb_SnmpCleanup() != SNMPAPI_SUCCESS)
+            rc = SNMPAPI_OTHER_ERROR;
         break;
     }
     atomic_store(&c->in_callback, 0);
@@ -292,6 +301,26 @@ test_close_waits_for_a_running_callback(void **state)
     assert_int_equal(fake_live_threads(), 0);
 }
 
+/* SnmpCleanup inside a callback while another thread waits in SnmpClose
+ * for that callback: the session record stays valid for the waiting
+ * thread (ASan reported a use after free when the dispatcher freed it). */
+static void
+test_close_waiting_while_the_callback_cleans_up(void **state)
+{
+    (void)state;
+    static struct ctx c;
+    struct link l = setup_receiver(&c, CB_WAIT_CLEANUP);
+    send_trap(&l);
+    wait_for(&c.in_callback, 1);
+    atomic_store(&c.closer_started, 1);
+    /* the library is cleaned up by the time the wait ends */
+    assert_int_equal(wnb_SnmpClose(c.session), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOT_INITIALIZED);
+    for (int i = 0; i < WAIT_TRIES && fake_live_threads() != 0; i++)
+        usleep(TICK_US);
+    assert_int_equal(fake_live_threads(), 0);
+}
+
 int
 main(void)
 {
@@ -301,6 +330,7 @@ main(void)
         cmocka_unit_test(test_close_and_cleanup_inside_the_callback),
         cmocka_unit_test(test_window_mode_posts_the_message),
         cmocka_unit_test(test_close_waits_for_a_running_callback),
+        cmocka_unit_test(test_close_waiting_while_the_callback_cleans_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
