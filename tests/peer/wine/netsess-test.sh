@@ -34,13 +34,13 @@ unset NETAPI_DOMAIN NETAPI_AUTHFILE
 
 # "MACHINE USER" per session, as smbstatus reports them, plus the program's
 # own IPC$ session (labadmin from 127.0.0.1) that exists while it enumerates.
-smbstatus_sessions() {
-    { smbstatus -s "$CONF" -b -j | /usr/bin/python3 -c '
+smbstatus_now() {
+    smbstatus -s "$CONF" -b -j | /usr/bin/python3 -c '
 import json, sys
 for s in json.load(sys.stdin).get("sessions", {}).values():
     print(s["remote_machine"], s["username"])'
-      echo "127.0.0.1 labadmin"; } | sort
 }
+smbstatus_sessions() { { smbstatus_now; echo "127.0.0.1 labadmin"; } | sort; }
 want=$(smbstatus_sessions) || fail "smbstatus failed"
 echo "smbstatus (+ the program's own session):"; echo "$want"
 [ "$(echo "$want" | wc -l)" -ge 3 ] || fail "smbstatus shows fewer sessions than were opened"
@@ -69,3 +69,14 @@ run_pe 60 "$PROGS/netsess.exe" getinfo '\\127.0.0.1' labuser 1
 grep -qx "status=0 entries=1 total=1" "$T/out" || fail "NetSessionGetInfo: status not 0 with one entry"
 grep -q '^session cname=127.0.0.1 user=labuser ' "$T/out" || fail "NetSessionGetInfo: not labuser from 127.0.0.1"
 echo "$want" | grep -qx "127.0.0.1 labuser" || fail "smbstatus lacks the labuser session"
+
+# NetSessionDel of labuser's session: smbstatus no longer lists it.
+run_pe 60 "$PROGS/netsess.exe" del '\\127.0.0.1' labuser
+grep -qx "status=0" "$T/out" || fail "NetSessionDel: status not 0"
+gone=0
+for _ in $(seq 1 200); do
+    smbstatus_now | grep -qx "127.0.0.1 labuser" || { gone=1; break; }
+    sleep 0.05
+done
+[ $gone = 1 ] || fail "smbstatus still lists labuser after NetSessionDel"
+smbstatus_now | grep -qx "127.0.0.1 labadmin" || fail "NetSessionDel also ended labadmin's session"

@@ -1,4 +1,4 @@
-/* netsess.c: Windows test program: NetSessionEnum at one level, or NetSessionGetInfo, printed one session a line. */
+/* netsess.c: Windows test program: NetSessionEnum at one level or NetSessionGetInfo (one session a line), or NetSessionDel. */
 #include <windows.h>
 #include <lm.h>
 #include <stdio.h>
@@ -6,6 +6,7 @@
 
 /* usage: netsess.exe enum LEVEL
  *        netsess.exe getinfo CLIENT USER LEVEL
+ *        netsess.exe del CLIENT USER
  * Prints "status=N entries=N total=N" and one line per session:
  *   session cname=C user=U opens=N time=N idle=N flags=N cltype=T transport=T
  * with only the fields the level carries. */
@@ -106,8 +107,12 @@ main(int argc, char **argv)
         level = (DWORD)atoi(argv[4]);
         st = NetSessionGetInfo(NULL, widen(argv[2]), widen(argv[3]), level, &buf);
         read = total = buf ? 1 : 0;
+    } else if (argc == 4 && !strcmp(argv[1], "del")) {
+        st = NetSessionDel(NULL, widen(argv[2]), widen(argv[3]));
+        printf("status=%lu\n", st);
+        return st == NERR_Success ? 0 : 1;
     } else {
-        printf("usage: netsess.exe enum LEVEL | getinfo CLIENT USER LEVEL\n");
+        printf("usage: netsess.exe enum LEVEL | getinfo CLIENT USER LEVEL | del CLIENT USER\n");
         return 2;
     }
     printf("status=%lu entries=%lu total=%lu\n", st, read, total);

@@ -56,6 +56,8 @@ snmpget_sysname() {
 
 case $MODE in
 setup)
+    # a wineserver left by an interrupted run of this prefix goes first
+    [ -d "$WINEPREFIX" ] && "$WINESERVER" -k 2>/dev/null
     rm -rf "$WINEPREFIX"
     timeout 100 "${RUN[@]}" cmd /c exit 0 > "$T/out" 2>&1 || { cat "$T/out"; fail "could not create the Wine prefix"; }
     # A persistent wineserver for the whole run (stopped by the cleanup test).
