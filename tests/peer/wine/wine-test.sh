@@ -1,5 +1,5 @@
 #!/bin/bash
-# wine-test.sh MODE BUILD_DIR: Wine bridge tests (MODE: setup, cleanup, snmp_callback, snmp_window, snmp_trap, netsess).
+# wine-test.sh MODE BUILD_DIR: Wine bridge tests (MODE: setup, cleanup, snmp_callback, snmp_installed, snmp_window, snmp_trap, netsess).
 # Runs the Windows test programs through scripts/wine-run.sh in a prefix made once per test run
 # (BUILD_DIR/tests/peer/wine/prefix), against peers started here on loopback and stopped by PID.
 # Exit 77 only when a tool is missing (bridges not built, wine64, snmpd/snmptrap, smbd).
@@ -75,6 +75,17 @@ snmp_callback)
     run_pe 60 "$PROGS/snmp_callback.exe" 127.0.0.1 "$SNMP_PORT" "$SYSNAME_OID"
     grep -qx "vb \.\?$SYSNAME_OID=$want" "$T/out" || fail "sysName.0 is not '$want' as snmpget reports"
     grep -qx ok "$T/out" || fail "program did not finish"
+    ;;
+snmp_installed)
+    # the same program through an installed copy (cmake --install) of the bridges and wine-run.sh
+    start_snmpd
+    want=$(snmpget_sysname) || fail "snmpget failed"
+    "${CMAKE:-cmake}" --install "$BUILD" --prefix "$T/inst" > "$T/install.log" 2>&1 ||
+        { cat "$T/install.log"; fail "cmake --install failed"; }
+    RUN=("$(ls "$T"/inst/lib*/winnetmgmt/wine/wine-run.sh | head -n 1)")
+    [ -x "${RUN[0]}" ] || fail "no installed wine-run.sh"
+    run_pe 60 "$PROGS/snmp_callback.exe" 127.0.0.1 "$SNMP_PORT" "$SYSNAME_OID"
+    grep -qx "vb \.\?$SYSNAME_OID=$want" "$T/out" || fail "sysName.0 is not '$want' as snmpget reports"
     ;;
 snmp_window)
     start_snmpd
