@@ -6,7 +6,8 @@ PKGS=${WN_SETUP_PKGS:-"build-essential cmake ninja-build pkg-config clang libcla
 nettle-dev libcmocka-dev libsmi2-dev smitools \
 snmpd snmp snmptrapd libsnmp-dev \
 samba smbclient python3-impacket python3-samba \
-iproute2 procps"}
+iproute2 procps \
+wine64 wine64-tools gcc-mingw-w64-x86-64"}
 # For the test of this script (tests/peer/tools/test_setup_policy.sh): where
 # policy-rc.d lives and what runs instead of apt-get.
 POLICY=${WN_POLICY_RC:-/usr/sbin/policy-rc.d}
