@@ -94,10 +94,14 @@ expect 0 "walk of the ifTable (several GetBulk rounds)" "$W" walk -Cr5 127.0.0.1
 # walk checks against a misbehaving agent (bad_agent.py, ours): an OID going backwards, tooBig
 bad_agent() {  # bad_agent MODE: starts it, sets BP (port) and BPID
     [ -n "$BPID" ] && kill "$BPID" 2>/dev/null
-    /usr/bin/python3 "$HERE/bad_agent.py" "$1" > "$D/bad.port" &
+    # a file of its own per agent: the shell truncates the redirect target only
+    # once the child runs, so a reused file could still show the last port
+    BPORTF=$(mktemp "$D/bad.port.XXXXXX")
+    /usr/bin/python3 "$HERE/bad_agent.py" "$1" > "$BPORTF" &
     BPID=$!
-    for _ in $(seq 1 100); do [ -s "$D/bad.port" ] && break; sleep 0.05; done
-    BP=$(cat "$D/bad.port")
+    for _ in $(seq 1 600); do [ -s "$BPORTF" ] && break; sleep 0.05; done
+    BP=$(cat "$BPORTF")
+    [ -n "$BP" ] || { bad "bad_agent $1 did not start"; BP=0; }
 }
 bad_agent decrease
 expect 5 "walk stops at an OID going backwards" "$W" walk -t 0.5 -r 1 127.0.0.1:$BP 1.3.6.1.4.1.99999
