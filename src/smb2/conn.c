@@ -86,6 +86,31 @@ charge_for(const struct wn_smb2_conn *c, uint32_t payload)
     return (uint16_t)(payload ? (payload - 1) / 65536u + 1 : 1);
 }
 
+/* Signature policy for the reply in c->rx: a sealed reply is authenticated
+ * by its AEAD tag; a signed one is always verified when we have a key; when
+ * `must_sign`, an unsigned one is refused.  0 or WN_E_SIGNATURE (the
+ * connection is then broken). */
+static int
+reply_verify(struct wn_smb2_conn *c, const struct wn_smb2_hdr *hdr, uint16_t cmd, int sealed,
+             int must_sign)
+{
+    if (sealed)
+        return 0;
+    int is_signed = (hdr->flags & WN_SMB2_FLAG_SIGNED) != 0;
+    if (is_signed && c->signer.on) {
+        if (wn_smb2_verify(&c->signer, c->rx.data, c->rx.len) == 0)
+            return 0;
+        wn_log(WN_LOG_WARN, MOD, "bad signature on %sreply to command %u",
+               hdr->status == WN_SMB2_STATUS_PENDING ? "interim " : "", cmd);
+    } else if (must_sign && c->signer.on) {
+        wn_log(WN_LOG_WARN, MOD, "unsigned reply to command %u while signing", cmd);
+    } else {
+        return 0;
+    }
+    c->broken = 1;
+    return WN_E_SIGNATURE;
+}
+
 int
 wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32_t payload,
                  int sign, struct wn_smb2_hdr *hdr)
@@ -137,14 +162,13 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
         c->broken = 1;
         return rc;
     }
-    int reply_sealed = 0;
     for (;;) {
         rc = wn_smb2_recv_frame(c, deadline);
         if (rc) {
             c->broken = 1;
             return rc;
         }
-        reply_sealed = wn_smb2_is_transform(c->rx.data, c->rx.len);
+        int reply_sealed = wn_smb2_is_transform(c->rx.data, c->rx.len);
         if (reply_sealed) {
             rc = wn_smb2_unseal(&c->crypt, c->rx.data, &c->rx.len);
             if (rc) {
@@ -174,27 +198,18 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
             c->broken = 1;
             return WN_E_PROTOCOL;
         }
+        int interim = hdr->status == WN_SMB2_STATUS_PENDING && (hdr->flags & WN_SMB2_FLAG_ASYNC);
+        /* Nothing of a reply (not even its credit grant) is used before it
+         * is verified.  An interim reply may come unsigned (MS-SMB2
+         * 3.3.4.1.1 signs only final replies), but one that says it is
+         * signed must verify like any other. */
+        rc = reply_verify(c, hdr, cmd, reply_sealed, do_sign && !interim);
+        if (rc)
+            return rc;
         c->credits += hdr->credits;
-        if (hdr->status == WN_SMB2_STATUS_PENDING && (hdr->flags & WN_SMB2_FLAG_ASYNC))
-            continue; /* interim reply: wait for the final one (same deadline) */
+        if (interim)
+            continue; /* wait for the final reply (same deadline) */
         break;
-    }
-    if (reply_sealed)
-        return 0; /* authenticated by the AEAD tag */
-    /* Signature policy: a signed reply is always verified when we have a key;
-     * when signing is active every reply must be signed. */
-    int is_signed = (hdr->flags & WN_SMB2_FLAG_SIGNED) != 0;
-    if (is_signed && c->signer.on) {
-        rc = wn_smb2_verify(&c->signer, c->rx.data, c->rx.len);
-        if (rc) {
-            wn_log(WN_LOG_WARN, MOD, "bad signature on reply to command %u", cmd);
-            c->broken = 1;
-            return WN_E_SIGNATURE;
-        }
-    } else if (do_sign && c->signer.on) {
-        wn_log(WN_LOG_WARN, MOD, "unsigned reply to command %u while signing", cmd);
-        c->broken = 1;
-        return WN_E_SIGNATURE;
     }
     return 0;
 }

@@ -221,6 +221,33 @@ test_smb2_waits_past_interim_and_break(void **state)
     assert_int_equal(wn_smb2_last_status(f->c), WN_SMB2_STATUS_ACCESS_DENIED);
 }
 
+/* An interim reply that says it is signed must verify: before, its signature
+ * was never checked (and its credit grant was taken), so a man in the middle
+ * could inject interim replies into a signed session; this call succeeded. */
+static void
+test_smb2_rejects_interim_reply_with_bad_signature(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, WN_SMB2_STATUS_PENDING, WN_SMB2_FLAG_ASYNC, 1, 1); /* forged */
+    queue_reply(f, 5, 0, WN_SMB2_FLAG_ASYNC, 1, 0);
+    assert_int_equal(send_one(f, &h), WN_E_SIGNATURE);
+    assert_int_equal(f->c->credits, 10 - 1); /* the forged grant was not taken */
+}
+
+/* A correctly signed interim reply, then the final one: both grants count. */
+static void
+test_smb2_accepts_signed_interim_reply(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, WN_SMB2_STATUS_PENDING, WN_SMB2_FLAG_ASYNC, 1, 0);
+    queue_reply(f, 5, 0, WN_SMB2_FLAG_ASYNC, 1, 0);
+    assert_int_equal(send_one(f, &h), 0);
+    assert_int_equal(h.status, 0);
+    assert_int_equal(f->c->credits, 10 - 1 + 3 + 3);
+}
+
 static void
 test_smb2_rejects_wrong_message_id(void **state)
 {
@@ -637,6 +664,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_smb2_encrypting_refuses_a_reply_sealed_with_other_keys,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_waits_past_interim_and_break, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_rejects_interim_reply_with_bad_signature, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_accepts_signed_interim_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_wrong_message_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_oversized_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_times_out_without_reply, setup, teardown),
