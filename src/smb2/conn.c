@@ -355,6 +355,16 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
 
 /* ------------------------------------------------------------ SESSION_SETUP */
 
+/* A named user's logon answered with a guest or null session. */
+static int
+refuse_guest(const struct wn_smb2_opts *o, uint16_t session_flags)
+{
+    wn_log(WN_LOG_WARN, MOD, "the server answered the logon of user \"%s\" with a %s "
+           "session: refused as a logon failure", o->user,
+           (session_flags & WN_SMB2_SESSION_IS_GUEST) ? "guest" : "anonymous");
+    return WN_E_AUTH;
+}
+
 static int
 session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
 {
@@ -418,6 +428,15 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         wn_log(WN_LOG_DEBUG, MOD, "session 0x%llx set up, flags 0x%x, reply %ssigned",
                (unsigned long long)c->session_id, s.session_flags,
                (h.flags & WN_SMB2_FLAG_SIGNED) ? "" : "un");
+        int guest = (s.session_flags & (WN_SMB2_SESSION_IS_GUEST | WN_SMB2_SESSION_IS_NULL)) != 0;
+        int is_signed = (h.flags & WN_SMB2_FLAG_SIGNED) != 0;
+        if (guest && !is_signed && !c->anonymous) {
+            /* Refused whoever set the flag, so it needs no trust: a server
+             * that maps a bad user to guest neither signs this reply nor
+             * sends the SPNEGO mechListMIC (there is no key for either). */
+            rc = refuse_guest(o, s.session_flags);
+            break;
+        }
         rc = wn_smb2_auth_finish(a, s.secblob, s.secblob_len);
         if (rc) {
             wn_log(WN_LOG_WARN, MOD, "SPNEGO did not complete: %s", wn_errname(rc));
@@ -425,7 +444,6 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         }
         uint8_t key[16];
         int klen = wn_smb2_auth_session_key(a, key);
-        int guest = (s.session_flags & (WN_SMB2_SESSION_IS_GUEST | WN_SMB2_SESSION_IS_NULL)) != 0;
         if (c->anonymous) {
             /* Asked for: no key, nothing can be signed or sealed (Samba
              * reports an anonymous logon with flags 0: the NTLMSSP layer
@@ -452,20 +470,16 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         wn_wipe(key, sizeof(key));
         if (rc)
             break;
-        /* The session flags are trusted only once the reply's signature
-         * verified: a guest flag in an unverifiable reply is a failed logon
-         * (a server that maps a bad password to guest does not sign it). */
-        int is_signed = (h.flags & WN_SMB2_FLAG_SIGNED) != 0;
+        /* The session flags of a signed reply are trusted only once its
+         * signature verified (a guest flag set by a man in the middle is
+         * WN_E_SIGNATURE); an unsigned guest reply was refused above. */
         if (is_signed) {
             rc = wn_smb2_verify(&c->signer, c->rx.data, c->rx.len);
             if (rc)
                 wn_log(WN_LOG_WARN, MOD, "final SESSION_SETUP reply: bad signature");
         }
         if (!rc && guest) {
-            wn_log(WN_LOG_WARN, MOD, "the server answered the logon of user \"%s\" with a %s "
-                   "session: refused as a logon failure", o->user,
-                   (s.session_flags & WN_SMB2_SESSION_IS_GUEST) ? "guest" : "anonymous");
-            rc = WN_E_AUTH;
+            rc = refuse_guest(o, s.session_flags);
             break;
         }
         if (!rc && !is_signed && (c->signing || c->dialect == WN_SMB2_DIALECT_311)) {
