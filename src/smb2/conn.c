@@ -298,6 +298,10 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     rc = wn_smb2_negotiate_resp_decode(c->rx.data, c->rx.len, &n);
     if (rc)
         return rc == WN_E_TRUNCATED ? WN_E_MALFORMED : rc;
+    /* A well-formed NEGOTIATE answer: the host is an SMB2 server, and what
+     * follows is our refusal of what it (or a man in the middle) chose. */
+    if (o->negotiated)
+        *o->negotiated = 1;
     int offered = 0;
     for (size_t i = 0; i < q.n_dialects; i++)
         offered |= q.dialects[i] == n.dialect;
@@ -348,8 +352,6 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     }
     wn_log(WN_LOG_DEBUG, MOD, "dialect 0x%04x, server security mode 0x%x", n.dialect,
            n.security_mode);
-    if (o->negotiated)
-        *o->negotiated = 1;
     return 0;
 }
 

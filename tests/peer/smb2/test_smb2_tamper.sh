@@ -122,9 +122,11 @@ if tampered && [ $RC = 1 ] && printf '%s\n' "$OUT" | grep -qx 'result=WN_E_PROTO
    printf '%s\n' "$OUT" | grep -q 'did not offer'
 then ok "dialects rewritten to 2.0.2: refused"
 else bad "dialects rewritten to 2.0.2"; show; fi
+# RPC_S_PROTOCOL_ERROR as docs/netsession.md says, not ERROR_BAD_NETPATH: the server did
+# answer as an SMB2 server (the previous code said 53, "not an SMB server")
 run_enum
-if tampered && [ -n "$ST" ] && [ "$ST" != 0 ]; then ok "dialects rewritten to 2.0.2: NetSessionEnum error $ST"
-else bad "dialects rewritten to 2.0.2: NetSessionEnum"; show; fi
+if tampered && [ "$ST" = 1728 ]; then ok "dialects rewritten to 2.0.2: NetSessionEnum error $ST"
+else bad "dialects rewritten to 2.0.2: NetSessionEnum must be 1728"; show; fi
 # 3.1.1 taken out of the list: the server picks 3.0.2, VALIDATE_NEGOTIATE_INFO catches it
 proxy dialect302 --dialects 0300,0302
 run_probe labuser LabPass-123
