@@ -597,6 +597,11 @@ wn_smb2_validate_negotiate(struct wn_smb2_conn *c)
     const uint8_t *d;
     size_t n;
     rc = wn_smb2_ioctl_resp_decode(c->rx.data, c->rx.len, &d, &n);
+    /* the FileId of this answer is all ones (MS-SMB2 3.3.5.15.12) or, for
+     * some servers, ours: only the control code is matched */
+    if (!rc)
+        rc = wn_smb2_ioctl_resp_match(c->rx.data, c->rx.len,
+                                      WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO, NULL);
     if (rc)
         return rc == WN_E_TRUNCATED ? WN_E_MALFORMED : rc;
     struct wn_rbuf r;
