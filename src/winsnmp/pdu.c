@@ -93,10 +93,17 @@ SnmpCreatePdu(HSNMP_SESSION session, smiINT PDU_type, smiINT32 request_id,
         wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
         return NULL;
     }
+    /* GetBulk: error_status is non-repeaters, error_index max-repetitions;
+     * neither can be negative (RFC 3416 4.2.3). */
+    if (PDU_type == SNMP_PDU_GETBULK && (error_status < 0 || error_index < 0)) {
+        wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+        return NULL;
+    }
     const struct wn_ws_vblist *list = NULL;
     if (varbindlist) {
         struct wn_ws_vbl *v = wn_ws_vbl_get(varbindlist);
-        if (!v) {
+        /* A VBL belongs to the session that created it (SnmpClose frees it). */
+        if (!v || v->hdr.owner != s) {
             wn_ws_unlock_fail(s, SNMPAPI_VBL_INVALID);
             return NULL;
         }
