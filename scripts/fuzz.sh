@@ -17,13 +17,14 @@ OUT=${WN_FUZZ_OUT:-/tmp/wn-fuzz}
 ONLY=${WN_FUZZ_ONLY:-.}
 JOBS=${JOBS:-2}
 
+mkdir -p "$OUT"
 targets=$(sed -n 's/^ *wn_fuzz_target(\([a-z0-9_]*\).*/\1/p' fuzz/*/CMakeLists.txt | grep -E "$ONLY" | sort)
 [ -n "$targets" ] || { echo "no fuzz targets match '$ONLY'" >&2; exit 2; }
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_C_COMPILER=clang -DENABLE_FUZZING=ON \
-      -DCMAKE_BUILD_TYPE=Debug >"$BUILD.cmake.log" 2>&1 || { cat "$BUILD.cmake.log"; exit 1; }
+      -DCMAKE_BUILD_TYPE=Debug >"$OUT/cmake.log" 2>&1 || { cat "$OUT/cmake.log"; exit 1; }
 # shellcheck disable=SC2086
-cmake --build "$BUILD" -j "$JOBS" --target $targets >"$BUILD.build.log" 2>&1 ||
-    { tail -n 40 "$BUILD.build.log"; exit 1; }
+cmake --build "$BUILD" -j "$JOBS" --target $targets >"$OUT/build.log" 2>&1 ||
+    { tail -n 40 "$OUT/build.log"; exit 1; }
 
 crashed=""
 for t in $targets; do
