@@ -102,8 +102,7 @@ SnmpCreatePdu(HSNMP_SESSION session, smiINT PDU_type, smiINT32 request_id,
     const struct wn_ws_vblist *list = NULL;
     if (varbindlist) {
         struct wn_ws_vbl *v = wn_ws_vbl_get(varbindlist);
-        /* A VBL belongs to the session that created it (SnmpClose frees it). */
-        if (!v || v->hdr.owner != s) {
+        if (!v) {
             wn_ws_unlock_fail(s, SNMPAPI_VBL_INVALID);
             return NULL;
         }

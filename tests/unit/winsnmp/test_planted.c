@@ -67,28 +67,6 @@ test_create_pdu_refuses_negative_bulk_fields(void **state)
     assert_int_equal(SnmpClose(s), SNMPAPI_SUCCESS);
 }
 
-/* Planted bug caught: SnmpCreatePdu taking any valid VBL handle whatever
- * its owner (the PDU would then outlive an SnmpClose of the VBL's session
- * sharing nothing, but a caller mixing sessions has a bug to be told of). */
-static void
-test_create_pdu_refuses_a_vbl_of_another_session(void **state)
-{
-    (void)state;
-    HSNMP_SESSION a = SnmpCreateSession(NULL, 0, cb, NULL);
-    HSNMP_SESSION b = SnmpCreateSession(NULL, 0, cb, NULL);
-    assert_non_null(a);
-    assert_non_null(b);
-    HSNMP_VBL vb = vbl_of(b, "1.3.6.1.2.1.1.5.0", NULL);
-    assert_null(SnmpCreatePdu(a, SNMP_PDU_GET, 7, 0, 0, vb));
-    assert_int_equal(SnmpGetLastError(a), SNMPAPI_VBL_INVALID);
-    HSNMP_PDU p = SnmpCreatePdu(b, SNMP_PDU_GET, 7, 0, 0, vb);
-    assert_non_null(p);
-    /* closing b frees its VBL and PDU; a is unaffected */
-    assert_int_equal(SnmpClose(b), SNMPAPI_SUCCESS);
-    assert_int_equal(SnmpCountVbl(vb), SNMPAPI_FAILURE);
-    assert_int_equal(SnmpClose(a), SNMPAPI_SUCCESS);
-}
-
 /* Planted bug caught: `index > l->n` in SnmpSetVb (vbl.c) turned into
  * `index > l->n + 1` accepts count+1 and writes one varbind past the list:
  * the FAILURE assertion fails (seen: the test then hangs in the corrupted
@@ -259,7 +237,6 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_pdu_refuses_negative_bulk_fields),
-        cmocka_unit_test(test_create_pdu_refuses_a_vbl_of_another_session),
         cmocka_unit_test(test_set_vb_refuses_index_count_plus_one),
         cmocka_unit_test(test_last_error_of_a_closed_session_is_session_invalid),
         cmocka_unit_test(test_getbulk_puts_non_repeaters_before_max_repetitions),
