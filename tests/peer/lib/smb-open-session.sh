@@ -10,12 +10,15 @@ F=$(mktemp -u "$DIR/sess.XXXXXX.fifo"); mkfifo "$F"
 # the password goes through the environment (PASSWD), never on smbclient's command line
 PASSWD=$P smbclient -s "$DIR/smb.conf" -p "$PORT" "//127.0.0.1/$SHARE" -U "$U" <"$F" >"$F.out" 2>&1 &
 SPID=$!
-# one "pwd" proves session + tree connect; exec sleep keeps the FIFO open so smbclient waits
+# smbclient's stdout is block-buffered on a file, so readiness is read from
+# smbstatus: one more session of U from 127.0.0.1 than before
+nsess() { smbstatus -s "$DIR/smb.conf" -b 2>/dev/null | grep -c " $U .*ipv4:127.0.0.1" || true; }
+BEFORE=$(nsess)
 ( echo pwd; exec sleep 100000 ) >"$F" &
 WPID=$!
 echo "$SPID $WPID" >> "$DIR/sessions.pids"
-for _ in $(seq 1 100); do
-    grep -q 'Current directory is' "$F.out" 2>/dev/null && { echo "SMBCLIENT_PID=$SPID"; echo "WRITER_PID=$WPID"; exit 0; }
+for _ in $(seq 1 200); do
+    [ "$(nsess)" -gt "$BEFORE" ] && { echo "SMBCLIENT_PID=$SPID"; echo "WRITER_PID=$WPID"; exit 0; }
     kill -0 "$SPID" 2>/dev/null || break
     sleep 0.05
 done
