@@ -44,7 +44,7 @@ answer(struct wire_events *e, HSNMP_SESSION s, WPARAM w, LPARAM l)
         v.syntax = SNMP_SYNTAX_CNTR64;
         v.value.hNumber.hipart = 1;
         v.value.hNumber.lopart = 2;
-        SnmpStrToOid(C64_OID + 1, &name);
+        SnmpStrToOid(&C64_OID[1], &name);
         HSNMP_VBL vbl = SnmpCreateVbl(s, &name, &v);
         SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
         HSNMP_PDU resp = SnmpCreatePdu(s, SNMP_PDU_RESPONSE, rid, 0, 0, vbl);
