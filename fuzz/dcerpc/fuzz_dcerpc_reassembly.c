@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dcerpc.h"
+#include "fuzz_feed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,60 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define HDR 7
 #define BIG_STUB 9000
 
-struct feed {
-    const uint8_t *data;
-    size_t len, off, chunk;
-    unsigned writes;
-};
-
-static int
-give(struct feed *f, struct wn_dynbuf *out, size_t max, int *more)
-{
-    size_t n = f->len - f->off;
-    if (n > f->chunk)
-        n = f->chunk;
-    if (n > max)
-        n = max;
-    int rc = n ? wn_dynbuf_add(out, f->data + f->off, n) : 0;
-    f->off += n;
-    *more = f->off < f->len;
-    return rc;
-}
-
-static int
-t_transceive(void *ctx, const uint8_t *in, size_t inlen, struct wn_dynbuf *out, int *more)
-{
-    (void)in;
-    (void)inlen;
-    return give(ctx, out, SIZE_MAX, more);
-}
-
-static int
-t_write(void *ctx, const uint8_t *buf, size_t len)
-{
-    struct feed *f = ctx;
-    (void)buf;
-    (void)len;
-    f->writes++;
-    return 0;
-}
-
-static int
-t_read(void *ctx, struct wn_dynbuf *out, size_t max, int *more)
-{
-    struct feed *f = ctx;
-    if (f->off >= f->len)
-        return WN_E_CLOSED;     /* the pipe has nothing more: a real read would fail */
-    return give(f, out, max, more);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < HDR)
         return 0;
-    struct feed f = {data + HDR, size - HDR, 0, ((size_t)data[0] * 37u) % 4300u + 1u, 0};
-    struct wn_dcerpc_transport t = {&f, t_transceive, t_write, t_read};
+    struct wn_fuzz_feed f = {data + HDR, size - HDR, 0, ((size_t)data[0] * 37u) % 4300u + 1u,
+                             0, 1};
+    struct wn_dcerpc_transport t;
+    wn_fuzz_feed_transport(&f, &t);
     struct wn_dcerpc_client c;
     memset(&c, 0, sizeof c);
     c.t = &t;

@@ -4,7 +4,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,6 +19,7 @@
 #include <wsnmp_ext.h>
 
 #include "base.h"
+#include "fault_util.h"
 #include "wire_tool.h"
 
 /* The promise (docs/faults.md): with allocation N failing (and every later
@@ -258,19 +258,6 @@ out:
     return o;
 }
 
-/* Open descriptors of this process. */
-static int
-fd_count(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d)
-        return -1;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
-}
 
 /* Drives the failure over allocation 0, 1, 2, ... until a cycle needs no
  * more allocations than that (it then completed). */
@@ -284,17 +271,17 @@ drive(int trap)
     if (from)
         n = strtol(from, NULL, 10);
     for (; n < 20000; n++) {
-        int fds = fd_count();
+        int fds = fault_fd_count();
         struct outcome o = cycle(n, trap);
-        if (fd_count() != fds) {
+        if (fault_fd_count() != fds) {
             char *ls = NULL;
             wire_run(&ls, "ls -l /proc/%d/fd | tail -n 3", (int)getpid());
             print_message("%s", ls ? ls : "");
             free(ls);
         }
-        if (fd_count() != fds)
+        if (fault_fd_count() != fds)
             fail_msg("allocation %ld: %d descriptors before the cycle, %d after SnmpCleanup",
-                     n, fds, fd_count());
+                     n, fds, fault_fd_count());
         if (o.completed)
             break;
     }
@@ -368,10 +355,7 @@ setup(void **state)
     (void)state;
     if (wire_peers_start(&peers, 1, 0) != 0)
         return -1;
-    trap_port = wire_free_port();
-    char buf[16];
-    snprintf(buf, sizeof buf, "%u", trap_port);
-    setenv("WSNMP_TRAP_PORT", buf, 1);
+    trap_port = fault_set_trap_port(wire_free_port());
     encode_trap();
     return 0;
 }

@@ -5,7 +5,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "base.h"
+#include "fault_util.h"
 #include "lm.h"
 
 /* Caught deliberately broken builds: an error path that skips a free or a
@@ -30,18 +30,6 @@
 
 static pid_t server = -1;
 
-static int
-fd_count(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d)
-        return -1;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
-}
 
 /* A TCP port free on 127.0.0.1 now (0 on failure). */
 static unsigned
@@ -145,7 +133,7 @@ test_every_allocation_of_net_session_enum_can_fail(void **state)
     wchar_t server_name[] = L"\\\\127.0.0.1";
     long n;
     for (n = 0; n < 100000; n++) {
-        int fds = fd_count();
+        int fds = fault_fd_count();
         LPBYTE buf = NULL;
         DWORD read = 0, total = 0;
         wn_alloc_fail_after(n);
@@ -153,8 +141,8 @@ test_every_allocation_of_net_session_enum_can_fail(void **state)
                                            MAX_PREFERRED_LENGTH, &read, &total, NULL);
         unsigned long used = wn_alloc_count();
         wn_alloc_fail_after(-1);
-        if (fd_count() != fds)
-            fail_msg("allocation %ld: %d descriptors before, %d after", n, fds, fd_count());
+        if (fault_fd_count() != fds)
+            fail_msg("allocation %ld: %d descriptors before, %d after", n, fds, fault_fd_count());
         if ((unsigned long)n >= used) {
             /* nothing failed: the call must have worked */
             assert_int_equal(st, NERR_Success);

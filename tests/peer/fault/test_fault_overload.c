@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault_util.h"
 #include "wire_util.h"
 
 /* The promises (docs/faults.md, "Overload"):
@@ -236,6 +237,45 @@ request_works(const char *label)
     wire_events_destroy(&ev);
 }
 
+/* What one flood did. */
+struct flood_result {
+    unsigned sent, queued;
+    struct wn_wsnmp_stats before, after;
+    long rss_grew_kb;
+};
+
+/* Sends STORM_TRAPS copies of msg to port while session s does not read,
+ * checks that another session is served meanwhile, then drains s. */
+static struct flood_result
+flood(HSNMP_SESSION s, const uint8_t *msg, size_t len, unsigned port, const char *label)
+{
+    struct flood_result r;
+    settle(&r.before);
+    long rss0 = rss_kb();
+    r.sent = storm(msg, len, port, STORM_TRAPS);
+    request_works(label);
+    settle(&r.after);
+    r.rss_grew_kb = rss_kb() - rss0;
+    r.queued = drain(s);
+    assert_true(r.sent >= STORM_TRAPS / 2);
+    assert_true(r.queued <= QUEUE_DEPTH);
+    assert_true(r.rss_grew_kb < (long)OVERLOAD_MEM_BOUND_KB);
+    return r;
+}
+
+/* One more message to a drained session: its callback comes at once. */
+static void
+served_again(HSNMP_SESSION s, const unsigned *calls, const uint8_t *msg, size_t len,
+             unsigned port)
+{
+    unsigned c0 = __atomic_load_n(calls, __ATOMIC_RELAXED);
+    assert_int_equal(storm(msg, len, port, 1), 1);
+    uint64_t end = wire_now_ms() + 3000;
+    while (__atomic_load_n(calls, __ATOMIC_RELAXED) == c0 && wire_now_ms() < end)
+        wire_sleep_ms(5);
+    assert_int_equal(drain(s), 1);
+}
+
 static void
 test_trap_storm_is_bounded_counted_and_harmless(void **state)
 {
@@ -246,36 +286,21 @@ test_trap_storm_is_bounded_counted_and_harmless(void **state)
     assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
     static uint8_t trap[512];
     size_t tl = encode(s, SNMP_PDU_TRAP, 777, trap, sizeof trap);
-    struct wn_wsnmp_stats before, after;
-    settle(&before);
-    long rss0 = rss_kb();
-    unsigned sent = storm(trap, tl, trap_port, STORM_TRAPS);
-    request_works("during the tail of the trap storm");
-    settle(&after);
-    long rss1 = rss_kb();
-    uint64_t received = after.traps_received - before.traps_received;
-    unsigned queued = drain(s);
+    struct flood_result r = flood(s, trap, tl, trap_port, "during the tail of the trap storm");
+    uint64_t received = r.after.traps_received - r.before.traps_received;
+    uint64_t rx = r.after.rx - r.before.rx;
     print_message("trap storm: sent %u, received %llu, queued %u, dropped at the queue %llu, "
                   "dropped by the kernel %llu, callbacks %u, resident +%ld kB\n",
-                  sent, (unsigned long long)received, queued,
-                  (unsigned long long)(received - queued),
-                  (unsigned long long)(sent > after.rx - before.rx ? sent - (after.rx - before.rx) : 0),
-                  __atomic_load_n(&calls, __ATOMIC_RELAXED), rss1 - rss0);
-    assert_true(sent >= STORM_TRAPS / 2);
-    assert_true(queued <= QUEUE_DEPTH);
-    assert_true(queued <= received);
+                  r.sent, (unsigned long long)received, r.queued,
+                  (unsigned long long)(received - r.queued),
+                  (unsigned long long)(r.sent > rx ? r.sent - rx : 0),
+                  __atomic_load_n(&calls, __ATOMIC_RELAXED), r.rss_grew_kb);
+    assert_true(r.queued <= received);
     if (received > QUEUE_DEPTH)
-        assert_int_equal(queued, QUEUE_DEPTH);   /* full, then every later one dropped */
+        assert_int_equal(r.queued, QUEUE_DEPTH);   /* full, then every later one dropped */
     else
-        assert_int_equal(queued, received);
-    assert_true(rss1 - rss0 < (long)OVERLOAD_MEM_BOUND_KB);
-    /* the drained session gets traps again at once */
-    unsigned c0 = __atomic_load_n(&calls, __ATOMIC_RELAXED);
-    assert_int_equal(storm(trap, tl, trap_port, 1), 1);
-    uint64_t end = wire_now_ms() + 3000;
-    while (__atomic_load_n(&calls, __ATOMIC_RELAXED) == c0 && wire_now_ms() < end)
-        wire_sleep_ms(5);
-    assert_int_equal(drain(s), 1);
+        assert_int_equal(r.queued, received);
+    served_again(s, &calls, trap, tl, trap_port);
     request_works("after the trap storm");
     assert_int_equal(SnmpClose(s), SNMPAPI_SUCCESS);
 }
@@ -294,29 +319,14 @@ test_request_flood_on_an_snmplisten_agent_is_bounded_and_harmless(void **state)
     assert_int_equal(SnmpListen(me, SNMPAPI_ON), SNMPAPI_SUCCESS);
     static uint8_t get[512];
     size_t gl = encode(s, SNMP_PDU_GET, 4242, get, sizeof get);
-    struct wn_wsnmp_stats before, after;
-    settle(&before);
-    long rss0 = rss_kb();
-    unsigned sent = storm(get, gl, port, STORM_TRAPS);
-    request_works("during the tail of the request flood");
-    settle(&after);
-    long rss1 = rss_kb();
-    uint64_t rx = after.rx - before.rx;
-    unsigned queued = drain(s);
-    print_message("request flood: sent %u, received %llu, queued %u, resident +%ld kB\n", sent,
-                  (unsigned long long)rx, queued, rss1 - rss0);
-    assert_true(queued <= QUEUE_DEPTH);
-    assert_true(queued <= rx);
+    struct flood_result r = flood(s, get, gl, port, "during the tail of the request flood");
+    uint64_t rx = r.after.rx - r.before.rx;
+    print_message("request flood: sent %u, received %llu, queued %u, resident +%ld kB\n", r.sent,
+                  (unsigned long long)rx, r.queued, r.rss_grew_kb);
+    assert_true(r.queued <= rx);
     if (rx > QUEUE_DEPTH + 1000u)
-        assert_int_equal(queued, QUEUE_DEPTH);
-    assert_true(rss1 - rss0 < (long)OVERLOAD_MEM_BOUND_KB);
-    /* the agent takes requests again at once */
-    unsigned c0 = __atomic_load_n(&calls, __ATOMIC_RELAXED);
-    assert_int_equal(storm(get, gl, port, 1), 1);
-    uint64_t end = wire_now_ms() + 3000;
-    while (__atomic_load_n(&calls, __ATOMIC_RELAXED) == c0 && wire_now_ms() < end)
-        wire_sleep_ms(5);
-    assert_int_equal(drain(s), 1);
+        assert_int_equal(r.queued, QUEUE_DEPTH);
+    served_again(s, &calls, get, gl, port);
     assert_int_equal(SnmpListen(me, SNMPAPI_OFF), SNMPAPI_SUCCESS);
     SnmpFreeEntity(me);
     assert_int_equal(SnmpClose(s), SNMPAPI_SUCCESS);
@@ -453,10 +463,7 @@ setup(void **state)
     (void)state;
     if (wire_peers_start(&peers, 1, 0) != 0)
         return -1;
-    trap_port = wire_free_port();
-    char buf[16];
-    snprintf(buf, sizeof buf, "%u", trap_port);
-    setenv("WSNMP_TRAP_PORT", buf, 1);
+    trap_port = fault_set_trap_port(wire_free_port());
     return SnmpStartup(NULL, NULL, NULL, NULL, NULL) == SNMPAPI_SUCCESS ? 0 : -1;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_util.h"
 #include "wire_util.h"
 
 /* Issue 18 point 7: Counter64 word order was guarded by one unit test.
@@ -107,11 +108,9 @@ setup(void **state)
     (void)state;
     if (wire_peers_start(&peers, 0, 0) != 0)
         return -1;
-    trap_port = wire_free_port();
+    trap_port = fault_set_trap_port(wire_free_port());
     agent_port = wire_free_port();
-    char buf[16];
-    snprintf(buf, sizeof buf, "%u", trap_port);
-    setenv("WSNMP_TRAP_PORT", buf, 1);
+    char buf[32];
     wire_events_init(&events);
     if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
         return -1;
