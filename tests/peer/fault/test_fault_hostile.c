@@ -21,7 +21,8 @@
  *    (event count grows before the good reply) or is not counted;
  *  - reply matching on the request id alone (not on the source address
  *    and port the request went to): "right bytes from another port" is
- *    delivered, the event assertion fails;
+ *    delivered, the event assertion fails (checked: with the source
+ *    address check in src/evloop/dgram.c disabled, this case fails);
  *  - matching that ignores the PDU type: the GetRequest/Report/Trap/GetBulk
  *    copies with the right id complete the request;
  *  - a request id check that is skipped: "wrong request id" is delivered;
