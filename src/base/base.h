@@ -38,7 +38,13 @@
     XX(TOOBIG, 25, "message too big")                                       \
     XX(NOEQUIV, 26, "no equivalent in the target protocol version")         \
     XX(BADVALUE, 27, "value of an invalid type")                            \
-    XX(CONFIG, 28, "configuration file invalid")
+    XX(CONFIG, 28, "configuration (file or setting) invalid")               \
+    XX(UNKNOWNENGINEID, 29, "SNMPv3: unknown engine ID (usmStatsUnknownEngineIDs)") \
+    XX(UNKNOWNUSERNAME, 30, "SNMPv3: unknown user name (usmStatsUnknownUserNames)") \
+    XX(WRONGDIGEST, 31, "SNMPv3: wrong digest, bad auth key (usmStatsWrongDigests)") \
+    XX(DECRYPTIONERROR, 32, "SNMPv3: decryption error, bad priv key (usmStatsDecryptionErrors)") \
+    XX(UNSUPPORTEDSECLEVEL, 33, "SNMPv3: unsupported security level (usmStatsUnsupportedSecLevels)") \
+    XX(NOTINTIMEWINDOW, 34, "SNMPv3: not in time window (usmStatsNotInTimeWindows)")
 
 enum wn_err {
     WN_OK = 0,

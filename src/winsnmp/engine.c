@@ -1,6 +1,7 @@
 /* engine.c: the WinSNMP request engine on the I/O thread: startup and teardown, manager sockets, sending and cancelling requests, session and entity teardown. */
 #include "engine_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,8 +25,16 @@ wn_ws_net_startup(void)
     if (tp && *tp) {
         char *end;
         unsigned long v = strtoul(tp, &end, 10);
-        if (*end == '\0' && v > 0 && v <= 65535)
+        if (tp[0] >= '0' && tp[0] <= '9' && *end == '\0' && v > 0 && v <= 65535) {
             wn_ws_eng.trap_port = (uint16_t)v;
+        } else {
+            /* Refused, never a silent fall-back to 162: SnmpRegister fails
+             * (SNMPAPI_TL_INVALID_PARAM) until wn_wsnmp_set_trap_port
+             * sets a valid port.  Said once, whatever WN_LOG is. */
+            wn_ws_eng.trap_port = WN_WS_TRAP_PORT_REFUSED;
+            fprintf(stderr, "libwsnmp: WSNMP_TRAP_PORT=%.32s refused: it takes a UDP port number "
+                            "1..65535; SnmpRegister fails until it is fixed\n", tp);
+        }
     }
     wn_ws_regs = NULL;
     wn_ws_nregs = 0;
@@ -260,14 +269,22 @@ static const struct wn_dgram_ops mgr_ops = {
     .on_send_error = mgr_on_send_error,
 };
 
-/* I/O thread, locked. */
+/* The manager socket of family, opened on first use; NULL with *err set
+ * (WN_E_NOMEM when out of descriptors or memory) if it cannot be.
+ * I/O thread, locked. */
 static struct wn_dgram_sock *
-mgr_sock(int family)
+mgr_sock(int family, int *err)
 {
     int i = family == AF_INET6 ? 1 : 0;
-    if (!wn_ws_eng.mgr[i] && wn_ws_eng.loop &&
-        wn_dgram_sock_open(wn_ws_eng.loop, family, NULL, 0, &mgr_ops, NULL,
-                           &wn_ws_eng.mgr[i]) == 0) {
+    *err = 0;
+    if (wn_ws_eng.mgr[i])
+        return wn_ws_eng.mgr[i];
+    *err = wn_ws_eng.loop ? wn_dgram_sock_open(wn_ws_eng.loop, family, NULL, 0, &mgr_ops,
+                                               NULL, &wn_ws_eng.mgr[i])
+                          : WN_E_STATE;
+    if (!wn_ws_eng.mgr[i] && *err == 0)
+        *err = WN_E_IO;
+    if (wn_ws_eng.mgr[i]) {
         /* Read the local address once, not per response. */
         wn_ws_eng.mgr_namelen[i] = sizeof wn_ws_eng.mgr_name[i];
         if (wn_dgram_sock_name(wn_ws_eng.mgr[i], &wn_ws_eng.mgr_name[i],
@@ -295,19 +312,19 @@ job_start(struct wn_ws_job *job)
         if (job->listener_idx >= 0 && wn_ws_eng.lst[job->listener_idx].used &&
             wn_ws_eng.lst[job->listener_idx].addr.ss_family == family)
             sock = wn_ws_eng.lst[job->listener_idx].sock;
+        rc = 0;
         if (!sock)
-            sock = mgr_sock(family);
-        rc = sock ? wn_dgram_send_raw(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
-                                      job->len)
-                  : WN_E_IO;
+            sock = mgr_sock(family, &rc);
+        if (sock)
+            rc = wn_dgram_send_raw(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
+                                   job->len);
         if (rc < 0)
             wn_log(WN_LOG_WARN, "winsnmp", "send failed: %s", wn_strerror(rc));
         wn_ws_job_free(job);
         return 0;
     }
 
-    struct wn_dgram_sock *sock = mgr_sock(family);
-    rc = sock ? 0 : WN_E_IO;
+    struct wn_dgram_sock *sock = mgr_sock(family, &rc);
     if (rc == 0) {
         rc = job->app_reqid > 0 ? wn_dgram_key_claim(sock, &job->dreq, (uint32_t)job->app_reqid)
                                 : WN_E_EXISTS;
