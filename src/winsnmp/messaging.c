@@ -162,8 +162,10 @@ decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_p
     if (rc == 0) {
         rc = wn_ws_pdu_adopt(s, d->type, d->request_id, d->error_status, d->error_index,
                              &d->vbl, pdu);
-        if (rc < 0)
+        if (rc < 0) {
             wn_ws_context_free(*ctx);
+            *ctx = NULL;    /* the caller frees what is left on error */
+        }
     }
     wn_ws_vblist_clear(&d->vbl);
     return rc;
