@@ -340,6 +340,21 @@ SNMPAPI_STATUS SNMPAPI_CALL SnmpFreeDescriptor(smiUINT32 syntax, smiLPOPAQUE des
  * caller buffers).  SNMPAPI_SUCCESS or SNMPAPI_FAILURE. */
 SNMPAPI_STATUS SNMPAPI_CALL SnmpStrToIpxAddress(LPCSTR string, LPBYTE netnum, LPBYTE nodenum);
 
+/* Two exports of wsnmp32.dll that the SDK header does not declare (programs
+ * that use them declare them themselves; the prototypes are the same).
+ * SnmpSetAgentAddress: the agent-addr (dotted IPv4 text) put into the v1
+ * Trap-PDUs this process sends when the notification carries no
+ * snmpTrapAddress.0; NULL or "" goes back to 0.0.0.0; any other text that
+ * is not an IPv4 address fails with SNMPAPI_MODE_INVALID.
+ * SnmpConveyAgentAddress: SNMPAPI_ON / SNMPAPI_OFF (the default), whether
+ * the agent-addr of a received v1 Trap-PDU is given to the application as
+ * an snmpTrapAddress.0 varbind (before snmpTrapEnterprise.0) in the
+ * SNMPv2 form of the trap; any other value fails with SNMPAPI_MODE_INVALID.
+ * Both are process-wide and may be called before SnmpStartup; the setting
+ * lasts for the life of the process. */
+SNMPAPI_STATUS SNMPAPI_CALL SnmpSetAgentAddress(LPSTR string);
+SNMPAPI_STATUS SNMPAPI_CALL SnmpConveyAgentAddress(SNMPAPI_STATUS mode);
+
 #ifdef __cplusplus
 }
 #endif

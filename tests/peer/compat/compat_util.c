@@ -1,0 +1,88 @@
+/* compat_util.c: helpers of the Windows-compatibility peer tests (silent sockets, one GET with the handles SnmpRecvMsg gives back). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "compat_util.h"
+
+int
+compat_silent_socket(unsigned *port)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t l = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &l) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+int
+compat_get(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY src, HSNMP_ENTITY dst,
+           HSNMP_CONTEXT ctx, const char *oid, unsigned timeout_ms, struct compat_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    smiOID name;
+    wire_oid(oid, &name);
+    HSNMP_VBL vbl = SnmpCreateVbl(s, &name, NULL);
+    wire_oid_free(&name);
+    assert_non_null(vbl);
+    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_GET, 0, 0, 0, vbl);
+    assert_non_null(pdu);
+    assert_int_equal(SnmpGetPduData(pdu, NULL, &r->rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    if (SnmpSendMsg(s, src, dst, ctx, pdu) != SNMPAPI_SUCCESS)
+        fail_msg("SnmpSendMsg failed: %u", SnmpGetLastError(s));
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+    uint64_t deadline = wire_now_ms() + timeout_ms;
+    struct wire_event ev;
+    for (;;) {
+        uint64_t now = wire_now_ms();
+        if (now >= deadline || wire_events_wait(e, (unsigned)(deadline - now), &ev) != 0)
+            return -1;
+        if ((smiINT32)ev.lparam == r->rid)
+            break;
+    }
+    r->wparam = ev.wparam;
+    r->recv_rc = SnmpRecvMsg(s, &r->src, &r->dst, &r->ctx, &r->pdu);
+    if (r->recv_rc != SNMPAPI_SUCCESS) {
+        r->recv_err = SnmpGetLastError(s);
+        return 0;
+    }
+    HSNMP_VBL got = NULL;
+    if (SnmpGetPduData(r->pdu, NULL, NULL, NULL, NULL, &got) == SNMPAPI_SUCCESS) {
+        smiOID n;
+        smiVALUE v;
+        if (SnmpGetVb(got, 1, &n, &v) == SNMPAPI_SUCCESS) {
+            wire_value_str(&v, r->value, sizeof r->value);
+            wire_oid_free(&n);
+            wire_value_free(&v);
+        }
+        SnmpFreeVbl(got);
+    }
+    return 0;
+}
+
+void
+compat_reply_free(struct compat_reply *r)
+{
+    if (r->pdu)
+        SnmpFreePdu(r->pdu);
+    r->pdu = NULL;
+}
