@@ -1,7 +1,8 @@
-/* state.c: the WinSNMP lock, its condition variables, the process-wide modes and the request-id counter (the leaf every other file builds on). */
+/* state.c: the WinSNMP lock, its condition variables, the process-wide modes and v1 trap settings, and request ids (the leaf every other file builds on). */
 #include "winsnmp_int.h"
 
 #include <pthread.h>
+#include <string.h>
 
 static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
 /* Signalled when a teardown, which drops the lock while the engine stops,
@@ -18,6 +19,13 @@ static struct {
     smiUINT32 retransmit;
     uint32_t next_reqid;
 } st;
+
+/* The v1 trap settings of SnmpSetAgentAddress / SnmpConveyAgentAddress:
+ * process-wide, for the life of the process (SnmpCleanup keeps them). */
+static struct {
+    uint8_t addr[4];           /* agent-addr of the v1 traps we send */
+    int convey;                /* snmpTrapAddress.0 in received v1 traps */
+} v1trap;
 
 void
 wn_ws_lock(void)
@@ -133,4 +141,32 @@ wn_ws_next_request_id(void)
     if (st.next_reqid == 0)
         st.next_reqid = 1;
     return (smiINT32)st.next_reqid;
+}
+
+void
+wn_ws_agent_addr(uint8_t out[4])
+{
+    WN_WS_ASSERT_LOCKED();
+    memcpy(out, v1trap.addr, sizeof v1trap.addr);
+}
+
+void
+wn_ws_set_agent_addr(const uint8_t addr[4])
+{
+    WN_WS_ASSERT_LOCKED();
+    memcpy(v1trap.addr, addr, sizeof v1trap.addr);
+}
+
+int
+wn_ws_convey_agent_addr(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    return v1trap.convey;
+}
+
+void
+wn_ws_set_convey_agent_addr(int on)
+{
+    WN_WS_ASSERT_LOCKED();
+    v1trap.convey = on != 0;
 }

@@ -183,6 +183,14 @@ void wn_ws_set_retransmit_mode(smiUINT32 mode);
 /* Next implementation-chosen request id (never 0, positive). [locked] */
 smiINT32 wn_ws_next_request_id(void);
 void wn_ws_seed_request_id(uint32_t seed);
+/* The agent-addr put into the v1 Trap-PDUs we send (SnmpSetAgentAddress;
+ * 0.0.0.0 until set) and whether a received v1 trap's agent-addr is given
+ * to the application as snmpTrapAddress.0 (SnmpConveyAgentAddress).
+ * Process-wide, kept across SnmpCleanup. [locked] */
+void wn_ws_agent_addr(uint8_t out[4]);
+void wn_ws_set_agent_addr(const uint8_t addr[4]);
+int wn_ws_convey_agent_addr(void);
+void wn_ws_set_convey_agent_addr(int on);
 /* Waits (dropping the lock) until a callback ends; wakes the waiters.
  * [locked] */
 void wn_ws_callback_wait(void);
