@@ -130,17 +130,27 @@ void
 wn_ws_seed_request_id(uint32_t seed)
 {
     WN_WS_ASSERT_LOCKED();
-    st.next_reqid = seed & 0x00ffffffu; /* leaves room before wrapping */
+    st.next_reqid = seed ? seed : 1;    /* xorshift state: never 0 */
 }
 
 smiINT32
 wn_ws_next_request_id(void)
 {
     WN_WS_ASSERT_LOCKED();
-    st.next_reqid = (st.next_reqid + 1) & 0x7fffffffu;
-    if (st.next_reqid == 0)
-        st.next_reqid = 1;
-    return (smiINT32)st.next_reqid;
+    /* Random per request, so that one observed id does not give the next
+     * (a spoofed reply must guess it).  Without randomness, a xorshift of
+     * the startup seed: still not sequential. */
+    uint32_t r;
+    if (wn_random(&r, sizeof r) < 0) {
+        uint32_t x = st.next_reqid;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        st.next_reqid = x;
+        r = x;
+    }
+    r &= 0x7fffffffu;
+    return r ? (smiINT32)r : 1;
 }
 
 void

@@ -20,7 +20,8 @@ static struct {
     uint32_t head, n;          /* oldest at head, n messages */
     int efd;                   /* readable while n > 0; -1 until first asked */
     WN_WSNMP_POST_HOOK hook;
-} q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {{0}}, 0, 0, -1, NULL};
+    int full_logged;           /* the queue-full warning was given since it last had room */
+} q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {{0}}, 0, 0, -1, NULL, 0};
 
 /* The condition variable waits on the monotonic clock (a timeout must not
  * move with the wall clock); set up once. */
@@ -73,8 +74,15 @@ wn_ws_winmsg_set_hook(WN_WSNMP_POST_HOOK hook)
 static int
 enqueue(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
-    if (q.n >= WN_WSNMP_MAX_POSTED)
+    if (q.n >= WN_WSNMP_MAX_POSTED) {
+        /* Once per time it fills up: a program that waits on its sessions
+         * (wn_wsnmp_wait) and never reads this queue only fills it. */
+        if (!q.full_logged)
+            wn_log(WN_LOG_WARN, "winsnmp", "window message queue full: messages dropped");
+        q.full_logged = 1;
         return WN_E_LIMIT;
+    }
+    q.full_logged = 0;
     WN_WSNMP_MSG *m = &q.ring[(q.head + q.n) % WN_WSNMP_MAX_POSTED];
     m->hwnd = hwnd;
     m->message = msg;

@@ -282,7 +282,8 @@ test_v1_enterprise_specific_trap_round_trip(void **state)
 {
     (void)state;
     round_trip(".1.3.6.1.4.1.8072.2.3 192.0.2.9 6 17 12345 .1.3.6.1.2.1.1.5.0 s round-trip-6",
-               "agent=192.0.2.9 enterprise=.1.3.6.1.4.1.8072.2.3 generic=6 specific=17");
+               "agent=192.0.2.9 enterprise=.1.3.6.1.4.1.8072.2.3 generic=6 specific=.17 "
+               "uptime=12345 .1.3.6.1.2.1.1.5.0 = STRING: \"round-trip-6\"");
 }
 
 static void
@@ -291,7 +292,8 @@ test_v1_generic_trap_round_trip(void **state)
     (void)state;
     assert_int_equal(SnmpConveyAgentAddress(SNMPAPI_ON), SNMPAPI_SUCCESS);
     round_trip(".1.3.6.1.4.1.8072.3.2.10 192.0.2.10 3 0 54321 .1.3.6.1.2.1.2.2.1.1.2 i 2",
-               "agent=192.0.2.10 enterprise=.1.3.6.1.4.1.8072.3.2.10 generic=3 specific=0");
+               "agent=192.0.2.10 enterprise=.1.3.6.1.4.1.8072.3.2.10 generic=3 specific=0 "
+               "uptime=54321 .1.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2");
     assert_int_equal(SnmpConveyAgentAddress(SNMPAPI_OFF), SNMPAPI_SUCCESS);
 }
 
