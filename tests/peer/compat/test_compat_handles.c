@@ -199,6 +199,62 @@ test_timeout_outs_are_the_request_handles(void **state)
     close(fd);
 }
 
+/* SnmpGetVb with only the name (or only the value) wanted, on a response
+ * from snmpd: accepted.  Before the change: SNMPAPI_ALLOC_ERROR although
+ * nothing failed to allocate.  Outs all NULL say SNMPAPI_NOOP, here and in
+ * the other functions whose only out was refused with ALLOC_ERROR. */
+static void
+test_getvb_with_one_out(void **state)
+{
+    (void)state;
+    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, agent);
+    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    struct compat_reply r;
+    assert_int_equal(compat_get(sess, &ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
+    assert_int_equal(r.recv_rc, SNMPAPI_SUCCESS);
+    HSNMP_VBL vbl = NULL;
+    assert_int_equal(SnmpGetPduData(r.pdu, NULL, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
+    smiOID name;
+    assert_int_equal(SnmpGetVb(vbl, 1, &name, NULL), SNMPAPI_SUCCESS);
+    char buf[128];
+    wire_oid_str(&name, buf, sizeof buf);
+    assert_string_equal(buf, SYS_NAME_0);
+    wire_oid_free(&name);
+    smiVALUE v;
+    assert_int_equal(SnmpGetVb(vbl, 1, NULL, &v), SNMPAPI_SUCCESS);
+    wire_value_str(&v, buf, sizeof buf);
+    assert_string_equal(buf, SYS_NAME_VALUE);
+    wire_value_free(&v);
+    assert_int_equal(SnmpGetVb(vbl, 1, NULL, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_NOOP);
+    assert_int_equal(SnmpGetVb(vbl, 2, &name, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_INDEX_INVALID);
+    assert_int_equal(SnmpContextToStr(r.ctx, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    assert_int_equal(SnmpEncodeMsg(sess, NULL, dst, ctx, r.pdu, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    assert_int_equal(SnmpGetTranslateMode(NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    assert_int_equal(SnmpGetRetransmitMode(NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    smiOID sys;
+    wire_oid(SYS_NAME_0, &sys);
+    assert_int_equal(SnmpOidCopy(&sys, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    assert_int_equal(SnmpOidCompare(&sys, &sys, 0, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    assert_int_equal(SnmpStrToOid("1.3.6.1", NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
+    wire_oid_free(&sys);
+    SnmpFreeVbl(vbl);
+    SnmpFreeEntity(r.src);
+    SnmpFreeEntity(r.dst);
+    SnmpFreeContext(r.ctx);
+    compat_reply_free(&r);
+    SnmpFreeEntity(dst);
+    SnmpFreeContext(ctx);
+}
+
 int
 main(void)
 {
@@ -207,6 +263,7 @@ main(void)
         cmocka_unit_test(test_response_dst_is_the_request_src),
         cmocka_unit_test(test_freed_request_handles_are_replaced),
         cmocka_unit_test(test_timeout_outs_are_the_request_handles),
+        cmocka_unit_test(test_getvb_with_one_out),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
