@@ -14,6 +14,50 @@
 #include "compat_util.h"
 
 int
+compat_fx_start(struct compat_fx *f, int want_snmpd, int want_trapd)
+{
+    memset(f, 0, sizeof *f);
+    wire_events_init(&f->ev);
+    if (wire_peers_start(&f->peers, want_snmpd, want_trapd) != 0)
+        return -1;
+    snprintf(f->agent, sizeof f->agent, "127.0.0.1:%u", f->peers.snmpd_port);
+    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
+        return -1;
+    f->sess = SnmpCreateSession(NULL, 0, wire_events_cb, &f->ev);
+    return f->sess ? 0 : -1;
+}
+
+int
+compat_fx_stop(struct compat_fx *f)
+{
+    int rc = 0;
+    if (f->sess && SnmpClose(f->sess) != SNMPAPI_SUCCESS)
+        rc = -1;
+    f->sess = NULL;
+    SnmpCleanup();
+    wire_events_destroy(&f->ev);
+    if (wire_peers_stop(&f->peers) != 0)
+        rc = -1;
+    return rc;
+}
+
+struct compat_fx compat_snmpd_fx;
+
+int
+compat_snmpd_setup(void **state)
+{
+    (void)state;
+    return compat_fx_start(&compat_snmpd_fx, 1, 0);
+}
+
+int
+compat_snmpd_teardown(void **state)
+{
+    (void)state;
+    return compat_fx_stop(&compat_snmpd_fx);
+}
+
+int
 compat_silent_socket(unsigned *port)
 {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -33,11 +77,10 @@ compat_silent_socket(unsigned *port)
     return fd;
 }
 
-int
-compat_get(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY src, HSNMP_ENTITY dst,
-           HSNMP_CONTEXT ctx, const char *oid, unsigned timeout_ms, struct compat_reply *r)
+smiINT32
+compat_send_get(HSNMP_SESSION s, HSNMP_ENTITY src, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx,
+                const char *oid)
 {
-    memset(r, 0, sizeof *r);
     smiOID name;
     wire_oid(oid, &name);
     HSNMP_VBL vbl = SnmpCreateVbl(s, &name, NULL);
@@ -45,11 +88,21 @@ compat_get(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY src, HSNMP_ENTIT
     assert_non_null(vbl);
     HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_GET, 0, 0, 0, vbl);
     assert_non_null(pdu);
-    assert_int_equal(SnmpGetPduData(pdu, NULL, &r->rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    smiINT32 rid = 0;
+    assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
     if (SnmpSendMsg(s, src, dst, ctx, pdu) != SNMPAPI_SUCCESS)
         fail_msg("SnmpSendMsg failed: %u", SnmpGetLastError(s));
     SnmpFreePdu(pdu);
     SnmpFreeVbl(vbl);
+    return rid;
+}
+
+int
+compat_get(HSNMP_SESSION s, struct wire_events *e, HSNMP_ENTITY src, HSNMP_ENTITY dst,
+           HSNMP_CONTEXT ctx, const char *oid, unsigned timeout_ms, struct compat_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    r->rid = compat_send_get(s, src, dst, ctx, oid);
     uint64_t deadline = wire_now_ms() + timeout_ms;
     struct wire_event ev;
     for (;;) {
@@ -85,4 +138,18 @@ compat_reply_free(struct compat_reply *r)
     if (r->pdu)
         SnmpFreePdu(r->pdu);
     r->pdu = NULL;
+}
+
+void
+compat_reply_release(struct compat_reply *r)
+{
+    if (r->src)
+        SnmpFreeEntity(r->src);
+    if (r->dst)
+        SnmpFreeEntity(r->dst);
+    if (r->ctx)
+        SnmpFreeContext(r->ctx);
+    r->src = r->dst = NULL;
+    r->ctx = NULL;
+    compat_reply_free(r);
 }

@@ -13,38 +13,8 @@
 #define SYS_NAME_0 ".1.3.6.1.2.1.1.5.0"
 #define SYS_NAME_VALUE "STRING: 776972652D736E6D7064"   /* "wire-snmpd" (snmpd-start.sh) */
 
-static struct wire_peers peers;
-static struct wire_events ev;
-static HSNMP_SESSION sess;
-static char agent[64];
-
-static int
-group_setup(void **state)
-{
-    (void)state;
-    if (wire_peers_start(&peers, 1, 0) != 0)
-        return -1;
-    snprintf(agent, sizeof agent, "127.0.0.1:%u", peers.snmpd_port);
-    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
-        return -1;
-    wire_events_init(&ev);
-    sess = SnmpCreateSession(NULL, 0, wire_events_cb, &ev);
-    return sess ? 0 : -1;
-}
-
-static int
-group_teardown(void **state)
-{
-    (void)state;
-    int rc = 0;
-    if (sess && SnmpClose(sess) != SNMPAPI_SUCCESS)
-        rc = -1;
-    SnmpCleanup();
-    wire_events_destroy(&ev);
-    if (wire_peers_stop(&peers) != 0)
-        rc = -1;
-    return rc;
-}
+/* The fixture of compat_snmpd_setup (snmpd, a callback session). */
+static struct compat_fx *const fx = &compat_snmpd_fx;
 
 /* The entity / context still works: it prints its address, and a second
  * GET with it is answered. */
@@ -64,11 +34,11 @@ static void
 test_response_gives_back_request_handles(void **state)
 {
     (void)state;
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, agent);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    HSNMP_ENTITY dst = wire_entity(fx->sess, SNMPAPI_UNTRANSLATED_V2, fx->agent);
+    HSNMP_CONTEXT ctx = wire_context(fx->sess, SNMPAPI_UNTRANSLATED_V2, "public");
     struct compat_reply r;
     for (int round = 0; round < 2; round++) {
-        assert_int_equal(compat_get(sess, &ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
+        assert_int_equal(compat_get(fx->sess, &fx->ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
         assert_int_equal(r.wparam, 0);
         assert_int_equal(r.recv_rc, SNMPAPI_SUCCESS);
         assert_string_equal(r.value, SYS_NAME_VALUE);
@@ -82,7 +52,7 @@ test_response_gives_back_request_handles(void **state)
         assert_int_equal(SnmpFreeContext(r.ctx), SNMPAPI_SUCCESS);
         assert_int_equal(SnmpFreeEntity(r.dst), SNMPAPI_SUCCESS);
         compat_reply_free(&r);
-        assert_entity_alive(dst, agent);
+        assert_entity_alive(dst, fx->agent);
         smiOCTETS o;
         assert_int_equal(SnmpContextToStr(ctx, &o), SNMPAPI_SUCCESS);
         assert_int_equal(o.len, 6);
@@ -103,22 +73,19 @@ static void
 test_response_dst_is_the_request_src(void **state)
 {
     (void)state;
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V1, agent);
-    HSNMP_ENTITY me = wire_entity(sess, SNMPAPI_UNTRANSLATED_V1, "127.0.0.1");
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V1, "public");
+    HSNMP_ENTITY dst = wire_entity(fx->sess, SNMPAPI_UNTRANSLATED_V1, fx->agent);
+    HSNMP_ENTITY me = wire_entity(fx->sess, SNMPAPI_UNTRANSLATED_V1, "127.0.0.1");
+    HSNMP_CONTEXT ctx = wire_context(fx->sess, SNMPAPI_UNTRANSLATED_V1, "public");
     struct compat_reply r;
-    assert_int_equal(compat_get(sess, &ev, me, dst, ctx, SYS_NAME_0, 5000, &r), 0);
+    assert_int_equal(compat_get(fx->sess, &fx->ev, me, dst, ctx, SYS_NAME_0, 5000, &r), 0);
     assert_int_equal(r.recv_rc, SNMPAPI_SUCCESS);
     assert_string_equal(r.value, SYS_NAME_VALUE);
     assert_ptr_equal(r.src, dst);
     assert_ptr_equal(r.dst, me);
     assert_ptr_equal(r.ctx, ctx);
-    SnmpFreeEntity(r.src);
-    SnmpFreeEntity(r.dst);
-    SnmpFreeContext(r.ctx);
-    compat_reply_free(&r);
+    compat_reply_release(&r);
     assert_entity_alive(me, "127.0.0.1");
-    assert_entity_alive(dst, agent);
+    assert_entity_alive(dst, fx->agent);
     assert_int_equal(SnmpFreeEntity(me), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpFreeEntity(dst), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpFreeContext(ctx), SNMPAPI_SUCCESS);
@@ -130,33 +97,24 @@ static void
 test_freed_request_handles_are_replaced(void **state)
 {
     (void)state;
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, agent);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
-    smiOID name;
-    wire_oid(SYS_NAME_0, &name);
-    HSNMP_VBL vbl = SnmpCreateVbl(sess, &name, NULL);
-    wire_oid_free(&name);
-    HSNMP_PDU pdu = SnmpCreatePdu(sess, SNMP_PDU_GET, 0, 0, 0, vbl);
-    smiINT32 rid = 0;
-    SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL);
-    assert_int_equal(SnmpSendMsg(sess, NULL, dst, ctx, pdu), SNMPAPI_SUCCESS);
-    SnmpFreePdu(pdu);
-    SnmpFreeVbl(vbl);
+    HSNMP_ENTITY dst = wire_entity(fx->sess, SNMPAPI_UNTRANSLATED_V2, fx->agent);
+    HSNMP_CONTEXT ctx = wire_context(fx->sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    smiINT32 rid = compat_send_get(fx->sess, NULL, dst, ctx, SYS_NAME_0);
     assert_int_equal(SnmpFreeEntity(dst), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpFreeContext(ctx), SNMPAPI_SUCCESS);
     struct wire_event e;
     do {
-        assert_int_equal(wire_events_wait(&ev, 5000, &e), 0);
+        assert_int_equal(wire_events_wait(&fx->ev, 5000, &e), 0);
     } while ((smiINT32)e.lparam != rid);
     assert_int_equal(e.wparam, 0);
     HSNMP_ENTITY rs = NULL, rd = NULL;
     HSNMP_CONTEXT rc = NULL;
     HSNMP_PDU rp = NULL;
-    assert_int_equal(SnmpRecvMsg(sess, &rs, &rd, &rc, &rp), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpRecvMsg(fx->sess, &rs, &rd, &rc, &rp), SNMPAPI_SUCCESS);
     assert_non_null(rs);
     assert_ptr_not_equal(rs, dst);
     assert_ptr_not_equal(rc, ctx);
-    assert_entity_alive(rs, agent);
+    assert_entity_alive(rs, fx->agent);
     SnmpFreeEntity(rs);
     SnmpFreeEntity(rd);
     SnmpFreeContext(rc);
@@ -174,12 +132,12 @@ test_timeout_outs_are_the_request_handles(void **state)
     assert_true(fd >= 0);
     char addr[64];
     snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    HSNMP_ENTITY dst = wire_entity(fx->sess, SNMPAPI_UNTRANSLATED_V2, addr);
+    HSNMP_CONTEXT ctx = wire_context(fx->sess, SNMPAPI_UNTRANSLATED_V2, "public");
     assert_int_equal(SnmpSetTimeout(dst, 10), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpSetRetry(dst, 0), SNMPAPI_SUCCESS);
     struct compat_reply r;
-    assert_int_equal(compat_get(sess, &ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
+    assert_int_equal(compat_get(fx->sess, &fx->ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
     assert_int_equal(r.wparam, SNMPAPI_TL_TIMEOUT);
     assert_int_equal(r.recv_rc, SNMPAPI_FAILURE);
     assert_int_equal(r.recv_err, SNMPAPI_TL_TIMEOUT);
@@ -189,10 +147,7 @@ test_timeout_outs_are_the_request_handles(void **state)
     smiINT32 got = 0;
     SnmpGetPduData(r.pdu, NULL, &got, NULL, NULL, NULL);
     assert_int_equal(got, r.rid);
-    SnmpFreeEntity(r.src);
-    SnmpFreeEntity(r.dst);
-    SnmpFreeContext(r.ctx);
-    compat_reply_free(&r);
+    compat_reply_release(&r);
     assert_entity_alive(dst, addr);
     SnmpFreeEntity(dst);
     SnmpFreeContext(ctx);
@@ -207,10 +162,10 @@ static void
 test_getvb_with_one_out(void **state)
 {
     (void)state;
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, agent);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    HSNMP_ENTITY dst = wire_entity(fx->sess, SNMPAPI_UNTRANSLATED_V2, fx->agent);
+    HSNMP_CONTEXT ctx = wire_context(fx->sess, SNMPAPI_UNTRANSLATED_V2, "public");
     struct compat_reply r;
-    assert_int_equal(compat_get(sess, &ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
+    assert_int_equal(compat_get(fx->sess, &fx->ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
     assert_int_equal(r.recv_rc, SNMPAPI_SUCCESS);
     HSNMP_VBL vbl = NULL;
     assert_int_equal(SnmpGetPduData(r.pdu, NULL, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
@@ -226,12 +181,12 @@ test_getvb_with_one_out(void **state)
     assert_string_equal(buf, SYS_NAME_VALUE);
     wire_value_free(&v);
     assert_int_equal(SnmpGetVb(vbl, 1, NULL, NULL), SNMPAPI_FAILURE);
-    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_NOOP);
+    assert_int_equal(SnmpGetLastError(fx->sess), SNMPAPI_NOOP);
     assert_int_equal(SnmpGetVb(vbl, 2, &name, NULL), SNMPAPI_FAILURE);
-    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_INDEX_INVALID);
+    assert_int_equal(SnmpGetLastError(fx->sess), SNMPAPI_INDEX_INVALID);
     assert_int_equal(SnmpContextToStr(r.ctx, NULL), SNMPAPI_FAILURE);
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
-    assert_int_equal(SnmpEncodeMsg(sess, NULL, dst, ctx, r.pdu, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpEncodeMsg(fx->sess, NULL, dst, ctx, r.pdu, NULL), SNMPAPI_FAILURE);
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
     assert_int_equal(SnmpGetTranslateMode(NULL), SNMPAPI_FAILURE);
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
@@ -247,10 +202,7 @@ test_getvb_with_one_out(void **state)
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
     wire_oid_free(&sys);
     SnmpFreeVbl(vbl);
-    SnmpFreeEntity(r.src);
-    SnmpFreeEntity(r.dst);
-    SnmpFreeContext(r.ctx);
-    compat_reply_free(&r);
+    compat_reply_release(&r);
     SnmpFreeEntity(dst);
     SnmpFreeContext(ctx);
 }
@@ -265,5 +217,5 @@ main(void)
         cmocka_unit_test(test_timeout_outs_are_the_request_handles),
         cmocka_unit_test(test_getvb_with_one_out),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, compat_snmpd_setup, compat_snmpd_teardown);
 }

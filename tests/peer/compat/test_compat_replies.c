@@ -37,11 +37,10 @@ static struct {
     int32_t seen_ids[MAX_SEEN]; /* request ids seen on the wire */
     unsigned nseen;
     unsigned forged;            /* forgeries sent */
+    int started;                /* the proxy thread runs */
 } px;
 
-static struct wire_peers peers;
-static struct wire_events ev;
-static HSNMP_SESSION sess;
+static struct compat_fx fx;
 static char proxy_addr[64];
 
 /* Offsets in a v1/v2c message with short lengths (what snmpd sends for a
@@ -152,7 +151,8 @@ static int
 group_setup(void **state)
 {
     (void)state;
-    if (wire_peers_start(&peers, 1, 0) != 0)
+    px.fd = px.other_fd = -1;
+    if (compat_fx_start(&fx, 1, 0) != 0)
         return -1;
     pthread_mutex_init(&px.mu, NULL);
     if (bind_loopback(&px.fd, &px.port) != 0 || bind_loopback(&px.other_fd, NULL) != 0 ||
@@ -160,32 +160,25 @@ group_setup(void **state)
         return -1;
     px.agent.sin_family = AF_INET;
     px.agent.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    px.agent.sin_port = htons((uint16_t)peers.snmpd_port);
+    px.agent.sin_port = htons((uint16_t)fx.peers.snmpd_port);
     if (pthread_create(&px.th, NULL, proxy_main, NULL) != 0)
         return -1;
+    px.started = 1;
     snprintf(proxy_addr, sizeof proxy_addr, "127.0.0.1:%u", px.port);
-    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
-        return -1;
-    wire_events_init(&ev);
-    sess = SnmpCreateSession(NULL, 0, wire_events_cb, &ev);
-    return sess ? 0 : -1;
+    return 0;
 }
 
 static int
 group_teardown(void **state)
 {
     (void)state;
-    int rc = 0;
-    if (sess && SnmpClose(sess) != SNMPAPI_SUCCESS)
-        rc = -1;
-    SnmpCleanup();
-    wire_events_destroy(&ev);
-    if (write(px.stop_pipe[1], "x", 1) == 1)
+    int rc = compat_fx_stop(&fx);
+    if (px.started && write(px.stop_pipe[1], "x", 1) == 1)
         pthread_join(px.th, NULL);
-    close(px.fd);
-    close(px.other_fd);
-    if (wire_peers_stop(&peers) != 0)
-        rc = -1;
+    if (px.fd >= 0)
+        close(px.fd);
+    if (px.other_fd >= 0)
+        close(px.other_fd);
     return rc;
 }
 
@@ -196,8 +189,8 @@ group_teardown(void **state)
 static void
 get_through_forgery(enum forge f, smiUINT32 mode)
 {
-    HSNMP_ENTITY dst = wire_entity(sess, mode, proxy_addr);
-    HSNMP_CONTEXT ctx = wire_context(sess, mode, "public");
+    HSNMP_ENTITY dst = wire_entity(fx.sess, mode, proxy_addr);
+    HSNMP_CONTEXT ctx = wire_context(fx.sess, mode, "public");
     pthread_mutex_lock(&px.mu);
     px.forge = f;
     unsigned forged0 = px.forged;
@@ -205,14 +198,11 @@ get_through_forgery(enum forge f, smiUINT32 mode)
     struct wn_wsnmp_stats before, after;
     wn_wsnmp_get_stats(&before);
     struct compat_reply r;
-    assert_int_equal(compat_get(sess, &ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
+    assert_int_equal(compat_get(fx.sess, &fx.ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
     assert_int_equal(r.wparam, 0);
     assert_int_equal(r.recv_rc, SNMPAPI_SUCCESS);
     assert_string_equal(r.value, SYS_NAME_VALUE);
-    SnmpFreeEntity(r.src);
-    SnmpFreeEntity(r.dst);
-    SnmpFreeContext(r.ctx);
-    compat_reply_free(&r);
+    compat_reply_release(&r);
     pthread_mutex_lock(&px.mu);
     assert_int_equal(px.forged, forged0 + 1);
     px.forge = FORGE_NONE;
@@ -263,19 +253,16 @@ test_request_ids_are_not_guessable(void **state)
 {
     (void)state;
     enum { N = 32 };
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, proxy_addr);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    HSNMP_ENTITY dst = wire_entity(fx.sess, SNMPAPI_UNTRANSLATED_V2, proxy_addr);
+    HSNMP_CONTEXT ctx = wire_context(fx.sess, SNMPAPI_UNTRANSLATED_V2, "public");
     pthread_mutex_lock(&px.mu);
     px.nseen = 0;
     pthread_mutex_unlock(&px.mu);
     for (int i = 0; i < N; i++) {
         struct compat_reply r;
-        assert_int_equal(compat_get(sess, &ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
+        assert_int_equal(compat_get(fx.sess, &fx.ev, NULL, dst, ctx, SYS_NAME_0, 5000, &r), 0);
         assert_int_equal(r.recv_rc, SNMPAPI_SUCCESS);
-        SnmpFreeEntity(r.src);
-        SnmpFreeEntity(r.dst);
-        SnmpFreeContext(r.ctx);
-        compat_reply_free(&r);
+        compat_reply_release(&r);
     }
     pthread_mutex_lock(&px.mu);
     unsigned n = px.nseen;

@@ -21,10 +21,8 @@
 #define SNMP_TRAP_ADDRESS_0 ".1.3.6.1.6.3.18.1.3.0"
 #define SNMP_TRAP_COMMUNITY_0 ".1.3.6.1.6.3.18.1.4.0"
 
-static struct wire_peers peers;
+static struct compat_fx fx;
 static unsigned trap_port;
-static struct wire_events ev;
-static HSNMP_SESSION sess;
 static HSNMP_ENTITY any_v4;      /* "0.0.0.0": the srcEntity some programs register with */
 
 static int
@@ -32,35 +30,22 @@ group_setup(void **state)
 {
     (void)state;
     char buf[32];
-    if (wire_peers_start(&peers, 0, 1) != 0)
-        return -1;
     trap_port = wire_free_port();
     snprintf(buf, sizeof buf, "%u", trap_port);
-    setenv("WSNMP_TRAP_PORT", buf, 1);
-    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
+    setenv("WSNMP_TRAP_PORT", buf, 1);   /* read by SnmpStartup */
+    if (compat_fx_start(&fx, 0, 1) != 0 || SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2) != SNMPAPI_SUCCESS)
         return -1;
-    wire_events_init(&ev);
-    sess = SnmpCreateSession(NULL, 0, wire_events_cb, &ev);
-    if (!sess || SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2) != SNMPAPI_SUCCESS)
-        return -1;
-    any_v4 = SnmpStrToEntity(sess, "0.0.0.0");
+    any_v4 = SnmpStrToEntity(fx.sess, "0.0.0.0");
     if (!any_v4)
         return -1;
-    return SnmpRegister(sess, any_v4, NULL, NULL, NULL, SNMPAPI_ON) == SNMPAPI_SUCCESS ? 0 : -1;
+    return SnmpRegister(fx.sess, any_v4, NULL, NULL, NULL, SNMPAPI_ON) == SNMPAPI_SUCCESS ? 0 : -1;
 }
 
 static int
 group_teardown(void **state)
 {
     (void)state;
-    int rc = 0;
-    if (sess && SnmpClose(sess) != SNMPAPI_SUCCESS)
-        rc = -1;
-    SnmpCleanup();
-    wire_events_destroy(&ev);
-    if (wire_peers_stop(&peers) != 0)
-        rc = -1;
-    return rc;
+    return compat_fx_stop(&fx);
 }
 
 static void
@@ -68,7 +53,7 @@ drain(void)
 {
     struct wire_vb vb[16];
     size_t n;
-    while (wire_recv(sess, &ev, 100, NULL, NULL, vb, 16, &n) == 0) {
+    while (wire_recv(fx.sess, &fx.ev, 100, NULL, NULL, vb, 16, &n) == 0) {
     }
 }
 
@@ -95,7 +80,7 @@ test_ipv6_trap_reaches_session_registered_with_ipv4_src(void **state)
     struct wire_vb vb[16];
     size_t n = 0;
     smiINT type = 0;
-    assert_int_equal(wire_recv(sess, &ev, 5000, &type, NULL, vb, 16, &n), 0);
+    assert_int_equal(wire_recv(fx.sess, &fx.ev, 5000, &type, NULL, vb, 16, &n), 0);
     assert_int_equal(type, SNMP_PDU_TRAP);
     assert_string_equal(vb[1].val, "OID: .1.3.6.1.6.3.1.1.5.3");
 }
@@ -121,7 +106,7 @@ test_convey_agent_address(void **state)
     smiINT type = 0;
     drain();
     send_v1_trap_from_snmptrap("192.0.2.9");
-    assert_int_equal(wire_recv(sess, &ev, 5000, &type, NULL, vb, 16, &n), 0);
+    assert_int_equal(wire_recv(fx.sess, &fx.ev, 5000, &type, NULL, vb, 16, &n), 0);
     assert_int_equal(n, 4);
     assert_string_equal(vb[0].oid, SYS_UPTIME_0);
     assert_string_equal(vb[1].val, "OID: .1.3.6.1.4.1.8072.2.3.0.17");
@@ -131,7 +116,7 @@ test_convey_agent_address(void **state)
 
     assert_int_equal(SnmpConveyAgentAddress(SNMPAPI_ON), SNMPAPI_SUCCESS);
     send_v1_trap_from_snmptrap("192.0.2.9");
-    assert_int_equal(wire_recv(sess, &ev, 5000, &type, NULL, vb, 16, &n), 0);
+    assert_int_equal(wire_recv(fx.sess, &fx.ev, 5000, &type, NULL, vb, 16, &n), 0);
     assert_int_equal(n, 5);
     assert_string_equal(vb[3].oid, SNMP_TRAP_ADDRESS_0);
     assert_string_equal(vb[3].val, "IpAddress: 192.0.2.9");
@@ -139,7 +124,7 @@ test_convey_agent_address(void **state)
 
     assert_int_equal(SnmpConveyAgentAddress(SNMPAPI_OFF), SNMPAPI_SUCCESS);
     send_v1_trap_from_snmptrap("192.0.2.9");
-    assert_int_equal(wire_recv(sess, &ev, 5000, &type, NULL, vb, 16, &n), 0);
+    assert_int_equal(wire_recv(fx.sess, &fx.ev, 5000, &type, NULL, vb, 16, &n), 0);
     assert_int_equal(find_vb(vb, n, SNMP_TRAP_ADDRESS_0), -1);
 
     assert_int_equal(SnmpConveyAgentAddress(7), SNMPAPI_FAILURE);
@@ -147,26 +132,9 @@ test_convey_agent_address(void **state)
 }
 
 static int
-log_line_with(const char *a, const char *b, char *line_out, size_t n)
+log_line_with(const char *a, const char *b, char *line, size_t n)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/snmptrapd.log", peers.dir);
-    for (int tries = 0; tries < 100; tries++) {
-        char *out = NULL;
-        int found = 0;
-        if (wire_run(&out, "cat '%s'", path) == 0) {
-            for (char *line = strtok(out, "\n"); line && !found; line = strtok(NULL, "\n"))
-                if (strstr(line, a) && (!b || strstr(line, b))) {
-                    snprintf(line_out, n, "%s", line);
-                    found = 1;
-                }
-        }
-        free(out);
-        if (found)
-            return 1;
-        wire_sleep_ms(50);
-    }
-    return 0;
+    return wire_trapd_log_line(&fx.peers, a, b, line, n);
 }
 
 /* Our v2 trap to a v1 entity: a Trap-PDU whose agent-addr is the address
@@ -175,15 +143,15 @@ static void
 send_our_trap(const char *text)
 {
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", peers.trapd_port);
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V1, addr);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V1, "public");
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", fx.peers.trapd_port);
+    HSNMP_ENTITY dst = wire_entity(fx.sess, SNMPAPI_UNTRANSLATED_V1, addr);
+    HSNMP_CONTEXT ctx = wire_context(fx.sess, SNMPAPI_UNTRANSLATED_V1, "public");
     char textspec[128];
     snprintf(textspec, sizeof textspec, "s:%s", text);
     const char *const names[] = {SYS_UPTIME_0, SNMP_TRAP_OID_0, ".1.3.6.1.2.1.1.5.0", NULL};
     const char *const values[] = {"t:4242", "o:.1.3.6.1.4.1.99999.0.4", textspec, NULL};
     smiINT32 rid = 0;
-    assert_int_equal(wire_send(sess, dst, ctx, SNMP_PDU_TRAP, 0, 0, names, values, &rid), 0);
+    assert_int_equal(wire_send(fx.sess, dst, ctx, SNMP_PDU_TRAP, 0, 0, names, values, &rid), 0);
     SnmpFreeEntity(dst);
     SnmpFreeContext(ctx);
 }
@@ -250,7 +218,7 @@ round_trip(const char *args, const char *log_want)
     HSNMP_CONTEXT ctx = NULL;
     HSNMP_PDU pdu = NULL;
     HSNMP_ENTITY src = (HSNMP_ENTITY)1, dst = (HSNMP_ENTITY)1;
-    assert_int_equal(SnmpDecodeMsg(sess, &src, &dst, &ctx, &pdu, &msg), n);
+    assert_int_equal(SnmpDecodeMsg(fx.sess, &src, &dst, &ctx, &pdu, &msg), n);
     smiINT type = 0;
     smiINT32 rid = 0;
     assert_int_equal(SnmpGetPduData(pdu, &type, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
@@ -258,16 +226,16 @@ round_trip(const char *args, const char *log_want)
     assert_true(rid != 0);
 
     char addr[64];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", peers.trapd_port);
-    HSNMP_ENTITY v1 = wire_entity(sess, SNMPAPI_UNTRANSLATED_V1, addr);
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", fx.peers.trapd_port);
+    HSNMP_ENTITY v1 = wire_entity(fx.sess, SNMPAPI_UNTRANSLATED_V1, addr);
     smiOCTETS out;
-    SNMPAPI_STATUS len = SnmpEncodeMsg(sess, NULL, v1, ctx, pdu, &out);
+    SNMPAPI_STATUS len = SnmpEncodeMsg(fx.sess, NULL, v1, ctx, pdu, &out);
     assert_int_equal(len, n);
     assert_memory_equal(out.ptr, in, n);
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&out);
 
     /* and snmptrapd sees the original trap when we send it on */
-    assert_int_equal(SnmpSendMsg(sess, NULL, v1, ctx, pdu), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpSendMsg(fx.sess, NULL, v1, ctx, pdu), SNMPAPI_SUCCESS);
     char line[2048];
     assert_true(log_line_with(log_want, NULL, line, sizeof line));
     assert_null(strstr(line, "1.3.6.1.6.3.1.1.4.3.0"));

@@ -19,41 +19,13 @@
 #define HWND_OTHER ((HWND)(uintptr_t)0x5102)
 #define HWND_HOOKED ((HWND)(uintptr_t)0x5103)
 
-static struct wire_peers peers;
-static char agent[64];
-
-static int
-group_setup(void **state)
-{
-    (void)state;
-    if (wire_peers_start(&peers, 1, 0) != 0)
-        return -1;
-    snprintf(agent, sizeof agent, "127.0.0.1:%u", peers.snmpd_port);
-    return SnmpStartup(NULL, NULL, NULL, NULL, NULL) == SNMPAPI_SUCCESS ? 0 : -1;
-}
-
-static int
-group_teardown(void **state)
-{
-    (void)state;
-    SnmpCleanup();
-    return wire_peers_stop(&peers);
-}
+/* The fixture of compat_snmpd_setup (snmpd, a callback session). */
+static struct compat_fx *const fx = &compat_snmpd_fx;
 
 static smiINT32
 send_get(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx)
 {
-    smiOID name;
-    wire_oid(SYS_NAME_0, &name);
-    HSNMP_VBL vbl = SnmpCreateVbl(s, &name, NULL);
-    wire_oid_free(&name);
-    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_GET, 0, 0, 0, vbl);
-    smiINT32 rid = 0;
-    SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL);
-    assert_int_equal(SnmpSendMsg(s, NULL, dst, ctx, pdu), SNMPAPI_SUCCESS);
-    SnmpFreePdu(pdu);
-    SnmpFreeVbl(vbl);
-    return rid;
+    return compat_send_get(s, NULL, dst, ctx, SYS_NAME_0);
 }
 
 static void
@@ -83,7 +55,7 @@ test_snmpopen_posts_to_the_builtin_queue(void **state)
     (void)state;
     HSNMP_SESSION s = SnmpOpen(HWND_MAIN, WM_SNMP);
     assert_non_null(s);
-    HSNMP_ENTITY dst = wire_entity(s, SNMPAPI_UNTRANSLATED_V2, agent);
+    HSNMP_ENTITY dst = wire_entity(s, SNMPAPI_UNTRANSLATED_V2, fx->agent);
     HSNMP_CONTEXT ctx = wire_context(s, SNMPAPI_UNTRANSLATED_V2, "public");
     int fd = wn_wsnmp_message_fd();
     assert_true(fd >= 0);
@@ -193,7 +165,7 @@ test_post_hook_gets_the_notification(void **state)
     assert_int_equal(wn_wsnmp_set_post_hook(post_hook), SNMPAPI_SUCCESS);
     HSNMP_SESSION s = SnmpOpen(HWND_HOOKED, WM_SNMP + 1);
     assert_non_null(s);
-    HSNMP_ENTITY dst = wire_entity(s, SNMPAPI_UNTRANSLATED_V1, agent);
+    HSNMP_ENTITY dst = wire_entity(s, SNMPAPI_UNTRANSLATED_V1, fx->agent);
     HSNMP_CONTEXT ctx = wire_context(s, SNMPAPI_UNTRANSLATED_V1, "public");
     smiINT32 rid = send_get(s, dst, ctx);
     uint64_t deadline = wire_now_ms() + 5000;
@@ -230,5 +202,5 @@ main(void)
         cmocka_unit_test(test_queue_filters_and_quit),
         cmocka_unit_test(test_post_hook_gets_the_notification),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, compat_snmpd_setup, compat_snmpd_teardown);
 }

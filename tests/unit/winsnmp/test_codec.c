@@ -274,6 +274,15 @@ check_trap_vb(HSNMP_VBL vbl, smiUINT32 i, const char *want_name)
     }
 }
 
+/* Decodes trap_v1 with the agent address conveyed or not. */
+static void
+decode_trap_v1(struct fx *f, int convey, HSNMP_CONTEXT *ctx, HSNMP_PDU *pdu)
+{
+    smiOCTETS in = {sizeof trap_v1, (smiLPBYTE)trap_v1};
+    assert_int_equal(SnmpConveyAgentAddress(convey ? SNMPAPI_ON : SNMPAPI_OFF), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpDecodeMsg(f->s, NULL, NULL, ctx, pdu, &in), sizeof trap_v1);
+}
+
 /* A v1 trap surfaces as Windows gives it (RFC 3584 3.1 without
  * snmpTrapCommunity.0): sysUpTime.0, snmpTrapOID.0, the varbinds,
  * snmpTrapAddress.0 only under SnmpConveyAgentAddress(ON), and
@@ -283,13 +292,10 @@ static void
 test_v1_trap_decodes_as_v2_trap_per_rfc3584(void **state)
 {
     struct fx *f = *state;
-    smiOCTETS in = {sizeof trap_v1, (smiLPBYTE)trap_v1};
     for (int convey = 0; convey < 2; convey++) {
-        assert_int_equal(SnmpConveyAgentAddress(convey ? SNMPAPI_ON : SNMPAPI_OFF),
-                         SNMPAPI_SUCCESS);
         HSNMP_CONTEXT ctx;
         HSNMP_PDU pdu;
-        assert_int_equal(SnmpDecodeMsg(f->s, NULL, NULL, &ctx, &pdu, &in), sizeof trap_v1);
+        decode_trap_v1(f, convey, &ctx, &pdu);
         smiINT type;
         smiINT32 rid = 0;
         HSNMP_VBL vbl;
@@ -317,13 +323,10 @@ static void
 test_v1_trap_decode_encode_round_trip(void **state)
 {
     struct fx *f = *state;
-    smiOCTETS in = {sizeof trap_v1, (smiLPBYTE)trap_v1};
     for (int convey = 0; convey < 2; convey++) {
-        assert_int_equal(SnmpConveyAgentAddress(convey ? SNMPAPI_ON : SNMPAPI_OFF),
-                         SNMPAPI_SUCCESS);
         HSNMP_CONTEXT ctx;
         HSNMP_PDU pdu;
-        assert_int_equal(SnmpDecodeMsg(f->s, NULL, NULL, &ctx, &pdu, &in), sizeof trap_v1);
+        decode_trap_v1(f, convey, &ctx, &pdu);
         smiOCTETS out;
         assert_int_equal(SnmpEncodeMsg(f->s, NULL, f->v1, ctx, pdu, &out), sizeof trap_v1);
         assert_memory_equal(out.ptr, trap_v1, sizeof trap_v1);
