@@ -66,7 +66,8 @@ typedef int (*WN_WSNMP_POST_HOOK)(HWND hWnd, UINT wMsg, WPARAM wParam, LPARAM lP
 
 /* Sets the process-wide post hook (NULL: back to the built-in queue).
  * Meant to be set once, before the first window-mode session opens; it
- * takes effect for notifications made after the call.  May be called
+ * takes effect for notifications made after the call (one being posted
+ * at that moment may still reach the previous hook).  May be called
  * before SnmpStartup.  Always SNMPAPI_SUCCESS. */
 SNMPAPI_STATUS wn_wsnmp_set_post_hook(WN_WSNMP_POST_HOOK hook);
 
@@ -94,8 +95,9 @@ typedef struct wn_wsnmp_msg {
  * window) whose message number lies in [wMsgFilterMin, wMsgFilterMax]
  * (both 0: any), waiting up to timeout_ms (WN_WSNMP_INFINITE: for ever).
  * Returns 1 with *msg filled; 0 when the message taken is WN_WSNMP_WM_QUIT;
- * -1 on failure, with SnmpGetLastError(NULL) = SNMPAPI_NOOP when the
- * timeout passed, SNMPAPI_ALLOC_ERROR for a NULL msg.  msg is borrowed. */
+ * -1 when nothing was taken (the timeout passed, or msg is NULL), with
+ * SnmpGetLastError(NULL) = SNMPAPI_NOOP.  msg is borrowed.  Needs no
+ * SnmpStartup. */
 int wn_wsnmp_get_message(WN_WSNMP_MSG *msg, HWND hWnd, UINT wMsgFilterMin,
                          UINT wMsgFilterMax, smiUINT32 timeout_ms);
 

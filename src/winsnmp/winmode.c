@@ -14,7 +14,7 @@ wn_wsnmp_get_message(WN_WSNMP_MSG *msg, HWND hWnd, UINT wMsgFilterMin, UINT wMsg
                      smiUINT32 timeout_ms)
 {
     if (!msg) {
-        wn_ws_fail(NULL, SNMPAPI_ALLOC_ERROR);
+        wn_ws_fail(NULL, SNMPAPI_NOOP);   /* nowhere to put one: nothing taken */
         return -1;
     }
     int rc = wn_ws_winmsg_get(msg, hWnd, wMsgFilterMin, wMsgFilterMax, timeout_ms);

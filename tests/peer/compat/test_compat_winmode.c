@@ -130,6 +130,7 @@ test_queue_filters_and_quit(void **state)
     assert_true(wn_wsnmp_post_message(NULL, WN_WSNMP_WM_QUIT, 0, 0));
     assert_int_equal(wn_wsnmp_get_message(&m, NULL, 0, 0, WN_WSNMP_INFINITE), 0);
     assert_int_equal(wn_wsnmp_get_message(NULL, NULL, 0, 0, 0), -1);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOOP);
 }
 
 /* The post hook: called where Windows would post, with the session's
