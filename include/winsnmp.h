@@ -239,7 +239,13 @@ typedef SNMPAPI_STATUS(CALLBACK *SNMPAPI_CALLBACK)(HSNMP_SESSION hSession, HWND 
  * session, or by SnmpCleanup).  smiOID / smiOCTETS `ptr` members filled in
  * by the library (SnmpStrToOid, SnmpOidCopy, SnmpGetVb, SnmpContextToStr,
  * SnmpEncodeMsg) are returned-owned: free them with SnmpFreeDescriptor (or
- * they are freed by SnmpCleanup).  All pointer parameters are borrowed. */
+ * they are freed by SnmpCleanup).  All pointer parameters are borrowed.
+ * Exception, as on Windows: for a response (or a transport error) to a
+ * request, SnmpRecvMsg returns the request's own entity and context handles
+ * (srcEntity = SnmpSendMsg's dstEntity, dstEntity = its srcEntity or a new
+ * handle, context = its context) while they are valid, each with one more
+ * reference; entities and contexts are reference-counted, and
+ * SnmpFreeEntity / SnmpFreeContext drop one reference (the last frees). */
 
 /* Local database functions. */
 SNMPAPI_STATUS SNMPAPI_CALL SnmpGetTranslateMode(smiLPUINT32 nTranslateMode);

@@ -34,14 +34,12 @@ trap_to_v1(const struct wn_snmp_msg *m, const struct wn_ws_vblist *vbl,
            struct wn_snmp_varbind *vb_out, size_t max, struct wn_snmp_pdu *v1)
 {
     int rc = wn_snmp_trap_v2_to_v1(&m->pdu, ent, ent_max, vb_out, max, v1);
-    if (rc < 0)
+    if (rc < 0 || !v1f)
         return rc;
     int has_address = 0;
     for (uint32_t i = 0; i < vbl->n; i++)
         has_address |= name_is(vbl->vb[i].name.ptr, vbl->vb[i].name.len, trap_address_name,
                                WN_ARRAY_SIZE(trap_address_name));
-    if (!v1f)
-        return 0;
     if (!has_address)
         memcpy(v1->agent_addr, v1f->agent_addr, sizeof v1->agent_addr);
     for (uint32_t k = 0; k < v1f->tail && v1->vb_count > 0; k++) {
