@@ -5,9 +5,10 @@
 
 static const uint32_t trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};  /* snmpTrapOID.0 */
 static const uint32_t generic_trap_base[] = {1, 3, 6, 1, 6, 3, 1, 1, 5};   /* snmpTraps */
-static const uint32_t trap_address_name[] = {1, 3, 6, 1, 6, 3, 18, 1, 3, 0}; /* snmpTrapAddress.0 */
-static const uint32_t trap_community_name[] = {1, 3, 6, 1, 6, 3, 18, 1, 4, 0}; /* snmpTrapCommunity.0 */
-static const uint32_t trap_enterprise_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 3, 0}; /* snmpTrapEnterprise.0 */
+/* snmpTrapAddress.0, snmpTrapCommunity.0, snmpTrapEnterprise.0 */
+static const uint32_t trap_address_name[] = {1, 3, 6, 1, 6, 3, 18, 1, 3, 0};
+static const uint32_t trap_community_name[] = {1, 3, 6, 1, 6, 3, 18, 1, 4, 0};
+static const uint32_t trap_enterprise_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 3, 0};
 
 static int
 name_is(const uint32_t *oid, size_t n, const uint32_t *want, size_t wn)

@@ -91,7 +91,8 @@ struct wn_ws_reg {
     int has_agent;                   /* dstEntity filter: the sending agent */
     struct sockaddr_storage agent;
     socklen_t agentlen;
-    int has_manager;                 /* srcEntity given: identifies the registration, filters nothing */
+    int has_manager;                 /* srcEntity given: tells registrations apart,
+                                      * filters nothing */
     struct sockaddr_storage manager;
     socklen_t managerlen;
     uint8_t *community;              /* NULL: any */
