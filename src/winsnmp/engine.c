@@ -113,6 +113,13 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
     int tell = 0;
+    if (!job->srclen) {
+        /* No srcEntity was given: SnmpRecvMsg's dstEntity is then our
+         * address, as for a response. */
+        int fi = job->dreq.dest.ss_family == AF_INET6 ? 1 : 0;
+        job->src = wn_ws_eng.mgr_name[fi];
+        job->srclen = wn_ws_eng.mgr_namelen[fi];
+    }
     struct wn_ws_qmsg *m = s ? wn_calloc(1, sizeof *m) : NULL;
     if (m) {
         m->error = code;

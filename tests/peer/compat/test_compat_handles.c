@@ -143,6 +143,7 @@ test_timeout_outs_are_the_request_handles(void **state)
     assert_int_equal(r.recv_err, SNMPAPI_TL_TIMEOUT);
     assert_ptr_equal(r.src, dst);
     assert_ptr_equal(r.ctx, ctx);
+    assert_non_null(r.dst);   /* srcEntity was NULL: a new one, our address */
     assert_non_null(r.pdu);
     smiINT32 got = 0;
     SnmpGetPduData(r.pdu, NULL, &got, NULL, NULL, NULL);
