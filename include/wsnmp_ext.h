@@ -56,7 +56,9 @@ SNMPAPI_STATUS wn_wsnmp_set_trap_port(smiUINT32 port);
  *              DispatchMessage-or-WndProc(msg.hwnd, msg.message, msg.wParam, msg.lParam);
  *
  * Posts happen on the library's I/O thread, never inside the API call that
- * caused them and never with a library lock held.
+ * caused them and never with a library lock held.  The queue may be read
+ * on any thread, but not with a blocking wait from a callback or the hook
+ * (they run on the I/O thread, which would then post nothing more).
  * ---------------------------------------------------------------------- */
 
 /* The post hook: the PostMessage shape.  Return non-zero when posted; a
