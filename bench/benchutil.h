@@ -57,7 +57,7 @@ wn_bench_rr_parse(int argc, char **argv, struct wn_bench_rr_opts *o)
 {
     *o = (struct wn_bench_rr_opts){1, 1, 100000, 200, 1, 0, NULL};
     int opt;
-    while ((opt = getopt(argc, argv, "s:w:n:t:r:m")) != -1) {
+    for (opt = getopt(argc, argv, "s:w:n:t:r:m"); opt != -1; opt = getopt(argc, argv, "s:w:n:t:r:m")) {
         switch (opt) {
         case 's': o->sessions = atol(optarg); break;
         case 'w': o->window = atol(optarg); break;

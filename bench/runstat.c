@@ -37,7 +37,7 @@ main(int argc, char **argv)
     char buf[65536];
     long lines = 0;
     ssize_t n;
-    while ((n = read(pfd[0], buf, sizeof buf)) > 0)
+    for (n = read(pfd[0], buf, sizeof buf); n > 0; n = read(pfd[0], buf, sizeof buf))
         for (ssize_t i = 0; i < n; i++)
             lines += buf[i] == '\n';
     close(pfd[0]);

@@ -60,7 +60,7 @@ main(int argc, char **argv)
         if (!d)
             return 1;
         struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
+        for (e = readdir(d); e != NULL; e = readdir(d)) {
             if (e->d_name[0] == '.')
                 continue;
             char path[4096];

@@ -7,6 +7,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+WN_PUBLIC_BEGIN
 
 /* Releases a buffer returned by any Net* function (structures and the
  * strings they point to are one allocation).  NULL is accepted and gives
@@ -18,6 +19,7 @@ NET_API_STATUS NET_API_FUNCTION NetApiBufferFree(LPVOID Buffer);
  * ERROR_NOT_ENOUGH_MEMORY when the allocation fails. */
 NET_API_STATUS NET_API_FUNCTION NetApiBufferAllocate(DWORD ByteCount, LPVOID *Buffer);
 
+WN_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,15 @@
 
 #include "wn_wintypes.h"
 
+/* LMSTR is wchar_t * and the library reads 4-byte characters: a program
+ * built with 2-byte wchar_t (-fshort-wchar) would hand it UTF-16 that it
+ * reads as garbage.  Refuse to compile instead. */
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ != 4
+#error "lmcons.h: libnetsess needs a 4-byte wchar_t (do not build with -fshort-wchar)"
+#elif !defined(__SIZEOF_WCHAR_T__) && defined(__WCHAR_MAX__) && (__WCHAR_MAX__ <= 0xFFFF)
+#error "lmcons.h: libnetsess needs a 4-byte wchar_t (do not build with -fshort-wchar)"
+#endif
+
 /* Strings of the Net* API are wchar_t (UTF-32 on Linux, 32-bit), so Windows
  * code that writes L"..." compiles unchanged; the library converts to
  * UTF-16LE on the wire.  POSIX callers can use the UTF-8 wn_* variants of

@@ -7,6 +7,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+WN_PUBLIC_BEGIN
 
 /* Session structures (field names and order as published).  Every LMSTR
  * points into the same buffer as the structure; NetApiBufferFree releases
@@ -96,15 +97,15 @@ struct wn_session_info_utf8 {
 
 /* Same parameters and return codes as the W functions, with UTF-8
  * strings; *bufptr is an array of struct wn_session_info_utf8. */
-NET_API_STATUS wn_netsession_enum_utf8(const char *servername, const char *client,
-                                       const char *username, DWORD level, LPBYTE *bufptr,
-                                       DWORD prefmaxlen, LPDWORD entriesread,
-                                       LPDWORD totalentries, LPDWORD resume_handle);
-NET_API_STATUS wn_netsession_getinfo_utf8(const char *servername, const char *client,
-                                          const char *username, DWORD level,
-                                          LPBYTE *bufptr);
-NET_API_STATUS wn_netsession_del_utf8(const char *servername, const char *client,
-                                      const char *username);
+NET_API_STATUS wn_netapi_session_enum_utf8(const char *servername, const char *client,
+                                           const char *username, DWORD level, LPBYTE *bufptr,
+                                           DWORD prefmaxlen, LPDWORD entriesread,
+                                           LPDWORD totalentries, LPDWORD resume_handle);
+NET_API_STATUS wn_netapi_session_getinfo_utf8(const char *servername, const char *client,
+                                              const char *username, DWORD level,
+                                              LPBYTE *bufptr);
+NET_API_STATUS wn_netapi_session_del_utf8(const char *servername, const char *client,
+                                          const char *username);
 
 /* Credentials for the following calls of this process (all threads).
  * The strings are copied (borrowed; the password copy is wiped when
@@ -115,6 +116,7 @@ NET_API_STATUS wn_netsession_del_utf8(const char *servername, const char *client
 NET_API_STATUS wn_netapi_set_credentials(const char *user, const char *domain,
                                          const char *password);
 
+WN_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+WN_PUBLIC_BEGIN
 
 /* ------------------------------------------------------------------------
  * Handles.  Opaque values; 0 (NULL) is SNMPAPI_FAILURE.  libwsnmp encodes a
@@ -361,6 +362,7 @@ SNMPAPI_STATUS SNMPAPI_CALL SnmpStrToIpxAddress(LPCSTR string, LPBYTE netnum, LP
 SNMPAPI_STATUS SNMPAPI_CALL SnmpSetAgentAddress(LPSTR string);
 SNMPAPI_STATUS SNMPAPI_CALL SnmpConveyAgentAddress(SNMPAPI_STATUS mode);
 
+WN_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif

@@ -49,4 +49,17 @@ typedef const wchar_t *LPCWSTR, *PCWSTR;
 #endif
 
 #endif /* !_WINDEF_ */
+
+/* WN_PUBLIC_BEGIN / WN_PUBLIC_END bracket the function declarations of every
+ * public header.  The libraries are built with hidden visibility, so exactly
+ * the functions declared between them are exported (and a version script
+ * per library, libwsnmp.map and libnetsess.map, says the same by name). */
+#if defined(__GNUC__) && !defined(_WIN32)
+#define WN_PUBLIC_BEGIN _Pragma("GCC visibility push(default)")
+#define WN_PUBLIC_END _Pragma("GCC visibility pop")
+#else
+#define WN_PUBLIC_BEGIN
+#define WN_PUBLIC_END
+#endif
+
 #endif /* WN_WINTYPES_H */

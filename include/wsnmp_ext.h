@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+WN_PUBLIC_BEGIN
 
 /* A file descriptor that becomes readable while the session has a queued
  * message or notification (what the callback would have been told about).
@@ -35,8 +36,13 @@ struct wn_wsnmp_stats {
 void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
 
 /* The UDP port SnmpRegister listens on for traps and informs.  Default
- * 162, or WSNMP_TRAP_PORT from the environment at SnmpStartup.  Takes
- * effect for registrations made after the call. */
+ * 162, or WSNMP_TRAP_PORT from the environment at SnmpStartup (a value
+ * that is not a port 1..65535 is refused: one line on stderr, and
+ * SnmpRegister fails with SNMPAPI_TL_INVALID_PARAM until this function
+ * sets a valid port).  Takes effect the next time the trap port is
+ * opened: by the first SnmpRegister while no registration is active.
+ * While registrations exist the port already open stays in use.
+ * SNMPAPI_TL_INVALID_PARAM for 0 or a value above 65535. */
 SNMPAPI_STATUS wn_wsnmp_set_trap_port(smiUINT32 port);
 
 /* ------------------------------------------------------------------------
@@ -120,6 +126,13 @@ int wn_wsnmp_post_message(HWND hWnd, UINT wMsg, WPARAM wParam, LPARAM lParam);
  * -1 when it cannot be made. */
 int wn_wsnmp_message_fd(void);
 
+/* The name and a one-sentence explanation of an SnmpGetLastError code,
+ * e.g. "SNMPAPI_TL_TIMEOUT: no response from the agent before the last
+ * retry timed out".  Never NULL: an unknown code gives a sentence saying
+ * so.  The string is static (do not free).  Table: docs/winsnmp-errors.md. */
+const char *wn_wsnmp_strerror(smiUINT32 code);
+
+WN_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif

@@ -1,12 +1,17 @@
 #!/bin/sh
-# Installs every build and test dependency from Debian packages (idempotent, quiet, root).
+# Installs every build and test dependency from Debian packages (idempotent, quiet, root); leaves /usr/sbin/policy-rc.d as it found it.
 set -eu
 
-PKGS="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev \
-nettle-dev libcmocka-dev \
+PKGS=${WN_SETUP_PKGS:-"build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev \
+nettle-dev libcmocka-dev libsmi2-dev smitools \
 snmpd snmp snmptrapd libsnmp-dev \
 samba smbclient python3-impacket python3-samba \
-iproute2 procps"
+iproute2 procps \
+wine64 wine64-tools gcc-mingw-w64-x86-64"}
+# For the test of this script (tests/peer/tools/test_setup_policy.sh): where
+# policy-rc.d lives and what runs instead of apt-get.
+POLICY=${WN_POLICY_RC:-/usr/sbin/policy-rc.d}
+APT=${WN_SETUP_APT:-apt-get}
 
 missing=""
 for p in $PKGS; do
@@ -22,13 +27,34 @@ fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-# Never let package scripts start the system snmpd/smbd: tests start private ones.
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-    $SUDO chmod +x /usr/sbin/policy-rc.d
+
+# While the packages install, policy-rc.d forbids their postinst scripts to
+# start the system snmpd/smbd (the tests and scripts/run.sh start private
+# ones).  Afterwards the machine's own policy (or none) is put back, also
+# when apt fails or the script is interrupted.
+SAVED="$POLICY.wn-setup-saved"
+had_policy=0
+restore_policy() {
+    if [ "$had_policy" = 1 ]; then
+        $SUDO mv -f "$SAVED" "$POLICY"
+    else
+        $SUDO rm -f "$POLICY"
+    fi
+}
+if [ -e "$POLICY" ] || [ -L "$POLICY" ]; then
+    $SUDO cp -a "$POLICY" "$SAVED"
+    had_policy=1
 fi
+trap 'restore_policy' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+$SUDO rm -f "$POLICY"
+printf '#!/bin/sh\n# written by scripts/setup.sh for the duration of one install\nexit 101\n' |
+    $SUDO tee "$POLICY" >/dev/null
+$SUDO chmod 755 "$POLICY"
+
 echo "setup: installing$missing"
-$SUDO apt-get update -qq
+$SUDO $APT update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$SUDO $APT install -y -qq --no-install-recommends $missing >/dev/null
 echo "setup: done"

@@ -60,7 +60,7 @@ f_close(void *conn)
     (void)conn;
 }
 
-static const struct wn_netapi_backend_ops ops = { f_open, f_enum, f_del, f_close };
+static const struct wn_netapi_backend_ops ops = { f_open, f_enum, f_del, f_close, NULL, NULL };
 
 /* Next NUL- or newline-terminated field of the input as a C string in pool. */
 static char *

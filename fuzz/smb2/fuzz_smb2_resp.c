@@ -1,7 +1,8 @@
-/* fuzz_smb2_resp.c: fuzz target for the SMB2 response header and body decoders. */
+/* fuzz_smb2_resp.c: fuzz target for the SMB2 response header and body decoders and the TRANSFORM_HEADER decoder. */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypt.h"
 #include "smb2.h"
 #include "wire.h"
 
@@ -16,5 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the negotiate decoder also walks contexts whatever the command says */
     struct wn_smb2_negotiate_resp n;
     (void)wn_smb2_negotiate_resp_decode(data, size, &n);
+    struct wn_smb2_transform t;
+    (void)wn_smb2_transform_decode(data, size, WN_SMB2_MAX_MESSAGE, &t);
     return 0;
 }

@@ -5,30 +5,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The seam costs one relaxed load per allocation until a test (or
+ * WN_ALLOC_FAIL) switches it on; from then on every call is counted and
+ * fail_after is consulted. */
+static atomic_int seam_on;
 static atomic_long fail_after = -1;     /* -1: never fail */
 static atomic_ulong alloc_calls;
-static atomic_int env_checked;
 
-static void
-check_env(void)
+/* WN_ALLOC_FAIL=N arms the seam for the whole process, read once at load. */
+__attribute__((constructor)) static void
+read_env(void)
 {
-    if (atomic_load_explicit(&env_checked, memory_order_acquire))
-        return;
     const char *v = getenv("WN_ALLOC_FAIL");
-    if (v && *v) {
-        char *end = NULL;
-        long n = strtol(v, &end, 10);
-        if (end && *end == '\0' && n >= 0)
-            atomic_store(&fail_after, n);
+    if (!v || !*v)
+        return;
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    if (end && *end == '\0' && n >= 0) {
+        atomic_store(&fail_after, n);
+        atomic_store(&seam_on, 1);
     }
-    atomic_store_explicit(&env_checked, 1, memory_order_release);
 }
 
 /* Returns nonzero when this allocation must fail. */
 static int
 should_fail(void)
 {
-    check_env();
+    if (!atomic_load_explicit(&seam_on, memory_order_relaxed))
+        return 0;
     atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed);
     long n = atomic_load_explicit(&fail_after, memory_order_relaxed);
     if (n < 0)
@@ -44,14 +48,15 @@ should_fail(void)
 void
 wn_alloc_fail_after(long n)
 {
-    atomic_store_explicit(&env_checked, 1, memory_order_release);
     atomic_store(&fail_after, n < 0 ? -1 : n);
     atomic_store(&alloc_calls, 0);
+    atomic_store(&seam_on, 1);
 }
 
 unsigned long
 wn_alloc_count(void)
 {
+    atomic_store(&seam_on, 1);
     return atomic_load(&alloc_calls);
 }
 

@@ -38,7 +38,13 @@
     XX(TOOBIG, 25, "message too big")                                       \
     XX(NOEQUIV, 26, "no equivalent in the target protocol version")         \
     XX(BADVALUE, 27, "value of an invalid type")                            \
-    XX(CONFIG, 28, "configuration file invalid")
+    XX(CONFIG, 28, "configuration (file or setting) invalid")               \
+    XX(UNKNOWNENGINEID, 29, "SNMPv3: unknown engine ID (usmStatsUnknownEngineIDs)") \
+    XX(UNKNOWNUSERNAME, 30, "SNMPv3: unknown user name (usmStatsUnknownUserNames)") \
+    XX(WRONGDIGEST, 31, "SNMPv3: wrong digest, bad auth key (usmStatsWrongDigests)") \
+    XX(DECRYPTIONERROR, 32, "SNMPv3: decryption error, bad priv key (usmStatsDecryptionErrors)") \
+    XX(UNSUPPORTEDSECLEVEL, 33, "SNMPv3: unsupported security level (usmStatsUnsupportedSecLevels)") \
+    XX(NOTINTIMEWINDOW, 34, "SNMPv3: not in time window (usmStatsNotInTimeWindows)")
 
 enum wn_err {
     WN_OK = 0,
@@ -66,7 +72,9 @@ void *wn_memdup(const void *p, size_t n);     /* returns owned; wn_free */
 /* Fault injection.  wn_alloc_fail_after(n): the allocation after the next
  * n successful ones fails, and every later one too until reset;
  * n < 0 disables.  WN_ALLOC_FAIL=N in the environment has the same effect
- * at the first allocation.  wn_alloc_count() counts calls since reset. */
+ * from the start.  wn_alloc_count() counts calls since the last reset.
+ * Until the first call of either (or WN_ALLOC_FAIL), the seam is off and
+ * costs one relaxed load per allocation: nothing is counted. */
 void wn_alloc_fail_after(long n);
 unsigned long wn_alloc_count(void);
 

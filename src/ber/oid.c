@@ -76,7 +76,7 @@ static size_t
 subid_size(uint64_t v)
 {
     size_t n = 1;
-    while (v >>= 7)
+    for (v >>= 7; v != 0; v >>= 7)
         n++;
     return n;
 }

@@ -1,4 +1,4 @@
-/* cipher.c: AES-128-CMAC, RC4, DES (ECB/CBC, 56->64 key expansion) and AES-128-CFB128 over nettle. */
+/* cipher.c: AES-128-CMAC, RC4, DES (ECB/CBC, 56->64 key expansion) and AES-CFB128 (128/192/256-bit keys) over nettle. */
 #include "crypto.h"
 
 #include <string.h>
@@ -140,21 +140,48 @@ wn_crypto_des_cbc_decrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
     return des_cbc(0, key, iv, dst, src, n);
 }
 
+/* One CFB128 pass with a scheduled AES key of any size.  CFB uses the block
+ * cipher's encryption in both directions. */
 static void
-aes128_cfb(int encrypt, const uint8_t key[WN_CRYPTO_AES128_KEY_LEN],
-           const uint8_t iv[WN_CRYPTO_AES_BLOCK], uint8_t *dst, const uint8_t *src, size_t n)
+aes_cfb_run(int encrypt, const void *ctx, nettle_cipher_func *fn,
+            const uint8_t iv[WN_CRYPTO_AES_BLOCK], uint8_t *dst, const uint8_t *src, size_t n)
 {
-    struct aes128_ctx ctx;
     uint8_t chain[AES_BLOCK_SIZE];
-    /* CFB uses the block cipher's encryption in both directions. */
-    aes128_set_encrypt_key(&ctx, key);
     memcpy(chain, iv, sizeof chain);
     if (encrypt)
-        cfb_encrypt(&ctx, (nettle_cipher_func *)aes128_encrypt, AES_BLOCK_SIZE, chain, n, dst, src);
+        cfb_encrypt(ctx, fn, AES_BLOCK_SIZE, chain, n, dst, src);
     else
-        cfb_decrypt(&ctx, (nettle_cipher_func *)aes128_encrypt, AES_BLOCK_SIZE, chain, n, dst, src);
-    wn_wipe(&ctx, sizeof ctx);
+        cfb_decrypt(ctx, fn, AES_BLOCK_SIZE, chain, n, dst, src);
     wn_wipe(chain, sizeof chain);
+}
+
+static int
+aes_cfb(int encrypt, const uint8_t *key, size_t keylen, const uint8_t iv[WN_CRYPTO_AES_BLOCK],
+        uint8_t *dst, const uint8_t *src, size_t n)
+{
+    union {
+        struct aes128_ctx a128;
+        struct aes192_ctx a192;
+        struct aes256_ctx a256;
+    } ctx;
+    switch (keylen) {
+    case WN_CRYPTO_AES128_KEY_LEN:
+        aes128_set_encrypt_key(&ctx.a128, key);
+        aes_cfb_run(encrypt, &ctx.a128, (nettle_cipher_func *)aes128_encrypt, iv, dst, src, n);
+        break;
+    case WN_CRYPTO_AES192_KEY_LEN:
+        aes192_set_encrypt_key(&ctx.a192, key);
+        aes_cfb_run(encrypt, &ctx.a192, (nettle_cipher_func *)aes192_encrypt, iv, dst, src, n);
+        break;
+    case WN_CRYPTO_AES256_KEY_LEN:
+        aes256_set_encrypt_key(&ctx.a256, key);
+        aes_cfb_run(encrypt, &ctx.a256, (nettle_cipher_func *)aes256_encrypt, iv, dst, src, n);
+        break;
+    default:
+        return WN_E_INVAL;
+    }
+    wn_wipe(&ctx, sizeof ctx);
+    return 0;
 }
 
 void
@@ -162,7 +189,7 @@ wn_crypto_aes128_cfb_encrypt(const uint8_t key[WN_CRYPTO_AES128_KEY_LEN],
                              const uint8_t iv[WN_CRYPTO_AES_BLOCK],
                              uint8_t *dst, const uint8_t *src, size_t n)
 {
-    aes128_cfb(1, key, iv, dst, src, n);
+    (void)aes_cfb(1, key, WN_CRYPTO_AES128_KEY_LEN, iv, dst, src, n);
 }
 
 void
@@ -170,5 +197,19 @@ wn_crypto_aes128_cfb_decrypt(const uint8_t key[WN_CRYPTO_AES128_KEY_LEN],
                              const uint8_t iv[WN_CRYPTO_AES_BLOCK],
                              uint8_t *dst, const uint8_t *src, size_t n)
 {
-    aes128_cfb(0, key, iv, dst, src, n);
+    (void)aes_cfb(0, key, WN_CRYPTO_AES128_KEY_LEN, iv, dst, src, n);
+}
+
+int
+wn_crypto_aes_cfb_encrypt(const uint8_t *key, size_t keylen, const uint8_t iv[WN_CRYPTO_AES_BLOCK],
+                          uint8_t *dst, const uint8_t *src, size_t n)
+{
+    return aes_cfb(1, key, keylen, iv, dst, src, n);
+}
+
+int
+wn_crypto_aes_cfb_decrypt(const uint8_t *key, size_t keylen, const uint8_t iv[WN_CRYPTO_AES_BLOCK],
+                          uint8_t *dst, const uint8_t *src, size_t n)
+{
+    return aes_cfb(0, key, keylen, iv, dst, src, n);
 }

@@ -1,4 +1,4 @@
-/* crypto.h: contract of the crypto layer: hashes, HMACs, AES-CMAC, RC4, DES, AES-CFB and the SP800-108 KDF over nettle. */
+/* crypto.h: contract of the crypto layer: hashes, HMACs, AES-CMAC, RC4, DES, AES-CFB (128/192/256), AES-CCM/GCM and the SP800-108 KDF over nettle. */
 #ifndef WN_CRYPTO_H
 #define WN_CRYPTO_H
 
@@ -28,6 +28,8 @@
 #define WN_CRYPTO_SHA512_LEN 64
 #define WN_CRYPTO_HASH_MAX_LEN 64
 #define WN_CRYPTO_AES128_KEY_LEN 16
+#define WN_CRYPTO_AES192_KEY_LEN 24
+#define WN_CRYPTO_AES256_KEY_LEN 32
 #define WN_CRYPTO_AES_BLOCK 16
 #define WN_CRYPTO_CMAC_LEN 16
 #define WN_CRYPTO_DES_KEY_LEN 8
@@ -166,6 +168,46 @@ void wn_crypto_aes128_cfb_encrypt(const uint8_t key[WN_CRYPTO_AES128_KEY_LEN],
 void wn_crypto_aes128_cfb_decrypt(const uint8_t key[WN_CRYPTO_AES128_KEY_LEN],
                                   const uint8_t iv[WN_CRYPTO_AES_BLOCK],
                                   uint8_t *dst, const uint8_t *src, size_t n);
+
+/* AES-CFB128 with a 16, 24 or 32 byte key (SNMPv3 AES-128 of RFC 3826 and
+ * the AES-192/AES-256 of draft-blumenthal-aes-usm-04 that net-snmp
+ * speaks).  0, or WN_E_INVAL for another key length.  dst may equal src. */
+int wn_crypto_aes_cfb_encrypt(const uint8_t *key, size_t keylen,
+                              const uint8_t iv[WN_CRYPTO_AES_BLOCK],
+                              uint8_t *dst, const uint8_t *src, size_t n);
+int wn_crypto_aes_cfb_decrypt(const uint8_t *key, size_t keylen,
+                              const uint8_t iv[WN_CRYPTO_AES_BLOCK],
+                              uint8_t *dst, const uint8_t *src, size_t n);
+
+/* ------------------------------------------------------------------------
+ * AEAD: AES-128/256 in CCM (SP800-38C) and GCM (SP800-38D), one-shot with a
+ * detached tag (SMB 3.x TRANSFORM_HEADER).  dst may equal src.  Nonce:
+ * CCM 7..13 bytes (SMB: 11), GCM 12 bytes; tag 4..16 bytes (CCM: even).
+ * Returns 0, WN_E_INVAL (bad alg/nonce/tag length), or for decrypt
+ * WN_E_SIGNATURE when the tag does not match (dst is then wiped).
+ * ---------------------------------------------------------------------- */
+enum wn_crypto_aead {
+    WN_CRYPTO_AES128_CCM,
+    WN_CRYPTO_AES128_GCM,
+    WN_CRYPTO_AES256_CCM,
+    WN_CRYPTO_AES256_GCM,
+};
+#define WN_CRYPTO_AEAD_TAG_LEN 16
+#define WN_CRYPTO_AEAD_MIN_TAG 4
+#define WN_CRYPTO_AEAD_MAX_KEY 32
+#define WN_CRYPTO_CCM_NONCE_LEN 11 /* what SMB 3.x uses */
+#define WN_CRYPTO_GCM_NONCE_LEN 12
+
+/* Key length of alg in bytes (16 or 32); 0 for an unknown alg. */
+size_t wn_crypto_aead_key_len(enum wn_crypto_aead alg);
+/* The nonce length SMB uses with alg (11 or 12); 0 for an unknown alg. */
+size_t wn_crypto_aead_nonce_len(enum wn_crypto_aead alg);
+int wn_crypto_aead_encrypt(enum wn_crypto_aead alg, const uint8_t *key, const uint8_t *nonce,
+                           size_t nonce_len, const uint8_t *aad, size_t aad_len, uint8_t *dst,
+                           const uint8_t *src, size_t n, uint8_t *tag, size_t tag_len);
+int wn_crypto_aead_decrypt(enum wn_crypto_aead alg, const uint8_t *key, const uint8_t *nonce,
+                           size_t nonce_len, const uint8_t *aad, size_t aad_len, uint8_t *dst,
+                           const uint8_t *src, size_t n, const uint8_t *tag, size_t tag_len);
 
 /* ------------------------------------------------------------------------
  * SP800-108 KDF in counter mode with HMAC-SHA256, r = 32, as SMB 3.x uses

@@ -1,4 +1,4 @@
-/* api.c: the public entry points (NetSession* in wchar_t, wn_netsession_*_utf8, NetApiBuffer*). */
+/* api.c: the public entry points (NetSession* in wchar_t, wn_netapi_session_*_utf8, NetApiBuffer*). */
 #include <string.h>
 
 #include "netapi.h"
@@ -112,9 +112,9 @@ NetSessionDel(LMSTR servername, LMSTR UncClientName, LMSTR username)
 }
 
 NET_API_STATUS
-wn_netsession_enum_utf8(const char *servername, const char *client, const char *username,
-                        DWORD level, LPBYTE *bufptr, DWORD prefmaxlen, LPDWORD entriesread,
-                        LPDWORD totalentries, LPDWORD resume_handle)
+wn_netapi_session_enum_utf8(const char *servername, const char *client, const char *username,
+                            DWORD level, LPBYTE *bufptr, DWORD prefmaxlen, LPDWORD entriesread,
+                            LPDWORD totalentries, LPDWORD resume_handle)
 {
     struct wn_netapi_query q;
 
@@ -127,8 +127,8 @@ wn_netsession_enum_utf8(const char *servername, const char *client, const char *
 }
 
 NET_API_STATUS
-wn_netsession_getinfo_utf8(const char *servername, const char *client, const char *username,
-                           DWORD level, LPBYTE *bufptr)
+wn_netapi_session_getinfo_utf8(const char *servername, const char *client, const char *username,
+                               DWORD level, LPBYTE *bufptr)
 {
     struct wn_netapi_query q;
 
@@ -140,7 +140,7 @@ wn_netsession_getinfo_utf8(const char *servername, const char *client, const cha
 }
 
 NET_API_STATUS
-wn_netsession_del_utf8(const char *servername, const char *client, const char *username)
+wn_netapi_session_del_utf8(const char *servername, const char *client, const char *username)
 {
     struct wn_netapi_query q;
 

@@ -54,6 +54,9 @@ struct wn_netapi_wire {
     uint32_t werror;   /* NET_API_STATUS the server returned */
     uint32_t ntstatus; /* failing SMB2 status, if the SMB layer failed */
     uint32_t fault;    /* DCE/RPC fault status, if the call faulted */
+    int not_smb;       /* open: the host never completed an SMB2 NEGOTIATE */
+    int transport_err; /* WN_E_* of the SMB transport (socket, framing) when
+                        * an established connection failed; 0 otherwise */
 };
 
 /* Backend operations.  All return 0 or a negative WN_E_*.
@@ -74,6 +77,12 @@ struct wn_netapi_backend_ops {
     int (*session_del)(void *conn, const char *client, const char *user,
                        struct wn_netapi_wire *wire);
     void (*close)(void *conn);
+    /* Optional (NULL: the connection is never kept between calls).
+     * usable: 1 when a kept connection can carry another call (not
+     *   failed, nothing unsolicited from the server), never blocking.
+     * discard: frees conn without any network traffic (after fork). */
+    int (*usable)(void *conn);
+    void (*discard)(void *conn);
 };
 
 /* Installs ops (borrowed; must outlive their use) for every later call;

@@ -36,5 +36,5 @@ none_close(void *conn)
 }
 
 const struct wn_netapi_backend_ops wn_netapi_default_backend = {
-    none_open, none_enum, none_del, none_close,
+    none_open, none_enum, none_del, none_close, NULL, NULL,
 };

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,8 +134,9 @@ set_from_line(char *line, size_t len, struct wn_netapi_creds *out)
     return 0;
 }
 
-int
-wn_netapi_authfile_parse(const char *text, size_t len, struct wn_netapi_creds *out)
+/* The parser without the "username is required" rule. */
+static int
+parse_text(const char *text, size_t len, struct wn_netapi_creds *out)
 {
     char line[WN_NETAPI_AUTHFILE_MAX + 1];
     size_t start = 0;
@@ -154,15 +157,43 @@ wn_netapi_authfile_parse(const char *text, size_t len, struct wn_netapi_creds *o
         }
     }
     wn_wipe(line, sizeof(line));
-    if (rc == 0 && out->user == NULL)
-        rc = WN_E_MALFORMED;
     if (rc != 0)
         wn_netapi_creds_clear(out);
     return rc;
 }
 
 int
-wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out)
+wn_netapi_authfile_parse(const char *text, size_t len, struct wn_netapi_creds *out)
+{
+    int rc = parse_text(text, len, out);
+
+    if (rc == 0 && out->user == NULL) {
+        wn_netapi_creds_clear(out);
+        rc = WN_E_MALFORMED;
+    }
+    return rc;
+}
+
+void
+wn_netapi_config_refused(const char *fmt, ...)
+{
+    const char *lv = getenv("WN_LOG");
+    char line[512];
+    va_list ap;
+
+    /* Shown at the default log level; only an explicit WN_LOG=off hides it. */
+    if (lv != NULL && (strcmp(lv, "off") == 0 || strcmp(lv, "none") == 0))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "netapi: %s\n", line);
+}
+
+/* Opens and reads the authfile; checks that it is a regular file of the
+ * effective user, not a symbolic link, with no group/other permission. */
+static int
+authfile_read(const char *path, struct wn_netapi_creds *out, int need_user)
 {
     char buf[WN_NETAPI_AUTHFILE_MAX + 1];
     struct stat st;
@@ -171,17 +202,38 @@ wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out)
     int rc = 0;
 
     memset(out, 0, sizeof(*out));
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
+    /* O_NOFOLLOW: a symbolic link could point the check and the read at a
+     * file someone else controls; it is refused, not resolved. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0 && errno == ELOOP) {
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: it is a symbolic link "
+                                 "(name the file itself: a regular file of yours, mode 0600)",
+                                 path);
+        return WN_E_ACCESS;
+    }
+    if (fd < 0) {
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: cannot open it (%s); expected "
+                                 "a readable file in smbclient -A format", path,
+                                 strerror(errno));
         return WN_E_NOTFOUND;
+    }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return WN_E_NOTFOUND;
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: not a regular file", path);
+        return WN_E_ACCESS;
+    }
+    if (st.st_uid != geteuid()) {
+        close(fd);
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: owned by uid %lu, not by you "
+                                 "(uid %lu)", path, (unsigned long)st.st_uid,
+                                 (unsigned long)geteuid());
+        return WN_E_ACCESS;
     }
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
         close(fd);
-        wn_log(WN_LOG_WARN, "netapi", "authfile %s is accessible by group/others: refused",
-               path);
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: mode %04o lets group/others "
+                                 "access it; expected 0600 or 0400", path,
+                                 (unsigned)(st.st_mode & 07777));
         return WN_E_ACCESS;
     }
     while (len < sizeof(buf)) {
@@ -198,9 +250,28 @@ wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out)
     }
     close(fd);
     if (rc == 0)
-        rc = wn_netapi_authfile_parse(buf, len, out);
+        rc = parse_text(buf, len, out);
     wn_wipe(buf, sizeof(buf));
+    if (rc == 0 && need_user && out->user == NULL) {
+        wn_netapi_creds_clear(out);
+        rc = WN_E_MALFORMED;
+    }
+    if (rc == WN_E_LIMIT)
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: larger than %u bytes", path,
+                                 (unsigned)WN_NETAPI_AUTHFILE_MAX);
+    else if (rc == WN_E_MALFORMED)
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: expected 'username = ...', "
+                                 "'password = ...', 'domain = ...' lines%s", path,
+                                 need_user ? " with a username (or NETAPI_USER set)" : "");
+    else if (rc == WN_E_IO)
+        wn_netapi_config_refused("NETAPI_AUTHFILE=%s refused: read error", path);
     return rc;
+}
+
+int
+wn_netapi_authfile_load(const char *path, struct wn_netapi_creds *out)
+{
+    return authfile_read(path, out, 1);
 }
 
 int
@@ -208,6 +279,9 @@ wn_netapi_creds_resolve(struct wn_netapi_creds *out)
 {
     const char *user;
     const char *file;
+    const char *password;
+    const char *domain;
+    struct wn_netapi_creds fromfile;
     int rc = 0;
 
     memset(out, 0, sizeof(*out));
@@ -220,53 +294,88 @@ wn_netapi_creds_resolve(struct wn_netapi_creds *out)
     }
     pthread_mutex_unlock(&creds_lock);
     user = getenv("NETAPI_USER");
-    if (user != NULL && *user != '\0')
-        return creds_make(user, getenv("NETAPI_DOMAIN"), getenv("NETAPI_PASSWORD"), out);
+    password = getenv("NETAPI_PASSWORD");
+    domain = getenv("NETAPI_DOMAIN");
     file = getenv("NETAPI_AUTHFILE");
-    if (file != NULL && *file != '\0') {
-        struct wn_netapi_creds fromfile;
-        rc = wn_netapi_authfile_load(file, &fromfile);
-        if (rc != 0)
-            return rc;
-        rc = creds_make(fromfile.user, fromfile.domain, fromfile.password, out);
-        wn_netapi_creds_clear(&fromfile);
+    if (user != NULL && *user == '\0')
+        user = NULL;
+    if (domain != NULL && *domain == '\0')
+        domain = NULL;
+    if (file != NULL && *file == '\0')
+        file = NULL;
+    /* Environment values win field by field; the authfile supplies what
+     * the environment leaves out (typically the password). */
+    if (user != NULL && (password != NULL || file == NULL))
+        return creds_make(user, domain, password, out);
+    if (file == NULL)
+        return 0; /* anonymous */
+    rc = authfile_read(file, &fromfile, user == NULL);
+    if (rc != 0)
         return rc;
+    if (user != NULL && fromfile.user != NULL && !wn_netapi_name_eq(user, fromfile.user))
+        wn_log(WN_LOG_INFO, "netapi", "NETAPI_USER overrides the authfile's username");
+    rc = creds_make(user != NULL ? user : fromfile.user,
+                    domain != NULL ? domain : fromfile.domain, fromfile.password, out);
+    wn_netapi_creds_clear(&fromfile);
+    return rc;
+}
+
+/* Reads the decimal variable `name` when it is set and not empty: *set = 1
+ * and *out = its value, or WN_E_INVAL with the refusal line (naming what
+ * is accepted) when it is not a number in min..max. */
+static int
+env_number(const char *name, long min, long max, const char *accepts, int *set, long *out)
+{
+    const char *s = getenv(name);
+    char *end = NULL;
+    long v;
+
+    *set = 0;
+    if (s == NULL || *s == '\0')
+        return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+        wn_netapi_config_refused("%s=%s refused: expected %s", name, s, accepts);
+        return WN_E_INVAL;
     }
-    return 0; /* anonymous */
+    *set = 1;
+    *out = v;
+    return 0;
 }
 
 int
 wn_netapi_port_from_env(uint16_t *port)
 {
-    const char *s = getenv("NETAPI_SMB_PORT");
-    char *end = NULL;
+    int set;
     long v;
+    int rc = env_number("NETAPI_SMB_PORT", 1, 65535,
+                        "a TCP port number 1..65535 (unset = 445)", &set, &v);
 
-    *port = WN_NETAPI_DEFAULT_PORT;
-    if (s == NULL || *s == '\0')
-        return 0;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 65535)
-        return WN_E_INVAL;
-    *port = (uint16_t)v;
-    return 0;
+    *port = rc == 0 && set ? (uint16_t)v : WN_NETAPI_DEFAULT_PORT;
+    return rc;
 }
 
 int
 wn_netapi_timeout_from_env(unsigned *timeout_ms)
 {
-    const char *s = getenv("NETAPI_TIMEOUT_MS");
-    char *end = NULL;
+    int set;
     long v;
+    int rc = env_number("NETAPI_TIMEOUT_MS", 1, (long)WN_NETAPI_TIMEOUT_MAX_MS,
+                        "milliseconds 1..3600000 (unset = 30000)", &set, &v);
 
-    *timeout_ms = 0;
-    if (s == NULL || *s == '\0')
-        return 0;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > (long)WN_NETAPI_TIMEOUT_MAX_MS)
-        return WN_E_INVAL;
-    *timeout_ms = (unsigned)v;
-    return 0;
+    *timeout_ms = rc == 0 && set ? (unsigned)v : 0;
+    return rc;
+}
+
+int
+wn_netapi_idle_from_env(unsigned *idle_ms)
+{
+    int set;
+    long v;
+    int rc = env_number("NETAPI_CONN_IDLE_MS", 0, (long)WN_NETAPI_MAX_IDLE_MS,
+                        "milliseconds 0..3600000 (0 = no reuse; unset = 30000)", &set, &v);
+
+    *idle_ms = rc == 0 && set ? (unsigned)v : WN_NETAPI_DEFAULT_IDLE_MS;
+    return rc;
 }

@@ -2,6 +2,7 @@
 #include "netapi.h"
 
 #include "lmerr.h"
+#include "smb2.h"
 
 uint32_t
 wn_netapi_map_err(int err)
@@ -10,6 +11,9 @@ wn_netapi_map_err(int err)
     case WN_OK: return NERR_Success;
     case WN_E_NOMEM: return ERROR_NOT_ENOUGH_MEMORY;
     case WN_E_INVAL: return ERROR_INVALID_PARAMETER;
+    /* A local setting refused before anything was sent: never a server's
+     * answer, so it cannot be taken for ERROR_ACCESS_DENIED. */
+    case WN_E_CONFIG: return ERROR_BAD_ENVIRONMENT;
     /* The server cannot be reached or named: what Windows reports for a
      * computer that does not answer. */
     case WN_E_RESOLVE:
@@ -36,38 +40,38 @@ uint32_t
 wn_netapi_map_ntstatus(uint32_t st)
 {
     switch (st) {
-    case 0x00000000u: return NERR_Success;
-    case 0xC000006Du: /* STATUS_LOGON_FAILURE */
-    case 0xC0000064u: /* STATUS_NO_SUCH_USER */
-    case 0xC000006Au: /* STATUS_WRONG_PASSWORD */
+    case WN_SMB2_STATUS_SUCCESS: return NERR_Success;
+    case WN_SMB2_STATUS_LOGON_FAILURE:
+    case WN_SMB2_STATUS_NO_SUCH_USER:
+    case WN_SMB2_STATUS_WRONG_PASSWORD:
         return ERROR_LOGON_FAILURE;
-    case 0xC000006Eu: return ERROR_ACCOUNT_RESTRICTION;
-    case 0xC0000071u: return ERROR_PASSWORD_EXPIRED;
-    case 0xC0000072u: return ERROR_ACCOUNT_DISABLED;
-    case 0xC0000234u: return ERROR_ACCOUNT_LOCKED_OUT;
-    case 0xC0000022u: /* STATUS_ACCESS_DENIED */
+    case WN_SMB2_STATUS_ACCOUNT_RESTRICTION: return ERROR_ACCOUNT_RESTRICTION;
+    case WN_SMB2_STATUS_PASSWORD_EXPIRED: return ERROR_PASSWORD_EXPIRED;
+    case WN_SMB2_STATUS_ACCOUNT_DISABLED: return ERROR_ACCOUNT_DISABLED;
+    case WN_SMB2_STATUS_ACCOUNT_LOCKED_OUT: return ERROR_ACCOUNT_LOCKED_OUT;
+    case WN_SMB2_STATUS_ACCESS_DENIED:
         return ERROR_ACCESS_DENIED;
-    case 0xC00000CCu: /* STATUS_BAD_NETWORK_NAME (no IPC$) */
+    case WN_SMB2_STATUS_BAD_NETWORK_NAME: /* no IPC$ */
         return ERROR_BAD_NET_NAME;
-    case 0xC0000034u: /* STATUS_OBJECT_NAME_NOT_FOUND (no srvsvc pipe) */
+    case WN_SMB2_STATUS_OBJECT_NAME_NOT_FOUND: /* no srvsvc pipe */
         return RPC_S_SERVER_UNAVAILABLE;
-    case 0xC0000017u: /* STATUS_NO_MEMORY */
-    case 0xC000009Au: /* STATUS_INSUFFICIENT_RESOURCES */
+    case WN_SMB2_STATUS_NO_MEMORY:
+    case WN_SMB2_STATUS_INSUFFICIENT_RESOURCES:
         return ERROR_NOT_ENOUGH_MEMORY;
-    case 0xC000000Du: return ERROR_INVALID_PARAMETER;
-    case 0xC00000BBu: return ERROR_NOT_SUPPORTED; /* STATUS_NOT_SUPPORTED */
-    case 0xC000A000u: return ERROR_UNEXP_NET_ERR; /* STATUS_INVALID_SIGNATURE */
-    case 0xC0000203u: /* STATUS_USER_SESSION_DELETED */
-    case 0xC000020Cu: /* STATUS_CONNECTION_DISCONNECTED */
-    case 0xC000013Bu: /* STATUS_LOCAL_DISCONNECT */
-    case 0xC000013Cu: /* STATUS_REMOTE_DISCONNECT */
-    case 0xC00000B0u: /* STATUS_PIPE_DISCONNECTED */
-    case 0xC000014Bu: /* STATUS_PIPE_BROKEN */
+    case WN_SMB2_STATUS_INVALID_PARAMETER: return ERROR_INVALID_PARAMETER;
+    case WN_SMB2_STATUS_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
+    case WN_SMB2_STATUS_INVALID_SIGNATURE: return ERROR_UNEXP_NET_ERR;
+    case WN_SMB2_STATUS_USER_SESSION_DELETED:
+    case WN_SMB2_STATUS_CONNECTION_DISCONNECTED:
+    case WN_SMB2_STATUS_LOCAL_DISCONNECT:
+    case WN_SMB2_STATUS_REMOTE_DISCONNECT:
+    case WN_SMB2_STATUS_PIPE_DISCONNECTED:
+    case WN_SMB2_STATUS_PIPE_BROKEN:
         return ERROR_NETNAME_DELETED;
-    case 0xC0000236u: /* STATUS_CONNECTION_REFUSED */
-    case 0xC000023Cu: /* STATUS_NETWORK_UNREACHABLE */
-    case 0xC000023Du: /* STATUS_HOST_UNREACHABLE */
-    case 0xC00000B5u: /* STATUS_IO_TIMEOUT */
+    case WN_SMB2_STATUS_CONNECTION_REFUSED:
+    case WN_SMB2_STATUS_NETWORK_UNREACHABLE:
+    case WN_SMB2_STATUS_HOST_UNREACHABLE:
+    case WN_SMB2_STATUS_IO_TIMEOUT:
         return ERROR_BAD_NETPATH;
     default: return ERROR_UNEXP_NET_ERR;
     }
@@ -88,13 +92,33 @@ wn_netapi_map_fault(uint32_t fault)
 }
 
 uint32_t
+wn_netapi_map_transport(int err)
+{
+    switch (err) {
+    case WN_E_TIMEOUT: return ERROR_SEM_TIMEOUT;       /* it stopped answering */
+    case WN_E_CLOSED:
+    case WN_E_IO:
+    case WN_E_STATE: return ERROR_NETNAME_DELETED;     /* reset or closed */
+    case WN_E_LIMIT: return ERROR_INVALID_DATA;        /* frame over the size limit */
+    case WN_E_NOMEM: return ERROR_NOT_ENOUGH_MEMORY;
+    default: return ERROR_UNEXP_NET_ERR;               /* garbage, bad signature */
+    }
+}
+
+uint32_t
 wn_netapi_status(int err, const struct wn_netapi_wire *wire)
 {
     if (err == 0)
         return wire != NULL ? wire->werror : NERR_Success;
     if (wire != NULL && wire->fault != 0)
         return wn_netapi_map_fault(wire->fault);
+    /* Whatever the way a host fails before it has answered one SMB2
+     * NEGOTIATE, it is the same: not a reachable SMB server. */
+    if (wire != NULL && wire->not_smb)
+        return ERROR_BAD_NETPATH;
     if (wire != NULL && wire->ntstatus != 0)
         return wn_netapi_map_ntstatus(wire->ntstatus);
+    if (wire != NULL && wire->transport_err != 0)
+        return wn_netapi_map_transport(wire->transport_err);
     return wn_netapi_map_err(err);
 }

@@ -3,6 +3,7 @@
 
 #include "backend.h"
 #include "dcerpc.h"
+#include "netapi.h"
 #include "smb2.h"
 #include "srvsvc.h"
 
@@ -57,6 +58,27 @@ rpc_close(void *conn)
     wn_free(c);
 }
 
+/* A failure of the connection itself (not of our options or credentials). */
+static int
+transport_failure(int rc)
+{
+    switch (rc) {
+    case WN_E_RESOLVE:
+    case WN_E_CONNREFUSED:
+    case WN_E_UNREACHABLE:
+    case WN_E_TIMEOUT:
+    case WN_E_CLOSED:
+    case WN_E_IO:
+    case WN_E_TRUNCATED:
+    case WN_E_MALFORMED:
+    case WN_E_LIMIT:
+    case WN_E_PROTOCOL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int
 rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wire *wire)
 {
@@ -77,6 +99,12 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
         return rc == WN_E_NOMEM ? rc : WN_E_INVAL;
     }
     memset(&o, 0, sizeof(o));
+    /* the security knobs (secopts.c); refused before anything is sent */
+    rc = wn_netapi_secopts_apply(target->creds, &o);
+    if (rc != 0) {
+        rpc_close(c);
+        return rc;
+    }
     o.host = target->server;
     o.port = target->port;
     o.timeout_ms = target->timeout_ms;
@@ -85,8 +113,13 @@ rpc_open(const struct wn_netapi_target *target, void **conn, struct wn_netapi_wi
     o.domain = target->creds != NULL ? target->creds->domain : NULL;
     o.password = target->creds != NULL && target->creds->password != NULL
                      ? target->creds->password : "";
+    int negotiated = 0;
+    o.negotiated = &negotiated;
     rc = wn_smb2_connect(&o, &c->smb);
     if (rc != 0) {
+        /* Refused, reset, closed, silent, garbage, an oversized frame:
+         * before a valid NEGOTIATE answer it is all "not an SMB server". */
+        wire->not_smb = !negotiated && transport_failure(rc);
         c->smb = NULL;
         rpc_close(c);
         return rc;
@@ -139,11 +172,16 @@ call(struct rpc_conn *c, uint16_t opnum, const struct wn_dynbuf *in, struct wn_d
      struct wn_netapi_wire *wire)
 {
     uint32_t fault = 0;
+    uint32_t before = wn_smb2_last_status(c->smb);
     int rc = wn_dcerpc_call(&c->client, opnum, in->data, in->len, out, &fault);
 
     if (rc != 0) {
         wire->fault = fault;
-        if (fault == 0)
+        if (fault != 0)
+            return rc;
+        if (!wn_smb2_usable(c->smb))
+            wire->transport_err = rc;   /* the connection itself failed */
+        else if (wn_smb2_last_status(c->smb) != before)
             wire->ntstatus = wn_smb2_last_status(c->smb);
     }
     return rc;
@@ -290,6 +328,22 @@ rpc_del(void *conn, const char *client, const char *user, struct wn_netapi_wire 
     return rc;
 }
 
+static int
+rpc_usable(void *conn)
+{
+    struct rpc_conn *c = conn;
+    return c != NULL && wn_smb2_usable(c->smb);
+}
+
+static void
+rpc_discard(void *conn)
+{
+    struct rpc_conn *c = conn;
+    if (c != NULL)
+        wn_smb2_abandon(c->smb);
+    rpc_close(c);
+}
+
 const struct wn_netapi_backend_ops wn_netapi_default_backend = {
-    rpc_open, rpc_enum, rpc_del, rpc_close,
+    rpc_open, rpc_enum, rpc_del, rpc_close, rpc_usable, rpc_discard,
 };

@@ -9,7 +9,9 @@
 /* One connection's worth of state for a call. */
 struct call {
     const struct wn_netapi_backend_ops *ops;
-    void *conn;
+    struct wn_netapi_pooled *pooled; /* owned until call_close */
+    void *conn;                      /* borrowed from pooled */
+    unsigned idle_ms;
     char *client_wire; /* "\\\\name" or NULL; owned */
     const char *client; /* name without backslashes or NULL; borrowed */
     const char *user;   /* NULL = any; borrowed */
@@ -29,6 +31,15 @@ strip_unc(const char *s)
     while (*s == '\\')
         s++;
     return *s == '\0' ? NULL : s;
+}
+
+/* A client name given as backslashes alone ("\\\\") names no computer:
+ * it must not widen to "every client" (with NetSessionDel that would
+ * delete every session of the user).  NULL and "" still mean "any". */
+static int
+client_bad(const char *s)
+{
+    return s != NULL && *s != '\0' && strip_unc(s) == NULL;
 }
 
 /* Validates and normalises the server name; *host borrowed from q or a
@@ -60,10 +71,10 @@ server_host(const char *server, const char **host)
 }
 
 static void
-call_close(struct call *c)
+call_close(struct call *c, enum wn_netapi_keep keep)
 {
-    if (c->conn != NULL)
-        c->ops->close(c->conn);
+    wn_netapi_pool_give(c->pooled, keep, c->idle_ms);
+    c->pooled = NULL;
     c->conn = NULL;
     wn_free(c->client_wire);
     c->client_wire = NULL;
@@ -100,27 +111,63 @@ call_open(struct call *c, const struct wn_netapi_query *q)
     rc = wn_netapi_port_from_env(&target.port);
     if (rc == 0)
         rc = wn_netapi_timeout_from_env(&target.timeout_ms);
+    if (rc == 0)
+        rc = wn_netapi_idle_from_env(&c->idle_ms);
     if (rc != 0) {
-        call_close(c);
-        return ERROR_INVALID_PARAMETER;
+        call_close(c, WN_NETAPI_KEEP_CLOSE);
+        return ERROR_BAD_ENVIRONMENT;
     }
     rc = wn_netapi_creds_resolve(&creds);
     if (rc != 0) {
-        call_close(c);
-        /* An authfile that is missing or unsafe is a local configuration
-         * error, reported before anything goes on the wire. */
-        return rc == WN_E_NOTFOUND ? ERROR_FILE_NOT_FOUND : wn_netapi_map_err(rc);
+        call_close(c, WN_NETAPI_KEEP_CLOSE);
+        /* An authfile that is missing or refused is a local configuration
+         * error, reported before anything goes on the wire, with a code
+         * of its own (never ERROR_ACCESS_DENIED, which is the server's). */
+        if (rc == WN_E_NOMEM)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        return rc == WN_E_NOTFOUND ? ERROR_FILE_NOT_FOUND : ERROR_BAD_ENVIRONMENT;
     }
     target.creds = &creds;
     memset(&wire, 0, sizeof(wire));
-    rc = c->ops->open(&target, &c->conn, &wire);
+    rc = wn_netapi_pool_take(c->ops, &target, &c->pooled, &wire);
     wn_netapi_creds_clear(&creds);
     if (rc != 0) {
-        c->conn = NULL;
-        call_close(c);
+        c->pooled = NULL;
+        call_close(c, WN_NETAPI_KEEP_CLOSE);
         return wn_netapi_status(rc, &wire);
     }
+    c->conn = wn_netapi_pooled_conn(c->pooled);
     return NERR_Success;
+}
+
+/* The connection failed underneath the call (dropped, reset, gone). */
+static int
+dropped(int rc, const struct wn_netapi_wire *wire)
+{
+    if (rc == 0 || wire->fault != 0)
+        return 0;
+    return rc == WN_E_CLOSED || rc == WN_E_IO || rc == WN_E_STATE;
+}
+
+/* One enumeration request.  A kept connection the server closed while it
+ * was idle (unnoticed: the close raced our check) is replaced once by a
+ * fresh one; a fresh connection that fails is an error. */
+static int
+enum_request(struct call *c, uint32_t level, uint32_t *resume, struct wn_netapi_raw_result *out,
+             struct wn_netapi_wire *wire)
+{
+    int rc = c->ops->session_enum(c->conn, level, c->client_wire, c->user,
+                                  MAX_PREFERRED_LENGTH, resume, out, wire);
+    if (dropped(rc, wire) && wn_netapi_pooled_reused(c->pooled)) {
+        wn_log(WN_LOG_DEBUG, "netapi", "kept connection was closed by the server: reconnecting");
+        memset(wire, 0, sizeof(*wire));
+        rc = wn_netapi_pool_reopen(c->pooled, wire);
+        c->conn = wn_netapi_pooled_conn(c->pooled);
+        if (rc == 0)
+            rc = c->ops->session_enum(c->conn, level, c->client_wire, c->user,
+                                      MAX_PREFERRED_LENGTH, resume, out, wire);
+    }
+    return rc;
 }
 
 /* Fills the fields a level-1 answer lacks for the level asked for. */
@@ -133,6 +180,58 @@ derive(struct wn_netapi_raw_result *r, struct wn_netapi_session *s, uint32_t lev
     if (level == 502 && s->transport == NULL &&
         wn_netapi_raw_result_strdup(r, WN_NETAPI_DERIVED_TRANSPORT, &s->transport) != 0)
         return WN_E_NOMEM;
+    return 0;
+}
+
+/* Orders entries by client name, then user name, ties kept in server
+ * order (a merge sort: stable).  A resume handle is an index into this
+ * order, so it does not depend on the order the server happens to list
+ * its sessions in from one call to the next. */
+static int
+entry_cmp(const struct wn_netapi_session *a, const struct wn_netapi_session *b)
+{
+    int r = strcmp(a->cname != NULL ? a->cname : "", b->cname != NULL ? b->cname : "");
+    if (r == 0)
+        r = strcmp(a->username != NULL ? a->username : "",
+                   b->username != NULL ? b->username : "");
+    return r;
+}
+
+static int
+stable_order(struct wn_netapi_raw_result *r)
+{
+    struct wn_netapi_session *tmp;
+    struct wn_netapi_session *src = r->entries;
+    struct wn_netapi_session *dst;
+    size_t n = r->count;
+    size_t width;
+
+    if (n < 2)
+        return 0;
+    tmp = wn_malloc(n * sizeof(*tmp));
+    if (tmp == NULL)
+        return WN_E_NOMEM;
+    dst = tmp;
+    for (width = 1; width < n; width *= 2) {
+        size_t lo;
+        for (lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = entry_cmp(&src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        struct wn_netapi_session *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != r->entries)
+        memcpy(r->entries, src, n * sizeof(*src));
+    wn_free(tmp);
     return 0;
 }
 
@@ -155,8 +254,7 @@ fetch_all(struct call *c, uint32_t level, struct wn_netapi_raw_result *all)
 
         memset(&part, 0, sizeof(part));
         memset(&wire, 0, sizeof(wire));
-        rc = c->ops->session_enum(c->conn, ask, c->client_wire, c->user,
-                                  MAX_PREFERRED_LENGTH, &resume, &part, &wire);
+        rc = enum_request(c, ask, &resume, &part, &wire);
         if (rc == 0 && wire.werror == ERROR_INVALID_LEVEL && !fell_back && ask != 1 &&
             (level == 2 || level == 10 || level == 502) && all->count == 0) {
             wn_netapi_raw_result_free(&part);
@@ -199,6 +297,10 @@ fetch_all(struct call *c, uint32_t level, struct wn_netapi_raw_result *all)
             break;
     }
     all->level = level;
+    if (stable_order(all) != 0) {
+        wn_netapi_raw_result_free(all);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     if (fell_back) {
         for (i = 0; i < all->count; i++) {
             if (derive(all, &all->entries[i], level) != 0) {
@@ -280,19 +382,23 @@ wn_netapi_session_enum(const struct wn_netapi_query *q, enum wn_netapi_form form
     *bufptr = NULL;
     *entriesread = 0;
     *totalentries = 0;
+    if (client_bad(q->client))
+        return ERROR_INVALID_PARAMETER;
     if (!level_ok(q->level))
         return ERROR_INVALID_LEVEL;
     st = call_open(&c, q);
     if (st != NERR_Success)
         return st;
     st = matching(&c, q->level, &all, &kept);
-    call_close(&c);
-    if (st != NERR_Success)
+    if (st != NERR_Success) {
+        call_close(&c, WN_NETAPI_KEEP_IDLE);
         return st;
+    }
 
     start = resume_handle != NULL ? *resume_handle : 0;
     if (start >= kept) {
         /* Past the end (or nothing there): an empty, final answer. */
+        call_close(&c, WN_NETAPI_KEEP_IDLE);
         wn_netapi_raw_result_free(&all);
         if (resume_handle != NULL)
             *resume_handle = 0;
@@ -310,6 +416,11 @@ wn_netapi_session_enum(const struct wn_netapi_query *q, enum wn_netapi_form form
     }
     rc = wn_netapi_pack(q->level, form, all.entries + start, end - start, bufptr);
     wn_netapi_raw_result_free(&all);
+    /* The caller will come back for the rest only with a resume handle:
+     * keep this connection (and so our own session, which is in the list)
+     * for the whole sequence, so that the list does not shift under it. */
+    call_close(&c, rc == 0 && end < kept && resume_handle != NULL ? WN_NETAPI_KEEP_PAGING
+                                                                 : WN_NETAPI_KEEP_IDLE);
     if (rc != 0)
         return wn_netapi_map_err(rc);
     *entriesread = end - start;
@@ -345,7 +456,7 @@ wn_netapi_session_getinfo(const struct wn_netapi_query *q, enum wn_netapi_form f
     if (st != NERR_Success)
         return st;
     st = matching(&c, q->level, &all, &kept);
-    call_close(&c);
+    call_close(&c, WN_NETAPI_KEEP_IDLE);
     if (st != NERR_Success)
         return st;
     /* Several sessions can match: the first in server order, as ReactOS. */
@@ -356,6 +467,30 @@ wn_netapi_session_getinfo(const struct wn_netapi_query *q, enum wn_netapi_form f
     return kept > 0 ? NERR_Success : NERR_ClientNameNotFound;
 }
 
+/* After the connection dropped under a NetrSessionDel: on a fresh
+ * connection, did the deletion happen?  It did when no session matching
+ * the filters is older than the drop (our own new session is younger).
+ * Returns 1 (deleted), 0 (sessions remain) or -1 (cannot tell). */
+static int
+deletion_happened(struct call *c, uint64_t dropped_at_ms)
+{
+    struct wn_netapi_raw_result all;
+    uint32_t kept;
+    uint32_t i;
+    uint32_t st = matching(c, 10, &all, &kept);
+    uint64_t age_s = (wn_clock_ms() - dropped_at_ms) / 1000u + 1u;
+    int old = 0;
+
+    if (st == NERR_ClientNameNotFound || st == NERR_UserNotFound)
+        return 1;
+    if (st != NERR_Success)
+        return -1;
+    for (i = 0; i < kept; i++)
+        old += all.entries[i].time > age_s;
+    wn_netapi_raw_result_free(&all);
+    return old == 0;
+}
+
 uint32_t
 wn_netapi_session_del(const struct wn_netapi_query *q)
 {
@@ -363,29 +498,66 @@ wn_netapi_session_del(const struct wn_netapi_query *q)
     struct call c;
     uint32_t st;
     int rc;
+    int attempt;
 
     /* Both NULL would delete every session, the caller's own included
      * (Samba does exactly that): refused. */
-    if (strip_unc(q->client) == NULL && (q->user == NULL || *q->user == '\0'))
+    if (client_bad(q->client) ||
+        (strip_unc(q->client) == NULL && (q->user == NULL || *q->user == '\0')))
         return ERROR_INVALID_PARAMETER;
     st = call_open(&c, q);
     if (st != NERR_Success)
         return st;
-    memset(&wire, 0, sizeof(wire));
-    rc = c.ops->session_del(c.conn, c.client_wire, c.user, &wire);
-    st = wn_netapi_status(rc, &wire);
+    for (attempt = 0;; attempt++) {
+        int was_reused = wn_netapi_pooled_reused(c.pooled);
+        memset(&wire, 0, sizeof(wire));
+        rc = c.ops->session_del(c.conn, c.client_wire, c.user, &wire);
+        st = wn_netapi_status(rc, &wire);
+        if (!dropped(rc, &wire) || attempt > 0)
+            break;
+        /* The server dropped the connection: because the deletion matched
+         * our own session (Samba ends the whole connection of every session
+         * it deletes, ours included, often before its answer is out), or
+         * because a kept connection had died while idle.  Look again on a
+         * fresh connection. */
+        uint64_t at = wn_clock_ms();
+        struct wn_netapi_wire w2;
+        memset(&w2, 0, sizeof(w2));
+        if (wn_netapi_pool_reopen(c.pooled, &w2) != 0)
+            break;
+        c.conn = wn_netapi_pooled_conn(c.pooled);
+        int done = deletion_happened(&c, at);
+        if (done == 1) {
+            wn_log(WN_LOG_DEBUG, "netapi", "connection dropped by NetSessionDel of our own "
+                                           "session: the deletion happened");
+            st = NERR_Success;
+            break;
+        }
+        if (done != 0 || !was_reused)
+            break;
+        /* a dead kept connection: the request never ran; once more */
+    }
     if (st == ERROR_ACCESS_DENIED && rc == 0) {
         /* Samba answers ACCESS_DENIED also when nothing matched: if we
          * may enumerate, tell the two apart. */
         struct wn_netapi_raw_result all;
         uint32_t kept;
         uint32_t probe = matching(&c, 10, &all, &kept);
-        if (probe == NERR_ClientNameNotFound || probe == NERR_UserNotFound ||
-            probe == ERROR_NOT_ENOUGH_MEMORY)
+        /* Nothing matched: NERR_ClientNameNotFound whichever filter found
+         * nothing, the one "no such session" code MS-SRVS 3.1.4.6 and the
+         * SDK list for NetrSessionDel / NetSessionDel (NERR_UserNotFound is
+         * not among them; Windows answers 0x908 when no session matches). */
+        if (probe == NERR_ClientNameNotFound || probe == NERR_UserNotFound)
+            st = NERR_ClientNameNotFound;
+        else if (probe == ERROR_NOT_ENOUGH_MEMORY)
             st = probe;
         else if (probe == NERR_Success)
             wn_netapi_raw_result_free(&all);
     }
-    call_close(&c);
+    /* A server that says "no such user" for a deletion means the same. */
+    if (st == NERR_UserNotFound)
+        st = NERR_ClientNameNotFound;
+    /* Never kept: the deletion may end our own session a moment later. */
+    call_close(&c, WN_NETAPI_KEEP_CLOSE);
     return st;
 }

@@ -1,5 +1,8 @@
-/* text.c: UTF-8 <-> wchar_t (UTF-32) conversion for the API edges and ASCII-folding name comparison. */
+/* text.c: UTF-8 <-> wchar_t (UTF-32) conversion for the API edges and Unicode case-insensitive name comparison. */
+#include <locale.h>
+#include <pthread.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "netapi.h"
 
@@ -110,10 +113,26 @@ wn_netapi_utf8_to_wcs(const char *s, wchar_t *out)
     *out = 0;
 }
 
-static unsigned char
-ascii_lower(unsigned char c)
+/* Case mapping independent of the program's locale: glibc's built-in
+ * C.UTF-8 (always present since glibc 2.35) has the Unicode simple case
+ * mappings.  Without it only ASCII letters fold. */
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+static locale_t fold_locale;
+
+static void
+fold_init(void)
 {
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+    fold_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+static uint32_t
+fold_upper(uint32_t c)
+{
+    if (c < 0x80u)
+        return (c >= 'a' && c <= 'z') ? c - ('a' - 'A') : c;
+    if (fold_locale == (locale_t)0)
+        return c;
+    return (uint32_t)towupper_l((wint_t)c, fold_locale);
 }
 
 int
@@ -124,9 +143,14 @@ wn_netapi_name_eq(const char *a, const char *b)
 
     if (p == NULL || q == NULL)
         return p == q;
-    while (*p != 0 && ascii_lower(*p) == ascii_lower(*q)) {
-        p++;
-        q++;
+    pthread_once(&fold_once, fold_init);
+    /* Windows compares account names upper-cased code point by code point
+     * (RtlUpcaseUnicodeString): simple mappings only, no expansions. */
+    while (*p != 0 && *q != 0) {
+        uint32_t x = utf8_next(&p);
+        uint32_t y = utf8_next(&q);
+        if (x != y && fold_upper(x) != fold_upper(y))
+            return 0;
     }
     return *p == 0 && *q == 0;
 }

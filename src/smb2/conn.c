@@ -1,19 +1,15 @@
-/* conn.c: SMB2 connection: TCP with deadlines, NBSS framing, credits, signing, NEGOTIATE, SESSION_SETUP, TREE_CONNECT. */
+/* conn.c: SMB2 connection: credits, signing, encryption, NEGOTIATE, SESSION_SETUP, TREE_CONNECT. */
 #include "conn.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "auth.h"
 
 #define MOD "smb2"
 #define TX_MAX (WN_SMB2_MAX_IO + 4096u)
+#define NBSS_HDR_LEN 4
 
 int
 wn_smb2_status_to_err(uint32_t status)
@@ -25,31 +21,31 @@ wn_smb2_status_to_err(uint32_t status)
     case WN_SMB2_STATUS_MORE_PROCESSING:
         return 0;
     case WN_SMB2_STATUS_LOGON_FAILURE:
-    case 0xC000006Au: /* WRONG_PASSWORD */
-    case 0xC0000064u: /* NO_SUCH_USER */
-    case 0xC000006Eu: /* ACCOUNT_RESTRICTION */
-    case 0xC000006Fu: /* INVALID_LOGON_HOURS */
-    case 0xC0000070u: /* INVALID_WORKSTATION */
-    case 0xC0000071u: /* PASSWORD_EXPIRED */
-    case 0xC0000072u: /* ACCOUNT_DISABLED */
-    case 0xC0000193u: /* ACCOUNT_EXPIRED */
-    case 0xC0000224u: /* PASSWORD_MUST_CHANGE */
-    case 0xC0000234u: /* ACCOUNT_LOCKED_OUT */
-    case 0xC000015Bu: /* LOGON_TYPE_NOT_GRANTED */
+    case WN_SMB2_STATUS_WRONG_PASSWORD:
+    case WN_SMB2_STATUS_NO_SUCH_USER:
+    case WN_SMB2_STATUS_ACCOUNT_RESTRICTION:
+    case WN_SMB2_STATUS_INVALID_LOGON_HOURS:
+    case WN_SMB2_STATUS_INVALID_WORKSTATION:
+    case WN_SMB2_STATUS_PASSWORD_EXPIRED:
+    case WN_SMB2_STATUS_ACCOUNT_DISABLED:
+    case WN_SMB2_STATUS_ACCOUNT_EXPIRED:
+    case WN_SMB2_STATUS_PASSWORD_MUST_CHANGE:
+    case WN_SMB2_STATUS_ACCOUNT_LOCKED_OUT:
+    case WN_SMB2_STATUS_LOGON_TYPE_NOT_GRANTED:
         return WN_E_AUTH;
     case WN_SMB2_STATUS_ACCESS_DENIED:
-    case 0xC0000205u: /* INSUFF_SERVER_RESOURCES */
+    case WN_SMB2_STATUS_INSUFF_SERVER_RESOURCES:
         return WN_E_ACCESS;
-    case 0xC0000034u: /* OBJECT_NAME_NOT_FOUND */
-    case 0xC00000CCu: /* BAD_NETWORK_NAME */
+    case WN_SMB2_STATUS_OBJECT_NAME_NOT_FOUND:
+    case WN_SMB2_STATUS_BAD_NETWORK_NAME:
         return WN_E_NOTFOUND;
-    case 0xC00000BBu: /* NOT_SUPPORTED (e.g. no dialect in common) */
+    case WN_SMB2_STATUS_NOT_SUPPORTED: /* e.g. no dialect in common */
         return WN_E_UNSUPPORTED;
-    case 0xC00000B5u: /* IO_TIMEOUT */
+    case WN_SMB2_STATUS_IO_TIMEOUT:
         return WN_E_TIMEOUT;
-    case 0xC0000203u: /* USER_SESSION_DELETED */
-    case 0xC000014Bu: /* PIPE_BROKEN */
-    case 0xC00000B0u: /* PIPE_DISCONNECTED */
+    case WN_SMB2_STATUS_USER_SESSION_DELETED:
+    case WN_SMB2_STATUS_PIPE_BROKEN:
+    case WN_SMB2_STATUS_PIPE_DISCONNECTED:
         return WN_E_CLOSED;
     default:
         return WN_E_PROTOCOL;
@@ -64,172 +60,6 @@ wn_smb2_fail_status(struct wn_smb2_conn *c, uint32_t status)
     return e ? e : WN_E_PROTOCOL;
 }
 
-/* ---------------------------------------------------------------- transport */
-
-static int
-errno_to_err(int e)
-{
-    switch (e) {
-    case ECONNREFUSED:
-        return WN_E_CONNREFUSED;
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-    case EADDRNOTAVAIL:
-    case ENETDOWN:
-        return WN_E_UNREACHABLE;
-    case ETIMEDOUT:
-        return WN_E_TIMEOUT;
-    case ECONNRESET:
-    case EPIPE:
-        return WN_E_CLOSED;
-    case ENOMEM:
-        return WN_E_NOMEM;
-    default:
-        return WN_E_IO;
-    }
-}
-
-/* Waits for `events` on fd until the absolute deadline (ms). */
-static int
-wait_fd(int fd, short events, uint64_t deadline)
-{
-    for (;;) {
-        uint64_t now = wn_clock_ms();
-        if (now >= deadline)
-            return WN_E_TIMEOUT;
-        uint64_t left = deadline - now;
-        struct pollfd p = { .fd = fd, .events = events };
-        int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-        if (n > 0)
-            return 0;
-        if (n < 0 && errno != EINTR)
-            return errno_to_err(errno);
-    }
-}
-
-static int
-connect_one(const struct addrinfo *ai, uint64_t deadline, int *out)
-{
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    ai->ai_protocol);
-    if (fd < 0)
-        return errno_to_err(errno);
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-        if (errno != EINPROGRESS) {
-            int rc = errno_to_err(errno);
-            close(fd);
-            return rc;
-        }
-        int rc = wait_fd(fd, POLLOUT, deadline);
-        if (rc) {
-            close(fd);
-            return rc;
-        }
-        int soerr = 0;
-        socklen_t sl = sizeof(soerr);
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-            soerr = errno;
-        if (soerr) {
-            close(fd);
-            return errno_to_err(soerr);
-        }
-    }
-    *out = fd;
-    return 0;
-}
-
-static int
-tcp_connect(const char *host, uint16_t port, uint64_t deadline, int *out)
-{
-    char svc[8];
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                              .ai_flags = AI_NUMERICSERV };
-    struct addrinfo *res = NULL;
-    snprintf(svc, sizeof(svc), "%u", (unsigned)port);
-    int g = getaddrinfo(host, svc, &hints, &res);
-    if (g != 0) {
-        if (g == EAI_MEMORY)
-            return WN_E_NOMEM;
-        return WN_E_RESOLVE;
-    }
-    int rc = WN_E_UNREACHABLE;
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        rc = connect_one(ai, deadline, out);
-        if (rc == 0 || rc == WN_E_TIMEOUT)
-            break;
-    }
-    freeaddrinfo(res);
-    return rc;
-}
-
-static int
-send_all(struct wn_smb2_conn *c, const uint8_t *p, size_t n, uint64_t deadline)
-{
-    while (n) {
-        ssize_t k = send(c->fd, p, n, MSG_NOSIGNAL);
-        if (k > 0) {
-            p += k;
-            n -= (size_t)k;
-            continue;
-        }
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int rc = wait_fd(c->fd, POLLOUT, deadline);
-            if (rc)
-                return rc;
-            continue;
-        }
-        return k == 0 ? WN_E_CLOSED : errno_to_err(errno);
-    }
-    return 0;
-}
-
-static int
-recv_all(struct wn_smb2_conn *c, uint8_t *p, size_t n, uint64_t deadline)
-{
-    while (n) {
-        ssize_t k = recv(c->fd, p, n, 0);
-        if (k > 0) {
-            p += k;
-            n -= (size_t)k;
-            continue;
-        }
-        if (k == 0)
-            return WN_E_CLOSED;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wait_fd(c->fd, POLLIN, deadline);
-            if (rc)
-                return rc;
-            continue;
-        }
-        return errno_to_err(errno);
-    }
-    return 0;
-}
-
-/* Reads one NBSS frame into c->rx. */
-static int
-recv_frame(struct wn_smb2_conn *c, uint64_t deadline)
-{
-    uint8_t nb[4];
-    int rc = recv_all(c, nb, 4, deadline);
-    if (rc)
-        return rc;
-    size_t len = ((size_t)nb[1] << 16) | ((size_t)nb[2] << 8) | nb[3];
-    WN_PARSE_CHECK(MOD, nb[0] == 0, WN_E_PROTOCOL);
-    WN_PARSE_CHECK(MOD, len >= WN_SMB2_HDR_LEN, WN_E_MALFORMED);
-    WN_PARSE_CHECK(MOD, len <= WN_SMB2_MAX_MESSAGE, WN_E_LIMIT);
-    wn_dynbuf_reset(&c->rx);
-    uint8_t *dst;
-    rc = wn_dynbuf_grow(&c->rx, len, &dst);
-    if (rc)
-        return rc;
-    return recv_all(c, dst, len, deadline);
-}
-
 /* ------------------------------------------------------------------ engine */
 
 int
@@ -239,11 +69,11 @@ wn_smb2_req_begin(struct wn_smb2_conn *c, size_t body_cap, struct wn_wbuf *w)
     if (c->broken)
         return WN_E_STATE;
     wn_dynbuf_reset(&c->tx);
-    int rc = wn_dynbuf_grow(&c->tx, 4 + WN_SMB2_HDR_LEN + body_cap, &p);
+    int rc = wn_dynbuf_grow(&c->tx, NBSS_HDR_LEN + WN_SMB2_HDR_LEN + body_cap, &p);
     if (rc)
         return rc;
-    memset(p, 0, 4 + WN_SMB2_HDR_LEN);
-    wn_wbuf_init(w, p + 4, WN_SMB2_HDR_LEN + body_cap);
+    memset(p, 0, NBSS_HDR_LEN + WN_SMB2_HDR_LEN);
+    wn_wbuf_init(w, p + NBSS_HDR_LEN, WN_SMB2_HDR_LEN + body_cap);
     w->p += WN_SMB2_HDR_LEN;
     return 0;
 }
@@ -271,35 +101,61 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
         return WN_E_PROTOCOL;
     }
     size_t len = wn_wbuf_len(w);
-    c->tx.len = 4 + len; /* tx now holds exactly the frame sent (preauth hashes it) */
+    c->tx.len = NBSS_HDR_LEN + len; /* tx now holds exactly the frame sent (preauth hashes it) */
     struct wn_smb2_hdr h = { .credit_charge = charge, .command = cmd,
                              .credits = WN_SMB2_CREDIT_REQUEST, .message_id = c->next_mid,
                              .tree_id = c->tree_id, .session_id = c->session_id };
     struct wn_wbuf hw;
     wn_wbuf_init(&hw, w->start, WN_SMB2_HDR_LEN);
     wn_smb2_hdr_encode(&hw, &h);
+    /* An encrypted request is not signed (MS-SMB2 3.2.4.1.8): the AEAD tag
+     * covers it. */
+    int sealed = c->encrypt;
     int do_sign = sign < 0 ? c->signing : sign;
-    if (do_sign && c->signer.on)
+    if (do_sign && c->signer.on && !sealed)
         wn_smb2_sign(&c->signer, w->start, len);
-    uint8_t *nb = w->start - 4;
+    uint8_t *nb = w->start - NBSS_HDR_LEN;
     nb[0] = 0;
     nb[1] = (uint8_t)(len >> 16);
     nb[2] = (uint8_t)(len >> 8);
     nb[3] = (uint8_t)len;
+    int rc = 0;
+    if (sealed) {
+        rc = wn_smb2_seal(&c->crypt, w->start, len, &c->sealed);
+        if (rc)
+            return rc;
+    }
     uint64_t mid = c->next_mid;
     c->next_mid += cost;
     c->credits -= cost;
     uint64_t deadline = wn_clock_ms() + c->timeout_ms;
-    int rc = send_all(c, nb, len + 4, deadline);
+    if (sealed)
+        rc = wn_smb2_send_all(c, c->sealed.data, c->sealed.len, deadline);
+    else
+        rc = wn_smb2_send_all(c, nb, len + NBSS_HDR_LEN, deadline);
     if (rc) {
         c->broken = 1;
         return rc;
     }
+    int reply_sealed = 0;
     for (;;) {
-        rc = recv_frame(c, deadline);
+        rc = wn_smb2_recv_frame(c, deadline);
         if (rc) {
             c->broken = 1;
             return rc;
+        }
+        reply_sealed = wn_smb2_is_transform(c->rx.data, c->rx.len);
+        if (reply_sealed) {
+            rc = wn_smb2_unseal(&c->crypt, c->rx.data, &c->rx.len);
+            if (rc) {
+                c->broken = 1;
+                return rc;
+            }
+        } else if (sealed) {
+            /* we encrypt: a plain reply may have been made up by anyone */
+            wn_log(WN_LOG_WARN, MOD, "unencrypted reply to encrypted command %u", cmd);
+            c->broken = 1;
+            return WN_E_SIGNATURE;
         }
         struct wn_rbuf r;
         wn_rbuf_init(&r, c->rx.data, c->rx.len);
@@ -323,6 +179,8 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
             continue; /* interim reply: wait for the final one (same deadline) */
         break;
     }
+    if (reply_sealed)
+        return 0; /* authenticated by the AEAD tag */
     /* Signature policy: a signed reply is always verified when we have a key;
      * when signing is active every reply must be signed. */
     int is_signed = (hdr->flags & WN_SMB2_FLAG_SIGNED) != 0;
@@ -341,22 +199,61 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
     return 0;
 }
 
+int
+wn_smb2_encryption_decide(struct wn_smb2_conn *c, int server_requires, const char *what)
+{
+    if (c->encrypt)
+        return 0;
+    int want = server_requires || c->encrypt_mode == WN_SMB2_ENCRYPT_REQUIRED;
+    if (!want)
+        return 0;
+    if (c->encrypt_mode == WN_SMB2_ENCRYPT_OFF) {
+        wn_log(WN_LOG_WARN, MOD, "the server requires encryption for the %s, which is turned "
+               "off (NETAPI_ENCRYPT=off)", what);
+        return WN_E_ACCESS;
+    }
+    if (!c->crypt.on) {
+        wn_log(WN_LOG_WARN, MOD, "encryption is %s for the %s but not possible (dialect "
+               "0x%04x, %s)", server_requires ? "required by the server" : "required", what,
+               c->dialect, c->cipher ? "no session key" : "no cipher in common");
+        return WN_E_UNSUPPORTED;
+    }
+    c->encrypt = 1;
+    wn_log(WN_LOG_DEBUG, MOD, "encrypting (cipher %u) from the %s on", c->cipher, what);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- NEGOTIATE */
 
 static int
 negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
 {
-    static const uint16_t all[] = { 0x0202, 0x0210, 0x0300, 0x0302, 0x0311 };
+    static const uint16_t all[] = { WN_SMB2_DIALECT_202, WN_SMB2_DIALECT_210,
+                                    WN_SMB2_DIALECT_300, WN_SMB2_DIALECT_302,
+                                    WN_SMB2_DIALECT_311 };
+    /* Our preference for 3.1.1 (the server picks): the 128-bit GCM first,
+     * as Windows orders them. */
+    static const uint16_t cipher_pref[] = { WN_SMB2_CIPHER_AES128_GCM, WN_SMB2_CIPHER_AES128_CCM,
+                                            WN_SMB2_CIPHER_AES256_GCM, WN_SMB2_CIPHER_AES256_CCM };
     struct wn_smb2_negotiate_req q;
     memset(&q, 0, sizeof(q));
-    uint16_t lo = o->min_dialect ? o->min_dialect : 0x0202;
-    uint16_t hi = o->max_dialect ? o->max_dialect : 0x0311;
+    uint16_t lo = o->min_dialect ? o->min_dialect : WN_SMB2_DEFAULT_MIN_DIALECT;
+    uint16_t hi = o->max_dialect ? o->max_dialect : WN_SMB2_DIALECT_311;
     for (size_t i = 0; i < WN_ARRAY_SIZE(all); i++)
         if (all[i] >= lo && all[i] <= hi)
             q.dialects[q.n_dialects++] = all[i];
     if (q.n_dialects == 0)
         return WN_E_INVAL;
-    q.security_mode = WN_SMB2_SIGNING_ENABLED | (o->require_signing ? WN_SMB2_SIGNING_REQUIRED : 0);
+    /* We ask the server to sign too whenever we will (everything but an
+     * anonymous session, unless signing was turned off explicitly). */
+    q.security_mode = WN_SMB2_SIGNING_ENABLED | (c->signing ? WN_SMB2_SIGNING_REQUIRED : 0);
+    if (c->encrypt_mode != WN_SMB2_ENCRYPT_OFF) {
+        unsigned mask = o->ciphers ? o->ciphers : WN_SMB2_CIPHERS_ALL;
+        q.capabilities |= WN_SMB2_CAP_ENCRYPTION;
+        for (size_t i = 0; i < WN_ARRAY_SIZE(cipher_pref); i++)
+            if (mask & (1u << cipher_pref[i]))
+                q.ciphers[q.n_ciphers++] = cipher_pref[i];
+    }
     int rc = wn_random(q.client_guid, sizeof(q.client_guid));
     if (!rc)
         rc = wn_random(q.salt, sizeof(q.salt));
@@ -364,7 +261,7 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         return rc;
 
     struct wn_wbuf w;
-    rc = wn_smb2_req_begin(c, 256, &w);
+    rc = wn_smb2_req_begin(c, WN_SMB2_NEGOTIATE_REQ_BODY_MAX, &w);
     if (rc)
         return rc;
     wn_smb2_negotiate_req_encode(&w, &q);
@@ -375,9 +272,13 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     rc = wn_smb2_transact(c, &w, WN_SMB2_NEGOTIATE, 0, 0, &h);
     if (rc)
         return rc;
-    wn_smb2_preauth_update(c->preauth, c->tx.data + 4, c->tx.len - 4);
-    if (h.status != WN_SMB2_STATUS_SUCCESS)
+    wn_smb2_preauth_update(c->preauth, c->tx.data + NBSS_HDR_LEN, c->tx.len - NBSS_HDR_LEN);
+    if (h.status != WN_SMB2_STATUS_SUCCESS) {
+        if (h.status == WN_SMB2_STATUS_NOT_SUPPORTED)
+            wn_log(WN_LOG_WARN, MOD, "no dialect in common: we offered 0x%04x..0x%04x (a lower "
+                   "floor must be asked for)", q.dialects[0], q.dialects[q.n_dialects - 1]);
         return wn_smb2_fail_status(c, h.status);
+    }
     struct wn_smb2_negotiate_resp n;
     rc = wn_smb2_negotiate_resp_decode(c->rx.data, c->rx.len, &n);
     if (rc)
@@ -385,8 +286,17 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     int offered = 0;
     for (size_t i = 0; i < q.n_dialects; i++)
         offered |= q.dialects[i] == n.dialect;
-    if (!offered)
-        return n.dialect == 0x02FF ? WN_E_UNSUPPORTED : WN_E_PROTOCOL;
+    if (!offered) {
+        if (n.dialect == WN_SMB2_DIALECT_WILDCARD) {
+            wn_log(WN_LOG_WARN, MOD, "no dialect in common: we offered 0x%04x..0x%04x",
+                   q.dialects[0], q.dialects[q.n_dialects - 1]);
+            return WN_E_UNSUPPORTED;
+        }
+        /* e.g. a man in the middle that rewrote our dialect list */
+        wn_log(WN_LOG_WARN, MOD, "server chose dialect 0x%04x, which we did not offer "
+               "(lowest offered 0x%04x)", n.dialect, q.dialects[0]);
+        return WN_E_PROTOCOL;
+    }
     if (n.dialect == WN_SMB2_DIALECT_311 && n.signing_alg != WN_SMB2_SIGN_AES_CMAC)
         return WN_E_PROTOCOL; /* we offered AES-CMAC only */
     if (n.secblob_len) {
@@ -405,9 +315,26 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     c->max_transact = n.max_transact;
     if (n.dialect == WN_SMB2_DIALECT_311)
         wn_smb2_preauth_update(c->preauth, c->rx.data, c->rx.len);
-    c->signing = o->require_signing || (n.security_mode & WN_SMB2_SIGNING_REQUIRED);
+    if (n.security_mode & WN_SMB2_SIGNING_REQUIRED)
+        c->signing = 1;
+    if (n.dialect == WN_SMB2_DIALECT_311)
+        c->cipher = n.cipher;
+    else if (n.dialect >= WN_SMB2_DIALECT_300 && (n.capabilities & WN_SMB2_CAP_ENCRYPTION) &&
+             (q.capabilities & WN_SMB2_CAP_ENCRYPTION))
+        c->cipher = WN_SMB2_CIPHER_AES128_CCM;
+    if (c->cipher != WN_SMB2_CIPHER_NONE) {
+        int known = 0;
+        for (size_t i = 0; i < q.n_ciphers; i++)
+            known |= q.ciphers[i] == c->cipher;
+        if (!known && n.dialect == WN_SMB2_DIALECT_311) {
+            wn_log(WN_LOG_WARN, MOD, "server chose cipher %u, which we did not offer", c->cipher);
+            return WN_E_PROTOCOL;
+        }
+    }
     wn_log(WN_LOG_DEBUG, MOD, "dialect 0x%04x, server security mode 0x%x", n.dialect,
            n.security_mode);
+    if (o->negotiated)
+        *o->negotiated = 1;
     return 0;
 }
 
@@ -432,7 +359,7 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
             break;
         }
         struct wn_wbuf w;
-        rc = wn_smb2_req_begin(c, 24 + tok.len, &w);
+        rc = wn_smb2_req_begin(c, WN_SMB2_BODY_CAP(WN_SMB2_SESSION_SETUP_REQ_SIZE, tok.len), &w);
         if (rc)
             break;
         wn_smb2_session_setup_req_encode(&w, secmode, tok.data, tok.len);
@@ -442,8 +369,13 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         if (rc)
             break;
         if (c->dialect == WN_SMB2_DIALECT_311)
-            wn_smb2_preauth_update(pre, c->tx.data + 4, c->tx.len - 4);
+            wn_smb2_preauth_update(pre, c->tx.data + NBSS_HDR_LEN, c->tx.len - NBSS_HDR_LEN);
         if (h.status != WN_SMB2_STATUS_SUCCESS && h.status != WN_SMB2_STATUS_MORE_PROCESSING) {
+            if (h.status == WN_SMB2_STATUS_ACCESS_DENIED && c->cipher == WN_SMB2_CIPHER_NONE)
+                /* what a server that requires encryption answers a client that cannot */
+                wn_log(WN_LOG_WARN, MOD, "session refused with ACCESS_DENIED: the server may "
+                       "require encryption, which is %s", c->encrypt_mode == WN_SMB2_ENCRYPT_OFF
+                       ? "turned off (NETAPI_ENCRYPT=off)" : "not possible with this dialect");
             rc = wn_smb2_fail_status(c, h.status);
             break;
         }
@@ -476,38 +408,60 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
             wn_log(WN_LOG_WARN, MOD, "SPNEGO did not complete: %s", wn_errname(rc));
             break;
         }
-        if (s.session_flags & WN_SMB2_SESSION_ENCRYPT) {
-            /* we announced no encryption; a server insisting on it cannot be served */
-            wn_log(WN_LOG_WARN, MOD, "server requires SMB3 encryption (unsupported)");
-            rc = WN_E_UNSUPPORTED;
-            break;
-        }
         uint8_t key[16];
         int klen = wn_smb2_auth_session_key(a, key);
-        /* Guest and anonymous sessions have no key (Samba reports an anonymous
-         * logon with flags 0: the NTLMSSP layer knows, WN_E_NOTFOUND). */
         int guest = (s.session_flags & (WN_SMB2_SESSION_IS_GUEST | WN_SMB2_SESSION_IS_NULL)) != 0;
-        if (guest || klen == WN_E_NOTFOUND) {
+        if (c->anonymous) {
+            /* Asked for: no key, nothing can be signed or sealed (Samba
+             * reports an anonymous logon with flags 0: the NTLMSSP layer
+             * knows, WN_E_NOTFOUND). */
             wn_wipe(key, sizeof(key));
             if (c->signing)
                 rc = WN_E_SIGNATURE; /* no key to sign with */
+            else
+                rc = wn_smb2_encryption_decide(c, (s.session_flags & WN_SMB2_SESSION_ENCRYPT) != 0,
+                                               "anonymous session");
             break;
         }
         if (klen <= 0) {
+            wn_wipe(key, sizeof(key));
             rc = klen < 0 ? klen : WN_E_STATE;
+            if (klen == WN_E_NOTFOUND)
+                rc = WN_E_AUTH; /* we sent a user name, NTLMSSP made it anonymous */
             break;
         }
         rc = wn_smb2_signer_init(&c->signer, c->dialect, key, (size_t)klen, pre);
+        if (!rc && c->cipher != WN_SMB2_CIPHER_NONE && c->dialect >= WN_SMB2_DIALECT_300)
+            rc = wn_smb2_crypt_init(&c->crypt, c->dialect, c->cipher, key, (size_t)klen, pre,
+                                    c->session_id);
         wn_wipe(key, sizeof(key));
         if (rc)
             break;
+        /* The session flags are trusted only once the reply's signature
+         * verified: a guest flag in an unverifiable reply is a failed logon
+         * (a server that maps a bad password to guest does not sign it). */
         int is_signed = (h.flags & WN_SMB2_FLAG_SIGNED) != 0;
-        if (is_signed)
+        if (is_signed) {
             rc = wn_smb2_verify(&c->signer, c->rx.data, c->rx.len);
-        else if (c->signing || c->dialect == WN_SMB2_DIALECT_311)
-            rc = WN_E_SIGNATURE; /* 3.1.1 always signs the final reply */
-        if (rc)
-            wn_log(WN_LOG_WARN, MOD, "final SESSION_SETUP reply: bad or missing signature");
+            if (rc)
+                wn_log(WN_LOG_WARN, MOD, "final SESSION_SETUP reply: bad signature");
+        }
+        if (!rc && guest) {
+            wn_log(WN_LOG_WARN, MOD, "the server answered the logon of user \"%s\" with a %s "
+                   "session: refused as a logon failure", o->user,
+                   (s.session_flags & WN_SMB2_SESSION_IS_GUEST) ? "guest" : "anonymous");
+            rc = WN_E_AUTH;
+            break;
+        }
+        if (!rc && !is_signed && (c->signing || c->dialect == WN_SMB2_DIALECT_311)) {
+            /* 3.1.1 always signs the final reply, and so does any server
+             * when we require signing */
+            wn_log(WN_LOG_WARN, MOD, "final SESSION_SETUP reply: missing signature");
+            rc = WN_E_SIGNATURE;
+        }
+        if (!rc)
+            rc = wn_smb2_encryption_decide(c, (s.session_flags & WN_SMB2_SESSION_ENCRYPT) != 0,
+                                           "session");
         break;
     }
     wn_wipe(pre, sizeof(pre));
@@ -533,7 +487,7 @@ tree_connect(struct wn_smb2_conn *c)
         return rc;
     }
     struct wn_wbuf w;
-    rc = wn_smb2_req_begin(c, 8 + path.len, &w);
+    rc = wn_smb2_req_begin(c, WN_SMB2_BODY_CAP(WN_SMB2_TREE_CONNECT_REQ_SIZE, path.len), &w);
     if (!rc)
         wn_smb2_tree_connect_req_encode(&w, path.data, path.len);
     wn_dynbuf_free(&path);
@@ -554,7 +508,8 @@ tree_connect(struct wn_smb2_conn *c)
     if (t.share_type != WN_SMB2_SHARE_TYPE_PIPE)
         return WN_E_PROTOCOL;
     c->tree_id = h.tree_id;
-    return 0;
+    return wn_smb2_encryption_decide(c, (t.share_flags & WN_SMB2_SHAREFLAG_ENCRYPT_DATA) != 0,
+                                     "IPC$ share");
 }
 
 /* ------------------------------------------------ VALIDATE_NEGOTIATE_INFO */
@@ -570,7 +525,7 @@ wn_smb2_validate_negotiate(struct wn_smb2_conn *c)
         !c->signer.on)
         return 0;
     const struct wn_smb2_negotiate_req *q = &c->neg_req;
-    uint8_t in[24 + 2 * WN_SMB2_MAX_DIALECTS];
+    uint8_t in[WN_SMB2_VALIDATE_REQ_FIXED + 2 * WN_SMB2_MAX_DIALECTS];
     struct wn_wbuf b;
     wn_wbuf_init(&b, in, sizeof(in));
     wn_wbuf_u32le(&b, q->capabilities);
@@ -587,13 +542,19 @@ wn_smb2_validate_negotiate(struct wn_smb2_conn *c)
     };
     struct wn_wbuf w;
     size_t inlen = wn_wbuf_len(&b);
-    int rc = wn_smb2_req_begin(c, 57 + inlen, &w);
+    int rc = wn_smb2_req_begin(c, WN_SMB2_BODY_CAP(WN_SMB2_IOCTL_REQ_SIZE, inlen), &w);
     if (rc)
         return rc;
-    wn_smb2_ioctl_req_encode(&w, WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO, no_file, in, inlen, 24);
+    wn_smb2_ioctl_req_encode(&w, WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO, no_file, in, inlen,
+                            WN_SMB2_VALIDATE_RESP_LEN);
     struct wn_smb2_hdr h;
     /* Always signed, and the reply must be signed (checked by transact). */
     rc = wn_smb2_transact(c, &w, WN_SMB2_IOCTL, (uint32_t)inlen, 1, &h);
+    if (rc == WN_E_CLOSED) {
+        /* what a server does when our list differs from what it received */
+        wn_log(WN_LOG_WARN, MOD, "connection dropped at validate negotiate: possible downgrade");
+        return WN_E_SIGNATURE;
+    }
     if (rc)
         return rc;
     if (h.status != WN_SMB2_STATUS_SUCCESS) {
@@ -613,7 +574,7 @@ wn_smb2_validate_negotiate(struct wn_smb2_conn *c)
     const uint8_t *guid = wn_rbuf_view(&r, 16);
     uint16_t secmode = wn_rbuf_u16le(&r);
     uint16_t dialect = wn_rbuf_u16le(&r);
-    if (r.err || n != 24)
+    if (r.err || n != WN_SMB2_VALIDATE_RESP_LEN)
         return WN_E_MALFORMED;
     if (caps != c->server_caps || memcmp(guid, c->server_guid, 16) != 0 ||
         secmode != c->server_secmode || dialect != c->dialect) {
@@ -634,9 +595,16 @@ wn_smb2_connect(const struct wn_smb2_opts *o, struct wn_smb2_conn **out)
     *out = NULL;
     if (!o || !o->host || !o->user || !o->password)
         return WN_E_INVAL;
-    uint16_t lo = o->min_dialect ? o->min_dialect : 0x0202;
-    uint16_t hi = o->max_dialect ? o->max_dialect : 0x0311;
-    if (lo > hi || hi < 0x0202 || lo > 0x0311)
+    /* Anonymous only when asked for, and then with no name or password. */
+    if (o->anonymous ? (*o->user != '\0' || *o->password != '\0') : *o->user == '\0')
+        return WN_E_INVAL;
+    if (o->encrypt < WN_SMB2_ENCRYPT_AUTO || o->encrypt > WN_SMB2_ENCRYPT_OFF ||
+        o->sign_mode < WN_SMB2_SIGN_DEFAULT || o->sign_mode > WN_SMB2_SIGN_OFF ||
+        (o->ciphers & ~WN_SMB2_CIPHERS_ALL) != 0)
+        return WN_E_INVAL;
+    uint16_t lo = o->min_dialect ? o->min_dialect : WN_SMB2_DEFAULT_MIN_DIALECT;
+    uint16_t hi = o->max_dialect ? o->max_dialect : WN_SMB2_DIALECT_311;
+    if (lo > hi || hi < WN_SMB2_DIALECT_202 || lo > WN_SMB2_DIALECT_311)
         return WN_E_INVAL;
     struct wn_smb2_conn *c = wn_calloc(1, sizeof(*c));
     if (!c)
@@ -644,7 +612,16 @@ wn_smb2_connect(const struct wn_smb2_opts *o, struct wn_smb2_conn **out)
     c->fd = -1;
     c->timeout_ms = o->timeout_ms ? o->timeout_ms : WN_SMB2_DEFAULT_TIMEOUT_MS;
     c->credits = 1;
+    c->anonymous = o->anonymous != 0;
+    c->encrypt_mode = o->encrypt;
+    /* Sign whenever there will be a session key, unless explicitly turned
+     * off; the server may still require it (negotiate sets it then). */
+    c->signing = o->require_signing || (!o->anonymous && o->sign_mode == WN_SMB2_SIGN_DEFAULT);
+    if (o->sign_mode == WN_SMB2_SIGN_OFF && !o->require_signing)
+        wn_log(WN_LOG_WARN, MOD, "signing turned off by option: replies from %s are not "
+               "authenticated unless the server requires signing", o->host);
     wn_dynbuf_init(&c->tx, TX_MAX);
+    wn_dynbuf_init(&c->sealed, WN_SMB2_MAX_MESSAGE);
     wn_dynbuf_init(&c->rx, WN_SMB2_MAX_MESSAGE);
     c->host = wn_strdup(o->host);
     if (!c->host) {
@@ -652,7 +629,7 @@ wn_smb2_connect(const struct wn_smb2_opts *o, struct wn_smb2_conn **out)
         return WN_E_NOMEM;
     }
     uint64_t deadline = wn_clock_ms() + c->timeout_ms;
-    int rc = tcp_connect(o->host, o->port ? o->port : 445, deadline, &c->fd);
+    int rc = wn_smb2_tcp_connect(o->host, o->port ? o->port : 445, deadline, &c->fd);
     if (!rc)
         rc = negotiate(c, o);
     if (!rc)
@@ -676,7 +653,7 @@ simple_request(struct wn_smb2_conn *c, uint16_t cmd)
 {
     struct wn_wbuf w;
     struct wn_smb2_hdr h;
-    if (wn_smb2_req_begin(c, 4, &w))
+    if (wn_smb2_req_begin(c, WN_SMB2_EMPTY_SIZE, &w))
         return;
     wn_smb2_empty_req_encode(&w);
     if (wn_smb2_transact(c, &w, cmd, 0, -1, &h) == 0 && h.status == 0)
@@ -698,6 +675,8 @@ wn_smb2_disconnect(struct wn_smb2_conn *c)
     if (c->fd >= 0)
         close(c->fd);
     wn_smb2_signer_wipe(&c->signer);
+    wn_smb2_crypt_wipe(&c->crypt);
+    wn_dynbuf_free(&c->sealed);
     wn_wipe(c->preauth, sizeof(c->preauth));
     wn_dynbuf_free(&c->tx);
     wn_dynbuf_free(&c->rx);
@@ -723,4 +702,10 @@ int
 wn_smb2_signing_active(const struct wn_smb2_conn *c)
 {
     return c && c->signing && c->signer.on;
+}
+
+uint16_t
+wn_smb2_encryption_active(const struct wn_smb2_conn *c)
+{
+    return c && c->encrypt ? c->cipher : 0;
 }

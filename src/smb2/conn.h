@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base.h"
+#include "crypt.h"
 #include "sign.h"
 #include "smb2.h"
 #include "wire.h"
@@ -24,6 +25,12 @@ struct wn_smb2_conn {
     uint32_t tree_id;
     int signing;                  /* sign every request, require signed replies */
     struct wn_smb2_signer signer; /* secret key: wiped on disconnect */
+    int anonymous;                /* asked for: no key, nothing signed or sealed */
+    int encrypt;                  /* seal every request, accept only sealed replies */
+    int encrypt_mode;             /* enum wn_smb2_encrypt_mode (from the options) */
+    uint16_t cipher;              /* negotiated cipher (0: none) */
+    struct wn_smb2_crypt crypt;   /* secret keys: wiped on disconnect */
+    struct wn_dynbuf sealed;      /* the sealed frame being sent */
     uint8_t preauth[WN_SMB2_PREAUTH_LEN];
     uint32_t last_status;
     char *host;                   /* owned copy */
@@ -56,6 +63,17 @@ int wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, ui
  * WN_E_SIGNATURE when the server's answer does not repeat what NEGOTIATE
  * said (downgrade) or is refused, or a transport error. */
 int wn_smb2_validate_negotiate(struct wn_smb2_conn *c);
+
+/* Transport (transport.c).  Deadlines are absolute wn_clock_ms() values. */
+int wn_smb2_tcp_connect(const char *host, uint16_t port, uint64_t deadline, int *out);
+int wn_smb2_send_all(struct wn_smb2_conn *c, const uint8_t *p, size_t n, uint64_t deadline);
+/* Reads one NBSS frame into c->rx. */
+int wn_smb2_recv_frame(struct wn_smb2_conn *c, uint64_t deadline);
+
+/* Decides, after SESSION_SETUP (session_flags) or TREE_CONNECT
+ * (share_flags), whether traffic must be encrypted from now on; 0 or
+ * WN_E_ACCESS / WN_E_UNSUPPORTED with a log line saying why. */
+int wn_smb2_encryption_decide(struct wn_smb2_conn *c, int server_requires, const char *what);
 
 /* Records status as last_status and maps it to WN_E_*. */
 int wn_smb2_fail_status(struct wn_smb2_conn *c, uint32_t status);

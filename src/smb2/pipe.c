@@ -19,7 +19,7 @@ static void
 close_file(struct wn_smb2_conn *c, const uint8_t file_id[16])
 {
     struct wn_wbuf w;
-    if (wn_smb2_req_begin(c, 24, &w) == 0) {
+    if (wn_smb2_req_begin(c, WN_SMB2_CLOSE_REQ_SIZE, &w) == 0) {
         wn_smb2_close_req_encode(&w, file_id);
         struct wn_smb2_hdr h;
         if (wn_smb2_transact(c, &w, WN_SMB2_CLOSE, 0, -1, &h) == 0 && h.status == 0)
@@ -43,7 +43,7 @@ wn_smb2_pipe_open(struct wn_smb2_conn *c, const char *pipe, struct wn_smb2_pipe 
         return rc;
     }
     struct wn_wbuf w;
-    rc = wn_smb2_req_begin(c, 57 + name.len, &w);
+    rc = wn_smb2_req_begin(c, WN_SMB2_BODY_CAP(WN_SMB2_CREATE_REQ_SIZE, name.len), &w);
     if (!rc)
         wn_smb2_create_req_encode(&w, name.data, name.len);
     wn_dynbuf_free(&name);
@@ -79,7 +79,7 @@ wn_smb2_pipe_write(struct wn_smb2_pipe *p, const uint8_t *buf, size_t len)
     if (c->max_write && len > c->max_write)
         return WN_E_LIMIT;
     struct wn_wbuf w;
-    int rc = wn_smb2_req_begin(c, 49 + len, &w);
+    int rc = wn_smb2_req_begin(c, WN_SMB2_BODY_CAP(WN_SMB2_WRITE_REQ_SIZE, len), &w);
     if (rc)
         return rc;
     wn_smb2_write_req_encode(&w, p->file_id, buf, len);
@@ -116,7 +116,7 @@ wn_smb2_pipe_read(struct wn_smb2_pipe *p, struct wn_dynbuf *out, size_t max)
     if (c->max_read && want > c->max_read)
         want = c->max_read;
     struct wn_wbuf w;
-    int rc = wn_smb2_req_begin(c, 49, &w);
+    int rc = wn_smb2_req_begin(c, WN_SMB2_READ_REQ_SIZE, &w);
     if (rc)
         return rc;
     wn_smb2_read_req_encode(&w, p->file_id, want);
@@ -147,7 +147,7 @@ wn_smb2_pipe_transceive(struct wn_smb2_pipe *p, const uint8_t *in, size_t inlen,
     if (c->max_transact && max_out > c->max_transact)
         max_out = c->max_transact;
     struct wn_wbuf w;
-    int rc = wn_smb2_req_begin(c, 57 + inlen, &w);
+    int rc = wn_smb2_req_begin(c, WN_SMB2_BODY_CAP(WN_SMB2_IOCTL_REQ_SIZE, inlen), &w);
     if (rc)
         return rc;
     wn_smb2_ioctl_req_encode(&w, WN_SMB2_FSCTL_PIPE_TRANSCEIVE, p->file_id, in, inlen, max_out);

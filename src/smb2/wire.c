@@ -101,8 +101,8 @@ wn_smb2_negotiate_req_encode(struct wn_wbuf *w, const struct wn_smb2_negotiate_r
     int has311 = 0;
     size_t n = WN_MIN(q->n_dialects, (size_t)WN_SMB2_MAX_DIALECTS);
     for (size_t i = 0; i < n; i++)
-        has311 |= q->dialects[i] == 0x0311;
-    wn_wbuf_u16le(w, 36);
+        has311 |= q->dialects[i] == WN_SMB2_DIALECT_311;
+    wn_wbuf_u16le(w, WN_SMB2_NEGOTIATE_REQ_SIZE);
     wn_wbuf_u16le(w, (uint16_t)n);
     wn_wbuf_u16le(w, q->security_mode);
     wn_wbuf_u16le(w, 0);
@@ -111,7 +111,8 @@ wn_smb2_negotiate_req_encode(struct wn_wbuf *w, const struct wn_smb2_negotiate_r
     uint8_t *ctx_off = NULL;
     if (has311) {
         ctx_off = wn_wbuf_reserve(w, 4);
-        wn_wbuf_u16le(w, 2); /* PREAUTH + SIGNING */
+        /* PREAUTH + SIGNING (+ ENCRYPTION) */
+        wn_wbuf_u16le(w, (uint16_t)(q->n_ciphers ? 3 : 2));
         wn_wbuf_u16le(w, 0);
     } else {
         wn_wbuf_u64le(w, 0); /* ClientStartTime */
@@ -127,13 +128,20 @@ wn_smb2_negotiate_req_encode(struct wn_wbuf *w, const struct wn_smb2_negotiate_r
     ctx_off[2] = (uint8_t)(off >> 16);
     ctx_off[3] = (uint8_t)(off >> 24);
     ctx_begin(w, WN_SMB2_CTX_PREAUTH, 6 + WN_SMB2_SALT_LEN);
-    wn_wbuf_u16le(w, 1);
+    wn_wbuf_u16le(w, 1); /* HashAlgorithmCount */
     wn_wbuf_u16le(w, WN_SMB2_SALT_LEN);
     wn_wbuf_u16le(w, WN_SMB2_PREAUTH_SHA512);
     wn_wbuf_bytes(w, q->salt, WN_SMB2_SALT_LEN);
     ctx_begin(w, WN_SMB2_CTX_SIGNING, 4);
-    wn_wbuf_u16le(w, 1);
+    wn_wbuf_u16le(w, 1); /* SigningAlgorithmCount */
     wn_wbuf_u16le(w, WN_SMB2_SIGN_AES_CMAC);
+    size_t nc = WN_MIN(q->n_ciphers, (size_t)WN_SMB2_MAX_CIPHERS);
+    if (nc == 0)
+        return;
+    ctx_begin(w, WN_SMB2_CTX_ENCRYPTION, (uint16_t)(2 + 2 * nc));
+    wn_wbuf_u16le(w, (uint16_t)nc);
+    for (size_t i = 0; i < nc; i++)
+        wn_wbuf_u16le(w, q->ciphers[i]);
 }
 
 static int
@@ -190,7 +198,7 @@ wn_smb2_negotiate_resp_decode(const uint8_t *msg, size_t len, struct wn_smb2_neg
     struct wn_rbuf r;
     memset(o, 0, sizeof(*o));
     o->signing_alg = WN_SMB2_SIGN_AES_CMAC;
-    int rc = body_begin(&r, msg, len, 65);
+    int rc = body_begin(&r, msg, len, WN_SMB2_NEGOTIATE_RESP_SIZE);
     if (rc)
         return rc;
     o->security_mode = wn_rbuf_u16le(&r);
@@ -212,7 +220,7 @@ wn_smb2_negotiate_resp_decode(const uint8_t *msg, size_t len, struct wn_smb2_neg
         return rc;
     o->secblob = blen ? msg + boff : NULL;
     o->secblob_len = blen;
-    if (o->dialect == 0x0311) {
+    if (o->dialect == WN_SMB2_DIALECT_311) {
         rc = parse_contexts(msg, len, coff, nctx, o);
         if (rc)
             return rc;
@@ -227,12 +235,12 @@ void
 wn_smb2_session_setup_req_encode(struct wn_wbuf *w, uint16_t security_mode,
                                  const uint8_t *blob, size_t blob_len)
 {
-    wn_wbuf_u16le(w, 25);
+    wn_wbuf_u16le(w, WN_SMB2_SESSION_SETUP_REQ_SIZE);
     wn_wbuf_u8(w, 0);                      /* Flags */
     wn_wbuf_u8(w, (uint8_t)security_mode);
     wn_wbuf_u32le(w, 0);                   /* Capabilities */
     wn_wbuf_u32le(w, 0);                   /* Channel */
-    wn_wbuf_u16le(w, WN_SMB2_HDR_LEN + 24);
+    wn_wbuf_u16le(w, WN_SMB2_BUF_OFF(WN_SMB2_SESSION_SETUP_REQ_SIZE));
     wn_wbuf_u16le(w, (uint16_t)blob_len);
     wn_wbuf_u64le(w, 0);                   /* PreviousSessionId */
     if (blob_len > WN_SMB2_MAX_SECBLOB) {
@@ -248,7 +256,7 @@ wn_smb2_session_setup_resp_decode(const uint8_t *msg, size_t len,
 {
     struct wn_rbuf r;
     memset(o, 0, sizeof(*o));
-    int rc = body_begin(&r, msg, len, 9);
+    int rc = body_begin(&r, msg, len, WN_SMB2_SESSION_SETUP_RESP_SIZE);
     if (rc)
         return rc;
     o->session_flags = wn_rbuf_u16le(&r);
@@ -273,9 +281,9 @@ wn_smb2_tree_connect_req_encode(struct wn_wbuf *w, const uint8_t *path16, size_t
         w->err = WN_E_LIMIT;
         return;
     }
-    wn_wbuf_u16le(w, 9);
+    wn_wbuf_u16le(w, WN_SMB2_TREE_CONNECT_REQ_SIZE);
     wn_wbuf_u16le(w, 0);
-    wn_wbuf_u16le(w, WN_SMB2_HDR_LEN + 8);
+    wn_wbuf_u16le(w, WN_SMB2_BUF_OFF(WN_SMB2_TREE_CONNECT_REQ_SIZE));
     wn_wbuf_u16le(w, (uint16_t)len16);
     wn_wbuf_bytes(w, path16, len16);
 }
@@ -286,7 +294,7 @@ wn_smb2_tree_connect_resp_decode(const uint8_t *msg, size_t len,
 {
     struct wn_rbuf r;
     memset(o, 0, sizeof(*o));
-    int rc = body_begin(&r, msg, len, 16);
+    int rc = body_begin(&r, msg, len, WN_SMB2_TREE_CONNECT_RESP_SIZE);
     if (rc)
         return rc;
     o->share_type = wn_rbuf_u8(&r);
@@ -306,18 +314,18 @@ wn_smb2_create_req_encode(struct wn_wbuf *w, const uint8_t *name16, size_t len16
         w->err = WN_E_LIMIT;
         return;
     }
-    wn_wbuf_u16le(w, 57);
+    wn_wbuf_u16le(w, WN_SMB2_CREATE_REQ_SIZE);
     wn_wbuf_u8(w, 0);             /* SecurityFlags */
     wn_wbuf_u8(w, 0);             /* RequestedOplockLevel: none */
-    wn_wbuf_u32le(w, 2);          /* ImpersonationLevel: Impersonation */
+    wn_wbuf_u32le(w, WN_SMB2_IMPERSONATION);
     wn_wbuf_u64le(w, 0);          /* SmbCreateFlags */
     wn_wbuf_u64le(w, 0);          /* Reserved */
-    wn_wbuf_u32le(w, 0x0012019Fu); /* DesiredAccess: generic read/write on a pipe */
+    wn_wbuf_u32le(w, WN_SMB2_PIPE_ACCESS);
     wn_wbuf_u32le(w, 0);          /* FileAttributes */
-    wn_wbuf_u32le(w, 3);          /* ShareAccess: read|write */
-    wn_wbuf_u32le(w, 1);          /* CreateDisposition: FILE_OPEN */
+    wn_wbuf_u32le(w, WN_SMB2_SHARE_READ_WRITE);
+    wn_wbuf_u32le(w, WN_SMB2_FILE_OPEN);
     wn_wbuf_u32le(w, 0);          /* CreateOptions */
-    wn_wbuf_u16le(w, WN_SMB2_HDR_LEN + 56);
+    wn_wbuf_u16le(w, WN_SMB2_BUF_OFF(WN_SMB2_CREATE_REQ_SIZE));
     wn_wbuf_u16le(w, (uint16_t)len16);
     wn_wbuf_u32le(w, 0);          /* CreateContextsOffset */
     wn_wbuf_u32le(w, 0);          /* CreateContextsLength */
@@ -331,7 +339,7 @@ int
 wn_smb2_create_resp_decode(const uint8_t *msg, size_t len, uint8_t file_id[16])
 {
     struct wn_rbuf r;
-    int rc = body_begin(&r, msg, len, 89);
+    int rc = body_begin(&r, msg, len, WN_SMB2_CREATE_RESP_SIZE);
     if (rc)
         return rc;
     wn_rbuf_skip(&r, 2 + 4 + 8 * 6 + 4 + 4); /* oplock, flags, action, times, sizes, attrs */
@@ -348,7 +356,7 @@ wn_smb2_create_resp_decode(const uint8_t *msg, size_t len, uint8_t file_id[16])
 void
 wn_smb2_close_req_encode(struct wn_wbuf *w, const uint8_t file_id[16])
 {
-    wn_wbuf_u16le(w, 24);
+    wn_wbuf_u16le(w, WN_SMB2_CLOSE_REQ_SIZE);
     wn_wbuf_u16le(w, 0);
     wn_wbuf_u32le(w, 0);
     wn_wbuf_bytes(w, file_id, 16);
@@ -358,10 +366,10 @@ int
 wn_smb2_close_resp_decode(const uint8_t *msg, size_t len)
 {
     struct wn_rbuf r;
-    int rc = body_begin(&r, msg, len, 60);
+    int rc = body_begin(&r, msg, len, WN_SMB2_CLOSE_RESP_SIZE);
     if (rc)
         return rc;
-    wn_rbuf_skip(&r, 58);
+    wn_rbuf_skip(&r, WN_SMB2_CLOSE_RESP_SIZE - 2);
     return r.err;
 }
 
@@ -375,17 +383,17 @@ wn_smb2_ioctl_req_encode(struct wn_wbuf *w, uint32_t ctl, const uint8_t file_id[
         w->err = WN_E_LIMIT;
         return;
     }
-    wn_wbuf_u16le(w, 57);
+    wn_wbuf_u16le(w, WN_SMB2_IOCTL_REQ_SIZE);
     wn_wbuf_u16le(w, 0);
     wn_wbuf_u32le(w, ctl);
     wn_wbuf_bytes(w, file_id, 16);
-    wn_wbuf_u32le(w, inlen ? WN_SMB2_HDR_LEN + 56 : 0); /* InputOffset */
+    wn_wbuf_u32le(w, inlen ? WN_SMB2_BUF_OFF(WN_SMB2_IOCTL_REQ_SIZE) : 0); /* InputOffset */
     wn_wbuf_u32le(w, (uint32_t)inlen);
     wn_wbuf_u32le(w, 0);                                /* MaxInputResponse */
     wn_wbuf_u32le(w, 0);                                /* OutputOffset */
     wn_wbuf_u32le(w, 0);                                /* OutputCount */
     wn_wbuf_u32le(w, max_out);
-    wn_wbuf_u32le(w, 1);                                /* SMB2_0_IOCTL_IS_FSCTL */
+    wn_wbuf_u32le(w, WN_SMB2_IOCTL_IS_FSCTL);
     wn_wbuf_u32le(w, 0);
     if (inlen)
         wn_wbuf_bytes(w, in, inlen);
@@ -397,7 +405,7 @@ wn_smb2_ioctl_resp_decode(const uint8_t *msg, size_t len, const uint8_t **out, s
     struct wn_rbuf r;
     *out = NULL;
     *out_len = 0;
-    int rc = body_begin(&r, msg, len, 49);
+    int rc = body_begin(&r, msg, len, WN_SMB2_IOCTL_RESP_SIZE);
     if (rc)
         return rc;
     wn_rbuf_skip(&r, 2 + 4 + 16);
@@ -424,8 +432,8 @@ wn_smb2_ioctl_resp_decode(const uint8_t *msg, size_t len, const uint8_t **out, s
 void
 wn_smb2_read_req_encode(struct wn_wbuf *w, const uint8_t file_id[16], uint32_t length)
 {
-    wn_wbuf_u16le(w, 49);
-    wn_wbuf_u8(w, 0x50);     /* Padding: where we'd like the data */
+    wn_wbuf_u16le(w, WN_SMB2_READ_REQ_SIZE);
+    wn_wbuf_u8(w, WN_SMB2_READ_PADDING);
     wn_wbuf_u8(w, 0);        /* Flags */
     wn_wbuf_u32le(w, length);
     wn_wbuf_u64le(w, 0);     /* Offset */
@@ -444,7 +452,7 @@ wn_smb2_read_resp_decode(const uint8_t *msg, size_t len, const uint8_t **data, s
     struct wn_rbuf r;
     *data = NULL;
     *data_len = 0;
-    int rc = body_begin(&r, msg, len, 17);
+    int rc = body_begin(&r, msg, len, WN_SMB2_READ_RESP_SIZE);
     if (rc)
         return rc;
     uint8_t off = wn_rbuf_u8(&r);
@@ -469,8 +477,8 @@ wn_smb2_write_req_encode(struct wn_wbuf *w, const uint8_t file_id[16], const uin
         w->err = WN_E_LIMIT;
         return;
     }
-    wn_wbuf_u16le(w, 49);
-    wn_wbuf_u16le(w, WN_SMB2_HDR_LEN + 48); /* DataOffset */
+    wn_wbuf_u16le(w, WN_SMB2_WRITE_REQ_SIZE);
+    wn_wbuf_u16le(w, WN_SMB2_BUF_OFF(WN_SMB2_WRITE_REQ_SIZE)); /* DataOffset */
     wn_wbuf_u32le(w, (uint32_t)len);
     wn_wbuf_u64le(w, 0);                    /* Offset */
     wn_wbuf_bytes(w, file_id, 16);
@@ -489,7 +497,7 @@ int
 wn_smb2_write_resp_decode(const uint8_t *msg, size_t len, uint32_t *count)
 {
     struct wn_rbuf r;
-    int rc = body_begin(&r, msg, len, 17);
+    int rc = body_begin(&r, msg, len, WN_SMB2_WRITE_RESP_SIZE);
     if (rc)
         return rc;
     wn_rbuf_skip(&r, 2);
@@ -503,7 +511,7 @@ wn_smb2_write_resp_decode(const uint8_t *msg, size_t len, uint32_t *count)
 void
 wn_smb2_empty_req_encode(struct wn_wbuf *w)
 {
-    wn_wbuf_u16le(w, 4);
+    wn_wbuf_u16le(w, WN_SMB2_EMPTY_SIZE);
     wn_wbuf_u16le(w, 0);
 }
 
@@ -511,7 +519,7 @@ int
 wn_smb2_empty_resp_decode(const uint8_t *msg, size_t len)
 {
     struct wn_rbuf r;
-    int rc = body_begin(&r, msg, len, 4);
+    int rc = body_begin(&r, msg, len, WN_SMB2_EMPTY_SIZE);
     if (rc)
         return rc;
     wn_rbuf_skip(&r, 2);
@@ -522,7 +530,7 @@ int
 wn_smb2_error_resp_decode(const uint8_t *msg, size_t len)
 {
     struct wn_rbuf r;
-    int rc = body_begin(&r, msg, len, 9);
+    int rc = body_begin(&r, msg, len, WN_SMB2_ERROR_RESP_SIZE);
     if (rc)
         return rc;
     wn_rbuf_skip(&r, 2);

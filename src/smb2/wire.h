@@ -14,6 +14,38 @@
 #define WN_SMB2_MAX_SECBLOB 65535u  /* security buffer of NEGOTIATE/SESSION_SETUP */
 #define WN_SMB2_MAX_PATH 1024u      /* UTF-16 bytes of a tree path or file name */
 #define WN_SMB2_SALT_LEN 32
+#define WN_SMB2_MAX_CIPHERS 4       /* ciphers offered in ENCRYPTION_CAPABILITIES */
+
+/* StructureSize of each message body (MS-SMB2 2.2.x).  A body with a
+ * variable buffer counts the first byte of that buffer in its size, so its
+ * fixed part is SIZE - 1 bytes and the buffer starts at WN_SMB2_BUF_OFF. */
+#define WN_SMB2_NEGOTIATE_REQ_SIZE 36
+#define WN_SMB2_NEGOTIATE_RESP_SIZE 65
+/* Our NEGOTIATE body at most: fixed part, dialects, three contexts. */
+#define WN_SMB2_NEGOTIATE_REQ_BODY_MAX 256
+#define WN_SMB2_SESSION_SETUP_REQ_SIZE 25
+#define WN_SMB2_SESSION_SETUP_RESP_SIZE 9
+#define WN_SMB2_TREE_CONNECT_REQ_SIZE 9
+#define WN_SMB2_TREE_CONNECT_RESP_SIZE 16
+#define WN_SMB2_CREATE_REQ_SIZE 57
+#define WN_SMB2_CREATE_RESP_SIZE 89
+#define WN_SMB2_CLOSE_REQ_SIZE 24
+#define WN_SMB2_CLOSE_RESP_SIZE 60
+#define WN_SMB2_IOCTL_REQ_SIZE 57
+#define WN_SMB2_IOCTL_RESP_SIZE 49
+#define WN_SMB2_READ_REQ_SIZE 49
+#define WN_SMB2_READ_RESP_SIZE 17
+#define WN_SMB2_WRITE_REQ_SIZE 49
+#define WN_SMB2_WRITE_RESP_SIZE 17
+#define WN_SMB2_EMPTY_SIZE 4        /* TREE_DISCONNECT and LOGOFF, both ways */
+#define WN_SMB2_ERROR_RESP_SIZE 9
+/* Offset from the header start of the variable buffer of a body of StructureSize size. */
+#define WN_SMB2_BUF_OFF(size) (WN_SMB2_HDR_LEN + (size) - 1)
+/* Body capacity to reserve for a request of StructureSize size carrying n buffer bytes. */
+#define WN_SMB2_BODY_CAP(size, n) ((size_t)(size) + (size_t)(n))
+/* FSCTL_VALIDATE_NEGOTIATE_INFO input (fixed part, dialects follow) and output. */
+#define WN_SMB2_VALIDATE_REQ_FIXED 24
+#define WN_SMB2_VALIDATE_RESP_LEN 24
 
 /* Commands. */
 enum {
@@ -34,6 +66,9 @@ enum {
 #define WN_SMB2_FLAG_ASYNC 0x00000002u
 #define WN_SMB2_FLAG_SIGNED 0x00000008u
 
+/* Capabilities. */
+#define WN_SMB2_CAP_ENCRYPTION 0x00000040u
+
 /* Security mode bits. */
 #define WN_SMB2_SIGNING_ENABLED 0x0001
 #define WN_SMB2_SIGNING_REQUIRED 0x0002
@@ -43,6 +78,9 @@ enum {
 #define WN_SMB2_SESSION_IS_NULL 0x0002
 #define WN_SMB2_SESSION_ENCRYPT 0x0004
 
+/* Share flags (TREE_CONNECT response). */
+#define WN_SMB2_SHAREFLAG_ENCRYPT_DATA 0x00008000u
+
 /* Negotiate contexts. */
 #define WN_SMB2_CTX_PREAUTH 0x0001
 #define WN_SMB2_CTX_ENCRYPTION 0x0002
@@ -51,6 +89,23 @@ enum {
 #define WN_SMB2_SIGN_HMAC_SHA256 0x0000
 #define WN_SMB2_SIGN_AES_CMAC 0x0001
 #define WN_SMB2_SIGN_AES_GMAC 0x0002
+/* Cipher ids (ENCRYPTION_CAPABILITIES, TRANSFORM_HEADER). */
+#define WN_SMB2_CIPHER_NONE 0x0000
+#define WN_SMB2_CIPHER_AES128_CCM 0x0001
+#define WN_SMB2_CIPHER_AES128_GCM 0x0002
+#define WN_SMB2_CIPHER_AES256_CCM 0x0003
+#define WN_SMB2_CIPHER_AES256_GCM 0x0004
+
+/* CREATE of a named pipe (MS-SMB2 2.2.13). */
+#define WN_SMB2_IMPERSONATION 0x00000002u     /* ImpersonationLevel: Impersonation */
+#define WN_SMB2_PIPE_ACCESS 0x0012019Fu       /* DesiredAccess: read/write data, EAs and
+                                               * attributes, READ_CONTROL, SYNCHRONIZE */
+#define WN_SMB2_SHARE_READ_WRITE 0x00000003u  /* ShareAccess: FILE_SHARE_READ | WRITE */
+#define WN_SMB2_FILE_OPEN 0x00000001u         /* CreateDisposition: open, never create */
+/* READ: where we would like the data (header + fixed part of the response). */
+#define WN_SMB2_READ_PADDING 0x50
+/* IOCTL Flags. */
+#define WN_SMB2_IOCTL_IS_FSCTL 0x00000001u
 
 #define WN_SMB2_FSCTL_PIPE_TRANSCEIVE 0x0011C017u
 #define WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO 0x00140204u
@@ -82,6 +137,8 @@ struct wn_smb2_negotiate_req {
     size_t n_dialects;
     uint16_t dialects[WN_SMB2_MAX_DIALECTS];
     uint8_t salt[WN_SMB2_SALT_LEN];  /* used when 0x0311 is offered */
+    size_t n_ciphers;                /* 0x0311: ENCRYPTION_CAPABILITIES sent when > 0 */
+    uint16_t ciphers[WN_SMB2_MAX_CIPHERS];
 };
 /* Encodes the body (after the header); w's start must be the header start. */
 void wn_smb2_negotiate_req_encode(struct wn_wbuf *w, const struct wn_smb2_negotiate_req *q);

@@ -1,5 +1,6 @@
 /* msg.c: SNMPv1 (RFC 1157) and SNMPv2c (RFC 1901/3416) message decode and encode, side by side. */
 #include "snmp.h"
+#include "snmp_int.h"
 
 #include <string.h>
 
@@ -18,8 +19,8 @@
  *                noSuchObject[0] NULL, noSuchInstance[1] NULL, endOfMibView[2] NULL } }
  */
 
-static int
-pdu_valid_for(enum wn_snmp_version v, uint8_t type)
+int
+wn_snmp_pdu_valid_for(enum wn_snmp_version v, uint8_t type)
 {
     if (type < WN_SNMP_PDU_GET || type > WN_SNMP_PDU_REPORT)
         return 0;
@@ -141,9 +142,8 @@ vbl_validate(enum wn_snmp_version ver, const uint8_t *p, size_t len, size_t *cou
     return r.err;
 }
 
-/* PDU body (inside the [n] IMPLICIT SEQUENCE). */
-static int
-pdu_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_pdu *pdu)
+int
+wn_snmp_pdu_body_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_pdu *pdu)
 {
     int rc;
     if (pdu->type == WN_SNMP_PDU_TRAP_V1) {
@@ -231,11 +231,11 @@ wn_snmp_msg_decode(const uint8_t *buf, size_t len, struct wn_snmp_msg *out)
     rc = wn_ber_read_tlv(&msg, &t);
     if (rc)
         return rc;
-    WN_PARSE_CHECK(MOD, pdu_valid_for(out->version, t.ident), WN_E_MALFORMED);
+    WN_PARSE_CHECK(MOD, wn_snmp_pdu_valid_for(out->version, t.ident), WN_E_MALFORMED);
     WN_PARSE_CHECK(MOD, wn_rbuf_left(&msg) == 0, WN_E_MALFORMED);
     out->pdu.type = t.ident;
     wn_rbuf_init(&body, t.val, t.len);
-    return pdu_decode(out->version, &body, &out->pdu);
+    return wn_snmp_pdu_body_decode(out->version, &body, &out->pdu);
 }
 
 int
@@ -258,7 +258,7 @@ wn_snmp_peek_request_id(const uint8_t *buf, size_t len, int32_t *id, uint8_t *pd
     rc = wn_ber_read_tlv(&msg, &t);
     if (rc)
         return rc;
-    WN_PARSE_CHECK(MOD, pdu_valid_for((enum wn_snmp_version)ver, t.ident),
+    WN_PARSE_CHECK(MOD, wn_snmp_pdu_valid_for((enum wn_snmp_version)ver, t.ident),
                    WN_E_MALFORMED);
     int32_t rid = 0;
     if (t.ident != WN_SNMP_PDU_TRAP_V1) {
@@ -416,7 +416,7 @@ vbl_encode(struct wn_ber_wbuf *w, enum wn_snmp_version ver, const struct wn_snmp
             if (wn_ber_wrap(w, WN_BER_SEQUENCE, vmark))
                 return w->err;
         }
-    } else {
+    } else if (pdu->vbl_len) {
         /* Raw copy: still validated so we never emit what we reject. */
         size_t count;
         int rc = vbl_validate(ver, pdu->vbl, pdu->vbl_len, &count);
@@ -440,7 +440,7 @@ wn_snmp_msg_encode(const struct wn_snmp_msg *m, uint8_t *buf, size_t cap,
     if (m->version != WN_SNMP_V1 && m->version != WN_SNMP_V2C)
         return WN_E_INVAL;
     const struct wn_snmp_pdu *pdu = &m->pdu;
-    if (!pdu_valid_for(m->version, pdu->type))
+    if (!wn_snmp_pdu_valid_for(m->version, pdu->type))
         return WN_E_INVAL;
     if (m->community_len > WN_SNMP_MAX_COMMUNITY)
         return WN_E_LIMIT;
@@ -453,20 +453,7 @@ wn_snmp_msg_encode(const struct wn_snmp_msg *m, uint8_t *buf, size_t cap,
     struct wn_ber_wbuf w;
     wn_ber_winit(&w, buf, cap);
     size_t mark = wn_ber_wlen(&w);
-    vbl_encode(&w, m->version, pdu);
-    if (pdu->type == WN_SNMP_PDU_TRAP_V1) {
-        wn_ber_put_uint32(&w, WN_SNMP_SYN_TIMETICKS, pdu->time_stamp);
-        wn_ber_put_int32(&w, WN_BER_INTEGER, pdu->specific_trap);
-        wn_ber_put_int32(&w, WN_BER_INTEGER, pdu->generic_trap);
-        wn_ber_put_octets(&w, WN_SNMP_SYN_IPADDR, pdu->agent_addr, 4);
-        put_oid_either(&w, pdu->enterprise, pdu->enterprise_len, pdu->enterprise_ber,
-                       pdu->enterprise_ber_len);
-    } else {
-        wn_ber_put_int32(&w, WN_BER_INTEGER, pdu->error_index);
-        wn_ber_put_int32(&w, WN_BER_INTEGER, pdu->error_status);
-        wn_ber_put_int32(&w, WN_BER_INTEGER, pdu->request_id);
-    }
-    wn_ber_wrap(&w, pdu->type, mark);
+    wn_snmp_pdu_encode(&w, m->version, pdu);
     wn_ber_put_octets(&w, WN_BER_OCTET_STRING, m->community, m->community_len);
     wn_ber_put_int32(&w, WN_BER_INTEGER, (int32_t)m->version);
     if (wn_ber_wrap(&w, WN_BER_SEQUENCE, mark))
@@ -476,4 +463,25 @@ wn_snmp_msg_encode(const struct wn_snmp_msg *m, uint8_t *buf, size_t cap,
     *out = wn_ber_wdata(&w);
     *out_len = wn_ber_wlen(&w);
     return 0;
+}
+
+int
+wn_snmp_pdu_encode(struct wn_ber_wbuf *w, enum wn_snmp_version ver,
+                   const struct wn_snmp_pdu *pdu)
+{
+    size_t mark = wn_ber_wlen(w);
+    vbl_encode(w, ver, pdu);
+    if (pdu->type == WN_SNMP_PDU_TRAP_V1) {
+        wn_ber_put_uint32(w, WN_SNMP_SYN_TIMETICKS, pdu->time_stamp);
+        wn_ber_put_int32(w, WN_BER_INTEGER, pdu->specific_trap);
+        wn_ber_put_int32(w, WN_BER_INTEGER, pdu->generic_trap);
+        wn_ber_put_octets(w, WN_SNMP_SYN_IPADDR, pdu->agent_addr, 4);
+        put_oid_either(w, pdu->enterprise, pdu->enterprise_len, pdu->enterprise_ber,
+                       pdu->enterprise_ber_len);
+    } else {
+        wn_ber_put_int32(w, WN_BER_INTEGER, pdu->error_index);
+        wn_ber_put_int32(w, WN_BER_INTEGER, pdu->error_status);
+        wn_ber_put_int32(w, WN_BER_INTEGER, pdu->request_id);
+    }
+    return wn_ber_wrap(w, pdu->type, mark);
 }

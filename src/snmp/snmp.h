@@ -1,4 +1,4 @@
-/* snmp.h: contract of the snmp layer: SNMPv1/v2c message codec and RFC 3584 v1<->v2 translation. */
+/* snmp.h: contract of the snmp layer: SNMPv1/v2c and SNMPv3 (RFC 3412) message codecs and RFC 3584 v1<->v2 translation. */
 #ifndef WN_SNMP_H
 #define WN_SNMP_H
 
@@ -176,6 +176,73 @@ int wn_snmp_vb_name(const struct wn_snmp_varbind *vb, uint32_t *out, size_t max,
 int wn_snmp_oid_cmp(const uint32_t *a, size_t an, const uint32_t *b, size_t bn);
 /* Compares a varbind name (either form) with sub-ids; 1 equal, 0 not. */
 int wn_snmp_vb_name_equals(const struct wn_snmp_varbind *vb, const uint32_t *oid, size_t n);
+
+/* ------------------------------------------------------------------------
+ * SNMPv3 messages (RFC 3412 section 6; msg3.c).  The security model's
+ * parameters travel as opaque octets (the usm layer reads them); the
+ * ScopedPDU is either plaintext or, with the priv flag, an encryptedPDU
+ * OCTET STRING the security model decrypts and hands to
+ * wn_snmp_scoped_pdu_decode.
+ *   SNMPv3Message ::= SEQUENCE { msgVersion INTEGER (3),
+ *       msgGlobalData SEQUENCE { msgID INTEGER (0..2147483647),
+ *           msgMaxSize INTEGER (484..2147483647), msgFlags OCTET STRING (SIZE(1)),
+ *           msgSecurityModel INTEGER (1..2147483647) },
+ *       msgSecurityParameters OCTET STRING,
+ *       msgData CHOICE { plaintext ScopedPDU, encryptedPDU OCTET STRING } }
+ *   ScopedPDU ::= SEQUENCE { contextEngineID OCTET STRING,
+ *       contextName OCTET STRING, data ANY -- a v2c PDU -- }
+ * ---------------------------------------------------------------------- */
+#define WN_SNMP_V3_FLAG_AUTH 0x01
+#define WN_SNMP_V3_FLAG_PRIV 0x02
+#define WN_SNMP_V3_FLAG_REPORTABLE 0x04
+#define WN_SNMP_V3_SECMODEL_USM 3
+#define WN_SNMP_V3_MIN_MAX_SIZE 484             /* msgMaxSize lower bound */
+#define WN_SNMP_V3_MAX_INT 2147483647           /* msgID, msgMaxSize, model */
+#define WN_SNMP_V3_MAX_SECPARAMS 1024           /* msgSecurityParameters octets */
+#define WN_SNMP_V3_MAX_CONTEXT_ENGINE_ID 32     /* SnmpEngineID SIZE(5..32); 0 allowed */
+#define WN_SNMP_V3_MAX_CONTEXT_NAME 255         /* SnmpAdminString SIZE(0..255) */
+
+struct wn_snmp_scoped_pdu {
+    const uint8_t *context_engine_id;   /* borrowed */
+    size_t context_engine_id_len;
+    const uint8_t *context_name;        /* borrowed */
+    size_t context_name_len;
+    struct wn_snmp_pdu pdu;             /* v2c grammar; Trap-v1 is invalid */
+};
+
+struct wn_snmp_v3_msg {
+    int32_t msg_id;
+    int32_t max_size;
+    uint8_t flags;                      /* WN_SNMP_V3_FLAG_* */
+    int32_t security_model;
+    const uint8_t *sec_params;          /* content octets, borrowed */
+    size_t sec_params_len;
+    /* flags & PRIV: the encryptedPDU octets (borrowed); scoped unused. */
+    const uint8_t *encrypted;
+    size_t encrypted_len;
+    /* !(flags & PRIV): the plaintext ScopedPDU. */
+    struct wn_snmp_scoped_pdu scoped;
+};
+
+/* Decodes and validates a whole SNMPv3 message (a plaintext ScopedPDU
+ * fully, varbinds included); views borrow buf.  Errors as
+ * wn_snmp_msg_decode; priv without auth, a msgFlags of other than one
+ * octet, out-of-range msgID/msgMaxSize/model: WN_E_MALFORMED; another
+ * version: WN_E_UNSUPPORTED. */
+int wn_snmp_v3_decode(const uint8_t *buf, size_t len, struct wn_snmp_v3_msg *out);
+/* Encodes m at the end of buf[0..cap) (plaintext m->scoped, or m->encrypted
+ * when m->flags has PRIV): *out, *out_len, and *sec_params_off, the offset
+ * of the msgSecurityParameters content in *out (so the security model can
+ * fill in a MAC afterwards).  Same errors as wn_snmp_msg_encode. */
+int wn_snmp_v3_encode(const struct wn_snmp_v3_msg *m, uint8_t *buf, size_t cap,
+                      const uint8_t **out, size_t *out_len, size_t *sec_params_off);
+/* A ScopedPDU from buf[0..len); bytes after its SEQUENCE are allowed (the
+ * padding of a decrypted DES block) and *used (may be NULL) tells where it
+ * ended.  Views borrow buf. */
+int wn_snmp_scoped_pdu_decode(const uint8_t *buf, size_t len, struct wn_snmp_scoped_pdu *out,
+                              size_t *used);
+int wn_snmp_scoped_pdu_encode(const struct wn_snmp_scoped_pdu *s, uint8_t *buf, size_t cap,
+                              const uint8_t **out, size_t *out_len);
 
 /* ------------------------------------------------------------------------
  * RFC 3584 translation (translate.c).  Pure functions over caller scratch;

@@ -36,7 +36,7 @@ append_all(const struct wn_snmp_pdu *pdu, struct wn_snmp_varbind *out, size_t ma
     struct wn_snmp_varbind vb;
     int rc;
     wn_snmp_vb_iter_init(&it, pdu);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    for (rc = wn_snmp_vb_next(&it, &vb); rc == 1; rc = wn_snmp_vb_next(&it, &vb)) {
         if (*k >= max)
             return WN_E_NOSPACE;
         out[(*k)++] = vb;
@@ -103,15 +103,18 @@ wn_snmp_trap_v1_to_v2(const struct wn_snmp_pdu *trap, const uint8_t *community,
     memset(&v, 0, sizeof v);
     v.syntax = WN_SNMP_SYN_TIMETICKS;
     v.v.u32 = trap->time_stamp;
-    if ((rc = add(out, max, &k, OIDN(sys_uptime0), &v)) != 0)
+    rc = add(out, max, &k, OIDN(sys_uptime0), &v);
+    if (rc != 0)
         return rc;
     memset(&v, 0, sizeof v);
     v.syntax = WN_SNMP_SYN_OID;
     v.v.oid.sub = oid_scratch;
     v.v.oid.n = olen;
-    if ((rc = add(out, max, &k, OIDN(snmp_trap_oid0), &v)) != 0)
+    rc = add(out, max, &k, OIDN(snmp_trap_oid0), &v);
+    if (rc != 0)
         return rc;
-    if ((rc = append_all(trap, out, max, &k)) != 0)
+    rc = append_all(trap, out, max, &k);
+    if (rc != 0)
         return rc;
     /* (4) snmpTrapAddress.0, snmpTrapCommunity.0, snmpTrapEnterprise.0. */
     if (!contains(trap, OIDN(snmp_trap_address0))) {
@@ -119,7 +122,8 @@ wn_snmp_trap_v1_to_v2(const struct wn_snmp_pdu *trap, const uint8_t *community,
         v.syntax = WN_SNMP_SYN_IPADDR;
         v.v.bytes.p = trap->agent_addr;
         v.v.bytes.len = 4;
-        if ((rc = add(out, max, &k, OIDN(snmp_trap_address0), &v)) != 0)
+        rc = add(out, max, &k, OIDN(snmp_trap_address0), &v);
+        if (rc != 0)
             return rc;
     }
     if (!contains(trap, OIDN(snmp_trap_community0))) {
@@ -127,7 +131,8 @@ wn_snmp_trap_v1_to_v2(const struct wn_snmp_pdu *trap, const uint8_t *community,
         v.syntax = WN_SNMP_SYN_OCTETS;
         v.v.bytes.p = community;
         v.v.bytes.len = community ? community_len : 0;
-        if ((rc = add(out, max, &k, OIDN(snmp_trap_community0), &v)) != 0)
+        rc = add(out, max, &k, OIDN(snmp_trap_community0), &v);
+        if (rc != 0)
             return rc;
     }
     if (!contains(trap, OIDN(snmp_trap_enterprise0))) {
@@ -141,7 +146,8 @@ wn_snmp_trap_v1_to_v2(const struct wn_snmp_pdu *trap, const uint8_t *community,
             v.v.bytes.p = trap->enterprise_ber;
             v.v.bytes.len = trap->enterprise_ber_len;
         }
-        if ((rc = add(out, max, &k, OIDN(snmp_trap_enterprise0), &v)) != 0)
+        rc = add(out, max, &k, OIDN(snmp_trap_enterprise0), &v);
+        if (rc != 0)
             return rc;
     }
     *n = k;
@@ -235,7 +241,7 @@ wn_snmp_trap_v2_to_v1(const struct wn_snmp_pdu *trap, uint32_t *oid_scratch,
     wn_snmp_vb_iter_init(&it, trap);
     wn_snmp_vb_next(&it, &vb);
     wn_snmp_vb_next(&it, &vb);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    for (rc = wn_snmp_vb_next(&it, &vb); rc == 1; rc = wn_snmp_vb_next(&it, &vb)) {
         if (wn_snmp_vb_name_equals(&vb, OIDN(snmp_trap_address0))
             && vb.value.syntax == WN_SNMP_SYN_IPADDR && vb.value.v.bytes.len == 4)
             memcpy(out->agent_addr, vb.value.v.bytes.p, 4);
@@ -280,7 +286,7 @@ wn_snmp_request_v2_to_v1(const struct wn_snmp_pdu *in, struct wn_snmp_pdu *out,
     int rc;
     size_t i = 0;
     wn_snmp_vb_iter_init(&it, in);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    for (rc = wn_snmp_vb_next(&it, &vb); rc == 1; rc = wn_snmp_vb_next(&it, &vb)) {
         i++;
         uint8_t s = vb.value.syntax;
         if (s == WN_SNMP_SYN_COUNTER64 || s == WN_SNMP_SYN_NOSUCHOBJECT
@@ -368,7 +374,7 @@ wn_snmp_response_v2_to_v1(const struct wn_snmp_pdu *resp, const struct wn_snmp_p
     int rc;
     size_t i = 0;
     wn_snmp_vb_iter_init(&it, resp);
-    while ((rc = wn_snmp_vb_next(&it, &vb)) == 1) {
+    for (rc = wn_snmp_vb_next(&it, &vb); rc == 1; rc = wn_snmp_vb_next(&it, &vb)) {
         i++;
         uint8_t s = vb.value.syntax;
         if (s == WN_SNMP_SYN_COUNTER64 || s == WN_SNMP_SYN_NOSUCHOBJECT

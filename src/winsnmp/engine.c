@@ -1,6 +1,7 @@
 /* engine.c: the WinSNMP request engine on the I/O thread: startup and teardown, manager sockets, sending and cancelling requests, session and entity teardown. */
 #include "engine_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,8 +25,16 @@ wn_ws_net_startup(void)
     if (tp && *tp) {
         char *end;
         unsigned long v = strtoul(tp, &end, 10);
-        if (*end == '\0' && v > 0 && v <= 65535)
+        if (tp[0] >= '0' && tp[0] <= '9' && *end == '\0' && v > 0 && v <= 65535) {
             wn_ws_eng.trap_port = (uint16_t)v;
+        } else {
+            /* Refused, never a silent fall-back to 162: SnmpRegister fails
+             * (SNMPAPI_TL_INVALID_PARAM) until wn_wsnmp_set_trap_port
+             * sets a valid port.  Said once, whatever WN_LOG is. */
+            wn_ws_eng.trap_port = WN_WS_TRAP_PORT_REFUSED;
+            fprintf(stderr, "libwsnmp: WSNMP_TRAP_PORT=%.32s refused: it takes a UDP port number "
+                            "1..65535; SnmpRegister fails until it is fixed\n", tp);
+        }
     }
     wn_ws_regs = NULL;
     wn_ws_nregs = 0;

@@ -26,6 +26,8 @@
 #define WN_WS_MAX_QUEUE 65536u          /* queued messages per session */
 #define WN_WS_MAX_REGISTRATIONS 4096u   /* trap registrations per process */
 #define WN_WS_DEFAULT_TRAP_PORT 162u
+/* trap_port value after a WSNMP_TRAP_PORT that is not a port: SnmpRegister refuses. */
+#define WN_WS_TRAP_PORT_REFUSED 0u
 #define WN_WS_MIN_TIMEOUT_MS 10u
 
 /* An outstanding request (Get, GetNext, GetBulk, Set, Inform) or a

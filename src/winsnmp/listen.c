@@ -119,6 +119,10 @@ SnmpRegister(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnti
             return SNMPAPI_SUCCESS;
         }
     }
+    if (wn_ws_eng.trap_port == WN_WS_TRAP_PORT_REFUSED) {   /* bad WSNMP_TRAP_PORT */
+        reg_clear(&r);
+        return wn_ws_unlock_fail(s, SNMPAPI_TL_INVALID_PARAM);
+    }
     if (wn_ws_nregs >= WN_WS_MAX_REGISTRATIONS) {
         reg_clear(&r);
         return wn_ws_unlock_fail(s, SNMPAPI_TL_RESOURCE_ERROR);

@@ -7,6 +7,8 @@ set -euo pipefail
 DIR=$1; U=$2; P=$3; SHARE=${4:-share}
 PORT=$(sed -n 's/^ *smb ports *= *//p' "$DIR/smb.conf")
 F=$(mktemp -u "$DIR/sess.XXXXXX.fifo"); mkfifo "$F"
+n_tcons() { smbstatus -s "$DIR/smb.conf" -S 2>/dev/null | grep -c "^$SHARE " || true; }
+BEFORE=$(n_tcons)
 # the password goes through the environment (PASSWD), never on smbclient's command line
 PASSWD=$P smbclient -s "$DIR/smb.conf" -p "$PORT" "//127.0.0.1/$SHARE" -U "$U" <"$F" >"$F.out" 2>&1 &
 SPID=$!
@@ -14,8 +16,10 @@ SPID=$!
 ( echo pwd; exec sleep 100000 ) >"$F" &
 WPID=$!
 echo "$SPID $WPID" >> "$DIR/sessions.pids"
-for _ in $(seq 1 100); do
-    grep -q 'Current directory is' "$F.out" 2>/dev/null && { echo "SMBCLIENT_PID=$SPID"; echo "WRITER_PID=$WPID"; exit 0; }
+# smbclient's stdout is block-buffered when it is not a terminal: readiness is read from
+# smbstatus (a session of this smbclient's user with a tree connect to SHARE)
+for _ in $(seq 1 200); do
+    [ "$(n_tcons)" -gt "$BEFORE" ] && { echo "SMBCLIENT_PID=$SPID"; echo "WRITER_PID=$WPID"; exit 0; }
     kill -0 "$SPID" 2>/dev/null || break
     sleep 0.05
 done

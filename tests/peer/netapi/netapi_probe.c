@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "lm.h"
@@ -82,21 +85,54 @@ main(int argc, char **argv)
     for (i = 2; i < argc && i < 6; i++)
         w[i] = wide(argv[i]);
     if (argc >= 3 && strcmp(argv[1], "enum") == 0) {
-        /* enum LEVEL [server] [client] [user] [prefmaxlen]: pages until done */
+        /* enum LEVEL [server] [client] [user] [prefmaxlen]: pages until done.
+         * PROBE_REPEAT=N lists N times (PROBE_SLEEP_MS apart, "round" lines
+         * between); PROBE_FORK=1 forks after the first listing and the
+         * child lists once (its lines start with "child "). */
         DWORD level = (DWORD)strtoul(argv[2], NULL, 0);
         DWORD pref = argc > 6 ? (DWORD)strtoul(argv[6], NULL, 0) : MAX_PREFERRED_LENGTH;
-        DWORD resume = 0;
-        int calls = 0;
-        do {
-            DWORD er = 0;
-            DWORD te = 0;
-            st = NetSessionEnum(w[3], w[4], w[5], level, &buf, pref, &er, &te, &resume);
-            printf("call status=%u entries=%u total=%u resume=%u\n", st, er, te, resume);
-            if (st == NERR_Success || st == ERROR_MORE_DATA)
-                print_entries(level, buf, er);
-            NetApiBufferFree(buf);
-            buf = NULL;
-        } while (st == ERROR_MORE_DATA && ++calls < 1000);
+        const char *rep = getenv("PROBE_REPEAT");
+        const char *slp = getenv("PROBE_SLEEP_MS");
+        const char *frk = getenv("PROBE_FORK");
+        int rounds = rep != NULL ? atoi(rep) : 1;
+        long sleep_ms = slp != NULL ? atol(slp) : 0;
+        int r;
+        for (r = 0; r < rounds; r++) {
+            DWORD resume = 0;
+            int calls = 0;
+            if (r > 0) {
+                struct timespec ts = { sleep_ms / 1000, (sleep_ms % 1000) * 1000000L };
+                nanosleep(&ts, NULL);
+                printf("round %d\n", r);
+            }
+            do {
+                DWORD er = 0;
+                DWORD te = 0;
+                st = NetSessionEnum(w[3], w[4], w[5], level, &buf, pref, &er, &te, &resume);
+                printf("call status=%u entries=%u total=%u resume=%u\n", st, er, te, resume);
+                if (st == NERR_Success || st == ERROR_MORE_DATA)
+                    print_entries(level, buf, er);
+                NetApiBufferFree(buf);
+                buf = NULL;
+            } while (st == ERROR_MORE_DATA && ++calls < 1000);
+            fflush(stdout);
+            if (r == 0 && frk != NULL && strcmp(frk, "1") == 0) {
+                pid_t pid = fork();
+                if (pid == 0) {
+                    DWORD er = 0;
+                    DWORD te = 0;
+                    st = NetSessionEnum(w[3], w[4], w[5], level, &buf, MAX_PREFERRED_LENGTH,
+                                        &er, &te, NULL);
+                    printf("child call status=%u entries=%u\n", st, er);
+                    NetApiBufferFree(buf);
+                    fflush(stdout);
+                    exit(st == NERR_Success ? 0 : 1);
+                }
+                int wst = 0;
+                waitpid(pid, &wst, 0);
+                printf("child exit=%d\n", WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
+            }
+        }
     } else if (argc >= 6 && strcmp(argv[1], "getinfo") == 0) {
         DWORD level = (DWORD)strtoul(argv[2], NULL, 0);
         st = NetSessionGetInfo(w[3], w[4], w[5], level, &buf);

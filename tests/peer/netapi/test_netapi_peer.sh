@@ -17,7 +17,10 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 # IPv6 too, so that ::1 is a second client next to 127.0.0.1.
-"$LIB/smbd-start.sh" "$D" 'interfaces = 127.0.0.1/8 ::1/128' > "$D/start.out" 2>"$D/start.err"; rc=$?
+# "administrator" (the README's example account) logs on as labadmin.
+mkdir -p "$D"; echo 'labadmin = administrator' > "$D/usermap"; chmod 644 "$D/usermap"
+"$LIB/smbd-start.sh" "$D" 'interfaces = 127.0.0.1/8 ::1/128' "username map = $D/usermap" \
+    > "$D/start.out" 2>"$D/start.err"; rc=$?
 [ $rc -eq 77 ] && exit 77
 [ $rc -eq 0 ] || { cat "$D/start.err" >&2; fail "smbd did not start"; }
 PORT=$(sed -n 's/^PORT=//p' "$D/start.out")
@@ -132,12 +135,46 @@ probe getinfo 1 - 192.0.2.77 labuser | grep -q 'status=2312' || fail "getinfo un
 printf 'username=labadmin\npassword=LabAdmin-456\ndomain=LABGROUP\n' > "$D/auth"; chmod 600 "$D/auth"
 [ "$(NETAPI_USER= NETAPI_AUTHFILE=$D/auth probe enum 0 | status)" = 0 ] || fail "authfile"
 chmod 644 "$D/auth"
-[ "$(NETAPI_USER= NETAPI_AUTHFILE=$D/auth probe enum 0 | status)" = 5 ] || fail "world-readable authfile accepted"
+# refused with its own code (not the server's 5) and one line on stderr, WN_LOG unset
+out=$(NETAPI_USER= NETAPI_AUTHFILE=$D/auth env -u WN_LOG "$PROBE" enum 0 2>"$D/err")
+[ "$(echo "$out" | status)" = 10 ] || fail "world-readable authfile not ERROR_BAD_ENVIRONMENT: $out"
+[ "$(grep -c 'NETAPI_AUTHFILE=.*0600' "$D/err")" = 1 ] || fail "no stderr line for the refused authfile: $(cat "$D/err")"
+out=$(NETAPI_USER= NETAPI_AUTHFILE=$D/missing env -u WN_LOG "$PROBE" enum 0 2>"$D/err")
+[ "$(echo "$out" | status)" = 2 ] || fail "missing authfile not ERROR_FILE_NOT_FOUND: $out"
+grep -q "NETAPI_AUTHFILE=$D/missing" "$D/err" || fail "no stderr line for the missing authfile"
+for bad in 'NETAPI_SMB_PORT=abc' 'NETAPI_SMB_PORT=70000' 'NETAPI_TIMEOUT_MS=-1'; do
+    out=$(env -u WN_LOG "$bad" "$PROBE" enum 0 2>"$D/err")
+    [ "$(echo "$out" | status)" = 10 ] || fail "$bad: $out"
+    [ "$(grep -c "^netapi: ${bad}" "$D/err")" = 1 ] || fail "$bad: no one-line refusal: $(cat "$D/err")"
+done
+
+# Issue 17 point 1: every documented credential combination.  The README's snippet runs as
+# written (HOME is a temp dir): NETAPI_USER + NETAPI_DOMAIN, password in NETAPI_AUTHFILE.
+README=$(cd "$HERE/../../.." && pwd)/README.md
+snippet=$(awk '/^```sh$/ { inb = 1; buf = ""; next } /^```$/ { if (inb && buf ~ /NETAPI_AUTHFILE/) { print buf; exit } inb = 0; next }
+               inb { buf = buf $0 "\n" }' "$README")
+[ -n "$snippet" ] || fail "README has no credential snippet"
+mkdir -p "$D/home"; printf 'password = LabAdmin-456\n' > "$D/home/.netapi-auth"; chmod 600 "$D/home/.netapi-auth"
+out=$(env -u NETAPI_USER -u NETAPI_PASSWORD -u NETAPI_DOMAIN -u NETAPI_AUTHFILE HOME="$D/home" \
+      bash -c "set -e; $(printf '%b' "$snippet")"$'\n''exec timeout 30 "$0" enum 1' "$PROBE" 2>&1)
+[ "$(echo "$out" | status)" = 0 ] || fail "README credential snippet: $out"
+echo "$out" | grep -q '^entry cname=127.0.0.1 user=labadmin ' || fail "README snippet: own session missing: $out"
+combos=("NETAPI_USER=labadmin NETAPI_PASSWORD=LabAdmin-456"
+        "NETAPI_USER=labadmin NETAPI_PASSWORD=LabAdmin-456 NETAPI_DOMAIN=LABGROUP"
+        "NETAPI_USER=LABGROUP\\labadmin NETAPI_PASSWORD=LabAdmin-456"
+        "NETAPI_USER=labadmin NETAPI_AUTHFILE=$D/home/.netapi-auth"
+        "NETAPI_AUTHFILE=$D/auth600")
+printf 'username = labadmin\npassword = LabAdmin-456\n' > "$D/auth600"; chmod 600 "$D/auth600"
+for c in "${combos[@]}"; do
+    # shellcheck disable=SC2086
+    st=$(env -u NETAPI_USER -u NETAPI_PASSWORD -u NETAPI_DOMAIN -u NETAPI_AUTHFILE $c "$PROBE" enum 0 | status)
+    [ "$st" = 0 ] || fail "credentials [$c]: status $st"
+done
 
 # rights and failures
 [ "$(NETAPI_USER=labuser NETAPI_PASSWORD=LabPass-123 probe enum 1 | status)" = 5 ] || fail "plain user not denied"
 [ "$(NETAPI_PASSWORD=wrong probe enum 1 | status)" = 1326 ] || fail "wrong password not ERROR_LOGON_FAILURE"
-[ "$(env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 5 ] || fail "anonymous not denied"
+[ "$(NETAPI_ANONYMOUS=on env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 5 ] || fail "anonymous not denied"
 t0=$(date +%s)
 # A 64-octet label can never resolve and fails inside the resolver: no DNS
 # query leaves the machine (tests stay on loopback).
@@ -165,18 +202,19 @@ SMB_PORT= "$LIB/smbd-start.sh" "$D2" 'server signing = mandatory' > "$D2.out" 2>
 P2=$(sed -n 's/^PORT=//p' "$D2.out")
 [ "$(NETAPI_SMB_PORT=$P2 probe enum 10 | status)" = 0 ] || fail "mandatory-signing server"
 # anonymous sessions cannot sign: the documented signing-failure code
-[ "$(NETAPI_SMB_PORT=$P2 env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 59 ] ||
+[ "$(NETAPI_SMB_PORT=$P2 NETAPI_ANONYMOUS=on env -u NETAPI_USER -u NETAPI_PASSWORD "$PROBE" enum 1 | status)" = 59 ] ||
     fail "anonymous vs mandatory signing not ERROR_UNEXP_NET_ERR"
 "$LIB/smbd-stop.sh" "$D2" >/dev/null 2>&1
 
 # SMB 2.1 and SMB 3.1.1 forced in turn by the server: the API works over each (the dialect
-# is read from the debug log, which must never contain the password)
+# is read from the debug log, which must never contain the password; 2.1 is below the default
+# floor and allowed with NETAPI_MIN_DIALECT)
 for proto in 'SMB2_10 0x0210 server max protocol = SMB2_10' 'SMB3_11 0x0311 server min protocol = SMB3_11'; do
     name=${proto%% *}; rest=${proto#* }; dialect=${rest%% *}; line=${rest#* }
     SMB_PORT= "$LIB/smbd-start.sh" "$D/proto-$name" "$line" > "$D/proto-$name.out" 2>&1 ||
         fail "smbd with $line"
     P3=$(sed -n 's/^PORT=//p' "$D/proto-$name.out")
-    out=$(NETAPI_SMB_PORT=$P3 WN_LOG=debug timeout 30 "$PROBE" enum 1 2>&1)
+    out=$(NETAPI_SMB_PORT=$P3 NETAPI_MIN_DIALECT=2.1 WN_LOG=debug timeout 30 "$PROBE" enum 1 2>&1)
     [ "$(echo "$out" | status)" = 0 ] || fail "$line: $out"
     echo "$out" | grep -q "dialect $dialect" || fail "$line: dialect $dialect not used: $out"
     echo "$out" | grep -q '^entry cname=127.0.0.1 user=labadmin ' || fail "$line: own session: $out"
@@ -199,6 +237,8 @@ sleep 0.5
 out=$(probe enum 1)
 echo "$out" | grep -q 'user=labuser ' && fail "labuser session survived NetSessionDel"
 echo "$out" | grep -q 'user=labadmin ' || fail "labadmin session vanished"
-[ "$(probe del - - labuser | status)" = 2221 ] || fail "second del not NERR_UserNotFound"
+# nothing left to delete: NERR_ClientNameNotFound, the code MS-SRVS and the SDK list for Del
+[ "$(probe del - - labuser | status)" = 2312 ] || fail "second del not NERR_ClientNameNotFound"
+[ "$(probe del - '\\127.0.0.1' ghostuser | status)" = 2312 ] || fail "del of an unknown user not NERR_ClientNameNotFound"
 [ "$(probe del - - - | status)" = 87 ] || fail "del with both NULL not refused"
 echo "test_netapi_peer: ok"

@@ -18,7 +18,8 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: smb2_probe HOST PORT USER - [sign] [min=0xNNNN] [max=0xNNNN] "
-                    "[timeout=MS] [write]  (password in $WN_PROBE_PASSWORD)\n");
+                    "[timeout=MS] [write] [signoff] [encrypt=auto|required|off] [ciphers=MASK]\n"
+                    "  (password in $WN_PROBE_PASSWORD; an empty USER asks for anonymous)\n");
     exit(2);
 }
 
@@ -31,7 +32,8 @@ run(const struct wn_smb2_opts *o, int use_write, int verbose)
     if (rc)
         return rc;
     if (verbose)
-        printf("dialect=0x%04x\nsigning=%d\n", wn_smb2_dialect(c), wn_smb2_signing_active(c));
+        printf("dialect=0x%04x\nsigning=%d\nencryption=%u\n", wn_smb2_dialect(c),
+               wn_smb2_signing_active(c), wn_smb2_encryption_active(c));
     struct wn_smb2_pipe *p = NULL;
     struct wn_dynbuf out;
     wn_dynbuf_init(&out, 1 << 20);
@@ -81,7 +83,8 @@ main(int argc, char **argv)
     if (strcmp(argv[4], "-") != 0)
         usage();
     struct wn_smb2_opts o = { .host = argv[1], .port = (uint16_t)atoi(argv[2]),
-                              .user = argv[3], .password = pw ? pw : "", .domain = "" };
+                              .user = argv[3], .password = pw ? pw : "", .domain = "",
+                              .anonymous = argv[3][0] == '\0' };
     int use_write = 0, sweep = 0;
     for (int i = 5; i < argc; i++) {
         if (strcmp(argv[i], "sign") == 0)
@@ -92,6 +95,16 @@ main(int argc, char **argv)
             o.max_dialect = (uint16_t)strtoul(argv[i] + 4, NULL, 0);
         else if (strncmp(argv[i], "timeout=", 8) == 0)
             o.timeout_ms = (unsigned)strtoul(argv[i] + 8, NULL, 0);
+        else if (strcmp(argv[i], "signoff") == 0)
+            o.sign_mode = WN_SMB2_SIGN_OFF;
+        else if (strcmp(argv[i], "encrypt=auto") == 0)
+            o.encrypt = WN_SMB2_ENCRYPT_AUTO;
+        else if (strcmp(argv[i], "encrypt=required") == 0)
+            o.encrypt = WN_SMB2_ENCRYPT_REQUIRED;
+        else if (strcmp(argv[i], "encrypt=off") == 0)
+            o.encrypt = WN_SMB2_ENCRYPT_OFF;
+        else if (strncmp(argv[i], "ciphers=", 8) == 0)
+            o.ciphers = (unsigned)strtoul(argv[i] + 8, NULL, 0);
         else if (strcmp(argv[i], "write") == 0)
             use_write = 1;
         else if (strcmp(argv[i], "allocsweep") == 0)

@@ -2,8 +2,8 @@
 # test_smb2_peer.sh PROBE LIBDIR -- our SMB2 client against private smbd instances on 127.0.0.1:
 # srvsvc bind over transceive and over write/read, as labadmin and labuser, with default settings
 # (plus an allocation-failure sweep),
-# anonymous, server signing = mandatory, min protocol SMB3_11, max protocol SMB2_10; wrong password;
-# closed port.  Every smbd is stopped by PID on exit, failure included.
+# anonymous, server signing = mandatory, min protocol SMB3_11, max protocol SMB2_10, smb encrypt =
+# required (every cipher, 3.0 to 3.1.1), map to guest = bad user; wrong password; closed port.  Every smbd is stopped by PID on exit, failure included.
 set -u
 PROBE=$1; LIB=$2
 command -v /usr/sbin/smbd >/dev/null || { echo "SKIP: smbd not installed"; exit 77; }
@@ -56,15 +56,27 @@ expect "client signing 3.0 (CMAC)"      OK "dialect=0x0300" "signing=1" -- 127.0
 # runs even when signing is not otherwise required, and smbd confirms it.
 WN_LOG=debug expect "3.0.2 validates the negotiation" OK "dialect=0x0302" "validate negotiate ok" -- 127.0.0.1 "$PORT" "${ADM[@]}" max=0x0302
 WN_LOG=debug expect "3.0 validates the negotiation"   OK "dialect=0x0300" "validate negotiate ok" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0300
-expect "client signing 2.1 (HMAC)"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign max=0x0210
-expect "client signing 2.0.2 (HMAC)"    OK "dialect=0x0202" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign max=0x0202
+expect "client signing 2.1 (HMAC)"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign min=0x0202 max=0x0210
+expect "client signing 2.0.2 (HMAC)"    OK "dialect=0x0202" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign min=0x0202 max=0x0202
+# signing by default: a default smbd does not require it, we sign anyway (3.1.1, 3.0 and,
+# when the floor is lowered, 2.1); only an explicit option turns it off
+expect "signs by default 3.1.1"         OK "dialect=0x0311" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}"
+expect "signs by default 3.0"           OK "dialect=0x0300" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0300
+expect "signs by default 2.1"           OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" min=0x0202 max=0x0210
+WN_LOG=warn expect "signing off only when asked" OK "signing=0" "signing turned off by option" -- 127.0.0.1 "$PORT" "${USR[@]}" signoff
+# the dialect floor is 3.0: a client capped at 2.1 offers nothing
+expect "no 2.x unless asked"            WN_E_INVAL -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0210
+expect "no encryption unless needed"    OK "encryption=0" -- 127.0.0.1 "$PORT" "${USR[@]}"
+expect "encryption asked by the client" OK "dialect=0x0311" "encryption=[1-4]" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}" encrypt=required
+expect "encryption asked, 3.0"          OK "dialect=0x0300" "encryption=1" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}" encrypt=required max=0x0300
+expect "encryption asked, 2.1: refused" WN_E_UNSUPPORTED -- 127.0.0.1 "$PORT" "${USR[@]}" encrypt=required min=0x0202 max=0x0210
 expect "wrong password"                 WN_E_AUTH -- 127.0.0.1 "$PORT" labuser wrong-password
 expect "unknown user"                   WN_E_AUTH -- 127.0.0.1 "$PORT" nosuchuser x
 expect "allocation failures (sweep)"   OK "sweep_runs=" -- 127.0.0.1 "$PORT" "${USR[@]}" allocsweep sign
 expect "anonymous (no key, unsigned)"  OK "signing=0" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "" ""
 expect "anonymous cannot sign"          WN_E_SIGNATURE -- 127.0.0.1 "$PORT" "" "" sign
 if ss -tlnH "sport = :$PORT" 2>/dev/null | grep -q '\[::1\]'; then
-    expect "IPv6 ::1 signed 2.1"        OK "dialect=0x0210" "signing=1" "bind_ack ptype=12" -- ::1 "$PORT" "${USR[@]}" sign max=0x0210
+    expect "IPv6 ::1 signed 2.1"        OK "dialect=0x0210" "signing=1" "bind_ack ptype=12" -- ::1 "$PORT" "${USR[@]}" sign min=0x0202 max=0x0210
     expect "IPv6 ::1 3.1.1"             OK "dialect=0x0311" "bind_ack ptype=12" -- ::1 "$PORT" "${ADM[@]}"
 else
     echo "skip IPv6 (smbd not listening on ::1)"
@@ -74,19 +86,48 @@ expect "localhost name"                 OK "bind_ack ptype=12 n_results=1 result
 start mandatory "server signing = mandatory"
 expect "server signing mandatory"       OK "signing=1" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
 expect "server signing mandatory, anonymous" WN_E_SIGNATURE -- 127.0.0.1 "$PORT" "" ""
-expect "server signing mandatory 2.1"   OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0210
+expect "server signing mandatory 2.1"   OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" min=0x0202 max=0x0210
+expect "server signing mandatory, signoff" OK "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" signoff
 
 start min311 "server min protocol = SMB3_11"
 expect "server min SMB3_11"             OK "dialect=0x0311" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
 expect "server min SMB3_11, client max 3.0.2" WN_E_UNSUPPORTED -- 127.0.0.1 "$PORT" "${ADM[@]}" max=0x0302
 
-# we do not encrypt: Samba refuses the session (ACCESS_DENIED) when encryption is required
+# encryption required by the server: we encrypt with whatever cipher was negotiated, with each
+# of the four on 3.1.1 and with AES-128-CCM on 3.0.2 and 3.0 (before encryption: WN_E_ACCESS)
 start encrypt "server smb encrypt = required"
-expect "server requires encryption"     WN_E_ACCESS -- 127.0.0.1 "$PORT" "${USR[@]}"
+expect "server requires encryption 3.1.1" OK "dialect=0x0311" "encryption=[1-4]" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}"
+expect "encryption 3.1.1 write+read"    OK "encryption=[1-4]" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}" write
+expect "encryption AES-128-CCM"         OK "encryption=1" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}" ciphers=0x2
+expect "encryption AES-128-GCM"         OK "encryption=2" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}" ciphers=0x4
+expect "encryption AES-256-CCM"         OK "encryption=3" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}" ciphers=0x8
+expect "encryption AES-256-GCM"         OK "encryption=4" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}" ciphers=0x10
+expect "server requires encryption 3.0.2" OK "dialect=0x0302" "encryption=1" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}" max=0x0302
+expect "server requires encryption 3.0" OK "dialect=0x0300" "encryption=1" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0300
+expect "encryption allocation failures" OK "sweep_runs=" -- 127.0.0.1 "$PORT" "${USR[@]}" allocsweep
+WN_LOG=warn expect "encryption off: refused, and said why" WN_E_ACCESS "require encryption" -- 127.0.0.1 "$PORT" "${USR[@]}" encrypt=off
+expect "encryption required, 2.1 client" WN_E_ACCESS -- 127.0.0.1 "$PORT" "${USR[@]}" min=0x0202 max=0x0210
+
+# encryption required for the IPC$ share only (SHAREFLAG_ENCRYPT_DATA in the TREE_CONNECT
+# reply): encrypted from there on; refused when encryption is off
+start shareenc '[IPC$]' 'smb encrypt = required'
+WN_LOG=debug expect "share requires encryption 3.1.1" OK "encryption=[1-4]" "from the IPC\$ share on" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}"
+WN_LOG=debug expect "share requires encryption 3.0.2" OK "encryption=1" "from the IPC\$ share on" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${USR[@]}" max=0x0302
+expect "share requires encryption, off" WN_E_ACCESS -- 127.0.0.1 "$PORT" "${USR[@]}" encrypt=off
+
+# a server that maps bad passwords and unknown users to guest: a logon failure for us, never
+# a guest session (the right password still works)
+start guest "map to guest = bad user"
+expect "bad user mapped to guest: wrong password" WN_E_AUTH -- 127.0.0.1 "$PORT" labuser wrong-password
+WN_LOG=warn expect "bad user mapped to guest: unknown user"   WN_E_AUTH "guest session: refused" -- 127.0.0.1 "$PORT" nosuchuser x
+expect "bad user mapped to guest, 3.0"  WN_E_AUTH -- 127.0.0.1 "$PORT" nosuchuser x max=0x0300
+expect "bad user mapped to guest, 2.1 unsigned" WN_E_AUTH -- 127.0.0.1 "$PORT" nosuchuser x min=0x0202 max=0x0210 signoff
+expect "map to guest: right password"   OK "signing=1" "bind_ack ptype=12" -- 127.0.0.1 "$PORT" "${USR[@]}"
 
 start max210 "server max protocol = SMB2_10"
-expect "server max SMB2_10"             OK "dialect=0x0210" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}"
-expect "server max SMB2_10 signed"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign
+WN_LOG=warn expect "server max SMB2_10: refused by default" WN_E_UNSUPPORTED "no dialect in common" -- 127.0.0.1 "$PORT" "${ADM[@]}"
+expect "server max SMB2_10, floor lowered" OK "dialect=0x0210" "signing=1" "bind_ack ptype=12 n_results=1 result=0" -- 127.0.0.1 "$PORT" "${ADM[@]}" min=0x0202
+expect "server max SMB2_10 signed"      OK "dialect=0x0210" "signing=1" -- 127.0.0.1 "$PORT" "${USR[@]}" sign min=0x0202
 
 # closed port: the port of the stopped smbd, with nothing listening must fail fast with CONNREFUSED
 "$LIB/smbd-stop.sh" "$TOP/max210"

@@ -3,7 +3,8 @@
 # Everything (config, state, pid, logs) lives in DIR.  Prints SNMPD_PORT=, SNMPD_PID=, DIR= lines and
 # writes DIR/snmpd.port.  PORT defaults to a free one (retried on bind failure).  Stop: snmpd-stop.sh DIR.
 # Communities: public (read-only), private (read-write); v1 and v2c.  sysContact.0 and sysLocation.0
-# are writable because the config does not set them.
+# are writable because the config does not set them.  SNMPD_EXTRA_CONF names a file whose lines are
+# appended to the config (the SNMPv3 peer test adds its USM users and engineID that way).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/peer-common.sh"
@@ -27,6 +28,9 @@ sysName wire-snmpd
 sysServices 72
 dontLogTCPWrappersConnects yes
 CONF
+    if [ -n "${SNMPD_EXTRA_CONF:-}" ]; then
+        cat "$SNMPD_EXTRA_CONF" >> "$DIR/snmpd.conf"
+    fi
     : > "$DIR/snmpd.log"
     /usr/sbin/snmpd -f -C -c "$DIR/snmpd.conf" -p "$DIR/snmpd.pidfile" -Lf "$DIR/snmpd.log" \
         -I -smux </dev/null >>"$DIR/snmpd.out" 2>&1 &

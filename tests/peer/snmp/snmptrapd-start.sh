@@ -2,6 +2,8 @@
 # snmptrapd-start.sh DIR [PORT]: start a private snmptrapd on 127.0.0.1 and [::1] only.
 # Every received trap/inform is logged as one line "TRAP ..." to DIR/snmptrapd.log.  Prints
 # SNMPTRAPD_PORT=, SNMPTRAPD_PID=, DIR= and writes DIR/snmptrapd.port.  Stop: snmptrapd-stop.sh DIR.
+# SNMPTRAPD_EXTRA_CONF names a file whose lines are appended to the config (the SNMPv3 peer test
+# adds its USM users that way).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/peer-common.sh"
@@ -21,6 +23,9 @@ disableAuthorization yes
 format2 TRAP %B [%b] %N %w %q uptime=%T %v\n
 format1 TRAP %B [%b] agent=%a enterprise=%N generic=%w specific=%q uptime=%T %v\n
 CONF
+    if [ -n "${SNMPTRAPD_EXTRA_CONF:-}" ]; then
+        cat "$SNMPTRAPD_EXTRA_CONF" >> "$DIR/snmptrapd.conf"
+    fi
     : > "$DIR/snmptrapd.log"
     /usr/sbin/snmptrapd -f -C -c "$DIR/snmptrapd.conf" -p "$DIR/snmptrapd.pidfile" \
         -Lf "$DIR/snmptrapd.log" -On -n </dev/null >>"$DIR/snmptrapd.out" 2>&1 &

@@ -30,7 +30,7 @@ cleanup_dir(void)
     DIR *d = opendir(tmpdir);
     if (d) {
         struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
+        for (e = readdir(d); e != NULL; e = readdir(d)) {
             if (e->d_name[0] == '.')
                 continue;
             char p[512];

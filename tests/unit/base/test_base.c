@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base.h"
 
@@ -177,9 +179,44 @@ test_clock_seam_is_replaceable(void **state)
     assert_true(wn_clock_filetime() > 132223104000000000ULL);
 }
 
-int
-main(void)
+/* Until a test switches the seam on, allocations are not even counted (the
+ * hot paths pay one load, no atomic read-modify-write).  Checked in a child
+ * process image of its own, which starts with the seam off whatever the
+ * tests before did in this one. */
+static void
+test_alloc_seam_is_off_until_used(void **state)
 {
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execl("/proc/self/exe", "/proc/self/exe", "--seam-child", (char *)NULL);
+        _exit(3);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* The child: 100 allocations with the seam off leave the count at 0; once
+ * switched on, the next allocation counts. */
+static int
+seam_child(void)
+{
+    for (int i = 0; i < 100; i++)
+        wn_free(wn_malloc(16));
+    if (wn_alloc_count() != 0)
+        return 1;
+    wn_free(wn_malloc(16));
+    return wn_alloc_count() == 1 ? 0 : 2;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--seam-child") == 0)
+        return seam_child();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rbuf_reads_little_and_big_endian),
         cmocka_unit_test(test_rbuf_overrun_is_sticky_and_returns_zero),
@@ -189,6 +226,7 @@ main(void)
         cmocka_unit_test(test_dynbuf_enforces_its_maximum),
         cmocka_unit_test(test_dynbuf_take_hands_over_ownership),
         cmocka_unit_test(test_alloc_fail_after_fails_the_nth_allocation),
+        cmocka_unit_test(test_alloc_seam_is_off_until_used),
         cmocka_unit_test(test_calloc_detects_overflow),
         cmocka_unit_test(test_error_names_and_messages),
         cmocka_unit_test(test_memeq_ct),

@@ -1,4 +1,4 @@
-/* test_crypto.c: the crypto layer against published vectors (RFC 1320/1321, FIPS 180, RFC 2202/4231, RFC 4493, RFC 6229, FIPS 81, SP800-38A, SMB 3.0 KDF). */
+/* test_crypto.c: the crypto layer against published vectors (RFC 1320/1321, FIPS 180, RFC 2202/4231, RFC 4493, RFC 6229, FIPS 81, SP800-38A, SP800-38C, GCM spec, SMB 3.0 KDF). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -190,6 +190,34 @@ test_crypto_aes128_cfb_matches_sp800_38a(void **state)
 }
 
 static void
+test_crypto_aes192_aes256_cfb_match_sp800_38a(void **state)
+{
+    (void)state;
+    /* SP800-38A F.3.15 (CFB128-AES192) and F.3.17 (CFB128-AES256), first
+     * two blocks; cut to 21 bytes to show a partial block. */
+    const uint8_t *iv = hx("000102030405060708090a0b0c0d0e0f", NULL);
+    const uint8_t *pt = hx("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51",
+                           NULL);
+    uint8_t out[32];
+    const uint8_t *k192 = hx("8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b", NULL);
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k192, 24, iv, out, pt, 32), 0);
+    ASSERT_HEX(out, "cdc80d6fddf18cab34c25909c99a417467ce7f7f81173621961a2b70171d3d7a");
+    assert_int_equal(wn_crypto_aes_cfb_decrypt(k192, 24, iv, out, out, 21), 0);
+    assert_memory_equal(out, pt, 21);
+    const uint8_t *k256 = hx("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+                             NULL);
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k256, 32, iv, out, pt, 32), 0);
+    ASSERT_HEX(out, "dc7e84bfda79164b7ecd8486985d386039ffed143b28b1c832113c6331e5407b");
+    assert_int_equal(wn_crypto_aes_cfb_decrypt(k256, 32, iv, out, out, 32), 0);
+    assert_memory_equal(out, pt, 32);
+    /* The generic entry point with a 16-byte key is AES-128. */
+    const uint8_t *k128 = hx("2b7e151628aed2a6abf7158809cf4f3c", NULL);
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k128, 16, iv, out, pt, 16), 0);
+    ASSERT_HEX(out, "3b3fd92eb72dad20333449f8e83cfb4a");
+    assert_int_equal(wn_crypto_aes_cfb_encrypt(k128, 20, iv, out, pt, 16), WN_E_INVAL);
+}
+
+static void
 test_crypto_sp800_108_kdf_gives_smb30_signing_key(void **state)
 {
     (void)state;
@@ -214,6 +242,93 @@ test_crypto_sp800_108_kdf_gives_smb30_signing_key(void **state)
     assert_int_equal(wn_crypto_sp800_108_kdf(sk, 16, NULL, 0, NULL, 0, out, 65), WN_E_INVAL);
 }
 
+/* One AEAD case: encrypt gives C||T, decrypt restores P, a flipped bit in the
+ * ciphertext, the AAD or the tag is refused and leaves no plaintext behind. */
+static void
+check_aead(enum wn_crypto_aead alg, const char *k, const char *iv, const char *a, const char *p,
+           const char *c, const char *t)
+{
+    size_t klen, ivlen, alen, plen, clen, tlen;
+    const uint8_t *K = hx(k, &klen), *IV = hx(iv, &ivlen), *A = hx(a, &alen);
+    const uint8_t *P = hx(p, &plen), *C = hx(c, &clen), *T = hx(t, &tlen);
+    uint8_t out[128], tag[16], aad[64];
+    assert_int_equal(klen, wn_crypto_aead_key_len(alg));
+    assert_int_equal(wn_crypto_aead_encrypt(alg, K, IV, ivlen, A, alen, out, P, plen, tag, tlen), 0);
+    assert_memory_equal(out, C, clen);
+    assert_memory_equal(tag, T, tlen);
+    assert_int_equal(wn_crypto_aead_decrypt(alg, K, IV, ivlen, A, alen, out, out, clen, tag, tlen), 0);
+    assert_memory_equal(out, P, plen);
+    memcpy(out, C, clen);
+    out[clen - 1] ^= 1;
+    assert_int_equal(wn_crypto_aead_decrypt(alg, K, IV, ivlen, A, alen, out, out, clen, tag, tlen),
+                     WN_E_SIGNATURE);
+    for (size_t i = 0; i < clen; i++)
+        assert_int_equal(out[i], 0);
+    memcpy(out, C, clen);
+    memcpy(aad, A, alen);
+    aad[0] ^= 0x80;
+    assert_int_equal(wn_crypto_aead_decrypt(alg, K, IV, ivlen, aad, alen, out, out, clen, tag, tlen),
+                     WN_E_SIGNATURE);
+    memcpy(out, C, clen);
+    tag[tlen - 1] ^= 1;
+    assert_int_equal(wn_crypto_aead_decrypt(alg, K, IV, ivlen, A, alen, out, out, clen, tag, tlen),
+                     WN_E_SIGNATURE);
+}
+
+#define GCM_P "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72" \
+              "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39"
+#define GCM_A "feedfacedeadbeeffeedfacedeadbeefabaddad2"
+
+static void
+test_crypto_aes_gcm_matches_mcgrew_viega_cases_4_and_16(void **state)
+{
+    (void)state;
+    check_aead(WN_CRYPTO_AES128_GCM, "feffe9928665731c6d6a8f9467308308", "cafebabefacedbaddecaf888",
+               GCM_A, GCM_P,
+               "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
+               "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091",
+               "5bc94fbc3221a5db94fae95ae7121a47");
+    check_aead(WN_CRYPTO_AES256_GCM,
+               "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308",
+               "cafebabefacedbaddecaf888", GCM_A, GCM_P,
+               "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+               "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662",
+               "76fc6ece0f4e1768cddf8853bb2d551b");
+}
+
+static void
+test_crypto_aes_ccm_matches_sp800_38c_and_smb_nonce_length(void **state)
+{
+    (void)state;
+    /* SP800-38C appendix C, example 3 (12-byte nonce, 8-byte tag) */
+    check_aead(WN_CRYPTO_AES128_CCM, "404142434445464748494a4b4c4d4e4f",
+               "101112131415161718191a1b", "000102030405060708090a0b0c0d0e0f10111213",
+               "202122232425262728292a2b2c2d2e2f3031323334353637",
+               "e3b201a9f5b71a7a9b1ceaeccd97e70b6176aad9a4428aa5", "484392fbc1b09951");
+    /* SMB's shape (11-byte nonce, 16-byte tag); expected values computed
+     * independently with PyCryptodome 3.11 */
+    check_aead(WN_CRYPTO_AES128_CCM, "404142434445464748494a4b4c4d4e4f",
+               "101112131415161718191a", "000102030405060708090a0b0c0d0e0f10111213",
+               "202122232425262728292a2b2c2d2e2f3031323334353637",
+               "d6d28b1b24b85b4ffbe0998809dab62e35428a3cca41bdc8",
+               "c8b439bff187669acf5b3a26ab35e946");
+    check_aead(WN_CRYPTO_AES256_CCM,
+               "404142434445464748494a4b4c4d4e4f404142434445464748494a4b4c4d4e4f",
+               "101112131415161718191a", "000102030405060708090a0b0c0d0e0f10111213",
+               "202122232425262728292a2b2c2d2e2f3031323334353637",
+               "66949e1f3dfbc6210361935d044046c40864063b814f1da0",
+               "22b167d2b46f849c4ae15a75a45c9a0b");
+    uint8_t k[16] = { 0 }, n[16] = { 0 }, b[4] = { 0 }, t[16];
+    /* bad lengths are refused, not truncated */
+    assert_int_equal(wn_crypto_aead_encrypt(WN_CRYPTO_AES128_CCM, k, n, 14, NULL, 0, b, b, 4, t, 16),
+                     WN_E_INVAL);
+    assert_int_equal(wn_crypto_aead_encrypt(WN_CRYPTO_AES128_GCM, k, n, 11, NULL, 0, b, b, 4, t, 16),
+                     WN_E_INVAL);
+    assert_int_equal(wn_crypto_aead_encrypt(WN_CRYPTO_AES128_CCM, k, n, 11, NULL, 0, b, b, 4, t, 17),
+                     WN_E_INVAL);
+    assert_int_equal(wn_crypto_aead_key_len((enum wn_crypto_aead)9), 0);
+}
+
 int
 main(void)
 {
@@ -225,7 +340,10 @@ main(void)
         cmocka_unit_test(test_crypto_rc4_matches_rfc6229_and_keeps_state),
         cmocka_unit_test(test_crypto_des_matches_fips81_and_lm_constant),
         cmocka_unit_test(test_crypto_aes128_cfb_matches_sp800_38a),
+        cmocka_unit_test(test_crypto_aes192_aes256_cfb_match_sp800_38a),
         cmocka_unit_test(test_crypto_sp800_108_kdf_gives_smb30_signing_key),
+        cmocka_unit_test(test_crypto_aes_gcm_matches_mcgrew_viega_cases_4_and_16),
+        cmocka_unit_test(test_crypto_aes_ccm_matches_sp800_38c_and_smb_nonce_length),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

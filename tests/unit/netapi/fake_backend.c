@@ -83,6 +83,11 @@ f_enum(void *conn, uint32_t level, const char *client, const char *user, uint32_
     (void)prefmaxlen;
     if (conn != &fake_conn_token)
         return WN_E_STATE;
+    if (fake.enum_drop_once) {
+        fake.enum_drop_once = 0;
+        fake.enums++;
+        return WN_E_CLOSED;
+    }
     if (fake.enums < 8)
         fake.levels_asked[fake.enums] = level;
     fake.enums++;
@@ -156,7 +161,24 @@ static void
 f_close(void *conn)
 {
     (void)conn;
-    fake.closes++;
+    /* the pool's reaper thread closes connections too */
+    __atomic_fetch_add(&fake.closes, 1, __ATOMIC_SEQ_CST);
 }
 
-const struct wn_netapi_backend_ops fake_ops = { f_open, f_enum, f_del, f_close };
+static int
+f_usable(void *conn)
+{
+    (void)conn;
+    return !fake.dead;
+}
+
+static void
+f_discard(void *conn)
+{
+    (void)conn;
+    fake.discards++;
+}
+
+const struct wn_netapi_backend_ops fake_ops = { f_open, f_enum, f_del, f_close, NULL, NULL };
+const struct wn_netapi_backend_ops fake_ops_kept = { f_open, f_enum, f_del, f_close, f_usable,
+                                                     f_discard };

@@ -23,7 +23,10 @@ struct fake_state {
     /* Canned sessions (strings borrowed from test literals) */
     struct wn_netapi_session sessions[FAKE_MAX];
     uint32_t nsessions;
+    int dead;              /* usable() answers 0 (the server closed it) */
+    int enum_drop_once;    /* next session_enum fails with WN_E_CLOSED */
     /* Observations */
+    int discards;
     int opens, closes, enums, dels;
     uint32_t levels_asked[8];
     char last_server[128];
@@ -41,6 +44,9 @@ struct fake_state {
 
 extern struct fake_state fake;
 extern const struct wn_netapi_backend_ops fake_ops;
+/* The same backend with usable/discard, so that the pool keeps its
+ * connections. */
+extern const struct wn_netapi_backend_ops fake_ops_kept;
 
 /* Resets the state and installs the fake backend. */
 void fake_reset(void);

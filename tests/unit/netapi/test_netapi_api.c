@@ -68,13 +68,13 @@ test_enum_rejects_null_outputs_without_contacting_server(void **state)
                                     NULL), ERROR_INVALID_PARAMETER);
     assert_int_equal(NetSessionGetInfo(NULL, L"x", L"y", 1, NULL), ERROR_INVALID_PARAMETER);
     /* the UTF-8 variants check the same pointers */
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, NULL, MAX_PREFERRED_LENGTH,
-                                             &er, &te, NULL), ERROR_INVALID_PARAMETER);
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
-                                             NULL, &te, NULL), ERROR_INVALID_PARAMETER);
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
-                                             &er, NULL, NULL), ERROR_INVALID_PARAMETER);
-    assert_int_equal(wn_netsession_getinfo_utf8(NULL, "x", "y", 1, NULL),
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 1, NULL, MAX_PREFERRED_LENGTH,
+                                                 &er, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
+                                                 NULL, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH,
+                                                 &er, NULL, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netapi_session_getinfo_utf8(NULL, "x", "y", 1, NULL),
                      ERROR_INVALID_PARAMETER);
     assert_int_equal(fake.opens, 0);
 }
@@ -127,13 +127,15 @@ test_enum_level1_packs_all_sessions_in_one_buffer(void **state)
         assert_true(inside(buf, len, e[i].sesi1_cname, sizeof(wchar_t)));
         assert_true(inside(buf, len, e[i].sesi1_username, sizeof(wchar_t)));
     }
-    assert_true(wcscmp(e[0].sesi1_cname, L"127.0.0.1") == 0);
-    assert_true(wcscmp(e[0].sesi1_username, L"labuser") == 0);
-    assert_int_equal(e[0].sesi1_num_opens, 2);
-    assert_int_equal(e[0].sesi1_time, 60);
-    assert_int_equal(e[0].sesi1_idle_time, 30);
-    assert_true(wcscmp(e[1].sesi1_username, L"nobody") == 0);
-    assert_int_equal(e[1].sesi1_user_flags, SESS_GUEST);
+    /* ordered by client name, then user name (docs/netsession.md §3) */
+    assert_true(wcscmp(e[2].sesi1_cname, L"127.0.0.1") == 0);
+    assert_true(wcscmp(e[2].sesi1_username, L"labuser") == 0);
+    assert_int_equal(e[2].sesi1_num_opens, 2);
+    assert_int_equal(e[2].sesi1_time, 60);
+    assert_int_equal(e[2].sesi1_idle_time, 30);
+    assert_true(wcscmp(e[0].sesi1_username, L"nobody") == 0);
+    assert_int_equal(e[0].sesi1_user_flags, SESS_GUEST);
+    assert_true(wcscmp(e[1].sesi1_username, L"labadmin") == 0);
     assert_int_equal(NetApiBufferFree(buf), NERR_Success);
     assert_int_equal(NetApiBufferFree(NULL), NERR_Success);
 }
@@ -211,12 +213,12 @@ test_samba_level502_is_derived_from_level1(void **state)
     assert_int_equal(fake.levels_asked[1], 1);
     assert_int_equal(er, 3);
     e = (SESSION_INFO_502 *)buf;
-    assert_true(wcscmp(e[1].sesi502_cname, L"10.0.0.5") == 0);
-    assert_true(wcscmp(e[1].sesi502_username, L"nobody") == 0);
-    assert_int_equal(e[1].sesi502_user_flags, SESS_GUEST);
-    assert_int_equal(e[0].sesi502_num_opens, 2);
-    assert_true(wcscmp(e[0].sesi502_cltype_name, L"") == 0);
-    assert_true(wcscmp(e[0].sesi502_transport, L"\\Device\\NetbiosSmb") == 0);
+    assert_true(wcscmp(e[0].sesi502_cname, L"10.0.0.5") == 0);
+    assert_true(wcscmp(e[0].sesi502_username, L"nobody") == 0);
+    assert_int_equal(e[0].sesi502_user_flags, SESS_GUEST);
+    assert_int_equal(e[2].sesi502_num_opens, 2);
+    assert_true(wcscmp(e[2].sesi502_cltype_name, L"") == 0);
+    assert_true(wcscmp(e[2].sesi502_transport, L"\\Device\\NetbiosSmb") == 0);
     NetApiBufferFree(buf);
 }
 
@@ -234,9 +236,9 @@ test_samba_level10_and_2_are_derived(void **state)
                                     NULL), NERR_Success);
     t = (SESSION_INFO_10 *)buf;
     assert_int_equal(er, 3);
-    assert_true(wcscmp(t[2].sesi10_username, L"labadmin") == 0);
-    assert_int_equal(t[2].sesi10_time, 30);
-    assert_int_equal(t[2].sesi10_idle_time, 15);
+    assert_true(wcscmp(t[1].sesi10_username, L"labadmin") == 0);
+    assert_int_equal(t[1].sesi10_time, 30);
+    assert_int_equal(t[1].sesi10_idle_time, 15);
     NetApiBufferFree(buf);
     assert_int_equal(NetSessionEnum(NULL, NULL, NULL, 2, &buf, MAX_PREFERRED_LENGTH, &er, &te,
                                     NULL), NERR_Success);
@@ -278,8 +280,8 @@ test_filters_apply_client_side_with_or_without_backslashes(void **state)
     assert_string_equal(fake.last_client, "\\\\127.0.0.1");
     assert_int_equal(er, 2);
     e = (SESSION_INFO_1 *)buf;
-    assert_true(wcscmp(e[0].sesi1_username, L"labuser") == 0);
-    assert_true(wcscmp(e[1].sesi1_username, L"labadmin") == 0);
+    assert_true(wcscmp(e[0].sesi1_username, L"labadmin") == 0);
+    assert_true(wcscmp(e[1].sesi1_username, L"labuser") == 0);
     NetApiBufferFree(buf);
 
     assert_int_equal(NetSessionEnum(NULL, L"127.0.0.1", L"LABADMIN", 1, &buf,
@@ -454,7 +456,10 @@ test_del_normalises_client_and_maps_results(void **state)
     /* Samba: ACCESS_DENIED also means "nothing matched"; the probe tells. */
     fake.del_werror = 5;
     assert_int_equal(NetSessionDel(NULL, L"\\\\192.0.2.9", NULL), NERR_ClientNameNotFound);
-    assert_int_equal(NetSessionDel(NULL, L"10.0.0.5", L"ghost"), NERR_UserNotFound);
+    /* issue 15 item 7: the documented "no such session" code for Del
+     * (MS-SRVS 3.1.4.6, SDK), not NERR_UserNotFound */
+    assert_int_equal(NetSessionDel(NULL, L"10.0.0.5", L"ghost"), NERR_ClientNameNotFound);
+    assert_int_equal(NetSessionDel(NULL, NULL, L"ghost"), NERR_ClientNameNotFound);
     assert_int_equal(NetSessionDel(NULL, L"10.0.0.5", NULL), ERROR_ACCESS_DENIED);
     /* ... and when the probe is denied too, the answer stays ACCESS_DENIED. */
     fake.enum_wire.werror = 5;
@@ -573,8 +578,8 @@ test_utf8_variant_and_non_ascii_names(void **state)
     fake.nsessions = 0;
     fake_add("pc-\xc3\xa9t\xc3\xa9", "j\xc3\xb6rg", 1, 10, 0);
     fake_add("pc2", "\xf0\x9f\x98\x80", 0, 1, 0);
-    assert_int_equal(wn_netsession_enum_utf8("\\\\127.0.0.1", NULL, NULL, 502, &buf,
-                                             MAX_PREFERRED_LENGTH, &er, &te, NULL),
+    assert_int_equal(wn_netapi_session_enum_utf8("\\\\127.0.0.1", NULL, NULL, 502, &buf,
+                                                 MAX_PREFERRED_LENGTH, &er, &te, NULL),
                      NERR_Success);
     u = (struct wn_session_info_utf8 *)buf;
     assert_int_equal(er, 2);
@@ -584,26 +589,30 @@ test_utf8_variant_and_non_ascii_names(void **state)
     assert_int_equal(u[0].num_opens, 1);
     NetApiBufferFree(buf);
 
-    assert_int_equal(wn_netsession_enum_utf8(NULL, NULL, NULL, 0, &buf, MAX_PREFERRED_LENGTH,
-                                             &er, &te, NULL), NERR_Success);
+    assert_int_equal(wn_netapi_session_enum_utf8(NULL, NULL, NULL, 0, &buf, MAX_PREFERRED_LENGTH,
+                                                 &er, &te, NULL), NERR_Success);
     u = (struct wn_session_info_utf8 *)buf;
     assert_null(u[0].username);
     assert_int_equal(u[0].time, 0);
     NetApiBufferFree(buf);
 
-    assert_int_equal(NetSessionEnum(NULL, L"PC-\u00c9T\u00c9", L"J\u00f6RG", 10, &buf,
-                                    MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_ClientNameNotFound);
+    /* names fold over Unicode, not only ASCII (issue 15 item 8) */
+    assert_int_equal(NetSessionEnum(NULL, L"PC-\u00c9T\u00c9", L"J\u00d6RG", 10, &buf,
+                                    MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_Success);
+    assert_int_equal(er, 1);
+    NetApiBufferFree(buf);
+    buf = NULL;
     assert_int_equal(NetSessionEnum(NULL, L"pc-\u00e9t\u00e9", L"J\u00f6rg", 10, &buf,
                                     MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_Success);
     w = (SESSION_INFO_10 *)buf;
     assert_int_equal(er, 1);
     assert_true(wcscmp(w[0].sesi10_username, L"j\u00f6rg") == 0);
     NetApiBufferFree(buf);
-    assert_int_equal(wn_netsession_getinfo_utf8(NULL, "pc2", "\xf0\x9f\x98\x80", 1, &buf),
+    assert_int_equal(wn_netapi_session_getinfo_utf8(NULL, "pc2", "\xf0\x9f\x98\x80", 1, &buf),
                      NERR_Success);
     assert_string_equal(((struct wn_session_info_utf8 *)buf)->cname, "pc2");
     NetApiBufferFree(buf);
-    assert_int_equal(wn_netsession_del_utf8(NULL, "pc2", NULL), NERR_Success);
+    assert_int_equal(wn_netapi_session_del_utf8(NULL, "pc2", NULL), NERR_Success);
 }
 
 static void
@@ -671,7 +680,7 @@ test_del_and_utf8_enum_survive_allocation_failures(void **state)
         assert_true(st == NERR_ClientNameNotFound || st == ERROR_NOT_ENOUGH_MEMORY);
         ok_del |= st == NERR_ClientNameNotFound;
         wn_alloc_fail_after(n);
-        st = wn_netsession_enum_utf8(NULL, NULL, "labuser", 2, &buf, 10, &er, &te, NULL);
+        st = wn_netapi_session_enum_utf8(NULL, NULL, "labuser", 2, &buf, 10, &er, &te, NULL);
         wn_alloc_fail_after(-1);
         assert_true(st == NERR_Success || st == ERROR_NOT_ENOUGH_MEMORY);
         if (st == NERR_Success) {
@@ -741,6 +750,69 @@ test_allocations_do_not_grow_per_session(void **state)
     }
 }
 
+/* Issue 15 item 8: account names compare case-insensitively over Unicode,
+ * as Windows compares them (fails with the former ASCII-only folding). */
+static void
+test_user_filter_is_case_insensitive_over_unicode(void **state)
+{
+    LPBYTE buf = NULL;
+    DWORD er = 0;
+    DWORD te = 0;
+    SESSION_INFO_10 *e;
+
+    (void)state;
+    fake_add("10.0.0.9", "j\xc3\xb6rg", 0, 7, 0);           /* jörg */
+    fake_add("10.0.0.10", "\xce\xb4\xce\xb9\xce\xba", 0, 8, 0); /* δικ */
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"J\u00D6RG", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), NERR_Success);
+    assert_int_equal(er, 1);
+    e = (SESSION_INFO_10 *)buf;
+    assert_true(wcscmp(e[0].sesi10_username, L"j\u00F6rg") == 0);
+    NetApiBufferFree(buf);
+    buf = NULL;
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"\u0394\u0399\u039A", 10, &buf,
+                                    MAX_PREFERRED_LENGTH, &er, &te, NULL), NERR_Success);
+    assert_int_equal(er, 1);
+    NetApiBufferFree(buf);
+    buf = NULL;
+    assert_int_equal(wn_netapi_session_getinfo_utf8(NULL, "10.0.0.9", "J\xc3\x96RG", 1, &buf),
+                     NERR_Success);
+    NetApiBufferFree(buf);
+    buf = NULL;
+    /* still not a prefix match, and other letters stay different */
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"J\u00D6R", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), NERR_UserNotFound);
+    assert_int_equal(NetSessionEnum(NULL, NULL, L"JORG", 10, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), NERR_UserNotFound);
+    assert_int_equal(wn_netapi_name_eq("STRASSE", "stra\xc3\x9f" "e"), 0);
+}
+
+/* Issue 15 item 8: a client name of backslashes alone is an invalid
+ * parameter, never "every client" (fails on the code that stripped it to
+ * NULL: Enum listed everything, Del deleted all of the user's sessions). */
+static void
+test_client_name_of_backslashes_alone_is_invalid(void **state)
+{
+    LPBYTE buf = (LPBYTE)1;
+    DWORD er = 7;
+    DWORD te = 7;
+
+    (void)state;
+    assert_int_equal(NetSessionEnum(NULL, L"\\\\", NULL, 1, &buf, MAX_PREFERRED_LENGTH, &er,
+                                    &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_null(buf);
+    assert_int_equal(er, 0);
+    assert_int_equal(NetSessionEnum(NULL, L"\\", L"labuser", 1, &buf, MAX_PREFERRED_LENGTH,
+                                    &er, &te, NULL), ERROR_INVALID_PARAMETER);
+    assert_int_equal(NetSessionDel(NULL, L"\\\\", L"labuser"), ERROR_INVALID_PARAMETER);
+    assert_int_equal(wn_netapi_session_del_utf8(NULL, "\\\\", "labuser"),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(NetSessionGetInfo(NULL, L"\\\\", L"labuser", 1, &buf),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(fake.opens, 0);
+    assert_int_equal(fake.dels, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -770,6 +842,8 @@ main(void)
         T(test_del_and_utf8_enum_survive_allocation_failures),
         T(test_buffer_allocate_and_free),
         T(test_allocations_do_not_grow_per_session),
+        T(test_user_filter_is_case_insensitive_over_unicode),
+        T(test_client_name_of_backslashes_alone_is_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

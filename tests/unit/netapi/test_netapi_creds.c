@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -155,7 +156,8 @@ test_authfile_readable_by_others_is_refused_before_connecting(void **state)
     path = write_authfile("username=labuser\npassword=x\n", 0640);
     assert_int_equal(wn_netapi_authfile_load(path, &c), WN_E_ACCESS);
     setenv("NETAPI_AUTHFILE", path, 1);
-    assert_int_equal(enum_once(), ERROR_ACCESS_DENIED);
+    /* a code of its own: ERROR_ACCESS_DENIED is what the server says */
+    assert_int_equal(enum_once(), ERROR_BAD_ENVIRONMENT);
     assert_int_equal(fake.opens, 0);
     setenv("NETAPI_AUTHFILE", "/nonexistent/netapi-auth", 1);
     assert_int_equal(enum_once(), ERROR_FILE_NOT_FOUND);
@@ -196,7 +198,7 @@ test_smb_port_variable(void **state)
     setenv("NETAPI_SMB_PORT", "65536", 1);
     assert_int_equal(wn_netapi_port_from_env(&port), WN_E_INVAL);
     setenv("NETAPI_SMB_PORT", "44x", 1);
-    assert_int_equal(enum_once(), ERROR_INVALID_PARAMETER);
+    assert_int_equal(enum_once(), ERROR_BAD_ENVIRONMENT);
 }
 
 static void
@@ -209,9 +211,9 @@ test_timeout_variable(void **state)
     assert_int_equal(enum_once(), NERR_Success);
     assert_int_equal(fake.last_timeout_ms, 1500);
     setenv("NETAPI_TIMEOUT_MS", "-5", 1);
-    assert_int_equal(enum_once(), ERROR_INVALID_PARAMETER);
+    assert_int_equal(enum_once(), ERROR_BAD_ENVIRONMENT);
     setenv("NETAPI_TIMEOUT_MS", "99999999999", 1);
-    assert_int_equal(enum_once(), ERROR_INVALID_PARAMETER);
+    assert_int_equal(enum_once(), ERROR_BAD_ENVIRONMENT);
     unsetenv("NETAPI_TIMEOUT_MS");
 }
 
@@ -229,7 +231,9 @@ test_set_credentials_out_of_memory(void **state)
 static void
 test_error_mapping_tables(void **state)
 {
-    struct wn_netapi_wire w = { 0, 0, 0 };
+    struct wn_netapi_wire w;
+
+    memset(&w, 0, sizeof(w));
 
     (void)state;
     assert_int_equal(wn_netapi_map_err(WN_E_CLOSED), ERROR_NETNAME_DELETED);
@@ -256,6 +260,161 @@ test_error_mapping_tables(void **state)
     assert_int_equal(MAX_PREFERRED_LENGTH, 0xFFFFFFFFu);
 }
 
+/* Runs enum_once with stderr captured; returns the status, *err gets
+ * what was printed (static, NUL-terminated). */
+static NET_API_STATUS
+enum_capturing_stderr(const char **err)
+{
+    static char text[2048];
+    char path[128];
+    NET_API_STATUS st;
+    int saved;
+    int fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "%s/stderr", tmpdir);
+    fflush(stderr);
+    saved = dup(2);
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    st = enum_once();
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    n = pread(fd, text, sizeof(text) - 1, 0);
+    text[n > 0 ? n : 0] = '\0';
+    close(fd);
+    unlink(path);
+    *err = text;
+    return st;
+}
+
+static int
+count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s != '\0'; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Issue 17 point 1: NETAPI_USER + NETAPI_DOMAIN with the password in
+ * NETAPI_AUTHFILE (the README's example).  The previous code ignored the
+ * authfile as soon as NETAPI_USER was set and logged on without password. */
+static void
+test_user_and_domain_from_environment_with_password_in_authfile(void **state)
+{
+    const char *path;
+
+    (void)state;
+    path = write_authfile("password = S3cret pass\n", 0600);
+    setenv("NETAPI_USER", "administrator", 1);
+    setenv("NETAPI_DOMAIN", "WORKGROUP", 1);
+    setenv("NETAPI_AUTHFILE", path, 1);
+    assert_int_equal(enum_once(), NERR_Success);
+    assert_int_equal(fake.had_creds, 1);
+    assert_string_equal(fake.last_user, "administrator");
+    assert_string_equal(fake.last_domain, "WORKGROUP");
+    assert_string_equal(fake.last_password, "S3cret pass");
+    /* the file's own username/domain yield to the environment's */
+    path = write_authfile("username=other\npassword=pw2\ndomain=FILEDOM\n", 0600);
+    assert_int_equal(enum_once(), NERR_Success);
+    assert_string_equal(fake.last_user, "administrator");
+    assert_string_equal(fake.last_domain, "WORKGROUP");
+    assert_string_equal(fake.last_password, "pw2");
+    unsetenv("NETAPI_DOMAIN");
+    assert_int_equal(enum_once(), NERR_Success);
+    assert_string_equal(fake.last_domain, "FILEDOM");
+    /* NETAPI_PASSWORD set: the file is not needed (not even read) */
+    setenv("NETAPI_PASSWORD", "envpw", 1);
+    setenv("NETAPI_AUTHFILE", "/nonexistent/auth", 1);
+    assert_int_equal(enum_once(), NERR_Success);
+    assert_string_equal(fake.last_password, "envpw");
+    /* authfile alone without a username is refused (nobody to log on as) */
+    unsetenv("NETAPI_USER");
+    unsetenv("NETAPI_PASSWORD");
+    path = write_authfile("password=x\n", 0600);
+    setenv("NETAPI_AUTHFILE", path, 1);
+    assert_int_equal(enum_once(), ERROR_BAD_ENVIRONMENT);
+}
+
+/* Issue 17 point 2: every refused setting says so in one line on stderr
+ * naming the variable and what it accepts, with WN_LOG unset (the
+ * previous code printed nothing). */
+static void
+test_refused_settings_print_one_line_naming_the_variable(void **state)
+{
+    const char *err;
+    const char *path;
+
+    (void)state;
+    unsetenv("WN_LOG");
+    setenv("NETAPI_SMB_PORT", "abc", 1);
+    assert_int_equal(enum_capturing_stderr(&err), ERROR_BAD_ENVIRONMENT);
+    assert_non_null(strstr(err, "NETAPI_SMB_PORT=abc"));
+    assert_non_null(strstr(err, "1..65535"));
+    assert_int_equal(count_lines(err), 1);
+    setenv("NETAPI_SMB_PORT", "70000", 1);
+    assert_int_equal(enum_capturing_stderr(&err), ERROR_BAD_ENVIRONMENT);
+    assert_non_null(strstr(err, "NETAPI_SMB_PORT=70000"));
+    unsetenv("NETAPI_SMB_PORT");
+    setenv("NETAPI_TIMEOUT_MS", "soon", 1);
+    assert_int_equal(enum_capturing_stderr(&err), ERROR_BAD_ENVIRONMENT);
+    assert_non_null(strstr(err, "NETAPI_TIMEOUT_MS=soon"));
+    assert_non_null(strstr(err, "milliseconds"));
+    assert_int_equal(count_lines(err), 1);
+    unsetenv("NETAPI_TIMEOUT_MS");
+    setenv("NETAPI_AUTHFILE", "/nonexistent/netapi-auth", 1);
+    assert_int_equal(enum_capturing_stderr(&err), ERROR_FILE_NOT_FOUND);
+    assert_non_null(strstr(err, "NETAPI_AUTHFILE=/nonexistent/netapi-auth"));
+    assert_int_equal(count_lines(err), 1);
+    path = write_authfile("username=u\npassword=p\n", 0640);
+    setenv("NETAPI_AUTHFILE", path, 1);
+    assert_int_equal(enum_capturing_stderr(&err), ERROR_BAD_ENVIRONMENT);
+    assert_non_null(strstr(err, "NETAPI_AUTHFILE="));
+    assert_non_null(strstr(err, "0600"));
+    assert_int_equal(count_lines(err), 1);
+    /* WN_LOG=off silences it; the code stays */
+    setenv("WN_LOG", "off", 1);
+    assert_int_equal(enum_capturing_stderr(&err), ERROR_BAD_ENVIRONMENT);
+    assert_string_equal(err, "");
+    unsetenv("WN_LOG");
+    assert_int_equal(fake.opens, 0);
+}
+
+/* Issue 18 point 5: the authfile must belong to the user and not be a
+ * symbolic link (the previous code followed links and checked only the
+ * mode).  Ownership is tested when the test runs as root. */
+static void
+test_authfile_symlink_or_foreign_owner_is_refused(void **state)
+{
+    struct wn_netapi_creds c;
+    char link[160];
+    const char *path;
+    const char *err;
+
+    (void)state;
+    path = write_authfile("username=labuser\npassword=x\n", 0600);
+    snprintf(link, sizeof(link), "%s/link", tmpdir);
+    unlink(link);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(wn_netapi_authfile_load(path, &c), 0);
+    wn_netapi_creds_clear(&c);
+    setenv("NETAPI_AUTHFILE", link, 1);
+    assert_int_equal(enum_capturing_stderr(&err), ERROR_BAD_ENVIRONMENT);
+    assert_non_null(strstr(err, "symbolic link"));
+    unlink(link);
+    if (geteuid() == 0) {
+        assert_int_equal(chown(path, 65534, 65534), 0);
+        assert_int_equal(wn_netapi_authfile_load(path, &c), WN_E_ACCESS);
+        setenv("NETAPI_AUTHFILE", path, 1);
+        assert_int_equal(enum_capturing_stderr(&err), ERROR_BAD_ENVIRONMENT);
+        assert_non_null(strstr(err, "owned by uid 65534"));
+    }
+    assert_int_equal(fake.opens, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -272,6 +431,9 @@ main(void)
         T(test_timeout_variable),
         T(test_set_credentials_out_of_memory),
         T(test_error_mapping_tables),
+        T(test_user_and_domain_from_environment_with_password_in_authfile),
+        T(test_refused_settings_print_one_line_naming_the_variable),
+        T(test_authfile_symlink_or_foreign_owner_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

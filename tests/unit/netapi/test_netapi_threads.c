@@ -74,7 +74,7 @@ t_close(void *conn)
     (void)conn;
 }
 
-static const struct wn_netapi_backend_ops ops = { t_open, t_enum, t_del, t_close };
+static const struct wn_netapi_backend_ops ops = { t_open, t_enum, t_del, t_close, NULL, NULL };
 
 static void *
 worker(void *arg)

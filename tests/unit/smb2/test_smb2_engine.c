@@ -34,6 +34,7 @@ setup(void **state)
     f.c->tree_id = 9;
     wn_dynbuf_init(&f.c->tx, 1 << 20);
     wn_dynbuf_init(&f.c->rx, WN_SMB2_MAX_MESSAGE);
+    wn_dynbuf_init(&f.c->sealed, WN_SMB2_MAX_MESSAGE);
     static const uint8_t sk[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
     assert_int_equal(wn_smb2_signer_init(&f.c->signer, WN_SMB2_DIALECT_302, sk, 16, NULL), 0);
     f.c->signing = 1;
@@ -124,6 +125,88 @@ test_smb2_rejects_tampered_reply(void **state)
     assert_int_equal(send_one(f, &h), WN_E_SIGNATURE);
 }
 
+/* Turns encryption on (3.1.1, AES-128-GCM) and gives the peer the mirrored keys. */
+static void
+encrypt_on(struct fixture *f, struct wn_smb2_crypt *peer)
+{
+    static const uint8_t sk[16] = { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6 };
+    static const uint8_t pre[WN_SMB2_PREAUTH_LEN];
+    f->c->dialect = WN_SMB2_DIALECT_311;
+    f->c->cipher = WN_SMB2_CIPHER_AES128_GCM;
+    assert_int_equal(wn_smb2_crypt_init(&f->c->crypt, WN_SMB2_DIALECT_311, f->c->cipher, sk, 16,
+                                        pre, 0x77), 0);
+    f->c->encrypt = 1;
+    *peer = f->c->crypt;
+    memcpy(peer->enc_key, f->c->crypt.dec_key, sizeof(peer->enc_key));
+    memcpy(peer->dec_key, f->c->crypt.enc_key, sizeof(peer->dec_key));
+}
+
+/* Queues a sealed, unsigned TREE_DISCONNECT reply for message mid. */
+static void
+queue_sealed_reply(struct fixture *f, struct wn_smb2_crypt *peer, uint64_t mid)
+{
+    uint8_t buf[64 + 4];
+    struct wn_wbuf w;
+    wn_wbuf_init(&w, buf, sizeof(buf));
+    struct wn_smb2_hdr h = { .credit_charge = 1, .command = WN_SMB2_TREE_DISCONNECT,
+                             .credits = 3, .flags = WN_SMB2_FLAG_RESPONSE, .message_id = mid,
+                             .tree_id = 9, .session_id = 0x77 };
+    wn_smb2_hdr_encode(&w, &h);
+    wn_smb2_empty_req_encode(&w);
+    struct wn_dynbuf frame;
+    wn_dynbuf_init(&frame, WN_SMB2_MAX_MESSAGE);
+    assert_int_equal(wn_smb2_seal(peer, buf, wn_wbuf_len(&w), &frame), 0);
+    assert_int_equal(write(f->peer, frame.data, frame.len), (ssize_t)frame.len);
+    wn_dynbuf_free(&frame);
+}
+
+static void
+test_smb2_encrypting_seals_requests_and_unseals_replies(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_crypt peer;
+    struct wn_smb2_hdr h;
+    encrypt_on(f, &peer);
+    queue_sealed_reply(f, &peer, 5);
+    assert_int_equal(send_one(f, &h), 0);
+    assert_int_equal(h.status, 0);
+    assert_int_equal(h.command, WN_SMB2_TREE_DISCONNECT);
+    /* the peer got a TRANSFORM_HEADER frame that opens to an unsigned request */
+    uint8_t req[4 + WN_SMB2_TRANSFORM_LEN + 68];
+    assert_int_equal(read(f->peer, req, sizeof(req)), (ssize_t)sizeof(req));
+    assert_true(wn_smb2_is_transform(req + 4, sizeof(req) - 4));
+    size_t n = sizeof(req) - 4;
+    assert_int_equal(wn_smb2_unseal(&peer, req + 4, &n), 0);
+    assert_int_equal(n, 68);
+    assert_int_equal(req[4 + 16] & WN_SMB2_FLAG_SIGNED, 0);
+    wn_smb2_crypt_wipe(&peer);
+}
+
+static void
+test_smb2_encrypting_refuses_a_plain_reply(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_crypt peer;
+    struct wn_smb2_hdr h;
+    encrypt_on(f, &peer);
+    queue_reply(f, 5, 0, 0, 1, 0); /* correctly signed, but not encrypted */
+    assert_int_equal(send_one(f, &h), WN_E_SIGNATURE);
+    wn_smb2_crypt_wipe(&peer);
+}
+
+static void
+test_smb2_encrypting_refuses_a_reply_sealed_with_other_keys(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_crypt peer;
+    struct wn_smb2_hdr h;
+    encrypt_on(f, &peer);
+    peer.enc_key[0] ^= 1;
+    queue_sealed_reply(f, &peer, 5);
+    assert_int_equal(send_one(f, &h), WN_E_SIGNATURE);
+    wn_smb2_crypt_wipe(&peer);
+}
+
 static void
 test_smb2_waits_past_interim_and_break(void **state)
 {
@@ -208,6 +291,26 @@ test_smb2_connect_validates_options(void **state)
     assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
     assert_null(c);
     o.min_dialect = 0;
+    /* the default floor is 3.0: a 2.x-only client must lower it explicitly */
+    o.max_dialect = WN_SMB2_DIALECT_210;
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
+    o.max_dialect = 0;
+    /* anonymous only when asked for, and then without a name or password */
+    o.user = "";
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
+    o.anonymous = 1;
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL); /* password "p" */
+    o.user = "u";
+    o.password = "";
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
+    o.anonymous = 0;
+    o.password = "p";
+    o.encrypt = 3;
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
+    o.encrypt = WN_SMB2_ENCRYPT_AUTO;
+    o.ciphers = 1; /* bit 0 is no cipher */
+    assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
+    o.ciphers = 0;
     o.host = NULL;
     assert_int_equal(wn_smb2_connect(&o, &c), WN_E_INVAL);
     /* A 64-octet label can never resolve and makes the resolver fail
@@ -527,6 +630,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_smb2_rejects_unsigned_reply_when_signing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_tampered_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_encrypting_seals_requests_and_unseals_replies,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_encrypting_refuses_a_plain_reply, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_encrypting_refuses_a_reply_sealed_with_other_keys,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_waits_past_interim_and_break, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_wrong_message_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_oversized_frame, setup, teardown),

@@ -1,4 +1,4 @@
-/* srvsvc_vectors.h: NDR stubs from /work/shared/ref (netsession.md 2.3, lab/srvs-vectors.txt), produced by Samba 4.17 NDR. */
+/* srvsvc_vectors.h: NDR stubs from the shared reference notes (../shared/ref/ from the repository root: netsession.md 2.3, lab/srvs-vectors.txt), produced by Samba 4.17 NDR. */
 #ifndef SRVSVC_VECTORS_H
 #define SRVSVC_VECTORS_H
 #include <stdint.h>

@@ -1,0 +1,226 @@
+/* exchange.c: one request's SNMPv3 exchange as an I/O-free state machine: discovery, time sync, the request, resync, rediscovery and the wrong-priv diagnosis (usm.h, docs/snmpv3.md). */
+#include "usm.h"
+
+#include <string.h>
+
+enum phase { PH_NEW, PH_PROBE, PH_SYNC, PH_REQUEST, PH_DIAGNOSE, PH_END };
+
+static int32_t
+next_msg_id(struct wn_usm_exchange *x)
+{
+    int32_t id = *x->msg_ids;
+    if (id < 1)
+        id = 1;
+    *x->msg_ids = id == WN_SNMP_V3_MAX_INT ? 1 : id + 1;
+    return id;
+}
+
+static int
+fail(struct wn_usm_exchange *x, int err)
+{
+    if (x->peer->discovering == x)
+        x->peer->discovering = NULL;
+    x->phase = PH_END;
+    x->err = err;
+    return WN_USM_STEP_FAIL;
+}
+
+/* Encodes a message of x's with pdu at level as (user may be NULL) and
+ * says SEND.  Probes carry no varbinds and use their msgID as request-id. */
+static int
+emit(struct wn_usm_exchange *x, int phase, struct wn_usm_user *user, uint8_t level,
+     const struct wn_snmp_pdu *pdu, uint64_t now_ms)
+{
+    x->msg_id = next_msg_id(x);
+    struct wn_snmp_pdu probe = {.type = WN_SNMP_PDU_GET, .request_id = x->msg_id};
+    struct wn_snmp_scoped_pdu sc = {
+        .context_engine_id = x->peer->engine.id, .context_engine_id_len = x->peer->engine.id_len,
+        .pdu = pdu ? *pdu : probe,
+    };
+    if (pdu) {
+        sc.context_name = x->context_name;
+        sc.context_name_len = x->context_name_len;
+    }
+    struct wn_usm_out o = {
+        .user = user, .engine = &x->peer->engine, .flags = level | WN_SNMP_V3_FLAG_REPORTABLE,
+        .msg_id = x->msg_id, .max_size = x->max_size, .scoped = &sc,
+    };
+    int rc = wn_usm_encode(&o, x->salt, now_ms, x->buf, x->buf_cap, x->scratch, x->scratch_cap,
+                           &x->out, &x->out_len);
+    if (rc)
+        return fail(x, rc);
+    x->phase = phase;
+    return WN_USM_STEP_SEND;
+}
+
+static int
+needs_time(const struct wn_usm_exchange *x)
+{
+    return (x->level & WN_SNMP_V3_FLAG_AUTH) && !x->peer->engine.time_known;
+}
+
+/* The peer is ready for this exchange: the request, or DONE when there is
+ * none. */
+static int
+request(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    if (x->peer->discovering == x)
+        x->peer->discovering = NULL;
+    if (!x->pdu) {
+        x->phase = PH_END;
+        return WN_USM_STEP_DONE;
+    }
+    return emit(x, PH_REQUEST, x->user, x->level, x->pdu, now_ms);
+}
+
+static int
+sync_time(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    return emit(x, PH_SYNC, x->user, WN_SNMP_V3_FLAG_AUTH, NULL, now_ms);
+}
+
+static int
+probe(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    memset(&x->peer->engine, 0, sizeof x->peer->engine);
+    x->peer->discovering = x;
+    /* RFC 3414 4: noAuthNoPriv, empty engine ID and user name. */
+    return emit(x, PH_PROBE, NULL, 0, NULL, now_ms);
+}
+
+int
+wn_usm_exchange_start(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    if (!x || !x->peer || !x->user || !x->msg_ids || !x->buf
+        || ((x->level & WN_SNMP_V3_FLAG_PRIV) && !(x->level & WN_SNMP_V3_FLAG_AUTH)))
+        return WN_E_INVAL;
+    x->err = 0;
+    if (x->peer->discovering && x->peer->discovering != x)
+        return WN_USM_STEP_WAIT;
+    if (!x->peer->engine.id_len)
+        return probe(x, now_ms);
+    if (needs_time(x)) {
+        x->peer->discovering = x;
+        return sync_time(x, now_ms);
+    }
+    return request(x, now_ms);
+}
+
+static int
+authenticated(const struct wn_usm_exchange *x)
+{
+    return (x->in.msg.flags & WN_SNMP_V3_FLAG_AUTH) != 0;
+}
+
+static int
+process(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    return wn_usm_process_in(&x->in, x->user, &x->peer->engine, 0, now_ms, x->scratch,
+                             x->scratch_cap);
+}
+
+static int
+on_probe_reply(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    if (x->in.scoped.pdu.type != WN_SNMP_PDU_REPORT || authenticated(x)
+        || wn_usm_engine_set_id(&x->peer->engine, x->in.sp.engine_id, x->in.sp.engine_id_len))
+        return fail(x, WN_E_PROTOCOL);
+    x->peer->discoveries++;
+    return needs_time(x) ? sync_time(x, now_ms) : request(x, now_ms);
+}
+
+static int
+on_sync_reply(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    /* Unauthenticated: the agent refused us (wrong digest, unknown user). */
+    if (!authenticated(x))
+        return fail(x, x->in.scoped.pdu.type == WN_SNMP_PDU_REPORT
+                           ? wn_usm_report_error(&x->in.scoped.pdu) : WN_E_PROTOCOL);
+    int rc = process(x, now_ms);      /* rule 7b takes the agent's clock */
+    if (rc)
+        return fail(x, rc);
+    if (!x->peer->engine.time_known)
+        return fail(x, WN_E_PROTOCOL);
+    x->peer->time_syncs++;
+    return request(x, now_ms);
+}
+
+static int
+on_request_reply(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    int authed = authenticated(x);
+    if (authed) {
+        int rc = process(x, now_ms);
+        if (rc)
+            return fail(x, rc);
+    }
+    const struct wn_snmp_pdu *got = &x->in.scoped.pdu;
+    if (got->type == WN_SNMP_PDU_REPORT) {
+        int rc = wn_usm_report_error(got);
+        /* An authenticated notInTimeWindow report already moved our clock
+         * (7b in process): resend once.  A changed engine ID: discover
+         * again, once. */
+        if (x->resends == 0 && rc == WN_E_NOTINTIMEWINDOW && authed) {
+            x->resends++;
+            x->peer->resyncs++;
+            return request(x, now_ms);
+        }
+        if (x->resends == 0 && rc == WN_E_UNKNOWNENGINEID) {
+            x->resends++;
+            x->peer->resyncs++;
+            if (x->peer->discovering && x->peer->discovering != x)
+                return fail(x, rc);
+            return probe(x, now_ms);
+        }
+        return fail(x, rc);
+    }
+    /* A response comes at the request's level (RFC 3412 7.2 step 12). */
+    if (got->type != WN_SNMP_PDU_RESPONSE || got->request_id != x->pdu->request_id
+        || (x->in.msg.flags & WN_USM_LEVEL_MASK) != x->level)
+        return fail(x, WN_E_PROTOCOL);
+    x->phase = PH_END;
+    return WN_USM_STEP_DONE;
+}
+
+int
+wn_usm_exchange_reply(struct wn_usm_exchange *x, const uint8_t *dgram, size_t len,
+                      uint64_t now_ms)
+{
+    if (!x || x->phase == PH_NEW || x->phase == PH_END)
+        return WN_E_INVAL;
+    struct wn_usm_in in;
+    if (wn_usm_parse(dgram, len, &in) != 0 || in.msg.msg_id != x->msg_id)
+        return WN_USM_STEP_IGNORE;
+    x->in = in;
+    switch (x->phase) {
+    case PH_PROBE:
+        return on_probe_reply(x, now_ms);
+    case PH_SYNC:
+        return on_sync_reply(x, now_ms);
+    case PH_REQUEST:
+        return on_request_reply(x, now_ms);
+    default:    /* PH_DIAGNOSE: an authenticated answer proves all but the priv key */
+        return fail(x, authenticated(x) && process(x, now_ms) == 0 ? WN_E_DECRYPTIONERROR
+                                                                   : WN_E_TIMEOUT);
+    }
+}
+
+int
+wn_usm_exchange_timeout(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    if (!x || x->phase == PH_NEW || x->phase == PH_END)
+        return WN_E_INVAL;
+    /* snmpd drops what it cannot decrypt, without a report. */
+    if (x->phase == PH_REQUEST && (x->level & WN_SNMP_V3_FLAG_PRIV) && x->peer->engine.time_known)
+        return emit(x, PH_DIAGNOSE, x->user, WN_SNMP_V3_FLAG_AUTH, NULL, now_ms);
+    return fail(x, WN_E_TIMEOUT);
+}
+
+void
+wn_usm_exchange_abort(struct wn_usm_exchange *x)
+{
+    if (x && x->peer && x->peer->discovering == x)
+        x->peer->discovering = NULL;
+    if (x)
+        x->phase = PH_END;
+}

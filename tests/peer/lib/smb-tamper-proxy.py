@@ -1,0 +1,184 @@
+#!/usr/bin/python3
+# smb-tamper-proxy.py: man-in-the-middle TCP proxy on 127.0.0.1 for SMB2 fault tests: forwards NBSS frames, records them, and tampers as told.
+"""Usage: smb-tamper-proxy.py --target-port P [--port N] [--dump FILE] [MODE...]
+
+Listens on 127.0.0.1 (port N, or a free one), forwards every connection to
+127.0.0.1:P frame by frame (NBSS), prints "PORT=<port>" once listening, and
+logs each tampering to stderr as a line starting with "tampered:".  Loopback
+only, by construction.
+
+Modes (any combination):
+  --flip-utf16 TEXT      in server->client frames, flip the low bit of the
+                         first UTF-16LE character of TEXT wherever it appears
+                         (e.g. a user name in a NetrSessionEnum reply)
+  --flip-command CMD     flip the last byte of the --nth (default 1st) plain
+                         reply of SMB2 command CMD (decimal), or, with
+                         --flip-command any, of the nth reply of any kind
+                         (an encrypted one included)
+  --guest                set SMB2_SESSION_FLAG_IS_GUEST in every successful
+                         SESSION_SETUP reply
+  --dialects HEX[,HEX]   rewrite the dialect list of the NEGOTIATE request in
+                         place (the entries are overwritten cyclically)
+  --dump FILE            append every frame as "<dir> <hex>" lines (c2s / s2c)
+"""
+import argparse
+import socket
+import sys
+import threading
+
+NBSS_HDR = 4
+SMB2_MAGIC = b"\xfeSMB"
+TRANSFORM_MAGIC = b"\xfdSMB"
+HDR_LEN = 64
+CMD_NEGOTIATE = 0
+CMD_SESSION_SETUP = 1
+FLAG_RESPONSE = 0x1
+SESSION_FLAG_IS_GUEST = 0x0001
+NEGOTIATE_DIALECT_COUNT_OFF = HDR_LEN + 2
+NEGOTIATE_DIALECTS_OFF = HDR_LEN + 36
+SESSION_FLAGS_OFF = HDR_LEN + 2
+
+
+def log(msg):
+    print("tampered: " + msg, file=sys.stderr, flush=True)
+
+
+def recv_exact(s, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return bytes(buf)
+
+
+def recv_frame(s):
+    hdr = recv_exact(s, NBSS_HDR)
+    if hdr is None:
+        return None
+    length = int.from_bytes(hdr[1:4], "big")
+    body = recv_exact(s, length)
+    if body is None:
+        return None
+    return hdr, bytearray(body)
+
+
+class Tamperer:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.seen = 0
+        self.dump = open(args.dump, "a") if args.dump else None
+
+    def record(self, direction, msg):
+        if self.dump:
+            with self.lock:
+                self.dump.write("%s %s\n" % (direction, bytes(msg).hex()))
+                self.dump.flush()
+
+    def request(self, msg):
+        a = self.args
+        if a.dialects and msg[:4] == SMB2_MAGIC and len(msg) > NEGOTIATE_DIALECTS_OFF:
+            cmd = int.from_bytes(msg[12:14], "little")
+            if cmd == CMD_NEGOTIATE:
+                n = int.from_bytes(msg[NEGOTIATE_DIALECT_COUNT_OFF:NEGOTIATE_DIALECT_COUNT_OFF + 2],
+                                   "little")
+                old = []
+                for i in range(n):
+                    off = NEGOTIATE_DIALECTS_OFF + 2 * i
+                    old.append("%04x" % int.from_bytes(msg[off:off + 2], "little"))
+                    msg[off:off + 2] = a.dialects[i % len(a.dialects)].to_bytes(2, "little")
+                log("NEGOTIATE dialects %s -> %s" % (",".join(old),
+                                                      ",".join("%04x" % d for d in a.dialects)))
+        return msg
+
+    def reply(self, msg):
+        a = self.args
+        plain = msg[:4] == SMB2_MAGIC and len(msg) >= HDR_LEN
+        cmd = int.from_bytes(msg[12:14], "little") if plain else None
+        status = int.from_bytes(msg[8:12], "little") if plain else None
+        if a.guest and plain and cmd == CMD_SESSION_SETUP and status == 0:
+            msg[SESSION_FLAGS_OFF] |= SESSION_FLAG_IS_GUEST
+            log("SESSION_SETUP reply: guest flag set")
+        if a.flip_utf16:
+            pat = a.flip_utf16.encode("utf-16-le")
+            i = msg.find(pat)
+            while i >= 0:
+                msg[i] ^= 0x01
+                log("flipped a bit of %r in a reply" % a.flip_utf16)
+                i = msg.find(pat, i + 1)
+        if a.flip_command is not None:
+            match = a.flip_command == "any" or (plain and cmd == int(a.flip_command))
+            if match:
+                with self.lock:
+                    self.seen += 1
+                    nth = self.seen
+                if nth == a.nth:
+                    msg[-1] ^= 0x01
+                    log("flipped the last byte of reply %d (%s)" %
+                        (nth, "encrypted" if msg[:4] == TRANSFORM_MAGIC else "command %s" % cmd))
+        return msg
+
+
+def pump(src, dst, direction, t):
+    try:
+        while True:
+            f = recv_frame(src)
+            if f is None:
+                break
+            hdr, msg = f
+            msg = t.request(msg) if direction == "c2s" else t.reply(msg)
+            t.record(direction, msg)
+            dst.sendall(hdr + bytes(msg))
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def serve(conn, t):
+    try:
+        up = socket.create_connection(("127.0.0.1", t.args.target_port))
+    except OSError:
+        conn.close()
+        return
+    a = threading.Thread(target=pump, args=(conn, up, "c2s", t), daemon=True)
+    b = threading.Thread(target=pump, args=(up, conn, "s2c", t), daemon=True)
+    a.start()
+    b.start()
+    a.join()
+    b.join()
+    conn.close()
+    up.close()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--target-port", type=int, required=True)
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--dump")
+    p.add_argument("--flip-utf16")
+    p.add_argument("--flip-command")
+    p.add_argument("--nth", type=int, default=1)
+    p.add_argument("--guest", action="store_true")
+    p.add_argument("--dialects", type=lambda s: [int(x, 16) for x in s.split(",")])
+    args = p.parse_args()
+    t = Tamperer(args)
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", args.port))
+    ls.listen(16)
+    print("PORT=%d" % ls.getsockname()[1], flush=True)
+    while True:
+        conn, _ = ls.accept()
+        threading.Thread(target=serve, args=(conn, t), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+/* test_usm_exchange.c: the I/O-free SNMPv3 exchange (discovery, time sync, shared discovery, resync, timeouts) against an in-process agent built from the usm layer's own authoritative side. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "base.h"
+#include "usm.h"
+
+#define NOW 100000u
+
+/* The fake agent: engine "\x80\0\0\0\x01agent", boots 3, time 500 at NOW. */
+static struct wn_usm_engine agent;
+static struct wn_usm_user agent_user;
+static struct wn_usm_salt agent_salt;
+static uint8_t agent_buf[4096], agent_scratch[4096];
+static unsigned agent_requests;
+
+static const struct wn_snmp_varbind *
+counter_vb(int err)
+{
+    static struct wn_snmp_varbind vb;
+    const uint32_t *oid;
+    size_t n;
+    assert_int_equal(wn_usm_report_oid(err, &oid, &n), 0);
+    vb = (struct wn_snmp_varbind){.oid = oid, .oid_len = n,
+                                  .value = {.syntax = WN_SNMP_SYN_COUNTER32, .v.u32 = 1}};
+    return &vb;
+}
+
+/* Answers one message the way RFC 3414 says an agent with engine ag does. */
+static size_t
+agent_answer_as(struct wn_usm_engine *ag, const uint8_t *msg, size_t len, const uint8_t **out)
+{
+    struct wn_usm_in in;
+    assert_int_equal(wn_usm_parse(msg, len, &in), 0);
+    struct wn_usm_user *u = in.sp.user_len ? &agent_user : NULL;
+    int rc = wn_usm_process_in(&in, u, ag, 1, NOW, agent_scratch, sizeof agent_scratch);
+    struct wn_snmp_pdu pdu = {.request_id = in.scoped.pdu.request_id};
+    uint8_t flags = 0;
+    if (rc) {
+        pdu.type = WN_SNMP_PDU_REPORT;
+        pdu.vbs = counter_vb(rc);
+        pdu.vb_count = 1;
+        /* notInTimeWindow is reported authenticated (RFC 3414 3.2 step 7a). */
+        if (rc == WN_E_NOTINTIMEWINDOW)
+            flags = WN_SNMP_V3_FLAG_AUTH;
+        else
+            u = NULL;
+    } else {
+        pdu.type = WN_SNMP_PDU_RESPONSE;
+        pdu.vbs = NULL;
+        flags = in.msg.flags & WN_USM_LEVEL_MASK;
+        agent_requests++;
+    }
+    struct wn_snmp_scoped_pdu sc = {.context_engine_id = ag->id,
+                                    .context_engine_id_len = ag->id_len, .pdu = pdu};
+    struct wn_usm_out o = {.user = u, .engine = ag, .flags = flags,
+                           .msg_id = in.msg.msg_id, .max_size = 65507, .scoped = &sc};
+    size_t n;
+    assert_int_equal(wn_usm_encode(&o, &agent_salt, NOW, agent_buf, sizeof agent_buf,
+                                   agent_scratch, sizeof agent_scratch, out, &n), 0);
+    return n;
+}
+
+static size_t
+agent_answer(const uint8_t *msg, size_t len, const uint8_t **out)
+{
+    return agent_answer_as(&agent, msg, len, out);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    static const uint8_t id[] = {0x80, 0, 0, 0, 1, 'a', 'g', 'e', 'n', 't'};
+    memset(&agent, 0, sizeof agent);
+    wn_usm_engine_set_id(&agent, id, sizeof id);
+    wn_usm_engine_sync(&agent, 3, 500, NOW);
+    agent_requests = 0;
+    wn_usm_salt_init(&agent_salt);
+    return wn_usm_user_init(&agent_user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                            WN_USM_PRIV_AES128, "privpass-1");
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    wn_usm_user_clear(&agent_user);
+    return 0;
+}
+
+struct mgr {
+    struct wn_usm_user user;
+    struct wn_usm_salt salt;
+    int32_t ids;
+    uint8_t buf[2][4096], scratch[2][4096];
+};
+
+static void
+exchange_init(struct wn_usm_exchange *x, struct mgr *m, struct wn_usm_peer *peer, int i,
+              const struct wn_snmp_pdu *pdu)
+{
+    memset(x, 0, sizeof *x);
+    x->peer = peer;
+    x->user = &m->user;
+    x->level = WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV;
+    x->salt = &m->salt;
+    x->msg_ids = &m->ids;
+    x->max_size = 65507;
+    x->pdu = pdu;
+    x->buf = m->buf[i];
+    x->buf_cap = sizeof m->buf[i];
+    x->scratch = m->scratch[i];
+    x->scratch_cap = sizeof m->scratch[i];
+}
+
+/* Hands x's message to the agent and its answer back to x. */
+static int
+round_trip(struct wn_usm_exchange *x)
+{
+    const uint8_t *ans;
+    size_t n = agent_answer(x->out, x->out_len, &ans);
+    return wn_usm_exchange_reply(x, ans, n, NOW);
+}
+
+static void
+test_usm_exchange_discovers_once_for_two_requests(void **state)
+{
+    (void)state;
+    static struct mgr m;
+    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    m.ids = 77;
+    wn_usm_salt_init(&m.salt);
+    struct wn_usm_peer peer = {0};
+    struct wn_snmp_pdu p1 = {.type = WN_SNMP_PDU_GET, .request_id = 1001};
+    struct wn_snmp_pdu p2 = {.type = WN_SNMP_PDU_GET, .request_id = 1002};
+    struct wn_usm_exchange a, b;
+    exchange_init(&a, &m, &peer, 0, &p1);
+    exchange_init(&b, &m, &peer, 1, &p2);
+    assert_int_equal(wn_usm_exchange_start(&a, NOW), WN_USM_STEP_SEND);     /* probe */
+    assert_int_equal(wn_usm_exchange_start(&b, NOW), WN_USM_STEP_WAIT);
+    /* A stray datagram (another msgID) is not a's. */
+    const uint8_t *ans;
+    size_t n = agent_answer(a.out, a.out_len, &ans);
+    uint8_t stray[512];
+    memcpy(stray, ans, n);
+    a.msg_id++;
+    assert_int_equal(wn_usm_exchange_reply(&a, stray, n, NOW), WN_USM_STEP_IGNORE);
+    a.msg_id--;
+    assert_int_equal(wn_usm_exchange_reply(&a, stray, n, NOW), WN_USM_STEP_SEND);  /* sync */
+    assert_int_equal(peer.engine.id_len, agent.id_len);
+    assert_int_equal(wn_usm_exchange_start(&b, NOW), WN_USM_STEP_WAIT);
+    assert_int_equal(round_trip(&a), WN_USM_STEP_SEND);                     /* request */
+    assert_int_equal(peer.engine.boots, 3);
+    assert_int_equal(peer.engine.time, 500);
+    assert_int_equal(peer.time_syncs, 1);
+    assert_null(peer.discovering);
+    /* b goes straight to its request. */
+    assert_int_equal(wn_usm_exchange_start(&b, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&a), WN_USM_STEP_DONE);
+    assert_int_equal(a.in.scoped.pdu.request_id, 1001);
+    assert_int_equal(round_trip(&b), WN_USM_STEP_DONE);
+    assert_int_equal(b.in.scoped.pdu.request_id, 1002);
+    assert_int_equal(peer.discoveries, 1);
+    assert_int_equal(agent_requests, 2);
+    assert_int_equal(m.user.localizations, 1);
+    /* Our view of the agent's clock goes stale (its time is 1000 s ahead):
+     * notInTimeWindow, resync, one resend. */
+    wn_usm_engine_sync(&agent, 3, 1500, NOW);
+    struct wn_usm_exchange c;
+    struct wn_snmp_pdu p3 = {.type = WN_SNMP_PDU_GET, .request_id = 1003};
+    exchange_init(&c, &m, &peer, 0, &p3);
+    assert_int_equal(wn_usm_exchange_start(&c, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&c), WN_USM_STEP_SEND);
+    assert_int_equal(peer.resyncs, 1);
+    assert_int_equal(round_trip(&c), WN_USM_STEP_DONE);
+    assert_int_equal(c.in.scoped.pdu.request_id, 1003);
+    wn_usm_user_clear(&m.user);
+}
+
+static void
+test_usm_exchange_errors_and_timeouts(void **state)
+{
+    (void)state;
+    static struct mgr m;
+    struct wn_usm_peer peer = {0};
+    struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 5};
+    struct wn_usm_exchange x, y;
+    /* Wrong auth pass phrase: the time sync gets wrongDigest. */
+    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-X",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    m.ids = 1;
+    wn_usm_salt_init(&m.salt);
+    exchange_init(&x, &m, &peer, 0, &p);
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_FAIL);
+    assert_int_equal(x.err, WN_E_WRONGDIGEST);
+    assert_null(peer.discovering);
+    wn_usm_user_clear(&m.user);
+    /* Silence during discovery: the discovering exchange times out and
+     * releases the peer; the waiting one may start. */
+    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    memset(&peer, 0, sizeof peer);
+    exchange_init(&x, &m, &peer, 0, &p);
+    exchange_init(&y, &m, &peer, 1, &p);
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(wn_usm_exchange_start(&y, NOW), WN_USM_STEP_WAIT);
+    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
+    assert_int_equal(x.err, WN_E_TIMEOUT);
+    assert_int_equal(wn_usm_exchange_start(&y, NOW), WN_USM_STEP_SEND);
+    wn_usm_exchange_abort(&y);
+    assert_null(peer.discovering);
+    /* An authPriv request unanswered after a good time sync: the authNoPriv
+     * probe is answered, so the priv key is the suspect. */
+    exchange_init(&x, &m, &peer, 0, &p);
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);         /* the request, never delivered */
+    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_FAIL);
+    assert_int_equal(x.err, WN_E_DECRYPTIONERROR);
+    /* ... and when that probe is unanswered too, it is a timeout. */
+    exchange_init(&x, &m, &peer, 0, &p);
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
+    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
+    assert_int_equal(x.err, WN_E_TIMEOUT);
+    wn_usm_user_clear(&m.user);
+}
+
+/* 1 000 undiscovered engines at once, from one thread: every probe is out
+ * before any answer is read, nothing waits on anything else. */
+#define MANY 1000
+
+static void
+test_usm_exchange_thousand_engines_discover_concurrently(void **state)
+{
+    (void)state;
+    static struct wn_usm_engine agents[MANY];
+    static struct wn_usm_peer peers[MANY];
+    static struct wn_usm_exchange xs[MANY];
+    static struct wn_snmp_pdu pdus[MANY];
+    static struct mgr m;
+    static uint8_t bufs[MANY][512], scr[512];
+    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    m.ids = 1;
+    wn_usm_salt_init(&m.salt);
+    for (uint32_t i = 0; i < MANY; i++) {
+        uint8_t id[9] = {0x80, 0, 0, 0, 1, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
+                         (uint8_t)(i >> 8), (uint8_t)i};
+        assert_int_equal(wn_usm_engine_set_id(&agents[i], id, sizeof id), 0);
+        wn_usm_engine_sync(&agents[i], 1 + i % 7, 100 + i, NOW);
+        pdus[i] = (struct wn_snmp_pdu){.type = WN_SNMP_PDU_GET, .request_id = (int32_t)i + 1};
+        exchange_init(&xs[i], &m, &peers[i], 0, &pdus[i]);
+        xs[i].buf = bufs[i];
+        xs[i].buf_cap = sizeof bufs[i];
+        xs[i].scratch = scr;            /* one thread: shared between exchanges */
+        xs[i].scratch_cap = sizeof scr;
+        assert_int_equal(wn_usm_exchange_start(&xs[i], NOW), WN_USM_STEP_SEND);
+    }
+    /* Three rounds (probe, time sync, request), each over all engines. */
+    static const int expect[] = {WN_USM_STEP_SEND, WN_USM_STEP_SEND, WN_USM_STEP_DONE};
+    for (size_t r = 0; r < WN_ARRAY_SIZE(expect); r++) {
+        for (uint32_t i = 0; i < MANY; i++) {
+            const uint8_t *ans;
+            size_t n = agent_answer_as(&agents[i], xs[i].out, xs[i].out_len, &ans);
+            assert_int_equal(wn_usm_exchange_reply(&xs[i], ans, n, NOW), expect[r]);
+        }
+    }
+    for (uint32_t i = 0; i < MANY; i++) {
+        assert_memory_equal(peers[i].engine.id, agents[i].id, agents[i].id_len);
+        assert_int_equal(peers[i].engine.boots, agents[i].boots);
+        assert_int_equal(xs[i].in.scoped.pdu.request_id, (int32_t)i + 1);
+    }
+    assert_int_equal(m.user.localizations, MANY);
+    wn_usm_user_clear(&m.user);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_usm_exchange_discovers_once_for_two_requests, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_usm_exchange_errors_and_timeouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usm_exchange_thousand_engines_discover_concurrently,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
