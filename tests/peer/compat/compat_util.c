@@ -81,19 +81,10 @@ smiINT32
 compat_send_get(HSNMP_SESSION s, HSNMP_ENTITY src, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx,
                 const char *oid)
 {
-    smiOID name;
-    wire_oid(oid, &name);
-    HSNMP_VBL vbl = SnmpCreateVbl(s, &name, NULL);
-    wire_oid_free(&name);
-    assert_non_null(vbl);
-    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_GET, 0, 0, 0, vbl);
-    assert_non_null(pdu);
+    const char *const names[] = {oid, NULL};
     smiINT32 rid = 0;
-    assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    if (SnmpSendMsg(s, src, dst, ctx, pdu) != SNMPAPI_SUCCESS)
+    if (wire_send_from(s, src, dst, ctx, SNMP_PDU_GET, 0, 0, names, NULL, &rid) != 0)
         fail_msg("SnmpSendMsg failed: %u", SnmpGetLastError(s));
-    SnmpFreePdu(pdu);
-    SnmpFreeVbl(vbl);
     return rid;
 }
 
