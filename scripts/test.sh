@@ -45,7 +45,8 @@ run_suite() {  # run_suite <name> <builddir> <ctest args...> -- <cmake args...>
 mkdir -p build-tests
 run_suite "gcc" build-tests/gcc -- -DCMAKE_C_COMPILER=gcc
 if [ "${WN_SKIP_SANITIZERS:-0}" != 1 ]; then
-    run_suite "clang asan+ubsan" build-tests/asan -E "^check_symbols$" -- \
+    # tests labelled heavy (long fault and overload runs) run in the gcc build only
+    run_suite "clang asan+ubsan" build-tests/asan -E "^check_symbols$" -LE heavy -- \
         -DCMAKE_C_COMPILER=clang -DWN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     run_suite "tsan" build-tests/tsan -L tsan -- \
         -DCMAKE_C_COMPILER=clang -DWN_TSAN=ON -DCMAKE_BUILD_TYPE=Debug

@@ -3,48 +3,7 @@
 #include <string.h>
 
 #include "dcerpc.h"
-
-struct feed {
-    const uint8_t *data;
-    size_t len, off, chunk;
-};
-
-static int
-feed_out(struct feed *f, struct wn_dynbuf *out, size_t max, int *more)
-{
-    size_t n = f->len - f->off;
-    if (n > f->chunk)
-        n = f->chunk;
-    if (n > max)
-        n = max;
-    int rc = n ? wn_dynbuf_add(out, f->data + f->off, n) : 0;
-    f->off += n;
-    *more = f->off < f->len;
-    return rc;
-}
-
-static int
-t_transceive(void *ctx, const uint8_t *in, size_t inlen, struct wn_dynbuf *out, int *more)
-{
-    (void)in;
-    (void)inlen;
-    return feed_out(ctx, out, SIZE_MAX, more);
-}
-
-static int
-t_write(void *ctx, const uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    (void)buf;
-    (void)len;
-    return 0;
-}
-
-static int
-t_read(void *ctx, struct wn_dynbuf *out, size_t max, int *more)
-{
-    return feed_out(ctx, out, max, more);
-}
+#include "fuzz_feed.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -54,8 +13,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The same bytes as a server's answer to a bind, then to a call whose
      * call_id is taken from the first fragment (so reassembly runs). */
-    struct feed f = {data, size, 0, size > 0 ? (size_t)(data[0] % 61) + 1 : 1};
-    struct wn_dcerpc_transport t = {&f, t_transceive, t_write, t_read};
+    struct wn_fuzz_feed f = {data, size, 0, size > 0 ? (size_t)(data[0] % 61) + 1 : 1, 0, 0};
+    struct wn_dcerpc_transport t;
+    wn_fuzz_feed_transport(&f, &t);
     struct wn_dcerpc_client c;
     (void)wn_dcerpc_bind(&t, &wn_dcerpc_ndr20_syntax, &wn_dcerpc_ndr20_syntax, &c);
 

@@ -1,4 +1,4 @@
-/* fuzz_smb2_resp.c: fuzz target for the SMB2 response header and body decoders and the TRANSFORM_HEADER decoder. */
+/* fuzz_smb2_resp.c: fuzz target for the SMB2 response header and body decoders (the IOCTL reply matcher included) and the TRANSFORM_HEADER decoder. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the negotiate decoder also walks contexts whatever the command says */
     struct wn_smb2_negotiate_resp n;
     (void)wn_smb2_negotiate_resp_decode(data, size, &n);
+    (void)wn_smb2_ioctl_resp_match(data, size, WN_SMB2_FSCTL_PIPE_TRANSCEIVE, NULL);
     struct wn_smb2_transform t;
     (void)wn_smb2_transform_decode(data, size, WN_SMB2_MAX_MESSAGE, &t);
     return 0;

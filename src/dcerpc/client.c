@@ -227,6 +227,8 @@ receive_response(struct wn_dcerpc_client *c, struct rx *x, uint32_t call_id,
             return WN_E_PROTOCOL;
         }
         WN_PARSE_CHECK(MOD, d.hdr.ptype == WN_DCERPC_RESPONSE, WN_E_PROTOCOL);
+        /* matched on everything the request fixed: call id and context */
+        WN_PARSE_CHECK(MOD, d.u.response.ctx_id == c->ctx_id, WN_E_PROTOCOL);
         WN_PARSE_CHECK(MOD, !!(d.hdr.pfc_flags & WN_DCERPC_PFC_FIRST_FRAG) == first,
                        WN_E_PROTOCOL);
         first = 0;

@@ -103,6 +103,16 @@ loop_create(struct wn_evloop **out)
     int err = wn_evloop_backend_open(&l->be);
     if (err < 0)
         goto fail;
+    /* Both task buffers exist from the start, so posting (and with it
+     * wn_evloop_call, which shutdown paths rely on) needs no memory until
+     * WN_EVLOOP_QUEUE_MIN tasks are pending at once. */
+    l->queue = wn_calloc(WN_EVLOOP_QUEUE_MIN, sizeof(*l->queue));
+    l->running = wn_calloc(WN_EVLOOP_QUEUE_MIN, sizeof(*l->running));
+    if (!l->queue || !l->running) {
+        err = WN_E_NOMEM;
+        goto fail;
+    }
+    l->qcap = l->rcap = WN_EVLOOP_QUEUE_MIN;
     l->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (l->wake_fd < 0) {
         err = WN_E_IO;
@@ -125,6 +135,8 @@ fail:
         wn_evloop_backend_close(l->be);
     if (l->wake_fd >= 0)
         close(l->wake_fd);
+    wn_free(l->queue);
+    wn_free(l->running);
     pthread_mutex_destroy(&l->qlock);
     wn_free(l);
     return err;

@@ -86,6 +86,31 @@ charge_for(const struct wn_smb2_conn *c, uint32_t payload)
     return (uint16_t)(payload ? (payload - 1) / 65536u + 1 : 1);
 }
 
+/* Signature policy for the reply in c->rx: a sealed reply is authenticated
+ * by its AEAD tag; a signed one is always verified when we have a key; when
+ * `must_sign`, an unsigned one is refused.  0 or WN_E_SIGNATURE (the
+ * connection is then broken). */
+static int
+reply_verify(struct wn_smb2_conn *c, const struct wn_smb2_hdr *hdr, uint16_t cmd, int sealed,
+             int must_sign)
+{
+    if (sealed)
+        return 0;
+    int is_signed = (hdr->flags & WN_SMB2_FLAG_SIGNED) != 0;
+    if (is_signed && c->signer.on) {
+        if (wn_smb2_verify(&c->signer, c->rx.data, c->rx.len) == 0)
+            return 0;
+        wn_log(WN_LOG_WARN, MOD, "bad signature on %sreply to command %u",
+               hdr->status == WN_SMB2_STATUS_PENDING ? "interim " : "", cmd);
+    } else if (must_sign && c->signer.on) {
+        wn_log(WN_LOG_WARN, MOD, "unsigned reply to command %u while signing", cmd);
+    } else {
+        return 0;
+    }
+    c->broken = 1;
+    return WN_E_SIGNATURE;
+}
+
 int
 wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32_t payload,
                  int sign, struct wn_smb2_hdr *hdr)
@@ -137,14 +162,13 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
         c->broken = 1;
         return rc;
     }
-    int reply_sealed = 0;
     for (;;) {
         rc = wn_smb2_recv_frame(c, deadline);
         if (rc) {
             c->broken = 1;
             return rc;
         }
-        reply_sealed = wn_smb2_is_transform(c->rx.data, c->rx.len);
+        int reply_sealed = wn_smb2_is_transform(c->rx.data, c->rx.len);
         if (reply_sealed) {
             rc = wn_smb2_unseal(&c->crypt, c->rx.data, &c->rx.len);
             if (rc) {
@@ -174,27 +198,18 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
             c->broken = 1;
             return WN_E_PROTOCOL;
         }
+        int interim = hdr->status == WN_SMB2_STATUS_PENDING && (hdr->flags & WN_SMB2_FLAG_ASYNC);
+        /* Nothing of a reply (not even its credit grant) is used before it
+         * is verified.  An interim reply may come unsigned (MS-SMB2
+         * 3.3.4.1.1 signs only final replies), but one that says it is
+         * signed must verify like any other. */
+        rc = reply_verify(c, hdr, cmd, reply_sealed, do_sign && !interim);
+        if (rc)
+            return rc;
         c->credits += hdr->credits;
-        if (hdr->status == WN_SMB2_STATUS_PENDING && (hdr->flags & WN_SMB2_FLAG_ASYNC))
-            continue; /* interim reply: wait for the final one (same deadline) */
+        if (interim)
+            continue; /* wait for the final reply (same deadline) */
         break;
-    }
-    if (reply_sealed)
-        return 0; /* authenticated by the AEAD tag */
-    /* Signature policy: a signed reply is always verified when we have a key;
-     * when signing is active every reply must be signed. */
-    int is_signed = (hdr->flags & WN_SMB2_FLAG_SIGNED) != 0;
-    if (is_signed && c->signer.on) {
-        rc = wn_smb2_verify(&c->signer, c->rx.data, c->rx.len);
-        if (rc) {
-            wn_log(WN_LOG_WARN, MOD, "bad signature on reply to command %u", cmd);
-            c->broken = 1;
-            return WN_E_SIGNATURE;
-        }
-    } else if (do_sign && c->signer.on) {
-        wn_log(WN_LOG_WARN, MOD, "unsigned reply to command %u while signing", cmd);
-        c->broken = 1;
-        return WN_E_SIGNATURE;
     }
     return 0;
 }
@@ -283,6 +298,10 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     rc = wn_smb2_negotiate_resp_decode(c->rx.data, c->rx.len, &n);
     if (rc)
         return rc == WN_E_TRUNCATED ? WN_E_MALFORMED : rc;
+    /* A well-formed NEGOTIATE answer: the host is an SMB2 server, and what
+     * follows is our refusal of what it (or a man in the middle) chose. */
+    if (o->negotiated)
+        *o->negotiated = 1;
     int offered = 0;
     for (size_t i = 0; i < q.n_dialects; i++)
         offered |= q.dialects[i] == n.dialect;
@@ -333,12 +352,20 @@ negotiate(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
     }
     wn_log(WN_LOG_DEBUG, MOD, "dialect 0x%04x, server security mode 0x%x", n.dialect,
            n.security_mode);
-    if (o->negotiated)
-        *o->negotiated = 1;
     return 0;
 }
 
 /* ------------------------------------------------------------ SESSION_SETUP */
+
+/* A named user's logon answered with a guest or null session. */
+static int
+refuse_guest(const struct wn_smb2_opts *o, uint16_t session_flags)
+{
+    wn_log(WN_LOG_WARN, MOD, "the server answered the logon of user \"%s\" with a %s "
+           "session: refused as a logon failure", o->user,
+           (session_flags & WN_SMB2_SESSION_IS_GUEST) ? "guest" : "anonymous");
+    return WN_E_AUTH;
+}
 
 static int
 session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
@@ -403,6 +430,15 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         wn_log(WN_LOG_DEBUG, MOD, "session 0x%llx set up, flags 0x%x, reply %ssigned",
                (unsigned long long)c->session_id, s.session_flags,
                (h.flags & WN_SMB2_FLAG_SIGNED) ? "" : "un");
+        int guest = (s.session_flags & (WN_SMB2_SESSION_IS_GUEST | WN_SMB2_SESSION_IS_NULL)) != 0;
+        int is_signed = (h.flags & WN_SMB2_FLAG_SIGNED) != 0;
+        if (guest && !is_signed && !c->anonymous) {
+            /* Refused whoever set the flag, so it needs no trust: a server
+             * that maps a bad user to guest neither signs this reply nor
+             * sends the SPNEGO mechListMIC (there is no key for either). */
+            rc = refuse_guest(o, s.session_flags);
+            break;
+        }
         rc = wn_smb2_auth_finish(a, s.secblob, s.secblob_len);
         if (rc) {
             wn_log(WN_LOG_WARN, MOD, "SPNEGO did not complete: %s", wn_errname(rc));
@@ -410,7 +446,6 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         }
         uint8_t key[16];
         int klen = wn_smb2_auth_session_key(a, key);
-        int guest = (s.session_flags & (WN_SMB2_SESSION_IS_GUEST | WN_SMB2_SESSION_IS_NULL)) != 0;
         if (c->anonymous) {
             /* Asked for: no key, nothing can be signed or sealed (Samba
              * reports an anonymous logon with flags 0: the NTLMSSP layer
@@ -437,20 +472,16 @@ session_setup(struct wn_smb2_conn *c, const struct wn_smb2_opts *o)
         wn_wipe(key, sizeof(key));
         if (rc)
             break;
-        /* The session flags are trusted only once the reply's signature
-         * verified: a guest flag in an unverifiable reply is a failed logon
-         * (a server that maps a bad password to guest does not sign it). */
-        int is_signed = (h.flags & WN_SMB2_FLAG_SIGNED) != 0;
+        /* The session flags of a signed reply are trusted only once its
+         * signature verified (a guest flag set by a man in the middle is
+         * WN_E_SIGNATURE); an unsigned guest reply was refused above. */
         if (is_signed) {
             rc = wn_smb2_verify(&c->signer, c->rx.data, c->rx.len);
             if (rc)
                 wn_log(WN_LOG_WARN, MOD, "final SESSION_SETUP reply: bad signature");
         }
         if (!rc && guest) {
-            wn_log(WN_LOG_WARN, MOD, "the server answered the logon of user \"%s\" with a %s "
-                   "session: refused as a logon failure", o->user,
-                   (s.session_flags & WN_SMB2_SESSION_IS_GUEST) ? "guest" : "anonymous");
-            rc = WN_E_AUTH;
+            rc = refuse_guest(o, s.session_flags);
             break;
         }
         if (!rc && !is_signed && (c->signing || c->dialect == WN_SMB2_DIALECT_311)) {
@@ -566,6 +597,11 @@ wn_smb2_validate_negotiate(struct wn_smb2_conn *c)
     const uint8_t *d;
     size_t n;
     rc = wn_smb2_ioctl_resp_decode(c->rx.data, c->rx.len, &d, &n);
+    /* the FileId of this answer is all ones (MS-SMB2 3.3.5.15.12) or, for
+     * some servers, ours: only the control code is matched */
+    if (!rc)
+        rc = wn_smb2_ioctl_resp_match(c->rx.data, c->rx.len,
+                                      WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO, NULL);
     if (rc)
         return rc == WN_E_TRUNCATED ? WN_E_MALFORMED : rc;
     struct wn_rbuf r;

@@ -160,6 +160,9 @@ wn_smb2_pipe_transceive(struct wn_smb2_pipe *p, const uint8_t *in, size_t inlen,
     const uint8_t *d;
     size_t n;
     rc = wn_smb2_ioctl_resp_decode(c->rx.data, c->rx.len, &d, &n);
+    if (!rc)
+        rc = wn_smb2_ioctl_resp_match(c->rx.data, c->rx.len, WN_SMB2_FSCTL_PIPE_TRANSCEIVE,
+                                      p->file_id);
     if (rc)
         return decode_err(rc);
     if (n > max_out)

@@ -93,9 +93,10 @@ struct wn_smb2_opts {
     const char *domain;      /* NULL = "" */
     const char *password;
     const char *workstation; /* NULL = "" */
-    int *negotiated;         /* optional out: set to 1 once the server's NEGOTIATE
-                              * response was accepted (a failure before that means
-                              * the host did not answer as an SMB2 server) */
+    int *negotiated;         /* optional out: set to 1 once a well-formed NEGOTIATE
+                              * response arrived, before we check what it chose (a
+                              * failure before that means the host did not answer as
+                              * an SMB2 server) */
 };
 
 /* A connection and its pipes are used by one thread at a time (no locking);

@@ -427,6 +427,23 @@ wn_smb2_ioctl_resp_decode(const uint8_t *msg, size_t len, const uint8_t **out, s
     return 0;
 }
 
+int
+wn_smb2_ioctl_resp_match(const uint8_t *msg, size_t len, uint32_t ctl, const uint8_t file_id[16])
+{
+    struct wn_rbuf r;
+    int rc = body_begin(&r, msg, len, WN_SMB2_IOCTL_RESP_SIZE);
+    if (rc)
+        return rc;
+    wn_rbuf_skip(&r, 2); /* Reserved */
+    uint32_t got_ctl = wn_rbuf_u32le(&r);
+    const uint8_t *got_fid = wn_rbuf_view(&r, 16);
+    if (r.err)
+        return r.err;
+    WN_PARSE_CHECK(MOD, got_ctl == ctl, WN_E_PROTOCOL);
+    WN_PARSE_CHECK(MOD, !file_id || memcmp(got_fid, file_id, 16) == 0, WN_E_PROTOCOL);
+    return 0;
+}
+
 /* ------------------------------------------------------------- READ / WRITE */
 
 void

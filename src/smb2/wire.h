@@ -193,6 +193,11 @@ void wn_smb2_ioctl_req_encode(struct wn_wbuf *w, uint32_t ctl, const uint8_t fil
 /* out/out_len: borrowed view of the output buffer inside msg. */
 int wn_smb2_ioctl_resp_decode(const uint8_t *msg, size_t len, const uint8_t **out,
                               size_t *out_len);
+/* 0 when the IOCTL response msg names control code `ctl` and, unless
+ * file_id is NULL, that file (what its request fixed); else WN_E_PROTOCOL
+ * (or a decode error). */
+int wn_smb2_ioctl_resp_match(const uint8_t *msg, size_t len, uint32_t ctl,
+                             const uint8_t file_id[16]);
 
 /* READ / WRITE. */
 void wn_smb2_read_req_encode(struct wn_wbuf *w, const uint8_t file_id[16], uint32_t length);

@@ -267,14 +267,22 @@ static const struct wn_dgram_ops mgr_ops = {
     .accept = mgr_accept,
 };
 
-/* I/O thread, locked. */
+/* The manager socket of family, opened on first use; NULL with *err set
+ * (WN_E_NOMEM when out of descriptors or memory) if it cannot be.
+ * I/O thread, locked. */
 static struct wn_dgram_sock *
-mgr_sock(int family)
+mgr_sock(int family, int *err)
 {
     int i = family == AF_INET6 ? 1 : 0;
-    if (!wn_ws_eng.mgr[i] && wn_ws_eng.loop &&
-        wn_dgram_sock_open(wn_ws_eng.loop, family, NULL, 0, &mgr_ops, NULL,
-                           &wn_ws_eng.mgr[i]) == 0) {
+    *err = 0;
+    if (wn_ws_eng.mgr[i])
+        return wn_ws_eng.mgr[i];
+    *err = wn_ws_eng.loop ? wn_dgram_sock_open(wn_ws_eng.loop, family, NULL, 0, &mgr_ops,
+                                               NULL, &wn_ws_eng.mgr[i])
+                          : WN_E_STATE;
+    if (!wn_ws_eng.mgr[i] && *err == 0)
+        *err = WN_E_IO;
+    if (wn_ws_eng.mgr[i]) {
         /* Read the local address once, not per response. */
         wn_ws_eng.mgr_namelen[i] = sizeof wn_ws_eng.mgr_name[i];
         if (wn_dgram_sock_name(wn_ws_eng.mgr[i], &wn_ws_eng.mgr_name[i],
@@ -304,11 +312,12 @@ start_job_on_loop(void *arg)
         if (job->listener_idx >= 0 && wn_ws_eng.lst[job->listener_idx].used &&
             wn_ws_eng.lst[job->listener_idx].addr.ss_family == family)
             sock = wn_ws_eng.lst[job->listener_idx].sock;
+        rc = 0;
         if (!sock)
-            sock = mgr_sock(family);
-        rc = sock ? wn_dgram_send_raw(sock, (struct sockaddr *)&job->dreq.dest,
-                                      job->dreq.destlen, job->pkt, job->len)
-                  : WN_E_IO;
+            sock = mgr_sock(family, &rc);
+        if (sock)
+            rc = wn_dgram_send_raw(sock, (struct sockaddr *)&job->dreq.dest,
+                                   job->dreq.destlen, job->pkt, job->len);
         if (rc < 0)
             wn_log(WN_LOG_WARN, "winsnmp", "send failed: %s", wn_strerror(rc));
         wn_ws_job_free(job);
@@ -316,8 +325,7 @@ start_job_on_loop(void *arg)
         return;
     }
 
-    struct wn_dgram_sock *sock = mgr_sock(family);
-    rc = sock ? 0 : WN_E_IO;
+    struct wn_dgram_sock *sock = mgr_sock(family, &rc);
     if (rc == 0) {
         rc = job->app_reqid > 0 ? wn_dgram_key_claim(sock, &job->dreq, (uint32_t)job->app_reqid)
                                 : WN_E_EXISTS;

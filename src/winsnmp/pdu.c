@@ -19,6 +19,12 @@ SnmpCreatePdu(HSNMP_SESSION session, smiINT PDU_type, smiINT32 request_id,
         wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
         return NULL;
     }
+    /* GetBulk: error_status is non-repeaters, error_index max-repetitions;
+     * neither can be negative (RFC 3416 4.2.3). */
+    if (PDU_type == SNMP_PDU_GETBULK && (error_status < 0 || error_index < 0)) {
+        wn_ws_unlock_fail(s, SNMPAPI_PDU_INVALID);
+        return NULL;
+    }
     const struct wn_ws_vblist *list = NULL;
     if (varbindlist) {
         struct wn_ws_vbl *v = wn_ws_vbl_get(varbindlist);

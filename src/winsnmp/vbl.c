@@ -27,6 +27,7 @@ SnmpCreateVbl(HSNMP_SESSION session, smiLPCOID name, smiLPCVALUE value)
         }
         int rc = wn_ws_vblist_append(&l, name, value);
         if (rc < 0) {
+            wn_ws_vblist_clear(&l);     /* the array reserve() made */
             wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
             return NULL;
         }

@@ -19,6 +19,10 @@ Modes (any combination):
                          SESSION_SETUP reply
   --dialects HEX[,HEX]   rewrite the dialect list of the NEGOTIATE request in
                          place (the entries are overwritten cyclically)
+  --forge-interim CMD    before the first plain reply of SMB2 command CMD
+                         (decimal), inject a forged interim reply: a copy of
+                         it turned into STATUS_PENDING with the ASYNC flag,
+                         its SIGNED flag and (now wrong) signature kept
   --dump FILE            append every frame as "<dir> <hex>" lines (c2s / s2c)
 """
 import argparse
@@ -37,6 +41,8 @@ SESSION_FLAG_IS_GUEST = 0x0001
 NEGOTIATE_DIALECT_COUNT_OFF = HDR_LEN + 2
 NEGOTIATE_DIALECTS_OFF = HDR_LEN + 36
 SESSION_FLAGS_OFF = HDR_LEN + 2
+STATUS_PENDING = 0x00000103
+FLAG_ASYNC = 0x2
 
 
 def log(msg):
@@ -69,6 +75,7 @@ class Tamperer:
         self.args = args
         self.lock = threading.Lock()
         self.seen = 0
+        self.forged = False
         self.dump = open(args.dump, "a") if args.dump else None
 
     def record(self, direction, msg):
@@ -92,6 +99,23 @@ class Tamperer:
                 log("NEGOTIATE dialects %s -> %s" % (",".join(old),
                                                       ",".join("%04x" % d for d in a.dialects)))
         return msg
+
+    def forge(self, msg):
+        """A forged message to send before msg, or None."""
+        a = self.args
+        if a.forge_interim is None or msg[:4] != SMB2_MAGIC or len(msg) < HDR_LEN:
+            return None
+        if int.from_bytes(msg[12:14], "little") != a.forge_interim:
+            return None
+        with self.lock:
+            if self.forged:
+                return None
+            self.forged = True
+        fake = bytearray(msg)
+        fake[8:12] = STATUS_PENDING.to_bytes(4, "little")
+        fake[16] |= FLAG_ASYNC
+        log("forged an interim reply before the reply to command %d" % a.forge_interim)
+        return fake
 
     def reply(self, msg):
         a = self.args
@@ -129,6 +153,10 @@ def pump(src, dst, direction, t):
                 break
             hdr, msg = f
             msg = t.request(msg) if direction == "c2s" else t.reply(msg)
+            extra = t.forge(msg) if direction == "s2c" else None
+            if extra is not None:
+                t.record(direction, extra)
+                dst.sendall(b"\x00" + len(extra).to_bytes(3, "big") + bytes(extra))
             t.record(direction, msg)
             dst.sendall(hdr + bytes(msg))
     except OSError:
@@ -167,6 +195,7 @@ def main():
     p.add_argument("--flip-command")
     p.add_argument("--nth", type=int, default=1)
     p.add_argument("--guest", action="store_true")
+    p.add_argument("--forge-interim", type=int)
     p.add_argument("--dialects", type=lambda s: [int(x, 16) for x in s.split(",")])
     args = p.parse_args()
     t = Tamperer(args)

@@ -304,6 +304,7 @@ static const char *const volatile_subtrees[] = {
     ".1.3.6.1.2.1.25.2",        /* hrStorage: used sizes */
     ".1.3.6.1.2.1.25.3",        /* hrDevice: processor load, ... */
     ".1.3.6.1.4.1.2021",        /* UCD: memory, load, disk, systemStats */
+    ".1.3.6.1.4.1.8072.1.5.3",  /* nsCacheTable: cache status flips as caches expire */
     ".1.3.6.1.6.3.10.2.1",      /* snmpEngine: boots/time */
     NULL
 };

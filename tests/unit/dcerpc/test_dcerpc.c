@@ -179,7 +179,7 @@ test_dcerpc_uuid_parse_rejects_garbage(void **state)
  * `frag` bytes at most, and hands its reply back `chunk` bytes at a time.
  * ---------------------------------------------------------------------- */
 enum fake_mode { FAKE_OK, FAKE_FAULT, FAKE_NAK, FAKE_REJECT, FAKE_BAD_CALL_ID,
-                 FAKE_NO_FIRST, FAKE_SILENT, FAKE_SMALL_FRAG, FAKE_EXTRA };
+                 FAKE_NO_FIRST, FAKE_SILENT, FAKE_SMALL_FRAG, FAKE_EXTRA, FAKE_BAD_CTX };
 
 struct fake {
     enum fake_mode mode;
@@ -227,7 +227,9 @@ fake_answer_call(struct fake *f, uint32_t call_id)
         if (off + n == len)
             flags |= WN_DCERPC_PFC_LAST_FRAG;
         uint32_t cid = f->mode == FAKE_BAD_CALL_ID ? call_id + 1 : call_id;
-        int rc = wn_dcerpc_response_encode(&f->reply, cid, flags, (uint32_t)(len - off), 0,
+        /* FAKE_BAD_CTX: the last fragment names another presentation context */
+        uint16_t ctx = f->mode == FAKE_BAD_CTX && off + n == len ? 1 : 0;
+        int rc = wn_dcerpc_response_encode(&f->reply, cid, flags, (uint32_t)(len - off), ctx,
                                            len ? f->stub.data + off : NULL, n);
         if (rc)
             return rc;
@@ -442,6 +444,9 @@ test_dcerpc_call_rejects_foreign_call_id_missing_first_silence_and_extra(void **
     assert_int_equal(call_expect(FAKE_NO_FIRST, &fault), WN_E_PROTOCOL);
     assert_int_equal(call_expect(FAKE_SILENT, &fault), WN_E_PROTOCOL);
     assert_int_equal(call_expect(FAKE_EXTRA, &fault), WN_E_PROTOCOL);
+    /* A response fragment for another context than the request's is not
+     * ours (the previous code appended its stub: 0). */
+    assert_int_equal(call_expect(FAKE_BAD_CTX, &fault), WN_E_PROTOCOL);
 }
 
 static void

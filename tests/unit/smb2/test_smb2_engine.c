@@ -221,6 +221,33 @@ test_smb2_waits_past_interim_and_break(void **state)
     assert_int_equal(wn_smb2_last_status(f->c), WN_SMB2_STATUS_ACCESS_DENIED);
 }
 
+/* An interim reply that says it is signed must verify: before, its signature
+ * was never checked (and its credit grant was taken), so a man in the middle
+ * could inject interim replies into a signed session; this call succeeded. */
+static void
+test_smb2_rejects_interim_reply_with_bad_signature(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, WN_SMB2_STATUS_PENDING, WN_SMB2_FLAG_ASYNC, 1, 1); /* forged */
+    queue_reply(f, 5, 0, WN_SMB2_FLAG_ASYNC, 1, 0);
+    assert_int_equal(send_one(f, &h), WN_E_SIGNATURE);
+    assert_int_equal(f->c->credits, 10 - 1); /* the forged grant was not taken */
+}
+
+/* A correctly signed interim reply, then the final one: both grants count. */
+static void
+test_smb2_accepts_signed_interim_reply(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_hdr h;
+    queue_reply(f, 5, WN_SMB2_STATUS_PENDING, WN_SMB2_FLAG_ASYNC, 1, 0);
+    queue_reply(f, 5, 0, WN_SMB2_FLAG_ASYNC, 1, 0);
+    assert_int_equal(send_one(f, &h), 0);
+    assert_int_equal(h.status, 0);
+    assert_int_equal(f->c->credits, 10 - 1 + 3 + 3);
+}
+
 static void
 test_smb2_rejects_wrong_message_id(void **state)
 {
@@ -419,6 +446,46 @@ test_smb2_transceive_overflow_then_read(void **state)
     wn_smb2_pipe_close(p);
 }
 
+/* An IOCTL reply is matched on the control code and file its request named
+ * (house rule: on everything the request fixed).  The previous code took the
+ * output of a reply naming another FSCTL or another file (both calls
+ * returned 0). */
+static void
+test_smb2_transceive_rejects_reply_for_another_ctl_code_or_file(void **state)
+{
+    struct fixture *f = *state;
+    struct wn_smb2_pipe *p = NULL;
+    uint8_t b[48 + 64];
+    struct wn_dynbuf out;
+    queue_create(f, 5);
+    assert_int_equal(wn_smb2_pipe_open(f->c, "srvsvc", &p), 0);
+    wn_dynbuf_init(&out, 64);
+    for (int which = 0; which < 2; which++) {
+        memset(b, 0, sizeof(b));
+        b[0] = 49;
+        b[4] = 0x17, b[5] = 0xc0, b[6] = 0x11;   /* FSCTL_PIPE_TRANSCEIVE */
+        memset(b + 8, 0xc1, 16);                 /* the file the CREATE opened */
+        if (which == 0)
+            b[4] = 0x04;                         /* FSCTL_VALIDATE_NEGOTIATE_INFO: 0x00140204 */
+        else
+            b[8] ^= 1;                           /* another file */
+        if (which == 0)
+            b[5] = 0x02, b[6] = 0x14;
+        b[32] = 112;
+        b[36] = 4;
+        memcpy(b + 48, "data", 4);
+        f->c->broken = 0;
+        queue_body(f, WN_SMB2_IOCTL, f->c->next_mid, 0, b, 48 + 4);
+        wn_dynbuf_reset(&out);
+        assert_int_equal(wn_smb2_pipe_transceive(p, (const uint8_t *)"req", 3, &out),
+                         WN_E_PROTOCOL);
+        assert_int_equal(out.len, 0);
+    }
+    wn_dynbuf_free(&out);
+    f->c->broken = 1; /* no CLOSE round trip on the fake peer */
+    wn_smb2_pipe_close(p);
+}
+
 /* Teardown for tests that end the connection themselves (f->c is gone). */
 static int
 teardown_peer_only(void **state)
@@ -522,7 +589,18 @@ test_smb2_disconnect_of_broken_connection_sends_nothing(void **state)
 
 /* Queues a signed (or not) IOCTL reply carrying `out` as output. */
 static void
+queue_ioctl_reply_ctl(struct fixture *f, uint64_t mid, uint32_t ctl, const uint8_t *out,
+                      size_t outlen, int sign);
+
+static void
 queue_ioctl_reply(struct fixture *f, uint64_t mid, const uint8_t *out, size_t outlen, int sign)
+{
+    queue_ioctl_reply_ctl(f, mid, WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO, out, outlen, sign);
+}
+
+static void
+queue_ioctl_reply_ctl(struct fixture *f, uint64_t mid, uint32_t ctl, const uint8_t *out,
+                      size_t outlen, int sign)
 {
     uint8_t buf[4 + 64 + 48 + 64];
     struct wn_wbuf w;
@@ -533,7 +611,7 @@ queue_ioctl_reply(struct fixture *f, uint64_t mid, const uint8_t *out, size_t ou
     wn_smb2_hdr_encode(&w, &h);
     wn_wbuf_u16le(&w, 49);
     wn_wbuf_u16le(&w, 0);
-    wn_wbuf_u32le(&w, WN_SMB2_FSCTL_VALIDATE_NEGOTIATE_INFO);
+    wn_wbuf_u32le(&w, ctl);
     wn_wbuf_zeros(&w, 16);                  /* FileId */
     wn_wbuf_u32le(&w, 64 + 48);             /* InputOffset */
     wn_wbuf_u32le(&w, 0);
@@ -596,6 +674,18 @@ test_smb2_validate_negotiate_detects_a_downgrade(void **state)
     assert_int_equal(wn_smb2_validate_negotiate(f->c), WN_E_SIGNATURE);
 }
 
+/* A signed answer for another FSCTL is not the validation (the previous
+ * code accepted it: 0). */
+static void
+test_smb2_validate_negotiate_rejects_an_answer_for_another_ctl_code(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t ans[24];
+    validate_setup(f, ans);
+    queue_ioctl_reply_ctl(f, 5, WN_SMB2_FSCTL_PIPE_TRANSCEIVE, ans, sizeof ans, 1);
+    assert_int_equal(wn_smb2_validate_negotiate(f->c), WN_E_PROTOCOL);
+}
+
 static void
 test_smb2_validate_negotiate_rejects_an_unsigned_answer(void **state)
 {
@@ -637,6 +727,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_smb2_encrypting_refuses_a_reply_sealed_with_other_keys,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_waits_past_interim_and_break, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_rejects_interim_reply_with_bad_signature, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_accepts_signed_interim_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_transceive_rejects_reply_for_another_ctl_code_or_file,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_validate_negotiate_rejects_an_answer_for_another_ctl_code,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_wrong_message_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_rejects_oversized_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smb2_times_out_without_reply, setup, teardown),
