@@ -122,6 +122,13 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
     int tell = 0;
+    if (!job->srclen) {
+        /* No srcEntity was given: SnmpRecvMsg's dstEntity is then our
+         * address, as for a response. */
+        int fi = job->dreq.dest.ss_family == AF_INET6 ? 1 : 0;
+        job->src = wn_ws_eng.mgr_name[fi];
+        job->srclen = wn_ws_eng.mgr_namelen[fi];
+    }
     struct wn_ws_qmsg *m = s ? wn_calloc(1, sizeof *m) : NULL;
     if (m) {
         m->error = code;
@@ -153,6 +160,28 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
     if (m.pdu.request_id <= 0)
         return -1;
     *key = (uint32_t)m.pdu.request_id;
+    return 0;
+}
+
+/* A reply is its request's answer only with the request's version and
+ * community too (the dgram layer has matched the id and the source
+ * address); anything else is dropped and counted as a stray.  On the I/O
+ * thread without the lock: the job fields read here are fixed before the
+ * job is posted to this thread, and only this thread frees a started job. */
+static int
+mgr_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t len)
+{
+    (void)ctx;
+    const struct wn_ws_job *job = (const struct wn_ws_job *)req;
+    struct wn_snmp_msg m;
+    if (wn_snmp_msg_decode(pkt, len, &m) < 0)
+        return WN_E_MALFORMED;
+    int version = m.version == WN_SNMP_V1 ? WN_WS_V1 : m.version == WN_SNMP_V2C ? WN_WS_V2C : -1;
+    if (version != job->version)
+        return WN_E_PROTOCOL;
+    if (m.community_len != job->community_len ||
+        (m.community_len && memcmp(m.community, job->community, m.community_len) != 0))
+        return WN_E_AUTH;
     return 0;
 }
 
@@ -189,6 +218,9 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
             m->tolen = wn_ws_eng.mgr_namelen[fi];
         }
         m->to_version = job->version;
+        m->h_src = job->h_src;
+        m->h_dst = job->h_dst;
+        m->h_ctx = job->h_ctx;
         tell = wn_ws_eng_enqueue(s, m) > 0;
     } else {
         wn_ws_qmsg_free(m);
@@ -232,6 +264,7 @@ static const struct wn_dgram_ops mgr_ops = {
     .on_response = mgr_on_response,
     .on_timeout = mgr_on_timeout,
     .on_unsolicited = mgr_on_unsolicited,
+    .accept = mgr_accept,
 };
 
 /* The manager socket of family, opened on first use; NULL with *err set
@@ -304,7 +337,7 @@ start_job_on_loop(void *arg)
                 size_t len = 0;
                 rc = wn_ws_encode(job->version, job->community, job->community_len,
                                   job->pdu_type, (smiINT32)job->dreq.key, job->error_status,
-                                  job->error_index, &job->vbl, &pkt, &len, NULL);
+                                  job->error_index, &job->vbl, NULL, &pkt, &len, NULL);
                 if (rc < 0) {
                     wn_dgram_cancel(&job->dreq);
                 } else {

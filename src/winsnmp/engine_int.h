@@ -56,6 +56,10 @@ struct wn_ws_job {
     smiINT error_status, error_index;
     struct sockaddr_storage src;     /* manager side, if the app gave one */
     socklen_t srclen;
+    /* The handles SnmpSendMsg was given (srcEntity 0 when NULL), which
+     * SnmpRecvMsg gives back with the answer or the transport error while
+     * they are valid (re-validated by generation; never dereferenced). */
+    uintptr_t h_src, h_dst, h_ctx;
 };
 
 /* A queued notification for a session. */
@@ -72,6 +76,7 @@ struct wn_ws_qmsg {
     socklen_t tolen;
     int to_version;
     struct wn_ws_job *job;           /* error reports: the failed request (owned) */
+    uintptr_t h_src, h_dst, h_ctx;   /* responses: the request's handles (job's) */
 };
 
 /* Per-session engine state (s->engine). */
@@ -88,7 +93,8 @@ struct wn_ws_reg {
     int has_agent;                   /* dstEntity filter: the sending agent */
     struct sockaddr_storage agent;
     socklen_t agentlen;
-    int has_manager;                 /* srcEntity filter: our receiving address */
+    int has_manager;                 /* srcEntity given: tells registrations apart,
+                                      * filters nothing */
     struct sockaddr_storage manager;
     socklen_t managerlen;
     uint8_t *community;              /* NULL: any */
@@ -132,12 +138,12 @@ extern struct wn_ws_eng wn_ws_eng;
 
 /* Shared helpers of engine.c for listeners.c and ext.c. */
 /* Queues m for s (taking it) and signals the session's fd.  Returns 1
- * when the session has a callback to call (after unlocking), 0 when it is
- * queued for a window-mode session, WN_E_QFULL when the queue was full or
- * WN_E_NOMEM when the session's queue could not be made (m is dropped
- * then, with no notification). [locked] */
+ * when queued: the session is to be told (wn_ws_eng_notify, after
+ * unlocking: its callback, or its window message); WN_E_QFULL when the
+ * queue was full or WN_E_NOMEM when the session's queue could not be made
+ * (m is dropped then, with no notification). [locked] */
 int wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
-/* Calls the session's callback, without the lock. */
+/* Tells the session (wn_ws_session_notify), without the lock. */
 void wn_ws_eng_notify(uintptr_t session, WPARAM wp, LPARAM lp);
 /* Closes a dgram socket, keeping its counters. [I/O thread, locked] */
 void wn_ws_eng_sock_close(struct wn_dgram_sock *s);
@@ -190,10 +196,19 @@ enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
  * WN_E_BADVALUE (a value of an invalid type), WN_E_UNSUPPORTED (version),
  * WN_E_NOEQUIV (no v1 form), WN_E_TOOBIG, WN_E_LIMIT (community longer
  * than WN_SNMP_MAX_COMMUNITY), WN_E_NOMEM. */
+/* What a v1 Trap-PDU takes besides what its v2 form carries (v1 NULL for
+ * everything else): the agent-addr when the varbinds hold no
+ * snmpTrapAddress.0, and how many trailing varbinds are the ones a
+ * decode appended (struct wn_ws_decoded, v1_tail): they go back into the
+ * Trap-PDU's fields and are not sent as varbinds. */
+struct wn_ws_v1_fields {
+    uint8_t agent_addr[4];
+    uint32_t tail;
+};
 int wn_ws_encode(int version, const uint8_t *community, uint32_t community_len,
                  smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
-                 const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len,
-                 uint8_t *sent_type);
+                 const struct wn_ws_vblist *vbl, const struct wn_ws_v1_fields *v1,
+                 uint8_t **pkt, size_t *len, uint8_t *sent_type);
 /* A decoded message as plain data. */
 struct wn_ws_decoded {
     smiINT type;                     /* SNMP_PDU_*, v1 traps as SNMP_PDU_TRAP */
@@ -203,10 +218,21 @@ struct wn_ws_decoded {
     const uint8_t *community;        /* borrowed: points into the packet */
     uint32_t community_len;
     int version;                     /* WN_WS_V1 / WN_WS_V2C */
+    /* A v1 Trap-PDU (from_v1_trap): its agent-addr, and how many varbinds
+     * the translation appended at the end (snmpTrapAddress.0 when
+     * conveyed, snmpTrapEnterprise.0), which wn_ws_encode drops again. */
+    int from_v1_trap;
+    uint8_t agent_addr[4];
+    uint32_t v1_tail;
 };
 /* Decodes pkt, translating v1 traps to v2 and v1 responses per orig_type.
+ * A v1 trap becomes the form Windows gives (RFC 3584 3.1 without
+ * snmpTrapCommunity.0, the community being the context): sysUpTime.0,
+ * snmpTrapOID.0, its varbinds, snmpTrapAddress.0 when convey is set, then
+ * snmpTrapEnterprise.0 (each unless the trap carries it already).
  * 0, WN_E_MALFORMED or WN_E_NOMEM (out is then empty). */
-int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, struct wn_ws_decoded *out);
+int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, int convey,
+                 struct wn_ws_decoded *out);
 /* The notification OID of a decoded trap or inform (snmpTrapOID.0, or the
  * RFC 3584 one for a v1 trap) into out[0..max); 0 or WN_E_*. */
 int wn_ws_trap_oid(const struct wn_snmp_msg *m, uint32_t *out, size_t max, size_t *n);

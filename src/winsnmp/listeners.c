@@ -186,10 +186,9 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         const struct wn_ws_reg *r = &wn_ws_regs[i];
         if (r->has_agent && !addr_equal_noport(&r->agent, from))
             continue;
-        /* r->has_manager: the trap port listens on every address, so a
-         * receiving-manager filter can only be checked by family. */
-        if (r->has_manager && r->manager.ss_family != L->addr.ss_family)
-            continue;
+        /* srcEntity (r->has_manager) filters nothing: the spec says the
+         * implementation does not use it to filter traps (it only tells
+         * registrations apart for SNMPAPI_OFF). */
         if (r->community && (r->community_len != m.community_len ||
                              memcmp(r->community, m.community, m.community_len) != 0))
             continue;
