@@ -32,7 +32,12 @@ struct wn_wsnmp_stats {
     uint64_t dropped_stray;     /* responses that matched no outstanding request */
     uint64_t traps_received;    /* traps and informs delivered to a session */
     uint64_t informs_acked;     /* informs answered with a Response */
+    uint64_t dropped_queue_full; /* messages for a session whose queue held
+                                    WN_WSNMP_MAX_QUEUE already (traps, agent
+                                    requests, responses): dropped, not queued */
 };
+/* The most messages one session queues before SnmpRecvMsg takes them. */
+#define WN_WSNMP_MAX_QUEUE 65536u
 void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
 
 /* The UDP port SnmpRegister listens on for traps and informs.  Default

@@ -144,8 +144,10 @@ wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
     struct wn_ws_sess_eng *se;
     WN_WS_ASSERT_LOCKED();
     int rc = wn_ws_eng_session(s, &se);
-    if (rc == 0 && se->qlen >= WN_WS_MAX_QUEUE)
+    if (rc == 0 && se->qlen >= WN_WS_MAX_QUEUE) {
         rc = WN_E_QFULL;
+        wn_ws_eng.c[WN_WS_C_QFULL]++;
+    }
     if (rc < 0) {
         wn_log(WN_LOG_WARN, "winsnmp", "%s: message dropped",
                rc == WN_E_QFULL ? "session queue full" : "out of memory");

@@ -9,6 +9,7 @@
 #include "evloop.h"
 #include "snmp.h"
 #include "winsnmp_int.h"
+#include "wsnmp_ext.h"
 
 /* ------------------------------------------------------------------------
  * THREADS AND LOCKS (see docs/winsnmp-engine.md)
@@ -23,7 +24,7 @@
  * ---------------------------------------------------------------------- */
 
 /* Named limits. */
-#define WN_WS_MAX_QUEUE 65536u          /* queued messages per session */
+#define WN_WS_MAX_QUEUE WN_WSNMP_MAX_QUEUE /* queued messages per session */
 #define WN_WS_MAX_REGISTRATIONS 4096u   /* trap registrations per process */
 #define WN_WS_DEFAULT_TRAP_PORT 162u
 /* trap_port value after a WSNMP_TRAP_PORT that is not a port: SnmpRegister refuses. */
@@ -122,6 +123,10 @@ struct wn_ws_listener {
 };
 
 /* The engine's process-wide state [locked]. */
+/* Engine counters (wn_wsnmp_get_stats). */
+enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK, WN_WS_C_QFULL,
+       WN_WS_C_COUNT };
+
 struct wn_ws_eng {
     struct wn_evloop *loop;
     struct wn_dgram_sock *mgr[2];    /* manager sockets: [0] IPv4, [1] IPv6 */
@@ -131,7 +136,7 @@ struct wn_ws_eng {
     int trap_idx[2];                 /* listener slots of the trap port, -1 */
     int trap_open;
     uint16_t trap_port;
-    uint64_t c[4];                   /* WN_WS_C_* */
+    uint64_t c[WN_WS_C_COUNT];       /* WN_WS_C_* */
     struct wn_dgram_stats closed;    /* counters of sockets already closed */
 };
 extern struct wn_ws_eng wn_ws_eng;
@@ -186,7 +191,7 @@ int wn_ws_eng_listener_of(const struct wn_ws_entity *e);
 /* Pops the head of the session's queue, NULL if empty. [locked] */
 struct wn_ws_qmsg *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
 /* Counters in wn_ws_eng.c[] [locked]: */
-enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
+
 
 /* convert.c (data level: no objects, no lock): between WinSNMP PDU
  * fields and the snmp codec. */
