@@ -240,7 +240,13 @@ typedef SNMPAPI_STATUS(CALLBACK *SNMPAPI_CALLBACK)(HSNMP_SESSION hSession, HWND 
  * session, or by SnmpCleanup).  smiOID / smiOCTETS `ptr` members filled in
  * by the library (SnmpStrToOid, SnmpOidCopy, SnmpGetVb, SnmpContextToStr,
  * SnmpEncodeMsg) are returned-owned: free them with SnmpFreeDescriptor (or
- * they are freed by SnmpCleanup).  All pointer parameters are borrowed. */
+ * they are freed by SnmpCleanup).  All pointer parameters are borrowed.
+ * Exception, as on Windows: for a response (or a transport error) to a
+ * request, SnmpRecvMsg returns the request's own entity and context handles
+ * (srcEntity = SnmpSendMsg's dstEntity, dstEntity = its srcEntity or a new
+ * handle, context = its context) while they are valid, each with one more
+ * reference; entities and contexts are reference-counted, and
+ * SnmpFreeEntity / SnmpFreeContext drop one reference (the last frees). */
 
 /* Local database functions. */
 SNMPAPI_STATUS SNMPAPI_CALL SnmpGetTranslateMode(smiLPUINT32 nTranslateMode);
@@ -340,6 +346,21 @@ SNMPAPI_STATUS SNMPAPI_CALL SnmpFreeDescriptor(smiUINT32 syntax, smiLPOPAQUE des
  * case) into a 4-byte network number and a 6-byte node number (borrowed
  * caller buffers).  SNMPAPI_SUCCESS or SNMPAPI_FAILURE. */
 SNMPAPI_STATUS SNMPAPI_CALL SnmpStrToIpxAddress(LPCSTR string, LPBYTE netnum, LPBYTE nodenum);
+
+/* Two exports of wsnmp32.dll that the SDK header does not declare (programs
+ * that use them declare them themselves; the prototypes are the same).
+ * SnmpSetAgentAddress: the agent-addr (dotted IPv4 text) put into the v1
+ * Trap-PDUs this process sends when the notification carries no
+ * snmpTrapAddress.0; NULL or "" goes back to 0.0.0.0; any other text that
+ * is not an IPv4 address fails with SNMPAPI_MODE_INVALID.
+ * SnmpConveyAgentAddress: SNMPAPI_ON / SNMPAPI_OFF (the default), whether
+ * the agent-addr of a received v1 Trap-PDU is given to the application as
+ * an snmpTrapAddress.0 varbind (before snmpTrapEnterprise.0) in the
+ * SNMPv2 form of the trap; any other value fails with SNMPAPI_MODE_INVALID.
+ * Both are process-wide and may be called before SnmpStartup; the setting
+ * lasts for the life of the process. */
+SNMPAPI_STATUS SNMPAPI_CALL SnmpSetAgentAddress(LPSTR string);
+SNMPAPI_STATUS SNMPAPI_CALL SnmpConveyAgentAddress(SNMPAPI_STATUS mode);
 
 WN_PUBLIC_END
 #ifdef __cplusplus

@@ -1,4 +1,4 @@
-/* wsnmp_ext.h: libwsnmp extensions beyond WinSNMP 2.0 (waiting without a callback, statistics, trap port). */
+/* wsnmp_ext.h: libwsnmp extensions beyond WinSNMP 2.0 (waiting without a callback, window-mode delivery, statistics, trap port). */
 #ifndef WSNMP_EXT_H
 #define WSNMP_EXT_H
 
@@ -32,7 +32,12 @@ struct wn_wsnmp_stats {
     uint64_t dropped_stray;     /* responses that matched no outstanding request */
     uint64_t traps_received;    /* traps and informs delivered to a session */
     uint64_t informs_acked;     /* informs answered with a Response */
+    uint64_t dropped_queue_full; /* messages for a session whose queue held
+                                    WN_WSNMP_MAX_QUEUE already (traps, agent
+                                    requests, responses): dropped, not queued */
 };
+/* The most messages one session queues before SnmpRecvMsg takes them. */
+#define WN_WSNMP_MAX_QUEUE 65536u
 void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
 
 /* The UDP port SnmpRegister listens on for traps and informs.  Default
@@ -44,6 +49,87 @@ void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
  * While registrations exist the port already open stays in use.
  * SNMPAPI_TL_INVALID_PARAM for 0 or a value above 65535. */
 SNMPAPI_STATUS wn_wsnmp_set_trap_port(smiUINT32 port);
+
+/* ------------------------------------------------------------------------
+ * Window-mode sessions: SnmpOpen(hWnd, wMsg) and SnmpCreateSession(hWnd,
+ * wMsg, NULL, ...).  Windows posts wMsg to hWnd where a callback session
+ * would be called, with the same wParam (0: a message is waiting, call
+ * SnmpRecvMsg; else an SNMPAPI_TL_* code) and lParam (the request id).
+ * Linux has no windows, so such a post goes to one of two places:
+ *
+ *  (a) the post hook, when one is set: a host that has windows (Wine's
+ *      user32, a GUI toolkit) plugs its PostMessage in here;
+ *  (b) otherwise the library's own message queue below, which a ported
+ *      message loop reads instead of GetMessage (a one-line change):
+ *
+ *          WN_WSNMP_MSG msg;
+ *          while (wn_wsnmp_get_message(&msg, NULL, 0, 0, WN_WSNMP_INFINITE) > 0)
+ *              DispatchMessage-or-WndProc(msg.hwnd, msg.message, msg.wParam, msg.lParam);
+ *
+ * Posts happen on the library's I/O thread, never inside the API call that
+ * caused them and never with a library lock held.  The queue may be read
+ * on any thread, but not with a blocking wait from a callback or the hook
+ * (they run on the I/O thread, which would then post nothing more).
+ * ---------------------------------------------------------------------- */
+
+/* The post hook: the PostMessage shape.  Return non-zero when posted; a
+ * zero return is logged and the notification is lost, as a failed
+ * PostMessage is on Windows (the message stays queued for SnmpRecvMsg). */
+typedef int (*WN_WSNMP_POST_HOOK)(HWND hWnd, UINT wMsg, WPARAM wParam, LPARAM lParam);
+
+/* Sets the process-wide post hook (NULL: back to the built-in queue).
+ * Meant to be set once, before the first window-mode session opens; it
+ * takes effect for notifications made after the call (one being posted
+ * at that moment may still reach the previous hook).  May be called
+ * before SnmpStartup.  Always SNMPAPI_SUCCESS. */
+SNMPAPI_STATUS wn_wsnmp_set_post_hook(WN_WSNMP_POST_HOOK hook);
+
+/* One message of the built-in queue: the first fields of Win32's MSG. */
+typedef struct wn_wsnmp_msg {
+    HWND hwnd;                /* the hWnd given to SnmpOpen / SnmpCreateSession */
+    UINT message;             /* its wMsg */
+    WPARAM wParam;
+    LPARAM lParam;
+    DWORD time;               /* milliseconds of a monotonic clock at the post */
+} WN_WSNMP_MSG;
+
+#define WN_WSNMP_INFINITE 0xFFFFFFFFu
+/* The WM_QUIT value: wn_wsnmp_get_message returns 0 when it takes it. */
+#define WN_WSNMP_WM_QUIT 0x0012u
+/* PeekMessage's wRemoveMsg values. */
+#define WN_WSNMP_PM_NOREMOVE 0x0000u
+#define WN_WSNMP_PM_REMOVE 0x0001u
+/* Messages the queue holds at most (Windows' per-thread default); a post
+ * to a full queue is dropped and logged (the message itself stays queued
+ * for SnmpRecvMsg). */
+#define WN_WSNMP_MAX_POSTED 10000u
+
+/* GetMessage with a timeout: takes the oldest message for hWnd (NULL: any
+ * window) whose message number lies in [wMsgFilterMin, wMsgFilterMax]
+ * (both 0: any), waiting up to timeout_ms (WN_WSNMP_INFINITE: for ever).
+ * Returns 1 with *msg filled; 0 when the message taken is WN_WSNMP_WM_QUIT;
+ * -1 when nothing was taken (the timeout passed, or msg is NULL), with
+ * SnmpGetLastError(NULL) = SNMPAPI_NOOP.  msg is borrowed.  Needs no
+ * SnmpStartup. */
+int wn_wsnmp_get_message(WN_WSNMP_MSG *msg, HWND hWnd, UINT wMsgFilterMin,
+                         UINT wMsgFilterMax, smiUINT32 timeout_ms);
+
+/* PeekMessage: the same selection without waiting.  Non-zero when a
+ * message was there (removed when wRemoveMsg is WN_WSNMP_PM_REMOVE), 0
+ * when none (msg untouched). */
+int wn_wsnmp_peek_message(WN_WSNMP_MSG *msg, HWND hWnd, UINT wMsgFilterMin,
+                          UINT wMsgFilterMax, UINT wRemoveMsg);
+
+/* PostMessage into the built-in queue (for the application's own
+ * messages, e.g. WN_WSNMP_WM_QUIT to end a loop).  Non-zero when queued,
+ * 0 when the queue is full. */
+int wn_wsnmp_post_message(HWND hWnd, UINT wMsg, WPARAM wParam, LPARAM lParam);
+
+/* A file descriptor that is readable while the built-in queue holds a
+ * message (for poll/select/epoll next to other fds).  Owned by the
+ * library, valid for the life of the process; do not read or close it.
+ * -1 when it cannot be made. */
+int wn_wsnmp_message_fd(void);
 
 /* The name and a one-sentence explanation of an SnmpGetLastError code,
  * e.g. "SNMPAPI_TL_TIMEOUT: no response from the agent before the last

@@ -220,8 +220,14 @@ wn_dgram_key_alloc(struct wn_dgram_sock *s, struct wn_dgram_req *req)
         return WN_E_LIMIT;
     uint32_t key;
     do {
-        key = s->next_key;
-        s->next_key = key >= WN_DGRAM_KEY_MAX ? 1 : key + 1;
+        uint32_t r;
+        if (wn_random(&r, sizeof r) == 0) {
+            key = r % WN_DGRAM_KEY_MAX + 1;
+        } else {
+            /* No randomness: still unique, though guessable. */
+            key = s->next_key;
+            s->next_key = key >= WN_DGRAM_KEY_MAX ? 1 : key + 1;
+        }
     } while (table_find(s, key));
     return key_register(s, req, key);
 }
@@ -428,7 +434,8 @@ dispatch(struct wn_dgram_sock *s, const uint8_t *pkt, size_t len,
     }
     struct wn_dgram_req *req = table_find(s, key);
     if (!req || req->wn_state != REQ_INFLIGHT ||
-        !wn_sockaddr_equal(from, (const struct sockaddr *)&req->dest)) {
+        !wn_sockaddr_equal(from, (const struct sockaddr *)&req->dest) ||
+        (s->ops->accept && s->ops->accept(s->ctx, req, pkt, len) < 0)) {
         s->stats.stray++;
         if (s->ops->on_stray)
             s->ops->on_stray(s->ctx, s, key, pkt, len, from, fromlen);

@@ -185,6 +185,13 @@ struct wn_dgram_ops {
      * released as for on_response (no other callback follows).  NULL: every
      * first send is made at once. */
     void (*on_send_error)(void *ctx, struct wn_dgram_req *req, int err);
+    /* Optional (NULL: key and source are enough).  Asked about a datagram
+     * whose key and source match req, before req completes: 0 accepts it
+     * (on_response follows), < 0 refuses it as not its answer (it is
+     * counted and handled as a stray; req stays outstanding).  For what
+     * else the request fixed (an SNMP reply's version and community).
+     * pkt borrowed for the call. */
+    int (*accept)(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t len);
 };
 
 /* A request.  The caller owns the struct (intrusive: no allocation per
@@ -252,7 +259,8 @@ void wn_dgram_req_init(struct wn_dgram_req *req);
 
 /* Step 1: reserves a key for req on s, unique among its outstanding
  * requests, and stores it in req->key (the upper layer then encodes its
- * bytes with that key).  0, WN_E_LIMIT (too many outstanding), WN_E_NOMEM,
+ * bytes with that key).  Keys are drawn at random (wn_random), so one
+ * observed key does not give the next.  0, WN_E_LIMIT (too many outstanding), WN_E_NOMEM,
  * WN_E_STATE (req already in use). */
 int wn_dgram_key_alloc(struct wn_dgram_sock *s, struct wn_dgram_req *req);
 /* Same, with a key chosen by the caller (1 .. 0xffffffff).  WN_E_EXISTS

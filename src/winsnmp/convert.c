@@ -5,6 +5,52 @@
 
 static const uint32_t trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};  /* snmpTrapOID.0 */
 static const uint32_t generic_trap_base[] = {1, 3, 6, 1, 6, 3, 1, 1, 5};   /* snmpTraps */
+/* snmpTrapAddress.0, snmpTrapCommunity.0, snmpTrapEnterprise.0 */
+static const uint32_t trap_address_name[] = {1, 3, 6, 1, 6, 3, 18, 1, 3, 0};
+static const uint32_t trap_community_name[] = {1, 3, 6, 1, 6, 3, 18, 1, 4, 0};
+static const uint32_t trap_enterprise_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 3, 0};
+
+static int
+name_is(const uint32_t *oid, size_t n, const uint32_t *want, size_t wn)
+{
+    return n == wn && memcmp(oid, want, wn * sizeof *oid) == 0;
+}
+
+/* One of the three varbinds RFC 3584 3.1 appends to a translated trap. */
+static int
+is_translation_vb(const uint32_t *oid, size_t n)
+{
+    return name_is(oid, n, trap_address_name, WN_ARRAY_SIZE(trap_address_name)) ||
+           name_is(oid, n, trap_community_name, WN_ARRAY_SIZE(trap_community_name)) ||
+           name_is(oid, n, trap_enterprise_name, WN_ARRAY_SIZE(trap_enterprise_name));
+}
+
+/* The v1 form of a v2 trap in m->pdu (RFC 3584 3.2) into *v1, with the
+ * varbinds in vb_out[0..max): without the trailing ones a decode appended
+ * (v1f->tail) and with v1f's agent-addr when no snmpTrapAddress.0 gives
+ * one.  ent: scratch for the enterprise. */
+static int
+trap_to_v1(const struct wn_snmp_msg *m, const struct wn_ws_vblist *vbl,
+           const struct wn_ws_v1_fields *v1f, uint32_t *ent, size_t ent_max,
+           struct wn_snmp_varbind *vb_out, size_t max, struct wn_snmp_pdu *v1)
+{
+    int rc = wn_snmp_trap_v2_to_v1(&m->pdu, ent, ent_max, vb_out, max, v1);
+    if (rc < 0 || !v1f)
+        return rc;
+    int has_address = 0;
+    for (uint32_t i = 0; i < vbl->n; i++)
+        has_address |= name_is(vbl->vb[i].name.ptr, vbl->vb[i].name.len, trap_address_name,
+                               WN_ARRAY_SIZE(trap_address_name));
+    if (!has_address)
+        memcpy(v1->agent_addr, v1f->agent_addr, sizeof v1->agent_addr);
+    for (uint32_t k = 0; k < v1f->tail && v1->vb_count > 0; k++) {
+        const struct wn_snmp_varbind *last = &v1->vbs[v1->vb_count - 1];
+        if (!is_translation_vb(last->oid, last->oid_len))
+            break;
+        v1->vb_count--;
+    }
+    return 0;
+}
 
 /* smiVALUE (borrowed) -> codec value (borrowing the same memory). */
 static int
@@ -174,11 +220,12 @@ wn_ws_community_view(const uint8_t *pkt, size_t len, const uint8_t **community,
 int
 wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiINT type,
              smiINT32 reqid, smiINT error_status, smiINT error_index,
-             const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len, uint8_t *sent_type)
+             const struct wn_ws_vblist *vbl, const struct wn_ws_v1_fields *v1f, uint8_t **pkt,
+             size_t *len, uint8_t *sent_type)
 {
     void *block = NULL;
     int rc = wn_ws_encode_block(version, community, community_len, type, reqid, error_status,
-                                error_index, vbl, 0, &block, len, sent_type);
+                                error_index, vbl, v1f, 0, &block, len, sent_type);
     if (rc == 0)
         *pkt = block;
     return rc;
@@ -187,8 +234,8 @@ wn_ws_encode(int version, const uint8_t *community, uint32_t community_len, smiI
 int
 wn_ws_encode_block(int version, const uint8_t *community, uint32_t community_len, smiINT type,
                    smiINT32 reqid, smiINT error_status, smiINT error_index,
-                   const struct wn_ws_vblist *vbl, size_t head, void **block, size_t *len,
-                   uint8_t *sent_type)
+                   const struct wn_ws_vblist *vbl, const struct wn_ws_v1_fields *v1f,
+                   size_t head, void **block, size_t *len, uint8_t *sent_type)
 {
     /* MSDN "Validating a PDU": status/index only for GetBulk and Response. */
     if (type != SNMP_PDU_GETBULK && type != SNMP_PDU_RESPONSE && (error_status || error_index))
@@ -244,7 +291,7 @@ wn_ws_encode_block(int version, const uint8_t *community, uint32_t community_len
             code = WN_E_NOEQUIV;   /* no v1 equivalent (RFC 3584 4.1.2) */
             goto out;
         } else if (type == SNMP_PDU_TRAP) {
-            rc = wn_snmp_trap_v2_to_v1(&m.pdu, ent, WN_ARRAY_SIZE(ent), vbs + n, n, &v1);
+            rc = trap_to_v1(&m, vbl, v1f, ent, WN_ARRAY_SIZE(ent), vbs + n, n, &v1);
         } else if (is_request(type)) {
             size_t bad = 0;
             rc = wn_snmp_request_v2_to_v1(&m.pdu, &v1, &bad);
@@ -501,14 +548,15 @@ vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
 }
 
 int
-wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, struct wn_ws_decoded *out)
+wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, int convey,
+             struct wn_ws_decoded *out)
 {
     struct wn_snmp_msg m;
     if (wn_snmp_msg_decode(pkt, len, &m) < 0) {
         memset(out, 0, sizeof *out);
         return WN_E_MALFORMED;
     }
-    return wn_ws_decode_msg(&m, orig_type, out);
+    return wn_ws_decode_msg(&m, orig_type, convey, out);
 }
 
 void
@@ -521,7 +569,8 @@ wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const u
 }
 
 int
-wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, struct wn_ws_decoded *out)
+wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, int convey,
+                 struct wn_ws_decoded *out)
 {
     memset(out, 0, sizeof *out);
     struct wn_snmp_msg m = *mp;
@@ -539,6 +588,22 @@ wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, struct wn_ws_d
             size_t n = 0;
             rc = wn_snmp_trap_v1_to_v2(&m.pdu, m.community, m.community_len, scratch,
                                        WN_ARRAY_SIZE(scratch), tmp, max, &n);
+            /* Of what the translation appended after the trap's own
+             * varbinds, keep what Windows gives. */
+            size_t own = 2 + m.pdu.vb_count, w = own;
+            for (size_t i = own; rc == 0 && i < n; i++) {
+                const uint32_t *o = tmp[i].oid;
+                size_t ol = tmp[i].oid_len;
+                if (name_is(o, ol, trap_community_name, WN_ARRAY_SIZE(trap_community_name)) ||
+                    (!convey &&
+                     name_is(o, ol, trap_address_name, WN_ARRAY_SIZE(trap_address_name))))
+                    continue;
+                tmp[w++] = tmp[i];
+            }
+            n = w;
+            out->from_v1_trap = 1;
+            memcpy(out->agent_addr, m.pdu.agent_addr, sizeof out->agent_addr);
+            out->v1_tail = (uint32_t)(n - own);
             memset(&pdu, 0, sizeof pdu);
             pdu.type = WN_SNMP_PDU_TRAP_V2;   /* v1 traps surface as v2 traps */
             pdu.vbs = tmp;

@@ -112,7 +112,7 @@ int
 wn_ws_job_snapshot(struct wn_ws_job *job)
 {
     struct wn_ws_decoded d;
-    int rc = wn_ws_decode(job->pkt, job->len, 0, &d);
+    int rc = wn_ws_decode(job->pkt, job->len, 0, 0, &d);   /* a request: no trap to convey */
     if (rc < 0)
         return rc;
     wn_ws_vblist_clear(&job->vbl);
@@ -175,8 +175,10 @@ wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
     struct wn_ws_sess_eng *se;
     WN_WS_ASSERT_LOCKED();
     int rc = wn_ws_eng_session(s, &se);
-    if (rc == 0 && se->qlen >= WN_WS_MAX_QUEUE)
+    if (rc == 0 && se->qlen >= WN_WS_MAX_QUEUE) {
         rc = WN_E_QFULL;
+        wn_ws_eng.c[WN_WS_C_QFULL]++;
+    }
     if (rc < 0) {
         wn_log(WN_LOG_WARN, "winsnmp", "%s: message dropped",
                rc == WN_E_QFULL ? "session queue full" : "out of memory");
@@ -194,7 +196,7 @@ wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
         ssize_t w = write(se->efd, &one, sizeof one);
         (void)w;
     }
-    return s->callback != NULL;
+    return 1;   /* a callback to call or a window message to post */
 }
 
 struct wn_ws_qmsg *

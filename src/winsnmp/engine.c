@@ -122,6 +122,16 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
     int tell = 0;
+    if (!job->srclen) {
+        /* No srcEntity was given: SnmpRecvMsg's dstEntity is then our
+         * address, as for a response. */
+        int fi = job->dreq.dest.sa.sa_family == AF_INET6 ? 1 : 0;
+        socklen_t nl = wn_ws_eng.mgr_namelen[fi];
+        if (nl <= sizeof job->src) {
+            memcpy(&job->src, &wn_ws_eng.mgr_name[fi], nl);
+            job->srclen = nl;
+        }
+    }
     struct wn_ws_qmsg *m = s ? wn_ws_qmsg_new(NULL, 0) : NULL;
     if (m) {
         /* The request as sent, for SnmpRecvMsg's report; out of memory
@@ -172,6 +182,32 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
     return 0;
 }
 
+/* A reply is its request's answer only with the request's version and
+ * community too (the dgram layer has matched the id and the source
+ * address); anything else is dropped and counted as a stray.  On the I/O
+ * thread without the lock: the job fields read here are fixed before the
+ * job is posted to this thread, and only this thread frees a started job. */
+static int
+mgr_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t len)
+{
+    (void)ctx;
+    const struct wn_ws_job *job = (const struct wn_ws_job *)req;
+    struct wn_snmp_msg dm;
+    const struct wn_snmp_msg *m = &rx_last.msg;   /* validated by mgr_match_key */
+    if (rx_last.pkt != pkt || rx_last.len != len) {
+        if (wn_snmp_msg_decode(pkt, len, &dm) < 0)
+            return WN_E_MALFORMED;
+        m = &dm;
+    }
+    int version = m->version == WN_SNMP_V1 ? WN_WS_V1 : m->version == WN_SNMP_V2C ? WN_WS_V2C : -1;
+    if (version != job->version)
+        return WN_E_PROTOCOL;
+    if (m->community_len != job->community_len ||
+        (m->community_len && memcmp(m->community, job->community, m->community_len) != 0))
+        return WN_E_AUTH;
+    return 0;
+}
+
 static void
 mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t len,
                 const struct sockaddr *from, socklen_t fromlen)
@@ -208,6 +244,9 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
             m->tolen = wn_ws_eng.mgr_namelen[fi];
         }
         m->to_version = job->version;
+        m->h_src = job->h_src;
+        m->h_dst = job->h_dst;
+        m->h_ctx = job->h_ctx;
         tell = wn_ws_eng_enqueue(s, m) > 0;
     }
     wn_ws_job_free(job);
@@ -267,6 +306,7 @@ static const struct wn_dgram_ops mgr_ops = {
     .on_timeout = mgr_on_timeout,
     .on_unsolicited = mgr_on_unsolicited,
     .on_send_error = mgr_on_send_error,
+    .accept = mgr_accept,
 };
 
 /* The manager socket of family, opened on first use; NULL with *err set

@@ -9,6 +9,7 @@
 #include "evloop.h"
 #include "snmp.h"
 #include "winsnmp_int.h"
+#include "wsnmp_ext.h"
 
 /* ------------------------------------------------------------------------
  * THREADS AND LOCKS (see docs/winsnmp-engine.md)
@@ -23,7 +24,7 @@
  * ---------------------------------------------------------------------- */
 
 /* Named limits. */
-#define WN_WS_MAX_QUEUE 65536u          /* queued messages per session */
+#define WN_WS_MAX_QUEUE WN_WSNMP_MAX_QUEUE /* queued messages per session */
 #define WN_WS_MAX_REGISTRATIONS 4096u   /* trap registrations per process */
 #define WN_WS_DEFAULT_TRAP_PORT 162u
 /* trap_port value after a WSNMP_TRAP_PORT that is not a port: SnmpRegister refuses. */
@@ -61,6 +62,10 @@ struct wn_ws_job {
     struct wn_ws_vblist vbl;         /* owned, decoded from pkt */
     union wn_sockaddr_in46 src;      /* manager side, if the app gave one */
     socklen_t srclen;
+    /* The handles SnmpSendMsg was given (srcEntity 0 when NULL), which
+     * SnmpRecvMsg gives back with the answer or the transport error while
+     * they are valid (re-validated by generation; never dereferenced). */
+    uintptr_t h_src, h_dst, h_ctx;
     uint8_t data[];                  /* the encoded packet */
 };
 
@@ -78,6 +83,7 @@ struct wn_ws_qmsg {
     socklen_t tolen;
     int to_version;
     struct wn_ws_job *job;           /* error reports: the failed request (owned) */
+    uintptr_t h_src, h_dst, h_ctx;   /* responses: the request's handles (job's) */
     int validated;                   /* msg holds pkt decoded (views into data[]) */
     struct wn_snmp_msg msg;
     uint8_t data[];                  /* pkt points here (wn_ws_qmsg_new) */
@@ -97,7 +103,8 @@ struct wn_ws_reg {
     int has_agent;                   /* dstEntity filter: the sending agent */
     struct sockaddr_storage agent;
     socklen_t agentlen;
-    int has_manager;                 /* srcEntity filter: our receiving address */
+    int has_manager;                 /* srcEntity given: tells registrations apart,
+                                      * filters nothing */
     struct sockaddr_storage manager;
     socklen_t managerlen;
     uint8_t *community;              /* NULL: any */
@@ -125,6 +132,10 @@ struct wn_ws_listener {
 };
 
 /* The engine's process-wide state [locked]. */
+/* Engine counters (wn_wsnmp_get_stats). */
+enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK, WN_WS_C_QFULL,
+       WN_WS_C_COUNT };
+
 struct wn_ws_eng {
     struct wn_evloop *loop;
     struct wn_dgram_sock *mgr[2];    /* manager sockets: [0] IPv4, [1] IPv6 */
@@ -134,19 +145,19 @@ struct wn_ws_eng {
     int trap_idx[2];                 /* listener slots of the trap port, -1 */
     int trap_open;
     uint16_t trap_port;
-    uint64_t c[4];                   /* WN_WS_C_* */
+    uint64_t c[WN_WS_C_COUNT];       /* WN_WS_C_* */
     struct wn_dgram_stats closed;    /* counters of sockets already closed */
 };
 extern struct wn_ws_eng wn_ws_eng;
 
 /* Shared helpers of engine.c for listeners.c and ext.c. */
 /* Queues m for s (taking it) and signals the session's fd.  Returns 1
- * when the session has a callback to call (after unlocking), 0 when it is
- * queued for a window-mode session, WN_E_QFULL when the queue was full or
- * WN_E_NOMEM when the session's queue could not be made (m is dropped
- * then, with no notification). [locked] */
+ * when queued: the session is to be told (wn_ws_eng_notify, after
+ * unlocking: its callback, or its window message); WN_E_QFULL when the
+ * queue was full or WN_E_NOMEM when the session's queue could not be made
+ * (m is dropped then, with no notification). [locked] */
 int wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
-/* Calls the session's callback, without the lock. */
+/* Tells the session (wn_ws_session_notify), without the lock. */
 void wn_ws_eng_notify(uintptr_t session, WPARAM wp, LPARAM lp);
 /* Closes a dgram socket, keeping its counters. [I/O thread, locked] */
 void wn_ws_eng_sock_close(struct wn_dgram_sock *s);
@@ -200,7 +211,7 @@ int wn_ws_eng_listener_of(const struct wn_ws_entity *e);
 /* Pops the head of the session's queue, NULL if empty. [locked] */
 struct wn_ws_qmsg *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
 /* Counters in wn_ws_eng.c[] [locked]: */
-enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
+
 
 /* convert.c (data level: no objects, no lock): between WinSNMP PDU
  * fields and the snmp codec. */
@@ -210,17 +221,26 @@ enum { WN_WS_C_MALFORMED, WN_WS_C_STRAY, WN_WS_C_TRAP, WN_WS_C_INFORM_ACK };
  * WN_E_BADVALUE (a value of an invalid type), WN_E_UNSUPPORTED (version),
  * WN_E_NOEQUIV (no v1 form), WN_E_TOOBIG, WN_E_LIMIT (community longer
  * than WN_SNMP_MAX_COMMUNITY), WN_E_NOMEM. */
+/* What a v1 Trap-PDU takes besides what its v2 form carries (v1 NULL for
+ * everything else): the agent-addr when the varbinds hold no
+ * snmpTrapAddress.0, and how many trailing varbinds are the ones a
+ * decode appended (struct wn_ws_decoded, v1_tail): they go back into the
+ * Trap-PDU's fields and are not sent as varbinds. */
+struct wn_ws_v1_fields {
+    uint8_t agent_addr[4];
+    uint32_t tail;
+};
 int wn_ws_encode(int version, const uint8_t *community, uint32_t community_len,
                  smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
-                 const struct wn_ws_vblist *vbl, uint8_t **pkt, size_t *len,
-                 uint8_t *sent_type);
+                 const struct wn_ws_vblist *vbl, const struct wn_ws_v1_fields *v1,
+                 uint8_t **pkt, size_t *len, uint8_t *sent_type);
 /* The same, in one allocation of head + *len bytes with the message at
  * (uint8_t *)*block + head (returned-owned: wn_free(*block)), so a caller
  * can keep its own record and the packet together. */
 int wn_ws_encode_block(int version, const uint8_t *community, uint32_t community_len,
                        smiINT type, smiINT32 reqid, smiINT error_status, smiINT error_index,
-                       const struct wn_ws_vblist *vbl, size_t head, void **block, size_t *len,
-                       uint8_t *sent_type);
+                       const struct wn_ws_vblist *vbl, const struct wn_ws_v1_fields *v1,
+                       size_t head, void **block, size_t *len, uint8_t *sent_type);
 /* Encode scratch on the stack: messages up to this size and up to this
  * many varbinds need no scratch allocation. */
 #define WN_WS_ENCODE_STACK 1472u
@@ -241,13 +261,25 @@ struct wn_ws_decoded {
     const uint8_t *community;        /* borrowed: points into the packet */
     uint32_t community_len;
     int version;                     /* WN_WS_V1 / WN_WS_V2C */
+    /* A v1 Trap-PDU (from_v1_trap): its agent-addr, and how many varbinds
+     * the translation appended at the end (snmpTrapAddress.0 when
+     * conveyed, snmpTrapEnterprise.0), which wn_ws_encode drops again. */
+    int from_v1_trap;
+    uint8_t agent_addr[4];
+    uint32_t v1_tail;
 };
 /* Decodes pkt, translating v1 traps to v2 and v1 responses per orig_type.
+ * A v1 trap becomes the form Windows gives (RFC 3584 3.1 without
+ * snmpTrapCommunity.0, the community being the context): sysUpTime.0,
+ * snmpTrapOID.0, its varbinds, snmpTrapAddress.0 when convey is set, then
+ * snmpTrapEnterprise.0 (each unless the trap carries it already).
  * 0, WN_E_MALFORMED or WN_E_NOMEM (out is then empty). */
-int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, struct wn_ws_decoded *out);
+int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, int convey,
+                 struct wn_ws_decoded *out);
 /* The same from a message wn_snmp_msg_decode validated already (its views
  * borrowed, as out's community is). */
-int wn_ws_decode_msg(const struct wn_snmp_msg *m, uint8_t orig_type, struct wn_ws_decoded *out);
+int wn_ws_decode_msg(const struct wn_snmp_msg *m, uint8_t orig_type, int convey,
+                     struct wn_ws_decoded *out);
 /* Moves the views of a decoded message from the bytes at from[0..len) to
  * the same bytes copied to `to`. */
 void wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const uint8_t *to);

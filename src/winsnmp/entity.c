@@ -100,7 +100,9 @@ SnmpFreeEntity(HSNMP_ENTITY entity)
     struct wn_ws_entity *e = wn_ws_entity_get(entity);
     if (!e)
         return wn_ws_unlock_fail(NULL, SNMPAPI_ENTITY_INVALID);
-    wn_ws_entity_free(e);
+    /* One reference: the handle stays valid while SnmpRecvMsg's copies
+     * of it are not all freed (winsnmp.h, SnmpRecvMsg). */
+    wn_ws_entity_unref(e);
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

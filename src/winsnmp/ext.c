@@ -41,6 +41,7 @@ stats_on_loop(void *arg)
     c->out.dropped_stray = wn_ws_eng.c[WN_WS_C_STRAY] + acc.stray;
     c->out.traps_received = wn_ws_eng.c[WN_WS_C_TRAP];
     c->out.informs_acked = wn_ws_eng.c[WN_WS_C_INFORM_ACK];
+    c->out.dropped_queue_full = wn_ws_eng.c[WN_WS_C_QFULL];
     wn_ws_unlock();
 }
 

@@ -181,10 +181,9 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         const struct wn_ws_reg *r = &wn_ws_regs[i];
         if (r->has_agent && !addr_equal_noport(&r->agent, from))
             continue;
-        /* r->has_manager: the trap port listens on every address, so a
-         * receiving-manager filter can only be checked by family. */
-        if (r->has_manager && r->manager.ss_family != L->addr.ss_family)
-            continue;
+        /* srcEntity (r->has_manager) filters nothing: the spec says the
+         * implementation does not use it to filter traps (it only tells
+         * registrations apart for SNMPAPI_OFF). */
         if (r->community && (r->community_len != m.community_len ||
                              memcmp(r->community, m.community, m.community_len) != 0))
             continue;
@@ -250,8 +249,17 @@ open_slot(struct wn_evloop *loop, const struct sockaddr *sa, socklen_t salen,
         struct wn_dgram_sock *sock = NULL;
         struct wn_ws_listener *L = &wn_ws_eng.lst[i];
         int rc = wn_dgram_sock_open(loop, sa->sa_family, sa, salen, &lst_ops, L, &sock);
-        if (rc < 0)
+        if (rc < 0) {
+            /* Say which address could not be bound, and why (a port in
+             * use, no permission for a port below 1024...). */
+            char where[WN_SOCKADDR_STRLEN];
+            if (wn_sockaddr_format(sa, where, sizeof where, 1) < 0)
+                where[0] = '\0';
+            wn_log(WN_LOG_WARN, "winsnmp", "cannot listen on UDP %s for %s: %s", where,
+                   kind == WN_WS_LISTENER_TRAP ? "traps (SnmpRegister)" : "SnmpListen",
+                   wn_strerror(rc));
             return rc;
+        }
         L->used = 1;
         L->kind = kind;
         L->sock = sock;

@@ -4,6 +4,19 @@
 #include <stddef.h>
 #include <string.h>
 
+/* The extra fields a v1 Trap-PDU made from p takes: a decoded v1 trap's
+ * own agent-addr, else the process's (SnmpSetAgentAddress). [locked] */
+static void
+v1_fields(const struct wn_ws_pdu *p, struct wn_ws_v1_fields *f)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (p->from_v1_trap)
+        memcpy(f->agent_addr, p->agent_addr, sizeof f->agent_addr);
+    else
+        wn_ws_agent_addr(f->agent_addr);
+    f->tail = p->v1_tail;
+}
+
 static int
 expects_reply(smiINT type)
 {
@@ -72,9 +85,11 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     uint8_t sent_type = 0;
     if (dst->addrlen > sizeof(union wn_sockaddr_in46))   /* not a UDP address */
         return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
+    struct wn_ws_v1_fields v1;
+    v1_fields(pdu, &v1);
     rc = wn_ws_encode_block(dst->version, ctx->community, ctx->len, pdu->type,
                             pdu->request_id, pdu->error_status, pdu->error_index, &pdu->vbl,
-                            offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
+                            &v1, offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_PDU_INVALID));
     struct wn_ws_job *job = block;
@@ -90,6 +105,9 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     job->expects_reply = (uint8_t)expects_reply(pdu->type);
     job->error_status = pdu->error_status;
     job->error_index = pdu->error_index;
+    job->h_src = src ? src->hdr.handle : 0;
+    job->h_dst = dst->hdr.handle;
+    job->h_ctx = ctx->hdr.handle;
     memcpy(&job->dreq.dest, &dst->addr, dst->addrlen);
     job->dreq.destlen = dst->addrlen;
     if (src && src->addrlen <= sizeof job->src) {
@@ -138,62 +156,142 @@ SnmpCancelMsg(HSNMP_SESSION session, smiINT32 reqId)
     return SNMPAPI_SUCCESS;
 }
 
-/* Hands created objects to the caller's out parameters; an out that is
- * NULL gets nothing and its object is freed. */
-static void
-give_entity(struct wn_ws_entity *e, LPHSNMP_ENTITY out)
-{
-    if (out)
-        *out = e ? WN_WS_HANDLE(e) : NULL;
-    else if (e)
-        wn_ws_entity_free(e);
-}
+/* The object an entity or context out parameter of SnmpRecvMsg gets: the
+ * request's own handle with one more reference (reused), or one made for
+ * it.  On failure a made one is freed and a reused one released. */
+struct out_entity {
+    struct wn_ws_entity *e;
+    int reused;
+};
+struct out_context {
+    struct wn_ws_context *c;
+    int reused;
+};
 
-/* Makes the context (unless ctx is NULL) and PDU objects of a decoded
- * message in s (taking d's varbinds); *version gets the message's version when version is not
- * NULL.  0 or WN_E_*; on error neither exists. [locked] */
+/* The request's handle h while it is valid (a new reference), else a new
+ * entity for the address (none when salen is 0).  0 or WN_E_*. [locked] */
 static int
-decoded_objects(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_pdu **pdu,
-                struct wn_ws_context **ctx, int *version)
+entity_out(struct wn_ws_session *s, uintptr_t h, const void *sa, socklen_t salen, int version,
+           struct out_entity *o)
 {
     WN_WS_ASSERT_LOCKED();
-    if (version)
-        *version = d->version;
-    /* No context for a caller that passed no out for it. */
-    int rc = ctx ? wn_ws_context_create(s, d->community, d->community_len, NULL, ctx) : 0;
-    if (rc == 0) {
-        rc = wn_ws_pdu_adopt(s, d->type, d->request_id, d->error_status, d->error_index,
-                             &d->vbl, pdu);
-        if (rc < 0 && ctx)
-            wn_ws_context_free(*ctx);
+    struct wn_ws_entity *e = h ? wn_ws_entity_get((HSNMP_ENTITY)h) : NULL;
+    if (e && wn_ws_entity_ref(e) == 0) {
+        o->e = e;
+        o->reused = 1;
+        return 0;
     }
+    if (!salen)
+        return 0;
+    return wn_ws_entity_create_addr(s, (const struct sockaddr *)sa, salen, version, &o->e);
+}
+
+static int
+context_out(struct wn_ws_session *s, uintptr_t h, const uint8_t *community, uint32_t len,
+            struct out_context *o)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_context *c = h ? wn_ws_context_get((HSNMP_CONTEXT)h) : NULL;
+    if (c && wn_ws_context_ref(c) == 0) {
+        o->c = c;
+        o->reused = 1;
+        return 0;
+    }
+    return wn_ws_context_create(s, community, len, NULL, &o->c);
+}
+
+static void
+entity_out_drop(struct out_entity *o)
+{
+    if (o->e && o->reused)
+        wn_ws_entity_unref(o->e);
+    else if (o->e)
+        wn_ws_entity_free(o->e);
+    o->e = NULL;
+}
+
+static void
+context_out_drop(struct out_context *o)
+{
+    if (o->c && o->reused)
+        wn_ws_context_unref(o->c);
+    else if (o->c)
+        wn_ws_context_free(o->c);
+    o->c = NULL;
+}
+
+/* Makes the PDU object of a decoded message in s, taking d's varbinds
+ * (d's list is empty afterwards either way).  0 or WN_E_*. [locked] */
+static int
+decoded_pdu(struct wn_ws_session *s, struct wn_ws_decoded *d, struct wn_ws_pdu **pdu)
+{
+    WN_WS_ASSERT_LOCKED();
+    int rc = wn_ws_pdu_adopt(s, d->type, d->request_id, d->error_status, d->error_index,
+                             &d->vbl, pdu);
     wn_ws_vblist_clear(&d->vbl);
+    if (rc < 0)
+        return rc;
+    (*pdu)->from_v1_trap = d->from_v1_trap;
+    memcpy((*pdu)->agent_addr, d->agent_addr, sizeof d->agent_addr);
+    (*pdu)->v1_tail = d->v1_tail;
+    return 0;
+}
+
+/* SnmpRecvMsg for a transport-error report: the outs are the failed
+ * request's (its own handles while valid).  0 or WN_E_*. [locked] */
+static int
+error_outs(struct wn_ws_session *s, const struct wn_ws_job *job, int want_src, int want_dst,
+           int want_ctx, struct out_entity *src, struct out_entity *dst,
+           struct out_context *ctx, struct wn_ws_pdu **pdu)
+{
+    WN_WS_ASSERT_LOCKED();
+    int rc = 0;
+    /* Objects for out parameters the caller passed as NULL are not made. */
+    if (want_src)
+        rc = entity_out(s, job->h_dst, &job->dreq.dest, job->dreq.destlen, job->version, src);
+    if (rc == 0 && want_dst)
+        rc = entity_out(s, job->h_src, &job->src, job->srclen, job->version, dst);
+    if (rc == 0 && want_ctx)
+        rc = context_out(s, job->h_ctx, job->community, job->community_len, ctx);
+    if (rc == 0)
+        rc = wn_ws_pdu_create(s, job->pdu_type, job->app_reqid, job->error_status,
+                              job->error_index, &job->vbl, pdu);
     return rc;
 }
 
-/* Decodes a message into new context and PDU objects of s. [locked] */
-static int
-decode_objects(struct wn_ws_session *s, const uint8_t *pkt, size_t len, uint8_t orig_type,
-               struct wn_ws_pdu **pdu, struct wn_ws_context **ctx, int *version)
+/* SnmpRecvMsg for a received datagram: a response gives back the handles
+ * of its request (while valid), anything else gets new ones.  0, or the
+ * SNMPAPI_* code to fail with. [locked] */
+static smiUINT32
+message_outs(struct wn_ws_session *s, const struct wn_ws_qmsg *m, int want_src, int want_dst,
+             int want_ctx, struct out_entity *src, struct out_entity *dst,
+             struct out_context *ctx, struct wn_ws_pdu **pdu)
 {
     WN_WS_ASSERT_LOCKED();
     struct wn_ws_decoded d;
-    int rc = wn_ws_decode(pkt, len, orig_type, &d);
-    return rc < 0 ? rc : decoded_objects(s, &d, pdu, ctx, version);
-}
-
-/* The same for a queued message, going on from the validation the engine
- * made when it matched the message, if it did. [locked] */
-static int
-qmsg_objects(struct wn_ws_session *s, const struct wn_ws_qmsg *m, struct wn_ws_pdu **pdu,
-             struct wn_ws_context **ctx, int *version)
-{
-    WN_WS_ASSERT_LOCKED();
-    if (!m->validated)
-        return decode_objects(s, m->pkt, m->len, m->orig_type, pdu, ctx, version);
-    struct wn_ws_decoded d;
-    int rc = wn_ws_decode_msg(&m->msg, m->orig_type, &d);
-    return rc < 0 ? rc : decoded_objects(s, &d, pdu, ctx, version);
+    /* Decoded once: a response goes on from the validation the engine made
+     * when it matched it. */
+    int rc = m->validated
+                 ? wn_ws_decode_msg(&m->msg, m->orig_type, wn_ws_convey_agent_addr(), &d)
+                 : wn_ws_decode(m->pkt, m->len, m->orig_type, wn_ws_convey_agent_addr(), &d);
+    if (rc < 0)
+        return wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID);
+    if (want_ctx)
+        rc = context_out(s, m->h_ctx, d.community, d.community_len, ctx);
+    if (rc == 0)
+        rc = decoded_pdu(s, &d, pdu);
+    wn_ws_vblist_clear(&d.vbl);
+    if (rc < 0)
+        return wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR);
+    /* The wire id may differ for a response; a v1 trap had none. */
+    if ((*pdu)->type == SNMP_PDU_RESPONSE ||
+        ((*pdu)->type == SNMP_PDU_TRAP && (*pdu)->request_id == 0))
+        (*pdu)->request_id = m->reqid;
+    if (want_src)
+        rc = entity_out(s, m->h_dst, &m->from, m->fromlen, d.version, src);
+    if (rc == 0 && want_dst)
+        rc = entity_out(s, m->h_src, &m->to, m->tolen, d.version, dst);
+    return rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : 0;
 }
 
 SNMPAPI_STATUS SNMPAPI_CALL
@@ -209,70 +307,41 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
     if (!m)
         return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
 
-    struct wn_ws_entity *src = NULL, *dst = NULL;
-    struct wn_ws_context *ctx = NULL;
+    struct out_entity src = {NULL, 0}, dst = {NULL, 0};
+    struct out_context ctx = {NULL, 0};
     struct wn_ws_pdu *pdu = NULL;
     smiUINT32 code = 0;
-    int rc = 0;
+    int made = 1;   /* the outs were all made */
     if (m->error) {
         /* A transport error: the outs still say which request failed. */
-        struct wn_ws_job *job = m->job;
-        if (job) {
-            /* Objects for out parameters the caller passed as NULL are
-             * not made at all. */
-            if (srcEntity)
-                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&job->dreq.dest,
-                                              job->dreq.destlen, job->version, &src);
-            if (rc == 0 && job->srclen && dstEntity)
-                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&job->src, job->srclen,
-                                              job->version, &dst);
-            if (rc == 0 && context)
-                rc = wn_ws_context_create(s, job->community, job->community_len, NULL, &ctx);
-            if (rc == 0)
-                rc = wn_ws_pdu_create(s, job->pdu_type, job->app_reqid, job->error_status,
-                                      job->error_index, &job->vbl, &pdu);
-        }
+        int rc = m->job ? error_outs(s, m->job, srcEntity != NULL, dstEntity != NULL,
+                                     context != NULL, &src, &dst, &ctx, &pdu)
+                        : 0;
+        made = rc == 0;
         code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : m->error;
     } else {
-        int version = m->to_version;
-        rc = qmsg_objects(s, m, &pdu, context ? &ctx : NULL, &version);
-        code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID) : 0;
-        if (rc == 0) {
-            /* The wire id may differ for a response; a v1 trap had none. */
-            if (pdu->type == SNMP_PDU_RESPONSE ||
-                (pdu->type == SNMP_PDU_TRAP && pdu->request_id == 0))
-                pdu->request_id = m->reqid;
-            if (srcEntity)
-                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->from, m->fromlen,
-                                              version, &src);
-            if (rc == 0 && m->tolen && dstEntity)
-                rc = wn_ws_entity_create_addr(s, (struct sockaddr *)&m->to, m->tolen, version,
-                                              &dst);
-            if (rc < 0)
-                code = wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR);
-        }
+        code = message_outs(s, m, srcEntity != NULL, dstEntity != NULL, context != NULL, &src,
+                            &dst, &ctx, &pdu);
+        made = code == 0;
     }
     wn_ws_qmsg_free(m);
-    if (code && (rc < 0 || !pdu)) {
-        if (src)
-            wn_ws_entity_free(src);
-        if (dst)
-            wn_ws_entity_free(dst);
-        if (ctx)
-            wn_ws_context_free(ctx);
+    if (!made || !pdu) {
+        entity_out_drop(&src);
+        entity_out_drop(&dst);
+        context_out_drop(&ctx);
         if (pdu)
             wn_ws_pdu_free(pdu);
         return wn_ws_unlock_fail(s, code);
     }
-    give_entity(src, srcEntity);
-    give_entity(dst, dstEntity);
+    if (srcEntity)
+        *srcEntity = src.e ? WN_WS_HANDLE(src.e) : NULL;
+    if (dstEntity)
+        *dstEntity = dst.e ? WN_WS_HANDLE(dst.e) : NULL;
     if (context)
-        *context = ctx ? WN_WS_HANDLE(ctx) : NULL;
-    else if (ctx)
-        wn_ws_context_free(ctx);
+        *context = ctx.c ? WN_WS_HANDLE(ctx.c) : NULL;
     if (PDU)
-        *PDU = pdu ? WN_WS_HANDLE(pdu) : NULL;
-    else if (pdu)
+        *PDU = WN_WS_HANDLE(pdu);
+    else
         wn_ws_pdu_free(pdu);
     if (code)
         return wn_ws_unlock_fail(s, code);
@@ -293,14 +362,16 @@ SnmpEncodeMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnt
     struct wn_ws_entity *dst = a.dst;
     struct wn_ws_context *ctx = a.ctx;
     struct wn_ws_pdu *p = a.pdu;
-    if (!msgBufDesc)
-        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+    if (!msgBufDesc)   /* the only out: nothing to do */
+        return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
     if (dst->version == WN_WS_V3)
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
     uint8_t *pkt = NULL;
     size_t len = 0;
+    struct wn_ws_v1_fields v1;
+    v1_fields(p, &v1);
     int rc = wn_ws_encode(dst->version, ctx->community, ctx->len, p->type, p->request_id,
-                          p->error_status, p->error_index, &p->vbl, &pkt, &len, NULL);
+                          p->error_status, p->error_index, &p->vbl, &v1, &pkt, &len, NULL);
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_PDU_INVALID));
     rc = wn_ws_desc_octets(msgBufDesc, pkt, len);
@@ -321,11 +392,26 @@ SnmpDecodeMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY ds
         return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
     if (!msgBufDesc || !msgBufDesc->ptr || msgBufDesc->len == 0)
         return wn_ws_unlock_fail(s, SNMPAPI_MESSAGE_INVALID);
-    struct wn_ws_pdu *p = NULL;
-    struct wn_ws_context *ctx = NULL;
-    int rc = decode_objects(s, msgBufDesc->ptr, msgBufDesc->len, 0, &p, &ctx, NULL);
+    struct wn_ws_decoded d;
+    int rc = wn_ws_decode(msgBufDesc->ptr, msgBufDesc->len, 0, wn_ws_convey_agent_addr(), &d);
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID));
+    struct wn_ws_context *ctx = NULL;
+    struct wn_ws_pdu *p = NULL;
+    if (context)
+        rc = wn_ws_context_create(s, d.community, d.community_len, NULL, &ctx);
+    if (rc == 0)
+        rc = decoded_pdu(s, &d, &p);
+    wn_ws_vblist_clear(&d.vbl);
+    if (rc < 0) {
+        if (ctx)
+            wn_ws_context_free(ctx);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+    }
+    /* A v1 Trap-PDU has no request id: it gets one as a delivered trap
+     * does (non-zero, chosen by the library). */
+    if (p->from_v1_trap)
+        p->request_id = wn_ws_next_request_id();
     /* v1/v2c messages carry no addresses. */
     if (srcEntity)
         *srcEntity = NULL;
@@ -333,8 +419,6 @@ SnmpDecodeMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY ds
         *dstEntity = NULL;
     if (context)
         *context = WN_WS_HANDLE(ctx);
-    else
-        wn_ws_context_free(ctx);
     if (pdu)
         *pdu = WN_WS_HANDLE(p);
     else

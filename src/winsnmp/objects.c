@@ -1,5 +1,6 @@
 /* objects.c: the handle-bearing objects (sessions, entities, contexts, PDUs, VBLs): constructors, destructors, typed lookups. */
 #include "winsnmp_int.h"
+#include "winmsg.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -141,8 +142,13 @@ wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam)
     UINT wmsg = s->wmsg;
     LPVOID data = s->client_data;
     if (!fn) {
+        /* Window mode: post wMsg to hWnd, where Windows would (the hook
+         * of wsnmp_ext.h, or the built-in queue). */
         wn_ws_unlock();
-        return WN_E_STATE;
+        int rc = wn_ws_winmsg_post(hwnd, wmsg, wparam, lparam);
+        if (rc < 0 && rc != WN_E_LIMIT)   /* a full queue logs itself */
+            wn_log(WN_LOG_WARN, "winsnmp", "window message not posted: %s", wn_strerror(rc));
+        return 0;
     }
     s->in_callback++;       /* SnmpClose from another thread waits for it */
     wn_ws_unlock();
@@ -185,6 +191,7 @@ entity_new(struct wn_ws_session *s, struct wn_ws_entity **out)
     e->retry = WN_WS_DEFAULT_RETRY;
     e->port = WN_WS_DEFAULT_PORT;
     e->mode = wn_ws_translate_mode();
+    e->refs = 1;
     int rc = wn_ws_obj_register(&e->hdr, &entity_ops, s);
     if (rc < 0) {
         wn_free(e);
@@ -192,6 +199,24 @@ entity_new(struct wn_ws_session *s, struct wn_ws_entity **out)
     }
     *out = e;
     return 0;
+}
+
+int
+wn_ws_entity_ref(struct wn_ws_entity *e)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (e->refs == UINT32_MAX)
+        return WN_E_LIMIT;
+    e->refs++;
+    return 0;
+}
+
+void
+wn_ws_entity_unref(struct wn_ws_entity *e)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (--e->refs == 0)
+        wn_ws_entity_free(e);
 }
 
 void
@@ -305,6 +330,7 @@ wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t le
     if (!c)
         return WN_E_NOMEM;
     c->mode = wn_ws_translate_mode();
+    c->refs = 1;
     c->len = len;
     c->community = wn_memdup(len ? community : "", len ? len : 1);
     if (name)
@@ -320,6 +346,24 @@ wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t le
     }
     *out = c;
     return 0;
+}
+
+int
+wn_ws_context_ref(struct wn_ws_context *c)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (c->refs == UINT32_MAX)
+        return WN_E_LIMIT;
+    c->refs++;
+    return 0;
+}
+
+void
+wn_ws_context_unref(struct wn_ws_context *c)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (--c->refs == 0)
+        wn_ws_context_free(c);
 }
 
 void
@@ -389,7 +433,6 @@ wn_ws_pdu_free(struct wn_ws_pdu *p)
     WN_WS_ASSERT_LOCKED();
     wn_ws_obj_unregister(&p->hdr);
     wn_ws_vblist_clear(&p->vbl);
-    wn_ws_oid_clear(&p->enterprise);
     wn_free(p);
 }
 

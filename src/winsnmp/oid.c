@@ -42,8 +42,10 @@ SNMPAPI_STATUS SNMPAPI_CALL
 SnmpStrToOid(LPCSTR string, smiLPOID dstOID)
 {
     WN_WS_ENTER();
-    if (!string || !dstOID)
+    if (!string)
         return wn_ws_unlock_fail(NULL, SNMPAPI_OID_INVALID);
+    if (!dstOID)   /* the only out: nothing to do */
+        return wn_ws_unlock_fail(NULL, SNMPAPI_NOOP);
     smiUINT32 tmp[MAXOBJIDSIZE];
     uint32_t n = parse_oid(string, tmp);
     if (n == 0)
@@ -108,8 +110,10 @@ SNMPAPI_STATUS SNMPAPI_CALL
 SnmpOidCopy(smiLPCOID srcOID, smiLPOID dstOID)
 {
     WN_WS_ENTER();
-    if (wn_ws_oid_check(srcOID, 0) || !dstOID)
+    if (wn_ws_oid_check(srcOID, 0))
         return wn_ws_unlock_fail(NULL, SNMPAPI_OID_INVALID);
+    if (!dstOID)   /* the only out: nothing to do */
+        return wn_ws_unlock_fail(NULL, SNMPAPI_NOOP);
     int rc = wn_ws_desc_oid(dstOID, srcOID);
     if (rc < 0)
         return wn_ws_unlock_fail(NULL, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
@@ -127,8 +131,8 @@ SnmpOidCompare(smiLPCOID xOID, smiLPCOID yOID, smiUINT32 maxlen, smiLPINT result
         return fail_locked(SNMPAPI_SIZE_INVALID);
     if (wn_ws_oid_check(xOID, 1) || wn_ws_oid_check(yOID, 1))
         return fail_locked(SNMPAPI_OID_INVALID);
-    if (!result)
-        return fail_locked(SNMPAPI_ALLOC_ERROR);
+    if (!result)   /* the only out: nothing to do */
+        return fail_locked(SNMPAPI_NOOP);
     smiUINT32 lx = xOID->len, ly = yOID->len;
     if (maxlen) {
         lx = WN_MIN(lx, maxlen);

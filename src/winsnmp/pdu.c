@@ -120,6 +120,7 @@ SnmpSetPduData(HSNMP_PDU PDU, const smiINT FAR *PDU_type, const smiINT32 FAR *re
     if (set_list) {
         wn_ws_vblist_clear(&p->vbl);
         p->vbl = nl;
+        p->v1_tail = 0;   /* the application's own list now */
     }
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
@@ -144,13 +145,9 @@ SnmpDuplicatePdu(HSNMP_SESSION session, HSNMP_PDU PDU)
                               src->error_index, &src->vbl, &p);
     if (rc == 0) {
         p->request_id = src->request_id;
-        rc = wn_ws_oid_dup(&p->enterprise, &src->enterprise);
+        p->from_v1_trap = src->from_v1_trap;
         memcpy(p->agent_addr, src->agent_addr, sizeof p->agent_addr);
-        p->generic_trap = src->generic_trap;
-        p->specific_trap = src->specific_trap;
-        p->timestamp = src->timestamp;
-        if (rc < 0)
-            wn_ws_pdu_free(p);
+        p->v1_tail = src->v1_tail;
     }
     if (rc < 0) {
         wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));

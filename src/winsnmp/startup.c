@@ -165,8 +165,8 @@ SNMPAPI_STATUS SNMPAPI_CALL
 SnmpGetTranslateMode(smiLPUINT32 nTranslateMode)
 {
     WN_WS_ENTER();
-    if (!nTranslateMode)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_ALLOC_ERROR);
+    if (!nTranslateMode)   /* the only out: nothing to do */
+        return wn_ws_unlock_fail(NULL, SNMPAPI_NOOP);
     *nTranslateMode = wn_ws_translate_mode();
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
@@ -188,8 +188,8 @@ SNMPAPI_STATUS SNMPAPI_CALL
 SnmpGetRetransmitMode(smiLPUINT32 nRetransmitMode)
 {
     WN_WS_ENTER();
-    if (!nRetransmitMode)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_ALLOC_ERROR);
+    if (!nRetransmitMode)   /* the only out: nothing to do */
+        return wn_ws_unlock_fail(NULL, SNMPAPI_NOOP);
     *nRetransmitMode = wn_ws_retransmit_mode();
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;

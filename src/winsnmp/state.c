@@ -1,8 +1,9 @@
-/* state.c: the WinSNMP lock, its condition variables, the process-wide modes and the request-id counter (the leaf every other file builds on). */
+/* state.c: the WinSNMP lock, its condition variables, the process-wide modes and v1 trap settings, and request ids (the leaf every other file builds on). */
 #include "winsnmp_int.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
 /* Signalled when a teardown, which drops the lock while the engine stops,
@@ -19,6 +20,13 @@ static struct {
     smiUINT32 retransmit;
     uint32_t next_reqid;
 } st;
+
+/* The v1 trap settings of SnmpSetAgentAddress / SnmpConveyAgentAddress:
+ * process-wide, for the life of the process (SnmpCleanup keeps them). */
+static struct {
+    uint8_t addr[4];           /* agent-addr of the v1 traps we send */
+    int convey;                /* snmpTrapAddress.0 in received v1 traps */
+} v1trap;
 
 void
 wn_ws_lock(void)
@@ -129,15 +137,53 @@ void
 wn_ws_seed_request_id(uint32_t seed)
 {
     WN_WS_ASSERT_LOCKED();
-    st.next_reqid = seed & 0x00ffffffu; /* leaves room before wrapping */
+    st.next_reqid = seed ? seed : 1;    /* xorshift state: never 0 */
 }
 
 smiINT32
 wn_ws_next_request_id(void)
 {
     WN_WS_ASSERT_LOCKED();
-    st.next_reqid = (st.next_reqid + 1) & 0x7fffffffu;
-    if (st.next_reqid == 0)
-        st.next_reqid = 1;
-    return (smiINT32)st.next_reqid;
+    /* Random per request, so that one observed id does not give the next
+     * (a spoofed reply must guess it).  Without randomness, a xorshift of
+     * the startup seed: still not sequential. */
+    uint32_t r;
+    if (wn_random(&r, sizeof r) < 0) {
+        uint32_t x = st.next_reqid;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        st.next_reqid = x;
+        r = x;
+    }
+    r &= 0x7fffffffu;
+    return r ? (smiINT32)r : 1;
+}
+
+void
+wn_ws_agent_addr(uint8_t out[4])
+{
+    WN_WS_ASSERT_LOCKED();
+    memcpy(out, v1trap.addr, sizeof v1trap.addr);
+}
+
+void
+wn_ws_set_agent_addr(const uint8_t addr[4])
+{
+    WN_WS_ASSERT_LOCKED();
+    memcpy(v1trap.addr, addr, sizeof v1trap.addr);
+}
+
+int
+wn_ws_convey_agent_addr(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    return v1trap.convey;
+}
+
+void
+wn_ws_set_convey_agent_addr(int on)
+{
+    WN_WS_ASSERT_LOCKED();
+    v1trap.convey = on != 0;
 }

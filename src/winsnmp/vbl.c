@@ -105,21 +105,26 @@ SnmpGetVb(HSNMP_VBL vbl, smiUINT32 index, smiLPOID name, smiLPVALUE value)
     struct wn_ws_session *s = v->hdr.owner;
     if (index == 0 || index > v->list.n)
         return wn_ws_unlock_fail(s, SNMPAPI_INDEX_INVALID);
-    if (!name || !value)
-        return wn_ws_unlock_fail(s, SNMPAPI_ALLOC_ERROR);
+    /* Either out may be NULL (only the name, or only the value, wanted);
+     * both NULL: nothing to do (the common code for all outs NULL). */
+    if (!name && !value)
+        return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
     const struct wn_ws_vb *vb = &v->list.vb[index - 1];
-    smiOID n;
-    int rc = wn_ws_desc_oid(&n, &vb->name);
+    smiOID n = {0, NULL};
+    int rc = name ? wn_ws_desc_oid(&n, &vb->name) : 0;
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     smiVALUE val;
-    rc = wn_ws_desc_value(&val, &vb->value);
+    rc = value ? wn_ws_desc_value(&val, &vb->value) : 0;
     if (rc < 0) {
-        wn_ws_desc_free(n.ptr);
+        if (n.ptr)
+            wn_ws_desc_free(n.ptr);
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     }
-    *name = n;
-    *value = val;
+    if (name)
+        *name = n;
+    if (value)
+        *value = val;
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

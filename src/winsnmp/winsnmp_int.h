@@ -124,6 +124,7 @@ struct wn_ws_entity {
     char *community;              /* owned: db "community=" context name or NULL */
     int listening;                /* set by the engine (SnmpListen) */
     int listener;                 /* its agent listener slot, while listening */
+    uint32_t refs;                /* handles given out (SnmpRecvMsg adds one) */
 };
 
 struct wn_ws_context {
@@ -132,6 +133,7 @@ struct wn_ws_context {
     uint32_t len;
     char *name;                   /* owned: friendly name (TRANSLATED) or NULL */
     smiUINT32 mode;
+    uint32_t refs;                /* handles given out (SnmpRecvMsg adds one) */
 };
 
 /* One varbind: deep copies owned by the list.  in_arena: name and value
@@ -163,12 +165,14 @@ struct wn_ws_pdu {
     smiINT error_status;          /* non_repeaters for GETBULK */
     smiINT error_index;           /* max_repetitions for GETBULK */
     struct wn_ws_vblist vbl;      /* the PDU's own copy */
-    /* v1 trap fields (type SNMP_PDU_V1TRAP, engine use only) */
-    smiOID enterprise;            /* owned ptr */
+    /* Decoded from a v1 Trap-PDU (SnmpRecvMsg, SnmpDecodeMsg): its
+     * agent-addr and the number of varbinds the translation appended
+     * (snmpTrapAddress.0, snmpTrapEnterprise.0), so that encoding it for
+     * a v1 entity gives the same Trap-PDU back.  v1_tail is reset when
+     * the application sets another varbind list. */
+    int from_v1_trap;
     uint8_t agent_addr[4];
-    smiINT generic_trap;
-    smiINT specific_trap;
-    smiTIMETICKS timestamp;
+    uint32_t v1_tail;
 };
 
 /* ------------------------------------------------------------------------
@@ -183,9 +187,18 @@ smiUINT32 wn_ws_translate_mode(void);
 void wn_ws_set_translate_mode(smiUINT32 mode);
 smiUINT32 wn_ws_retransmit_mode(void);
 void wn_ws_set_retransmit_mode(smiUINT32 mode);
-/* Next implementation-chosen request id (never 0, positive). [locked] */
+/* A request id chosen by the implementation: random, positive, never 0
+ * (not unique: the engine re-keys a colliding one on the wire). [locked] */
 smiINT32 wn_ws_next_request_id(void);
 void wn_ws_seed_request_id(uint32_t seed);
+/* The agent-addr put into the v1 Trap-PDUs we send (SnmpSetAgentAddress;
+ * 0.0.0.0 until set) and whether a received v1 trap's agent-addr is given
+ * to the application as snmpTrapAddress.0 (SnmpConveyAgentAddress).
+ * Process-wide, kept across SnmpCleanup. [locked] */
+void wn_ws_agent_addr(uint8_t out[4]);
+void wn_ws_set_agent_addr(const uint8_t addr[4]);
+int wn_ws_convey_agent_addr(void);
+void wn_ws_set_convey_agent_addr(int on);
 /* Waits (dropping the lock) until a callback ends; wakes the waiters.
  * [locked] */
 void wn_ws_callback_wait(void);
@@ -239,11 +252,12 @@ void wn_ws_obj_set_hooks(const struct wn_ws_obj_hooks *h);
 int wn_ws_session_create(HWND hwnd, UINT wmsg, SNMPAPI_CALLBACK cb, LPVOID data,
                          struct wn_ws_session **out);
 void wn_ws_session_close(struct wn_ws_session *s);
-/* Calls the session's callback with (wparam, lparam) - NOT locked: takes
- * and drops the lock itself and calls the callback without it.  A callback
- * returning anything but SNMPAPI_SUCCESS closes the session (as SnmpClose).
- * 0 when called, WN_E_NOTFOUND if the session is gone, WN_E_STATE for a
- * window-mode session (no callback: signal its pollable fd instead). */
+/* Tells the session about (wparam, lparam) - NOT locked: takes and drops
+ * the lock itself and calls out without it.  A callback session: its
+ * callback is called; one returning anything but SNMPAPI_SUCCESS closes
+ * the session (as SnmpClose).  A window-mode session: its wMsg is posted
+ * to its hWnd (wn_ws_winmsg_post: the post hook or the built-in queue).
+ * 0 when told, WN_E_NOTFOUND if the session is gone. */
 int wn_ws_session_notify(HSNMP_SESSION h, WPARAM wparam, LPARAM lparam);
 /* 1 while the calling thread runs a callback (wn_ws_session_notify). */
 int wn_ws_in_callback(void);
@@ -254,6 +268,16 @@ int wn_ws_entity_create_addr(struct wn_ws_session *s, const struct sockaddr *sa,
 int wn_ws_entity_create_str(struct wn_ws_session *s, const char *str,
                             struct wn_ws_entity **out);
 void wn_ws_entity_set_port(struct wn_ws_entity *e, uint16_t port);
+/* Entities and contexts are reference-counted as on Windows: each is made
+ * with one reference, SnmpRecvMsg hands the request's own handle back
+ * with one more (wn_ws_*_ref: 0, or WN_E_LIMIT when the count is full),
+ * and SnmpFreeEntity / SnmpFreeContext drop one (wn_ws_*_unref frees the
+ * object with the last).  wn_ws_entity_free / wn_ws_context_free free it
+ * whatever the count (SnmpClose, SnmpCleanup). [locked] */
+int wn_ws_entity_ref(struct wn_ws_entity *e);
+void wn_ws_entity_unref(struct wn_ws_entity *e);
+int wn_ws_context_ref(struct wn_ws_context *c);
+void wn_ws_context_unref(struct wn_ws_context *c);
 void wn_ws_entity_free(struct wn_ws_entity *e);
 int wn_ws_context_create(struct wn_ws_session *s, const void *community, uint32_t len,
                          const char *name, struct wn_ws_context **out);

@@ -18,6 +18,23 @@ LD_LIBRARY_PATH="$(pkg-config --variable=libdir wsnmp)" "$P/ws_shared" | grep -q
 $CC -std=c11 -Wall -Werror $(pkg-config --cflags wsnmp) "$SRC/examples/windows_style.c" \
     "$(pkg-config --variable=libdir wsnmp)/libwsnmp.a" $(pkg-config --static --libs-only-l --libs-only-other wsnmp | sed 's/-lwsnmp//') -o "$P/ws_static"
 "$P/ws_static" | grep -q done
+# The header spellings Windows code uses, and the two exports the SDK header lacks.
+cat > "$P/spell.c" <<'C'
+#include <WinSNMP.h>
+#include <Winsnmp.h>
+#include <winsnmp.h>
+#include <stdio.h>
+int main(void) {
+    if (SnmpConveyAgentAddress(SNMPAPI_ON) != SNMPAPI_SUCCESS) return 1;
+    if (SnmpSetAgentAddress((LPSTR)"192.0.2.1") != SNMPAPI_SUCCESS) return 1;
+    if (SnmpSetAgentAddress((LPSTR)"not-an-address") != SNMPAPI_FAILURE ||
+        SnmpGetLastError(NULL) != SNMPAPI_MODE_INVALID) return 1;
+    puts("spellings ok");
+    return 0;
+}
+C
+$CC -std=c11 -Wall -Werror $(pkg-config --cflags wsnmp) "$P/spell.c" $(pkg-config --libs wsnmp) -o "$P/spell"
+LD_LIBRARY_PATH="$(pkg-config --variable=libdir wsnmp)" "$P/spell" | grep -q "spellings ok"
 # NetSession: the published prototypes with L"" literals.
 cat > "$P/ns.c" <<'C'
 #include <lm.h>

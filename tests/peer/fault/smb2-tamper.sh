@@ -28,7 +28,7 @@ run() {
         PX=$!
         for _ in $(seq 100); do [ -s "$D/px.port" ] && break; sleep 0.05; done
         local pp; pp=$(cat "$D/px.port")
-        local o; o=$(WN_PROBE_PASSWORD=LabPass-123 timeout 60 "$PROBE" 127.0.0.1 "$pp" labuser - sign max=$max 2>&1)
+        local o; o=$(WN_PROBE_PASSWORD=LabPass-123 timeout 60 "$PROBE" 127.0.0.1 "$pp" labuser - sign min=0x0202 max=$max 2>&1)
         kill "$PX" 2>/dev/null; wait "$PX" 2>/dev/null; PX=
         if printf '%s\n' "$o" | grep -qx "result=$want" && ! printf '%s\n' "$o" | grep -q Sanitizer &&
            { [ -z "$pat" ] || printf '%s\n' "$o" | grep -q -- "$pat"; }; then

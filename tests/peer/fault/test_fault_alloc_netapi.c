@@ -112,6 +112,11 @@ setup(void **state)
     setenv("NETAPI_USER", "faultuser", 1);
     setenv("NETAPI_PASSWORD", "Fault-Pass-1", 1);
     setenv("NETAPI_TIMEOUT_MS", "10000", 1);
+    /* impacket's SMB server speaks SMB 2.x only: below the default floor */
+    setenv("NETAPI_MIN_DIALECT", "2.0.2", 1);
+    /* no connection kept between calls, so every call's descriptors must be
+     * gone when it returns */
+    setenv("NETAPI_CONN_IDLE_MS", "0", 1);
     return 0;
 }
 

@@ -22,9 +22,9 @@
 #include "wire_util.h"
 
 /* The promises (docs/faults.md, "Overload"):
- *  - a session queues at most 65536 messages (WN_WS_MAX_QUEUE); what
- *    arrives beyond that is dropped.  Drops are readable as
- *    traps_received (wn_wsnmp_get_stats) minus what SnmpRecvMsg returns;
+ *  - a session queues at most 65536 messages (WN_WSNMP_MAX_QUEUE); what
+ *    arrives beyond that is dropped and counted in dropped_queue_full
+ *    (wn_wsnmp_get_stats);
  *    datagrams the kernel dropped are sent - rx;
  *  - the storm costs at most OVERLOAD_MEM_BOUND_KB of resident memory;
  *  - right after the storm a request of another session is answered,
@@ -41,7 +41,7 @@
 #define STORM_TRAPS 100000u
 #define STORM_RATE 100000u            /* per second, paced in batches */
 #define STORM_MAX_SECONDS 10u
-#define QUEUE_DEPTH 65536u            /* WN_WS_MAX_QUEUE */
+#define QUEUE_DEPTH WN_WSNMP_MAX_QUEUE
 #define OVERLOAD_MEM_BOUND_KB (96u * 1024u)
 
 static struct wire_peers peers;
@@ -300,6 +300,9 @@ test_trap_storm_is_bounded_counted_and_harmless(void **state)
         assert_int_equal(r.queued, QUEUE_DEPTH);   /* full, then every later one dropped */
     else
         assert_int_equal(r.queued, received);
+    /* every trap that reached the session and was not queued is counted */
+    assert_int_equal(r.after.dropped_queue_full - r.before.dropped_queue_full,
+                     received - r.queued);
     served_again(s, &calls, trap, tl, trap_port);
     request_works("after the trap storm");
     assert_int_equal(SnmpClose(s), SNMPAPI_SUCCESS);
@@ -324,8 +327,12 @@ test_request_flood_on_an_snmplisten_agent_is_bounded_and_harmless(void **state)
     print_message("request flood: sent %u, received %llu, queued %u, resident +%ld kB\n", r.sent,
                   (unsigned long long)rx, r.queued, r.rss_grew_kb);
     assert_true(r.queued <= rx);
-    if (rx > QUEUE_DEPTH + 1000u)
+    uint64_t dropped = r.after.dropped_queue_full - r.before.dropped_queue_full;
+    assert_true(dropped <= rx - r.queued);
+    if (rx > QUEUE_DEPTH + 1000u) {
         assert_int_equal(r.queued, QUEUE_DEPTH);
+        assert_true(dropped > 0);
+    }
     served_again(s, &calls, get, gl, port);
     assert_int_equal(SnmpListen(me, SNMPAPI_OFF), SNMPAPI_SUCCESS);
     SnmpFreeEntity(me);

@@ -49,7 +49,8 @@ for _ in $(seq 200); do
     (exec 3<>"/dev/tcp/127.0.0.1/$IP") 2>/dev/null && break
     sleep 0.05
 done
-export NETAPI_SMB_PORT=$IP NETAPI_USER=faultuser NETAPI_PASSWORD=Fault-Pass-1
+# impacket's SMB server speaks SMB 2.x only: below the default floor of 3.0
+export NETAPI_SMB_PORT=$IP NETAPI_USER=faultuser NETAPI_PASSWORD=Fault-Pass-1 NETAPI_MIN_DIALECT=2.0.2
 check "NetSessionDel unknown client: NERR_ClientNameNotFound (impacket)" 2312 - -- del - '\\192.0.2.9' -
 check "NetSessionDel known client: success (impacket)" 0 - -- del - '\\10.0.0.7' -
 exit $FAIL

@@ -21,7 +21,7 @@ snmpTrapdAddr udp:127.0.0.1:$PORT,udp6:[::1]:$PORT
 authCommunity log,execute,net public
 disableAuthorization yes
 format2 TRAP %B [%b] %N %w %q uptime=%T %v\n
-format1 TRAP %B [%b] enterprise=%N generic=%w specific=%q uptime=%T %v\n
+format1 TRAP %B [%b] agent=%a enterprise=%N generic=%w specific=%q uptime=%T %v\n
 CONF
     if [ -n "${SNMPTRAPD_EXTRA_CONF:-}" ]; then
         cat "$SNMPTRAPD_EXTRA_CONF" >> "$DIR/snmptrapd.conf"

@@ -162,18 +162,9 @@ drain_events(void)
 static smiINT32
 send_get(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx)
 {
-    smiOID name;
-    wire_oid("1.3.6.1.2.1.1.1.0", &name);
-    HSNMP_VBL vbl = SnmpCreateVbl(session, &name, NULL);
-    wire_oid_free(&name);
-    assert_non_null(vbl);
-    HSNMP_PDU pdu = SnmpCreatePdu(session, SNMP_PDU_GET, 0, 0, 0, vbl);
-    assert_non_null(pdu);
+    const char *const names[] = {"1.3.6.1.2.1.1.1.0", NULL};
     smiINT32 rid = 0;
-    assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    assert_int_equal(SnmpSendMsg(session, NULL, dst, ctx, pdu), SNMPAPI_SUCCESS);
-    SnmpFreePdu(pdu);
-    SnmpFreeVbl(vbl);
+    assert_int_equal(wire_send(session, dst, ctx, SNMP_PDU_GET, 0, 0, names, NULL, &rid), 0);
     return rid;
 }
 

@@ -235,25 +235,7 @@ test_register_and_unregister_change_delivery(void **s)
 static int
 log_has(const char *a, const char *b)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/snmptrapd.log", peers.dir);
-    for (int tries = 0; tries < 60; tries++) {
-        char *out = NULL;
-        int rc = wire_run(&out, "cat '%s'", path);
-        int hit = rc == 0 && strstr(out, a) != NULL && (b == NULL || strstr(out, b) != NULL);
-        /* both on one line */
-        if (hit && b != NULL) {
-            hit = 0;
-            for (char *line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n"))
-                if (strstr(line, a) != NULL && strstr(line, b) != NULL)
-                    hit = 1;
-        }
-        free(out);
-        if (hit)
-            return 1;
-        wire_sleep_ms(50);
-    }
-    return 0;
+    return wire_trapd_log_line(&peers, a, b, NULL, 0);
 }
 
 static void

@@ -379,3 +379,31 @@ wire_filter_row_volatile(struct wire_vb *v, size_t n)
             v[k++] = v[i];
     return k;
 }
+
+int
+wire_trapd_log_line(const struct wire_peers *p, const char *a, const char *b, char *line,
+                    size_t n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/snmptrapd.log", p->dir);
+    for (int tries = 0; tries < 100; tries++) {
+        char *out = NULL;
+        int found = 0;
+        if (wire_run(&out, "cat '%s'", path) == 0) {
+            char *save = NULL;
+            char *l = strtok_r(out, "\n", &save);
+            for (; l && !found; l = strtok_r(NULL, "\n", &save)) {
+                if (strstr(l, a) && (!b || strstr(l, b))) {
+                    if (line)
+                        snprintf(line, n, "%s", l);
+                    found = 1;
+                }
+            }
+        }
+        free(out);
+        if (found)
+            return 1;
+        wire_sleep_ms(50);
+    }
+    return 0;
+}

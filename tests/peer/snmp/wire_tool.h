@@ -28,6 +28,12 @@ int wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd);
  * survived. */
 int wire_peers_stop(struct wire_peers *p);
 
+/* Waits up to about 5 s for a line of snmptrapd's log that contains a
+ * and, when b is not NULL, b too; copies it into line[0..n) when line is
+ * not NULL.  1 when found, 0 otherwise. */
+int wire_trapd_log_line(const struct wire_peers *p, const char *a, const char *b, char *line,
+                        size_t n);
+
 /* Runs a shell command (printf format).  Returns its exit status (or -1);
  * when out != NULL, *out receives its stdout (returned-owned; free()). */
 int wire_run(char **out, const char *fmt, ...)

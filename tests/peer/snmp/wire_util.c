@@ -362,11 +362,19 @@ int
 wire_send(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep,
           smiINT maxrep, const char *const *names, const char *const *values, smiINT32 *rid)
 {
+    return wire_send_from(s, NULL, dst, ctx, type, nonrep, maxrep, names, values, rid);
+}
+
+int
+wire_send_from(HSNMP_SESSION s, HSNMP_ENTITY src, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx,
+               smiINT type, smiINT nonrep, smiINT maxrep, const char *const *names,
+               const char *const *values, smiINT32 *rid)
+{
     HSNMP_VBL vbl = build_vbl(s, names, values);
     HSNMP_PDU pdu = SnmpCreatePdu(s, type, 0, nonrep, maxrep, vbl);
     assert_non_null(pdu);
     assert_int_equal(SnmpGetPduData(pdu, NULL, rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    SNMPAPI_STATUS sent = SnmpSendMsg(s, NULL, dst, ctx, pdu);
+    SNMPAPI_STATUS sent = SnmpSendMsg(s, src, dst, ctx, pdu);
     SnmpFreePdu(pdu);
     SnmpFreeVbl(vbl);
     if (sent != SNMPAPI_SUCCESS) {

@@ -59,6 +59,10 @@ HSNMP_CONTEXT wire_context(HSNMP_SESSION s, smiUINT32 mode, const char *communit
  * *rid).  0, or -1 if SnmpSendMsg failed. */
 int wire_send(HSNMP_SESSION s, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep,
               smiINT maxrep, const char *const *names, const char *const *values, smiINT32 *rid);
+/* The same with a srcEntity (may be NULL). */
+int wire_send_from(HSNMP_SESSION s, HSNMP_ENTITY src, HSNMP_ENTITY dst, HSNMP_CONTEXT ctx,
+                   smiINT type, smiINT nonrep, smiINT maxrep, const char *const *names,
+                   const char *const *values, smiINT32 *rid);
 
 /* Sends a request PDU and waits for its response (callback wParam 0 then
  * SnmpRecvMsg, skipping other request ids).  Fills up to max varbinds into

@@ -90,12 +90,21 @@ t_on_stray(void *ctx, struct wn_dgram_sock *s, uint32_t key, const uint8_t *pkt,
     memcpy(&f->last_from, from, fromlen);
 }
 
+/* Refuses a matching response whose payload starts with "bogus". */
+static int
+t_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t len)
+{
+    (void)ctx, (void)req;
+    return len >= PKT_HDR + 5 && memcmp(pkt + PKT_HDR, "bogus", 5) == 0 ? WN_E_PROTOCOL : 0;
+}
+
 const struct wn_dgram_ops t_ops = {
     .match_key = t_match_key,
     .on_response = t_on_response,
     .on_timeout = t_on_timeout,
     .on_unsolicited = t_on_unsolicited,
     .on_stray = t_on_stray,
+    .accept = t_accept,
 };
 
 static const char *

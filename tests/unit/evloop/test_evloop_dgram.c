@@ -188,6 +188,37 @@ test_dgram_stray_responses_are_counted_and_dropped(void **state)
     close(other);
 }
 
+/* A datagram with the right key and source that the accept op refuses is
+ * a stray and leaves the request outstanding for its real answer. */
+static void
+test_dgram_refused_by_accept_is_a_stray(void **state)
+{
+    (void)state;
+    assert_int_equal(fx_setup(AF_INET), 0);
+    struct treq t;
+    assert_int_equal(start(&t, 3000, 0), 0);
+    uint8_t buf[64];
+    struct sockaddr_storage from;
+    assert_int_equal(peer_recv(F.peer, buf, sizeof(buf), &from, 1000), PKT_HDR + 5);
+    socklen_t fl = wn_sockaddr_len((struct sockaddr *)&from);
+    uint8_t bogus[PKT_HDR + 5];
+    memcpy(bogus, buf, PKT_HDR);
+    bogus[0] = 'R';
+    memcpy(bogus + PKT_HDR, "bogus", 5);
+    assert_int_equal(sendto(F.peer, bogus, sizeof bogus, 0, (struct sockaddr *)&from, fl),
+                     (ssize_t)sizeof bogus);
+    struct stats_op st = stats_when_rx(1);
+    assert_int_equal(st.st.stray, 1);
+    assert_int_equal(st.strays, 1);
+    assert_int_equal(st.responses, 0);
+    assert_int_equal(st.outstanding, 1);
+    peer_send(F.peer, 'R', key_of(buf), &from, fl);
+    assert_int_equal(waiter_wait(&F.w, 1, 2000), 1);
+    st = stats_when_rx(2);
+    assert_int_equal(st.responses, 1);
+    assert_int_equal(t.callbacks, 1);
+}
+
 static void
 test_dgram_unsolicited_goes_to_upper_layer_and_raw_send_works(void **state)
 {
@@ -447,6 +478,7 @@ main(void)
         cmocka_unit_test_teardown(test_dgram_retransmits_same_bytes_then_times_out_once, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_cancel_stops_retransmission_and_callbacks, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_stray_responses_are_counted_and_dropped, fx_teardown),
+        cmocka_unit_test_teardown(test_dgram_refused_by_accept_is_a_stray, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_unsolicited_goes_to_upper_layer_and_raw_send_works, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_send_request_rejects_bad_input_and_releases_key, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_close_releases_outstanding_without_callbacks, fx_teardown),

@@ -242,57 +242,99 @@ test_error_status_on_a_get_is_pdu_invalid(void **state)
     SnmpFreePdu(pdu);
 }
 
+/* Checks varbind i of a decoded v1 trap by its name. */
+static void
+check_trap_vb(HSNMP_VBL vbl, smiUINT32 i, const char *want_name)
+{
+    char buf[MAXOBJIDSTRSIZE];
+    smiOID name;
+    smiVALUE v;
+    assert_int_equal(SnmpGetVb(vbl, i, &name, &v), SNMPAPI_SUCCESS);
+    assert_true(SnmpOidToStr(&name, sizeof buf, buf) > 0);
+    assert_string_equal(buf, want_name);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    if (strcmp(want_name, "1.3.6.1.2.1.1.3.0") == 0) {
+        assert_int_equal(v.syntax, SNMP_SYNTAX_TIMETICKS);
+        assert_int_equal(v.value.uNumber, 42);
+    } else if (strcmp(want_name, "1.3.6.1.6.3.1.1.4.1.0") == 0) {
+        assert_int_equal(v.syntax, SNMP_SYNTAX_OID);
+        assert_true(SnmpOidToStr(&v.value.oid, sizeof buf, buf) > 0);
+        assert_string_equal(buf, "1.3.6.1.4.1.8072.0.1");
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&v.value.oid);
+    } else if (strcmp(want_name, "1.3.6.1.6.3.18.1.3.0") == 0) {
+        assert_int_equal(v.syntax, SNMP_SYNTAX_IPADDR);
+        assert_int_equal(v.value.string.len, 4);
+        assert_int_equal(v.value.string.ptr[0], 127);
+        SnmpFreeDescriptor(SNMP_SYNTAX_IPADDR, (smiLPOPAQUE)&v.value.string);
+    } else {
+        assert_int_equal(v.syntax, SNMP_SYNTAX_OID);
+        assert_true(SnmpOidToStr(&v.value.oid, sizeof buf, buf) > 0);
+        assert_string_equal(buf, "1.3.6.1.4.1.8072");
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&v.value.oid);
+    }
+}
+
+/* Decodes trap_v1 with the agent address conveyed or not. */
+static void
+decode_trap_v1(struct fx *f, int convey, HSNMP_CONTEXT *ctx, HSNMP_PDU *pdu)
+{
+    smiOCTETS in = {sizeof trap_v1, (smiLPBYTE)trap_v1};
+    assert_int_equal(SnmpConveyAgentAddress(convey ? SNMPAPI_ON : SNMPAPI_OFF), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpDecodeMsg(f->s, NULL, NULL, ctx, pdu, &in), sizeof trap_v1);
+}
+
+/* A v1 trap surfaces as Windows gives it (RFC 3584 3.1 without
+ * snmpTrapCommunity.0): sysUpTime.0, snmpTrapOID.0, the varbinds,
+ * snmpTrapAddress.0 only under SnmpConveyAgentAddress(ON), and
+ * snmpTrapEnterprise.0 last.  The old code always added snmpTrapAddress.0
+ * and snmpTrapCommunity.0. */
 static void
 test_v1_trap_decodes_as_v2_trap_per_rfc3584(void **state)
 {
     struct fx *f = *state;
-    smiOCTETS in = {sizeof trap_v1, (smiLPBYTE)trap_v1};
-    HSNMP_CONTEXT ctx;
-    HSNMP_PDU pdu;
-    assert_int_equal(SnmpDecodeMsg(f->s, NULL, NULL, &ctx, &pdu, &in), sizeof trap_v1);
-    smiINT type;
-    HSNMP_VBL vbl;
-    assert_int_equal(SnmpGetPduData(pdu, &type, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
-    assert_int_equal(type, SNMP_PDU_TRAP);
-    assert_int_equal(SnmpCountVbl(vbl), 5);
-    char buf[MAXOBJIDSTRSIZE];
-    smiOID name;
-    smiVALUE v;
-    static const char *names[] = {"1.3.6.1.2.1.1.3.0", "1.3.6.1.6.3.1.1.4.1.0",
-                                  "1.3.6.1.6.3.18.1.3.0", "1.3.6.1.6.3.18.1.4.0",
-                                  "1.3.6.1.6.3.1.1.4.3.0"};
-    for (smiUINT32 i = 1; i <= 5; i++) {
-        assert_int_equal(SnmpGetVb(vbl, i, &name, &v), SNMPAPI_SUCCESS);
-        assert_true(SnmpOidToStr(&name, sizeof buf, buf) > 0);
-        assert_string_equal(buf, names[i - 1]);
-        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
-        if (i == 1) {
-            assert_int_equal(v.syntax, SNMP_SYNTAX_TIMETICKS);
-            assert_int_equal(v.value.uNumber, 42);
-        } else if (i == 2) {
-            assert_int_equal(v.syntax, SNMP_SYNTAX_OID);
-            assert_true(SnmpOidToStr(&v.value.oid, sizeof buf, buf) > 0);
-            assert_string_equal(buf, "1.3.6.1.4.1.8072.0.1");
-            SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&v.value.oid);
-        } else if (i == 3) {
-            assert_int_equal(v.syntax, SNMP_SYNTAX_IPADDR);
-            assert_int_equal(v.value.string.len, 4);
-            assert_int_equal(v.value.string.ptr[0], 127);
-            SnmpFreeDescriptor(SNMP_SYNTAX_IPADDR, (smiLPOPAQUE)&v.value.string);
-        } else if (i == 4) {
-            assert_int_equal(v.syntax, SNMP_SYNTAX_OCTETS);
-            assert_memory_equal(v.value.string.ptr, "public", 6);
-            SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&v.value.string);
-        } else {
-            assert_int_equal(v.syntax, SNMP_SYNTAX_OID);
-            assert_true(SnmpOidToStr(&v.value.oid, sizeof buf, buf) > 0);
-            assert_string_equal(buf, "1.3.6.1.4.1.8072");
-            SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&v.value.oid);
-        }
+    for (int convey = 0; convey < 2; convey++) {
+        HSNMP_CONTEXT ctx;
+        HSNMP_PDU pdu;
+        decode_trap_v1(f, convey, &ctx, &pdu);
+        smiINT type;
+        smiINT32 rid = 0;
+        HSNMP_VBL vbl;
+        assert_int_equal(SnmpGetPduData(pdu, &type, &rid, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
+        assert_int_equal(type, SNMP_PDU_TRAP);
+        assert_true(rid > 0);   /* an id of ours, as a delivered trap gets */
+        assert_int_equal(SnmpCountVbl(vbl), convey ? 4 : 3);
+        check_trap_vb(vbl, 1, "1.3.6.1.2.1.1.3.0");
+        check_trap_vb(vbl, 2, "1.3.6.1.6.3.1.1.4.1.0");
+        if (convey)
+            check_trap_vb(vbl, 3, "1.3.6.1.6.3.18.1.3.0");
+        check_trap_vb(vbl, convey ? 4 : 3, "1.3.6.1.6.3.1.1.4.3.0");
+        SnmpFreeVbl(vbl);
+        SnmpFreePdu(pdu);
+        SnmpFreeContext(ctx);
     }
-    SnmpFreeVbl(vbl);
-    SnmpFreePdu(pdu);
-    SnmpFreeContext(ctx);
+    assert_int_equal(SnmpConveyAgentAddress(SNMPAPI_OFF), SNMPAPI_SUCCESS);
+}
+
+/* RFC 3584 3.1 then 3.2: decoding a v1 Trap-PDU and encoding the result
+ * for a v1 entity gives the same bytes, with the agent address conveyed
+ * or not.  The old code sent the three translation varbinds back as
+ * varbinds (a message twice as long) with agent-addr 0.0.0.0. */
+static void
+test_v1_trap_decode_encode_round_trip(void **state)
+{
+    struct fx *f = *state;
+    for (int convey = 0; convey < 2; convey++) {
+        HSNMP_CONTEXT ctx;
+        HSNMP_PDU pdu;
+        decode_trap_v1(f, convey, &ctx, &pdu);
+        smiOCTETS out;
+        assert_int_equal(SnmpEncodeMsg(f->s, NULL, f->v1, ctx, pdu, &out), sizeof trap_v1);
+        assert_memory_equal(out.ptr, trap_v1, sizeof trap_v1);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&out);
+        SnmpFreePdu(pdu);
+        SnmpFreeContext(ctx);
+    }
+    assert_int_equal(SnmpConveyAgentAddress(SNMPAPI_OFF), SNMPAPI_SUCCESS);
 }
 
 static void
@@ -373,6 +415,7 @@ main(void)
         cmocka_unit_test(test_v1_impossible_sends_are_refused),
         cmocka_unit_test(test_error_status_on_a_get_is_pdu_invalid),
         cmocka_unit_test(test_v1_trap_decodes_as_v2_trap_per_rfc3584),
+        cmocka_unit_test(test_v1_trap_decode_encode_round_trip),
         cmocka_unit_test(test_recv_on_idle_session_is_noop_and_cancel_unknown_is_pdu_invalid),
         cmocka_unit_test(test_decode_allocations_do_not_grow_per_varbind),
     };

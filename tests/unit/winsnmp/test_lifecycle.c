@@ -15,6 +15,7 @@
 #include "base.h"
 #include "winsnmp_int.h"
 #include "winsnmp.h"
+#include "wsnmp_ext.h"
 
 static SNMPAPI_STATUS CALLBACK
 cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
@@ -406,7 +407,13 @@ test_notify_calls_back_and_failure_return_closes_session(void **state)
     assert_int_equal(wn_ws_session_notify(keep, SNMPAPI_TL_TIMEOUT, 4242), 0);
     assert_int_equal(wn_ws_session_notify(drop, SNMPAPI_TL_TIMEOUT, 4242), 0);
     assert_int_equal(notified, 2);
-    assert_int_equal(wn_ws_session_notify(win, 0, 0), WN_E_STATE);
+    /* a window-mode session is told by a posted message (wsnmp_ext.h) */
+    assert_int_equal(wn_ws_session_notify(win, 0, 77), 0);
+    WN_WSNMP_MSG msg;
+    assert_true(wn_wsnmp_peek_message(&msg, (HWND)(uintptr_t)7, 0, 0, WN_WSNMP_PM_REMOVE));
+    assert_int_equal(msg.message, 0x401);
+    assert_int_equal(msg.wParam, 0);
+    assert_int_equal(msg.lParam, 77);
     assert_non_null(SnmpCreateVbl(keep, NULL, NULL));
     assert_null(SnmpCreateVbl(drop, NULL, NULL));
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_SESSION_INVALID);
