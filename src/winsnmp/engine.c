@@ -255,10 +255,11 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
         wn_ws_eng_notify(sh, 0, (LPARAM)reqid);
 }
 
+/* A request the dgram layer ended without an answer: reported with err
+ * unless it was cancelled meanwhile. */
 static void
-mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
+request_failed(struct wn_dgram_req *req, int err)
 {
-    (void)ctx;
     struct wn_ws_job *job = (struct wn_ws_job *)req;
     wn_ws_lock();
     struct wn_ws_session *s = NULL;
@@ -266,7 +267,14 @@ mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
         wn_ws_unlock();
         return;
     }
-    job_fail_and_unlock(job, s, WN_E_TIMEOUT);
+    job_fail_and_unlock(job, s, err);
+}
+
+static void
+mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
+{
+    (void)ctx;
+    request_failed(req, WN_E_TIMEOUT);
 }
 
 /* A request sent from a callback whose datagram the kernel refused (the
@@ -276,14 +284,7 @@ static void
 mgr_on_send_error(void *ctx, struct wn_dgram_req *req, int err)
 {
     (void)ctx;
-    struct wn_ws_job *job = (struct wn_ws_job *)req;
-    wn_ws_lock();
-    struct wn_ws_session *s = NULL;
-    if (job_end(job, &s)) {
-        wn_ws_unlock();
-        return;
-    }
-    job_fail_and_unlock(job, s, err == WN_E_ACCESS ? WN_E_UNREACHABLE : err);
+    request_failed(req, err == WN_E_ACCESS ? WN_E_UNREACHABLE : err);
 }
 
 static void
