@@ -12,15 +12,18 @@ SMBD=${SMBD:-/usr/sbin/smbd}
 [ -x "$SMBD" ] || { echo "smbd-start: $SMBD not installed" >&2; exit 77; }
 
 port_free() { ! ss -tlnH "sport = :$1" 2>/dev/null | grep -q .; }
-if [ -n "${SMB_PORT:-}" ]; then
-    PORT=$SMB_PORT
-else
+pick_port() {
     PORT=
     for _ in $(seq 1 50); do
         p=$(( 20000 + RANDOM % 20000 ))
         if port_free "$p"; then PORT=$p; break; fi
     done
     [ -n "$PORT" ] || { echo "smbd-start: no free port" >&2; exit 1; }
+}
+if [ -n "${SMB_PORT:-}" ]; then
+    PORT=$SMB_PORT
+else
+    pick_port
 fi
 
 mkdir -p "$DIR"/{private,lock,state,cache,run,ncalrpc,log,share,usershares,bind-dns}
@@ -92,16 +95,32 @@ printf '%s\n%s\n' "$LAB_ADMIN_PASS" "$LAB_ADMIN_PASS" | smbpasswd -c "$CONF" -s 
 
 # -F keeps smbd in the foreground so $! is its PID.  Never --no-process-group: on SIGTERM smbd
 # signals its whole process group, which would then be ours.
-"$SMBD" -F --debug-stdout -s "$CONF" </dev/null >>"$DIR/smbd.out" 2>&1 &
-PID=$!
-echo "$PID" > "$DIR/smbd.main.pid"
-for _ in $(seq 1 200); do
-    if ss -tlnH "sport = :$PORT" 2>/dev/null | grep -q 127.0.0.1; then
-        echo "DIR=$DIR"; echo "CONF=$CONF"; echo "PORT=$PORT"; echo "SMBD_PID=$PID"
-        exit 0
+# A free port may be taken by a parallel test before smbd binds it: then
+# smbd dies with "Address already in use" and another port is tried.
+for attempt in 1 2 3 4 5; do
+    : > "$DIR/smbd.out"
+    "$SMBD" -F --debug-stdout -s "$CONF" </dev/null >>"$DIR/smbd.out" 2>&1 &
+    PID=$!
+    echo "$PID" > "$DIR/smbd.main.pid"
+    for _ in $(seq 1 200); do
+        if ss -tlnH "sport = :$PORT" 2>/dev/null | grep -q 127.0.0.1; then
+            echo "DIR=$DIR"; echo "CONF=$CONF"; echo "PORT=$PORT"; echo "SMBD_PID=$PID"
+            exit 0
+        fi
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    if ! kill -0 "$PID" 2>/dev/null; then
+        if [ -z "${SMB_PORT:-}" ] && [ "$attempt" -lt 5 ] &&
+            grep -q "Address already in use" "$DIR/smbd.out"; then
+            old=$PORT
+            pick_port
+            sed -i "s/^    smb ports = $old\$/    smb ports = $PORT/" "$CONF"
+            continue
+        fi
+        echo "smbd-start: smbd died:" >&2; tail -20 "$DIR/smbd.out" >&2; exit 1
     fi
-    kill -0 "$PID" 2>/dev/null || { echo "smbd-start: smbd died:" >&2; tail -20 "$DIR/smbd.out" >&2; exit 1; }
-    sleep 0.05
+    break
 done
 echo "smbd-start: smbd did not listen on 127.0.0.1:$PORT" >&2
 kill "$PID" 2>/dev/null
