@@ -147,17 +147,25 @@ test_dgram_cancel_stops_retransmission_and_callbacks(void **state)
     assert_int_equal(wn_evloop_call(F.l, cancel_req, &t), 0);
 }
 
+/* Sets up IPv4, starts t (no retries) and returns the key the peer saw
+ * it with; *from gets the manager's address. */
+static uint32_t
+start_ipv4(struct treq *t, uint32_t timeout_ms, struct sockaddr_storage *from)
+{
+    assert_int_equal(fx_setup(AF_INET), 0);
+    assert_int_equal(start(t, timeout_ms, 0), 0);
+    uint8_t buf[64];
+    assert_int_equal(peer_recv(F.peer, buf, sizeof(buf), from, 1000), PKT_HDR + 5);
+    return key_of(buf);
+}
+
 static void
 test_dgram_stray_responses_are_counted_and_dropped(void **state)
 {
     (void)state;
-    assert_int_equal(fx_setup(AF_INET), 0);
     struct treq t;
-    assert_int_equal(start(&t, 3000, 0), 0);
-    uint8_t buf[64];
     struct sockaddr_storage from;
-    assert_int_equal(peer_recv(F.peer, buf, sizeof(buf), &from, 1000), PKT_HDR + 5);
-    uint32_t key = key_of(buf);
+    uint32_t key = start_ipv4(&t, 3000, &from);
     socklen_t fl = wn_sockaddr_len((struct sockaddr *)&from);
 
     /* Wrong key from the right source. */
@@ -219,13 +227,9 @@ static void
 test_dgram_inject_is_a_received_datagram(void **state)
 {
     (void)state;
-    assert_int_equal(fx_setup(AF_INET), 0);
     struct treq t;
-    assert_int_equal(start(&t, 5000, 0), 0);
-    uint8_t buf[64];
     struct sockaddr_storage from;
-    assert_int_equal(peer_recv(F.peer, buf, sizeof(buf), &from, 1000), PKT_HDR + 5);
-    uint32_t key = key_of(buf);
+    uint32_t key = start_ipv4(&t, 5000, &from);
     uint8_t r[PKT_HDR] = {'R', (uint8_t)(key >> 24), (uint8_t)(key >> 16), (uint8_t)(key >> 8),
                           (uint8_t)key};
     /* The right key from another port: a stray. */
