@@ -157,6 +157,12 @@ inject_on_loop(void *arg)
         abort();
 }
 
+static void
+nothing_on_loop(void *arg)
+{
+    (void)arg;
+}
+
 static struct wn_evloop *
 loop(void)
 {
@@ -259,6 +265,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!calls && SnmpCancelMsg(session, reqid) != SNMPAPI_SUCCESS)
             abort();
         SnmpFreePdu(req);
+        /* The cancel is posted to the I/O thread: let it free the job now,
+         * so each input frees what it allocated (libFuzzer's leak check). */
+        if (wn_evloop_call(loop(), nothing_on_loop, NULL) < 0)
+            abort();
     }
     return 0;
 }
