@@ -34,7 +34,9 @@ struct wn_wsnmp_stats {
     uint64_t informs_acked;     /* informs answered with a Response */
     uint64_t dropped_queue_full; /* messages for a session whose queue held
                                     WN_WSNMP_MAX_QUEUE already (traps, agent
-                                    requests, responses): dropped, not queued */
+                                    requests, responses): dropped, not queued;
+                                    a request whose response is dropped ends
+                                    with SNMPAPI_TL_RESOURCE_ERROR */
 };
 /* The most messages one session queues before SnmpRecvMsg takes them. */
 #define WN_WSNMP_MAX_QUEUE 65536u

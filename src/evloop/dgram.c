@@ -491,6 +491,29 @@ on_readable(struct wn_io *io, uint32_t revents)
         sock_free(s);
 }
 
+int
+wn_dgram_inject(struct wn_dgram_sock *s, const uint8_t *pkt, size_t len,
+                const struct sockaddr *from, socklen_t fromlen)
+{
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
+    if (s->dispatching || s->closing || !from || fromlen > sizeof(struct sockaddr_storage))
+        return WN_E_STATE;
+    if (len > WN_DGRAM_MAX_LEN) {
+        s->stats.rx_errors++;
+        return 0;
+    }
+    s->dispatching = 1;
+    s->stats.rx++;
+    dispatch(s, pkt, len, from, fromlen);
+    while (s->txn && !s->closing)
+        tx_flush(s);
+    s->txn = 0;
+    s->dispatching = 0;
+    if (s->closing)
+        sock_free(s);
+    return 0;
+}
+
 /* ---- sockets ------------------------------------------------------------ */
 
 int

@@ -281,6 +281,15 @@ void wn_dgram_cancel(struct wn_dgram_req *req);
 int wn_dgram_send_raw(struct wn_dgram_sock *s, const struct sockaddr *dest, socklen_t destlen,
                       const uint8_t *bytes, size_t len);
 
+/* Test and fuzz seam: handles pkt[0..len) from `from` exactly as a
+ * datagram recvmmsg returned on s (counted, matched, dispatched to the
+ * socket's ops, the round's sends flushed), with no socket I/O.  pkt is
+ * borrowed for the call.  Loop thread only, not from inside one of s's
+ * callbacks; s may be closed by a callback (then it is freed here).
+ * 0, or WN_E_STATE (inside a dispatch of s, or a bad address). */
+int wn_dgram_inject(struct wn_dgram_sock *s, const uint8_t *pkt, size_t len,
+                    const struct sockaddr *from, socklen_t fromlen);
+
 /* Test seam: replaces sendto() for every dgram socket (NULL restores it),
  * so tests can drop datagrams or inject errno values (return -1 and set
  * errno).  Thread-safe; meant for tests only. */

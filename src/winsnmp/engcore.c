@@ -139,10 +139,43 @@ wn_ws_qmsg_new(const uint8_t *pkt, size_t len)
 void
 wn_ws_qmsg_free(struct wn_ws_qmsg *m)
 {
-    if (!m)
-        return;
-    wn_ws_job_free(m->job);
     wn_free(m);
+}
+
+void
+wn_ws_qlink_free(struct wn_ws_qlink *l)
+{
+    if (!l)
+        return;
+    if (l->job)
+        wn_ws_job_free(l->job);
+    else
+        wn_ws_qmsg_free((struct wn_ws_qmsg *)l);   /* q is its first member */
+}
+
+/* Appends l to the session's queue and signals its fd. [locked] */
+static void
+queue_link(struct wn_ws_sess_eng *se, struct wn_ws_qlink *l)
+{
+    l->next = NULL;
+    if (se->qtail)
+        se->qtail->next = l;
+    else
+        se->qhead = l;
+    se->qtail = l;
+    if (se->qlen++ == 0 && se->efd >= 0) {
+        uint64_t one = 1;
+        ssize_t w = write(se->efd, &one, sizeof one);
+        (void)w;
+    }
+}
+
+void
+wn_ws_eng_enqueue_failed(struct wn_ws_sess_eng *se, struct wn_ws_job *job)
+{
+    WN_WS_ASSERT_LOCKED();
+    job->q.job = job;
+    queue_link(se, &job->q);
 }
 
 void
@@ -185,25 +218,16 @@ wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m)
         wn_ws_qmsg_free(m);
         return rc;
     }
-    m->next = NULL;
-    if (se->qtail)
-        se->qtail->next = m;
-    else
-        se->qhead = m;
-    se->qtail = m;
-    if (se->qlen++ == 0 && se->efd >= 0) {
-        uint64_t one = 1;
-        ssize_t w = write(se->efd, &one, sizeof one);
-        (void)w;
-    }
+    m->q.job = NULL;
+    queue_link(se, &m->q);
     return 1;   /* a callback to call or a window message to post */
 }
 
-struct wn_ws_qmsg *
+struct wn_ws_qlink *
 wn_ws_eng_dequeue(struct wn_ws_sess_eng *se)
 {
     WN_WS_ASSERT_LOCKED();
-    struct wn_ws_qmsg *m = se->qhead;
+    struct wn_ws_qlink *m = se->qhead;
     if (!m)
         return NULL;
     se->qhead = m->next;

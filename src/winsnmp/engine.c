@@ -112,8 +112,9 @@ job_end(struct wn_ws_job *job, struct wn_ws_session **s)
 }
 
 /* Queues a transport-error report (err, a WN_E_* code) for s, taking the
- * job, which SnmpRecvMsg reports as what failed; unlocks, then notifies.
- * [locked] */
+ * job, which is its own queue entry (no allocation: the report cannot be
+ * lost) and which SnmpRecvMsg reports as what failed; unlocks, then
+ * notifies.  [locked] */
 static void
 job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
 {
@@ -121,7 +122,6 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
     smiUINT32 code = wn_ws_map_err(err, SNMPAPI_TL_OTHER);
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
-    int tell = 0;
     if (!job->srclen) {
         /* No srcEntity was given: SnmpRecvMsg's dstEntity is then our
          * address, as for a response. */
@@ -132,21 +132,18 @@ job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
             job->srclen = nl;
         }
     }
-    struct wn_ws_qmsg *m = s ? wn_ws_qmsg_new(NULL, 0) : NULL;
-    if (m) {
-        /* The request as sent, for SnmpRecvMsg's report; out of memory
-         * here leaves its varbind list empty. */
-        (void)wn_ws_job_snapshot(job);
-        m->error = code;
-        m->reqid = reqid;
-        m->job = job;
-        tell = wn_ws_eng_enqueue(s, m) > 0;
-    } else {
+    if (!s) {
         wn_ws_job_free(job);
+        wn_ws_unlock();
+        return;
     }
+    /* The request as sent, for SnmpRecvMsg's report; out of memory here
+     * leaves its varbind list empty. */
+    (void)wn_ws_job_snapshot(job);
+    job->fail_code = code;
+    wn_ws_eng_enqueue_failed(s->engine, job);
     wn_ws_unlock();
-    if (tell)
-        wn_ws_eng_notify(sh, code, (LPARAM)reqid);
+    wn_ws_eng_notify(sh, code, (LPARAM)reqid);
 }
 
 /* ------------------------------------------------------------------------
@@ -220,39 +217,52 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
         wn_ws_unlock();
         return;
     }
+    if (!s) {
+        wn_ws_job_free(job);
+        wn_ws_unlock();
+        return;
+    }
     uintptr_t sh = job->session;
     smiINT32 reqid = job->app_reqid;
-    int tell = 0;
-    struct wn_ws_qmsg *m = s ? wn_ws_qmsg_new(pkt, len) : NULL;
-    if (m) {
-        if (rx_last.pkt == pkt && rx_last.len == len) {
-            /* Decoded once: SnmpRecvMsg goes on from the validation. */
-            m->msg = rx_last.msg;
-            wn_ws_msg_rebase(&m->msg, pkt, len, m->data);
-            m->validated = 1;
-        }
-        m->reqid = reqid;
-        m->orig_type = job->version == WN_WS_V1 ? job->pdu_type : 0;
-        memcpy(&m->from, from, fromlen);
-        m->fromlen = fromlen;
-        if (job->srclen) {
-            memcpy(&m->to, &job->src, job->srclen);
-            m->tolen = job->srclen;
-        } else {
-            int fi = from->sa_family == AF_INET6 ? 1 : 0;
-            m->to = wn_ws_eng.mgr_name[fi];
-            m->tolen = wn_ws_eng.mgr_namelen[fi];
-        }
-        m->to_version = job->version;
-        m->h_src = job->h_src;
-        m->h_dst = job->h_dst;
-        m->h_ctx = job->h_ctx;
-        tell = wn_ws_eng_enqueue(s, m) > 0;
+    struct wn_ws_qmsg *m = wn_ws_qmsg_new(pkt, len);
+    if (!m) {
+        /* The answer cannot be kept: the request still ends with its one
+         * notification, a resource error. */
+        job_fail_and_unlock(job, s, WN_E_NOMEM);
+        return;
+    }
+    if (rx_last.pkt == pkt && rx_last.len == len) {
+        /* Decoded once: SnmpRecvMsg goes on from the validation. */
+        m->msg = rx_last.msg;
+        wn_ws_msg_rebase(&m->msg, pkt, len, m->data);
+        m->validated = 1;
+    }
+    m->reqid = reqid;
+    m->orig_type = job->version == WN_WS_V1 ? job->pdu_type : 0;
+    memcpy(&m->from, from, fromlen);
+    m->fromlen = fromlen;
+    if (job->srclen) {
+        memcpy(&m->to, &job->src, job->srclen);
+        m->tolen = job->srclen;
+    } else {
+        int fi = from->sa_family == AF_INET6 ? 1 : 0;
+        m->to = wn_ws_eng.mgr_name[fi];
+        m->tolen = wn_ws_eng.mgr_namelen[fi];
+    }
+    m->to_version = job->version;
+    m->h_src = job->h_src;
+    m->h_dst = job->h_dst;
+    m->h_ctx = job->h_ctx;
+    int rc = wn_ws_eng_enqueue(s, m);   /* takes m */
+    if (rc < 0) {
+        /* The session's queue is full: the request ends with a resource
+         * error, which needs no room (wn_ws_eng_enqueue_failed). */
+        job_fail_and_unlock(job, s, rc);
+        return;
     }
     wn_ws_job_free(job);
     wn_ws_unlock();
-    if (tell)
-        wn_ws_eng_notify(sh, 0, (LPARAM)reqid);
+    wn_ws_eng_notify(sh, 0, (LPARAM)reqid);
 }
 
 /* A request the dgram layer ended without an answer: reported with err
@@ -520,9 +530,9 @@ wn_ws_net_session_closing(struct wn_ws_session *s)
         wn_ws_eng_cancel(job);
     }
     while (se->qhead) {
-        struct wn_ws_qmsg *m = se->qhead;
-        se->qhead = m->next;
-        wn_ws_qmsg_free(m);
+        struct wn_ws_qlink *l = se->qhead;
+        se->qhead = l->next;
+        wn_ws_qlink_free(l);
     }
     if (se->efd >= 0)
         close(se->efd);

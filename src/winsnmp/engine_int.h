@@ -31,6 +31,14 @@
 #define WN_WS_TRAP_PORT_REFUSED 0u
 #define WN_WS_MIN_TIMEOUT_MS 10u
 
+/* A link in a session's queue: a message (struct wn_ws_qmsg, job NULL,
+ * the link its first member) or a failed request's report (the job's own
+ * link, job set), which needs no allocation and so cannot be lost. */
+struct wn_ws_qlink {
+    struct wn_ws_qlink *next;
+    struct wn_ws_job *job;
+};
+
 /* An outstanding request (Get, GetNext, GetBulk, Set, Inform) or a
  * one-shot send (Response, Trap) waiting for the I/O thread.  One
  * allocation holds the job and its encoded packet (data[]); nothing else
@@ -51,6 +59,8 @@ struct wn_ws_job {
     int listener_idx;                /* >= 0: send from this agent socket */
     int unsent_err;                  /* WN_E_* of a failed inline send */
     smiINT error_status, error_index;
+    struct wn_ws_qlink q;            /* queued as its own failure report */
+    smiUINT32 fail_code;             /* that report's SNMPAPI_TL_* code */
     uint8_t *pkt;                    /* the bytes on the wire: data[], or
                                       * rekeyed when the id was re-keyed */
     uint8_t *rekeyed;                /* owned, NULL unless re-keyed */
@@ -69,12 +79,12 @@ struct wn_ws_job {
     uint8_t data[];                  /* the encoded packet */
 };
 
-/* A queued notification for a session. */
+/* A queued message for a session (a response, trap, inform or agent
+ * request); failed requests queue themselves (struct wn_ws_qlink). */
 struct wn_ws_qmsg {
-    struct wn_ws_qmsg *next;
-    smiUINT32 error;                 /* 0: a message; else SNMPAPI_TL_* */
+    struct wn_ws_qlink q;            /* first: the queue holds &q */
     smiINT32 reqid;                  /* lParam of the notification */
-    const uint8_t *pkt;              /* the datagram (error == 0), in data[] */
+    const uint8_t *pkt;              /* the datagram, in data[] */
     size_t len;
     uint8_t orig_type;               /* request type for v1 response fix-up, 0 if none */
     struct sockaddr_storage from;    /* where it came from (the agent or manager) */
@@ -82,7 +92,6 @@ struct wn_ws_qmsg {
     struct sockaddr_storage to;      /* our address it arrived on */
     socklen_t tolen;
     int to_version;
-    struct wn_ws_job *job;           /* error reports: the failed request (owned) */
     uintptr_t h_src, h_dst, h_ctx;   /* responses: the request's handles (job's) */
     int validated;                   /* msg holds pkt decoded (views into data[]) */
     struct wn_snmp_msg msg;
@@ -92,8 +101,8 @@ struct wn_ws_qmsg {
 /* Per-session engine state (s->engine). */
 struct wn_ws_sess_eng {
     struct wn_ws_job *jobs;          /* outstanding requests */
-    struct wn_ws_qmsg *qhead, *qtail;
-    uint32_t qlen;
+    struct wn_ws_qlink *qhead, *qtail;
+    uint32_t qlen;                   /* messages and failure reports */
     int efd;                         /* eventfd: readable while qlen > 0 */
 };
 
@@ -157,6 +166,11 @@ extern struct wn_ws_eng wn_ws_eng;
  * queue was full or WN_E_NOMEM when the session's queue could not be made
  * (m is dropped then, with no notification). [locked] */
 int wn_ws_eng_enqueue(struct wn_ws_session *s, struct wn_ws_qmsg *m);
+/* Queues a request that ended without its answer (job->fail_code set) as
+ * its own report, taking the job.  Never fails and ignores the queue
+ * limit (the session's outstanding requests bound it): the session is
+ * always to be told. [locked] */
+void wn_ws_eng_enqueue_failed(struct wn_ws_sess_eng *se, struct wn_ws_job *job);
 /* Tells the session (wn_ws_session_notify), without the lock. */
 void wn_ws_eng_notify(uintptr_t session, WPARAM wp, LPARAM lp);
 /* Closes a dgram socket, keeping its counters. [I/O thread, locked] */
@@ -208,8 +222,11 @@ void wn_ws_eng_trap_port_release(void);        /* [locked] closes it when unused
  * listener an entity answers from (-1 if it does not listen). */
 void wn_ws_eng_listen_set_session(int idx, uintptr_t session);
 int wn_ws_eng_listener_of(const struct wn_ws_entity *e);
-/* Pops the head of the session's queue, NULL if empty. [locked] */
-struct wn_ws_qmsg *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
+/* Pops the head of the session's queue, NULL if empty: a message, or
+ * (link->job set) a failed request. [locked] */
+struct wn_ws_qlink *wn_ws_eng_dequeue(struct wn_ws_sess_eng *se);
+/* Frees a queue entry of either kind. */
+void wn_ws_qlink_free(struct wn_ws_qlink *l);
 /* Counters in wn_ws_eng.c[] [locked]: */
 
 

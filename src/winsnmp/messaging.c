@@ -303,28 +303,28 @@ SnmpRecvMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY dstE
     if (!s)
         return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
     struct wn_ws_sess_eng *se = s->engine;
-    struct wn_ws_qmsg *m = se ? wn_ws_eng_dequeue(se) : NULL;
-    if (!m)
+    struct wn_ws_qlink *l = se ? wn_ws_eng_dequeue(se) : NULL;
+    if (!l)
         return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
+    struct wn_ws_job *failed = l->job;   /* a failed request, else a message */
 
     struct out_entity src = {NULL, 0}, dst = {NULL, 0};
     struct out_context ctx = {NULL, 0};
     struct wn_ws_pdu *pdu = NULL;
     smiUINT32 code = 0;
     int made = 1;   /* the outs were all made */
-    if (m->error) {
+    if (failed) {
         /* A transport error: the outs still say which request failed. */
-        int rc = m->job ? error_outs(s, m->job, srcEntity != NULL, dstEntity != NULL,
-                                     context != NULL, &src, &dst, &ctx, &pdu)
-                        : 0;
+        int rc = error_outs(s, failed, srcEntity != NULL, dstEntity != NULL, context != NULL,
+                            &src, &dst, &ctx, &pdu);
         made = rc == 0;
-        code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : m->error;
+        code = rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : failed->fail_code;
     } else {
-        code = message_outs(s, m, srcEntity != NULL, dstEntity != NULL, context != NULL, &src,
-                            &dst, &ctx, &pdu);
+        code = message_outs(s, (const struct wn_ws_qmsg *)l, srcEntity != NULL,
+                            dstEntity != NULL, context != NULL, &src, &dst, &ctx, &pdu);
         made = code == 0;
     }
-    wn_ws_qmsg_free(m);
+    wn_ws_qlink_free(l);
     if (!made || !pdu) {
         entity_out_drop(&src);
         entity_out_drop(&dst);

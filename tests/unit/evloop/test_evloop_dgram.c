@@ -147,17 +147,25 @@ test_dgram_cancel_stops_retransmission_and_callbacks(void **state)
     assert_int_equal(wn_evloop_call(F.l, cancel_req, &t), 0);
 }
 
+/* Sets up IPv4, starts t (no retries) and returns the key the peer saw
+ * it with; *from gets the manager's address. */
+static uint32_t
+start_ipv4(struct treq *t, uint32_t timeout_ms, struct sockaddr_storage *from)
+{
+    assert_int_equal(fx_setup(AF_INET), 0);
+    assert_int_equal(start(t, timeout_ms, 0), 0);
+    uint8_t buf[64];
+    assert_int_equal(peer_recv(F.peer, buf, sizeof(buf), from, 1000), PKT_HDR + 5);
+    return key_of(buf);
+}
+
 static void
 test_dgram_stray_responses_are_counted_and_dropped(void **state)
 {
     (void)state;
-    assert_int_equal(fx_setup(AF_INET), 0);
     struct treq t;
-    assert_int_equal(start(&t, 3000, 0), 0);
-    uint8_t buf[64];
     struct sockaddr_storage from;
-    assert_int_equal(peer_recv(F.peer, buf, sizeof(buf), &from, 1000), PKT_HDR + 5);
-    uint32_t key = key_of(buf);
+    uint32_t key = start_ipv4(&t, 3000, &from);
     socklen_t fl = wn_sockaddr_len((struct sockaddr *)&from);
 
     /* Wrong key from the right source. */
@@ -186,6 +194,70 @@ test_dgram_stray_responses_are_counted_and_dropped(void **state)
     assert_int_equal(st.st.stray, 3);
     assert_int_equal(st.st.rx, 4);
     close(other);
+}
+
+struct inject_op {
+    const uint8_t *pkt;
+    size_t len;
+    const struct sockaddr *from;
+    socklen_t fromlen;
+    int rc;
+};
+
+static void
+inject_on_loop(void *arg)
+{
+    struct inject_op *op = arg;
+    op->rc = wn_dgram_inject(F.mgr, op->pkt, op->len, op->from, op->fromlen);
+}
+
+static int
+inject(const uint8_t *pkt, size_t len, const struct sockaddr_storage *from)
+{
+    struct inject_op op = {pkt, len, (const struct sockaddr *)from,
+                           wn_sockaddr_len((const struct sockaddr *)from), -1};
+    assert_int_equal(wn_evloop_call(F.l, inject_on_loop, &op), 0);
+    return op.rc;
+}
+
+/* wn_dgram_inject (the fuzz targets' way in) is a received datagram: the
+ * same counting, matching on key and source, and completion, with no
+ * socket I/O. */
+static void
+test_dgram_inject_is_a_received_datagram(void **state)
+{
+    (void)state;
+    struct treq t;
+    struct sockaddr_storage from;
+    uint32_t key = start_ipv4(&t, 5000, &from);
+    uint8_t r[PKT_HDR] = {'R', (uint8_t)(key >> 24), (uint8_t)(key >> 16), (uint8_t)(key >> 8),
+                          (uint8_t)key};
+    /* The right key from another port: a stray. */
+    struct sockaddr_storage other = F.peer_addr;
+    ((struct sockaddr_in *)&other)->sin_port =
+        htons((uint16_t)(ntohs(((struct sockaddr_in *)&F.peer_addr)->sin_port) + 1));
+    assert_int_equal(inject(r, sizeof r, &other), 0);
+    struct stats_op st = stats();
+    assert_int_equal(st.st.rx, 1);
+    assert_int_equal(st.st.stray, 1);
+    assert_int_equal(st.responses, 0);
+    assert_int_equal(st.outstanding, 1);
+    /* Longer than a datagram can be: a receive error, not dispatched. */
+    static uint8_t big[WN_DGRAM_MAX_LEN + 1];
+    memcpy(big, r, sizeof r);
+    assert_int_equal(inject(big, sizeof big, &F.peer_addr), 0);
+    st = stats();
+    assert_int_equal(st.st.rx_errors, 1);
+    assert_int_equal(st.responses, 0);
+    /* From the peer: the answer. */
+    assert_int_equal(inject(r, sizeof r, &F.peer_addr), 0);
+    st = stats();
+    assert_int_equal(st.responses, 1);
+    assert_int_equal(t.callbacks, 1);
+    assert_int_equal(st.outstanding, 0);
+    assert_int_equal(st.st.rx, 2);
+    assert_true(wn_sockaddr_equal((struct sockaddr *)&F.last_from,
+                                  (struct sockaddr *)&F.peer_addr));
 }
 
 /* A datagram with the right key and source that the accept op refuses is
@@ -479,6 +551,7 @@ main(void)
         cmocka_unit_test_teardown(test_dgram_cancel_stops_retransmission_and_callbacks, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_stray_responses_are_counted_and_dropped, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_refused_by_accept_is_a_stray, fx_teardown),
+        cmocka_unit_test_teardown(test_dgram_inject_is_a_received_datagram, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_unsolicited_goes_to_upper_layer_and_raw_send_works, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_send_request_rejects_bad_input_and_releases_key, fx_teardown),
         cmocka_unit_test_teardown(test_dgram_close_releases_outstanding_without_callbacks, fx_teardown),
