@@ -1,5 +1,4 @@
 /* secopts.c: the SMB security knobs (NETAPI_ENCRYPT, NETAPI_SIGNING, NETAPI_MIN_DIALECT, NETAPI_ANONYMOUS) and the no-silent-anonymous rule. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +12,11 @@ struct choice {
     int value;
 };
 
-/* One line on stderr: a configuration error must be seen even with WN_LOG off. */
+/* One line on stderr, worded as every refused NETAPI_* setting is. */
 static int
 refuse(const char *var, const char *val, const char *accepts)
 {
-    fprintf(stderr, "libnetsess: %s=\"%s\" is not valid: use %s\n", var, val, accepts);
+    wn_netapi_config_refused("%s=%s refused: expected %s", var, val, accepts);
     return WN_E_CONFIG;
 }
 
@@ -72,22 +71,22 @@ check_anonymous(const struct wn_netapi_creds *creds, int asked)
     const char *env_pw = getenv("NETAPI_PASSWORD");
     if (have_user) {
         if (asked) {
-            fprintf(stderr, "libnetsess: NETAPI_ANONYMOUS=on but a user name is configured: "
-                            "use one or the other\n");
+            wn_netapi_config_refused("NETAPI_ANONYMOUS=on refused: a user name is configured "
+                                     "too; expected one or the other");
             return WN_E_CONFIG;
         }
         return 0;
     }
     if ((creds != NULL && creds->password != NULL && creds->password[0] != '\0') ||
         (env_pw != NULL && env_pw[0] != '\0')) {
-        fprintf(stderr, "libnetsess: a password is set but the user name (NETAPI_USER) is "
-                        "empty: refused, not logged on anonymously\n");
+        wn_netapi_config_refused("a password is set but the user name (NETAPI_USER) is "
+                                 "empty: refused, not logged on anonymously");
         return WN_E_AUTH;
     }
     if (!asked) {
-        fprintf(stderr, "libnetsess: no credentials (NETAPI_USER and NETAPI_PASSWORD, "
-                        "NETAPI_AUTHFILE, or wn_netapi_set_credentials); an anonymous logon "
-                        "needs NETAPI_ANONYMOUS=on\n");
+        wn_netapi_config_refused("no credentials (NETAPI_USER and NETAPI_PASSWORD, "
+                                 "NETAPI_AUTHFILE, or wn_netapi_set_credentials); an anonymous "
+                                 "logon needs NETAPI_ANONYMOUS=on");
         return WN_E_AUTH;
     }
     return 0;
