@@ -308,6 +308,85 @@ test_trap_storm_is_bounded_counted_and_harmless(void **state)
     assert_int_equal(SnmpClose(s), SNMPAPI_SUCCESS);
 }
 
+/* A session whose queue is full sends a Get that snmpd answers: the answer
+ * cannot be queued, so the request ends at once with its one notification,
+ * SNMPAPI_TL_RESOURCE_ERROR (the failure entry needs no room in the queue),
+ * and the answer is counted in dropped_queue_full.  Before, the request
+ * ended with no notification at all. */
+static void
+test_answer_to_a_full_queue_ends_its_request_once(void **state)
+{
+    (void)state;
+    unsigned calls = 0;
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, count_cb, &calls);
+    assert_non_null(s);
+    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    static uint8_t trap[512];
+    size_t tl = encode(s, SNMP_PDU_TRAP, 777, trap, sizeof trap);
+    struct wn_wsnmp_stats before, full, after;
+    settle(&before);
+    storm(trap, tl, trap_port, STORM_TRAPS);
+    settle(&full);
+    uint64_t queued = full.traps_received - before.traps_received -
+                      (full.dropped_queue_full - before.dropped_queue_full);
+    if (queued < QUEUE_DEPTH)
+        fail_msg("the storm queued only %llu traps: the queue is not full",
+                 (unsigned long long)queued);
+
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", peers.snmpd_port);
+    HSNMP_ENTITY e = wire_entity(s, SNMPAPI_UNTRANSLATED_V2, addr);
+    HSNMP_CONTEXT c = wire_context(s, SNMPAPI_UNTRANSLATED_V2, "public");
+    assert_int_equal(SnmpSetTimeout(e, 500), SNMPAPI_SUCCESS);   /* centiseconds: 5 s */
+    assert_int_equal(SnmpSetRetry(e, 0), SNMPAPI_SUCCESS);
+    smiOID o;
+    wire_oid(".1.3.6.1.2.1.1.5.0", &o);
+    HSNMP_VBL vbl = SnmpCreateVbl(s, &o, NULL);
+    wire_oid_free(&o);
+    HSNMP_PDU p = SnmpCreatePdu(s, SNMP_PDU_GET, 4711, 0, 0, vbl);
+    unsigned c0 = __atomic_load_n(&calls, __ATOMIC_RELAXED);
+    uint64_t t0 = wire_now_ms();
+    assert_int_equal(SnmpSendMsg(s, NULL, e, c, p), SNMPAPI_SUCCESS);
+    /* the notification comes with the answer, long before the 5 s timeout */
+    while (__atomic_load_n(&calls, __ATOMIC_RELAXED) == c0 && wire_now_ms() < t0 + 4000)
+        wire_sleep_ms(5);
+    assert_int_equal(__atomic_load_n(&calls, __ATOMIC_RELAXED), c0 + 1);
+    settle(&after);
+    assert_int_equal(after.dropped_queue_full - full.dropped_queue_full, 1);
+
+    /* The queue holds the traps, then the request's one report. */
+    unsigned traps = 0, reports = 0;
+    for (;;) {
+        HSNMP_ENTITY src = NULL, dst = NULL;
+        HSNMP_CONTEXT ctx = NULL;
+        HSNMP_PDU pdu = NULL;
+        if (SnmpRecvMsg(s, &src, &dst, &ctx, &pdu) == SNMPAPI_SUCCESS) {
+            traps++;
+        } else {
+            smiUINT32 err = SnmpGetLastError(s);
+            if (err == SNMPAPI_NOOP)
+                break;
+            assert_int_equal(err, SNMPAPI_TL_RESOURCE_ERROR);
+            smiINT32 rid = 0;
+            assert_non_null(pdu);
+            assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+            assert_int_equal(rid, 4711);
+            reports++;
+        }
+        SnmpFreeEntity(src);
+        SnmpFreeEntity(dst);
+        SnmpFreeContext(ctx);
+        SnmpFreePdu(pdu);
+    }
+    assert_int_equal(traps, QUEUE_DEPTH);
+    assert_int_equal(reports, 1);
+    SnmpFreePdu(p);
+    SnmpFreeVbl(vbl);
+    SnmpFreeContext(c);
+    SnmpFreeEntity(e);
+    assert_int_equal(SnmpClose(s), SNMPAPI_SUCCESS);
+}
+
 static void
 test_request_flood_on_an_snmplisten_agent_is_bounded_and_harmless(void **state)
 {
@@ -489,6 +568,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trap_storm_is_bounded_counted_and_harmless),
+        cmocka_unit_test(test_answer_to_a_full_queue_ends_its_request_once),
         cmocka_unit_test(test_request_flood_on_an_snmplisten_agent_is_bounded_and_harmless),
         cmocka_unit_test(test_descriptor_limit_gives_resource_errors_not_crashes),
     };
