@@ -10,8 +10,13 @@ import re
 import sys
 
 VOLATILE = re.compile(r'^\.1\.3\.6\.1\.2\.1\.(4\.22|4\.35|6\.13|6\.19|6\.20|7\.5|7\.7|25\.4|25\.5)\.')
-# Values that depend on when they are read (net-snmp's own cache states).
-TIMING = re.compile(r'^\.1\.3\.6\.1\.4\.1\.8072\.1\.5\.3\.')
+# Values that depend on when they are read: net-snmp's own cache states,
+# and gauges that go up and down between reads, so that two reference walks
+# can agree around a walk of ours that saw another value (the load average
+# went 88, 86, 88 in one run): UCD-SNMP-MIB's load, memory, disk and
+# system-stats tables, HOST-RESOURCES-MIB and tcpCurrEstab.  Their OIDs are
+# still compared.
+TIMING = re.compile(r'^\.1\.3\.6\.1\.(4\.1\.8072\.1\.5\.3|4\.1\.2021|2\.1\.25|2\.1\.6\.9)\.')
 EMPTY = re.compile(r'^(\.[0-9.]+) = ""$')         # net-snmp prints an empty string so
 LINE = re.compile(r'^(\.[0-9.]+) = ([A-Za-z0-9-]+): ?(.*)$')
 
