@@ -176,25 +176,55 @@ count_cb(HSNMP_SESSION s, HWND h, UINT m, WPARAM w, LPARAM l, LPVOID d)
     return SNMPAPI_SUCCESS;
 }
 
-/* Drains a session's queue; returns the number of messages. */
+/* Drains a session's queue; returns the number of messages.  A failed
+ * request's report (SNMPAPI_TL_RESOURCE_ERROR, its PDU carrying the request
+ * id report_rid) is counted in *reports when reports is not NULL; anything
+ * else that is not a message is a failure. */
 static unsigned
-drain(HSNMP_SESSION s)
+drain_reports(HSNMP_SESSION s, unsigned *reports, smiINT32 report_rid)
 {
     unsigned n = 0;
     for (;;) {
         HSNMP_ENTITY src = NULL, dst = NULL;
         HSNMP_CONTEXT ctx = NULL;
         HSNMP_PDU pdu = NULL;
-        if (SnmpRecvMsg(s, &src, &dst, &ctx, &pdu) != SNMPAPI_SUCCESS) {
-            assert_int_equal(SnmpGetLastError(s), SNMPAPI_NOOP);
-            return n;
+        if (SnmpRecvMsg(s, &src, &dst, &ctx, &pdu) == SNMPAPI_SUCCESS) {
+            n++;
+        } else {
+            smiUINT32 err = SnmpGetLastError(s);
+            if (err == SNMPAPI_NOOP)
+                return n;
+            assert_non_null(reports);
+            assert_int_equal(err, SNMPAPI_TL_RESOURCE_ERROR);
+            smiINT32 rid = 0;
+            assert_non_null(pdu);
+            assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+            assert_int_equal(rid, report_rid);
+            (*reports)++;
         }
-        n++;
         SnmpFreeEntity(src);
         SnmpFreeEntity(dst);
         SnmpFreeContext(ctx);
         SnmpFreePdu(pdu);
     }
+}
+
+static unsigned
+drain(HSNMP_SESSION s)
+{
+    return drain_reports(s, NULL, 0);
+}
+
+/* A callback session registered for traps, and the trap the storms send
+ * (into trap[cap]; *tl gets its length). */
+static HSNMP_SESSION
+trap_session(unsigned *calls, uint8_t *trap, size_t cap, size_t *tl)
+{
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, count_cb, calls);
+    assert_non_null(s);
+    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
+    *tl = encode(s, SNMP_PDU_TRAP, 777, trap, cap);
+    return s;
 }
 
 /* Waits until the stats stop moving (the I/O thread caught up). */
@@ -281,11 +311,9 @@ test_trap_storm_is_bounded_counted_and_harmless(void **state)
 {
     (void)state;
     unsigned calls = 0;
-    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, count_cb, &calls);
-    assert_non_null(s);
-    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
     static uint8_t trap[512];
-    size_t tl = encode(s, SNMP_PDU_TRAP, 777, trap, sizeof trap);
+    size_t tl;
+    HSNMP_SESSION s = trap_session(&calls, trap, sizeof trap, &tl);
     struct flood_result r = flood(s, trap, tl, trap_port, "during the tail of the trap storm");
     uint64_t received = r.after.traps_received - r.before.traps_received;
     uint64_t rx = r.after.rx - r.before.rx;
@@ -318,11 +346,9 @@ test_answer_to_a_full_queue_ends_its_request_once(void **state)
 {
     (void)state;
     unsigned calls = 0;
-    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, count_cb, &calls);
-    assert_non_null(s);
-    assert_int_equal(SnmpRegister(s, NULL, NULL, NULL, NULL, SNMPAPI_ON), SNMPAPI_SUCCESS);
     static uint8_t trap[512];
-    size_t tl = encode(s, SNMP_PDU_TRAP, 777, trap, sizeof trap);
+    size_t tl;
+    HSNMP_SESSION s = trap_session(&calls, trap, sizeof trap, &tl);
     struct wn_wsnmp_stats before, full, after;
     settle(&before);
     storm(trap, tl, trap_port, STORM_TRAPS);
@@ -355,30 +381,8 @@ test_answer_to_a_full_queue_ends_its_request_once(void **state)
     assert_int_equal(after.dropped_queue_full - full.dropped_queue_full, 1);
 
     /* The queue holds the traps, then the request's one report. */
-    unsigned traps = 0, reports = 0;
-    for (;;) {
-        HSNMP_ENTITY src = NULL, dst = NULL;
-        HSNMP_CONTEXT ctx = NULL;
-        HSNMP_PDU pdu = NULL;
-        if (SnmpRecvMsg(s, &src, &dst, &ctx, &pdu) == SNMPAPI_SUCCESS) {
-            traps++;
-        } else {
-            smiUINT32 err = SnmpGetLastError(s);
-            if (err == SNMPAPI_NOOP)
-                break;
-            assert_int_equal(err, SNMPAPI_TL_RESOURCE_ERROR);
-            smiINT32 rid = 0;
-            assert_non_null(pdu);
-            assert_int_equal(SnmpGetPduData(pdu, NULL, &rid, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-            assert_int_equal(rid, 4711);
-            reports++;
-        }
-        SnmpFreeEntity(src);
-        SnmpFreeEntity(dst);
-        SnmpFreeContext(ctx);
-        SnmpFreePdu(pdu);
-    }
-    assert_int_equal(traps, QUEUE_DEPTH);
+    unsigned reports = 0;
+    assert_int_equal(drain_reports(s, &reports, 4711), QUEUE_DEPTH);
     assert_int_equal(reports, 1);
     SnmpFreePdu(p);
     SnmpFreeVbl(vbl);
