@@ -23,9 +23,18 @@ Modes (any combination):
                          (decimal), inject a forged interim reply: a copy of
                          it turned into STATUS_PENDING with the ASYNC flag,
                          its SIGNED flag and (now wrong) signature kept
+  --reseal PASSWORD       act as a peer that holds the session's keys (SMB 3.0 and
+                         3.0.2, AES-128-CCM): follow the NTLMSSP exchange of the
+                         client, derive the server->client encryption key with
+                         PASSWORD, then decrypt the first encrypted reply, change
+                         the SessionId named by --reseal-what, and seal it again
+  --reseal-what WHAT     inner (default): the SessionId of the SMB2 header
+                         inside; both: that of the TRANSFORM_HEADER as well
   --dump FILE            append every frame as "<dir> <hex>" lines (c2s / s2c)
 """
 import argparse
+import hashlib
+import hmac
 import socket
 import sys
 import threading
@@ -43,6 +52,24 @@ NEGOTIATE_DIALECTS_OFF = HDR_LEN + 36
 SESSION_FLAGS_OFF = HDR_LEN + 2
 STATUS_PENDING = 0x00000103
 FLAG_ASYNC = 0x2
+SESSION_ID_OFF = 40
+# SMB2 TRANSFORM_HEADER (MS-SMB2 2.2.41)
+TF_SIG = slice(4, 20)
+TF_NONCE = slice(20, 36)
+TF_AAD = slice(20, 52)
+TF_SESSION_ID = slice(44, 52)
+TF_LEN = 52
+CCM_NONCE_LEN = 11
+# NTLMSSP AUTHENTICATE_MESSAGE (MS-NLMP 2.2.1.3): field offsets, flags
+NTLMSSP = b"NTLMSSP\x00"
+NTLM_AUTHENTICATE = 3
+NTLM_NT_RESPONSE_OFF = 20
+NTLM_DOMAIN_OFF = 28
+NTLM_USER_OFF = 36
+NTLM_SESSION_KEY_OFF = 52
+NTLM_FLAGS_OFF = 60
+NTLM_UNICODE = 0x00000001
+NTLM_KEY_EXCH = 0x40000000
 
 
 def log(msg):
@@ -70,6 +97,40 @@ def recv_frame(s):
     return hdr, bytearray(body)
 
 
+def ntlm_field(m, off):
+    n = int.from_bytes(m[off:off + 2], "little")
+    at = int.from_bytes(m[off + 4:off + 8], "little")
+    return bytes(m[at:at + n])
+
+
+def ntlm_session_key(auth, password):
+    """ExportedSessionKey of an NTLMv2 AUTHENTICATE_MESSAGE, given the password
+    (MS-NLMP 3.3.2 and 3.1.5.1.2)."""
+    from Cryptodome.Cipher import ARC4
+    from Cryptodome.Hash import MD4
+    flags = int.from_bytes(auth[NTLM_FLAGS_OFF:NTLM_FLAGS_OFF + 4], "little")
+    enc = "utf-16-le" if flags & NTLM_UNICODE else "latin-1"
+    user = ntlm_field(auth, NTLM_USER_OFF).decode(enc)
+    domain = ntlm_field(auth, NTLM_DOMAIN_OFF).decode(enc)
+    nt_hash = MD4.new(password.encode("utf-16-le")).digest()
+    key_nt = hmac.new(nt_hash, (user.upper() + domain).encode("utf-16-le"), "md5").digest()
+    proof = ntlm_field(auth, NTLM_NT_RESPONSE_OFF)[:16]
+    kxkey = hmac.new(key_nt, proof, "md5").digest()
+    enc_key = ntlm_field(auth, NTLM_SESSION_KEY_OFF)
+    if flags & NTLM_KEY_EXCH and enc_key:
+        return ARC4.new(kxkey).decrypt(enc_key)
+    return kxkey
+
+
+def smb30_server_out_key(session_key):
+    """SMB 3.0/3.0.2 key the server encrypts with (MS-SMB2 3.3.5.5.3):
+    SP800-108 counter-mode KDF, HMAC-SHA256, label SMB2AESCCM, context
+    ServerOut, 128 bits."""
+    data = (1).to_bytes(4, "big") + b"SMB2AESCCM\x00" + b"\x00" + b"ServerOut\x00" + \
+        (128).to_bytes(4, "big")
+    return hmac.new(session_key[:16], data, hashlib.sha256).digest()[:16]
+
+
 class Tamperer:
     def __init__(self, args):
         self.args = args
@@ -77,6 +138,8 @@ class Tamperer:
         self.seen = 0
         self.forged = False
         self.dump = open(args.dump, "a") if args.dump else None
+        self.ntlm_auth = None
+        self.resealed = False
 
     def record(self, direction, msg):
         if self.dump:
@@ -86,6 +149,12 @@ class Tamperer:
 
     def request(self, msg):
         a = self.args
+        if a.reseal and msg[:4] == SMB2_MAGIC and len(msg) > HDR_LEN and \
+                int.from_bytes(msg[12:14], "little") == CMD_SESSION_SETUP:
+            i = msg.find(NTLMSSP)
+            if i >= 0 and int.from_bytes(msg[i + 8:i + 12], "little") == NTLM_AUTHENTICATE:
+                with self.lock:
+                    self.ntlm_auth = bytes(msg[i:])
         if a.dialects and msg[:4] == SMB2_MAGIC and len(msg) > NEGOTIATE_DIALECTS_OFF:
             cmd = int.from_bytes(msg[12:14], "little")
             if cmd == CMD_NEGOTIATE:
@@ -117,8 +186,40 @@ class Tamperer:
         log("forged an interim reply before the reply to command %d" % a.forge_interim)
         return fake
 
+    def reseal(self, msg):
+        """msg (an encrypted reply) sealed again with another SessionId."""
+        from Cryptodome.Cipher import AES
+        with self.lock:
+            if self.resealed or self.ntlm_auth is None:
+                return msg
+            self.resealed = True
+            auth = self.ntlm_auth
+        key = smb30_server_out_key(ntlm_session_key(auth, self.args.reseal))
+        nonce = bytes(msg[TF_NONCE][:CCM_NONCE_LEN])
+        c = AES.new(key, AES.MODE_CCM, nonce=nonce, mac_len=16)
+        c.update(bytes(msg[TF_AAD]))
+        plain = bytearray(c.decrypt_and_verify(bytes(msg[TF_LEN:]), bytes(msg[TF_SIG])))
+        sid = int.from_bytes(plain[SESSION_ID_OFF:SESSION_ID_OFF + 8], "little")
+        other = (sid ^ 0x1).to_bytes(8, "little")
+        plain[SESSION_ID_OFF:SESSION_ID_OFF + 8] = other
+        out = bytearray(msg)
+        if self.args.reseal_what == "both":
+            out[TF_SESSION_ID] = other
+        c = AES.new(key, AES.MODE_CCM, nonce=nonce, mac_len=16)
+        c.update(bytes(out[TF_AAD]))
+        ct, tag = c.encrypt_and_digest(bytes(plain))
+        out[TF_SIG] = tag
+        out[TF_LEN:] = ct
+        log("resealed an encrypted reply (command %d) with SessionId 0x%016x in the %s" %
+            (int.from_bytes(plain[12:14], "little"), sid ^ 0x1,
+             "TRANSFORM_HEADER and the SMB2 header" if self.args.reseal_what == "both"
+             else "SMB2 header"))
+        return out
+
     def reply(self, msg):
         a = self.args
+        if a.reseal and msg[:4] == TRANSFORM_MAGIC and len(msg) > TF_LEN:
+            msg = self.reseal(msg)
         plain = msg[:4] == SMB2_MAGIC and len(msg) >= HDR_LEN
         cmd = int.from_bytes(msg[12:14], "little") if plain else None
         status = int.from_bytes(msg[8:12], "little") if plain else None
@@ -196,6 +297,8 @@ def main():
     p.add_argument("--nth", type=int, default=1)
     p.add_argument("--guest", action="store_true")
     p.add_argument("--forge-interim", type=int)
+    p.add_argument("--reseal")
+    p.add_argument("--reseal-what", choices=("inner", "both"), default="inner")
     p.add_argument("--dialects", type=lambda s: [int(x, 16) for x in s.split(",")])
     args = p.parse_args()
     t = Tamperer(args)
