@@ -30,11 +30,16 @@ Modes (any combination):
                          the SessionId named by --reseal-what, and seal it again
   --reseal-what WHAT     inner (default): the SessionId of the SMB2 header
                          inside; both: that of the TRANSFORM_HEADER as well
+  --sever-on-usr1        on SIGUSR1, close the server side of every open
+                         connection and leave the client side open and silent
+                         until its next request, which is answered by closing
+                         it (a connection that died unnoticed while kept idle)
   --dump FILE            append every frame as "<dir> <hex>" lines (c2s / s2c)
 """
 import argparse
 import hashlib
 import hmac
+import signal
 import socket
 import sys
 import threading
@@ -140,6 +145,23 @@ class Tamperer:
         self.dump = open(args.dump, "a") if args.dump else None
         self.ntlm_auth = None
         self.resealed = False
+        self.live = {}      # client socket -> server socket, while both pumps run
+        self.severed = set()
+
+    def sever_all(self, *_):
+        with self.lock:
+            pairs = list(self.live.items())
+            self.severed.update(c for c, _ in pairs)
+        for _, up in pairs:
+            try:
+                up.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        log("severed %d connection(s): server side closed, client side kept open" % len(pairs))
+
+    def is_severed(self, conn):
+        with self.lock:
+            return conn in self.severed
 
     def record(self, direction, msg):
         if self.dump:
@@ -246,13 +268,17 @@ class Tamperer:
         return msg
 
 
-def pump(src, dst, direction, t):
+def pump(src, dst, direction, t, client):
     try:
         while True:
             f = recv_frame(src)
             if f is None:
                 break
             hdr, msg = f
+            if t.is_severed(client):
+                if direction == "c2s":
+                    log("request on a severed connection: client side closed")
+                break
             msg = t.request(msg) if direction == "c2s" else t.reply(msg)
             extra = t.forge(msg) if direction == "s2c" else None
             if extra is not None:
@@ -264,6 +290,9 @@ def pump(src, dst, direction, t):
         pass
     finally:
         for s in (src, dst):
+            # a severed client learns of it only at its next request
+            if s is client and direction == "s2c" and t.is_severed(client):
+                continue
             try:
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -276,12 +305,17 @@ def serve(conn, t):
     except OSError:
         conn.close()
         return
-    a = threading.Thread(target=pump, args=(conn, up, "c2s", t), daemon=True)
-    b = threading.Thread(target=pump, args=(up, conn, "s2c", t), daemon=True)
+    with t.lock:
+        t.live[conn] = up
+    a = threading.Thread(target=pump, args=(conn, up, "c2s", t, conn), daemon=True)
+    b = threading.Thread(target=pump, args=(up, conn, "s2c", t, conn), daemon=True)
     a.start()
     b.start()
     a.join()
     b.join()
+    with t.lock:
+        t.live.pop(conn, None)
+        t.severed.discard(conn)
     conn.close()
     up.close()
 
@@ -297,11 +331,14 @@ def main():
     p.add_argument("--nth", type=int, default=1)
     p.add_argument("--guest", action="store_true")
     p.add_argument("--forge-interim", type=int)
+    p.add_argument("--sever-on-usr1", action="store_true")
     p.add_argument("--reseal")
     p.add_argument("--reseal-what", choices=("inner", "both"), default="inner")
     p.add_argument("--dialects", type=lambda s: [int(x, 16) for x in s.split(",")])
     args = p.parse_args()
     t = Tamperer(args)
+    if args.sever_on_usr1:
+        signal.signal(signal.SIGUSR1, t.sever_all)
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", args.port))
