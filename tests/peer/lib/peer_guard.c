@@ -75,7 +75,7 @@ children(pid_t *out, size_t max)
     struct dirent *e;
     if (d == NULL)
         return 0;
-    while ((e = readdir(d)) != NULL && n < max) {
+    for (e = readdir(d); e != NULL && n < max; e = readdir(d)) {
         if (e->d_name[0] == '.')
             continue;
         snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
