@@ -2,6 +2,7 @@
 #ifndef WSNMP_EXT_H
 #define WSNMP_EXT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <winsnmp.h>
 
@@ -40,7 +41,18 @@ struct wn_wsnmp_stats {
 };
 /* The most messages one session queues before SnmpRecvMsg takes them. */
 #define WN_WSNMP_MAX_QUEUE 65536u
-void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
+/* Reads the counters into *out, whose size the caller gives: the struct
+ * grows at its end, and a program compiled against an older header passes
+ * the older size.  The library writes min(size, its own sizeof) bytes of
+ * counters and zeroes the rest of the caller's size (counters a newer
+ * header has and this library does not), never past `size`.  Returns the
+ * number of bytes of counters it wrote; 0 when out is NULL. */
+size_t wn_wsnmp_get_stats_sized(struct wn_wsnmp_stats *out, size_t size);
+/* The form to call: passes the size of the struct the caller was compiled
+ * with.  (The exported function of this name, left for programs built
+ * before the size parameter, writes the counters up to informs_acked only,
+ * the struct as those programs knew it.) */
+#define wn_wsnmp_get_stats(out) wn_wsnmp_get_stats_sized((out), sizeof *(out))
 
 /* The UDP port SnmpRegister listens on for traps and informs.  Default
  * 162, or WSNMP_TRAP_PORT from the environment at SnmpStartup (a value

@@ -2,6 +2,7 @@
 #include "engine_int.h"
 
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "wsnmp_ext.h"
@@ -45,22 +46,40 @@ stats_on_loop(void *arg)
     wn_ws_unlock();
 }
 
-void
-wn_wsnmp_get_stats(struct wn_wsnmp_stats *out)
+size_t
+wn_wsnmp_get_stats_sized(struct wn_wsnmp_stats *out, size_t size)
 {
     if (!out)
-        return;
-    memset(out, 0, sizeof *out);
+        return 0;
+    struct stats_call c;
+    memset(&c, 0, sizeof c);
     wn_ws_lock();
     struct wn_evloop *l = wn_ws_eng_loop_ref();
     wn_ws_unlock();
-    if (!l)
-        return;
-    struct stats_call c;
-    memset(&c, 0, sizeof c);
-    if (wn_evloop_call(l, stats_on_loop, &c) == 0)
-        *out = c.out;
-    wn_evloop_release(l);
+    if (l) {
+        if (wn_evloop_call(l, stats_on_loop, &c) != 0)
+            memset(&c, 0, sizeof c);
+        wn_evloop_release(l);
+    }
+    /* only the caller's bytes: its struct may be older (smaller) or newer */
+    size_t n = size < sizeof c.out ? size : sizeof c.out;
+    memcpy(out, &c.out, n);
+    if (size > n)
+        memset((unsigned char *)out + n, 0, size - n);
+    return n;
+}
+
+/* The function programs built before the size parameter call (the header
+ * makes the name a macro for everyone else): the struct they know ends
+ * after informs_acked. */
+#define WN_WSNMP_STATS_SIZE_V0 offsetof(struct wn_wsnmp_stats, dropped_queue_full)
+#undef wn_wsnmp_get_stats
+void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out) __attribute__((visibility("default")));
+
+void
+wn_wsnmp_get_stats(struct wn_wsnmp_stats *out)
+{
+    wn_wsnmp_get_stats_sized(out, WN_WSNMP_STATS_SIZE_V0);
 }
 
 SNMPAPI_STATUS SNMPAPI_CALL
