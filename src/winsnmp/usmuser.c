@@ -187,3 +187,66 @@ wn_ws_user_from_entity(const struct wn_usm_entity *pe, struct wn_ws_user **out)
     *out = u;
     return 0;
 }
+
+/* The entity's level and engine ID from what was asked and the user. */
+static int
+entity_finish(struct wn_ws_entity *e, struct wn_ws_user *u, int level,
+              const uint8_t *engine_id, size_t engine_id_len)
+{
+    uint8_t max = wn_ws_user_max_level(u);
+    if (level == WN_USM_LEVEL_DEFAULT)
+        level = max;
+    if ((level & ~max) != 0 || level == WN_SNMP_V3_FLAG_PRIV) {
+        wn_ws_user_put(u);
+        return WN_E_MALFORMED;          /* a level the user has no keys for */
+    }
+    if (!engine_id_len && u->engine_id_len) {
+        engine_id = u->engine_id;       /* the user line's, for its localized keys */
+        engine_id_len = u->engine_id_len;
+    }
+    e->user = u;
+    e->level = (uint8_t)level;
+    memcpy(e->engine_id, engine_id, engine_id_len);
+    e->engine_id_len = engine_id_len;
+    e->version = WN_WS_V3;
+    return 0;
+}
+
+int
+wn_ws_user_entity_str(struct wn_ws_entity *e, const struct wn_usm_entity *pe)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_user *u;
+    int rc = wn_ws_user_from_entity(pe, &u);
+    if (rc < 0)
+        return rc;
+    rc = entity_finish(e, u, pe->level, pe->engine_id, pe->engine_id_len);
+    if (rc == 0) {
+        memcpy(e->ctx_engine_id, pe->context_engine_id, pe->context_engine_id_len);
+        e->ctx_engine_id_len = pe->context_engine_id_len;
+    }
+    return rc;
+}
+
+int
+wn_ws_user_entity_db(struct wn_ws_entity *e, const struct wn_ws_db_entity *dbe)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_user *u;
+    int rc = wn_ws_user_find(dbe->user, &u);
+    if (rc < 0)
+        return rc == WN_E_NOTFOUND ? WN_E_CONFIG : rc;  /* the entity names a missing user */
+    return entity_finish(e, u, dbe->level, dbe->engine_id, dbe->engine_id_len);
+}
+
+char *
+wn_ws_user_redact(const char *s)
+{
+    size_t cap = strlen(s) + 1;
+    char *out = wn_malloc(cap);
+    if (out && wn_usm_entity_redact(s, out, cap) < 0) {
+        wn_free(out);
+        out = NULL;
+    }
+    return out;
+}

@@ -67,6 +67,21 @@ int wn_ws_user_from_entity(const struct wn_usm_entity *pe, struct wn_ws_user **o
 /* The most a user supports: msgFlags level bits. */
 uint8_t wn_ws_user_max_level(const struct wn_ws_user *u);
 
+/* Makes e (a new entity, its address set) a v3 entity: its user (a
+ * counted reference, put when e is freed), level (the user's most when
+ * not given; more than the user supports is WN_E_MALFORMED), engine ID
+ * and default contextEngineID; from an "snmpv3:" string's parse (pe
+ * borrowed) or from a database entity line with version=3 (dbe
+ * borrowed; a user= missing from the database is WN_E_CONFIG).  Errors
+ * of wn_ws_user_from_entity / wn_ws_user_find; e unchanged on error.
+ * [locked] */
+int wn_ws_user_entity_str(struct wn_ws_entity *e, const struct wn_usm_entity *pe);
+int wn_ws_user_entity_db(struct wn_ws_entity *e, const struct wn_ws_db_entity *dbe);
+
+/* A copy of an entity string without its secrets (wn_usm_entity_redact):
+ * returned-owned (wn_free), NULL when out of memory. */
+char *wn_ws_user_redact(const char *s);
+
 /* Counted references. [locked] */
 void wn_ws_user_hold(struct wn_ws_user *u);
 void wn_ws_user_put(struct wn_ws_user *u);   /* NULL: no-op */
