@@ -395,11 +395,16 @@ warn_if_exposed(const char *path, int fd)
     warned.dev = sb.st_dev;
     warned.ino = sb.st_ino;
     warned.mtime = sb.st_mtim;
-    wn_log(WN_LOG_WARN, "winsnmp",
-           "%s holds SNMPv3 pass phrases or keys but is %s (mode %03o, owner uid %u): "
-           "make it private, e.g. chmod 600 %s",
-           path, foreign ? "owned by another user" : "readable by others",
-           (unsigned)(sb.st_mode & 0777), (unsigned)sb.st_uid, path);
+    /* Shown unless WN_LOG silences warnings (error, off): a security
+     * warning must not need opting in. */
+    const char *lv = getenv("WN_LOG");
+    if (lv && (!strcasecmp(lv, "error") || !strcasecmp(lv, "off")))
+        return;
+    fprintf(stderr,
+            "libwsnmp: warning: %s holds SNMPv3 pass phrases or keys but is %s (mode %03o, "
+            "owner uid %u): make it private, e.g. chmod 600 %s\n",
+            path, foreign ? "owned by another user" : "readable by others",
+            (unsigned)(sb.st_mode & 0777), (unsigned)sb.st_uid, path);
 }
 
 static int
