@@ -539,19 +539,27 @@ wn_ws_v3_accept(const struct wn_ws_job *job, const uint8_t *pkt, size_t len)
     return in.msg.msg_id == vj->x.msg_id ? 0 : WN_E_PROTOCOL;
 }
 
+/* A job cancelled meanwhile (its cancel, or job_end when orphaned, frees
+ * it): 1, and the lock is released.  [locked] */
+static int
+left_alone(struct wn_ws_job *job)
+{
+    if (!job->cancelled && job->v3)
+        return 0;
+    struct wn_ws_session *s;
+    if (!v3.ops->job_end(job, &s))
+        wn_ws_job_free(job);
+    wn_ws_unlock();
+    return 1;
+}
+
 void
 wn_ws_v3_on_response(struct wn_ws_job *job, const uint8_t *pkt, size_t len,
                      const struct sockaddr *from, socklen_t fromlen)
 {
     wn_ws_lock();
-    if (job->cancelled || !job->v3) {
-        /* Cancelled meanwhile: job_end frees it when orphaned. */
-        struct wn_ws_session *s;
-        if (!v3.ops->job_end(job, &s))
-            wn_ws_job_free(job);
-        wn_ws_unlock();
+    if (left_alone(job))
         return;
-    }
     int rc = run(job, RUN_REPLY, pkt, len);
     if (rc == 1) {
         job_done(job, from, fromlen);
@@ -567,13 +575,8 @@ void
 wn_ws_v3_on_timeout(struct wn_ws_job *job)
 {
     wn_ws_lock();
-    if (job->cancelled || !job->v3) {
-        struct wn_ws_session *s;
-        if (!v3.ops->job_end(job, &s))
-            wn_ws_job_free(job);
-        wn_ws_unlock();
+    if (left_alone(job))
         return;
-    }
     int rc = run(job, RUN_TIMEOUT, NULL, 0);
     if (rc)
         job_fail(job, rc == 1 ? WN_E_PROTOCOL : rc);

@@ -198,6 +198,29 @@ v3_context(void)
     return wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "snmpv3:");
 }
 
+/* What one SnmpRecvMsg gave. */
+struct recvd {
+    HSNMP_ENTITY src, me;
+    HSNMP_CONTEXT c;
+    HSNMP_PDU pdu;
+};
+
+static SNMPAPI_STATUS
+recv_msg(HSNMP_SESSION s, struct recvd *r)
+{
+    memset(r, 0, sizeof *r);
+    return SnmpRecvMsg(s, &r->src, &r->me, &r->c, &r->pdu);
+}
+
+static void
+recvd_free(struct recvd *r)
+{
+    SnmpFreePdu(r->pdu);
+    SnmpFreeEntity(r->src);
+    SnmpFreeEntity(r->me);
+    SnmpFreeContext(r->c);
+}
+
 /* Sends one request and takes its answer with SnmpRecvMsg, checking that
  * the answer comes with the request's own entity and context handles. */
 static void
@@ -211,12 +234,11 @@ request(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep, smiINT 
     if (e.wparam != 0)
         fail_msg("request %d failed: %s", (int)rid, wn_wsnmp_strerror((smiUINT32)e.wparam));
     assert_int_equal((smiINT32)e.lparam, rid);
-    HSNMP_ENTITY src = NULL, me = NULL;
-    HSNMP_CONTEXT c = NULL;
-    HSNMP_PDU pdu = NULL;
-    assert_int_equal(SnmpRecvMsg(sess, &src, &me, &c, &pdu), SNMPAPI_SUCCESS);
-    assert_ptr_equal(src, dst);      /* the request's own handles, as for v2c */
-    assert_ptr_equal(c, ctx);
+    struct recvd r;
+    assert_int_equal(recv_msg(sess, &r), SNMPAPI_SUCCESS);
+    assert_ptr_equal(r.src, dst);    /* the request's own handles, as for v2c */
+    assert_ptr_equal(r.c, ctx);
+    HSNMP_PDU pdu = r.pdu;
     smiINT t, st, ix;
     smiINT32 got;
     HSNMP_VBL vbl;
@@ -237,10 +259,7 @@ request(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep, smiINT 
         (*n)++;
     }
     SnmpFreeVbl(vbl);
-    SnmpFreePdu(pdu);
-    SnmpFreeEntity(src);
-    SnmpFreeEntity(me);
-    SnmpFreeContext(c);
+    recvd_free(&r);
 }
 
 /* A GETBULK walk of root through the API into ours[]; the count. */
@@ -399,22 +418,17 @@ outcome(const char *s)
     struct wire_event e;
     assert_int_equal(wire_events_wait(&ev, REQ_TIMEOUT_MS, &e), 0);
     assert_int_equal((smiINT32)e.lparam, rid);
-    HSNMP_ENTITY src = NULL, me = NULL;
-    HSNMP_CONTEXT c = NULL;
-    HSNMP_PDU pdu = NULL;
-    SNMPAPI_STATUS st = SnmpRecvMsg(sess, &src, &me, &c, &pdu);
+    struct recvd r;
+    SNMPAPI_STATUS st = recv_msg(sess, &r);
     if (e.wparam != 0) {
         assert_int_equal(st, SNMPAPI_FAILURE);
         assert_int_equal(SnmpGetLastError(sess), (smiUINT32)e.wparam);
         smiINT32 got = 0;
-        assert_int_equal(SnmpGetPduData(pdu, NULL, &got, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+        assert_int_equal(SnmpGetPduData(r.pdu, NULL, &got, NULL, NULL, NULL), SNMPAPI_SUCCESS);
         assert_int_equal(got, rid);
-        assert_ptr_equal(src, dst);
+        assert_ptr_equal(r.src, dst);
     }
-    SnmpFreePdu(pdu);
-    SnmpFreeEntity(src);
-    SnmpFreeEntity(me);
-    SnmpFreeContext(c);
+    recvd_free(&r);
     SnmpFreeEntity(dst);
     SnmpFreeContext(ctx);
     return (smiUINT32)e.wparam;
@@ -533,13 +547,11 @@ test_v3_thousand_sessions_discover_without_blocking_the_caller(void **state)
         assert_int_equal((smiINT32)e.lparam, rid[i]);
         assert_int_equal(seen[i], 0);     /* exactly once */
         seen[i] = 1;
-        HSNMP_ENTITY src = NULL, me = NULL;
-        HSNMP_CONTEXT c = NULL;
-        HSNMP_PDU pdu = NULL;
-        assert_int_equal(SnmpRecvMsg(ss[i], &src, &me, &c, &pdu), SNMPAPI_SUCCESS);
+        struct recvd r;
+        assert_int_equal(recv_msg(ss[i], &r), SNMPAPI_SUCCESS);
         HSNMP_VBL vbl;
         smiINT st;
-        assert_int_equal(SnmpGetPduData(pdu, NULL, NULL, &st, NULL, &vbl), SNMPAPI_SUCCESS);
+        assert_int_equal(SnmpGetPduData(r.pdu, NULL, NULL, &st, NULL, &vbl), SNMPAPI_SUCCESS);
         assert_int_equal(st, 0);
         smiOID name;
         smiVALUE val;
@@ -550,10 +562,7 @@ test_v3_thousand_sessions_discover_without_blocking_the_caller(void **state)
         SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
         wire_value_free(&val);
         SnmpFreeVbl(vbl);
-        SnmpFreePdu(pdu);
-        SnmpFreeEntity(src);
-        SnmpFreeEntity(me);
-        SnmpFreeContext(c);
+        recvd_free(&r);
     }
     /* Nothing more: one notification per request. */
     struct wire_event extra;
@@ -634,14 +643,9 @@ test_v3_cancel_and_close_during_discovery(void **state)
         assert_true(i > 0);
         assert_int_equal(done[i], 0);
         done[i] = 1;
-        HSNMP_ENTITY src = NULL, me = NULL;
-        HSNMP_CONTEXT c = NULL;
-        HSNMP_PDU pdu = NULL;
-        assert_int_equal(SnmpRecvMsg(a, &src, &me, &c, &pdu), SNMPAPI_SUCCESS);
-        SnmpFreePdu(pdu);
-        SnmpFreeEntity(src);
-        SnmpFreeEntity(me);
-        SnmpFreeContext(c);
+        struct recvd r;
+        assert_int_equal(recv_msg(a, &r), SNMPAPI_SUCCESS);
+        recvd_free(&r);
     }
     struct wire_event extra;
     assert_int_equal(wire_events_wait(&cev, 500, &extra), -1);
