@@ -291,12 +291,47 @@ test_v3_database_readable_by_others_warns_once_per_version(void **state)
     write_db(db_text, 0600);
 }
 
+static void
+test_v3_database_lines_checked(void **state)
+{
+    (void)state;
+    unsigned line = 99;
+    assert_int_equal(wn_ws_db_parse_text(db_text, strlen(db_text), "t", &line), 0);
+    static const char *const bad[] = {
+        "user u auth=SHA\n",                                   /* protocol without secret */
+        "user u authpass=longenough\n",                        /* secret without protocol */
+        "user u auth=SHA authpass=longenough priv=AES\n",
+        "user u auth=SHA authpass=short\n",
+        "user u auth=SHA3 authpass=longenough\n",
+        "user u auth=SHA authpass=longenough authkey=0x00\n",
+        "user u auth=SHA authkey=0x7b06cab7befd7a267648668f15643107914e25dc\n",   /* no engineid */
+        "user u auth=SHA authkey=0x7b06 engineid=0x80001f8804aa\n",               /* key length */
+        "user u priv=AES privpass=longenough\n",
+        "user 123456789012345678901234567890123\n",
+        "user u colour=red\n",
+        "entity e address=192.0.2.1 version=3\n",               /* no user= */
+        "entity e address=192.0.2.1 user=u\n",                 /* user= needs version=3 */
+        "entity e address=192.0.2.1 version=3 user=u level=high\n",
+        "entity e address=192.0.2.1 version=3 user=u engineid=0x8000\n",
+        "context c contextengineid=0x80\n",
+        "context c colour=red\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "user ok\n%s", bad[i]);
+        line = 0;
+        assert_int_equal(wn_ws_db_parse_text(text, strlen(text), "t", &line), WN_E_MALFORMED);
+        assert_int_equal(line, 2);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_v3_string_prints_without_its_secrets),
         cmocka_unit_test(test_v3_string_refusals),
+        cmocka_unit_test(test_v3_database_lines_checked),
         cmocka_unit_test(test_v3_database_entities_share_their_user),
         cmocka_unit_test(test_v3_database_readable_by_others_warns_once_per_version),
     };
