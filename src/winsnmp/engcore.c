@@ -139,6 +139,8 @@ wn_ws_qmsg_new(const uint8_t *pkt, size_t len)
 void
 wn_ws_qmsg_free(struct wn_ws_qmsg *m)
 {
+    if (m)
+        wn_free(m->v3);
     wn_free(m);
 }
 

@@ -79,6 +79,8 @@ struct wn_ws_job {
     uint8_t data[];                  /* the encoded packet */
 };
 
+struct wn_ws_v3in;                   /* v3int.h */
+
 /* A queued message for a session (a response, trap, inform or agent
  * request); failed requests queue themselves (struct wn_ws_qlink). */
 struct wn_ws_qmsg {
@@ -95,6 +97,8 @@ struct wn_ws_qmsg {
     uintptr_t h_src, h_dst, h_ctx;   /* responses: the request's handles (job's) */
     int validated;                   /* msg holds pkt decoded (views into data[]) */
     struct wn_snmp_msg msg;
+    struct wn_ws_v3in *v3;           /* owned: a v3 message's user and level (pkt is
+                                      * its v2c form), NULL for v1/v2c */
     uint8_t data[];                  /* pkt points here (wn_ws_qmsg_new) */
 };
 

@@ -1,5 +1,6 @@
 /* messaging.c: SnmpSendMsg, SnmpRecvMsg, SnmpCancelMsg, SnmpEncodeMsg and SnmpDecodeMsg over the engine. */
 #include "engine_int.h"
+#include "v3int.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -69,8 +70,11 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     struct wn_ws_entity *src = a.src, *dst = a.dst;
     struct wn_ws_context *ctx = a.ctx;
     struct wn_ws_pdu *pdu = a.pdu;
-    if (dst->version == WN_WS_V3)
+    /* v3: one-shot sends (Response, Trap) are encoded here in their v2c
+     * form (community = contextName), and by the USM on the I/O thread. */
+    if (dst->version == WN_WS_V3 && expects_reply(pdu->type))
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
+    int wire_version = dst->version == WN_WS_V3 ? WN_WS_V2C : dst->version;
     if (!wn_ws_eng_loop())
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_INITIALIZED);
 
@@ -87,7 +91,7 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
         return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
     struct wn_ws_v1_fields v1;
     v1_fields(pdu, &v1);
-    rc = wn_ws_encode_block(dst->version, ctx->community, ctx->len, pdu->type,
+    rc = wn_ws_encode_block(wire_version, ctx->community, ctx->len, pdu->type,
                             pdu->request_id, pdu->error_status, pdu->error_index, &pdu->vbl,
                             &v1, offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
     if (rc < 0)
@@ -287,10 +291,15 @@ message_outs(struct wn_ws_session *s, const struct wn_ws_qmsg *m, int want_src, 
     if ((*pdu)->type == SNMP_PDU_RESPONSE ||
         ((*pdu)->type == SNMP_PDU_TRAP && (*pdu)->request_id == 0))
         (*pdu)->request_id = m->reqid;
+    /* A v3 message: its entities are v3 ones, the sender's named by the
+     * user and level it came with. */
+    int version = m->v3 ? WN_WS_V3 : d.version;
     if (want_src)
-        rc = entity_out(s, m->h_dst, &m->from, m->fromlen, d.version, src);
+        rc = entity_out(s, m->h_dst, &m->from, m->fromlen, version, src);
+    if (rc == 0 && want_src && m->v3 && src->e && !src->reused)
+        rc = wn_ws_v3_entity_name(src->e, m->v3);
     if (rc == 0 && want_dst)
-        rc = entity_out(s, m->h_src, &m->to, m->tolen, d.version, dst);
+        rc = entity_out(s, m->h_src, &m->to, m->tolen, version, dst);
     return rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : 0;
 }
 
