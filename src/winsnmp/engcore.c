@@ -1,5 +1,7 @@
 /* engcore.c: the engine's shared state: the process-wide record, per-session queues and job lists, socket counters (used by the listeners and the request engine). */
 #include "engine_int.h"
+#include "usmuser.h"
+#include "v3int.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -105,6 +107,10 @@ wn_ws_job_free(struct wn_ws_job *job)
         wn_wipe(job->data, job->len);
     }
     wn_ws_vblist_clear(&job->vbl);
+    if (job->v3) {
+        wn_ws_user_put(job->v3->user);
+        wn_free(job->v3);
+    }
     wn_free(job);
 }
 

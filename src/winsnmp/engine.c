@@ -370,7 +370,7 @@ job_start(struct wn_ws_job *job)
             sock = mgr_sock(family, &rc);
         if (sock && job->version == WN_WS_V3)   /* pkt is its v2c form (v3agent.c) */
             rc = wn_ws_v3_send_oneshot(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
-                                       job->len);
+                                       job->len, job->v3);
         else if (sock)
             rc = wn_dgram_send_raw(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
                                    job->len);

@@ -39,6 +39,9 @@ struct wn_ws_qlink {
     struct wn_ws_job *job;
 };
 
+struct wn_ws_v3in;                   /* v3int.h */
+struct wn_ws_v3out;
+
 /* An outstanding request (Get, GetNext, GetBulk, Set, Inform) or a
  * one-shot send (Response, Trap) waiting for the I/O thread.  One
  * allocation holds the job and its encoded packet (data[]); nothing else
@@ -76,10 +79,10 @@ struct wn_ws_job {
      * SnmpRecvMsg gives back with the answer or the transport error while
      * they are valid (re-validated by generation; never dereferenced). */
     uintptr_t h_src, h_dst, h_ctx;
+    struct wn_ws_v3out *v3;          /* owned: a one-shot send to a v3 entity
+                                      * (pkt is its v2c form), else NULL */
     uint8_t data[];                  /* the encoded packet */
 };
-
-struct wn_ws_v3in;                   /* v3int.h */
 
 /* A queued message for a session (a response, trap, inform or agent
  * request); failed requests queue themselves (struct wn_ws_qlink). */

@@ -112,6 +112,15 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     job->h_src = src ? src->hdr.handle : 0;
     job->h_dst = dst->hdr.handle;
     job->h_ctx = ctx->hdr.handle;
+    if (dst->version == WN_WS_V3 && dst->user) {
+        /* What the USM needs on the I/O thread: the user (one more
+         * reference), the level, the contextEngineID. */
+        rc = wn_ws_v3_job_out(job, dst, ctx);
+        if (rc < 0) {
+            wn_ws_job_free(job);
+            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+        }
+    }
     memcpy(&job->dreq.dest, &dst->addr, dst->addrlen);
     job->dreq.destlen = dst->addrlen;
     if (src && src->addrlen <= sizeof job->src) {
@@ -300,6 +309,8 @@ message_outs(struct wn_ws_session *s, const struct wn_ws_qmsg *m, int want_src, 
         rc = wn_ws_v3_entity_name(src->e, m->v3);
     if (rc == 0 && want_dst)
         rc = entity_out(s, m->h_src, &m->to, m->tolen, version, dst);
+    if (rc == 0 && want_dst && m->v3 && dst->e && !dst->reused)
+        rc = wn_ws_v3_entity_name(dst->e, m->v3);
     return rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : 0;
 }
 

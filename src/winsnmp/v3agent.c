@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "usmuser.h"
 
 struct wn_ws_v3_counters wn_ws_v3_c;
 
@@ -28,7 +29,7 @@ struct pending {
     int32_t msg_id;
     int32_t max_size;
     uint8_t level;
-    struct wn_usm_user *user;                        /* a reference */
+    struct wn_ws_user *user;                         /* a counted reference */
     uint8_t ctx_engine[WN_USM_MAX_ENGINE_ID];
     size_t ctx_engine_len;
     uint8_t ctx_name[WN_SNMP_V3_MAX_CONTEXT_NAME];
@@ -99,7 +100,7 @@ send_scoped(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tol
  * message. */
 static void
 report(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
-       const struct wn_usm_in *in, int err, uint32_t value, struct wn_usm_user *user)
+       const struct wn_usm_in *in, int err, uint32_t value, struct wn_ws_user *user)
 {
     const uint32_t *oid;
     size_t n;
@@ -116,7 +117,7 @@ report(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
     sc.pdu.vbs = &vb;
     sc.pdu.vb_count = 1;
     int auth = err == WN_E_NOTINTIMEWINDOW && user;
-    if (send_scoped(sock, to, tolen, auth ? user : NULL, auth ? WN_SNMP_V3_FLAG_AUTH : 0,
+    if (send_scoped(sock, to, tolen, auth ? &user->usm : NULL, auth ? WN_SNMP_V3_FLAG_AUTH : 0,
                     in->msg.msg_id, in->msg.max_size, &sc) == 0)
         wn_ws_v3_c.reports_sent++;
 }
@@ -126,14 +127,6 @@ report(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
  * ---------------------------------------------------------------------- */
 /* The level a user's messages must have: the most the user supports (a
  * message below it could be forged without the user's keys). */
-static uint8_t
-user_level(const struct wn_usm_user *u)
-{
-    if (u->auth == WN_USM_AUTH_NONE)
-        return 0;
-    return u->priv == WN_USM_PRIV_NONE ? WN_SNMP_V3_FLAG_AUTH
-                                       : WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV;
-}
 
 static struct wn_usm_engine *
 remote_find(const uint8_t *id, size_t len)
@@ -171,14 +164,14 @@ addr_same(const struct sockaddr_storage *a, socklen_t al, const struct sockaddr 
  * makes room. */
 static void
 pending_add(const struct sockaddr *from, socklen_t fromlen, const struct wn_usm_in *in,
-            struct wn_usm_user *user)
+            struct wn_ws_user *user)
 {
     uint64_t now = wn_clock_ms();
     struct pending *slot = NULL, *oldest = &pend[0];
     for (unsigned i = 0; i < WN_WS_V3_MAX_PENDING; i++) {
         struct pending *p = &pend[i];
         if (p->used && p->expires_ms <= now) {
-            wn_ws_v3_user_release(p->user);
+            wn_ws_user_put(p->user);
             p->used = 0;
         }
         if (!p->used && !slot)
@@ -187,7 +180,7 @@ pending_add(const struct sockaddr *from, socklen_t fromlen, const struct wn_usm_
             oldest = p;
     }
     if (!slot) {
-        wn_ws_v3_user_release(oldest->user);
+        wn_ws_user_put(oldest->user);
         slot = oldest;
     }
     memset(slot, 0, sizeof *slot);
@@ -210,29 +203,43 @@ pending_add(const struct sockaddr *from, socklen_t fromlen, const struct wn_usm_
  * context (net-snmp drops a response whose context differs). */
 static void
 ack_inform(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
-           const struct wn_usm_in *in, struct wn_usm_user *user)
+           const struct wn_usm_in *in, struct wn_ws_user *user)
 {
     struct wn_snmp_scoped_pdu sc = in->scoped;
     sc.pdu.type = WN_SNMP_PDU_RESPONSE;
     sc.pdu.error_status = sc.pdu.error_index = 0;
-    if (send_scoped(sock, to, tolen, user, in->msg.flags & WN_USM_LEVEL_MASK, in->msg.msg_id,
+    if (send_scoped(sock, to, tolen, &user->usm, in->msg.flags & WN_USM_LEVEL_MASK, in->msg.msg_id,
                     in->msg.max_size, &sc) == 0)
         wn_ws_eng.c[WN_WS_C_INFORM_ACK]++;
 }
 
-/* Runs the USM on in.  Returns 0 with *user (a reference) when it passes,
- * else the WN_E_* refusal (then *user may still hold a reference, for an
- * authenticated notInTimeWindow report). */
+/* Runs the USM on in.  Returns 0 with *user (a counted reference) when it
+ * passes, else the WN_E_* refusal (then *user may still hold a reference,
+ * for an authenticated notInTimeWindow report). */
 static int
 check(struct wn_usm_in *in, int authoritative, struct wn_usm_engine *eng,
-      struct wn_usm_user **user)
+      struct wn_ws_user **user)
 {
-    *user = in->sp.user_len ? wn_ws_v3_user_find(in->sp.user, in->sp.user_len) : NULL;
-    int rc = wn_usm_process_in(in, *user, eng, authoritative, wn_clock_ms(), in_plain,
-                               sizeof in_plain);
+    *user = NULL;
+    char name[WN_USM_MAX_USER_NAME + 1];
+    if (in->sp.user_len && !memchr(in->sp.user, '\0', in->sp.user_len)) {
+        memcpy(name, in->sp.user, in->sp.user_len);
+        name[in->sp.user_len] = '\0';
+        if (wn_ws_user_find(name, user) < 0)
+            *user = NULL;
+    }
+    /* A user whose line names its engine (engineid=) takes traps from
+     * that engine only: its keys are not made for any other. */
+    if (*user && !authoritative && (*user)->engine_id_len &&
+        ((*user)->engine_id_len != in->sp.engine_id_len ||
+         memcmp((*user)->engine_id, in->sp.engine_id, in->sp.engine_id_len) != 0))
+        return WN_E_UNKNOWNENGINEID;
+    int rc = wn_usm_process_in(in, *user ? &(*user)->usm : NULL, eng, authoritative,
+                               wn_clock_ms(), in_plain, sizeof in_plain);
     if (rc == 0 && !*user)
         rc = WN_E_UNKNOWNUSERNAME;   /* noAuthNoPriv passes the USM without a user */
-    if (rc == 0 && (in->msg.flags & WN_USM_LEVEL_MASK) != user_level(*user))
+    /* Below the user's level a message could be forged without its keys. */
+    if (rc == 0 && (in->msg.flags & WN_USM_LEVEL_MASK) != wn_ws_user_max_level(*user))
         rc = WN_E_UNSUPPORTEDSECLEVEL;
     return rc;
 }
@@ -260,7 +267,7 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
         report(sock, from, fromlen, &in, rc, count(rc), NULL);
         return 0;
     }
-    struct wn_usm_user *user = NULL;
+    struct wn_ws_user *user = NULL;
     struct wn_usm_engine eng;
     if (authoritative) {
         eng = *me;
@@ -297,7 +304,7 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
             if (authoritative)
                 report(sock, from, fromlen, &in, rc, value, user);
         }
-        wn_ws_v3_user_release(user);
+        wn_ws_user_put(user);
         wn_wipe(in_plain, in.msg.encrypted_len);
         return 0;
     }
@@ -309,7 +316,7 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
     struct wn_snmp_msg v2 = {.version = WN_SNMP_V2C, .community = in.scoped.context_name,
                              .community_len = in.scoped.context_name_len, .pdu = in.scoped.pdu};
     memset(v3, 0, sizeof *v3);
-    memcpy(v3->user, user->name, user->name_len);
+    memcpy(v3->user, user->usm.name, user->usm.name_len);
     v3->level = in.msg.flags & WN_USM_LEVEL_MASK;
     rc = wn_snmp_msg_encode(&v2, v2_buf, sizeof v2_buf, v2pkt, v2len);
     if (rc == 0)
@@ -317,7 +324,7 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
     if (rc == 0 && agent)
         pending_add(from, fromlen, &in, user);   /* takes the reference */
     else
-        wn_ws_v3_user_release(user);
+        wn_ws_user_put(user);
     wn_wipe(in_plain, in.msg.encrypted_len);
     if (rc < 0) {
         count(WN_E_MALFORMED);
@@ -330,15 +337,41 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
 /* ------------------------------------------------------------------------
  * Sending.
  * ---------------------------------------------------------------------- */
+/* Our msgIDs for the traps we send (RFC 3412: 0..2^31-1), started at a
+ * random value. */
+static int32_t trap_msg_id;
+
+static int32_t
+next_msg_id(void)
+{
+    if (trap_msg_id <= 0) {
+        uint32_t r = 0;
+        (void)wn_random(&r, sizeof r);
+        trap_msg_id = (int32_t)(r & 0x3fffffffu) + 1;
+    }
+    int32_t id = trap_msg_id;
+    trap_msg_id = trap_msg_id == INT32_MAX ? 1 : trap_msg_id + 1;
+    return id;
+}
+
 int
 wn_ws_v3_send_oneshot(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
-                      const uint8_t *pkt, size_t len)
+                      const uint8_t *pkt, size_t len, const struct wn_ws_v3out *out)
 {
     WN_WS_ASSERT_LOCKED();
     struct wn_snmp_msg m;
     int rc = wn_snmp_msg_decode(pkt, len, &m);
     if (rc < 0)
         return rc;
+    if (m.pdu.type == WN_SNMP_PDU_TRAP_V2 && out && out->user) {
+        const struct wn_usm_engine *me = wn_ws_v3_local();
+        struct wn_snmp_scoped_pdu sc = {
+            .context_engine_id = out->ctx_engine_len ? out->ctx_engine : me->id,
+            .context_engine_id_len = out->ctx_engine_len ? out->ctx_engine_len : me->id_len,
+            .context_name = m.community, .context_name_len = m.community_len, .pdu = m.pdu};
+        return send_scoped(sock, to, tolen, &out->user->usm, out->level, next_msg_id(),
+                           WN_SNMP_MAX_MSG, &sc);
+    }
     if (m.pdu.type != WN_SNMP_PDU_RESPONSE)
         return WN_E_UNSUPPORTED;
     struct pending *p = NULL;
@@ -354,10 +387,34 @@ wn_ws_v3_send_oneshot(struct wn_dgram_sock *sock, const struct sockaddr *to, soc
                                     .context_name = p->ctx_name,
                                     .context_name_len = p->ctx_name_len,
                                     .pdu = m.pdu};
-    rc = send_scoped(sock, to, tolen, p->user, p->level, p->msg_id, p->max_size, &sc);
-    wn_ws_v3_user_release(p->user);
+    rc = send_scoped(sock, to, tolen, &p->user->usm, p->level, p->msg_id, p->max_size, &sc);
+    wn_ws_user_put(p->user);
     memset(p, 0, sizeof *p);
     return rc;
+}
+
+int
+wn_ws_v3_job_out(struct wn_ws_job *job, const struct wn_ws_entity *dst,
+                 const struct wn_ws_context *ctx)
+{
+    WN_WS_ASSERT_LOCKED();
+    struct wn_ws_v3out *o = wn_calloc(1, sizeof *o);
+    if (!o)
+        return WN_E_NOMEM;
+    wn_ws_user_hold(dst->user);
+    o->user = dst->user;
+    o->level = dst->level;
+    /* The context's contextEngineID, else the entity's default, else
+     * ours (at send time). */
+    if (ctx && ctx->engine_id_len) {
+        memcpy(o->ctx_engine, ctx->engine_id, ctx->engine_id_len);
+        o->ctx_engine_len = ctx->engine_id_len;
+    } else if (dst->ctx_engine_id_len) {
+        memcpy(o->ctx_engine, dst->ctx_engine_id, dst->ctx_engine_id_len);
+        o->ctx_engine_len = dst->ctx_engine_id_len;
+    }
+    job->v3 = o;
+    return 0;
 }
 
 void
@@ -366,7 +423,7 @@ wn_ws_v3_reset(void)
     WN_WS_ASSERT_LOCKED();
     for (unsigned i = 0; i < WN_WS_V3_MAX_PENDING; i++)
         if (pend[i].used)
-            wn_ws_v3_user_release(pend[i].user);
+            wn_ws_user_put(pend[i].user);
     memset(pend, 0, sizeof pend);
     memset(remote, 0, sizeof remote);
     remote_next = 0;
@@ -410,21 +467,11 @@ wn_ws_v3_entity_name(struct wn_ws_entity *e, const struct wn_ws_v3in *v3)
         return WN_E_NOMEM;
     wn_free(e->str);
     e->str = str;
+    /* The user, so that the program can send to this entity too (a user
+     * removed from the database meanwhile leaves it without one). */
+    struct wn_ws_user *u = NULL;
+    if (!e->user && wn_ws_user_find(v3->user, &u) == 0)
+        e->user = u;
+    e->level = v3->level;
     return 0;
-}
-
-/* ------------------------------------------------------------------------
- * Users: until the process-wide user table is merged, none is configured.
- * ---------------------------------------------------------------------- */
-struct wn_usm_user *
-wn_ws_v3_user_find(const uint8_t *name, size_t len)
-{
-    (void)name, (void)len;
-    return NULL;
-}
-
-void
-wn_ws_v3_user_release(struct wn_usm_user *u)
-{
-    (void)u;
 }

@@ -70,24 +70,35 @@ extern struct wn_ws_v3_counters wn_ws_v3_c;
 int wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                      const struct sockaddr *from, socklen_t fromlen, struct wn_snmp_msg *m,
                      const uint8_t **v2pkt, size_t *v2len, struct wn_ws_v3in *v3);
-/* Sends a one-shot message (Response, Trap) for a v3 entity: pkt is its
- * v2c form (community = contextName).  A Response to a request that
- * SnmpListen delivered goes back at that request's level, user and msgID.
- * 0 or WN_E_NOTFOUND (no such request: nothing to answer), WN_E_*. */
+/* What a one-shot send (Trap, Response) to a v3 entity takes from it:
+ * owned by its job (struct wn_ws_job v3), freed with it. */
+struct wn_ws_v3out {
+    struct wn_ws_user *user;             /* a counted reference */
+    uint8_t level;                       /* msgFlags level bits */
+    uint8_t ctx_engine[WN_USM_MAX_ENGINE_ID];   /* contextEngineID; 0: ours */
+    size_t ctx_engine_len;
+};
+/* Fills job->v3 from its v3 destination dst and context ctx (borrowed):
+ * 0 or WN_E_NOMEM. [locked] */
+struct wn_ws_job;
+struct wn_ws_context;
+int wn_ws_v3_job_out(struct wn_ws_job *job, const struct wn_ws_entity *dst,
+                     const struct wn_ws_context *ctx);
+/* Sends a one-shot message for a v3 entity: pkt is its v2c form
+ * (community = contextName).  A Response to a request that SnmpListen
+ * delivered goes back at that request's level, user and msgID; a Trap
+ * goes out from our engine (we are authoritative: our ID, boots and
+ * time; no discovery) as out says.  0, WN_E_NOTFOUND (a Response to no
+ * request of ours), WN_E_UNSUPPORTED (another PDU type), WN_E_*. */
 int wn_ws_v3_send_oneshot(struct wn_dgram_sock *sock, const struct sockaddr *to,
-                          socklen_t tolen, const uint8_t *pkt, size_t len);
-/* Names e (an entity made for a received v3 message's sender)
- * "snmpv3:<user>;level=<level>@<address>" (docs/snmpv3.md): replaces
- * e->str.  0 or WN_E_NOMEM. */
+                          socklen_t tolen, const uint8_t *pkt, size_t len,
+                          const struct wn_ws_v3out *out);
+/* Makes e (an entity made for a received v3 message: its sender or our
+ * address) that message's user (a counted reference, when the user is
+ * still configured) and level, named "snmpv3:<user>;level=<level>@
+ * <address>" (docs/snmpv3.md; replaces e->str).  0 or WN_E_NOMEM. */
 int wn_ws_v3_entity_name(struct wn_ws_entity *e, const struct wn_ws_v3in *v3);
 /* Drops every pending agent request and remembered engine (SnmpCleanup). */
 void wn_ws_v3_reset(void);
-
-/* ------------------------------------------------------------------------
- * The configured users (process-wide user table): a user by name with a
- * reference, or NULL; the reference is dropped with _release.
- * ---------------------------------------------------------------------- */
-struct wn_usm_user *wn_ws_v3_user_find(const uint8_t *name, size_t len);
-void wn_ws_v3_user_release(struct wn_usm_user *u);
 
 #endif /* WN_WS_V3INT_H */
