@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "usm.h"
+#include "v3drv.h"
 #include "wire_agent.h"
 #include "wire_util.h"
 
@@ -325,6 +327,49 @@ test_snmpbulkwalk_v3_walks_our_agent(void **state)
     wire_agent_stop(&agent);
 }
 
+/* The usm layer's own manager (discovery, the authenticated time sync
+ * that our notInTimeWindow report answers, the request) against our
+ * agent; then with its clock of us a boot behind: our
+ * authenticated notInTimeWindow report resynchronises it, and the retry
+ * gets the answer. */
+static void
+test_our_agent_reports_not_in_time_window(void **state)
+{
+    (void)state;
+    struct wire_agent agent;
+    unsigned port = wire_free_port();
+    assert_int_equal(wire_agent_start(&agent, port, 0), 0);
+    struct wn_usm_user u;
+    assert_int_equal(wn_usm_user_init(&u, "wsha", WN_USM_AUTH_SHA1, "wsauthpass1",
+                                      WN_USM_PRIV_AES128, "wsprivpass1"), 0);
+    static struct v3drv d;
+    assert_int_equal(v3drv_open(&d, port, &u, WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV), 0);
+    static const uint32_t oid[] = {1, 3, 6, 1, 4, 1, 99999, 1, 2, 0};
+    struct wn_snmp_varbind vb = {.oid = oid, .oid_len = 10,
+                                 .value = {.syntax = WN_SNMP_SYN_NULL}};
+    struct wn_snmp_pdu get = {.type = WN_SNMP_PDU_GET, .vbs = &vb, .vb_count = 1};
+    const struct wn_snmp_pdu *resp;
+    assert_int_equal(v3drv_request(&d, &get, &resp), 0);
+    assert_int_equal(resp->type, WN_SNMP_PDU_RESPONSE);
+    assert_int_equal(d.peer.discoveries, 1);
+    assert_int_equal(d.peer.time_syncs, 1);
+    /* Our engine ID and boots, as configured and kept in the state file. */
+    static const uint8_t our_id[] = {0x80, 0x00, 0x1f, 0x88, 0x04, 'w', 'n', '-', 'l', 'i', 'b'};
+    assert_int_equal(d.peer.engine.id_len, sizeof our_id);
+    assert_memory_equal(d.peer.engine.id, our_id, sizeof our_id);
+    assert_int_equal(d.peer.engine.boots, 1);
+    struct wn_wsnmp_stats before = stats();
+    d.peer.engine.boots = 0;   /* a reboot of ours it has not seen */
+    assert_int_equal(v3drv_request(&d, &get, &resp), 0);
+    assert_int_equal(resp->type, WN_SNMP_PDU_RESPONSE);
+    assert_int_equal(d.peer.resyncs, 1);
+    struct wn_wsnmp_stats after = stats();
+    assert_int_equal(after.v3_not_in_time_windows - before.v3_not_in_time_windows, 1);
+    v3drv_close(&d);
+    wn_usm_user_clear(&u);
+    wire_agent_stop(&agent);
+}
+
 int
 main(void)
 {
@@ -335,6 +380,7 @@ main(void)
         cmocka_unit_test(test_snmpinform_v3_wrong_pass_phrase_is_refused),
         cmocka_unit_test(test_our_v3_trap_reaches_snmptrapd),
         cmocka_unit_test(test_snmpbulkwalk_v3_walks_our_agent),
+        cmocka_unit_test(test_our_agent_reports_not_in_time_window),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
