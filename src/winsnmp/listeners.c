@@ -75,6 +75,7 @@ queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
             return WN_E_NOMEM;
         }
         *q->v3 = *v3;
+        q->secret = 1;   /* decrypted: wiped when freed */
     }
     q->reqid = reqid;
     memcpy(&q->from, from, fromlen);

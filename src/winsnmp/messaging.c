@@ -1,6 +1,7 @@
 /* messaging.c: SnmpSendMsg, SnmpRecvMsg, SnmpCancelMsg, SnmpEncodeMsg and SnmpDecodeMsg over the engine. */
 #include "engine_int.h"
 #include "v3int.h"
+#include "engv3.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -70,11 +71,10 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     struct wn_ws_entity *src = a.src, *dst = a.dst;
     struct wn_ws_context *ctx = a.ctx;
     struct wn_ws_pdu *pdu = a.pdu;
-    /* v3: one-shot sends (Response, Trap) are encoded here in their v2c
-     * form (community = contextName), and by the USM on the I/O thread. */
-    if (dst->version == WN_WS_V3 && expects_reply(pdu->type))
-        return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
-    int wire_version = dst->version == WN_WS_V3 ? WN_WS_V2C : dst->version;
+    /* v3: requests run on the I/O thread's exchange engine (engv3.c);
+     * one-shot sends (Trap, Response) go out from our engine (v3agent.c).
+     * Both are encoded here in v2c form (community: the context name). */
+    int v3 = dst->version == WN_WS_V3;
     if (!wn_ws_eng_loop())
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_INITIALIZED);
 
@@ -91,7 +91,7 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
         return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
     struct wn_ws_v1_fields v1;
     v1_fields(pdu, &v1);
-    rc = wn_ws_encode_block(wire_version, ctx->community, ctx->len, pdu->type,
+    rc = wn_ws_encode_block(v3 ? WN_WS_V2C : dst->version, ctx->community, ctx->len, pdu->type,
                             pdu->request_id, pdu->error_status, pdu->error_index, &pdu->vbl,
                             &v1, offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
     if (rc < 0)
@@ -112,20 +112,19 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     job->h_src = src ? src->hdr.handle : 0;
     job->h_dst = dst->hdr.handle;
     job->h_ctx = ctx->hdr.handle;
-    if (dst->version == WN_WS_V3 && dst->user) {
-        /* What the USM needs on the I/O thread: the user (one more
-         * reference), the level, the contextEngineID. */
-        rc = wn_ws_v3_job_out(job, dst, ctx);
-        if (rc < 0) {
-            wn_ws_job_free(job);
-            return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
-        }
-    }
     memcpy(&job->dreq.dest, &dst->addr, dst->addrlen);
     job->dreq.destlen = dst->addrlen;
     if (src && src->addrlen <= sizeof job->src) {
         memcpy(&job->src, &src->addr, src->addrlen);
         job->srclen = src->addrlen;
+    }
+    /* What the USM needs on the I/O thread: the user (one more
+     * reference), the level, the contextEngineID. */
+    rc = !v3 ? 0 : job->expects_reply ? wn_ws_v3_job_init(job, dst, ctx)
+                                      : wn_ws_v3_job_out(job, dst, ctx);
+    if (rc < 0) {
+        wn_ws_job_free(job);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     }
     if (job->expects_reply) {
         /* Our own bytes: cannot fail. */

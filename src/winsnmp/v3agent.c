@@ -401,7 +401,8 @@ wn_ws_v3_job_out(struct wn_ws_job *job, const struct wn_ws_entity *dst,
     struct wn_ws_v3out *o = wn_calloc(1, sizeof *o);
     if (!o)
         return WN_E_NOMEM;
-    wn_ws_user_hold(dst->user);
+    if (dst->user)
+        wn_ws_user_hold(dst->user);
     o->user = dst->user;
     o->level = dst->level;
     /* The context's contextEngineID, else the entity's default, else
@@ -413,7 +414,7 @@ wn_ws_v3_job_out(struct wn_ws_job *job, const struct wn_ws_entity *dst,
         memcpy(o->ctx_engine, dst->ctx_engine_id, dst->ctx_engine_id_len);
         o->ctx_engine_len = dst->ctx_engine_id_len;
     }
-    job->v3 = o;
+    job->v3out = o;
     return 0;
 }
 

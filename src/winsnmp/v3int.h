@@ -71,14 +71,14 @@ int wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, 
                      const struct sockaddr *from, socklen_t fromlen, struct wn_snmp_msg *m,
                      const uint8_t **v2pkt, size_t *v2len, struct wn_ws_v3in *v3);
 /* What a one-shot send (Trap, Response) to a v3 entity takes from it:
- * owned by its job (struct wn_ws_job v3), freed with it. */
+ * owned by its job (struct wn_ws_job v3out), freed with it. */
 struct wn_ws_v3out {
     struct wn_ws_user *user;             /* a counted reference */
     uint8_t level;                       /* msgFlags level bits */
     uint8_t ctx_engine[WN_USM_MAX_ENGINE_ID];   /* contextEngineID; 0: ours */
     size_t ctx_engine_len;
 };
-/* Fills job->v3 from its v3 destination dst and context ctx (borrowed):
+/* Fills job->v3out from its v3 destination dst and context ctx (borrowed):
  * 0 or WN_E_NOMEM. [locked] */
 struct wn_ws_job;
 struct wn_ws_context;
