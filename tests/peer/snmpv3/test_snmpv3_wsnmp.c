@@ -285,6 +285,33 @@ test_our_v3_trap_reaches_snmptrapd(void **state)
     SnmpFreeContext(ctx);
 }
 
+/* SnmpSendMsg of an Inform to a v3 entity: the request engine discovers
+ * snmptrapd's engine, syncs and gets its Response; snmptrapd logs it. */
+static void
+test_our_v3_inform_is_acknowledged_by_snmptrapd(void **state)
+{
+    (void)state;
+    char addr[96];
+    snprintf(addr, sizeof addr, "snmpv3:wsha@127.0.0.1:%u", peers.trapd_port);
+    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
+    assert_non_null(dst);
+    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "wn-ctx");
+    const char *names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0", ".1.3.6.1.2.1.1.5.0",
+                           NULL};
+    const char *values[] = {"t:4243", "o:.1.3.6.1.4.1.99999.0.52", "s:v3 inform from wsnmp"};
+    struct wire_vb vbs[8];
+    size_t n = 0;
+    smiINT st = -1, ix = -1;
+    assert_int_equal(wire_request(sess, &ev, dst, ctx, SNMP_PDU_INFORM, 0, 0, names, values, vbs,
+                                  8, &n, &st, &ix, WAIT_MS), 0);
+    assert_int_equal(st, 0);
+    assert_int_equal(n, 3);
+    assert_true(wire_trapd_log_line(&peers, ".1.3.6.1.4.1.99999.0.52", "Timeticks: (4243)", NULL,
+                                    0));
+    SnmpFreeEntity(dst);
+    SnmpFreeContext(ctx);
+}
+
 /* Our SnmpListen agent answers snmpget and snmpbulkwalk -v3: discovery,
  * time window, then the program's responses at the request's level. */
 static void
@@ -379,6 +406,7 @@ main(void)
         cmocka_unit_test(test_snmpinform_v3_is_acknowledged_and_delivered),
         cmocka_unit_test(test_snmpinform_v3_wrong_pass_phrase_is_refused),
         cmocka_unit_test(test_our_v3_trap_reaches_snmptrapd),
+        cmocka_unit_test(test_our_v3_inform_is_acknowledged_by_snmptrapd),
         cmocka_unit_test(test_snmpbulkwalk_v3_walks_our_agent),
         cmocka_unit_test(test_our_agent_reports_not_in_time_window),
     };
