@@ -265,20 +265,32 @@ test_snmpinform_v3_wrong_pass_phrase_is_refused(void **state)
 /* SnmpSendMsg of a Trap to a v3 entity: authPriv from our engine ID
  * (authoritative, no discovery), logged by snmptrapd that knows the user
  * only for our engine ID (createUser -e). */
+/* The varbinds of our notifications: sysUpTime.0, snmpTrapOID.0, sysName.0. */
+static const char *const notif_names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0",
+                                          ".1.3.6.1.2.1.1.5.0", NULL};
+
+/* The v3 entity of snmptrapd for user wsha (from the database) and a context. */
+static void
+trapd_target(HSNMP_ENTITY *dst, HSNMP_CONTEXT *ctx)
+{
+    char addr[96];
+    snprintf(addr, sizeof addr, "snmpv3:wsha@127.0.0.1:%u", peers.trapd_port);
+    *dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
+    assert_non_null(*dst);
+    *ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "wn-ctx");
+}
+
 static void
 test_our_v3_trap_reaches_snmptrapd(void **state)
 {
     (void)state;
-    char addr[96];
-    snprintf(addr, sizeof addr, "snmpv3:wsha@127.0.0.1:%u", peers.trapd_port);
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
-    assert_non_null(dst);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "wn-ctx");
-    const char *names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0", ".1.3.6.1.2.1.1.5.0",
-                           NULL};
+    HSNMP_ENTITY dst;
+    HSNMP_CONTEXT ctx;
+    trapd_target(&dst, &ctx);
     const char *values[] = {"t:4242", "o:.1.3.6.1.4.1.99999.0.51", "s:v3 trap from wsnmp"};
     smiINT32 rid;
-    assert_int_equal(wire_send(sess, dst, ctx, SNMP_PDU_TRAP, 0, 0, names, values, &rid), 0);
+    assert_int_equal(wire_send(sess, dst, ctx, SNMP_PDU_TRAP, 0, 0, notif_names, values, &rid),
+                     0);
     assert_true(wire_trapd_log_line(&peers, ".1.3.6.1.4.1.99999.0.51", "Timeticks: (4242)", NULL,
                                     0));
     SnmpFreeEntity(dst);
@@ -291,18 +303,14 @@ static void
 test_our_v3_inform_is_acknowledged_by_snmptrapd(void **state)
 {
     (void)state;
-    char addr[96];
-    snprintf(addr, sizeof addr, "snmpv3:wsha@127.0.0.1:%u", peers.trapd_port);
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
-    assert_non_null(dst);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "wn-ctx");
-    const char *names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0", ".1.3.6.1.2.1.1.5.0",
-                           NULL};
+    HSNMP_ENTITY dst;
+    HSNMP_CONTEXT ctx;
+    trapd_target(&dst, &ctx);
     const char *values[] = {"t:4243", "o:.1.3.6.1.4.1.99999.0.52", "s:v3 inform from wsnmp"};
     struct wire_vb vbs[8];
     size_t n = 0;
     smiINT st = -1, ix = -1;
-    assert_int_equal(wire_request(sess, &ev, dst, ctx, SNMP_PDU_INFORM, 0, 0, names, values, vbs,
+    assert_int_equal(wire_request(sess, &ev, dst, ctx, SNMP_PDU_INFORM, 0, 0, notif_names, values, vbs,
                                   8, &n, &st, &ix, WAIT_MS), 0);
     assert_int_equal(st, 0);
     assert_int_equal(n, 3);
