@@ -374,10 +374,13 @@ wn_ws_v3_send_oneshot(struct wn_dgram_sock *sock, const struct sockaddr *to, soc
     }
     if (m.pdu.type != WN_SNMP_PDU_RESPONSE)
         return WN_E_UNSUPPORTED;
+    /* The oldest request of that id from that address: a retransmission
+     * (same request-id, new msgID) is answered in its turn. */
     struct pending *p = NULL;
-    for (unsigned i = 0; i < WN_WS_V3_MAX_PENDING && !p; i++)
+    for (unsigned i = 0; i < WN_WS_V3_MAX_PENDING; i++)
         if (pend[i].used && pend[i].request_id == m.pdu.request_id &&
-            addr_same(&pend[i].peer, pend[i].peerlen, to, tolen))
+            addr_same(&pend[i].peer, pend[i].peerlen, to, tolen) &&
+            (!p || pend[i].expires_ms < p->expires_ms))
             p = &pend[i];
     if (!p)
         return WN_E_NOTFOUND;

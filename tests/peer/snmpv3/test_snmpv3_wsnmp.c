@@ -34,7 +34,9 @@ static const char db_text[] =
     "# users of test_snmpv3_wsnmp (lab pass phrases)\n"
     "user wsha auth=SHA authpass=wsauthpass1 priv=AES privpass=wsprivpass1\n"
     "user wmd5 auth=MD5 authpass=wsmd5pass1\n"
-    "user wnone\n";
+    "user wnone\n"
+    "user wonly auth=SHA authpass=wsauthpass1 engineid=" SENDER_ENGINE_ID "\n"
+    "user wother auth=SHA authpass=wsauthpass1 engineid=0x80001f88046f74686572\n";
 
 static int
 setup_inner(void)
@@ -211,6 +213,21 @@ test_snmptrap_v3_refused_traps_are_not_delivered(void **state)
     assert_int_equal(after.v3_unknown_user_names - before.v3_unknown_user_names, 1);
     assert_int_equal(after.v3_unsupported_sec_levels - before.v3_unsupported_sec_levels, 1);
     assert_int_equal(after.v3_dropped - before.v3_dropped, 3);
+}
+
+/* A user line with engineid= takes traps from that engine only. */
+static void
+test_user_engineid_limits_the_trap_senders(void **state)
+{
+    (void)state;
+    struct wn_wsnmp_stats before = stats();
+    snmptrap("-v3 -u wother -l authNoPriv -a SHA -A wsauthpass1", 35);
+    struct got g;
+    assert_int_equal(next_msg(QUIET_MS, &g), -1);
+    struct wn_wsnmp_stats after = stats();
+    assert_int_equal(after.v3_unknown_engine_ids - before.v3_unknown_engine_ids, 1);
+    snmptrap("-v3 -u wonly -l authNoPriv -a SHA -A wsauthpass1", 36);
+    expect_trap(36, "wonly", "authNoPriv");
 }
 
 /* snmpinform -v3 discovers our engine (our unknownEngineID report),
@@ -411,6 +428,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snmptrap_v3_traps_are_delivered),
         cmocka_unit_test(test_snmptrap_v3_refused_traps_are_not_delivered),
+        cmocka_unit_test(test_user_engineid_limits_the_trap_senders),
         cmocka_unit_test(test_snmpinform_v3_is_acknowledged_and_delivered),
         cmocka_unit_test(test_snmpinform_v3_wrong_pass_phrase_is_refused),
         cmocka_unit_test(test_our_v3_trap_reaches_snmptrapd),
