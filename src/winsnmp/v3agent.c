@@ -391,6 +391,17 @@ wn_ws_v3_send_oneshot(struct wn_dgram_sock *sock, const struct sockaddr *to, soc
                                     .context_name_len = p->ctx_name_len,
                                     .pdu = m.pdu};
     rc = send_scoped(sock, to, tolen, &p->user->usm, p->level, p->msg_id, p->max_size, &sc);
+    if (rc == WN_E_NOSPACE) {
+        /* Larger than the manager's msgMaxSize: tooBig with no varbinds
+         * instead (RFC 3416 4.2.1), so the manager hears of it at once. */
+        sc.pdu.error_status = WN_SNMP_ERR_TOOBIG;
+        sc.pdu.error_index = 0;
+        sc.pdu.vbs = NULL;
+        sc.pdu.vb_count = 0;
+        sc.pdu.vbl = NULL;
+        sc.pdu.vbl_len = 0;
+        rc = send_scoped(sock, to, tolen, &p->user->usm, p->level, p->msg_id, p->max_size, &sc);
+    }
     wn_ws_user_put(p->user);
     memset(p, 0, sizeof *p);
     return rc;

@@ -383,7 +383,8 @@ test_snmpbulkwalk_v3_walks_our_agent(void **state)
  * that our notInTimeWindow report answers, the request) against our
  * agent; then with its clock of us a boot behind: our
  * authenticated notInTimeWindow report resynchronises it, and the retry
- * gets the answer. */
+ * gets the answer.  A response larger than the manager's msgMaxSize
+ * comes back as tooBig. */
 static void
 test_our_agent_reports_not_in_time_window(void **state)
 {
@@ -417,6 +418,18 @@ test_our_agent_reports_not_in_time_window(void **state)
     assert_int_equal(d.peer.resyncs, 1);
     struct wn_wsnmp_stats after = stats();
     assert_int_equal(after.v3_not_in_time_windows - before.v3_not_in_time_windows, 1);
+    /* A response larger than our msgMaxSize: tooBig, no varbinds. */
+    static const uint32_t name_oid[] = {1, 3, 6, 1, 4, 1, 99999, 1, 1, 0};
+    struct wn_snmp_varbind many[40];
+    for (unsigned i = 0; i < 40; i++)
+        many[i] = (struct wn_snmp_varbind){.oid = name_oid, .oid_len = 10,
+                                           .value = {.syntax = WN_SNMP_SYN_NULL}};
+    struct wn_snmp_pdu big = {.type = WN_SNMP_PDU_GET, .vbs = many, .vb_count = 40};
+    d.max_size = WN_SNMP_V3_MIN_MAX_SIZE;
+    assert_int_equal(v3drv_request(&d, &big, &resp), 0);
+    assert_int_equal(resp->type, WN_SNMP_PDU_RESPONSE);
+    assert_int_equal(resp->error_status, WN_SNMP_ERR_TOOBIG);
+    assert_int_equal(resp->vb_count, 0);
     v3drv_close(&d);
     wn_usm_user_clear(&u);
     wire_agent_stop(&agent);
