@@ -227,9 +227,10 @@ local_init(void)
     if (env && *env) {
         if (engine_id_decode(env, id, &id_len) == 0)
             configured = 1;
-        else
-            wn_log(WN_LOG_WARN, "winsnmp", "WSNMP_ENGINE_ID=%.80s refused: it takes 5..32 bytes "
-                   "as 0x<hex> (0x800000...); using another engine ID", env);
+        else   /* said whatever WN_LOG is (docs/logging.md) */
+            fprintf(stderr, "libwsnmp: WSNMP_ENGINE_ID=%.80s refused: it takes an SNMP engine "
+                            "ID of 5..32 bytes as 0x<hex>; using the state file's or a new one\n",
+                    env);
     }
     char *path = state_path();
     if (!configured && path) {
