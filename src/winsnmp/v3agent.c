@@ -252,8 +252,14 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
     WN_WS_ASSERT_LOCKED();
     struct wn_usm_in in;
     int rc = wn_usm_parse(pkt, len, &in);
+    if (rc == WN_E_UNSUPPORTED) {
+        count(rc);   /* another security model: snmpUnknownSecurityModels */
+        return 0;
+    }
     if (rc < 0) {
-        count(rc == WN_E_UNSUPPORTED ? WN_E_UNSUPPORTED : WN_E_MALFORMED);
+        /* Not an SNMPv3 message at all: malformed, as for v1/v2c. */
+        wn_ws_v3_c.invalid_msgs++;
+        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
         return 0;
     }
     const struct wn_usm_engine *me = wn_ws_v3_local();
@@ -327,7 +333,8 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
         wn_ws_user_put(user);
     wn_wipe(in_plain, in.msg.encrypted_len);
     if (rc < 0) {
-        count(WN_E_MALFORMED);
+        wn_ws_v3_c.invalid_msgs++;
+        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
         return 0;
     }
     wn_ws_v3_c.delivered++;
