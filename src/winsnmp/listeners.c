@@ -176,6 +176,8 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         }
         uintptr_t sh = L->session;
         int tell = queue_datagram(s, L, &m, m.pdu.request_id, pkt, len, from, fromlen, v3) > 0;
+        if (v3)
+            wn_ws_v3_receive_end();
         wn_ws_unlock();
         if (tell)
             wn_ws_eng_notify(sh, 0, (LPARAM)m.pdu.request_id);
@@ -227,6 +229,8 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         tell.e[tell.n].session = r->session;
         tell.e[tell.n++].callback = r_enq > 0;
     }
+    if (v3)
+        wn_ws_v3_receive_end();
     wn_ws_unlock();
     for (size_t i = 0; i < tell.n; i++)
         if (tell.e[i].callback)

@@ -14,6 +14,8 @@ struct wn_ws_v3_counters wn_ws_v3_c;
 static uint8_t in_plain[WN_SNMP_MAX_MSG], out_plain[WN_SNMP_MAX_MSG], out_buf[WN_SNMP_MAX_MSG],
     v2_buf[WN_SNMP_MAX_MSG];
 
+static size_t v2_used;   /* plaintext bytes in v2_buf until wn_ws_v3_receive_end */
+
 /* Salts of the messages we encrypt (reports never are). */
 static struct wn_usm_salt salt;
 static int salt_ready;
@@ -250,6 +252,7 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
                  const uint8_t **v2pkt, size_t *v2len, struct wn_ws_v3in *v3)
 {
     WN_WS_ASSERT_LOCKED();
+    wn_ws_v3_receive_end();   /* a caller that left early did not */
     struct wn_usm_in in;
     int rc = wn_usm_parse(pkt, len, &in);
     if (rc == WN_E_UNSUPPORTED) {
@@ -337,8 +340,17 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
         wn_ws_eng.c[WN_WS_C_MALFORMED]++;
         return 0;
     }
+    v2_used = *v2len;
     wn_ws_v3_c.delivered++;
     return 1;
+}
+
+void
+wn_ws_v3_receive_end(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    wn_wipe(v2_buf, v2_used);
+    v2_used = 0;
 }
 
 /* ------------------------------------------------------------------------

@@ -69,6 +69,8 @@ extern struct wn_ws_v3_counters wn_ws_v3_c;
 int wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                      const struct sockaddr *from, socklen_t fromlen, struct wn_snmp_msg *m,
                      const uint8_t **v2pkt, size_t *v2len, struct wn_ws_v3in *v3);
+/* The caller is done with *v2pkt (copied into the queues): wipes it. */
+void wn_ws_v3_receive_end(void);
 /* What a one-shot send (Trap, Response) to a v3 entity takes from it:
  * owned by its job (struct wn_ws_job v3out), freed with it. */
 struct wn_ws_v3out {
