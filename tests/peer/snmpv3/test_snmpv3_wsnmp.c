@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "usm.h"
 #include "v3drv.h"
@@ -213,6 +216,66 @@ test_snmptrap_v3_refused_traps_are_not_delivered(void **state)
     assert_int_equal(after.v3_unknown_user_names - before.v3_unknown_user_names, 1);
     assert_int_equal(after.v3_unsupported_sec_levels - before.v3_unsupported_sec_levels, 1);
     assert_int_equal(after.v3_dropped - before.v3_dropped, 3);
+}
+
+/* An authPriv trap of user wsha from engine id at (boots, time), made with
+ * the usm layer and sent to our trap port. */
+static void
+send_usm_trap(const uint8_t *id, size_t id_len, uint32_t boots, uint32_t time, uint32_t n)
+{
+    struct wn_usm_user u;
+    assert_int_equal(wn_usm_user_init(&u, "wsha", WN_USM_AUTH_SHA1, "wsauthpass1",
+                                      WN_USM_PRIV_AES128, "wsprivpass1"), 0);
+    struct wn_usm_engine e = {0};
+    assert_int_equal(wn_usm_engine_set_id(&e, id, id_len), 0);
+    wn_usm_engine_sync(&e, boots, time, wn_clock_ms());
+    struct wn_usm_salt salt;
+    assert_int_equal(wn_usm_salt_init(&salt), 0);
+    static const uint32_t trap_oid0[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
+    uint32_t which[] = {1, 3, 6, 1, 4, 1, 99999, 0, n};
+    static const uint32_t uptime0[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
+    struct wn_snmp_varbind vb[2] = {
+        {.oid = uptime0, .oid_len = 9, .value = {.syntax = WN_SNMP_SYN_TIMETICKS, .v.u32 = 1}},
+        {.oid = trap_oid0, .oid_len = 11,
+         .value = {.syntax = WN_SNMP_SYN_OID, .v.oid = {which, 9}}}};
+    struct wn_snmp_scoped_pdu sc = {
+        .context_engine_id = e.id, .context_engine_id_len = e.id_len,
+        .pdu = {.type = WN_SNMP_PDU_TRAP_V2, .request_id = (int32_t)n, .vbs = vb, .vb_count = 2}};
+    struct wn_usm_out o = {.user = &u, .engine = &e,
+                           .flags = WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV,
+                           .msg_id = (int32_t)n, .max_size = 65507, .scoped = &sc};
+    static uint8_t buf[4096], scratch[4096];
+    const uint8_t *msg;
+    size_t len;
+    assert_int_equal(wn_usm_encode(&o, &salt, wn_clock_ms(), buf, sizeof buf, scratch,
+                                   sizeof scratch, &msg, &len), 0);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)trap_port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(sendto(fd, msg, len, 0, (struct sockaddr *)&to, sizeof to), (ssize_t)len);
+    close(fd);
+    wn_usm_user_clear(&u);
+}
+
+/* The sender's clock (RFC 3414 3.2 step 7b): a trap from an older boots
+ * than one already seen from that engine is a replay, refused and
+ * counted; a newer one is delivered. */
+static void
+test_trap_from_an_older_boots_is_refused(void **state)
+{
+    (void)state;
+    static const uint8_t id[] = {0x80, 0x00, 0x1f, 0x88, 0x04, 'c', 'l', 'o', 'c', 'k'};
+    send_usm_trap(id, sizeof id, 5, 1000, 61);
+    expect_trap(61, "wsha", "authPriv");
+    struct wn_wsnmp_stats before = stats();
+    send_usm_trap(id, sizeof id, 4, 5000, 62);
+    struct got g;
+    assert_int_equal(next_msg(QUIET_MS, &g), -1);
+    struct wn_wsnmp_stats after = stats();
+    assert_int_equal(after.v3_not_in_time_windows - before.v3_not_in_time_windows, 1);
+    send_usm_trap(id, sizeof id, 6, 10, 63);
+    expect_trap(63, "wsha", "authPriv");
 }
 
 /* A user line with engineid= takes traps from that engine only. */
@@ -442,6 +505,7 @@ main(void)
         cmocka_unit_test(test_snmptrap_v3_traps_are_delivered),
         cmocka_unit_test(test_snmptrap_v3_refused_traps_are_not_delivered),
         cmocka_unit_test(test_user_engineid_limits_the_trap_senders),
+        cmocka_unit_test(test_trap_from_an_older_boots_is_refused),
         cmocka_unit_test(test_snmpinform_v3_is_acknowledged_and_delivered),
         cmocka_unit_test(test_snmpinform_v3_wrong_pass_phrase_is_refused),
         cmocka_unit_test(test_our_v3_trap_reaches_snmptrapd),
