@@ -372,6 +372,12 @@ struct wn_usm_entity {
     const char *address;                /* borrowed: the input after the '@' */
 };
 
+/* "0x" and an even number of hex digits (v[0..n)), 1..max bytes into
+ * out, *len.  WN_E_MALFORMED, WN_E_LIMIT over max. */
+int wn_usm_hex_parse(const char *v, size_t n, uint8_t *out, size_t max, size_t *len);
+/* "noAuthNoPriv" / "authNoPriv" / "authPriv" (any case) -> msgFlags level
+ * bits.  0 or WN_E_MALFORMED. */
+int wn_usm_level_from_name(const char *v, int *level);
 /* Parses s (borrowed; e->address points into it).  WN_E_NOTFOUND when s
  * does not start with the prefix (not a v3 string), WN_E_MALFORMED for bad
  * syntax, an unknown key or protocol, a secret without its protocol, priv

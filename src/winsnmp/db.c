@@ -77,6 +77,13 @@ parse_u32(const char *s, uint32_t max, uint32_t *out)
     return 0;
 }
 
+/* "0x<hex>" (a NUL-terminated field) -> out[0..max), *len. */
+static int
+hex_field(const char *v, uint8_t *out, size_t max, size_t *len)
+{
+    return wn_usm_hex_parse(v, strlen(v), out, max, len);
+}
+
 /* One "entity" line: tokens after the name. */
 static int
 parse_entity(char **tok, unsigned ntok, const char *file, unsigned line, unsigned *bl,
@@ -130,10 +137,10 @@ parse_entity(char **tok, unsigned ntok, const char *file, unsigned line, unsigne
                 return bad(file, line, bl, "user name longer than 32 bytes", v);
             snprintf(e->user, sizeof e->user, "%s", v);
         } else if (!strcmp(k, "level")) {
-            if (wn_ws_db_level(v, &e->level) < 0)
+            if (wn_usm_level_from_name(v, &e->level) < 0)
                 return bad(file, line, bl, "level must be noAuthNoPriv, authNoPriv or authPriv", v);
         } else if (!strcmp(k, "engineid")) {
-            if (wn_ws_db_hex(v, e->engine_id, sizeof e->engine_id, &e->engine_id_len) < 0
+            if (hex_field(v, e->engine_id, sizeof e->engine_id, &e->engine_id_len) < 0
                 || e->engine_id_len < WN_USM_MIN_ENGINE_ID)
                 return bad(file, line, bl, "engineid must be 0x and 5..32 bytes in hex", v);
         } else {
@@ -150,43 +157,13 @@ parse_entity(char **tok, unsigned ntok, const char *file, unsigned line, unsigne
     return 0;
 }
 
-int
-wn_ws_db_level(const char *v, int *level)
-{
-    if (!strcasecmp(v, "noAuthNoPriv"))
-        *level = 0;
-    else if (!strcasecmp(v, "authNoPriv"))
-        *level = WN_SNMP_V3_FLAG_AUTH;
-    else if (!strcasecmp(v, "authPriv"))
-        *level = WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV;
-    else
-        return WN_E_MALFORMED;
-    return 0;
-}
-
-int
-wn_ws_db_hex(const char *v, uint8_t *out, size_t max, size_t *len)
-{
-    size_t n = strlen(v);
-    if (n < 4 || n % 2 || v[0] != '0' || (v[1] != 'x' && v[1] != 'X') || (n - 2) / 2 > max)
-        return WN_E_MALFORMED;
-    for (size_t i = 0; i < (n - 2) / 2; i++) {
-        int hi = wn_hexval(v[2 + 2 * i]), lo = wn_hexval(v[3 + 2 * i]);
-        if (hi < 0 || lo < 0)
-            return WN_E_MALFORMED;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = (n - 2) / 2;
-    return 0;
-}
-
 /* A pass phrase: as written, or 0x<hex> for one with spaces or '#'. */
 static int
 parse_pass(const char *v, char *out, size_t cap)
 {
     size_t n;
     if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-        if (wn_ws_db_hex(v, (uint8_t *)out, cap - 1, &n) < 0 || memchr(out, '\0', n))
+        if (hex_field(v, (uint8_t *)out, cap - 1, &n) < 0 || memchr(out, '\0', n))
             return WN_E_MALFORMED;
     } else {
         n = strlen(v);
@@ -230,13 +207,13 @@ parse_user(const char *name, char **tok, unsigned ntok, const char *file, unsign
                 return bad(file, line, bl, rc == WN_E_INVAL ? "pass phrase shorter than 8 bytes"
                                                             : "bad pass phrase", k);
         } else if (!strcmp(k, "authkey")) {
-            if (wn_ws_db_hex(v, u->authkey, sizeof u->authkey, &u->authkey_len) < 0)
+            if (hex_field(v, u->authkey, sizeof u->authkey, &u->authkey_len) < 0)
                 return bad(file, line, bl, "authkey must be 0x and hex", NULL);
         } else if (!strcmp(k, "privkey")) {
-            if (wn_ws_db_hex(v, u->privkey, sizeof u->privkey, &u->privkey_len) < 0)
+            if (hex_field(v, u->privkey, sizeof u->privkey, &u->privkey_len) < 0)
                 return bad(file, line, bl, "privkey must be 0x and hex", NULL);
         } else if (!strcmp(k, "engineid")) {
-            if (wn_ws_db_hex(v, u->engine_id, sizeof u->engine_id, &u->engine_id_len) < 0
+            if (hex_field(v, u->engine_id, sizeof u->engine_id, &u->engine_id_len) < 0
                 || u->engine_id_len < WN_USM_MIN_ENGINE_ID)
                 return bad(file, line, bl, "engineid must be 0x and 5..32 bytes in hex", v);
         } else {
@@ -272,7 +249,7 @@ parse_context(char **tok, unsigned ntok, const char *file, unsigned line, unsign
         } else if (strncmp(tok[i], "contextname=", 12) == 0) {
             snprintf(c->community, sizeof c->community, "%s", tok[i] + 12);
         } else if (strncmp(tok[i], "contextengineid=", 16) == 0) {
-            if (wn_ws_db_hex(tok[i] + 16, c->engine_id, sizeof c->engine_id, &c->engine_id_len)
+            if (hex_field(tok[i] + 16, c->engine_id, sizeof c->engine_id, &c->engine_id_len)
                     < 0 || c->engine_id_len < WN_USM_MIN_ENGINE_ID)
                 return bad(file, line, bl, "contextengineid must be 0x and 5..32 bytes in hex",
                            tok[i] + 16);
@@ -395,11 +372,16 @@ warn_if_exposed(const char *path, int fd)
     warned.dev = sb.st_dev;
     warned.ino = sb.st_ino;
     warned.mtime = sb.st_mtim;
-    wn_log(WN_LOG_WARN, "winsnmp",
-           "%s holds SNMPv3 pass phrases or keys but is %s (mode %03o, owner uid %u): "
-           "make it private, e.g. chmod 600 %s",
-           path, foreign ? "owned by another user" : "readable by others",
-           (unsigned)(sb.st_mode & 0777), (unsigned)sb.st_uid, path);
+    /* Shown unless WN_LOG silences warnings (error, off): a security
+     * warning must not need opting in. */
+    const char *lv = getenv("WN_LOG");
+    if (lv && (!strcasecmp(lv, "error") || !strcasecmp(lv, "off")))
+        return;
+    fprintf(stderr,
+            "libwsnmp: warning: %s holds SNMPv3 pass phrases or keys but is %s (mode %03o, "
+            "owner uid %u): make it private, e.g. chmod 600 %s\n",
+            path, foreign ? "owned by another user" : "readable by others",
+            (unsigned)(sb.st_mode & 0777), (unsigned)sb.st_uid, path);
 }
 
 static int

@@ -49,10 +49,24 @@ static struct {
     uint32_t npeers;
     struct wn_usm_salt salt;
     int salt_ready;
-    /* Plaintext in and out (I/O thread only), wiped after each use. */
+    /* Plaintext in and out (I/O thread only), wiped after each use:
+     * scratch_used bounds what the last step put in scratch. */
     uint8_t scratch[WN_SNMP_MAX_MSG];
+    size_t scratch_used;
     uint8_t plain[WN_SNMP_MAX_MSG];
 } v3;
+
+/* Wipes what the last exchange step left in scratch: a plaintext
+ * ScopedPDU is never longer than the message that carried it, and sits
+ * at its start (decrypted) or its end (encoded before encryption). */
+static void
+scratch_wipe(void)
+{
+    size_t n = v3.scratch_used < sizeof v3.scratch ? v3.scratch_used : sizeof v3.scratch;
+    wn_wipe(v3.scratch, n);
+    wn_wipe(v3.scratch + sizeof v3.scratch - n, n);
+    v3.scratch_used = 0;
+}
 
 void
 wn_ws_v3_set_ops(const struct wn_ws_v3_eng_ops *ops)
@@ -302,7 +316,7 @@ job_done(struct wn_ws_job *job, const struct sockaddr *from, socklen_t fromlen)
     size_t len = 0;
     int rc = wn_snmp_msg_encode(&m, v3.plain, sizeof v3.plain, &out, &len);
     struct wn_ws_qmsg *q = rc == 0 ? wn_ws_qmsg_new(out, len) : NULL;
-    wn_wipe(v3.scratch, sizeof v3.scratch);
+    scratch_wipe();
     if (out)
         wn_wipe((uint8_t *)out, len);
     if (!q) {
@@ -367,10 +381,11 @@ run(struct wn_ws_job *job, int kind, const uint8_t *pkt, size_t len)
     int step = kind == RUN_START  ? wn_usm_exchange_start(&vj->x, now)
                : kind == RUN_REPLY ? wn_usm_exchange_reply(&vj->x, pkt, len, now)
                                    : wn_usm_exchange_timeout(&vj->x, now);
-    /* The plaintext of what was encoded is in scratch: gone now (the
-     * decrypted reply of a DONE is wiped by job_done). */
+    /* The plaintext of what was encoded or decrypted is in scratch: gone
+     * now (the decrypted reply of a DONE is wiped by job_done). */
+    v3.scratch_used = (len > vj->x.out_len ? len : vj->x.out_len) + WN_WS_V3_OVERHEAD;
     if (step != WN_USM_STEP_DONE)
-        wn_wipe(v3.scratch, sizeof v3.scratch);
+        scratch_wipe();
     if (step != WN_USM_STEP_SEND)
         wn_dgram_cancel(&job->dreq);
     switch (step) {
@@ -539,19 +554,27 @@ wn_ws_v3_accept(const struct wn_ws_job *job, const uint8_t *pkt, size_t len)
     return in.msg.msg_id == vj->x.msg_id ? 0 : WN_E_PROTOCOL;
 }
 
+/* A job cancelled meanwhile (its cancel, or job_end when orphaned, frees
+ * it): 1, and the lock is released.  [locked] */
+static int
+left_alone(struct wn_ws_job *job)
+{
+    if (!job->cancelled && job->v3)
+        return 0;
+    struct wn_ws_session *s;
+    if (!v3.ops->job_end(job, &s))
+        wn_ws_job_free(job);
+    wn_ws_unlock();
+    return 1;
+}
+
 void
 wn_ws_v3_on_response(struct wn_ws_job *job, const uint8_t *pkt, size_t len,
                      const struct sockaddr *from, socklen_t fromlen)
 {
     wn_ws_lock();
-    if (job->cancelled || !job->v3) {
-        /* Cancelled meanwhile: job_end frees it when orphaned. */
-        struct wn_ws_session *s;
-        if (!v3.ops->job_end(job, &s))
-            wn_ws_job_free(job);
-        wn_ws_unlock();
+    if (left_alone(job))
         return;
-    }
     int rc = run(job, RUN_REPLY, pkt, len);
     if (rc == 1) {
         job_done(job, from, fromlen);
@@ -567,13 +590,8 @@ void
 wn_ws_v3_on_timeout(struct wn_ws_job *job)
 {
     wn_ws_lock();
-    if (job->cancelled || !job->v3) {
-        struct wn_ws_session *s;
-        if (!v3.ops->job_end(job, &s))
-            wn_ws_job_free(job);
-        wn_ws_unlock();
+    if (left_alone(job))
         return;
-    }
     int rc = run(job, RUN_TIMEOUT, NULL, 0);
     if (rc)
         job_fail(job, rc == 1 ? WN_E_PROTOCOL : rc);

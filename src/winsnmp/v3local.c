@@ -53,7 +53,8 @@ wn_ws_v3_hex_format(const uint8_t *p, size_t n, char *out, size_t cap)
 static int
 engine_id_decode(const char *s, uint8_t id[WN_USM_MAX_ENGINE_ID], size_t *len)
 {
-    if (wn_ws_db_hex(s, id, WN_USM_MAX_ENGINE_ID, len) < 0 || *len < WN_USM_MIN_ENGINE_ID)
+    if (wn_usm_hex_parse(s, strlen(s), id, WN_USM_MAX_ENGINE_ID, len) < 0 ||
+        *len < WN_USM_MIN_ENGINE_ID)
         return WN_E_MALFORMED;
     return 0;
 }

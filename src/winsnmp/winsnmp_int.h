@@ -395,10 +395,6 @@ int wn_ws_db_entity(const char *name, struct wn_ws_db_entity *out);
 int wn_ws_db_context(const char *name, struct wn_ws_db_context *out);
 /* The stamp of the database file in use now; WN_E_NOTFOUND if none. */
 int wn_ws_db_stamp(struct wn_ws_db_stamp *stamp);
-/* "noAuthNoPriv" / "authNoPriv" / "authPriv" (any case) -> msgFlags bits. */
-int wn_ws_db_level(const char *v, int *level);
-/* "0x<hex>" -> out[0..max), *len; WN_E_MALFORMED. */
-int wn_ws_db_hex(const char *v, uint8_t *out, size_t max, size_t *len);
 /* Parses a whole database text (for tests and the fuzz target): 0 or
  * WN_E_MALFORMED with *line set to the first bad line. */
 int wn_ws_db_parse_text(const char *text, size_t len, const char *file, unsigned *line);

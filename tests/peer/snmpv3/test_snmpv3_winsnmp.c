@@ -97,11 +97,13 @@ group_setup(void **state)
         char conf[600];
         if (i == 0) {
             setenv("SNMPD_EXTRA_CONF", V3_DIR "/snmpd-v3-users.conf", 1);
+            setenv("SNMPTRAPD_EXTRA_CONF", V3_DIR "/snmptrapd-v3-users.conf", 1);
         } else {
             peer_conf(i, conf, sizeof conf);
             setenv("SNMPD_EXTRA_CONF", conf, 1);
         }
-        if (wire_peers_start(&peers[i], 1, 0) != 0) {
+        /* The first instance has snmptrapd beside it (informs). */
+        if (wire_peers_start(&peers[i], 1, i == 0) != 0) {
             for (unsigned j = 0; j <= i; j++)
                 wire_peers_stop(&peers[j]);
             return -1;
@@ -196,6 +198,29 @@ v3_context(void)
     return wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "snmpv3:");
 }
 
+/* What one SnmpRecvMsg gave. */
+struct recvd {
+    HSNMP_ENTITY src, me;
+    HSNMP_CONTEXT c;
+    HSNMP_PDU pdu;
+};
+
+static SNMPAPI_STATUS
+recv_msg(HSNMP_SESSION s, struct recvd *r)
+{
+    memset(r, 0, sizeof *r);
+    return SnmpRecvMsg(s, &r->src, &r->me, &r->c, &r->pdu);
+}
+
+static void
+recvd_free(struct recvd *r)
+{
+    SnmpFreePdu(r->pdu);
+    SnmpFreeEntity(r->src);
+    SnmpFreeEntity(r->me);
+    SnmpFreeContext(r->c);
+}
+
 /* Sends one request and takes its answer with SnmpRecvMsg, checking that
  * the answer comes with the request's own entity and context handles. */
 static void
@@ -209,12 +234,11 @@ request(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep, smiINT 
     if (e.wparam != 0)
         fail_msg("request %d failed: %s", (int)rid, wn_wsnmp_strerror((smiUINT32)e.wparam));
     assert_int_equal((smiINT32)e.lparam, rid);
-    HSNMP_ENTITY src = NULL, me = NULL;
-    HSNMP_CONTEXT c = NULL;
-    HSNMP_PDU pdu = NULL;
-    assert_int_equal(SnmpRecvMsg(sess, &src, &me, &c, &pdu), SNMPAPI_SUCCESS);
-    assert_ptr_equal(src, dst);      /* the request's own handles, as for v2c */
-    assert_ptr_equal(c, ctx);
+    struct recvd r;
+    assert_int_equal(recv_msg(sess, &r), SNMPAPI_SUCCESS);
+    assert_ptr_equal(r.src, dst);    /* the request's own handles, as for v2c */
+    assert_ptr_equal(r.c, ctx);
+    HSNMP_PDU pdu = r.pdu;
     smiINT t, st, ix;
     smiINT32 got;
     HSNMP_VBL vbl;
@@ -235,10 +259,7 @@ request(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, smiINT type, smiINT nonrep, smiINT 
         (*n)++;
     }
     SnmpFreeVbl(vbl);
-    SnmpFreePdu(pdu);
-    SnmpFreeEntity(src);
-    SnmpFreeEntity(me);
-    SnmpFreeContext(c);
+    recvd_free(&r);
 }
 
 /* A GETBULK walk of root through the API into ours[]; the count. */
@@ -397,22 +418,17 @@ outcome(const char *s)
     struct wire_event e;
     assert_int_equal(wire_events_wait(&ev, REQ_TIMEOUT_MS, &e), 0);
     assert_int_equal((smiINT32)e.lparam, rid);
-    HSNMP_ENTITY src = NULL, me = NULL;
-    HSNMP_CONTEXT c = NULL;
-    HSNMP_PDU pdu = NULL;
-    SNMPAPI_STATUS st = SnmpRecvMsg(sess, &src, &me, &c, &pdu);
+    struct recvd r;
+    SNMPAPI_STATUS st = recv_msg(sess, &r);
     if (e.wparam != 0) {
         assert_int_equal(st, SNMPAPI_FAILURE);
         assert_int_equal(SnmpGetLastError(sess), (smiUINT32)e.wparam);
         smiINT32 got = 0;
-        assert_int_equal(SnmpGetPduData(pdu, NULL, &got, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+        assert_int_equal(SnmpGetPduData(r.pdu, NULL, &got, NULL, NULL, NULL), SNMPAPI_SUCCESS);
         assert_int_equal(got, rid);
-        assert_ptr_equal(src, dst);
+        assert_ptr_equal(r.src, dst);
     }
-    SnmpFreePdu(pdu);
-    SnmpFreeEntity(src);
-    SnmpFreeEntity(me);
-    SnmpFreeContext(c);
+    recvd_free(&r);
     SnmpFreeEntity(dst);
     SnmpFreeContext(ctx);
     return (smiUINT32)e.wparam;
@@ -531,13 +547,11 @@ test_v3_thousand_sessions_discover_without_blocking_the_caller(void **state)
         assert_int_equal((smiINT32)e.lparam, rid[i]);
         assert_int_equal(seen[i], 0);     /* exactly once */
         seen[i] = 1;
-        HSNMP_ENTITY src = NULL, me = NULL;
-        HSNMP_CONTEXT c = NULL;
-        HSNMP_PDU pdu = NULL;
-        assert_int_equal(SnmpRecvMsg(ss[i], &src, &me, &c, &pdu), SNMPAPI_SUCCESS);
+        struct recvd r;
+        assert_int_equal(recv_msg(ss[i], &r), SNMPAPI_SUCCESS);
         HSNMP_VBL vbl;
         smiINT st;
-        assert_int_equal(SnmpGetPduData(pdu, NULL, NULL, &st, NULL, &vbl), SNMPAPI_SUCCESS);
+        assert_int_equal(SnmpGetPduData(r.pdu, NULL, NULL, &st, NULL, &vbl), SNMPAPI_SUCCESS);
         assert_int_equal(st, 0);
         smiOID name;
         smiVALUE val;
@@ -548,10 +562,7 @@ test_v3_thousand_sessions_discover_without_blocking_the_caller(void **state)
         SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
         wire_value_free(&val);
         SnmpFreeVbl(vbl);
-        SnmpFreePdu(pdu);
-        SnmpFreeEntity(src);
-        SnmpFreeEntity(me);
-        SnmpFreeContext(c);
+        recvd_free(&r);
     }
     /* Nothing more: one notification per request. */
     struct wire_event extra;
@@ -559,6 +570,98 @@ test_v3_thousand_sessions_discover_without_blocking_the_caller(void **state)
     assert_int_equal(wire_events_total(&cev), NSESSIONS);
     for (unsigned i = 0; i < NSESSIONS; i++)
         assert_int_equal(SnmpClose(ss[i]), SNMPAPI_SUCCESS);
+    wire_events_destroy(&cev);
+}
+
+/* An authPriv InformRequest to snmptrapd through SnmpSendMsg: the
+ * discovery of snmptrapd's engine, the Response, the inform in its log. */
+static void
+test_v3_inform_is_acknowledged_by_snmptrapd(void **state)
+{
+    (void)state;
+    char s[256];
+    snprintf(s, sizeof s, "snmpv3:v3trap;auth=SHA-256;authpass=trapauthpass1;priv=AES;"
+                          "privpass=trapprivpass1@127.0.0.1:%u", peers[0].trapd_port);
+    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, s);
+    HSNMP_CONTEXT ctx = v3_context();
+    const char *names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0",
+                           ".1.3.6.1.4.1.99999.2.1", NULL};
+    const char *values[] = {"t:4343", "o:1.3.6.1.4.1.99999.0.21", "s:v3 inform via WinSNMP",
+                            NULL};
+    size_t n;
+    request(dst, ctx, SNMP_PDU_INFORM, 0, 0, names, values, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(wire_trapd_log_line(&peers[0], ".1.3.6.1.4.1.99999.0.21", NULL, NULL, 0), 1);
+    SnmpFreeEntity(dst);
+    SnmpFreeContext(ctx);
+}
+
+/* Requests waiting for a discovery, cancelled or closed before it ends,
+ * never notify; the others complete once each.  (ASan checks that the
+ * cancelled waiters leave the engine's queue.) */
+static void
+test_v3_cancel_and_close_during_discovery(void **state)
+{
+    (void)state;
+    static struct wire_events cev;
+    wire_events_init(&cev);
+    HSNMP_SESSION a = SnmpCreateSession(NULL, 0, wire_events_cb, &cev);
+    HSNMP_SESSION b = SnmpCreateSession(NULL, 0, wire_events_cb, &cev);
+    assert_non_null(a);
+    assert_non_null(b);
+    int pid = read_pid(&peers[NPEERS - 1]);
+    assert_true(pid > 0);
+    char s[128];
+    /* Over IPv6: an address the engine has never talked to, so the first
+     * request discovers and the others wait for it. */
+    snprintf(s, sizeof s, "snmpv3:v3sha@[::1]:%u", peers[NPEERS - 1].snmpd_port);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY da = SnmpStrToEntity(a, s), db = SnmpStrToEntity(b, s);
+    assert_non_null(da);
+    assert_non_null(db);
+    smiOCTETS o = {7, (smiLPBYTE) "snmpv3:"};
+    HSNMP_CONTEXT ca = SnmpStrToContext(a, &o), cb2 = SnmpStrToContext(b, &o);
+    const char *names[] = {".1.3.6.1.2.1.1.5.0", NULL};
+    smiINT32 ra[4], rb[4];
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(wire_send(a, da, ca, SNMP_PDU_GET, 0, 0, names, NULL, &ra[i]), 0);
+        assert_int_equal(wire_send(b, db, cb2, SNMP_PDU_GET, 0, 0, names, NULL, &rb[i]), 0);
+    }
+    /* Cancel the discovering request and one waiter; close session b. */
+    assert_int_equal(SnmpCancelMsg(a, ra[0]), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpCancelMsg(a, ra[2]), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpClose(b), SNMPAPI_SUCCESS);
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    int done[4] = {0};
+    for (int k = 0; k < 2; k++) {
+        struct wire_event e;
+        assert_int_equal(wire_events_wait(&cev, REQ_TIMEOUT_MS, &e), 0);
+        assert_ptr_equal(e.session, a);
+        assert_int_equal(e.wparam, 0);
+        int i = (smiINT32)e.lparam == ra[1] ? 1 : (smiINT32)e.lparam == ra[3] ? 3 : -1;
+        assert_true(i > 0);
+        assert_int_equal(done[i], 0);
+        done[i] = 1;
+        struct recvd r;
+        assert_int_equal(recv_msg(a, &r), SNMPAPI_SUCCESS);
+        recvd_free(&r);
+    }
+    struct wire_event extra;
+    assert_int_equal(wire_events_wait(&cev, 500, &extra), -1);
+    /* Requests of a closed session, one discovering a stopped agent and
+     * one waiting for that discovery, end without a word. */
+    int pid2 = read_pid(&peers[NPEERS - 2]);
+    assert_int_equal(kill(pid2, SIGSTOP), 0);
+    snprintf(s, sizeof s, "snmpv3:v3md5@[::1]:%u", peers[NPEERS - 2].snmpd_port);
+    HSNMP_ENTITY dc2 = SnmpStrToEntity(a, s);
+    assert_non_null(dc2);
+    smiINT32 rid;
+    assert_int_equal(wire_send(a, dc2, ca, SNMP_PDU_GET, 0, 0, names, NULL, &rid), 0);
+    assert_int_equal(wire_send(a, dc2, ca, SNMP_PDU_GET, 0, 0, names, NULL, &rid), 0);
+    assert_int_equal(SnmpClose(a), SNMPAPI_SUCCESS);
+    assert_int_equal(kill(pid2, SIGCONT), 0);
+    assert_int_equal(wire_events_wait(&cev, 500, &extra), -1);
     wire_events_destroy(&cev);
 }
 
@@ -571,6 +674,8 @@ main(void)
         cmocka_unit_test(test_v3_full_mib2_walk_equals_snmpbulkwalk),
         cmocka_unit_test(test_v3_errors_reach_the_notification_within_one_retry_cycle),
         cmocka_unit_test(test_v3_thousand_sessions_discover_without_blocking_the_caller),
+        cmocka_unit_test(test_v3_inform_is_acknowledged_by_snmptrapd),
+        cmocka_unit_test(test_v3_cancel_and_close_during_discovery),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
