@@ -436,7 +436,9 @@ kick_on_loop(void *arg)
     struct v3peer *p = arg;
     wn_ws_lock();
     p->kick_posted = 0;
-    while (p->wait_head && !p->up.discovering) {
+    /* SnmpCleanup has begun (its sockets are closed): the waiting jobs go
+     * with their sessions, unstarted. */
+    while (wn_ws_ready() && p->wait_head && !p->up.discovering) {
         struct v3job *vj = p->wait_head;
         p->wait_head = vj->wait_next;
         if (!p->wait_head)
