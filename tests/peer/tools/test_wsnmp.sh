@@ -36,8 +36,14 @@ has out "getbulk" "--help lists the subcommands"
 expect 2 "unknown command" "$W" frobnicate
 expect 2 "no agent" "$W" get
 expect 2 "bad -v" "$W" get -v 4 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
-expect 2 "SNMPv3 refused with the bad-arguments code" "$W" get -v 3 -u bob -l authPriv -a SHA -A x1234567 -x AES -X y1234567 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
-has err "SNMPv3 is not supported by this libwsnmp yet" "v3 message"
+# SNMPv3 arguments are checked before anything is sent (the v3 exchanges: test_wsnmp_v3.sh)
+expect 2 "-l with an unknown level" "$W" get -v 3 -u bob -l authpriv2 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
+has err "-l takes noAuthNoPriv, authNoPriv or authPriv" "-l message"
+expect 2 "-A too short" "$W" get -v 3 -u bob -a SHA -A sekrit1 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
+has err "must have 8 to 1024 characters" "pass phrase length named"
+grep -q sekrit1 "$D/err" && bad "the pass phrase was printed" || ok "the pass phrase is not printed"
+expect 2 "-v 3 without -u needs a database name" "$W" get -v 3 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
+has err "needs -u USER" "-u asked for"
 expect 2 "bad set type" "$W" set -c private 127.0.0.1:$P 1.3.6.1.2.1.1.4.0 q x
 expect 2 "unknown name without MIBs" "$W" get 127.0.0.1:$P SNMPv2-MIB::sysName.0
 
