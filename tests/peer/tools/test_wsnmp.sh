@@ -171,6 +171,18 @@ SILENT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, soc
 expect 3 "timeout" "$W" get -t 0.2 -r 1 127.0.0.1:$SILENT 1.3.6.1.2.1.1.5.0
 has err "Timeout: No Response from 127.0.0.1:$SILENT" "timeout message"
 
+# pass phrases leave argv at once: not in /proc/PID/cmdline (what ps shows) while the tool waits
+"$W" get -t 10 -r 0 -A argvsecret1 -X argvsecret2 127.0.0.1:$SILENT 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 &
+GPID=$!
+# the wipe comes before SnmpStartup: once the tool has a socket, it is done
+for _ in $(seq 1 200); do ls -l "/proc/$GPID/fd" 2>/dev/null | grep -q 'socket:' && break; sleep 0.05; done
+if [ -r "/proc/$GPID/cmdline" ] && tr '\0' ' ' < "/proc/$GPID/cmdline" | grep -q "1.3.6.1.2.1.1.5.0"; then
+    tr '\0' ' ' < "/proc/$GPID/cmdline" | grep -q 'argvsecret' && bad "pass phrase visible in cmdline" || ok "pass phrases wiped from cmdline"
+else
+    bad "the tool was not running to be looked at"
+fi
+kill "$GPID" 2>/dev/null; wait "$GPID" 2>/dev/null
+
 # many agents at once: one block per agent, a failure summary, the first failure's code
 printf '# agents\n127.0.0.1:%s\n[::1]:%s\n127.0.0.1:%s\n' "$P" "$P" "$SILENT" > "$D/agents"
 expect 3 "three agents, one silent" "$W" get -t 0.3 -r 0 --targets "$D/agents" 1.3.6.1.2.1.1.5.0
