@@ -109,6 +109,13 @@ field(struct wn_usm_entity *e, const char *key, size_t klen, const char *val, si
             rc = WN_E_MALFORMED;
         return rc;
     }
+    if (KEY_IS("contextengineid")) {
+        int rc = parse_hex(val, n, e->context_engine_id, sizeof e->context_engine_id,
+                           &e->context_engine_id_len);
+        if (rc == 0 && e->context_engine_id_len < WN_USM_MIN_ENGINE_ID)
+            rc = WN_E_MALFORMED;
+        return rc;
+    }
 #undef KEY_IS
     return WN_E_MALFORMED;              /* unknown key */
 }

@@ -342,8 +342,8 @@ void wn_usm_exchange_abort(struct wn_usm_exchange *x);
  * The SNMPv3 entity string of the untranslated modes (entity.c; grammar in
  * docs/snmpv3.md):
  *     snmpv3:<user>[;<key>=<value>]...@<address>
- * keys level, auth, authpass, authkey, priv, privpass, privkey, engineid
- * (case-insensitive); values with %XX escapes, printable ASCII otherwise;
+ * keys level, auth, authpass, authkey, priv, privpass, privkey, engineid,
+ * contextengineid (case-insensitive); values with %XX escapes, printable ASCII otherwise;
  * keys and engine ID as 0x<hex>.
  * ---------------------------------------------------------------------- */
 #define WN_USM_ENTITY_PREFIX "snmpv3:"
@@ -363,6 +363,9 @@ struct wn_usm_entity {
     size_t privkey_len;
     uint8_t engine_id[WN_USM_MAX_ENGINE_ID];
     size_t engine_id_len;               /* 0: discover */
+    /* contextEngineID of the requests (0: the agent's own engine ID). */
+    uint8_t context_engine_id[WN_USM_MAX_ENGINE_ID];
+    size_t context_engine_id_len;
     const char *address;                /* borrowed: the input after the '@' */
 };
 
