@@ -119,12 +119,12 @@ test_v3_string_engine_ids(void **state)
     build(&v3);
     assert_string_equal(out, "snmpv3:u;engineid=0x80001f880476332d736e6d7064;"
                              WSNMP_V3_CONTEXT_ENGINE_KEY "=0x8000000201098403@" ADDR);
-    struct wsnmp_v3 e = {.user = "u", .engine_id = "0x80001f880476332d736e6d7064"};
-    build(&e);
     struct wn_usm_entity pe;
     assert_int_equal(wn_usm_entity_parse(out, &pe), 0);
     assert_int_equal(pe.engine_id_len, 13);
     assert_memory_equal(pe.engine_id, "\x80\x00\x1f\x88\x04v3-snmpd", 13);
+    assert_int_equal(pe.context_engine_id_len, 8);
+    assert_memory_equal(pe.context_engine_id, "\x80\x00\x00\x02\x01\x09\x84\x03", 8);
     wn_usm_entity_clear(&pe);
 }
 
