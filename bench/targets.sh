@@ -34,7 +34,7 @@ row() {
     if [ "$kind" = max ]; then
         val=$ours
     else
-        val=$(awk -v o="$ours" -v p="$peer" 'BEGIN { if (p > 0) printf "%.4f", o / p; else print "-" }')
+        val=$(awk -v o="$ours" -v p="$peer" 'BEGIN { if (p > 0 && o != "") printf "%.4f", o / p; else print "-" }')
     fi
     verdict=$(awk -v v="$val" -v g="$goal" -v k="$kind" 'BEGIN {
         if (k == "info") print ""; else if (v == "-") print "n/a";
