@@ -10,6 +10,24 @@ extern "C" {
 #endif
 WN_PUBLIC_BEGIN
 
+/* SNMPv3 errors in the notification path (docs/snmpv3.md): a v3 request
+ * that an agent refused with a Report ends with one of these in the
+ * notification's wParam and from SnmpRecvMsg / SnmpGetLastError.  The
+ * values are those of the WinSNMP 3.0 addendum (as in the MinGW.org and
+ * ReactOS headers); Microsoft's <winsnmp.h> lacks them. */
+#ifndef SNMPAPI_RPT_INVALIDMSG
+#define SNMPAPI_RPT_INVALIDMSG 200
+#define SNMPAPI_RPT_INASNPARSEERR 201
+#define SNMPAPI_RPT_UNKNOWNSECMODEL 202
+#define SNMPAPI_RPT_UNKNOWNENGINEID 203
+#define SNMPAPI_RPT_UNSUPPSECLEVEL 204
+#define SNMPAPI_RPT_UNKNOWNUSERNAME 205
+#define SNMPAPI_RPT_WRONGDIGEST 206
+#define SNMPAPI_RPT_NOTINTIMEWINDOW 207
+#define SNMPAPI_RPT_DECRYPTIONERROR 208
+#define SNMPAPI_RPT_OTHER 299
+#endif
+
 /* A file descriptor that becomes readable while the session has a queued
  * message or notification (what the callback would have been told about).
  * Owned by the session: do not close it; it is closed by SnmpClose.

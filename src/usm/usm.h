@@ -312,6 +312,9 @@ struct wn_usm_exchange {
     const struct wn_snmp_pdu *pdu;
     const uint8_t *context_name;
     size_t context_name_len;
+    /* contextEngineID of the request; length 0: the peer's engine ID. */
+    const uint8_t *context_engine_id;
+    size_t context_engine_id_len;
     uint8_t *buf;                       /* where messages are encoded */
     size_t buf_cap;
     uint8_t *scratch;                   /* plaintext in and out */

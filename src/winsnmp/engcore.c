@@ -97,6 +97,8 @@ wn_ws_job_free(struct wn_ws_job *job)
 {
     if (!job)
         return;
+    if (job->v3_free)
+        job->v3_free(job);
     /* The packet carries the community. */
     if (job->rekeyed) {
         wn_wipe(job->rekeyed, job->len);
@@ -139,6 +141,8 @@ wn_ws_qmsg_new(const uint8_t *pkt, size_t len)
 void
 wn_ws_qmsg_free(struct wn_ws_qmsg *m)
 {
+    if (m && m->secret)
+        wn_wipe(m->data, m->len);
     wn_free(m);
 }
 

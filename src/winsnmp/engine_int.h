@@ -76,6 +76,11 @@ struct wn_ws_job {
      * SnmpRecvMsg gives back with the answer or the transport error while
      * they are valid (re-validated by generation; never dereferenced). */
     uintptr_t h_src, h_dst, h_ctx;
+    /* SNMPv3 (version WN_WS_V3; engv3.c): its exchange state, freed
+     * through v3_free by wn_ws_job_free.  pkt then holds the request in
+     * v2c form (community: the context name); dreq.pkt the v3 message. */
+    void *v3;
+    void (*v3_free)(struct wn_ws_job *job);
     uint8_t data[];                  /* the encoded packet */
 };
 
@@ -94,6 +99,7 @@ struct wn_ws_qmsg {
     int to_version;
     uintptr_t h_src, h_dst, h_ctx;   /* responses: the request's handles (job's) */
     int validated;                   /* msg holds pkt decoded (views into data[]) */
+    int secret;                      /* decrypted v3 plaintext: wiped when freed */
     struct wn_snmp_msg msg;
     uint8_t data[];                  /* pkt points here (wn_ws_qmsg_new) */
 };

@@ -1,5 +1,6 @@
 /* messaging.c: SnmpSendMsg, SnmpRecvMsg, SnmpCancelMsg, SnmpEncodeMsg and SnmpDecodeMsg over the engine. */
 #include "engine_int.h"
+#include "engv3.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -69,7 +70,10 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     struct wn_ws_entity *src = a.src, *dst = a.dst;
     struct wn_ws_context *ctx = a.ctx;
     struct wn_ws_pdu *pdu = a.pdu;
-    if (dst->version == WN_WS_V3)
+    /* v3: requests only (the v3 trap and response go with the agent
+     * role); the I/O thread makes the v3 message from the PDU in v2c form. */
+    int v3 = dst->version == WN_WS_V3;
+    if (v3 && !expects_reply(pdu->type))
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
     if (!wn_ws_eng_loop())
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_INITIALIZED);
@@ -87,7 +91,7 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
         return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
     struct wn_ws_v1_fields v1;
     v1_fields(pdu, &v1);
-    rc = wn_ws_encode_block(dst->version, ctx->community, ctx->len, pdu->type,
+    rc = wn_ws_encode_block(v3 ? WN_WS_V2C : dst->version, ctx->community, ctx->len, pdu->type,
                             pdu->request_id, pdu->error_status, pdu->error_index, &pdu->vbl,
                             &v1, offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
     if (rc < 0)
@@ -113,6 +117,11 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     if (src && src->addrlen <= sizeof job->src) {
         memcpy(&job->src, &src->addr, src->addrlen);
         job->srclen = src->addrlen;
+    }
+    rc = v3 ? wn_ws_v3_job_init(job, dst, ctx) : 0;
+    if (rc < 0) {
+        wn_ws_job_free(job);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     }
     if (job->expects_reply) {
         /* Our own bytes: cannot fail. */
