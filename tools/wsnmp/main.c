@@ -322,6 +322,10 @@ main(int argc, char **argv)
         return WSNMP_EXIT_USAGE;
     }
     o.progress = isatty(STDERR_FILENO) && !o.json;
+    /* snmptrap's -e: the engine ID our v3 traps come from (the library
+     * takes it from WSNMP_ENGINE_ID at its first v3 send). */
+    if (o.cmd == WSNMP_TRAP && o.v3.engine_id && !strcmp(o.version, "3"))
+        setenv("WSNMP_ENGINE_ID", o.v3.engine_hex, 1);
 
     wsnmp_mib_init(&o);
     if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS) {

@@ -49,13 +49,15 @@ is_v3(const struct wsnmp_opts *o)
     return !strcmp(o->version, "3");
 }
 
-/* The context: a v1/v2c community, or a v3 contextName (-n, default empty). */
+/* The context: a v1/v2c community, or for v3 "snmpv3:" and the
+ * contextName (-n, default empty; docs/snmpv3.md), in buf. */
 static const char *
-context_text(const struct wsnmp_opts *o)
+context_text(const struct wsnmp_opts *o, char *buf, size_t size)
 {
     if (!is_v3(o))
         return o->community;
-    return o->v3.ctx_name ? o->v3.ctx_name : "";
+    snprintf(buf, size, "%s%s", WSNMP_V3_PREFIX, o->v3.ctx_name ? o->v3.ctx_name : "");
+    return buf;
 }
 
 /* A database name: its entity, and its context by name (else literal). */
@@ -63,16 +65,18 @@ static int
 database_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *name, smiUINT32 mode,
                 HSNMP_ENTITY *ent, HSNMP_CONTEXT *ctx)
 {
+    char buf[WSNMP_V3_CONTEXT_MAX];
     SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
     *ent = SnmpStrToEntity(s, name);
     if (*ent) {
-        const char *c = context_text(o);
-        smiOCTETS oc = {(smiUINT32)strlen(c), (smiLPBYTE)c};
+        /* the database's context names: -c, or -n for v3 */
+        const char *c = is_v3(o) ? o->v3.ctx_name : o->community;
+        smiOCTETS oc = {(smiUINT32)(c ? strlen(c) : 0), (smiLPBYTE)c};
         *ctx = oc.len ? SnmpStrToContext(s, &oc) : NULL;
     }
     SnmpSetTranslateMode(mode);
     if (*ent && !*ctx)
-        *ctx = literal_context(s, context_text(o));
+        *ctx = literal_context(s, context_text(o, buf, sizeof buf));
     if (*ent && *ctx)
         return 0;
     if (*ent)
@@ -131,7 +135,8 @@ wsnmp_make_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *agent
             fprintf(stderr, "wsnmp: %s: %s\n", agent, wn_wsnmp_strerror(SnmpGetLastError(s)));
         return -1;
     }
-    *ctx = literal_context(s, context_text(o));
+    char buf[WSNMP_V3_CONTEXT_MAX];
+    *ctx = literal_context(s, context_text(o, buf, sizeof buf));
     if (!*ctx) {
         wsnmp_api_error("SnmpStrToContext", SnmpGetLastError(s));
         return -1;

@@ -47,6 +47,8 @@ enum wsnmp_cmd {
 /* The longest entity string the tool builds (two pass phrases of 1024
  * bytes, every byte escaped, and the rest). */
 #define WSNMP_V3_ENTITY_MAX 8192
+/* "snmpv3:" and a contextName of at most 255 bytes. */
+#define WSNMP_V3_CONTEXT_MAX (sizeof WSNMP_V3_PREFIX + 255)
 
 /* SNMPv3 options as net-snmp takes them. */
 struct wsnmp_v3 {
