@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------------
  * State.  Everything here belongs to the I/O thread and is used under the
@@ -227,6 +228,19 @@ v3job_free(struct wn_ws_job *job)
     wn_wipe(vj, offsetof(struct v3job, buf) + vj->buf_cap);
     wn_free(vj);
     job->v3 = NULL;
+}
+
+void
+wn_ws_v3_context_name(const struct wn_ws_context *ctx, const uint8_t **name, uint32_t *len)
+{
+    size_t plen = strlen(WN_USM_ENTITY_PREFIX);
+    *name = ctx->community;
+    *len = ctx->len;
+    if (!ctx->name && ctx->len >= plen
+        && !strncasecmp((const char *)ctx->community, WN_USM_ENTITY_PREFIX, plen)) {
+        *name += plen;
+        *len -= (uint32_t)plen;
+    }
 }
 
 int

@@ -24,6 +24,14 @@ struct wn_ws_v3_eng_ops {
 };
 void wn_ws_v3_set_ops(const struct wn_ws_v3_eng_ops *ops);   /* [locked] */
 
+/* The contextName a context gives a v3 request: its bytes, or, for a
+ * context string of the untranslated modes that starts with "snmpv3:",
+ * the bytes after it ("snmpv3:" alone: the default, empty contextName,
+ * which SnmpStrToContext cannot take as an empty string).  *name borrows
+ * ctx. */
+void wn_ws_v3_context_name(const struct wn_ws_context *ctx, const uint8_t **name,
+                           uint32_t *len);
+
 /* SnmpSendMsg: makes job (its packet the request in v2c form with the
  * context name as community) a v3 job for dst and ctx (borrowed): takes a
  * reference on dst's user.  0 or WN_E_NOMEM. [locked] */

@@ -91,7 +91,11 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
         return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
     struct wn_ws_v1_fields v1;
     v1_fields(pdu, &v1);
-    rc = wn_ws_encode_block(v3 ? WN_WS_V2C : dst->version, ctx->community, ctx->len, pdu->type,
+    const uint8_t *community = ctx->community;
+    uint32_t community_len = ctx->len;
+    if (v3)
+        wn_ws_v3_context_name(ctx, &community, &community_len);
+    rc = wn_ws_encode_block(v3 ? WN_WS_V2C : dst->version, community, community_len, pdu->type,
                             pdu->request_id, pdu->error_status, pdu->error_index, &pdu->vbl,
                             &v1, offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
     if (rc < 0)
