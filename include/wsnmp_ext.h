@@ -55,6 +55,18 @@ struct wn_wsnmp_stats {
                                     requests, responses): dropped, not queued;
                                     a request whose response is dropped ends
                                     with SNMPAPI_TL_RESOURCE_ERROR */
+    /* SNMPv3 messages that reached our listeners (traps, informs,
+     * SnmpListen requests) and were refused by the USM, never delivered:
+     * the usmStats counters of RFC 3414 (our local engine's), and the
+     * reports we sent about them (docs/snmpv3.md). */
+    uint64_t v3_dropped;              /* all refusals, the six below included */
+    uint64_t v3_unsupported_sec_levels;
+    uint64_t v3_not_in_time_windows;
+    uint64_t v3_unknown_user_names;
+    uint64_t v3_unknown_engine_ids;   /* discovery probes included */
+    uint64_t v3_wrong_digests;
+    uint64_t v3_decryption_errors;
+    uint64_t v3_reports_sent;
 };
 /* The most messages one session queues before SnmpRecvMsg takes them. */
 #define WN_WSNMP_MAX_QUEUE 65536u

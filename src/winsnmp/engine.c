@@ -1,5 +1,6 @@
 /* engine.c: the WinSNMP request engine on the I/O thread: startup and teardown, manager sockets, sending and cancelling requests, session and entity teardown. */
 #include "engine_int.h"
+#include "v3int.h"
 #include "engv3.h"
 
 #include <stdio.h>
@@ -68,6 +69,7 @@ shutdown_on_loop(void *arg)
     }
     wn_ws_eng.trap_idx[0] = wn_ws_eng.trap_idx[1] = -1;
     wn_ws_eng.trap_open = 0;
+    wn_ws_v3_reset();
     wn_ws_unlock();
 }
 
@@ -395,7 +397,10 @@ job_start(struct wn_ws_job *job)
         rc = 0;
         if (!sock)
             sock = mgr_sock(family, &rc);
-        if (sock)
+        if (sock && job->version == WN_WS_V3)   /* pkt is its v2c form (v3agent.c) */
+            rc = wn_ws_v3_send_oneshot(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
+                                       job->len, job->v3out);
+        else if (sock)
             rc = wn_dgram_send_raw(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
                                    job->len);
         if (rc < 0)

@@ -1,5 +1,6 @@
 /* ext.c: the libwsnmp extensions of wsnmp_ext.h (statistics, trap port, pollable fd, blocking wait). */
 #include "engine_int.h"
+#include "v3int.h"
 
 #include <poll.h>
 #include <string.h>
@@ -42,6 +43,14 @@ stats_on_loop(void *arg)
     c->out.traps_received = wn_ws_eng.c[WN_WS_C_TRAP];
     c->out.informs_acked = wn_ws_eng.c[WN_WS_C_INFORM_ACK];
     c->out.dropped_queue_full = wn_ws_eng.c[WN_WS_C_QFULL];
+    c->out.v3_dropped = wn_ws_v3_c.dropped;
+    c->out.v3_unsupported_sec_levels = wn_ws_v3_c.unsupported_sec_levels;
+    c->out.v3_not_in_time_windows = wn_ws_v3_c.not_in_time_windows;
+    c->out.v3_unknown_user_names = wn_ws_v3_c.unknown_user_names;
+    c->out.v3_unknown_engine_ids = wn_ws_v3_c.unknown_engine_ids;
+    c->out.v3_wrong_digests = wn_ws_v3_c.wrong_digests;
+    c->out.v3_decryption_errors = wn_ws_v3_c.decryption_errors;
+    c->out.v3_reports_sent = wn_ws_v3_c.reports_sent;
     wn_ws_unlock();
 }
 
