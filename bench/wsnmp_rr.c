@@ -116,12 +116,13 @@ main(int argc, char **argv)
     SnmpSetRetransmitMode(retries ? SNMPAPI_ON : SNMPAPI_OFF);
     sess = calloc((size_t)n_sess, sizeof *sess);
     smiOID oid;
-    smiOCTETS comm = {(smiUINT32)strlen(o.context), (smiLPBYTE)o.context};
+    /* v3: the entity string of docs/snmpv3.md (bench pass phrases only:
+     * no characters that need escaping), the context "snmpv3:<contextName>" */
+    static char v3agent[1024], context[300];
+    snprintf(context, sizeof context, "%s%s", o.user ? "snmpv3:" : "", o.context);
+    smiOCTETS comm = {(smiUINT32)strlen(context), (smiLPBYTE)context};
     if (!sess || SnmpStrToOid("1.3.6.1.2.1.1.3.0", &oid) == SNMPAPI_FAILURE)
         return 1;
-    /* v3: the entity string of docs/snmpv3.md (bench pass phrases only:
-     * no characters that need escaping) */
-    static char v3agent[1024];
     if (o.user) {
         if (snprintf(v3agent, sizeof v3agent, "snmpv3:%s;level=authPriv;auth=%s;authpass=%s;"
                      "priv=%s;privpass=%s@%s", o.user, WN_BENCH_V3_AUTH, o.authpass,

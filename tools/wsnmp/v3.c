@@ -1,4 +1,5 @@
 /* v3.c: net-snmp's SNMPv3 options (-u -l -a -A -x -X -e -E -n) checked and turned into libwsnmp's snmpv3: entity string, secrets escaped, taken out of argv and wiped. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -64,18 +65,6 @@ v3_bad(const char *msg, const char *arg)
     return -1;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* An engine ID as net-snmp takes it (hex, "0x" optional) into "0x<hex>"
  * of 5..32 bytes in out (WSNMP_V3_ENGINE_HEX bytes). */
 static int
@@ -87,7 +76,7 @@ engine_id(const char *opt, const char *v, char *out)
     size_t n = strlen(h);
     int ok = n % 2 == 0 && n / 2 >= V3_ENGINE_ID_MIN && n / 2 <= V3_ENGINE_ID_MAX;
     for (size_t i = 0; ok && i < n; i++)
-        ok = hexval(h[i]) >= 0;
+        ok = isxdigit((unsigned char)h[i]) != 0;
     if (!ok) {
         fprintf(stderr, "wsnmp: %s takes an engine ID of 5 to 32 bytes in hex "
                         "(e.g. 800000020109840301): %s\n", opt, v);
@@ -96,7 +85,7 @@ engine_id(const char *opt, const char *v, char *out)
     out[0] = '0';
     out[1] = 'x';
     for (size_t i = 0; i < n; i++)
-        out[2 + i] = (char)(h[i] >= 'A' && h[i] <= 'F' ? h[i] - 'A' + 'a' : h[i]);
+        out[2 + i] = (char)tolower((unsigned char)h[i]);
     out[2 + n] = '\0';
     return 0;
 }

@@ -22,16 +22,8 @@ P=$(cat "$D/snmpd.port"); TP=$(cat "$D/snmptrapd.port")
 A=127.0.0.1:$P
 export MIBS=
 unset MIBDIRS
-fails=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect() {
-    local want=$1 label=$2; shift 2
-    "$@" >"$D/out" 2>"$D/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$label (exit $rc)"; else bad "$label: exit $rc, wanted $want"; cat "$D/err"; fi
-}
-has() { if grep -q -- "$2" "$D/$1"; then ok "$3"; else bad "$3: no '$2' in $1"; cat "$D/$1"; fi; }
-hasnt() { if grep -q -- "$2" "$D/$1"; then bad "$3: '$2' in $1"; else ok "$3"; fi; }
+# shellcheck source=tool-checks.sh
+. "$HERE/tool-checks.sh"
 
 # The users of tests/peer/snmpv3/snmpd-v3-users.conf, as net-snmp options.
 SHA256="-u v3sha256 -l authPriv -a SHA-256 -A v3authpass3 -x AES -X v3privpass3"
