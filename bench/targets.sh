@@ -44,6 +44,7 @@ row() {
     [ "$kind" = info ] && goal=-
     local op="<="
     [ "$kind" = less ] && op="< "
+    [ "$kind" = info ] && op="  "
     printf "%-44s | %12s %12s | %8s  goal %s %-6s %s\n" "$name" "$ours" "$peer" "$val" "$op" "$goal" "$verdict"
 }
 
