@@ -156,6 +156,7 @@ if [ "${WSNMP_V3_TRAPS:-0}" = 1 ]; then
     [ "$lrc" -eq 0 ] && ok "listener got the v3 trap and exited" || { bad "listener exit $lrc"; cat "$D/listen.err"; }
     has listen.out '"value":"v3-in"' "v3 trap printed"
     has listen.out '"source":"snmpv3:v3trap;level=authPriv@127\.0\.0\.1' "source names user and level"
+    has listen.out '"context":""' "a v3 notification has a context, not a community"
     hasnt listen.out 'trapauthpass1' "no pass phrase in the listener's output"
 else
     echo "skip: v3 traps (this libwsnmp has no engine of its own yet)"
