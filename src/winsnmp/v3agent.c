@@ -252,8 +252,14 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
     WN_WS_ASSERT_LOCKED();
     struct wn_usm_in in;
     int rc = wn_usm_parse(pkt, len, &in);
+    if (rc == WN_E_UNSUPPORTED) {
+        count(rc);   /* another security model: snmpUnknownSecurityModels */
+        return 0;
+    }
     if (rc < 0) {
-        count(rc == WN_E_UNSUPPORTED ? WN_E_UNSUPPORTED : WN_E_MALFORMED);
+        /* Not an SNMPv3 message at all: malformed, as for v1/v2c. */
+        wn_ws_v3_c.invalid_msgs++;
+        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
         return 0;
     }
     const struct wn_usm_engine *me = wn_ws_v3_local();
@@ -327,7 +333,8 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
         wn_ws_user_put(user);
     wn_wipe(in_plain, in.msg.encrypted_len);
     if (rc < 0) {
-        count(WN_E_MALFORMED);
+        wn_ws_v3_c.invalid_msgs++;
+        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
         return 0;
     }
     wn_ws_v3_c.delivered++;
@@ -374,10 +381,13 @@ wn_ws_v3_send_oneshot(struct wn_dgram_sock *sock, const struct sockaddr *to, soc
     }
     if (m.pdu.type != WN_SNMP_PDU_RESPONSE)
         return WN_E_UNSUPPORTED;
+    /* The oldest request of that id from that address: a retransmission
+     * (same request-id, new msgID) is answered in its turn. */
     struct pending *p = NULL;
-    for (unsigned i = 0; i < WN_WS_V3_MAX_PENDING && !p; i++)
+    for (unsigned i = 0; i < WN_WS_V3_MAX_PENDING; i++)
         if (pend[i].used && pend[i].request_id == m.pdu.request_id &&
-            addr_same(&pend[i].peer, pend[i].peerlen, to, tolen))
+            addr_same(&pend[i].peer, pend[i].peerlen, to, tolen) &&
+            (!p || pend[i].expires_ms < p->expires_ms))
             p = &pend[i];
     if (!p)
         return WN_E_NOTFOUND;
@@ -388,6 +398,17 @@ wn_ws_v3_send_oneshot(struct wn_dgram_sock *sock, const struct sockaddr *to, soc
                                     .context_name_len = p->ctx_name_len,
                                     .pdu = m.pdu};
     rc = send_scoped(sock, to, tolen, &p->user->usm, p->level, p->msg_id, p->max_size, &sc);
+    if (rc == WN_E_NOSPACE) {
+        /* Larger than the manager's msgMaxSize: tooBig with no varbinds
+         * instead (RFC 3416 4.2.1), so the manager hears of it at once. */
+        sc.pdu.error_status = WN_SNMP_ERR_TOOBIG;
+        sc.pdu.error_index = 0;
+        sc.pdu.vbs = NULL;
+        sc.pdu.vb_count = 0;
+        sc.pdu.vbl = NULL;
+        sc.pdu.vbl_len = 0;
+        rc = send_scoped(sock, to, tolen, &p->user->usm, p->level, p->msg_id, p->max_size, &sc);
+    }
     wn_ws_user_put(p->user);
     memset(p, 0, sizeof *p);
     return rc;

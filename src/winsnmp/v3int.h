@@ -26,7 +26,7 @@
 
 /* ------------------------------------------------------------------------
  * Our engine (v3local.c) [locked].
- * snmpEngineID: WSNMP_ENGINE_ID (hex), else the one kept in the state file
+ * snmpEngineID: WSNMP_ENGINE_ID (0x<hex>), else the one kept in the state file
  * (WSNMP_ENGINE_FILE, $XDG_STATE_HOME/wsnmp/engine, ~/.local/state/wsnmp/
  * engine), else generated and kept there.  snmpEngineBoots: one more than
  * the file says for that ID, written back before first use; when the file
@@ -36,8 +36,7 @@
 const struct wn_usm_engine *wn_ws_v3_local(void);
 /* Forgets the engine (tests: the next use makes it again). */
 void wn_ws_v3_local_reset(void);
-/* "0x..." <-> bytes: min..max bytes, 0 or WN_E_INVAL. */
-int wn_ws_v3_hex_decode(const char *s, uint8_t *out, size_t min, size_t max, size_t *len);
+/* bytes -> "0x<hex>" (cut at cap). */
 void wn_ws_v3_hex_format(const uint8_t *p, size_t n, char *out, size_t cap);
 
 /* ------------------------------------------------------------------------

@@ -33,24 +33,6 @@ generate_id(uint8_t *id, size_t *len)
     return wn_random(id + 5, WN_WS_V3_ENGINE_RANDOM);
 }
 
-int
-wn_ws_v3_hex_decode(const char *s, uint8_t *out, size_t min, size_t max, size_t *len)
-{
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        s += 2;
-    size_t n = strlen(s);
-    if (n % 2 || n / 2 < min || n / 2 > max)
-        return WN_E_INVAL;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = wn_hexval(s[2 * i]), lo = wn_hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return WN_E_INVAL;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = n / 2;
-    return 0;
-}
-
 void
 wn_ws_v3_hex_format(const uint8_t *p, size_t n, char *out, size_t cap)
 {
@@ -65,6 +47,15 @@ wn_ws_v3_hex_format(const uint8_t *p, size_t n, char *out, size_t cap)
         out[o++] = digits[p[i] & 15];
     }
     out[o] = '\0';
+}
+
+/* "0x<hex>" of an SnmpEngineID (5..32 bytes) into id; 0 or WN_E_MALFORMED. */
+static int
+engine_id_decode(const char *s, uint8_t id[WN_USM_MAX_ENGINE_ID], size_t *len)
+{
+    if (wn_ws_db_hex(s, id, WN_USM_MAX_ENGINE_ID, len) < 0 || *len < WN_USM_MIN_ENGINE_ID)
+        return WN_E_MALFORMED;
+    return 0;
 }
 
 /* The state file: WSNMP_ENGINE_FILE, else $XDG_STATE_HOME/wsnmp/engine,
@@ -117,8 +108,7 @@ parse_line(char *line, struct boots_line *b)
     if (!sp)
         return WN_E_MALFORMED;
     *sp = '\0';
-    if (wn_ws_v3_hex_decode(line, b->id, WN_USM_MIN_ENGINE_ID, WN_USM_MAX_ENGINE_ID,
-                            &b->id_len) < 0)
+    if (engine_id_decode(line, b->id, &b->id_len) < 0)
         return WN_E_MALFORMED;
     char *end;
     unsigned long v = strtoul(sp + 1, &end, 10);
@@ -235,12 +225,12 @@ local_init(void)
     const char *env = getenv("WSNMP_ENGINE_ID");
     int configured = 0;
     if (env && *env) {
-        if (wn_ws_v3_hex_decode(env, id, WN_USM_MIN_ENGINE_ID, WN_USM_MAX_ENGINE_ID,
-                                &id_len) == 0)
+        if (engine_id_decode(env, id, &id_len) == 0)
             configured = 1;
-        else
-            wn_log(WN_LOG_WARN, "winsnmp", "WSNMP_ENGINE_ID=%.80s refused: it takes 5..32 bytes "
-                   "as hex (0x800000...); using another engine ID", env);
+        else   /* said whatever WN_LOG is (docs/logging.md) */
+            fprintf(stderr, "libwsnmp: WSNMP_ENGINE_ID=%.80s refused: it takes an SNMP engine "
+                            "ID of 5..32 bytes as 0x<hex>; using the state file's or a new one\n",
+                    env);
     }
     char *path = state_path();
     if (!configured && path) {

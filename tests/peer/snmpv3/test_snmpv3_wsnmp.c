@@ -34,7 +34,9 @@ static const char db_text[] =
     "# users of test_snmpv3_wsnmp (lab pass phrases)\n"
     "user wsha auth=SHA authpass=wsauthpass1 priv=AES privpass=wsprivpass1\n"
     "user wmd5 auth=MD5 authpass=wsmd5pass1\n"
-    "user wnone\n";
+    "user wnone\n"
+    "user wonly auth=SHA authpass=wsauthpass1 engineid=" SENDER_ENGINE_ID "\n"
+    "user wother auth=SHA authpass=wsauthpass1 engineid=0x80001f88046f74686572\n";
 
 static int
 setup_inner(void)
@@ -213,6 +215,21 @@ test_snmptrap_v3_refused_traps_are_not_delivered(void **state)
     assert_int_equal(after.v3_dropped - before.v3_dropped, 3);
 }
 
+/* A user line with engineid= takes traps from that engine only. */
+static void
+test_user_engineid_limits_the_trap_senders(void **state)
+{
+    (void)state;
+    struct wn_wsnmp_stats before = stats();
+    snmptrap("-v3 -u wother -l authNoPriv -a SHA -A wsauthpass1", 35);
+    struct got g;
+    assert_int_equal(next_msg(QUIET_MS, &g), -1);
+    struct wn_wsnmp_stats after = stats();
+    assert_int_equal(after.v3_unknown_engine_ids - before.v3_unknown_engine_ids, 1);
+    snmptrap("-v3 -u wonly -l authNoPriv -a SHA -A wsauthpass1", 36);
+    expect_trap(36, "wonly", "authNoPriv");
+}
+
 /* snmpinform -v3 discovers our engine (our unknownEngineID report),
  * syncs its clock (our notInTimeWindow report) and gets our Response; the
  * inform is delivered. */
@@ -265,20 +282,32 @@ test_snmpinform_v3_wrong_pass_phrase_is_refused(void **state)
 /* SnmpSendMsg of a Trap to a v3 entity: authPriv from our engine ID
  * (authoritative, no discovery), logged by snmptrapd that knows the user
  * only for our engine ID (createUser -e). */
+/* The varbinds of our notifications: sysUpTime.0, snmpTrapOID.0, sysName.0. */
+static const char *const notif_names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0",
+                                          ".1.3.6.1.2.1.1.5.0", NULL};
+
+/* The v3 entity of snmptrapd for user wsha (from the database) and a context. */
+static void
+trapd_target(HSNMP_ENTITY *dst, HSNMP_CONTEXT *ctx)
+{
+    char addr[96];
+    snprintf(addr, sizeof addr, "snmpv3:wsha@127.0.0.1:%u", peers.trapd_port);
+    *dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
+    assert_non_null(*dst);
+    *ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "wn-ctx");
+}
+
 static void
 test_our_v3_trap_reaches_snmptrapd(void **state)
 {
     (void)state;
-    char addr[96];
-    snprintf(addr, sizeof addr, "snmpv3:wsha@127.0.0.1:%u", peers.trapd_port);
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
-    assert_non_null(dst);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "wn-ctx");
-    const char *names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0", ".1.3.6.1.2.1.1.5.0",
-                           NULL};
+    HSNMP_ENTITY dst;
+    HSNMP_CONTEXT ctx;
+    trapd_target(&dst, &ctx);
     const char *values[] = {"t:4242", "o:.1.3.6.1.4.1.99999.0.51", "s:v3 trap from wsnmp"};
     smiINT32 rid;
-    assert_int_equal(wire_send(sess, dst, ctx, SNMP_PDU_TRAP, 0, 0, names, values, &rid), 0);
+    assert_int_equal(wire_send(sess, dst, ctx, SNMP_PDU_TRAP, 0, 0, notif_names, values, &rid),
+                     0);
     assert_true(wire_trapd_log_line(&peers, ".1.3.6.1.4.1.99999.0.51", "Timeticks: (4242)", NULL,
                                     0));
     SnmpFreeEntity(dst);
@@ -291,18 +320,14 @@ static void
 test_our_v3_inform_is_acknowledged_by_snmptrapd(void **state)
 {
     (void)state;
-    char addr[96];
-    snprintf(addr, sizeof addr, "snmpv3:wsha@127.0.0.1:%u", peers.trapd_port);
-    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, addr);
-    assert_non_null(dst);
-    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "wn-ctx");
-    const char *names[] = {".1.3.6.1.2.1.1.3.0", ".1.3.6.1.6.3.1.1.4.1.0", ".1.3.6.1.2.1.1.5.0",
-                           NULL};
+    HSNMP_ENTITY dst;
+    HSNMP_CONTEXT ctx;
+    trapd_target(&dst, &ctx);
     const char *values[] = {"t:4243", "o:.1.3.6.1.4.1.99999.0.52", "s:v3 inform from wsnmp"};
     struct wire_vb vbs[8];
     size_t n = 0;
     smiINT st = -1, ix = -1;
-    assert_int_equal(wire_request(sess, &ev, dst, ctx, SNMP_PDU_INFORM, 0, 0, names, values, vbs,
+    assert_int_equal(wire_request(sess, &ev, dst, ctx, SNMP_PDU_INFORM, 0, 0, notif_names, values, vbs,
                                   8, &n, &st, &ix, WAIT_MS), 0);
     assert_int_equal(st, 0);
     assert_int_equal(n, 3);
@@ -358,7 +383,8 @@ test_snmpbulkwalk_v3_walks_our_agent(void **state)
  * that our notInTimeWindow report answers, the request) against our
  * agent; then with its clock of us a boot behind: our
  * authenticated notInTimeWindow report resynchronises it, and the retry
- * gets the answer. */
+ * gets the answer.  A response larger than the manager's msgMaxSize
+ * comes back as tooBig. */
 static void
 test_our_agent_reports_not_in_time_window(void **state)
 {
@@ -392,6 +418,18 @@ test_our_agent_reports_not_in_time_window(void **state)
     assert_int_equal(d.peer.resyncs, 1);
     struct wn_wsnmp_stats after = stats();
     assert_int_equal(after.v3_not_in_time_windows - before.v3_not_in_time_windows, 1);
+    /* A response larger than our msgMaxSize: tooBig, no varbinds. */
+    static const uint32_t name_oid[] = {1, 3, 6, 1, 4, 1, 99999, 1, 1, 0};
+    struct wn_snmp_varbind many[40];
+    for (unsigned i = 0; i < 40; i++)
+        many[i] = (struct wn_snmp_varbind){.oid = name_oid, .oid_len = 10,
+                                           .value = {.syntax = WN_SNMP_SYN_NULL}};
+    struct wn_snmp_pdu big = {.type = WN_SNMP_PDU_GET, .vbs = many, .vb_count = 40};
+    d.max_size = WN_SNMP_V3_MIN_MAX_SIZE;
+    assert_int_equal(v3drv_request(&d, &big, &resp), 0);
+    assert_int_equal(resp->type, WN_SNMP_PDU_RESPONSE);
+    assert_int_equal(resp->error_status, WN_SNMP_ERR_TOOBIG);
+    assert_int_equal(resp->vb_count, 0);
     v3drv_close(&d);
     wn_usm_user_clear(&u);
     wire_agent_stop(&agent);
@@ -403,6 +441,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snmptrap_v3_traps_are_delivered),
         cmocka_unit_test(test_snmptrap_v3_refused_traps_are_not_delivered),
+        cmocka_unit_test(test_user_engineid_limits_the_trap_senders),
         cmocka_unit_test(test_snmpinform_v3_is_acknowledged_and_delivered),
         cmocka_unit_test(test_snmpinform_v3_wrong_pass_phrase_is_refused),
         cmocka_unit_test(test_our_v3_trap_reaches_snmptrapd),
