@@ -51,6 +51,7 @@ usage(FILE *f)
 "  -A PASSPHRASE    authentication pass phrase (8..1024 characters)\n"
 "  -x PROTOCOL      DES|AES|AES-192|AES-256|AES-192-C|AES-256-C (default DES with -X)\n"
 "  -X PASSPHRASE    privacy pass phrase (8..1024 characters)\n"
+"  -3k KEY, -3K KEY localized authentication / privacy key in hex (needs -e)\n"
 "  -e ENGINEID      security engine ID in hex (default: discovered)\n"
 "  -E ENGINEID      context engine ID in hex (default: the agent's)\n"
 "  -n CONTEXT       context name (default empty)\n"
@@ -172,6 +173,28 @@ parse_long_option(struct wsnmp_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
+/* net-snmp's -3k / -3K: localized keys in hex (with -e); -3m / -3M
+ * (master keys) have no place in the entity string. */
+static int
+parse_v3_key_option(struct wsnmp_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (a[2] != 'k' && a[2] != 'K')
+        return bad(a[2] == 'm' || a[2] == 'M'
+                       ? "-3m/-3M (master keys) are not supported: use pass phrases, or "
+                         "-3k/-3K (localized keys) with -e"
+                       : "unknown option",
+                   a[2] == 'm' || a[2] == 'M' ? NULL : a);
+    const char *v = opt_value(argc, argv, i, 3);
+    if (!v)
+        return bad("option needs a value", a);
+    if (a[2] == 'k')
+        o->v3.auth_key = v;
+    else
+        o->v3.priv_key = v;
+    return 0;
+}
+
 /* Options come before the positional arguments, as in net-snmp. */
 static int
 parse_options(struct wsnmp_opts *o, int argc, char **argv, int *i)
@@ -184,6 +207,11 @@ parse_options(struct wsnmp_opts *o, int argc, char **argv, int *i)
                 break;
             }
             if (parse_long_option(o, argc, argv, i) != 0)
+                return -1;
+            continue;
+        }
+        if (a[1] == '3') {
+            if (parse_v3_key_option(o, argc, argv, i) != 0)
                 return -1;
             continue;
         }

@@ -90,6 +90,23 @@ engine_id(const char *opt, const char *v, char *out)
     return 0;
 }
 
+/* A localized key (hex, "0x" optional): its text is never printed. */
+static int
+key_ok(const char *opt, const char *k)
+{
+    if (!k)
+        return 0;
+    const char *h = k[0] == '0' && (k[1] == 'x' || k[1] == 'X') ? k + 2 : k;
+    size_t n = strlen(h);
+    int ok = n > 0 && n % 2 == 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isxdigit((unsigned char)h[i]) != 0;
+    if (!ok)
+        fprintf(stderr, "wsnmp: %s takes a localized key in hex (an even number of hex "
+                        "digits, 0x optional)\n", opt);
+    return ok ? 0 : -1;
+}
+
 /* A pass phrase's length only: its text is never printed. */
 static int
 pass_ok(const char *opt, const char *p)
@@ -128,8 +145,15 @@ wsnmp_v3_check(struct wsnmp_v3 *v3)
                           v3->priv_proto);
         v3->priv_proto = c;
     }
-    if (pass_ok("-A", v3->auth_pass) != 0 || pass_ok("-X", v3->priv_pass) != 0)
+    if (pass_ok("-A", v3->auth_pass) != 0 || pass_ok("-X", v3->priv_pass) != 0 ||
+        key_ok("-3k", v3->auth_key) != 0 || key_ok("-3K", v3->priv_key) != 0)
         return -1;
+    if ((v3->auth_key && v3->auth_pass) || (v3->priv_key && v3->priv_pass))
+        return v3_bad("give a pass phrase or a localized key, not both (-A/-3k, -X/-3K)", NULL);
+    if ((v3->auth_key || v3->priv_key) && !v3->engine_id)
+        return v3_bad("-3k/-3K need -e: a localized key belongs to one engine", NULL);
+    if ((v3->auth_key && !v3->auth_proto) || (v3->priv_key && !v3->priv_proto))
+        return v3_bad("-3k needs -a and -3K needs -x: a key does not say its protocol", NULL);
     /* As net-snmp: a pass phrase without its protocol means MD5 / DES. */
     if (v3->auth_pass && !v3->auth_proto)
         v3->auth_proto = V3_DEFAULT_AUTH;
@@ -169,8 +193,9 @@ int
 wsnmp_v3_take_secrets(struct wsnmp_v3 *v3)
 {
     int a = take(&v3->auth_pass), b = take(&v3->priv_pass);
+    int c = take(&v3->auth_key), d = take(&v3->priv_key);
     v3->owns_secrets = 1;
-    if (a != 0 || b != 0) {
+    if (a != 0 || b != 0 || c != 0 || d != 0) {
         fprintf(stderr, "wsnmp: out of memory\n");
         return -1;
     }
@@ -193,7 +218,9 @@ wsnmp_v3_free(struct wsnmp_v3 *v3)
         return;
     free_secret(v3->auth_pass);
     free_secret(v3->priv_pass);
-    v3->auth_pass = v3->priv_pass = NULL;
+    free_secret(v3->auth_key);
+    free_secret(v3->priv_key);
+    v3->auth_pass = v3->priv_pass = v3->auth_key = v3->priv_key = NULL;
     v3->owns_secrets = 0;
 }
 
@@ -254,6 +281,18 @@ put_field(struct sbuf *b, const char *key, const char *value, int escape)
         put_raw(b, value);
 }
 
+/* A localized key as the string wants it: 0x and the hex digits. */
+static void
+put_key(struct sbuf *b, const char *key, const char *hex)
+{
+    if (!hex)
+        return;
+    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+        hex += 2;
+    put_field(b, key, "0x", 0);
+    put_raw(b, hex);
+}
+
 int
 wsnmp_v3_entity_string(const struct wsnmp_v3 *v3, const char *address, char *out, size_t cap)
 {
@@ -266,8 +305,10 @@ wsnmp_v3_entity_string(const struct wsnmp_v3 *v3, const char *address, char *out
     put_field(&b, "level", v3->level, 0);
     put_field(&b, "auth", v3->auth_proto, 0);
     put_field(&b, "authpass", v3->auth_pass, 1);
+    put_key(&b, "authkey", v3->auth_key);
     put_field(&b, "priv", v3->priv_proto, 0);
     put_field(&b, "privpass", v3->priv_pass, 1);
+    put_key(&b, "privkey", v3->priv_key);
     put_field(&b, "engineid", v3->engine_id ? v3->engine_hex : NULL, 0);
     put_field(&b, WSNMP_V3_CONTEXT_ENGINE_KEY, v3->ctx_engine ? v3->ctx_engine_hex : NULL, 0);
     put_char(&b, '@');

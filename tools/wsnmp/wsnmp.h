@@ -58,6 +58,8 @@ struct wsnmp_v3 {
     const char *auth_pass;  /* -A (owned after wsnmp_v3_take_secrets) */
     const char *priv_proto; /* -x DES|AES|AES-192|AES-256|AES-192-C|AES-256-C */
     const char *priv_pass;  /* -X (owned after wsnmp_v3_take_secrets) */
+    const char *auth_key;   /* -3k localized key, hex (owned after take) */
+    const char *priv_key;   /* -3K localized key, hex (owned after take) */
     const char *engine_id;  /* -e */
     const char *ctx_engine; /* -E */
     const char *ctx_name;   /* -n */
@@ -95,7 +97,8 @@ struct wsnmp_opts {
  * entity string takes (net-snmp's defaults: MD5 with -A alone, DES with -X
  * alone).  0, or -1 with a message on stderr that holds no pass phrase. */
 int wsnmp_v3_check(struct wsnmp_v3 *v3);
-/* Copies -A and -X into owned memory and wipes them in argv.  0 or -1. */
+/* Copies -A, -X, -3k and -3K into owned memory and wipes them in argv.
+ * 0 or -1. */
 int wsnmp_v3_take_secrets(struct wsnmp_v3 *v3);
 /* Wipes and frees what wsnmp_v3_take_secrets took. */
 void wsnmp_v3_free(struct wsnmp_v3 *v3);

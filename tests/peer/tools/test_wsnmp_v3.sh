@@ -88,6 +88,11 @@ hasnt out 'v3authpass3' "JSON holds no pass phrase"
 # shellcheck disable=SC2086
 expect 0 "get with -e" "$W" get -v 3 $SHA256 -e 80001f880476332d736e6d7064 "$A" 1.3.6.1.2.1.1.5.0
 has out 'wire-snmpd' "-e answered"
+# localized keys instead of pass phrases (snmpd's for v3sha256 at its engine ID)
+expect 0 "get with -3k/-3K and -e" "$W" get -v 3 -u v3sha256 -l authPriv -a SHA-256 -x AES -e 80001f880476332d736e6d7064 \
+    -3k 1b0bb19b402328d782ddda0a0b6936e9908d9dc06768deae3beb129bd0fe58c0 -3K 694e47bebad39d8d4dfd05b58429d755 \
+    "$A" 1.3.6.1.2.1.1.5.0
+has out 'wire-snmpd' "-3k/-3K answered"
 # shellcheck disable=SC2086
 expect 0 "get with -n ''" "$W" get -v 3 $SHA256 -n '' "$A" 1.3.6.1.2.1.1.5.0
 

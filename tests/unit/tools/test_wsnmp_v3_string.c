@@ -128,6 +128,30 @@ test_v3_string_engine_ids(void **state)
     wn_usm_entity_clear(&pe);
 }
 
+/* -3k / -3K: localized keys (snmpd's for v3sha256 at engine "v3-snmpd")
+ * as authkey= / privkey=, which the usm layer takes. */
+#define V3SHA256_KUL "1b0bb19b402328d782ddda0a0b6936e9908d9dc06768deae3beb129bd0fe58c0"
+#define V3SHA256_PRIV_KUL "694e47bebad39d8d4dfd05b58429d755"
+static void
+test_v3_string_localized_keys(void **state)
+{
+    (void)state;
+    struct wsnmp_v3 v3 = {.user = "v3sha256", .auth_proto = "SHA-256", .auth_key = V3SHA256_KUL,
+                          .priv_proto = "AES", .priv_key = "0X" V3SHA256_PRIV_KUL,
+                          .engine_id = "80001f880476332d736e6d7064"};
+    build(&v3);
+    assert_string_equal(out, "snmpv3:v3sha256;auth=SHA-256;authkey=0x" V3SHA256_KUL ";priv=AES;"
+                             "privkey=0x" V3SHA256_PRIV_KUL ";engineid=0x80001f880476332d736e6d7064@"
+                             ADDR);
+    struct wn_usm_entity e;
+    assert_int_equal(wn_usm_entity_parse(out, &e), 0);
+    assert_int_equal(e.authkey_len, 32);
+    assert_int_equal(e.authkey[0], 0x1b);
+    assert_int_equal(e.privkey_len, 16);
+    assert_int_equal(e.privkey[15], 0x55);
+    wn_usm_entity_clear(&e);
+}
+
 /* Rejections print a message that never holds a pass phrase. */
 static void
 test_v3_check_refuses_without_printing_secrets(void **state)
@@ -145,6 +169,11 @@ test_v3_check_refuses_without_printing_secrets(void **state)
         {.user = "u", .ctx_engine = "zz001f880476"},
         {.user = "123456789012345678901234567890123"},   /* 33 bytes */
         {.user = ""},
+        {.user = "u", .auth_proto = "SHA", .auth_key = "secret-key-zz", .engine_id = "8000000201"},
+        {.user = "u", .auth_proto = "SHA", .auth_key = "0011", .auth_pass = "secret-one-1",
+         .engine_id = "8000000201"},
+        {.user = "u", .auth_proto = "SHA", .auth_key = "0011"},   /* no -e */
+        {.user = "u", .auth_key = "0011", .engine_id = "8000000201"},   /* no -a */
     };
     char path[] = "/tmp/wn-v3str.XXXXXX";
     int fd = mkstemp(path);
@@ -170,6 +199,8 @@ test_v3_check_refuses_without_printing_secrets(void **state)
     assert_null(strstr(text, "secret-one-1"));
     assert_null(strstr(text, "short"));
     assert_null(strstr(text, "tiny"));
+    assert_null(strstr(text, "secret-key-zz"));
+    assert_non_null(strstr(text, "-3k/-3K need -e"));
     assert_non_null(strstr(text, "-l takes"));
     assert_non_null(strstr(text, "must have 8 to 1024 characters"));
 }
@@ -205,8 +236,12 @@ test_v3_take_secrets_wipes_argv(void **state)
     (void)state;
     char a[] = "-Aauth-pass-1";
     char x[] = "priv-pass-22";
-    struct wsnmp_v3 v3 = {.user = "u", .auth_pass = a + 2, .priv_pass = x};
+    char k[] = "00112233";
+    struct wsnmp_v3 v3 = {.user = "u", .auth_pass = a + 2, .priv_pass = x, .priv_key = k};
     assert_int_equal(wsnmp_v3_take_secrets(&v3), 0);
+    assert_string_equal(v3.priv_key, "00112233");
+    for (size_t i = 0; i < sizeof k - 1; i++)
+        assert_int_equal(k[i], 0);
     assert_string_equal(v3.auth_pass, "auth-pass-1");
     assert_string_equal(v3.priv_pass, "priv-pass-22");
     for (size_t i = 2; i < sizeof a - 1; i++)
@@ -217,6 +252,7 @@ test_v3_take_secrets_wipes_argv(void **state)
     wsnmp_v3_free(&v3);
     assert_null(v3.auth_pass);
     assert_null(v3.priv_pass);
+    assert_null(v3.priv_key);
 }
 
 /* Each USM report has its own exit code; other codes map to none. */
@@ -245,6 +281,7 @@ main(void)
         cmocka_unit_test(test_v3_string_user_alone_carries_no_secret),
         cmocka_unit_test(test_v3_string_takes_net_snmp_spellings_and_defaults),
         cmocka_unit_test(test_v3_string_engine_ids),
+        cmocka_unit_test(test_v3_string_localized_keys),
         cmocka_unit_test(test_v3_check_refuses_without_printing_secrets),
         cmocka_unit_test(test_v3_string_too_long_is_refused_and_wiped),
         cmocka_unit_test(test_v3_take_secrets_wipes_argv),
