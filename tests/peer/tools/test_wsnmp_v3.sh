@@ -22,6 +22,8 @@ P=$(cat "$D/snmpd.port"); TP=$(cat "$D/snmptrapd.port")
 A=127.0.0.1:$P
 export MIBS=
 unset MIBDIRS
+# our own engine's state (engine ID, boots) stays in the temp dir, not in $HOME
+export WSNMP_ENGINE_FILE="$D/engine.state"
 # shellcheck source=tool-checks.sh
 . "$HERE/tool-checks.sh"
 
@@ -145,7 +147,6 @@ grep -q 'v3-inform' "$D/snmptrapd.log" && ok "snmptrapd logged the inform" || ba
 # from CMake): ours from the engine ID that snmptrapd's createUser -e
 # names (-e, as snmptrap's), and snmptrap -v3 into our listener
 if [ "${WSNMP_V3_TRAPS:-0}" = 1 ]; then
-    export WSNMP_ENGINE_FILE="$D/engine.state"
     # shellcheck disable=SC2086
     expect 0 "v3 trap to snmptrapd" "$W" trap -v 3 $TRAPUSER -e 80001f8804776e2d74726170 "127.0.0.1:$TP" '' 1.3.6.1.6.3.1.1.5.1 1.3.6.1.2.1.1.5.0 s v3-trap
     for _ in $(seq 1 100); do grep -q 'v3-trap' "$D/snmptrapd.log" && break; sleep 0.05; done
