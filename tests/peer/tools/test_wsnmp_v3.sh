@@ -164,6 +164,18 @@ if [ "${WSNMP_V3_TRAPS:-0}" = 1 ]; then
     has listen.out '"source":"snmpv3:v3trap;level=authPriv@127\.0\.0\.1' "source names user and level"
     has listen.out '"context":""' "a v3 notification has a context, not a community"
     hasnt listen.out 'trapauthpass1' "no pass phrase in the listener's output"
+    # an inform into our listener: snmpinform discovers our engine, the user line needs no engineid=
+    printf 'user v3trap auth=SHA-256 authpass=trapauthpass1 priv=AES privpass=trapprivpass1\n' > "$D/listen2.db"
+    WSNMP_DB="$D/listen2.db" "$W" listen -p "$LPORT" --count 1 >"$D/listen.out" 2>"$D/listen.err" &
+    LPID=$!
+    for _ in $(seq 1 100); do grep -q listening "$D/listen.err" && break; sleep 0.05; done
+    # shellcheck disable=SC2086
+    snmpinform -v3 -r 2 -t 2 $TRAPUSER "127.0.0.1:$LPORT" '' .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.1.5.0 s v3-inform-in \
+        && ok "snmpinform -v3 got our acknowledgement" || bad "our listener did not acknowledge the v3 inform"
+    for _ in $(seq 1 100); do kill -0 "$LPID" 2>/dev/null || break; sleep 0.05; done
+    kill "$LPID" 2>/dev/null; wait "$LPID"; LPID=
+    has listen.out 'INFORM from snmpv3:v3trap;level=authPriv@127\.0\.0\.1:[0-9]* context $' "text header of a v3 inform"
+    has listen.out 'STRING: "v3-inform-in"' "v3 inform varbind printed"
 else
     echo "skip: v3 traps (this libwsnmp has no engine of its own yet)"
 fi
