@@ -75,6 +75,9 @@ expect 0 "get" "$W" get -v 3 $SHA256 "$A" 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.7.0
 snmpget -v3 $SHA256 -On "$A" .1.3.6.1.2.1.1.5.0 .1.3.6.1.2.1.1.7.0 > "$D/theirs"
 diff -q "$D/out" "$D/theirs" >/dev/null && ok "get = snmpget -v3" || { bad "get differs"; diff "$D/out" "$D/theirs"; }
 # shellcheck disable=SC2086
+expect 0 "get over IPv6 (udp6:)" "$W" get -v 3 $MD5DES "udp6:[::1]:$P" 1.3.6.1.2.1.1.5.0
+has out 'wire-snmpd' "IPv6 answer"
+# shellcheck disable=SC2086
 expect 0 "getnext" "$W" getnext -v 3 $MD5DES "$A" 1.3.6.1.2.1.1.4
 # shellcheck disable=SC2086
 snmpgetnext -v3 $MD5DES -On "$A" .1.3.6.1.2.1.1.4 > "$D/theirs"
