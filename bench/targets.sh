@@ -137,8 +137,8 @@ if want v3; then
     echo "    answered (of $V3_N per run): ours v3 $(range ok <<<"$v3"), net-snmp v3 $(range ok <<<"$n3")"
     # user-space instructions per request (callgrind, 2N-N; the pass
     # phrase hashing at setup cancels out): no goal, because under
-    # valgrind nettle and OpenSSL run SHA-256 without the CPU's SHA
-    # extensions, so the crypto weighs far more than on the CPU
+    # valgrind nettle runs SHA-256 without the CPU's SHA extensions and
+    # a rep-stosb memset counts one instruction per byte
     REFL_PORT=$V3PORT
     i2=$(instr_per_req "$BB/wsnmp_rr" -s 1 -w 16)
     i3=$(instr_per_req "$BB/wsnmp_rr" "${V3USER[@]}" -s 1 -w 16)
