@@ -72,7 +72,8 @@ user_new(const char *name, enum wn_usm_auth auth, const char *authpass, const ui
         wn_free(u);
         return rc;
     }
-    memcpy(u->engine_id, engine_id, engine_id_len);
+    if (engine_id_len)
+        memcpy(u->engine_id, engine_id, engine_id_len);
     u->engine_id_len = engine_id_len;
     u->refs = 1;
     *out = u;
