@@ -99,6 +99,22 @@ group_setup(void **state)
         skip_all = 1;
         return 0;
     }
+    /* DCERPC_TEST_HANG=FILE (tests/peer/snmp/test-peers-die.sh): write the
+     * servers' PIDs to FILE once both listen, and hang, to be killed from
+     * outside. */
+    const char *hang = getenv("DCERPC_TEST_HANG");
+    if (a == 0 && b == 0 && hang != NULL) {
+        char tmp[512];
+        snprintf(tmp, sizeof tmp, "%s.tmp", hang);
+        FILE *f = fopen(tmp, "w");
+        if (f == NULL)
+            return -1;
+        fprintf(f, "%ld\n%ld\n", (long)servers[0].pid, (long)servers[1].pid);
+        if (fclose(f) != 0 || rename(tmp, hang) != 0)
+            return -1;
+        for (;;)
+            pause();
+    }
     return a == 0 && b == 0 ? 0 : -1;
 }
 
