@@ -1,5 +1,6 @@
-# smb_tamper.py: the SMB2 tampering TCP proxy of the fault and tamper tests (forwards NBSS frames on 127.0.0.1, records them, alters them as told); run it as smb-tamper-proxy.py.
+# smb_tamper.py: the SMB2 tampering TCP proxy of the fault and tamper tests (forwards NBSS frames on 127.0.0.1, records them, alters them as told, or fails as told); run it as smb-tamper-proxy.py.
 """Usage: smb-tamper-proxy.py --target-port P [--port N] [--dump FILE] [MODE...]
+       smb-tamper-proxy.py --not-smb HOW [--port N]
 
 Listens on 127.0.0.1 (port N, or a free one), forwards every connection to
 127.0.0.1:P frame by frame (NBSS), prints "PORT=<port>" once listening, and
@@ -38,12 +39,24 @@ Modes (any combination):
                          connection and leave the client side open and silent
                          until its next request, which is answered by closing
                          it (a connection that died unnoticed while kept idle)
+  --fail-session-enum HOW
+                         answer the client's NetrSessionEnum request (an IOCTL
+                         carrying a DCE/RPC request with opnum 12) instead of
+                         forwarding it: garbage (a frame that is not SMB2, then
+                         silence), silent (no answer), huge (an NBSS length of
+                         16 MiB - 1), reset (a TCP reset)
   --dump FILE            append every frame as "<dir> <hex>" lines (c2s / s2c)
+
+Without --target-port, --not-smb HOW makes it a host that is not an SMB
+server at all: to the client's first frame (NEGOTIATE) it answers garbage
+(an HTTP error and random bytes), silent, huge, reset or close.
 """
 import argparse
 import hashlib
 import hmac
+import os
 import signal
+import struct
 import socket
 import sys
 import threading
@@ -81,6 +94,19 @@ NTLM_SESSION_KEY_OFF = 52
 NTLM_FLAGS_OFF = 60
 NTLM_UNICODE = 0x00000001
 NTLM_KEY_EXCH = 0x40000000
+# --fail-session-enum: SMB2 IOCTL (MS-SMB2 2.2.31) carrying a DCE/RPC request (C706 12.6.4.9)
+CMD_IOCTL = 0x000B
+IOCTL_INPUT_OFF = HDR_LEN + 24
+RPC_PTYPE_OFF = 2
+RPC_PTYPE_REQUEST = 0
+RPC_OPNUM_OFF = 22
+RPC_REQUEST_HDR_LEN = 24
+OPNUM_NETR_SESSION_ENUM = 12
+# what a failing peer sends
+NOT_SMB_GARBAGE = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+GARBAGE_LEN = 64
+HUGE_FRAME = b"\x00\xff\xff\xff" + SMB2_MAGIC + bytes(60)   # NBSS length 16 MiB - 1
+RECV_CHUNK = 65536
 
 
 def log(msg):
@@ -106,6 +132,44 @@ def recv_frame(s):
     if body is None:
         return None
     return hdr, bytearray(body)
+
+
+def is_session_enum(msg):
+    """msg (an SMB2 message, NBSS header removed) is a NetrSessionEnum request."""
+    if len(msg) < IOCTL_INPUT_OFF + 8 or msg[:4] != SMB2_MAGIC or \
+            int.from_bytes(msg[12:14], "little") != CMD_IOCTL:
+        return False
+    in_off, in_len = struct.unpack_from("<II", msg, IOCTL_INPUT_OFF)
+    data = msg[in_off:in_off + in_len]
+    return len(data) >= RPC_REQUEST_HDR_LEN and data[RPC_PTYPE_OFF] == RPC_PTYPE_REQUEST and \
+        int.from_bytes(data[RPC_OPNUM_OFF:RPC_OPNUM_OFF + 2], "little") == OPNUM_NETR_SESSION_ENUM
+
+
+def drain(c):
+    """Reads from c until the client closes it."""
+    while c.recv(RECV_CHUNK):
+        pass
+
+
+def fail_client(c, how, framed):
+    """Fails the client on c as told; the caller closes c afterwards.  framed: garbage is
+    one NBSS frame that is not SMB2 (else an HTTP error, then the write side closed)."""
+    if how == "garbage" and framed:
+        c.sendall(GARBAGE_LEN.to_bytes(4, "big") + os.urandom(GARBAGE_LEN))
+        drain(c)
+    elif how == "garbage":
+        c.sendall(NOT_SMB_GARBAGE + os.urandom(GARBAGE_LEN))
+        c.shutdown(socket.SHUT_WR)
+        c.recv(RECV_CHUNK)
+    elif how == "silent":
+        drain(c)
+    elif how == "huge":
+        c.sendall(HUGE_FRAME)
+        drain(c)
+    elif how == "reset":
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    # "close" and "reset": closed by the caller
+    log("failed the client: %s%s" % (how, " (in place of NetrSessionEnum)" if framed else ""))
 
 
 def ntlm_field(m, off):
@@ -165,6 +229,19 @@ class Tamperer:
             except OSError:
                 pass
         log("severed %d connection(s): server side closed, client side kept open" % len(pairs))
+
+    def fail_mid_call(self, client, up):
+        """--fail-session-enum: the server side closed, the client failed as told (the
+        other pump leaves the client side alone), then both closed."""
+        with self.lock:
+            self.severed.add(client)
+        try:
+            up.shutdown(socket.SHUT_RDWR)
+            fail_client(client, self.args.fail_session_enum, True)
+        except OSError:
+            pass
+        finally:
+            client.close()
 
     def is_severed(self, conn):
         with self.lock:
@@ -301,6 +378,9 @@ def pump(src, dst, direction, t, client):
                 if direction == "c2s":
                     log("request on a severed connection: client side closed")
                 break
+            if direction == "c2s" and t.args.fail_session_enum and is_session_enum(msg):
+                t.fail_mid_call(client, dst)
+                return
             msg = t.request(msg) if direction == "c2s" else t.reply(msg)
             extra = t.forge(msg) if direction == "s2c" else None
             if extra is not None:
@@ -319,6 +399,16 @@ def pump(src, dst, direction, t, client):
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+
+def serve_not_smb(conn, how):
+    try:
+        if recv_frame(conn) is not None:
+            fail_client(conn, how, False)
+    except OSError:
+        pass
+    finally:
+        conn.close()
 
 
 def serve(conn, t):
@@ -345,7 +435,9 @@ def serve(conn, t):
 def main():
     p = argparse.ArgumentParser(prog="smb-tamper-proxy.py",description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--target-port", type=int, required=True)
+    p.add_argument("--target-port", type=int)
+    p.add_argument("--not-smb", choices=("garbage", "silent", "huge", "reset", "close"))
+    p.add_argument("--fail-session-enum", choices=("garbage", "silent", "huge", "reset"))
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--dump")
     p.add_argument("--flip-utf16")
@@ -360,6 +452,8 @@ def main():
     p.add_argument("--reseal-what", choices=("inner", "both"), default="inner")
     p.add_argument("--dialects", type=lambda s: [int(x, 16) for x in s.split(",")])
     args = p.parse_args()
+    if (args.target_port is None) == (args.not_smb is None):
+        p.error("give either --target-port or --not-smb")
     t = Tamperer(args)
     if args.sever_on_usr1:
         signal.signal(signal.SIGUSR1, t.sever_all)
@@ -370,5 +464,8 @@ def main():
     print("PORT=%d" % ls.getsockname()[1], flush=True)
     while True:
         conn, _ = ls.accept()
-        threading.Thread(target=serve, args=(conn, t), daemon=True).start()
+        if args.not_smb:
+            threading.Thread(target=serve_not_smb, args=(conn, args.not_smb), daemon=True).start()
+        else:
+            threading.Thread(target=serve, args=(conn, t), daemon=True).start()
 

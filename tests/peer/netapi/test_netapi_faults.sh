@@ -1,8 +1,7 @@
 #!/bin/bash
-# test_netapi_faults.sh PROBE LIBDIR -- a fake SMB server (tests/peer/netapi/fault-smb.py) that answers garbage, never answers, sends an enormous length or resets: before NEGOTIATE all one code (not an SMB server); mid-call (a proxy in front of a private smbd, faulting the NetrSessionEnum request) each its own documented code; all within NETAPI_TIMEOUT_MS.
+# test_netapi_faults.sh PROBE LIBDIR -- a fake SMB server (tests/peer/lib/smb-tamper-proxy.py --not-smb / --fail-session-enum) that answers garbage, never answers, sends an enormous length or resets: before NEGOTIATE all one code (not an SMB server); mid-call (a proxy in front of a private smbd, faulting the NetrSessionEnum request) each its own documented code; all within NETAPI_TIMEOUT_MS.
 set -uo pipefail
 PROBE=$1; LIB=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
 D=$(mktemp -d /tmp/netapi-faults.XXXXXX)
 FPIDS=()
 cleanup() {
@@ -21,10 +20,17 @@ export NETAPI_USER=labadmin NETAPI_PASSWORD=LabAdmin-456 NETAPI_TIMEOUT_MS=2000
 unset NETAPI_DOMAIN NETAPI_AUTHFILE
 status() { sed -n 's/^call status=\([0-9]*\).*/\1/p' | tail -1; }
 
-# start_fault MODE: sets FPORT
+# start_fault MODE: sets FPORT.  MODE: how a host that is not an SMB server answers NEGOTIATE
+# (garbage, silent, huge, reset, close), or mid-HOW: a proxy in front of smbd that answers the
+# NetrSessionEnum request so (mid-none: a plain proxy)
 start_fault() {
-    local out=$D/fault.$1.out
-    /usr/bin/python3 "$HERE/fault-smb.py" "$1" "$UP" > "$out" 2>&1 &
+    local out=$D/fault.$1.out how
+    case $1 in
+    mid-none) how=(--target-port "$UP") ;;
+    mid-*) how=(--target-port "$UP" --fail-session-enum "${1#mid-}") ;;
+    *) how=(--not-smb "$1") ;;
+    esac
+    /usr/bin/python3 "$LIB/smb-tamper-proxy.py" "${how[@]}" > "$out" 2>&1 &
     FPIDS+=($!)
     for _ in $(seq 1 100); do grep -q '^PORT=' "$out" 2>/dev/null && break; sleep 0.05; done
     FPORT=$(sed -n 's/^PORT=//p' "$out")
