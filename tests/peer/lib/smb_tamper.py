@@ -28,11 +28,14 @@ Modes (any combination):
                          (decimal), inject a forged interim reply: a copy of
                          it turned into STATUS_PENDING with the ASYNC flag,
                          its SIGNED flag and (now wrong) signature kept
-  --reseal PASSWORD      act as a peer that holds the session's keys (SMB 3.0 and
-                         3.0.2, AES-128-CCM): follow the NTLMSSP exchange of the
-                         client, derive the server->client encryption key with
-                         PASSWORD, then decrypt the first encrypted reply, change
-                         the SessionId named by --reseal-what, and seal it again
+  --reseal PASSWORD      act as a peer that holds the session's keys: follow the
+                         NTLMSSP exchange of the client (and, at 3.1.1, the
+                         preauth integrity hash of NEGOTIATE and SESSION_SETUP
+                         and the cipher of the NEGOTIATE reply), derive the
+                         server->client encryption key with PASSWORD (SMB 3.0,
+                         3.0.2: AES-128-CCM; 3.1.1: AES-128/256-CCM/GCM), then
+                         decrypt the first encrypted reply, change the SessionId
+                         named by --reseal-what, and seal it again
   --reseal-what WHAT     inner (default): the SessionId of the SMB2 header
                          inside; both: that of the TRANSFORM_HEADER as well
   --sever-on-usr1        on SIGUSR1, close the server side of every open
@@ -84,6 +87,25 @@ TF_AAD = slice(20, 52)
 TF_SESSION_ID = slice(44, 52)
 TF_LEN = 52
 CCM_NONCE_LEN = 11
+GCM_NONCE_LEN = 12
+AEAD_TAG_LEN = 16
+# SMB 3.1.1 (MS-SMB2 2.2.4, 2.2.3.1.2, 3.2.5.3.1): dialect, negotiate contexts, ciphers
+DIALECT_311 = 0x0311
+NEGOTIATE_REPLY_DIALECT_OFF = HDR_LEN + 4
+NEGOTIATE_REPLY_CTX_COUNT_OFF = HDR_LEN + 6
+NEGOTIATE_REPLY_CTX_OFF_OFF = HDR_LEN + 60
+CTX_HDR_LEN = 8
+CTX_ALIGN = 8
+CTX_ENCRYPTION = 0x0002
+CIPHER_AES128_CCM = 0x0001
+CIPHER_AES128_GCM = 0x0002
+CIPHER_AES256_CCM = 0x0003
+CIPHER_AES256_GCM = 0x0004
+CIPHER_KEY_BITS = {CIPHER_AES128_CCM: 128, CIPHER_AES128_GCM: 128,
+                   CIPHER_AES256_CCM: 256, CIPHER_AES256_GCM: 256}
+CIPHER_GCM = (CIPHER_AES128_GCM, CIPHER_AES256_GCM)
+STATUS_MORE_PROCESSING_REQUIRED = 0xC0000016
+PREAUTH_HASH_LEN = 64
 # NTLMSSP AUTHENTICATE_MESSAGE (MS-NLMP 2.2.1.3): field offsets, flags
 NTLMSSP = b"NTLMSSP\x00"
 NTLM_AUTHENTICATE = 3
@@ -197,13 +219,46 @@ def ntlm_session_key(auth, password):
     return kxkey
 
 
-def smb30_server_out_key(session_key):
-    """SMB 3.0/3.0.2 key the server encrypts with (MS-SMB2 3.3.5.5.3):
-    SP800-108 counter-mode KDF, HMAC-SHA256, label SMB2AESCCM, context
-    ServerOut, 128 bits."""
-    data = (1).to_bytes(4, "big") + b"SMB2AESCCM\x00" + b"\x00" + b"ServerOut\x00" + \
-        (128).to_bytes(4, "big")
-    return hmac.new(session_key[:16], data, hashlib.sha256).digest()[:16]
+def smb3_kdf(key, label, context, bits):
+    """SP800-108 counter-mode KDF with HMAC-SHA256 (MS-SMB2 3.1.4.2), one block."""
+    data = (1).to_bytes(4, "big") + label + b"\x00" + context + bits.to_bytes(4, "big")
+    return hmac.new(key, data, hashlib.sha256).digest()[:bits // 8]
+
+
+def server_out_key(session_key, dialect, cipher, preauth):
+    """The key the server encrypts with (MS-SMB2 3.3.5.5.3): at 3.0/3.0.2 label
+    SMB2AESCCM, context ServerOut; at 3.1.1 label SMBS2CCipherKey, context the
+    session's preauth integrity hash, 256 bits for the AES-256 ciphers (from the
+    full session key)."""
+    if dialect != DIALECT_311:
+        return smb3_kdf(session_key[:16], b"SMB2AESCCM\x00", b"ServerOut\x00", 128)
+    bits = CIPHER_KEY_BITS[cipher]
+    return smb3_kdf(session_key if bits == 256 else session_key[:16],
+                    b"SMBS2CCipherKey\x00", preauth, bits)
+
+
+def negotiated_cipher(msg):
+    """The cipher of a 3.1.1 NEGOTIATE reply's ENCRYPTION_CAPABILITIES context (or None)."""
+    n = int.from_bytes(msg[NEGOTIATE_REPLY_CTX_COUNT_OFF:NEGOTIATE_REPLY_CTX_COUNT_OFF + 2], "little")
+    off = int.from_bytes(msg[NEGOTIATE_REPLY_CTX_OFF_OFF:NEGOTIATE_REPLY_CTX_OFF_OFF + 4], "little")
+    for _ in range(n):
+        if off + CTX_HDR_LEN > len(msg):
+            return None
+        kind = int.from_bytes(msg[off:off + 2], "little")
+        length = int.from_bytes(msg[off + 2:off + 4], "little")
+        data = msg[off + CTX_HDR_LEN:off + CTX_HDR_LEN + length]
+        if kind == CTX_ENCRYPTION and len(data) >= 4:
+            return int.from_bytes(data[2:4], "little")
+        off += (CTX_HDR_LEN + length + CTX_ALIGN - 1) // CTX_ALIGN * CTX_ALIGN
+    return None
+
+
+def aead(key, cipher, nonce):
+    """A fresh AES-CCM or AES-GCM object for one TRANSFORM_HEADER nonce."""
+    from Cryptodome.Cipher import AES
+    if cipher in CIPHER_GCM:
+        return AES.new(key, AES.MODE_GCM, nonce=nonce[:GCM_NONCE_LEN], mac_len=AEAD_TAG_LEN)
+    return AES.new(key, AES.MODE_CCM, nonce=nonce[:CCM_NONCE_LEN], mac_len=AEAD_TAG_LEN)
 
 
 class Tamperer:
@@ -214,6 +269,11 @@ class Tamperer:
         self.forged = False
         self.dump = open(args.dump, "a") if args.dump else None
         self.ntlm_auth = None
+        # --reseal: the connection's dialect and cipher, the preauth integrity hashes
+        self.dialect = None
+        self.cipher = CIPHER_AES128_CCM
+        self.conn_hash = bytes(PREAUTH_HASH_LEN)
+        self.sess_hash = None
         self.resealed = False
         self.signed_done = False
         self.live = {}      # client socket -> server socket, while both pumps run
@@ -253,8 +313,37 @@ class Tamperer:
                 self.dump.write("%s %s\n" % (direction, bytes(msg).hex()))
                 self.dump.flush()
 
+    def preauth(self, msg, is_reply):
+        """--reseal: follows the 3.1.1 preauth integrity hash (MS-SMB2 3.2.5.3.1, 3.3.5.5):
+        SHA-512 over NEGOTIATE request and reply, then per session over every
+        SESSION_SETUP request and every reply but the final one; and the dialect and
+        cipher of the NEGOTIATE reply."""
+        if msg[:4] != SMB2_MAGIC or len(msg) < HDR_LEN:
+            return
+        cmd = int.from_bytes(msg[12:14], "little")
+        status = int.from_bytes(msg[8:12], "little")
+        with self.lock:
+            if cmd == CMD_NEGOTIATE:
+                if not is_reply:
+                    self.conn_hash = bytes(PREAUTH_HASH_LEN)
+                    self.sess_hash = None
+                self.conn_hash = hashlib.sha512(self.conn_hash + bytes(msg)).digest()
+                if is_reply and len(msg) >= NEGOTIATE_REPLY_DIALECT_OFF + 2:
+                    self.dialect = int.from_bytes(
+                        msg[NEGOTIATE_REPLY_DIALECT_OFF:NEGOTIATE_REPLY_DIALECT_OFF + 2], "little")
+                    self.cipher = negotiated_cipher(msg) if self.dialect == DIALECT_311 and \
+                        len(msg) >= NEGOTIATE_REPLY_CTX_OFF_OFF + 4 else CIPHER_AES128_CCM
+            elif cmd == CMD_SESSION_SETUP:
+                if not is_reply and self.sess_hash is None:
+                    self.sess_hash = self.conn_hash
+                if self.sess_hash is not None and \
+                        (not is_reply or status == STATUS_MORE_PROCESSING_REQUIRED):
+                    self.sess_hash = hashlib.sha512(self.sess_hash + bytes(msg)).digest()
+
     def request(self, msg):
         a = self.args
+        if a.reseal:
+            self.preauth(msg, False)
         if a.reseal and msg[:4] == SMB2_MAGIC and len(msg) > HDR_LEN and \
                 int.from_bytes(msg[12:14], "little") == CMD_SESSION_SETUP:
             i = msg.find(NTLMSSP)
@@ -294,15 +383,18 @@ class Tamperer:
 
     def reseal(self, msg):
         """msg (an encrypted reply) sealed again with another SessionId."""
-        from Cryptodome.Cipher import AES
         with self.lock:
             if self.resealed or self.ntlm_auth is None:
                 return msg
             self.resealed = True
             auth = self.ntlm_auth
-        key = smb30_server_out_key(ntlm_session_key(auth, self.args.reseal))
-        nonce = bytes(msg[TF_NONCE][:CCM_NONCE_LEN])
-        c = AES.new(key, AES.MODE_CCM, nonce=nonce, mac_len=16)
+            dialect, cipher, preauth = self.dialect, self.cipher, self.sess_hash
+        if dialect == DIALECT_311 and cipher not in CIPHER_KEY_BITS:
+            log("reseal: no cipher known for this 3.1.1 connection; reply left alone")
+            return msg
+        key = server_out_key(ntlm_session_key(auth, self.args.reseal), dialect, cipher, preauth)
+        nonce = bytes(msg[TF_NONCE])
+        c = aead(key, cipher, nonce)
         c.update(bytes(msg[TF_AAD]))
         plain = bytearray(c.decrypt_and_verify(bytes(msg[TF_LEN:]), bytes(msg[TF_SIG])))
         sid = int.from_bytes(plain[SESSION_ID_OFF:SESSION_ID_OFF + 8], "little")
@@ -311,19 +403,21 @@ class Tamperer:
         out = bytearray(msg)
         if self.args.reseal_what == "both":
             out[TF_SESSION_ID] = other
-        c = AES.new(key, AES.MODE_CCM, nonce=nonce, mac_len=16)
+        c = aead(key, cipher, nonce)
         c.update(bytes(out[TF_AAD]))
         ct, tag = c.encrypt_and_digest(bytes(plain))
         out[TF_SIG] = tag
         out[TF_LEN:] = ct
-        log("resealed an encrypted reply (command %d) with SessionId 0x%016x in the %s" %
-            (int.from_bytes(plain[12:14], "little"), sid ^ 0x1,
+        log("resealed an encrypted reply (dialect 0x%04x, cipher %d, command %d) with SessionId "
+            "0x%016x in the %s" % (dialect, cipher, int.from_bytes(plain[12:14], "little"), sid ^ 0x1,
              "TRANSFORM_HEADER and the SMB2 header" if self.args.reseal_what == "both"
              else "SMB2 header"))
         return out
 
     def reply(self, msg):
         a = self.args
+        if a.reseal:
+            self.preauth(msg, True)
         if a.reseal and msg[:4] == TRANSFORM_MAGIC and len(msg) > TF_LEN:
             msg = self.reseal(msg)
         plain = msg[:4] == SMB2_MAGIC and len(msg) >= HDR_LEN

@@ -189,26 +189,34 @@ if tampered && [ $RC = 1 ] && printf '%s\n' "$OUT" | grep -qx 'result=WN_E_SIGNA
 then ok "flipped encrypted reply: WN_E_SIGNATURE"
 else bad "flipped encrypted reply"; show; fi
 # a peer that holds the session's keys (the proxy, told the password, follows NTLMSSP and
-# derives the SMB 3.0.2 keys) seals the first encrypted reply again with another SessionId:
-# in the SMB2 header only, or in the TRANSFORM_HEADER as well; the tag verifies either way,
-# and either way the reply is refused (MS-SMB2 3.2.5.1.1.1; the code before the SMB2 header
-# check accepted the first one: result=OK)
-SMBPORT=$SMBPORT_ENC302
-for what in inner both; do
-    proxy "reseal-$what" --reseal LabAdmin-456 --reseal-what $what
-    run_probe labadmin LabAdmin-456
-    if tampered && [ $RC = 1 ] && printf '%s\n' "$OUT" | grep -qx 'result=WN_E_SIGNATURE' &&
-       printf '%s\n' "$OUT" | grep -q 'session'
-    then ok "encrypted reply resealed with another SessionId ($what): WN_E_SIGNATURE"
-    else bad "encrypted reply resealed with another SessionId ($what)"; show; fi
+# derives the keys: at 3.0.2, and at 3.1.1 from the preauth integrity hash, for each cipher
+# our client may be limited to: 1 AES-128-CCM, 2 AES-128-GCM, 3 AES-256-CCM, 4 AES-256-GCM)
+# seals the first encrypted reply again with another SessionId: in the SMB2 header only, or
+# in the TRANSFORM_HEADER as well; the tag verifies either way, and either way the reply is
+# refused (MS-SMB2 3.2.5.1.1.1; the code before the SMB2 header check accepted the first
+# one: result=OK)
+for c in 0x0302:1 0x0311:1 0x0311:2 0x0311:3 0x0311:4; do
+    d=${c%:*}; cipher=${c#*:}
+    if [ $d = 0x0311 ]; then SMBPORT=$SMBPORT_ENC; else SMBPORT=$SMBPORT_ENC302; fi
+    mask=ciphers=$((1 << cipher))
+    for what in inner both; do
+        proxy "reseal-$what$d-$cipher" --reseal LabAdmin-456 --reseal-what $what
+        run_probe labadmin LabAdmin-456 $mask
+        if tampered && grep -q "resealed .*dialect $d, cipher $cipher," "$PLOG" && [ $RC = 1 ] &&
+           printf '%s\n' "$OUT" | grep -qx 'result=WN_E_SIGNATURE' &&
+           printf '%s\n' "$OUT" | grep -q 'session'
+        then ok "encrypted reply resealed with another SessionId ($d, cipher $cipher, $what): WN_E_SIGNATURE"
+        else bad "encrypted reply resealed with another SessionId ($d, cipher $cipher, $what)"; show; fi
+    done
+    # control: the same probe through the proxy without --reseal succeeds, so the refusals
+    # above come from the resealed SessionId
+    proxy "reseal-control$d-$cipher"
+    run_probe labadmin LabAdmin-456 $mask
+    if [ $RC = 0 ] && printf '%s\n' "$OUT" | grep -qx 'result=OK' &&
+       printf '%s\n' "$OUT" | grep -qx "dialect=$d"
+    then ok "control: the same probe through a plain proxy at $d (cipher $cipher) succeeds"
+    else bad "control probe at $d (cipher $cipher)"; show; fi
 done
-# control: the same probe through the proxy without --reseal succeeds, so the refusals above
-# come from the resealed SessionId
-proxy reseal-control
-run_probe labadmin LabAdmin-456
-if [ $RC = 0 ] && printf '%s\n' "$OUT" | grep -qx 'result=OK'
-then ok "control: the same probe through a plain proxy at 3.0.2 succeeds"
-else bad "control probe at 3.0.2"; show; fi
 
 # --- a server that maps unknown users to guest: NetSessionEnum says logon failure (1326),
 # never a guest session's answer (the previous code got 5 from the guest session)
