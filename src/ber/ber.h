@@ -85,8 +85,26 @@ wn_ber_read_tlv(struct wn_rbuf *r, struct wn_ber_tlv *out)
     return wn_ber_read_tlv_any(r, out);
 }
 /* Reads a TLV whose identifier octet must be `ident` (low tag form) and
- * points `inner` at its value. */
-int wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner);
+ * points `inner` at its value (empty on failure). */
+int wn_ber_expect_any(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner);
+/* The common case (short length, in bounds) inline; everything else,
+ * errors included, in wn_ber_expect_any. */
+static inline int
+wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
+{
+    const uint8_t *b = r->p;
+    size_t avail = (size_t)(r->end - r->p);
+    if (!r->err && avail >= 2 && b[0] == ident && (ident & 0x1F) != 0x1F && b[1] < 0x80 &&
+        b[1] <= avail - 2) {
+        inner->start = b + 2;
+        inner->p = b + 2;
+        inner->end = b + 2 + b[1];
+        inner->err = 0;
+        r->p = b + 2 + b[1];
+        return 0;
+    }
+    return wn_ber_expect_any(r, ident, inner);
+}
 /* Looks at the next identifier octet without consuming; 0 if none left. */
 uint8_t wn_ber_peek_ident(const struct wn_rbuf *r);
 

@@ -3,17 +3,30 @@
 
 #define MOD "ber"
 
-/* Stores arc number `idx` when there is room; counts it always. */
+/* The error for one sub-id more than fits: the named limit first, then
+ * the caller's room. */
 static int
-emit(uint32_t *out, size_t max, size_t *k, uint32_t v)
+full(size_t k)
 {
-    WN_PARSE_CHECK(MOD, *k < WN_BER_MAX_OID_LEN, WN_E_LIMIT);
-    if (out) {
-        if (*k >= max)
-            return WN_E_NOSPACE;
-        out[*k] = v;
+    WN_PARSE_CHECK(MOD, k < WN_BER_MAX_OID_LEN, WN_E_LIMIT);
+    return WN_E_NOSPACE;
+}
+
+/* Reads the base-128 group at c[*i] (the caller knows the content's last
+ * octet ends a group, so the loop stops inside it) into *v, at most bound. */
+static inline int
+group(const uint8_t *c, size_t *i, uint64_t bound, uint64_t *v)
+{
+    /* A sub-id does not start with 0x80 (not minimal). */
+    WN_PARSE_CHECK(MOD, c[*i] != 0x80, WN_E_MALFORMED);
+    uint64_t x = 0;
+    for (;;) {
+        x = (x << 7) | (c[*i] & 0x7F);
+        WN_PARSE_CHECK(MOD, x <= bound, WN_E_MALFORMED);
+        if (!(c[(*i)++] & 0x80))
+            break;
     }
-    (*k)++;
+    *v = x;
     return 0;
 }
 
@@ -24,41 +37,36 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
     WN_PARSE_CHECK(MOD, len <= WN_BER_MAX_OID_BYTES, WN_E_LIMIT);
     /* The last octet ends a sub-id. */
     WN_PARSE_CHECK(MOD, !(c[len - 1] & 0x80), WN_E_MALFORMED);
-    size_t k = 0;
+    size_t lim = out && max < WN_BER_MAX_OID_LEN ? max : WN_BER_MAX_OID_LEN;
     size_t i = 0;
-    int first = 1;
+    uint64_t first;
+    /* The first group may carry up to 80 + 2^32-1. */
+    int rc = group(c, &i, (uint64_t)UINT32_MAX + 80, &first);
+    if (rc)
+        return rc;
+    if (lim < 2)
+        return full(lim);
+    /* The first group = 40 * arc0 + arc1 (arc1 < 40 unless arc0 = 2). */
+    uint32_t a0 = first < 40 ? 0 : first < 80 ? 1 : 2;
+    size_t k = 2;
+    if (out) {
+        out[0] = a0;
+        out[1] = (uint32_t)(first - 40u * a0);
+    }
     while (i < len) {
-        /* Fast path: a one-byte sub-id after the first (most of them). */
-        if (!first && c[i] < 0x80) {
-            int rc = emit(out, max, &k, c[i++]);
+        uint64_t v = c[i];
+        if (v < 0x80) {
+            i++;
+        } else {
+            rc = group(c, &i, UINT32_MAX, &v);
             if (rc)
                 return rc;
-            continue;
         }
-        /* 1. A sub-id does not start with 0x80 (not minimal). */
-        WN_PARSE_CHECK(MOD, c[i] != 0x80, WN_E_MALFORMED);
-        uint64_t v = 0;
-        for (;;) {
-            v = (v << 7) | (c[i] & 0x7F);
-            /* 2. Bounded: the first group may carry up to 80 + 2^32-1. */
-            WN_PARSE_CHECK(MOD, v <= (uint64_t)UINT32_MAX + 80, WN_E_MALFORMED);
-            if (!(c[i++] & 0x80))
-                break;
-        }
-        int rc;
-        if (first) {
-            /* 3. First group = 40 * arc0 + arc1 (arc1 < 40 unless arc0 = 2). */
-            uint32_t a0 = v < 40 ? 0 : v < 80 ? 1 : 2;
-            rc = emit(out, max, &k, a0);
-            if (rc == 0)
-                rc = emit(out, max, &k, (uint32_t)(v - 40u * a0));
-            first = 0;
-        } else {
-            WN_PARSE_CHECK(MOD, v <= UINT32_MAX, WN_E_MALFORMED);
-            rc = emit(out, max, &k, (uint32_t)v);
-        }
-        if (rc)
-            return rc;
+        if (k >= lim)
+            return full(k);
+        if (out)
+            out[k] = (uint32_t)v;
+        k++;
     }
     if (n)
         *n = k;

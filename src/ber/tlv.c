@@ -125,7 +125,7 @@ wn_ber_read_tlv_any(struct wn_rbuf *r, struct wn_ber_tlv *out)
 }
 
 int
-wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
+wn_ber_expect_any(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
 {
     wn_rbuf_init(inner, NULL, 0);   /* empty on failure */
     struct wn_ber_tlv t;
