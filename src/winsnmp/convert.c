@@ -494,12 +494,12 @@ vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
     size_t nvb = pdu->vb_count;
     size_t ids_max = pdu->vbl_len + 2 * nvb;
     struct wn_ws_vb *vb = wn_malloc(nvb * sizeof *vb);
-    uint8_t *arena = wn_malloc(ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
+    uint8_t *arena = wn_ws_arena_alloc(ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
     int rc = vb && arena ? vbs_fill(pdu, vb, nvb, (uint32_t *)(void *)arena, ids_max)
                          : WN_E_NOMEM;
     if (rc < 0) {
         wn_free(vb);
-        wn_free(arena);
+        wn_ws_arena_free(arena);
         return rc;
     }
     /* Names and OID values are in the arena already; strings still view

@@ -69,7 +69,7 @@ void *
 wn_ws_desc_alloc(size_t n)
 {
     WN_WS_ASSERT_LOCKED();
-    void *p = wn_calloc(n ? n : 1, 1);
+    void *p = wn_malloc(n ? n : 1);   /* the callers fill every byte */
     if (!p)
         return NULL;
     if (insert(p) < 0) {
@@ -132,6 +132,7 @@ wn_ws_desc_octets(smiOCTETS *dst, const void *p, size_t n)
         return WN_E_NOMEM;
     if (n)
         memcpy(b, p, n);
+    b[n] = 0;
     dst->len = (smiUINT32)n;
     dst->ptr = b;
     return 0;

@@ -1,7 +1,44 @@
 /* vblist.c: varbind lists held inside the library (deep copies in one arena, append, replace, delete); no lock, no objects. */
 #include "winsnmp_int.h"
 
+#include <stdatomic.h>
 #include <string.h>
+
+/* In front of an arena's bytes: how many lists hold it.  An arena is
+ * never written once filled, so lists copied from a list whose varbinds
+ * all live in it share it instead of copying it. */
+struct arena_hdr {
+    atomic_uint refs;
+    uint32_t pad;                 /* keeps the bytes 8-byte aligned */
+};
+
+void *
+wn_ws_arena_alloc(size_t n)
+{
+    struct arena_hdr *h = wn_malloc(sizeof *h + n);
+    if (!h)
+        return NULL;
+    atomic_init(&h->refs, 1);
+    return h + 1;
+}
+
+void
+wn_ws_arena_free(void *arena)
+{
+    if (!arena)
+        return;
+    struct arena_hdr *h = (struct arena_hdr *)arena - 1;
+    if (atomic_fetch_sub_explicit(&h->refs, 1, memory_order_acq_rel) == 1)
+        wn_free(h);
+}
+
+static void *
+arena_share(void *arena)
+{
+    struct arena_hdr *h = (struct arena_hdr *)arena - 1;
+    atomic_fetch_add_explicit(&h->refs, 1, memory_order_relaxed);
+    return arena;
+}
 
 /* Frees what one varbind owns outside the arena. */
 static void
@@ -20,7 +57,7 @@ wn_ws_vblist_clear(struct wn_ws_vblist *l)
     for (uint32_t i = 0; i < l->n; i++)
         vb_release(&l->vb[i]);
     wn_free(l->vb);
-    wn_free(l->arena);
+    wn_ws_arena_free(l->arena);
     memset(l, 0, sizeof *l);
 }
 
@@ -84,6 +121,21 @@ wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src)
         return 0;
     if (src->n > WN_WS_MAX_VBS)
         return WN_E_LIMIT;
+    uint32_t shared = 0;
+    while (src->arena && shared < src->n && src->vb[shared].in_arena)
+        shared++;
+    if (src->arena && shared == src->n) {
+        /* A decoded list nobody changed: a copy of the array viewing the
+         * same arena (one allocation, no per-varbind work). */
+        struct wn_ws_vb *vb = wn_malloc((size_t)src->n * sizeof *vb);
+        if (!vb)
+            return WN_E_NOMEM;
+        memcpy(vb, src->vb, (size_t)src->n * sizeof *vb);
+        dst->vb = vb;
+        dst->n = dst->cap = src->n;
+        dst->arena = arena_share(src->arena);
+        return 0;
+    }
     /* Sub-ids first (4-byte aligned), then string bytes. */
     size_t ids = 0, bytes = 0;
     for (uint32_t i = 0; i < src->n; i++) {
@@ -95,10 +147,10 @@ wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src)
             bytes += v->value.value.string.len;
     }
     struct wn_ws_vb *vb = wn_calloc(src->n, sizeof *vb);
-    uint8_t *arena = wn_malloc(ids * sizeof(smiUINT32) + bytes + 1);
+    uint8_t *arena = wn_ws_arena_alloc(ids * sizeof(smiUINT32) + bytes + 1);
     if (!vb || !arena) {
         wn_free(vb);
-        wn_free(arena);
+        wn_ws_arena_free(arena);
         return WN_E_NOMEM;
     }
     smiUINT32 *ip = (smiUINT32 *)(void *)arena;

@@ -146,11 +146,13 @@ struct wn_ws_vb {
 
 /* A list of varbinds (inside a VBL object and inside a PDU).  A copy
  * (wn_ws_vblist_copy) costs two allocations whatever the number of
- * varbinds: the array and one arena holding every OID and string. */
+ * varbinds: the array and one arena holding every OID and string; the
+ * copy of a list whose varbinds all live in its arena (a decoded list,
+ * unchanged) costs one: the array, the arena being shared. */
 struct wn_ws_vblist {
     struct wn_ws_vb *vb;          /* owned array */
     uint32_t n, cap;
-    void *arena;                  /* owned, or NULL */
+    void *arena;                  /* one reference (wn_ws_arena_alloc), or NULL */
 };
 
 struct wn_ws_vbl {
@@ -302,6 +304,11 @@ void wn_ws_vbl_free(struct wn_ws_vbl *v);
  * touch only the memory given.
  * ---------------------------------------------------------------------- */
 void wn_ws_vblist_clear(struct wn_ws_vblist *l);
+/* An arena of n bytes for a list (returned with one reference, never
+ * written once its list is filled); wn_ws_arena_free drops a reference
+ * and frees it with the last (NULL: nothing). */
+void *wn_ws_arena_alloc(size_t n);
+void wn_ws_arena_free(void *arena);
 /* Deep copy into dst (uninitialised).  src may point into borrowed memory
  * (e.g. a decoder's scratch); src NULL = empty.  2 allocations. */
 int wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src);
@@ -318,7 +325,13 @@ int wn_ws_vblist_delete(struct wn_ws_vblist *l, uint32_t index);
 int wn_ws_oid_check(const smiOID *oid, int allow_empty);
 int wn_ws_value_check(const smiVALUE *v);
 /* 1 for the syntaxes whose value is a byte string (smiOCTETS). */
-int wn_ws_syntax_is_string(smiUINT32 syntax);
+static inline int
+wn_ws_syntax_is_string(smiUINT32 syntax)
+{
+    return syntax == SNMP_SYNTAX_OCTETS || syntax == SNMP_SYNTAX_BITS ||
+           syntax == SNMP_SYNTAX_OPAQUE || syntax == SNMP_SYNTAX_IPADDR ||
+           syntax == SNMP_SYNTAX_NSAPADDR;
+}
 /* Deep copies into library memory (wn_malloc); free with the _clear. */
 int wn_ws_oid_dup(smiOID *dst, const smiOID *src);
 void wn_ws_oid_clear(smiOID *o);
@@ -330,7 +343,7 @@ int wn_ws_pdu_type_creatable(smiINT type);
 /* ------------------------------------------------------------------------
  * Descriptors handed to the application (desc.c) [locked]: memory the
  * application frees with SnmpFreeDescriptor.  Returns an owned block
- * registered in the registry (at least 1 byte, zeroed), or NULL.
+ * registered in the registry (at least 1 byte, not zeroed: the caller fills it), or NULL.
  * ---------------------------------------------------------------------- */
 void *wn_ws_desc_alloc(size_t n);
 /* 0 if p was registered (and is now freed), WN_E_NOTFOUND otherwise. */
