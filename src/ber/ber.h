@@ -110,7 +110,20 @@ uint8_t wn_ber_peek_ident(const struct wn_rbuf *r);
 
 /* Typed TLV readers: read a TLV with identifier `ident` (e.g. WN_BER_INTEGER,
  * or 0x41 Counter32) and decode its content. */
-int wn_ber_read_int32(struct wn_rbuf *r, uint8_t ident, int32_t *v);
+int wn_ber_read_int32_any(struct wn_rbuf *r, uint8_t ident, int32_t *v);
+/* A one-octet INTEGER (always minimal) inline; everything else, errors
+ * included, in wn_ber_read_int32_any. */
+static inline int
+wn_ber_read_int32(struct wn_rbuf *r, uint8_t ident, int32_t *v)
+{
+    const uint8_t *b = r->p;
+    if (!r->err && r->end - r->p >= 3 && b[0] == ident && b[1] == 1 && (ident & 0x1F) != 0x1F) {
+        *v = (int32_t)b[2] - (b[2] & 0x80 ? 256 : 0);
+        r->p = b + 3;
+        return 0;
+    }
+    return wn_ber_read_int32_any(r, ident, v);
+}
 int wn_ber_read_uint32(struct wn_rbuf *r, uint8_t ident, uint32_t *v);
 int wn_ber_read_uint64(struct wn_rbuf *r, uint8_t ident, uint64_t *v);
 int wn_ber_read_bool(struct wn_rbuf *r, uint8_t ident, int *v);

@@ -85,7 +85,7 @@ wn_ber_bool_decode(const uint8_t *c, size_t len, int *v)
     } while (0)
 
 int
-wn_ber_read_int32(struct wn_rbuf *r, uint8_t ident, int32_t *v)
+wn_ber_read_int32_any(struct wn_rbuf *r, uint8_t ident, int32_t *v)
 {
     READ_TYPED(r, ident, wn_ber_int32_decode, v);
 }

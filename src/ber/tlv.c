@@ -273,6 +273,14 @@ put_len(struct wn_ber_wbuf *w, size_t len)
 int
 wn_ber_put_header(struct wn_ber_wbuf *w, uint8_t ident, size_t len)
 {
+    if (len < 0x80 && !w->err && w->cap - w->len >= 2) {
+        /* The common case: identifier and a short-form length. */
+        w->len += 2;
+        uint8_t *q = w->buf + (w->cap - w->len);
+        q[0] = ident;
+        q[1] = (uint8_t)len;
+        return 0;
+    }
     put_len(w, len);
     return wn_ber_put_raw(w, &ident, 1);
 }
