@@ -56,6 +56,12 @@ wn_alloc_fail_after(long n)
     atomic_store(&seam_on, 1);
 }
 
+int
+wn_alloc_seam_fails(void)
+{
+    return should_fail();
+}
+
 unsigned long
 wn_alloc_count(void)
 {

@@ -225,8 +225,34 @@ int wn_ws_obj_register(struct wn_ws_obj *obj, const struct wn_ws_obj_ops *ops,
                        struct wn_ws_session *owner);
 /* Removes obj from the table and its owner's list (does not free it). */
 void wn_ws_obj_unregister(struct wn_ws_obj *obj);
-/* Looks a handle up; NULL if stale, wrong type or not a handle. */
-struct wn_ws_obj *wn_ws_obj_get(HANDLE h, uint32_t type);
+/* The table's slots: handles.c owns them, the lookup below reads them. */
+struct wn_ws_slot {
+    struct wn_ws_obj *obj;     /* NULL when free */
+    uint32_t gen;              /* generation of the current / last occupant */
+    uint32_t next_free;
+};
+struct wn_ws_htab {
+    struct wn_ws_slot *slots;
+    uint32_t cap;              /* allocated slots */
+};
+extern struct wn_ws_htab wn_ws_htab;
+/* Looks a handle up; NULL if stale, wrong type or not a handle.  Inline:
+ * every API call makes one to three. */
+static inline struct wn_ws_obj *
+wn_ws_obj_get(HANDLE h, uint32_t type)
+{
+    WN_WS_ASSERT_LOCKED();
+    uintptr_t v = (uintptr_t)h;
+    uint32_t i = (uint32_t)(v & WN_WS_HANDLE_INDEX_MAX);
+    uint32_t t = (uint32_t)((v >> WN_WS_HANDLE_INDEX_BITS) & 0xff);
+    uint32_t g = (uint32_t)(v >> 32);
+    if (v == 0 || t != type || g == 0 || i >= wn_ws_htab.cap)
+        return NULL;
+    const struct wn_ws_slot *sl = &wn_ws_htab.slots[i];
+    if (!sl->obj || sl->gen != g || sl->obj->type != type)
+        return NULL;
+    return sl->obj;
+}
 /* Frees one object of any type through its ops (a session: closes it,
  * freeing everything it owns). [locked] */
 void wn_ws_obj_destroy(struct wn_ws_obj *obj);
@@ -237,11 +263,31 @@ void wn_ws_obj_destroy(struct wn_ws_obj *obj);
  * object is registered in `s` and *out is borrowed (owned by the session).
  * ---------------------------------------------------------------------- */
 /* Typed lookups: borrowed pointers, valid while locked. */
-struct wn_ws_session *wn_ws_session_get(HSNMP_SESSION h);
-struct wn_ws_entity *wn_ws_entity_get(HSNMP_ENTITY h);
-struct wn_ws_context *wn_ws_context_get(HSNMP_CONTEXT h);
-struct wn_ws_pdu *wn_ws_pdu_get(HSNMP_PDU h);
-struct wn_ws_vbl *wn_ws_vbl_get(HSNMP_VBL h);
+static inline struct wn_ws_session *
+wn_ws_session_get(HSNMP_SESSION h)
+{
+    return (struct wn_ws_session *)wn_ws_obj_get(h, WN_WS_T_SESSION);
+}
+static inline struct wn_ws_entity *
+wn_ws_entity_get(HSNMP_ENTITY h)
+{
+    return (struct wn_ws_entity *)wn_ws_obj_get(h, WN_WS_T_ENTITY);
+}
+static inline struct wn_ws_context *
+wn_ws_context_get(HSNMP_CONTEXT h)
+{
+    return (struct wn_ws_context *)wn_ws_obj_get(h, WN_WS_T_CONTEXT);
+}
+static inline struct wn_ws_pdu *
+wn_ws_pdu_get(HSNMP_PDU h)
+{
+    return (struct wn_ws_pdu *)wn_ws_obj_get(h, WN_WS_T_PDU);
+}
+static inline struct wn_ws_vbl *
+wn_ws_vbl_get(HSNMP_VBL h)
+{
+    return (struct wn_ws_vbl *)wn_ws_obj_get(h, WN_WS_T_VBL);
+}
 
 /* What the engine (a layer above) is told before a session closes or an
  * entity is freed; set by the engine at startup.  NULL members: nothing. */
@@ -298,6 +344,8 @@ void wn_ws_pdu_free(struct wn_ws_pdu *p);
 int wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
                      struct wn_ws_vbl **out);
 void wn_ws_vbl_free(struct wn_ws_vbl *v);
+/* Frees the PDU and VBL objects kept for reuse (the final cleanup). */
+void wn_ws_obj_cache_drain(void);
 
 /* ------------------------------------------------------------------------
  * Varbind lists and values (vblist.c, value.c).  No lock needed: they
