@@ -74,6 +74,51 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
 }
 
 int
+wn_ber_oid_decode_validated(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_t *n)
+{
+    if (len == 0)
+        return WN_E_MALFORMED;
+    if (max < 2)
+        return WN_E_NOSPACE;
+    /* The first group may exceed 32 bits (80 + 2^32-1). */
+    size_t i = 0;
+    uint64_t first = 0;
+    while (i < len) {
+        first = first << 7 | (c[i] & 0x7Fu);
+        if (!(c[i++] & 0x80))
+            break;
+    }
+    uint32_t a0 = first < 40 ? 0 : first < 80 ? 1 : 2;
+    out[0] = a0;
+    out[1] = (uint32_t)(first - 40u * a0);
+    size_t k = 2;
+    uint32_t v = 0;
+    /* No more sub-ids than octets: with that much room, no check per one. */
+    size_t room = len - i <= max - k ? len : i;
+    for (; i < room; i++) {
+        uint32_t b = c[i];
+        if (b < 0x80) {
+            out[k++] = v << 7 | b;
+            v = 0;
+        } else {
+            v = v << 7 | (b & 0x7Fu);
+        }
+    }
+    for (; i < len; i++) {
+        v = v << 7 | (c[i] & 0x7Fu);
+        if (!(c[i] & 0x80)) {
+            if (k >= max)
+                return WN_E_NOSPACE;
+            out[k++] = v;
+            v = 0;
+        }
+    }
+    if (n)
+        *n = k;
+    return 0;
+}
+
+int
 wn_ber_read_oid(struct wn_rbuf *r, uint8_t ident, uint32_t *out, size_t max, size_t *n)
 {
     struct wn_rbuf in;
@@ -116,8 +161,24 @@ wn_ber_put_oid_content(struct wn_ber_wbuf *w, const uint32_t *sub, size_t n)
         w->err = WN_E_INVAL;
         return w->err;
     }
-    /* Size first, then one reservation filled from its end. */
     uint64_t first = (uint64_t)sub[0] * 40 + sub[1];
+    size_t k = 2;
+    while (first < 0x80 && k < n && sub[k] < 0x80)
+        k++;
+    if (first < 0x80 && k == n) {
+        /* Every sub-id one octet (most names): no sizing pass. */
+        if (n - 1 > w->cap - w->len) {
+            w->err = WN_E_NOSPACE;
+            return w->err;
+        }
+        w->len += n - 1;
+        uint8_t *q = w->buf + (w->cap - w->len);
+        q[0] = (uint8_t)first;
+        for (size_t i = 2; i < n; i++)
+            q[i - 1] = (uint8_t)sub[i];
+        return 0;
+    }
+    /* Size first, then one reservation filled from its end. */
     size_t total = subid_size(first);
     for (size_t i = 2; i < n; i++)
         total += subid_size(sub[i]);

@@ -333,7 +333,8 @@ out:
     return code;
 }
 
-/* Codec value (views into the message) -> smiVALUE borrowing scratch. */
+/* Codec value (views into a validated message) -> smiVALUE borrowing
+ * scratch. */
 static int
 value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch, size_t max)
 {
@@ -358,7 +359,8 @@ value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch
     case WN_SNMP_SYN_OID: {
         size_t n = 0;
         if (in->oid_is_ber) {
-            int rc = wn_snmp_oid_decode(in->v.bytes.p, in->v.bytes.len, scratch, max, &n);
+            int rc = wn_snmp_oid_decode_validated(in->v.bytes.p, in->v.bytes.len, scratch,
+                                                  max, &n);
             if (rc < 0)
                 return rc;
             out->value.oid.ptr = scratch;
@@ -435,8 +437,9 @@ count_vbs(const struct wn_snmp_pdu *pdu, size_t *nvb, size_t *nsub)
 }
 
 /* Decodes pdu's first nvb varbinds into vb[] (views into the message and
- * into ids[0..nids)).  0, WN_E_NOSPACE when ids is too small, or another
- * WN_E_* from the codec. */
+ * into ids[0..nids)): the second pass over a message wn_snmp_msg_decode
+ * validated, so through the codec's _validated readers.  0, WN_E_NOSPACE
+ * when ids is too small, or another WN_E_* from the codec. */
 static int
 vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_t *ids,
          size_t nids)
@@ -446,7 +449,7 @@ vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_
     struct wn_snmp_varbind v;
     wn_snmp_vb_iter_init(&it, pdu);
     for (size_t i = 0; i < nvb; i++) {
-        int rc = wn_snmp_vb_next(&it, &v);
+        int rc = wn_snmp_vb_next_validated(&it, &v);
         if (rc != 1)
             return rc < 0 ? rc : WN_E_MALFORMED;
         struct wn_ws_vb *d = &vb[i];
@@ -456,7 +459,8 @@ vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_
             d->name.len = (smiUINT32)v.oid_len;
         } else {
             size_t n = 0;
-            rc = wn_snmp_oid_decode(v.name_ber, v.name_ber_len, ip, (size_t)(end - ip), &n);
+            rc = wn_snmp_oid_decode_validated(v.name_ber, v.name_ber_len, ip,
+                                              (size_t)(end - ip), &n);
             if (rc < 0)
                 return rc;
             d->name.ptr = ip;
