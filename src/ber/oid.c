@@ -37,6 +37,25 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
     WN_PARSE_CHECK(MOD, len <= WN_BER_MAX_OID_BYTES, WN_E_LIMIT);
     /* The last octet ends a sub-id. */
     WN_PARSE_CHECK(MOD, !(c[len - 1] & 0x80), WN_E_MALFORMED);
+    if (!out) {
+        /* Validate and count: one test per octet while every group is
+         * shorter than five octets (below 2^28, so in range) and starts
+         * minimal; anything else goes through the careful loop below. */
+        size_t groups = 0, start = 0, j = 0;
+        for (; j < len; j++) {
+            if (c[j] < 0x80) {
+                groups++;
+                start = j + 1;
+            } else if ((j == start && c[j] == 0x80) || j - start >= 3) {
+                break;
+            }
+        }
+        if (j == len && groups + 1 <= WN_BER_MAX_OID_LEN) {
+            if (n)
+                *n = groups + 1;
+            return 0;
+        }
+    }
     size_t lim = out && max < WN_BER_MAX_OID_LEN ? max : WN_BER_MAX_OID_LEN;
     size_t i = 0;
     uint64_t first;
