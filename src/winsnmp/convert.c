@@ -487,28 +487,29 @@ vbs_copy(struct wn_ws_vb *vb, size_t nvb, struct wn_ws_vblist *list)
     return wn_ws_vblist_copy(list, &view);
 }
 
-/* A decoded VarBindList straight into list in one pass and two
- * allocations: the array and an arena sized by what the list's bytes can
- * hold at most (a sub-id takes at least one byte, the first byte of an
- * OID gives two; strings are no longer than the list).  The arena is at
- * most about five times the list's size and lives as long as the list. */
+/* A decoded VarBindList straight into list in one pass and one
+ * allocation, the arena: the array, then room for what the list's bytes
+ * can hold at most (a sub-id takes at least one byte, the first byte of
+ * an OID gives two; strings are no longer than the list).  The arena is
+ * at most about five times the list's size plus the array and lives as
+ * long as the list and its copies. */
 static int
 vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
 {
     size_t nvb = pdu->vb_count;
     size_t ids_max = pdu->vbl_len + 2 * nvb;
-    struct wn_ws_vb *vb = wn_malloc(nvb * sizeof *vb);
-    uint8_t *arena = wn_ws_arena_alloc(ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
-    int rc = vb && arena ? vbs_fill(pdu, vb, nvb, (uint32_t *)(void *)arena, ids_max)
-                         : WN_E_NOMEM;
+    size_t head = nvb * sizeof(struct wn_ws_vb);
+    uint8_t *arena = wn_ws_arena_alloc(head + ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
+    struct wn_ws_vb *vb = (struct wn_ws_vb *)(void *)arena;
+    int rc = arena ? vbs_fill(pdu, vb, nvb, (uint32_t *)(void *)(arena + head), ids_max)
+                   : WN_E_NOMEM;
     if (rc < 0) {
-        wn_free(vb);
         wn_ws_arena_free(arena);
         return rc;
     }
     /* Names and OID values are in the arena already; strings still view
      * the message. */
-    uint8_t *bp = arena + ids_max * sizeof(uint32_t);
+    uint8_t *bp = arena + head + ids_max * sizeof(uint32_t);
     for (size_t i = 0; i < nvb; i++) {
         smiVALUE *v = &vb[i].value;
         vb[i].in_arena = 1;
@@ -522,6 +523,7 @@ vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
     list->vb = vb;
     list->n = list->cap = (uint32_t)nvb;
     list->arena = arena;
+    list->vb_in_arena = 1;
     return 0;
 }
 

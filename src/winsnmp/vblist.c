@@ -12,6 +12,9 @@ struct arena_hdr {
     uint32_t pad;                 /* keeps the bytes 8-byte aligned */
 };
 
+/* A decoded list's array lies at the start of its arena's bytes. */
+_Static_assert(_Alignof(struct wn_ws_vb) <= sizeof(struct arena_hdr), "varbind alignment");
+
 void *
 wn_ws_arena_alloc(size_t n)
 {
@@ -54,6 +57,12 @@ vb_release(struct wn_ws_vb *vb)
 void
 wn_ws_vblist_clear(struct wn_ws_vblist *l)
 {
+    if (l->vb_in_arena) {
+        /* A shared, read-only array whose varbinds all live in the arena. */
+        wn_ws_arena_free(l->arena);
+        memset(l, 0, sizeof *l);
+        return;
+    }
     for (uint32_t i = 0; i < l->n; i++)
         vb_release(&l->vb[i]);
     wn_free(l->vb);
@@ -61,9 +70,29 @@ wn_ws_vblist_clear(struct wn_ws_vblist *l)
     memset(l, 0, sizeof *l);
 }
 
+/* Gives l an array of its own, a copy of the one in its arena, before a
+ * change; a failure changes nothing. */
+static int
+own_array(struct wn_ws_vblist *l)
+{
+    if (!l->vb_in_arena)
+        return 0;
+    struct wn_ws_vb *v = wn_malloc((size_t)(l->n ? l->n : 1) * sizeof *v);
+    if (!v)
+        return WN_E_NOMEM;
+    memcpy(v, l->vb, (size_t)l->n * sizeof *v);
+    l->vb = v;
+    l->cap = l->n;
+    l->vb_in_arena = 0;
+    return 0;
+}
+
 static int
 reserve(struct wn_ws_vblist *l, uint32_t n)
 {
+    int rc = own_array(l);
+    if (rc < 0)
+        return rc;
     if (n <= l->cap)
         return 0;
     if (n > WN_WS_MAX_VBS)
@@ -124,8 +153,16 @@ wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src)
     uint32_t shared = 0;
     while (src->arena && shared < src->n && src->vb[shared].in_arena)
         shared++;
+    if (src->vb_in_arena) {
+        /* A decoded list nobody changed: the same array and arena. */
+        dst->vb = src->vb;
+        dst->n = dst->cap = src->n;
+        dst->vb_in_arena = 1;
+        dst->arena = arena_share(src->arena);
+        return 0;
+    }
     if (src->arena && shared == src->n) {
-        /* A decoded list nobody changed: a copy of the array viewing the
+        /* Its varbinds all in the arena: a copy of the array viewing the
          * same arena (one allocation, no per-varbind work). */
         struct wn_ws_vb *vb = wn_malloc((size_t)src->n * sizeof *vb);
         if (!vb)
@@ -191,13 +228,18 @@ wn_ws_vblist_replace(struct wn_ws_vblist *l, uint32_t index, const smiOID *name,
     if (index == 0 || index > l->n)
         return WN_E_INVAL;
     /* Build the new varbind first so a failure changes nothing. */
-    struct wn_ws_vb *old = &l->vb[index - 1];
     struct wn_ws_vb nvb;
-    int rc = vb_set(&nvb, name ? name : &old->name, value);
+    int rc = vb_set(&nvb, name ? name : &l->vb[index - 1].name, value);
     if (rc < 0)
         return rc;
-    vb_release(old);
     nvb.in_arena = 0;
+    rc = own_array(l);
+    if (rc < 0) {
+        vb_release(&nvb);
+        return rc;
+    }
+    struct wn_ws_vb *old = &l->vb[index - 1];
+    vb_release(old);
     *old = nvb;
     return 0;
 }
@@ -207,6 +249,9 @@ wn_ws_vblist_delete(struct wn_ws_vblist *l, uint32_t index)
 {
     if (index == 0 || index > l->n)
         return WN_E_INVAL;
+    int rc = own_array(l);
+    if (rc < 0)
+        return rc;
     struct wn_ws_vb *vb = &l->vb[index - 1];
     vb_release(vb);
     memmove(vb, vb + 1, (size_t)(l->n - index) * sizeof *vb);

@@ -147,12 +147,16 @@ struct wn_ws_vb {
 /* A list of varbinds (inside a VBL object and inside a PDU).  A copy
  * (wn_ws_vblist_copy) costs two allocations whatever the number of
  * varbinds: the array and one arena holding every OID and string; the
- * copy of a list whose varbinds all live in its arena (a decoded list,
- * unchanged) costs one: the array, the arena being shared. */
+ * copy of a decoded list nobody changed costs none (array and arena
+ * shared). */
 struct wn_ws_vblist {
-    struct wn_ws_vb *vb;          /* owned array */
+    struct wn_ws_vb *vb;          /* owned array, or in the arena (vb_in_arena) */
     uint32_t n, cap;
     void *arena;                  /* one reference (wn_ws_arena_alloc), or NULL */
+    /* 1: vb lies in the arena too (a decoded list: one allocation in all),
+     * shared by the lists copied from it and never written; a change
+     * first gives the list an array of its own. */
+    int vb_in_arena;
 };
 
 struct wn_ws_vbl {
