@@ -315,6 +315,15 @@ wn_ber_put_header_tag(struct wn_ber_wbuf *w, uint8_t cls, int constructed,
 int
 wn_ber_wrap(struct wn_ber_wbuf *w, uint8_t ident, size_t mark)
 {
+    size_t len = w->len - mark;
+    if (!w->err && mark <= w->len && len < 0x80 && w->cap - w->len >= 2) {
+        /* The common case, as in wn_ber_put_header. */
+        w->len += 2;
+        uint8_t *q = w->buf + (w->cap - w->len);
+        q[0] = ident;
+        q[1] = (uint8_t)len;
+        return 0;
+    }
     if (w->err)
         return w->err;
     if (mark > w->len) {
