@@ -363,9 +363,9 @@ wn_snmp_vb_next_validated(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *ou
     const uint8_t *p = it->r.p, *end = it->r.end;
     if (p == end)
         return 0;
-    uint8_t ident;
-    const uint8_t *seq, *name, *val;
-    size_t seq_len, name_len, val_len;
+    uint8_t ident = 0;
+    const uint8_t *seq = p, *name = NULL, *val = NULL;
+    size_t seq_len = 0, name_len = 0, val_len = 0;
     int rc = tlv_validated(&p, end, &ident, &seq, &seq_len);
     if (rc == 0 && ident != WN_BER_SEQUENCE)
         rc = WN_E_MALFORMED;
