@@ -1,4 +1,4 @@
-/* vblist.c: varbind lists held inside the library (deep copies in one arena, append, replace, delete); no lock, no objects. */
+/* vblist.c: varbind lists held inside the library (deep copies in one arena, shared read-only between copies until changed, append, replace, delete); no lock, no objects. */
 #include "winsnmp_int.h"
 
 #include <stdatomic.h>
@@ -150,9 +150,6 @@ wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src)
         return 0;
     if (src->n > WN_WS_MAX_VBS)
         return WN_E_LIMIT;
-    uint32_t shared = 0;
-    while (src->arena && shared < src->n && src->vb[shared].in_arena)
-        shared++;
     if (src->vb_in_arena) {
         /* A decoded list nobody changed: the same array and arena. */
         dst->vb = src->vb;
@@ -161,6 +158,9 @@ wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src)
         dst->arena = arena_share(src->arena);
         return 0;
     }
+    uint32_t shared = 0;
+    while (src->arena && shared < src->n && src->vb[shared].in_arena)
+        shared++;
     if (src->arena && shared == src->n) {
         /* Its varbinds all in the arena: a copy of the array viewing the
          * same arena (one allocation, no per-varbind work). */
