@@ -2,6 +2,7 @@
 #ifndef WSNMP_EXT_H
 #define WSNMP_EXT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <winsnmp.h>
 
@@ -9,6 +10,24 @@
 extern "C" {
 #endif
 WN_PUBLIC_BEGIN
+
+/* SNMPv3 errors in the notification path (docs/snmpv3.md): a v3 request
+ * that an agent refused with a Report ends with one of these in the
+ * notification's wParam and from SnmpRecvMsg / SnmpGetLastError.  The
+ * values are those of the WinSNMP 3.0 addendum (as in the MinGW.org and
+ * ReactOS headers); Microsoft's <winsnmp.h> lacks them. */
+#ifndef SNMPAPI_RPT_INVALIDMSG
+#define SNMPAPI_RPT_INVALIDMSG 200
+#define SNMPAPI_RPT_INASNPARSEERR 201
+#define SNMPAPI_RPT_UNKNOWNSECMODEL 202
+#define SNMPAPI_RPT_UNKNOWNENGINEID 203
+#define SNMPAPI_RPT_UNSUPPSECLEVEL 204
+#define SNMPAPI_RPT_UNKNOWNUSERNAME 205
+#define SNMPAPI_RPT_WRONGDIGEST 206
+#define SNMPAPI_RPT_NOTINTIMEWINDOW 207
+#define SNMPAPI_RPT_DECRYPTIONERROR 208
+#define SNMPAPI_RPT_OTHER 299
+#endif
 
 /* A file descriptor that becomes readable while the session has a queued
  * message or notification (what the callback would have been told about).
@@ -37,10 +56,33 @@ struct wn_wsnmp_stats {
                                     requests, responses): dropped, not queued;
                                     a request whose response is dropped ends
                                     with SNMPAPI_TL_RESOURCE_ERROR */
+    /* SNMPv3 messages that reached our listeners (traps, informs,
+     * SnmpListen requests) and were refused by the USM, never delivered:
+     * the usmStats counters of RFC 3414 (our local engine's), and the
+     * reports we sent about them (docs/snmpv3.md). */
+    uint64_t v3_dropped;              /* all refusals, the six below included */
+    uint64_t v3_unsupported_sec_levels;
+    uint64_t v3_not_in_time_windows;
+    uint64_t v3_unknown_user_names;
+    uint64_t v3_unknown_engine_ids;   /* discovery probes included */
+    uint64_t v3_wrong_digests;
+    uint64_t v3_decryption_errors;
+    uint64_t v3_reports_sent;
 };
 /* The most messages one session queues before SnmpRecvMsg takes them. */
 #define WN_WSNMP_MAX_QUEUE 65536u
-void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out);
+/* Reads the counters into *out, whose size the caller gives: the struct
+ * grows at its end, and a program compiled against an older header passes
+ * the older size.  The library writes min(size, its own sizeof) bytes of
+ * counters and zeroes the rest of the caller's size (counters a newer
+ * header has and this library does not), never past `size`.  Returns the
+ * number of bytes of counters it wrote; 0 when out is NULL. */
+size_t wn_wsnmp_get_stats_sized(struct wn_wsnmp_stats *out, size_t size);
+/* The form to call: passes the size of the struct the caller was compiled
+ * with.  (The exported function of this name, left for programs built
+ * before the size parameter, writes the counters up to informs_acked only,
+ * the struct as those programs knew it.) */
+#define wn_wsnmp_get_stats(out) wn_wsnmp_get_stats_sized((out), sizeof *(out))
 
 /* The UDP port SnmpRegister listens on for traps and informs.  Default
  * 162, or WSNMP_TRAP_PORT from the environment at SnmpStartup (a value

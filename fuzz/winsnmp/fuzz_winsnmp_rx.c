@@ -23,7 +23,8 @@
  *   [5..]  the datagram
  * Seeds (fuzz/corpus/fuzz_winsnmp_rx/) are snmpd's answers to net-snmp
  * requests with the id those requests used, and net-snmp's requests,
- * traps and informs for the listener sockets. */
+ * traps and informs for the listener sockets, and SNMPv3 ones (a
+ * discovery probe, snmptrap -v3 at authPriv and authNoPriv). */
 enum { SEL_MGR_V2C, SEL_MGR_V1, SEL_AGENT, SEL_TRAP };
 #define SEL_SOCK_MASK 3u
 #define SEL_OTHER_PORT 4u
@@ -91,9 +92,36 @@ entity(smiUINT32 mode, uint16_t port)
     return e;
 }
 
+/* SNMPv3: users for the v3 seeds (snmptrap -v3 as wsha and wmd5), and an
+ * engine state file that cannot be written, so the local engine takes a
+ * random ID and touches no file of the user running the fuzzer. */
+static char db_path[] = "/tmp/wn-fuzz-rx-db-XXXXXX";
+
+static void
+remove_db(void)
+{
+    unlink(db_path);
+}
+
+static void
+setup_v3(void)
+{
+    static const char users[] =
+        "user wsha auth=SHA authpass=wsauthpass1 priv=AES privpass=wsprivpass1\n"
+        "user wmd5 auth=MD5 authpass=wsmd5pass1\n";
+    int fd = mkstemp(db_path);
+    if (fd < 0 || write(fd, users, sizeof users - 1) != (ssize_t)(sizeof users - 1))
+        abort();
+    close(fd);
+    atexit(remove_db);
+    setenv("WSNMP_DB", db_path, 1);
+    setenv("WSNMP_ENGINE_FILE", "/nonexistent/wn-fuzz-engine", 1);
+}
+
 static void
 setup(void)
 {
+    setup_v3();
     wn_dgram_set_sendto(no_sendto);
     if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
         abort();

@@ -467,11 +467,22 @@ wn_netapi_session_getinfo(const struct wn_netapi_query *q, enum wn_netapi_form f
     return kept > 0 ? NERR_Success : NERR_ClientNameNotFound;
 }
 
+/* What a fresh connection shows after the connection dropped under a
+ * NetrSessionDel. */
+enum del_outcome {
+    DEL_UNKNOWN,   /* cannot tell (the enumeration failed) */
+    DEL_REMAINS,   /* a matching session older than the drop is still there */
+    DEL_DONE,      /* sessions match, all younger than the drop (ours, new) */
+    DEL_NO_MATCH   /* no session matches at all, not even our new one */
+};
+
 /* After the connection dropped under a NetrSessionDel: on a fresh
- * connection, did the deletion happen?  It did when no session matching
- * the filters is older than the drop (our own new session is younger).
- * Returns 1 (deleted), 0 (sessions remain) or -1 (cannot tell). */
-static int
+ * connection, did the deletion happen?  It did when sessions match the
+ * filters but none is older than the drop (our own new session is
+ * younger): the deletion matched our own session.  When nothing matches,
+ * our own session was not among those deleted, so the drop says nothing
+ * about whether the deletion ran. */
+static enum del_outcome
 deletion_happened(struct call *c, uint64_t dropped_at_ms)
 {
     struct wn_netapi_raw_result all;
@@ -482,13 +493,15 @@ deletion_happened(struct call *c, uint64_t dropped_at_ms)
     int old = 0;
 
     if (st == NERR_ClientNameNotFound || st == NERR_UserNotFound)
-        return 1;
+        return DEL_NO_MATCH;
     if (st != NERR_Success)
-        return -1;
+        return DEL_UNKNOWN;
     for (i = 0; i < kept; i++)
         old += all.entries[i].time > age_s;
     wn_netapi_raw_result_free(&all);
-    return old == 0;
+    if (kept == 0)
+        return DEL_NO_MATCH;
+    return old == 0 ? DEL_DONE : DEL_REMAINS;
 }
 
 uint32_t
@@ -526,16 +539,21 @@ wn_netapi_session_del(const struct wn_netapi_query *q)
         if (wn_netapi_pool_reopen(c.pooled, &w2) != 0)
             break;
         c.conn = wn_netapi_pooled_conn(c.pooled);
-        int done = deletion_happened(&c, at);
-        if (done == 1) {
-            wn_log(WN_LOG_DEBUG, "netapi", "connection dropped by NetSessionDel of our own "
-                                           "session: the deletion happened");
+        enum del_outcome done = deletion_happened(&c, at);
+        if (done == DEL_DONE || (done == DEL_NO_MATCH && !was_reused)) {
+            /* ours was deleted; or, on a connection opened for this call,
+             * the drop came after the server took the request (a fresh
+             * connection does not die idle) and nothing matches any more */
+            wn_log(WN_LOG_DEBUG, "netapi", "connection dropped under NetSessionDel: "
+                                           "no matching session is left, the deletion happened");
             st = NERR_Success;
             break;
         }
-        if (done != 0 || !was_reused)
+        if (done == DEL_UNKNOWN || !was_reused)
             break;
-        /* a dead kept connection: the request never ran; once more */
+        /* a kept connection that had died while idle: the request never
+         * ran; once more on the fresh one, whose answer is the truth (with
+         * nothing matching, NERR_ClientNameNotFound below) */
     }
     if (st == ERROR_ACCESS_DENIED && rc == 0) {
         /* Samba answers ACCESS_DENIED also when nothing matched: if we

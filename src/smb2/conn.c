@@ -188,6 +188,16 @@ wn_smb2_transact(struct wn_smb2_conn *c, struct wn_wbuf *w, uint16_t cmd, uint32
             c->broken = 1;
             return rc == WN_E_TRUNCATED ? WN_E_MALFORMED : rc;
         }
+        /* MS-SMB2 3.2.5.1.1.1 found the session by the TRANSFORM_HEADER's
+         * SessionId (wn_smb2_unseal: ours); the message inside must speak
+         * for that same session, else one session's key carries another
+         * session's answer */
+        if (reply_sealed && hdr->session_id != c->crypt.session_id) {
+            wn_log(WN_LOG_WARN, MOD, "encrypted reply carries another session (0x%016llx)",
+                   (unsigned long long)hdr->session_id);
+            c->broken = 1;
+            return WN_E_SIGNATURE;
+        }
         if (!(hdr->flags & WN_SMB2_FLAG_RESPONSE) || hdr->next_command != 0) {
             c->broken = 1;
             return WN_E_PROTOCOL;

@@ -36,9 +36,8 @@ unescape(const char *src, size_t n, char *out, size_t cap, size_t *len)
     return 0;
 }
 
-/* "0x" followed by an even number of hex digits, 1..max bytes. */
-static int
-parse_hex(const char *v, size_t n, uint8_t *out, size_t max, size_t *len)
+int
+wn_usm_hex_parse(const char *v, size_t n, uint8_t *out, size_t max, size_t *len)
 {
     if (n < 4 || n % 2 || v[0] != '0' || (v[1] != 'x' && v[1] != 'X'))
         return WN_E_MALFORMED;
@@ -55,8 +54,8 @@ parse_hex(const char *v, size_t n, uint8_t *out, size_t max, size_t *len)
     return 0;
 }
 
-static int
-parse_level(const char *v, int *level)
+int
+wn_usm_level_from_name(const char *v, int *level)
 {
     if (strcasecmp(v, "noAuthNoPriv") == 0)
         *level = 0;
@@ -90,7 +89,7 @@ field(struct wn_usm_entity *e, const char *key, size_t klen, const char *val, si
 {
 #define KEY_IS(s) (klen == sizeof(s) - 1 && strncasecmp(key, s, klen) == 0)
     if (KEY_IS("level"))
-        return parse_level(val, &e->level);
+        return wn_usm_level_from_name(val, &e->level);
     if (KEY_IS("auth"))
         return wn_usm_auth_from_name(val, &e->auth) ? WN_E_MALFORMED : 0;
     if (KEY_IS("priv"))
@@ -100,12 +99,19 @@ field(struct wn_usm_entity *e, const char *key, size_t klen, const char *val, si
     if (KEY_IS("privpass"))
         return secret_dup(val, n, &e->privpass);
     if (KEY_IS("authkey"))
-        return parse_hex(val, n, e->authkey, sizeof e->authkey, &e->authkey_len);
+        return wn_usm_hex_parse(val, n, e->authkey, sizeof e->authkey, &e->authkey_len);
     if (KEY_IS("privkey"))
-        return parse_hex(val, n, e->privkey, sizeof e->privkey, &e->privkey_len);
+        return wn_usm_hex_parse(val, n, e->privkey, sizeof e->privkey, &e->privkey_len);
     if (KEY_IS("engineid")) {
-        int rc = parse_hex(val, n, e->engine_id, sizeof e->engine_id, &e->engine_id_len);
+        int rc = wn_usm_hex_parse(val, n, e->engine_id, sizeof e->engine_id, &e->engine_id_len);
         if (rc == 0 && e->engine_id_len < WN_USM_MIN_ENGINE_ID)
+            rc = WN_E_MALFORMED;
+        return rc;
+    }
+    if (KEY_IS("contextengineid")) {
+        int rc = wn_usm_hex_parse(val, n, e->context_engine_id, sizeof e->context_engine_id,
+                           &e->context_engine_id_len);
+        if (rc == 0 && e->context_engine_id_len < WN_USM_MIN_ENGINE_ID)
             rc = WN_E_MALFORMED;
         return rc;
     }

@@ -40,6 +40,10 @@ emit(struct wn_usm_exchange *x, int phase, struct wn_usm_user *user, uint8_t lev
     if (pdu) {
         sc.context_name = x->context_name;
         sc.context_name_len = x->context_name_len;
+        if (x->context_engine_id_len) {
+            sc.context_engine_id = x->context_engine_id;
+            sc.context_engine_id_len = x->context_engine_id_len;
+        }
     }
     struct wn_usm_out o = {
         .user = user, .engine = &x->peer->engine, .flags = level | WN_SNMP_V3_FLAG_REPORTABLE,

@@ -312,6 +312,9 @@ struct wn_usm_exchange {
     const struct wn_snmp_pdu *pdu;
     const uint8_t *context_name;
     size_t context_name_len;
+    /* contextEngineID of the request; length 0: the peer's engine ID. */
+    const uint8_t *context_engine_id;
+    size_t context_engine_id_len;
     uint8_t *buf;                       /* where messages are encoded */
     size_t buf_cap;
     uint8_t *scratch;                   /* plaintext in and out */
@@ -342,8 +345,8 @@ void wn_usm_exchange_abort(struct wn_usm_exchange *x);
  * The SNMPv3 entity string of the untranslated modes (entity.c; grammar in
  * docs/snmpv3.md):
  *     snmpv3:<user>[;<key>=<value>]...@<address>
- * keys level, auth, authpass, authkey, priv, privpass, privkey, engineid
- * (case-insensitive); values with %XX escapes, printable ASCII otherwise;
+ * keys level, auth, authpass, authkey, priv, privpass, privkey, engineid,
+ * contextengineid (case-insensitive); values with %XX escapes, printable ASCII otherwise;
  * keys and engine ID as 0x<hex>.
  * ---------------------------------------------------------------------- */
 #define WN_USM_ENTITY_PREFIX "snmpv3:"
@@ -363,9 +366,18 @@ struct wn_usm_entity {
     size_t privkey_len;
     uint8_t engine_id[WN_USM_MAX_ENGINE_ID];
     size_t engine_id_len;               /* 0: discover */
+    /* contextEngineID of the requests (0: the agent's own engine ID). */
+    uint8_t context_engine_id[WN_USM_MAX_ENGINE_ID];
+    size_t context_engine_id_len;
     const char *address;                /* borrowed: the input after the '@' */
 };
 
+/* "0x" and an even number of hex digits (v[0..n)), 1..max bytes into
+ * out, *len.  WN_E_MALFORMED, WN_E_LIMIT over max. */
+int wn_usm_hex_parse(const char *v, size_t n, uint8_t *out, size_t max, size_t *len);
+/* "noAuthNoPriv" / "authNoPriv" / "authPriv" (any case) -> msgFlags level
+ * bits.  0 or WN_E_MALFORMED. */
+int wn_usm_level_from_name(const char *v, int *level);
 /* Parses s (borrowed; e->address points into it).  WN_E_NOTFOUND when s
  * does not start with the prefix (not a v3 string), WN_E_MALFORMED for bad
  * syntax, an unknown key or protocol, a secret without its protocol, priv

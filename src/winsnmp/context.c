@@ -27,14 +27,15 @@ SnmpStrToContext(HSNMP_SESSION session, smiLPCOCTETS string)
         }
         memcpy(name, string->ptr, string->len);
         name[string->len] = '\0';
-        uint8_t *comm = NULL;
-        uint32_t clen = 0;
-        rc = wn_ws_db_context(name, &comm, &clen);
+        struct wn_ws_db_context dc;
+        rc = wn_ws_db_context(name, &dc);
+        if (rc == 0)
+            rc = wn_ws_context_create(s, dc.community, (uint32_t)strlen(dc.community), name, &c);
         if (rc == 0) {
-            rc = wn_ws_context_create(s, comm, clen, name, &c);
-            wn_wipe(comm, clen);
-            wn_free(comm);
+            memcpy(c->engine_id, dc.engine_id, dc.engine_id_len);
+            c->engine_id_len = dc.engine_id_len;
         }
+        wn_wipe(&dc, sizeof dc);
         if (rc < 0) {
             wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_CONTEXT_UNKNOWN));
             return NULL;

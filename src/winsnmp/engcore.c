@@ -1,5 +1,7 @@
 /* engcore.c: the engine's shared state: the process-wide record, per-session queues and job lists, socket counters (used by the listeners and the request engine). */
 #include "engine_int.h"
+#include "usmuser.h"
+#include "v3int.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -97,6 +99,8 @@ wn_ws_job_free(struct wn_ws_job *job)
 {
     if (!job)
         return;
+    if (job->v3_free)
+        job->v3_free(job);
     /* The packet carries the community. */
     if (job->rekeyed) {
         wn_wipe(job->rekeyed, job->len);
@@ -105,6 +109,10 @@ wn_ws_job_free(struct wn_ws_job *job)
         wn_wipe(job->data, job->len);
     }
     wn_ws_vblist_clear(&job->vbl);
+    if (job->v3out) {
+        wn_ws_user_put(job->v3out->user);
+        wn_free(job->v3out);
+    }
     wn_free(job);
 }
 
@@ -139,6 +147,11 @@ wn_ws_qmsg_new(const uint8_t *pkt, size_t len)
 void
 wn_ws_qmsg_free(struct wn_ws_qmsg *m)
 {
+    if (m) {
+        wn_free(m->v3);
+        if (m->secret)
+            wn_wipe(m->data, m->len);
+    }
     wn_free(m);
 }
 

@@ -1,10 +1,16 @@
 /* engine.c: the WinSNMP request engine on the I/O thread: startup and teardown, manager sockets, sending and cancelling requests, session and entity teardown. */
 #include "engine_int.h"
+#include "v3int.h"
+#include "engv3.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static int v3_job_end(struct wn_ws_job *job, struct wn_ws_session **s);
+static void v3_job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err);
+static struct wn_dgram_sock *v3_mgr_sock(int family, int *err);
 
 /* ------------------------------------------------------------------------
  * Startup and shutdown (hooks called by startup.c).
@@ -18,6 +24,11 @@ wn_ws_net_startup(void)
         .entity_freeing = wn_ws_net_entity_freeing,
     };
     wn_ws_obj_set_hooks(&hooks);
+    static const struct wn_ws_v3_eng_ops v3ops = {
+        .job_end = v3_job_end, .job_fail_and_unlock = v3_job_fail_and_unlock,
+        .mgr_sock = v3_mgr_sock,
+    };
+    wn_ws_v3_set_ops(&v3ops);
     memset(&wn_ws_eng, 0, sizeof wn_ws_eng);
     wn_ws_eng.trap_idx[0] = wn_ws_eng.trap_idx[1] = -1;
     wn_ws_eng.trap_port = WN_WS_DEFAULT_TRAP_PORT;
@@ -58,6 +69,7 @@ shutdown_on_loop(void *arg)
     }
     wn_ws_eng.trap_idx[0] = wn_ws_eng.trap_idx[1] = -1;
     wn_ws_eng.trap_open = 0;
+    wn_ws_v3_reset();
     wn_ws_unlock();
 }
 
@@ -80,6 +92,7 @@ wn_ws_net_shutdown(void)
     wn_free(wn_ws_regs);
     wn_ws_regs = NULL;
     wn_ws_nregs = 0;
+    wn_ws_v3_shutdown();
     wn_ws_unlock();
 }
 
@@ -163,6 +176,8 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
 {
     (void)ctx;
     rx_last.pkt = NULL;
+    if (wn_ws_v3_looks_v3(pkt, len))
+        return wn_ws_v3_match_key(pkt, len, key);
     struct wn_snmp_msg m;
     /* Whole-message validation here, so a malformed reply never completes
      * a request: it goes to on_unsolicited and is counted there. */
@@ -189,6 +204,8 @@ mgr_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t
 {
     (void)ctx;
     const struct wn_ws_job *job = (const struct wn_ws_job *)req;
+    if (job->version == WN_WS_V3)
+        return wn_ws_v3_accept(job, pkt, len);
     struct wn_snmp_msg dm;
     const struct wn_snmp_msg *m = &rx_last.msg;   /* validated by mgr_match_key */
     if (rx_last.pkt != pkt || rx_last.len != len) {
@@ -211,6 +228,10 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
 {
     (void)ctx;
     struct wn_ws_job *job = (struct wn_ws_job *)req;   /* dreq is the first member */
+    if (job->version == WN_WS_V3) {
+        wn_ws_v3_on_response(job, pkt, len, from, fromlen);
+        return;
+    }
     wn_ws_lock();
     struct wn_ws_session *s = NULL;
     if (job_end(job, &s)) {
@@ -284,6 +305,10 @@ static void
 mgr_on_timeout(void *ctx, struct wn_dgram_req *req)
 {
     (void)ctx;
+    if (((struct wn_ws_job *)req)->version == WN_WS_V3) {
+        wn_ws_v3_on_timeout((struct wn_ws_job *)req);
+        return;
+    }
     request_failed(req, WN_E_TIMEOUT);
 }
 
@@ -294,6 +319,10 @@ static void
 mgr_on_send_error(void *ctx, struct wn_dgram_req *req, int err)
 {
     (void)ctx;
+    if (((struct wn_ws_job *)req)->version == WN_WS_V3) {
+        wn_ws_v3_on_send_error((struct wn_ws_job *)req, err);
+        return;
+    }
     request_failed(req, err == WN_E_ACCESS ? WN_E_UNREACHABLE : err);
 }
 
@@ -356,6 +385,8 @@ static int
 job_start(struct wn_ws_job *job)
 {
     WN_WS_ASSERT_LOCKED();
+    if (job->version == WN_WS_V3 && job->expects_reply)
+        return wn_ws_v3_job_start(job);
     int family = job->dreq.dest.sa.sa_family;
     int rc;
     if (!job->expects_reply) {
@@ -366,7 +397,10 @@ job_start(struct wn_ws_job *job)
         rc = 0;
         if (!sock)
             sock = mgr_sock(family, &rc);
-        if (sock)
+        if (sock && job->version == WN_WS_V3)   /* pkt is its v2c form (v3agent.c) */
+            rc = wn_ws_v3_send_oneshot(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
+                                       job->len, job->v3out);
+        else if (sock)
             rc = wn_dgram_send_raw(sock, &job->dreq.dest.sa, job->dreq.destlen, job->pkt,
                                    job->len);
         if (rc < 0)
@@ -547,4 +581,25 @@ wn_ws_net_entity_freeing(struct wn_ws_entity *e)
     if (e->listening)
         wn_ws_eng_listen_close(e->listener);
     e->listening = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * What engv3.c (below this file) borrows from it, through its ops.
+ * ---------------------------------------------------------------------- */
+static int
+v3_job_end(struct wn_ws_job *job, struct wn_ws_session **s)
+{
+    return job_end(job, s);
+}
+
+static void
+v3_job_fail_and_unlock(struct wn_ws_job *job, struct wn_ws_session *s, int err)
+{
+    job_fail_and_unlock(job, s, err);
+}
+
+static struct wn_dgram_sock *
+v3_mgr_sock(int family, int *err)
+{
+    return mgr_sock(family, err);
 }

@@ -39,6 +39,9 @@ struct wn_ws_qlink {
     struct wn_ws_job *job;
 };
 
+struct wn_ws_v3in;                   /* v3int.h */
+struct wn_ws_v3out;
+
 /* An outstanding request (Get, GetNext, GetBulk, Set, Inform) or a
  * one-shot send (Response, Trap) waiting for the I/O thread.  One
  * allocation holds the job and its encoded packet (data[]); nothing else
@@ -76,6 +79,13 @@ struct wn_ws_job {
      * SnmpRecvMsg gives back with the answer or the transport error while
      * they are valid (re-validated by generation; never dereferenced). */
     uintptr_t h_src, h_dst, h_ctx;
+    /* SNMPv3 (version WN_WS_V3; engv3.c): its exchange state, freed
+     * through v3_free by wn_ws_job_free.  pkt then holds the request in
+     * v2c form (community: the context name); dreq.pkt the v3 message. */
+    void *v3;
+    void (*v3_free)(struct wn_ws_job *job);
+    struct wn_ws_v3out *v3out;       /* owned: a one-shot send (Trap, Response) to a
+                                      * v3 entity (pkt is its v2c form), else NULL */
     uint8_t data[];                  /* the encoded packet */
 };
 
@@ -94,7 +104,10 @@ struct wn_ws_qmsg {
     int to_version;
     uintptr_t h_src, h_dst, h_ctx;   /* responses: the request's handles (job's) */
     int validated;                   /* msg holds pkt decoded (views into data[]) */
+    int secret;                      /* decrypted v3 plaintext: wiped when freed */
     struct wn_snmp_msg msg;
+    struct wn_ws_v3in *v3;           /* owned: a v3 message's user and level (pkt is
+                                      * its v2c form), NULL for v1/v2c */
     uint8_t data[];                  /* pkt points here (wn_ws_qmsg_new) */
 };
 

@@ -1,5 +1,6 @@
 /* entity.c: the entity API (transport addresses or friendly names): SnmpStrToEntity, SnmpEntityToStr, timeout, retry and port. */
 #include "winsnmp_int.h"
+#include "usmuser.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 HSNMP_ENTITY SNMPAPI_CALL
 SnmpStrToEntity(HSNMP_SESSION session, LPCSTR string)
@@ -29,11 +31,17 @@ SnmpStrToEntity(HSNMP_SESSION session, LPCSTR string)
     struct sockaddr_storage ss;
     socklen_t sl;
     uint16_t port;
+    /* An "snmpv3:...@host" string: only its address part is resolved. */
+    size_t head = 0;
+    if (!strncasecmp(string, WN_USM_ENTITY_PREFIX, strlen(WN_USM_ENTITY_PREFIX))
+        && strchr(string, '@'))
+        head = (size_t)(strchr(string, '@') - string) + 1;
     if (wn_ws_translate_mode() != SNMPAPI_TRANSLATED &&
         strnlen(string, WN_WS_MAX_ENTITY_STR) < WN_WS_MAX_ENTITY_STR &&
-        wn_ws_parse_address(string, WN_WS_DEFAULT_PORT, &ss, &sl, &port) == WN_E_RESOLVE) {
+        wn_ws_parse_address(string + head, WN_WS_DEFAULT_PORT, &ss, &sl, &port) == WN_E_RESOLVE) {
         wn_ws_unlock();
-        int rr = wn_ws_resolve_address(string, resolved, sizeof resolved);
+        memcpy(resolved, string, head);
+        int rr = wn_ws_resolve_address(string + head, resolved + head, sizeof resolved - head);
         wn_ws_lock();
         if (!wn_ws_ready()) {
             wn_ws_unlock_fail(NULL, SNMPAPI_NOT_INITIALIZED);
@@ -52,8 +60,11 @@ SnmpStrToEntity(HSNMP_SESSION session, LPCSTR string)
     }
     struct wn_ws_entity *e;
     int rc = wn_ws_entity_create_str(s, string, &e);
+    if (string == resolved)
+        wn_wipe(resolved, head);        /* may hold pass phrases */
     if (rc == 0 && string != orig) {
-        char *keep = wn_strdup(orig);   /* the string it was made from */
+        /* The string it was made from, without secrets. */
+        char *keep = e->user ? wn_ws_user_redact(orig) : wn_strdup(orig);
         if (keep) {
             wn_free(e->str);
             e->str = keep;
@@ -77,8 +88,22 @@ SnmpEntityToStr(HSNMP_ENTITY entity, smiUINT32 size, LPSTR string)
         return wn_ws_unlock_fail(NULL, SNMPAPI_ENTITY_INVALID);
     char buf[WN_WS_ADDR_TEXT_MAX];
     const char *out;
+    char v3[WN_WS_MAX_ENTITY_STR + WN_WS_ADDR_TEXT_MAX];
     if (wn_ws_translate_mode() == SNMPAPI_TRANSLATED && e->name) {
         out = e->name;
+    } else if (e->version == WN_WS_V3) {
+        /* "snmpv3:<user>[;<key>=<value>]...@<address>" without its
+         * secrets (e->str keeps none), with the address as it is now. */
+        wn_ws_addr_format(&e->addr, e->port, buf, sizeof buf);
+        const char *at = e->str ? strchr(e->str, '@') : NULL;
+        if (at && !strncasecmp(e->str, WN_USM_ENTITY_PREFIX, strlen(WN_USM_ENTITY_PREFIX)))
+            snprintf(v3, sizeof v3, "%.*s@%s", (int)(at - e->str), e->str, buf);
+        else
+            snprintf(v3, sizeof v3, "%s%s;level=%s@%s", WN_USM_ENTITY_PREFIX,
+                     e->user ? e->user->usm.name : "",
+                     e->level == 0 ? "noAuthNoPriv"
+                     : e->level == WN_SNMP_V3_FLAG_AUTH ? "authNoPriv" : "authPriv", buf);
+        out = v3;
     } else {
         wn_ws_addr_format(&e->addr, e->port, buf, sizeof buf);
         out = buf;

@@ -1,6 +1,8 @@
 /* errors.c: the one place that maps internal WN_E_* errors to SNMPAPI_* codes and records last errors. */
 #include "winsnmp_int.h"
 
+#include <wsnmp_ext.h>
+
 /* Task-level last error: per thread (see docs/winsnmp.md, "Last errors"). */
 static WN_THREAD_LOCAL smiUINT32 task_error;
 
@@ -50,9 +52,35 @@ map_transport(int err, smiUINT32 subject)
     }
 }
 
+/* The SNMPv3 reports (usmStats counters) an agent answered with: the
+ * same code whatever the step was about; 0 for any other error. */
+static smiUINT32
+map_report(int err)
+{
+    switch (err) {
+    case WN_E_UNKNOWNENGINEID:
+        return SNMPAPI_RPT_UNKNOWNENGINEID;
+    case WN_E_UNSUPPORTEDSECLEVEL:
+        return SNMPAPI_RPT_UNSUPPSECLEVEL;
+    case WN_E_UNKNOWNUSERNAME:
+        return SNMPAPI_RPT_UNKNOWNUSERNAME;
+    case WN_E_WRONGDIGEST:
+        return SNMPAPI_RPT_WRONGDIGEST;
+    case WN_E_NOTINTIMEWINDOW:
+        return SNMPAPI_RPT_NOTINTIMEWINDOW;
+    case WN_E_DECRYPTIONERROR:
+        return SNMPAPI_RPT_DECRYPTIONERROR;
+    default:
+        return 0;
+    }
+}
+
 smiUINT32
 wn_ws_map_err(int err, smiUINT32 subject)
 {
+    smiUINT32 rpt = map_report(err);
+    if (rpt)
+        return rpt;
     if (subject >= SNMPAPI_TL_NOT_INITIALIZED)
         return map_transport(err, subject);
     switch (err) {

@@ -1,7 +1,9 @@
 /* ext.c: the libwsnmp extensions of wsnmp_ext.h (statistics, trap port, pollable fd, blocking wait). */
 #include "engine_int.h"
+#include "v3int.h"
 
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "wsnmp_ext.h"
@@ -42,25 +44,51 @@ stats_on_loop(void *arg)
     c->out.traps_received = wn_ws_eng.c[WN_WS_C_TRAP];
     c->out.informs_acked = wn_ws_eng.c[WN_WS_C_INFORM_ACK];
     c->out.dropped_queue_full = wn_ws_eng.c[WN_WS_C_QFULL];
+    c->out.v3_dropped = wn_ws_v3_c.dropped;
+    c->out.v3_unsupported_sec_levels = wn_ws_v3_c.unsupported_sec_levels;
+    c->out.v3_not_in_time_windows = wn_ws_v3_c.not_in_time_windows;
+    c->out.v3_unknown_user_names = wn_ws_v3_c.unknown_user_names;
+    c->out.v3_unknown_engine_ids = wn_ws_v3_c.unknown_engine_ids;
+    c->out.v3_wrong_digests = wn_ws_v3_c.wrong_digests;
+    c->out.v3_decryption_errors = wn_ws_v3_c.decryption_errors;
+    c->out.v3_reports_sent = wn_ws_v3_c.reports_sent;
     wn_ws_unlock();
 }
+
+size_t
+wn_wsnmp_get_stats_sized(struct wn_wsnmp_stats *out, size_t size)
+{
+    if (!out)
+        return 0;
+    struct stats_call c;
+    memset(&c, 0, sizeof c);
+    wn_ws_lock();
+    struct wn_evloop *l = wn_ws_eng_loop_ref();
+    wn_ws_unlock();
+    if (l) {
+        if (wn_evloop_call(l, stats_on_loop, &c) != 0)
+            memset(&c, 0, sizeof c);
+        wn_evloop_release(l);
+    }
+    /* only the caller's bytes: its struct may be older (smaller) or newer */
+    size_t n = size < sizeof c.out ? size : sizeof c.out;
+    memcpy(out, &c.out, n);
+    if (size > n)
+        memset((unsigned char *)out + n, 0, size - n);
+    return n;
+}
+
+/* The function programs built before the size parameter call (the header
+ * makes the name a macro for everyone else): the struct they know ends
+ * after informs_acked. */
+#define WN_WSNMP_STATS_SIZE_V0 offsetof(struct wn_wsnmp_stats, dropped_queue_full)
+#undef wn_wsnmp_get_stats
+void wn_wsnmp_get_stats(struct wn_wsnmp_stats *out) __attribute__((visibility("default")));
 
 void
 wn_wsnmp_get_stats(struct wn_wsnmp_stats *out)
 {
-    if (!out)
-        return;
-    memset(out, 0, sizeof *out);
-    wn_ws_lock();
-    struct wn_evloop *l = wn_ws_eng_loop_ref();
-    wn_ws_unlock();
-    if (!l)
-        return;
-    struct stats_call c;
-    memset(&c, 0, sizeof c);
-    if (wn_evloop_call(l, stats_on_loop, &c) == 0)
-        *out = c.out;
-    wn_evloop_release(l);
+    wn_wsnmp_get_stats_sized(out, WN_WSNMP_STATS_SIZE_V0);
 }
 
 SNMPAPI_STATUS SNMPAPI_CALL

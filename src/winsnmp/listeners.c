@@ -1,5 +1,6 @@
 /* listeners.c: agent sockets (SnmpListen) and the trap port: receiving requests, traps and informs, acknowledging informs, matching registrations. */
 #include "engine_int.h"
+#include "v3int.h"
 
 #include <string.h>
 
@@ -61,18 +62,27 @@ ack_inform(struct wn_dgram_sock *sock, const struct wn_snmp_msg *in, const struc
 static int
 queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
                const struct wn_snmp_msg *m, smiINT32 reqid, const uint8_t *pkt, size_t len,
-               const struct sockaddr *from, socklen_t fromlen)
+               const struct sockaddr *from, socklen_t fromlen, const struct wn_ws_v3in *v3)
 {
     WN_WS_ASSERT_LOCKED();
     struct wn_ws_qmsg *q = wn_ws_qmsg_new(pkt, len);
     if (!q)
         return WN_E_NOMEM;
+    if (v3) {
+        q->v3 = wn_malloc(sizeof *q->v3);
+        if (!q->v3) {
+            wn_ws_qmsg_free(q);
+            return WN_E_NOMEM;
+        }
+        *q->v3 = *v3;
+        q->secret = 1;   /* decrypted: wiped when freed */
+    }
     q->reqid = reqid;
     memcpy(&q->from, from, fromlen);
     q->fromlen = fromlen;
     q->to = L->addr;
     q->tolen = L->addrlen;
-    q->to_version = m->version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
+    q->to_version = v3 ? WN_WS_V3 : m->version == WN_SNMP_V1 ? WN_WS_V1 : WN_WS_V2C;
     return wn_ws_eng_enqueue(s, q);
 }
 
@@ -129,12 +139,26 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
     tell.cap = WN_WS_TELL_INLINE;
     struct wn_snmp_msg m;
 
+    struct wn_ws_v3in v3in, *v3 = NULL;
+
     wn_ws_lock();
     if (!L->used || L->sock != sock) {
         wn_ws_unlock();
         return;
     }
-    if (wn_snmp_msg_decode(pkt, len, &m) < 0) {
+    int drc = wn_snmp_msg_decode(pkt, len, &m);
+    if (drc == WN_E_UNSUPPORTED) {
+        /* SNMPv3: the USM answers what it must itself (v3agent.c); what
+         * passes goes on in its v2c form, with its user and level. */
+        if (!wn_ws_v3_receive(L->kind == WN_WS_LISTENER_AGENT, sock, pkt, len, from, fromlen, &m,
+                              &pkt, &len, &v3in)) {
+            wn_ws_unlock();
+            return;
+        }
+        v3 = &v3in;
+        drc = 0;
+    }
+    if (drc < 0) {
         wn_ws_eng.c[WN_WS_C_MALFORMED]++;
         wn_ws_unlock();
         return;
@@ -151,7 +175,9 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
             return;
         }
         uintptr_t sh = L->session;
-        int tell = queue_datagram(s, L, &m, m.pdu.request_id, pkt, len, from, fromlen) > 0;
+        int tell = queue_datagram(s, L, &m, m.pdu.request_id, pkt, len, from, fromlen, v3) > 0;
+        if (v3)
+            wn_ws_v3_receive_end();
         wn_ws_unlock();
         if (tell)
             wn_ws_eng_notify(sh, 0, (LPARAM)m.pdu.request_id);
@@ -171,7 +197,7 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         wn_ws_unlock();
         return;
     }
-    if (t == WN_SNMP_PDU_INFORM)
+    if (t == WN_SNMP_PDU_INFORM && !v3)   /* a v3 inform is acknowledged by the USM */
         ack_inform(sock, &m, from, fromlen);
     wn_ws_eng.c[WN_WS_C_TRAP]++;
     /* A v1 Trap-PDU has no request id: it gets a non-zero one of ours
@@ -197,12 +223,14 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         /* tell also de-duplicates, so every session given the message is
          * listed (also when its full queue dropped it); only those with a
          * callback are called. */
-        int r_enq = queue_datagram(s, L, &m, trap_id, pkt, len, from, fromlen);
+        int r_enq = queue_datagram(s, L, &m, trap_id, pkt, len, from, fromlen, v3);
         if (r_enq == WN_E_NOMEM)
             continue;
         tell.e[tell.n].session = r->session;
         tell.e[tell.n++].callback = r_enq > 0;
     }
+    if (v3)
+        wn_ws_v3_receive_end();
     wn_ws_unlock();
     for (size_t i = 0; i < tell.n; i++)
         if (tell.e[i].callback)

@@ -1,5 +1,7 @@
 /* messaging.c: SnmpSendMsg, SnmpRecvMsg, SnmpCancelMsg, SnmpEncodeMsg and SnmpDecodeMsg over the engine. */
 #include "engine_int.h"
+#include "v3int.h"
+#include "engv3.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -69,8 +71,10 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     struct wn_ws_entity *src = a.src, *dst = a.dst;
     struct wn_ws_context *ctx = a.ctx;
     struct wn_ws_pdu *pdu = a.pdu;
-    if (dst->version == WN_WS_V3)
-        return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
+    /* v3: requests run on the I/O thread's exchange engine (engv3.c);
+     * one-shot sends (Trap, Response) go out from our engine (v3agent.c).
+     * Both are encoded here in v2c form (community: the context name). */
+    int v3 = dst->version == WN_WS_V3;
     if (!wn_ws_eng_loop())
         return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_INITIALIZED);
 
@@ -87,7 +91,11 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
         return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
     struct wn_ws_v1_fields v1;
     v1_fields(pdu, &v1);
-    rc = wn_ws_encode_block(dst->version, ctx->community, ctx->len, pdu->type,
+    const uint8_t *community = ctx->community;
+    uint32_t community_len = ctx->len;
+    if (v3)
+        wn_ws_v3_context_name(ctx, &community, &community_len);
+    rc = wn_ws_encode_block(v3 ? WN_WS_V2C : dst->version, community, community_len, pdu->type,
                             pdu->request_id, pdu->error_status, pdu->error_index, &pdu->vbl,
                             &v1, offsetof(struct wn_ws_job, data), &block, &len, &sent_type);
     if (rc < 0)
@@ -113,6 +121,14 @@ SnmpSendMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEntit
     if (src && src->addrlen <= sizeof job->src) {
         memcpy(&job->src, &src->addr, src->addrlen);
         job->srclen = src->addrlen;
+    }
+    /* What the USM needs on the I/O thread: the user (one more
+     * reference), the level, the contextEngineID. */
+    rc = !v3 ? 0 : job->expects_reply ? wn_ws_v3_job_init(job, dst, ctx)
+                                      : wn_ws_v3_job_out(job, dst, ctx);
+    if (rc < 0) {
+        wn_ws_job_free(job);
+        return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     }
     if (job->expects_reply) {
         /* Our own bytes: cannot fail. */
@@ -287,10 +303,17 @@ message_outs(struct wn_ws_session *s, const struct wn_ws_qmsg *m, int want_src, 
     if ((*pdu)->type == SNMP_PDU_RESPONSE ||
         ((*pdu)->type == SNMP_PDU_TRAP && (*pdu)->request_id == 0))
         (*pdu)->request_id = m->reqid;
+    /* A v3 message: its entities are v3 ones, the sender's named by the
+     * user and level it came with. */
+    int version = m->v3 ? WN_WS_V3 : d.version;
     if (want_src)
-        rc = entity_out(s, m->h_dst, &m->from, m->fromlen, d.version, src);
+        rc = entity_out(s, m->h_dst, &m->from, m->fromlen, version, src);
+    if (rc == 0 && want_src && m->v3 && src->e && !src->reused)
+        rc = wn_ws_v3_entity_name(src->e, m->v3);
     if (rc == 0 && want_dst)
-        rc = entity_out(s, m->h_src, &m->to, m->tolen, d.version, dst);
+        rc = entity_out(s, m->h_src, &m->to, m->tolen, version, dst);
+    if (rc == 0 && want_dst && m->v3 && dst->e && !dst->reused)
+        rc = wn_ws_v3_entity_name(dst->e, m->v3);
     return rc < 0 ? wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR) : 0;
 }
 

@@ -1,5 +1,6 @@
 /* objects.c: the handle-bearing objects (sessions, entities, contexts, PDUs, VBLs): constructors, destructors, typed lookups. */
 #include "winsnmp_int.h"
+#include "usmuser.h"
 #include "winmsg.h"
 
 #include <arpa/inet.h>
@@ -242,6 +243,7 @@ wn_ws_entity_free(struct wn_ws_entity *e)
     if (hooks.entity_freeing)
         hooks.entity_freeing(e);
     wn_ws_obj_unregister(&e->hdr);
+    wn_ws_user_put(e->user);
     wn_free(e->str);
     wn_free(e->name);
     wn_free(e->community);
@@ -284,31 +286,52 @@ wn_ws_entity_create_str(struct wn_ws_session *s, const char *str, struct wn_ws_e
         return WN_E_INVAL;
     smiUINT32 mode = wn_ws_translate_mode();
     struct wn_ws_db_entity dbe;
+    struct wn_usm_entity pe;        /* an "snmpv3:" string (untranslated modes) */
+    int v3str = 0;
     const char *addr = str;
     if (mode == SNMPAPI_TRANSLATED) {
         int rc = wn_ws_db_entity(str, &dbe);
         if (rc < 0)
             return rc;
         addr = dbe.address;
+    } else {
+        int rc = wn_usm_entity_parse(str, &pe);
+        if (rc == 0) {
+            v3str = 1;
+            addr = pe.address;
+        } else if (rc != WN_E_NOTFOUND) {
+            return rc;
+        }
     }
     struct sockaddr_storage ss;
     socklen_t sl;
     uint16_t port;
     int rc = wn_ws_parse_address(addr, WN_WS_DEFAULT_PORT, &ss, &sl, &port);
+    struct wn_ws_entity *e = NULL;
     if (rc < 0)
-        return rc == WN_E_RESOLVE ? WN_E_NOTFOUND : rc;
-    struct wn_ws_entity *e;
-    rc = entity_new(s, &e);
-    if (rc < 0)
+        rc = rc == WN_E_RESOLVE ? WN_E_NOTFOUND : rc;
+    else
+        rc = entity_new(s, &e);
+    if (rc == 0 && v3str)
+        rc = wn_ws_user_entity_str(e, &pe);
+    if (v3str)
+        wn_usm_entity_clear(&pe);   /* wipes the pass phrases */
+    if (rc < 0) {
+        if (e)
+            wn_ws_entity_free(e);
         return rc;
+    }
     e->addr = ss;
     e->addrlen = sl;
     wn_ws_entity_set_port(e, port);
-    e->str = wn_strdup(str);
+    /* Never a secret in what the entity keeps (SnmpEntityToStr, logs). */
+    e->str = v3str ? wn_ws_user_redact(str) : wn_strdup(str);
     if (!e->str)
         rc = WN_E_NOMEM;
     if (mode == SNMPAPI_TRANSLATED) {
         e->version = dbe.version;
+        if (rc == 0 && dbe.version == WN_WS_V3)
+            rc = wn_ws_user_entity_db(e, &dbe);
         e->timeout_cs = dbe.timeout_cs;
         e->retry = dbe.retry;
         if (port == WN_WS_DEFAULT_PORT)
@@ -321,7 +344,7 @@ wn_ws_entity_create_str(struct wn_ws_session *s, const char *str, struct wn_ws_e
             if (!e->community)
                 rc = WN_E_NOMEM;
         }
-    } else {
+    } else if (!v3str) {
         e->version = mode == SNMPAPI_UNTRANSLATED_V2 ? WN_WS_V2C : WN_WS_V1;
     }
     if (rc < 0) {

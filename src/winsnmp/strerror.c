@@ -44,6 +44,16 @@ static const struct strerror_entry strerror_table[] = {
     {SNMPAPI_TL_TIMEOUT, "SNMPAPI_TL_TIMEOUT: no response from the agent before the last retry timed out"},
     {SNMPAPI_TL_PDU_TOO_BIG, "SNMPAPI_TL_PDU_TOO_BIG: the message is larger than the transport can send"},
     {SNMPAPI_TL_OTHER, "SNMPAPI_TL_OTHER: a transport error the other codes do not describe"},
+    {SNMPAPI_RPT_INVALIDMSG, "SNMPAPI_RPT_INVALIDMSG: the SNMPv3 agent reported our message as invalid (snmpInvalidMsgs)"},
+    {SNMPAPI_RPT_INASNPARSEERR, "SNMPAPI_RPT_INASNPARSEERR: the SNMPv3 agent could not parse our message (snmpInASNParseErrs)"},
+    {SNMPAPI_RPT_UNKNOWNSECMODEL, "SNMPAPI_RPT_UNKNOWNSECMODEL: the SNMPv3 agent does not know the security model (snmpUnknownSecurityModels)"},
+    {SNMPAPI_RPT_UNKNOWNENGINEID, "SNMPAPI_RPT_UNKNOWNENGINEID: the SNMPv3 agent does not know the engine ID the request used, even after rediscovery (usmStatsUnknownEngineIDs)"},
+    {SNMPAPI_RPT_UNSUPPSECLEVEL, "SNMPAPI_RPT_UNSUPPSECLEVEL: the SNMPv3 agent's user does not support the security level asked (usmStatsUnsupportedSecLevels)"},
+    {SNMPAPI_RPT_UNKNOWNUSERNAME, "SNMPAPI_RPT_UNKNOWNUSERNAME: the SNMPv3 agent has no such user (usmStatsUnknownUserNames)"},
+    {SNMPAPI_RPT_WRONGDIGEST, "SNMPAPI_RPT_WRONGDIGEST: the SNMPv3 agent rejected the authentication: wrong auth pass phrase or protocol (usmStatsWrongDigests)"},
+    {SNMPAPI_RPT_NOTINTIMEWINDOW, "SNMPAPI_RPT_NOTINTIMEWINDOW: the SNMPv3 request stayed outside the agent's time window after one resynchronisation (usmStatsNotInTimeWindows)"},
+    {SNMPAPI_RPT_DECRYPTIONERROR, "SNMPAPI_RPT_DECRYPTIONERROR: the SNMPv3 agent could not decrypt the request: wrong priv pass phrase or protocol (authentication succeeded)"},
+    {SNMPAPI_RPT_OTHER, "SNMPAPI_RPT_OTHER: the SNMPv3 agent answered with a report the other codes do not describe"},
 };
 
 const char *

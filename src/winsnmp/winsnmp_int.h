@@ -52,6 +52,8 @@ int wn_ws_lock_held(void);
 #define WN_WS_DEFAULT_PORT 161u
 #define WN_WS_DEFAULT_TIMEOUT_CS 300u              /* 3 s, per try */
 #define WN_WS_DEFAULT_RETRY 3u
+#define WN_WS_V3_MAX_ENGINE_ID 32u                 /* = WN_USM_MAX_ENGINE_ID */
+#define WN_WS_V3_MAX_USER 32u                      /* = WN_USM_MAX_USER_NAME */
 
 struct wn_ws_limits {
     uint32_t max_sessions;
@@ -75,6 +77,7 @@ enum wn_ws_type {
 
 struct wn_ws_session;
 struct wn_ws_obj;
+struct wn_ws_user;                /* usmuser.h */
 
 /* What the handle table needs to know about a type, given at registration:
  * the table itself knows no object type. */
@@ -125,6 +128,16 @@ struct wn_ws_entity {
     int listening;                /* set by the engine (SnmpListen) */
     int listener;                 /* its agent listener slot, while listening */
     uint32_t refs;                /* handles given out (SnmpRecvMsg adds one) */
+    /* SNMPv3 (version WN_WS_V3): the user (a counted reference in the
+     * user table, usmuser.h), the security level (msgFlags bits), the
+     * engine ID given (engineid=; 0: discovered) and the default
+     * contextEngineID (contextengineid=; 0: the agent's own). */
+    struct wn_ws_user *user;
+    uint8_t level;
+    uint8_t engine_id[WN_WS_V3_MAX_ENGINE_ID];
+    size_t engine_id_len;
+    uint8_t ctx_engine_id[WN_WS_V3_MAX_ENGINE_ID];
+    size_t ctx_engine_id_len;
 };
 
 struct wn_ws_context {
@@ -134,6 +147,10 @@ struct wn_ws_context {
     char *name;                   /* owned: friendly name (TRANSLATED) or NULL */
     smiUINT32 mode;
     uint32_t refs;                /* handles given out (SnmpRecvMsg adds one) */
+    /* SNMPv3: contextEngineID from the database (contextengineid=); 0:
+     * the entity's default, else the agent's own engine ID. */
+    uint8_t engine_id[WN_WS_V3_MAX_ENGINE_ID];
+    size_t engine_id_len;
 };
 
 /* One varbind: deep copies owned by the list.  in_arena: name and value
@@ -416,6 +433,22 @@ struct wn_ws_db_entity {
     char community[256];          /* context name, "" if none */
     smiTIMETICKS timeout_cs;
     smiUINT32 retry;
+    /* version=3 only: */
+    char user[WN_WS_V3_MAX_USER + 1];  /* a "user" line's name */
+    int level;                    /* -1 (WN_USM_LEVEL_DEFAULT) or msgFlags level bits */
+    uint8_t engine_id[WN_WS_V3_MAX_ENGINE_ID];
+    size_t engine_id_len;         /* 0: discover */
+};
+/* A "context" line: community= (v1/v2c) or contextname= (v3, may be
+ * empty) in community; contextengineid= in engine_id. */
+struct wn_ws_db_context {
+    char community[256];
+    uint8_t engine_id[WN_WS_V3_MAX_ENGINE_ID];
+    size_t engine_id_len;
+};
+/* Which version of the database file was read. */
+struct wn_ws_db_stamp {
+    uint64_t dev, ino, mtime_ns, size;
 };
 /* Path of the database in use (WSNMP_DB, ~/.config/wsnmp/entities.conf,
  * /etc/wsnmp/entities.conf: the first that exists), or NULL. Returns owned. */
@@ -424,8 +457,9 @@ char *wn_ws_db_path(void);
  * malformed or too large; logged as file:line: reason), WN_E_NOMEM,
  * WN_E_IO. */
 int wn_ws_db_entity(const char *name, struct wn_ws_db_entity *out);
-/* community: owned (wn_free), *len bytes. */
-int wn_ws_db_context(const char *name, uint8_t **community, uint32_t *len);
+int wn_ws_db_context(const char *name, struct wn_ws_db_context *out);
+/* The stamp of the database file in use now; WN_E_NOTFOUND if none. */
+int wn_ws_db_stamp(struct wn_ws_db_stamp *stamp);
 /* Parses a whole database text (for tests and the fuzz target): 0 or
  * WN_E_MALFORMED with *line set to the first bad line. */
 int wn_ws_db_parse_text(const char *text, size_t len, const char *file, unsigned *line);

@@ -42,8 +42,20 @@ usage(FILE *f)
 "  --window N       query at most N agents at once (default %d)\n"
 "  -p PORT          listen: UDP port (default WSNMP_TRAP_PORT, else 162)\n"
 "  --count N        listen: exit after N notifications\n"
-"  -u -l -a -A -x -X -e -E   SNMPv3 (not supported by this libwsnmp yet)\n"
 "  -h, --help       this help\n"
+"SNMPv3 (-v 3):\n"
+"  -u USER          security name; alone, its secrets come from the database's\n"
+"                   user lines (keeps pass phrases out of argv and shell history)\n"
+"  -l LEVEL         noAuthNoPriv|authNoPriv|authPriv (default: the most the\n"
+"                   user's secrets allow)\n"
+"  -a PROTOCOL      MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512 (default MD5 with -A)\n"
+"  -A PASSPHRASE    authentication pass phrase (8..1024 characters)\n"
+"  -x PROTOCOL      DES|AES|AES-192|AES-256|AES-192-C|AES-256-C (default DES with -X)\n"
+"  -X PASSPHRASE    privacy pass phrase (8..1024 characters)\n"
+"  -3k KEY, -3K KEY localized authentication / privacy key in hex (needs -e)\n"
+"  -e ENGINEID      security engine ID in hex (default: discovered)\n"
+"  -E ENGINEID      context engine ID in hex (default: the agent's)\n"
+"  -n CONTEXT       context name (default empty)\n"
 "\n"
 "AGENT is [udp:|udp6:]host[:port] (e.g. 127.0.0.1:1161, udp6:[::1]:1161)\n"
 "or a name from the WinSNMP entity database (docs/winsnmp.md).\n"
@@ -51,7 +63,9 @@ usage(FILE *f)
 "      t TimeTicks, c Counter32, C Counter64.  UPTIME '' means now.\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 bad arguments, 3 timeout,\n"
-"4 the agent answered with an error status, 5 walk: OID not increasing.\n",
+"4 the agent answered with an error status, 5 walk: OID not increasing;\n"
+"SNMPv3: 6 unknown user, 7 wrong digest (-a/-A), 8 decryption error (-x/-X),\n"
+"9 other USM error (security level, engine ID, time window).\n",
             WSNMP_DEFAULT_WINDOW);
 }
 
@@ -124,6 +138,7 @@ string_option(struct wsnmp_opts *o, char letter)
     case 'X': return &o->v3.priv_pass;
     case 'e': return &o->v3.engine_id;
     case 'E': return &o->v3.ctx_engine;
+    case 'n': return &o->v3.ctx_name;
     case 'm': return &o->mibs;
     case 'M': return &o->mibdirs;
     default: return NULL;
@@ -158,6 +173,28 @@ parse_long_option(struct wsnmp_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
+/* net-snmp's -3k / -3K: localized keys in hex (with -e); -3m / -3M
+ * (master keys) have no place in the entity string. */
+static int
+parse_v3_key_option(struct wsnmp_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (a[2] != 'k' && a[2] != 'K')
+        return bad(a[2] == 'm' || a[2] == 'M'
+                       ? "-3m/-3M (master keys) are not supported: use pass phrases, or "
+                         "-3k/-3K (localized keys) with -e"
+                       : "unknown option",
+                   a[2] == 'm' || a[2] == 'M' ? NULL : a);
+    const char *v = opt_value(argc, argv, i, 3);
+    if (!v)
+        return bad("option needs a value", a);
+    if (a[2] == 'k')
+        o->v3.auth_key = v;
+    else
+        o->v3.priv_key = v;
+    return 0;
+}
+
 /* Options come before the positional arguments, as in net-snmp. */
 static int
 parse_options(struct wsnmp_opts *o, int argc, char **argv, int *i)
@@ -170,6 +207,11 @@ parse_options(struct wsnmp_opts *o, int argc, char **argv, int *i)
                 break;
             }
             if (parse_long_option(o, argc, argv, i) != 0)
+                return -1;
+            continue;
+        }
+        if (a[1] == '3') {
+            if (parse_v3_key_option(o, argc, argv, i) != 0)
                 return -1;
             continue;
         }
@@ -209,15 +251,12 @@ parse_options(struct wsnmp_opts *o, int argc, char **argv, int *i)
 }
 
 static int
-check_version(const struct wsnmp_opts *o)
+check_version(struct wsnmp_opts *o)
 {
     if (!strcmp(o->version, "1") || !strcmp(o->version, "2c"))
         return 0;
-    if (!strcmp(o->version, "3")) {
-        fprintf(stderr, "wsnmp: SNMPv3 is not supported by this libwsnmp yet (user %s, level %s)\n",
-                o->v3.user ? o->v3.user : "(none)", o->v3.level ? o->v3.level : "noAuthNoPriv");
-        return -1;
-    }
+    if (!strcmp(o->version, "3"))
+        return wsnmp_v3_check(&o->v3);
     return bad("-v takes 1, 2c or 3", o->version);
 }
 
@@ -296,21 +335,31 @@ main(int argc, char **argv)
     o.cmd = (enum wsnmp_cmd)c;
     int i = 2;
     int rc = parse_options(&o, argc, argv, &i);
+    /* The pass phrases leave argv at once, whatever comes next. */
+    if (wsnmp_v3_take_secrets(&o.v3) != 0)
+        rc = -1;
     if (rc == 1) {
         usage(stdout);
+        wsnmp_v3_free(&o.v3);
         wn_tool_list_free(&o.targets);
         return WSNMP_EXIT_OK;
     }
     if (rc != 0 || check_version(&o) != 0 || parse_positional(&o, argc, argv, i) != 0) {
+        wsnmp_v3_free(&o.v3);
         wn_tool_list_free(&o.targets);
         return WSNMP_EXIT_USAGE;
     }
     o.progress = isatty(STDERR_FILENO) && !o.json;
+    /* snmptrap's -e: the engine ID our v3 traps come from (the library
+     * takes it from WSNMP_ENGINE_ID at its first v3 send). */
+    if (o.cmd == WSNMP_TRAP && o.v3.engine_id && !strcmp(o.version, "3"))
+        setenv("WSNMP_ENGINE_ID", o.v3.engine_hex, 1);
 
     wsnmp_mib_init(&o);
     if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS) {
         wsnmp_api_error("SnmpStartup", SnmpGetLastError(NULL));
         wsnmp_mib_exit();
+        wsnmp_v3_free(&o.v3);
         wn_tool_list_free(&o.targets);
         return WSNMP_EXIT_FAILURE;
     }
@@ -322,6 +371,7 @@ main(int argc, char **argv)
         rc = wsnmp_run_requests(&o);
     SnmpCleanup();
     wsnmp_mib_exit();
+    wsnmp_v3_free(&o.v3);
     wn_tool_list_free(&o.targets);
     return rc;
 }

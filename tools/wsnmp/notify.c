@@ -97,6 +97,13 @@ wsnmp_send_trap(const struct wsnmp_opts *o)
     return rc;
 }
 
+/* A v3 notification's context is a contextName, not a community. */
+static const char *
+context_label(const char *src)
+{
+    return strncmp(src, WSNMP_V3_PREFIX, strlen(WSNMP_V3_PREFIX)) == 0 ? "context" : "community";
+}
+
 static void
 print_text(const struct wsnmp_opts *o, const char *src, const char *community, int type,
            HSNMP_VBL vbl)
@@ -105,8 +112,8 @@ print_text(const struct wsnmp_opts *o, const char *src, const char *community, i
     time_t now = time(NULL);
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
-    printf("%s %s from %s community %s\n", when, type == SNMP_PDU_INFORM ? "INFORM" : "TRAP",
-           src, community);
+    printf("%s %s from %s %s %s\n", when, type == SNMP_PDU_INFORM ? "INFORM" : "TRAP",
+           src, context_label(src), community);
     wsnmp_print_vbl(stdout, vbl, 0, o->numeric, "    ");
 }
 
@@ -120,7 +127,7 @@ print_json(const char *src, const char *community, int type, smiINT32 reqid, HSN
     printf("{\"time\":\"%s\",\"type\":\"%s\",\"source\":", when,
            type == SNMP_PDU_INFORM ? "inform" : "trap");
     wn_tool_json_cstr(stdout, src);
-    fputs(",\"community\":", stdout);
+    printf(",\"%s\":", context_label(src));
     wn_tool_json_cstr(stdout, community);
     printf(",\"request_id\":%d,\"varbinds\":[", (int)reqid);
     wsnmp_print_vbl(stdout, vbl, 1, 0, "");

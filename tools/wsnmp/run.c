@@ -263,6 +263,23 @@ find(struct run *r, smiINT32 id)
     return NULL;
 }
 
+/* The request of t ended without a response: timeout, USM report, other. */
+static void
+request_failed(struct target *t, smiUINT32 code)
+{
+    int v3 = wsnmp_v3_exit_code(code);
+    if (code == SNMPAPI_TL_TIMEOUT)
+        fail(t, WSNMP_EXIT_TIMEOUT, "Timeout: No Response from %s.%s", t->agent, "");
+    else if (v3)
+        fail(t, v3, "%s: %s", t->agent, wn_wsnmp_strerror(code));
+    else
+        fail(t, WSNMP_EXIT_FAILURE, "%s: %s", t->agent, wn_wsnmp_strerror(code));
+    if (v3) {
+        size_t n = strlen(t->err);
+        snprintf(t->err + n, sizeof t->err - n, "%s", wsnmp_v3_hint(code));
+    }
+}
+
 /* Drains the session's queue: responses and failed requests. */
 static void
 drain(struct run *r)
@@ -280,10 +297,8 @@ drain(struct run *r)
         if (t && st == SNMPAPI_SUCCESS) {
             on_response(r, t, pdu);
         } else if (t) {
-            /* a transport failure names its request through the outs */
-            fail(t, code == SNMPAPI_TL_TIMEOUT ? WSNMP_EXIT_TIMEOUT : WSNMP_EXIT_FAILURE,
-                 code == SNMPAPI_TL_TIMEOUT ? "Timeout: No Response from %s.%s" : "%s: %s",
-                 t->agent, code == SNMPAPI_TL_TIMEOUT ? "" : wn_wsnmp_strerror(code));
+            /* a transport or USM failure names its request through the outs */
+            request_failed(t, code);
             finish(r, t);
         }
         wsnmp_free_msg(src, dst, ctx, pdu);

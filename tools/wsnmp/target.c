@@ -37,10 +37,71 @@ looks_like_address(const char *a)
 }
 
 static HSNMP_CONTEXT
-literal_context(HSNMP_SESSION s, const char *community)
+literal_context(HSNMP_SESSION s, const char *name)
 {
-    smiOCTETS c = {(smiUINT32)strlen(community), (smiLPBYTE)community};
+    smiOCTETS c = {(smiUINT32)strlen(name), (smiLPBYTE)name};
     return SnmpStrToContext(s, &c);
+}
+
+static int
+is_v3(const struct wsnmp_opts *o)
+{
+    return !strcmp(o->version, "3");
+}
+
+/* The context: a v1/v2c community, or for v3 "snmpv3:" and the
+ * contextName (-n, default empty; docs/snmpv3.md), in buf. */
+static const char *
+context_text(const struct wsnmp_opts *o, char *buf, size_t size)
+{
+    if (!is_v3(o))
+        return o->community;
+    snprintf(buf, size, "%s%s", WSNMP_V3_PREFIX, o->v3.ctx_name ? o->v3.ctx_name : "");
+    return buf;
+}
+
+/* A database name: its entity, and its context by name (else literal). */
+static int
+database_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *name, smiUINT32 mode,
+                HSNMP_ENTITY *ent, HSNMP_CONTEXT *ctx)
+{
+    char buf[WSNMP_V3_CONTEXT_MAX];
+    SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
+    *ent = SnmpStrToEntity(s, name);
+    if (*ent) {
+        /* the database's context names: -c, or -n for v3 */
+        const char *c = is_v3(o) ? o->v3.ctx_name : o->community;
+        smiOCTETS oc = {(smiUINT32)(c ? strlen(c) : 0), (smiLPBYTE)c};
+        *ctx = oc.len ? SnmpStrToContext(s, &oc) : NULL;
+    }
+    SnmpSetTranslateMode(mode);
+    if (*ent && !*ctx)
+        *ctx = literal_context(s, context_text(o, buf, sizeof buf));
+    if (*ent && *ctx)
+        return 0;
+    if (*ent)
+        SnmpFreeEntity(*ent);
+    *ent = NULL;
+    return -1;
+}
+
+/* -v 3 -u USER: the snmpv3: string, which holds the pass phrases and is
+ * wiped once the library has it; messages name the agent as typed. */
+static HSNMP_ENTITY
+v3_entity(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *agent, const char *address)
+{
+    static char str[WSNMP_V3_ENTITY_MAX];
+    if (wsnmp_v3_entity_string(&o->v3, address, str, sizeof str) != 0) {
+        fprintf(stderr, "wsnmp: %s: the SNMPv3 entity string would be too long\n", agent);
+        return NULL;
+    }
+    HSNMP_ENTITY e = SnmpStrToEntity(s, str);
+    explicit_bzero(str, sizeof str);
+    if (!e)
+        fprintf(stderr, "wsnmp: %s: %s (user %s%s%s)\n", agent,
+                wn_wsnmp_strerror(SnmpGetLastError(s)), o->v3.user,
+                o->v3.level ? ", level " : "", o->v3.level ? o->v3.level : "");
+    return e;
 }
 
 int
@@ -57,30 +118,25 @@ wsnmp_make_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *agent
     *ent = NULL;
     *ctx = NULL;
     /* A name is looked up in the entity database first (no network),
-     * then resolved as a host name. */
-    if (!transport && !looks_like_address(a)) {
-        SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
-        *ent = SnmpStrToEntity(s, a);
-        if (*ent) {
-            smiOCTETS c = {(smiUINT32)strlen(o->community), (smiLPBYTE)o->community};
-            *ctx = SnmpStrToContext(s, &c);
-        }
-        SnmpSetTranslateMode(mode);
-        if (*ent && !*ctx)
-            *ctx = literal_context(s, o->community);
-        if (*ent && *ctx)
-            return 0;
-        if (*ent)
-            SnmpFreeEntity(*ent);
-        *ent = NULL;
-    }
-    SnmpSetTranslateMode(mode);
-    *ent = SnmpStrToEntity(s, a);
-    if (!*ent) {
-        fprintf(stderr, "wsnmp: %s: %s\n", agent, wn_wsnmp_strerror(SnmpGetLastError(s)));
+     * then resolved as a host name.  With -u, AGENT is an address. */
+    int by_user = is_v3(o) && o->v3.user;
+    if (!by_user && !transport && !looks_like_address(a) &&
+        database_target(s, o, a, mode, ent, ctx) == 0)
+        return 0;
+    if (is_v3(o) && !by_user) {
+        fprintf(stderr, "wsnmp: %s: -v 3 needs -u USER, or an AGENT that the database "
+                        "names (an entity with version=3)\n", agent);
         return -1;
     }
-    *ctx = literal_context(s, o->community);
+    SnmpSetTranslateMode(mode);
+    *ent = by_user ? v3_entity(s, o, agent, a) : SnmpStrToEntity(s, a);
+    if (!*ent) {
+        if (!by_user)
+            fprintf(stderr, "wsnmp: %s: %s\n", agent, wn_wsnmp_strerror(SnmpGetLastError(s)));
+        return -1;
+    }
+    char buf[WSNMP_V3_CONTEXT_MAX];
+    *ctx = literal_context(s, context_text(o, buf, sizeof buf));
     if (!*ctx) {
         wsnmp_api_error("SnmpStrToContext", SnmpGetLastError(s));
         return -1;

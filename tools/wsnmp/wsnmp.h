@@ -16,7 +16,12 @@ enum wsnmp_exit {
     WSNMP_EXIT_USAGE = 2,     /* bad arguments */
     WSNMP_EXIT_TIMEOUT = 3,   /* no response after the retries */
     WSNMP_EXIT_AGENT = 4,     /* the agent answered with an error status */
-    WSNMP_EXIT_NOT_INCREASING = 5 /* walk: the agent returned an OID not after the previous */
+    WSNMP_EXIT_NOT_INCREASING = 5, /* walk: the agent returned an OID not after the previous */
+    /* SNMPv3: the agent's USM refused the request (SNMPAPI_RPT_* codes) */
+    WSNMP_EXIT_V3_UNKNOWN_USER = 6, /* the agent has no such user */
+    WSNMP_EXIT_V3_AUTH = 7,   /* wrong digest: auth pass phrase or protocol (-A, -a) */
+    WSNMP_EXIT_V3_PRIV = 8,   /* decryption error: priv pass phrase or protocol (-X, -x) */
+    WSNMP_EXIT_V3_OTHER = 9   /* other USM errors: security level, engine ID, time window */
 };
 
 #define WSNMP_MAX_TARGETS 4096
@@ -34,16 +39,33 @@ enum wsnmp_cmd {
     WSNMP_LISTEN
 };
 
-/* SNMPv3 options: parsed and kept for the day libwsnmp speaks v3. */
+/* The entity string form of docs/snmpv3.md; the key that carries -E. */
+#define WSNMP_V3_PREFIX "snmpv3:"
+#define WSNMP_V3_CONTEXT_ENGINE_KEY "contextengineid"
+/* "0x" and up to 32 bytes in hex. */
+#define WSNMP_V3_ENGINE_HEX (2 + 2 * 32 + 1)
+/* The longest entity string the tool builds (two pass phrases of 1024
+ * bytes, every byte escaped, and the rest). */
+#define WSNMP_V3_ENTITY_MAX 8192
+/* "snmpv3:" and a contextName of at most 255 bytes. */
+#define WSNMP_V3_CONTEXT_MAX (sizeof WSNMP_V3_PREFIX + 255)
+
+/* SNMPv3 options as net-snmp takes them. */
 struct wsnmp_v3 {
     const char *user;       /* -u */
-    const char *level;      /* -l noAuthNoPriv|authNoPriv|authPriv */
+    const char *level;      /* -l noAuthNoPriv|authNoPriv|authPriv (canonical after check) */
     const char *auth_proto; /* -a MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512 */
-    const char *auth_pass;  /* -A */
-    const char *priv_proto; /* -x DES|AES|AES-192|AES-256 */
-    const char *priv_pass;  /* -X */
+    const char *auth_pass;  /* -A (owned after wsnmp_v3_take_secrets) */
+    const char *priv_proto; /* -x DES|AES|AES-192|AES-256|AES-192-C|AES-256-C */
+    const char *priv_pass;  /* -X (owned after wsnmp_v3_take_secrets) */
+    const char *auth_key;   /* -3k localized key, hex (owned after take) */
+    const char *priv_key;   /* -3K localized key, hex (owned after take) */
     const char *engine_id;  /* -e */
     const char *ctx_engine; /* -E */
+    const char *ctx_name;   /* -n */
+    char engine_hex[WSNMP_V3_ENGINE_HEX];     /* -e as 0x<hex>, after check */
+    char ctx_engine_hex[WSNMP_V3_ENGINE_HEX]; /* -E as 0x<hex>, after check */
+    int owns_secrets;
 };
 
 struct wsnmp_opts {
@@ -69,6 +91,28 @@ struct wsnmp_opts {
     char **args;              /* OIDs, or OID TYPE VALUE triples (borrowed) */
     unsigned nargs;
 };
+
+/* v3.c */
+/* Checks the v3 options and puts protocol and level names in the form the
+ * entity string takes (net-snmp's defaults: MD5 with -A alone, DES with -X
+ * alone).  0, or -1 with a message on stderr that holds no pass phrase. */
+int wsnmp_v3_check(struct wsnmp_v3 *v3);
+/* Copies -A, -X, -3k and -3K into owned memory and wipes them in argv.
+ * 0 or -1. */
+int wsnmp_v3_take_secrets(struct wsnmp_v3 *v3);
+/* Wipes and frees what wsnmp_v3_take_secrets took. */
+void wsnmp_v3_free(struct wsnmp_v3 *v3);
+/* "snmpv3:USER[;key=value]...@ADDRESS" into out[0..cap): values escaped
+ * with %XX; level= only when -l was given (else the library takes the most
+ * the user's secrets allow).  The result holds the pass phrases: wipe it
+ * (explicit_bzero) after use and never print it.  0, or -1 when v3->user
+ * is NULL or the string does not fit (out is then wiped). */
+int wsnmp_v3_entity_string(const struct wsnmp_v3 *v3, const char *address, char *out,
+                           size_t cap);
+/* The exit code for a USM error (SNMPAPI_RPT_*), 0 for any other code. */
+int wsnmp_v3_exit_code(smiUINT32 code);
+/* A hint naming the options to check (" (check -a and -A ...)") or "". */
+const char *wsnmp_v3_hint(smiUINT32 code);
 
 /* mib.c: names through libsmi when built with it; numeric always works. */
 void wsnmp_mib_init(const struct wsnmp_opts *o);

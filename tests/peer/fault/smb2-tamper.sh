@@ -1,5 +1,5 @@
 #!/bin/bash
-# smb2-tamper.sh PROBE LIBDIR: a proxy of ours between our SMB2 client and smbd alters one signed reply; a signing session must refuse it (WN_E_SIGNATURE).
+# smb2-tamper.sh PROBE LIBDIR: a proxy of ours (tests/peer/lib/smb-tamper-proxy.py --signed-reply) between our SMB2 client and smbd alters one signed reply; a signing session must refuse it (WN_E_SIGNATURE).
 # The second, independent check of the reply signature check (issue 18 point 7;
 # the first is test_smb2_engine's unit test): a build that skips wn_smb2_verify,
 # or verifies only when the SIGNED flag is set, connects through the tampering
@@ -10,7 +10,6 @@
 set -u
 PROBE=$1; LIB=$2
 command -v /usr/sbin/smbd >/dev/null || { echo "SKIP: smbd not installed"; exit 77; }
-HERE=$(cd "$(dirname "$0")" && pwd)
 D=$(mktemp -d /tmp/wn-tamper.XXXXXX); chmod 755 "$D"
 PX=
 cleanup() { [ -n "$PX" ] && kill "$PX" 2>/dev/null; "$LIB/smbd-stop.sh" "$D/smb" >/dev/null 2>&1; rm -rf "$D"; }
@@ -24,10 +23,13 @@ run() {
     local mode=$1 cmd=$2 want=$3 pat=${4:-} max
     for max in 0x0311 0x0210; do
         rm -f "$D/px.port"
-        /usr/bin/python3 "$HERE/tamper_proxy.py" "$PORT" "$D/px.port" "$mode" "$cmd" 2>"$D/px.err" &
+        local how=()
+        [ "$mode" = none ] || how=(--signed-reply "$mode" --signed-command "$cmd")
+        /usr/bin/python3 "$LIB/smb-tamper-proxy.py" --target-port "$PORT" "${how[@]}" \
+            > "$D/px.port" 2>"$D/px.err" &
         PX=$!
-        for _ in $(seq 100); do [ -s "$D/px.port" ] && break; sleep 0.05; done
-        local pp; pp=$(cat "$D/px.port")
+        for _ in $(seq 100); do grep -q '^PORT=' "$D/px.port" 2>/dev/null && break; sleep 0.05; done
+        local pp; pp=$(sed -n 's/^PORT=//p' "$D/px.port")
         local o; o=$(WN_PROBE_PASSWORD=LabPass-123 timeout 60 "$PROBE" 127.0.0.1 "$pp" labuser - sign min=0x0202 max=$max 2>&1)
         kill "$PX" 2>/dev/null; wait "$PX" 2>/dev/null; PX=
         if printf '%s\n' "$o" | grep -qx "result=$want" && ! printf '%s\n' "$o" | grep -q Sanitizer &&

@@ -146,6 +146,24 @@ main(int argc, char **argv)
             print_entries(level, buf, 1);
         NetApiBufferFree(buf);
     } else if (argc >= 5 && strcmp(argv[1], "del") == 0) {
+        /* PROBE_WARM_GO=FILE: a NetSessionEnum first (it leaves a kept
+         * connection), "warm status=N", then the deletion once FILE exists
+         * (the test does something to that connection in between). */
+        const char *go = getenv("PROBE_WARM_GO");
+        if (go != NULL) {
+            DWORD er = 0;
+            DWORD te = 0;
+            int waited;
+            st = NetSessionEnum(w[2], NULL, NULL, 10, &buf, MAX_PREFERRED_LENGTH, &er, &te, NULL);
+            NetApiBufferFree(buf);
+            buf = NULL;
+            printf("warm status=%u\n", st);
+            fflush(stdout);
+            for (waited = 0; access(go, F_OK) != 0 && waited < 600; waited++) {
+                struct timespec ts = { 0, 100000000L };
+                nanosleep(&ts, NULL);
+            }
+        }
         st = NetSessionDel(w[2], w[3], w[4]);
         printf("call status=%u\n", st);
     } else {

@@ -55,4 +55,57 @@ expect mid-garbage 59   # ERROR_UNEXP_NET_ERR: not an SMB2 message
 expect mid-silent 121   # ERROR_SEM_TIMEOUT: no answer within NETAPI_TIMEOUT_MS
 expect mid-huge 13      # ERROR_INVALID_DATA: a frame over the 8 MiB limit
 expect mid-reset 64     # ERROR_NETNAME_DELETED: connection reset
+
+# NetSessionDel on a kept connection that died unnoticed while idle (a proxy of ours closes
+# the server side and answers the client's next request by closing it): the result is the
+# truth of a deletion on a fresh connection.  Nothing matching: NERR_ClientNameNotFound (the
+# code before this check took "no session matches after the reconnect" for "the deletion
+# happened" and said 0); a matching session: 0, and it is gone.
+PX_PID=
+start_sever_proxy() {
+    /usr/bin/python3 "$LIB/smb-tamper-proxy.py" --target-port "$UP" --sever-on-usr1 \
+        > "$D/sever.port" 2>"$D/sever.log" &
+    PX_PID=$!; FPIDS+=($PX_PID)
+    for _ in $(seq 1 100); do grep -q '^PORT=' "$D/sever.port" 2>/dev/null && break; sleep 0.05; done
+    SPORT=$(sed -n 's/^PORT=//p' "$D/sever.port")
+    [ -n "$SPORT" ] || fail "sever proxy did not start: $(cat "$D/sever.log")"
+}
+# del_after_sever CLIENT USER: the probe enumerates (a kept connection), the proxy severs it,
+# then the probe deletes; prints the deletion's status
+del_after_sever() {
+    local go=$D/go.$RANDOM out=$D/del.$RANDOM.out
+    NETAPI_SMB_PORT=$SPORT NETAPI_CONN_IDLE_MS=60000 PROBE_WARM_GO=$go \
+        WN_LOG=${WN_LOG:-warn} timeout 60 "$PROBE" del - "$1" "$2" > "$out" 2>&1 &
+    local ppid=$!
+    for _ in $(seq 1 400); do grep -q '^warm status=' "$out" && break; sleep 0.05; done
+    grep -q '^warm status=0$' "$out" || { kill "$ppid" 2>/dev/null; fail "warm-up enum: $(cat "$out")"; }
+    local n0; n0=$(grep -c '^tampered: severed' "$D/sever.log")
+    kill -USR1 "$PX_PID"
+    for _ in $(seq 1 100); do [ "$(grep -c '^tampered: severed' "$D/sever.log")" -gt "$n0" ] && break; sleep 0.05; done
+    touch "$go"
+    wait "$ppid"
+    grep -q '^tampered: request on a severed connection' "$D/sever.log" ||
+        fail "the deletion did not meet the severed connection: $(cat "$D/sever.log")"
+    cp "$out" "$D/last-del.out"; status < "$out"
+}
+start_sever_proxy
+st=$(del_after_sever '\\nosuchclient' -)
+[ "$st" = 2312 ] || fail "del of nothing after a severed kept connection: status ${st:-none}, want 2312"
+echo "severed kept connection, del of nothing -> $st"
+st=$(del_after_sever - ghostuser)
+[ "$st" = 2312 ] || fail "del of an unknown user after a severed kept connection: ${st:-none}, want 2312"
+echo "severed kept connection, del of an unknown user -> $st"
+"$LIB/smb-open-session.sh" "$D" labuser LabPass-123 > /dev/null || fail "session for labuser"
+has_labuser() { NETAPI_SMB_PORT=$UP timeout 60 "$PROBE" enum 10 | grep -c 'user=labuser '; }
+[ "$(has_labuser)" -ge 1 ] || fail "labuser session not listed"
+# after a drop, sessions younger than the drop count as new ones (times are whole seconds):
+# labuser's must be a few seconds old first
+labuser_age() { NETAPI_SMB_PORT=$UP timeout 60 "$PROBE" enum 10 | sed -n 's/.*user=labuser time=\([0-9]*\).*/\1/p' | head -1; }
+for _ in $(seq 1 100); do [ "$(labuser_age)" -ge 3 ] 2>/dev/null && break; sleep 0.1; done
+st=$(del_after_sever - labuser)
+[ "$st" = 0 ] || fail "del of labuser after a severed kept connection: status ${st:-none}, want 0"
+# smbd ends the deleted session's process a moment after its answer
+for _ in $(seq 1 100); do [ "$(has_labuser)" = 0 ] && break; sleep 0.1; done
+[ "$(has_labuser)" = 0 ] || fail "labuser still listed after its deletion: $(cat "$D/last-del.out")"
+echo "severed kept connection, del of labuser -> $st, gone"
 echo "test_netapi_faults: ok"

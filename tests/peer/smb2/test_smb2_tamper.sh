@@ -188,6 +188,27 @@ if tampered && [ $RC = 1 ] && printf '%s\n' "$OUT" | grep -qx 'result=WN_E_SIGNA
    grep -q 'encrypted' "$PLOG"
 then ok "flipped encrypted reply: WN_E_SIGNATURE"
 else bad "flipped encrypted reply"; show; fi
+# a peer that holds the session's keys (the proxy, told the password, follows NTLMSSP and
+# derives the SMB 3.0.2 keys) seals the first encrypted reply again with another SessionId:
+# in the SMB2 header only, or in the TRANSFORM_HEADER as well; the tag verifies either way,
+# and either way the reply is refused (MS-SMB2 3.2.5.1.1.1; the code before the SMB2 header
+# check accepted the first one: result=OK)
+SMBPORT=$SMBPORT_ENC302
+for what in inner both; do
+    proxy "reseal-$what" --reseal LabAdmin-456 --reseal-what $what
+    run_probe labadmin LabAdmin-456
+    if tampered && [ $RC = 1 ] && printf '%s\n' "$OUT" | grep -qx 'result=WN_E_SIGNATURE' &&
+       printf '%s\n' "$OUT" | grep -q 'session'
+    then ok "encrypted reply resealed with another SessionId ($what): WN_E_SIGNATURE"
+    else bad "encrypted reply resealed with another SessionId ($what)"; show; fi
+done
+# control: the same probe through the proxy without --reseal succeeds, so the refusals above
+# come from the resealed SessionId
+proxy reseal-control
+run_probe labadmin LabAdmin-456
+if [ $RC = 0 ] && printf '%s\n' "$OUT" | grep -qx 'result=OK'
+then ok "control: the same probe through a plain proxy at 3.0.2 succeeds"
+else bad "control probe at 3.0.2"; show; fi
 
 # --- a server that maps unknown users to guest: NetSessionEnum says logon failure (1326),
 # never a guest session's answer (the previous code got 5 from the guest session)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,13 @@ wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd)
 
     memset(p, 0, sizeof *p);
     p->wd_fd = -1;
+    /* The daemons the start scripts leave behind are reparented to this
+     * process, not to init: they stay in its process tree, which CTest
+     * kills whole on a timeout (the watchdog below is in that tree too, so
+     * it cannot clean up then).  Killed alone, this process leaves them to
+     * the watchdog. */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+        return -1;
     if (mkdtemp(tmpl) == NULL)
         return -1;
     snprintf(p->dir, sizeof p->dir, "%s", tmpl);
@@ -93,6 +101,18 @@ wire_peers_start(struct wire_peers *p, int want_snmpd, int want_trapd)
         if (p->trapd_port == 0)
             return -1;
     }
+    /* WIRE_TEST_HANG=FILE (tests/peer/snmp/test-peers-die.sh): write the
+     * peer directory to FILE and hang, to be killed from outside. */
+    const char *hang = getenv("WIRE_TEST_HANG");
+    if (hang != NULL) {
+        FILE *f = fopen(hang, "w");
+        if (f == NULL)
+            return -1;
+        fprintf(f, "%s\n", p->dir);
+        fclose(f);
+        for (;;)
+            pause();
+    }
     return 0;
 }
 
@@ -115,6 +135,9 @@ wire_peers_stop(struct wire_peers *p)
         waitpid((pid_t)p->wd_pid, NULL, 0);
         p->wd_fd = -1;
     }
+    /* the stopped daemons were our children (subreaper): reap them */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
     p->dir[0] = '\0';
     p->snmpd_port = p->trapd_port = 0;
     return rc;

@@ -81,7 +81,7 @@ run(struct v3drv *d, const struct wn_snmp_pdu *pdu)
     x->level = d->level;
     x->salt = &d->salt;
     x->msg_ids = &d->msg_ids;
-    x->max_size = MAX_MSG_SIZE;
+    x->max_size = d->max_size ? d->max_size : MAX_MSG_SIZE;
     x->pdu = pdu;
     x->buf = d->tx;
     x->buf_cap = sizeof d->tx;

@@ -21,6 +21,7 @@ struct v3drv {
     int32_t next_req_id;
     unsigned timeout_ms;
     unsigned retries;
+    int32_t max_size;               /* our msgMaxSize; 0: the largest (65 507) */
     unsigned sent;                  /* datagrams sent */
     struct wn_usm_exchange x;       /* the last exchange (its result) */
     uint8_t tx[V3DRV_BUF];

@@ -20,24 +20,22 @@ trap cleanup EXIT
 P=$(cat "$D/snmpd.port"); TP=$(cat "$D/snmptrapd.port")
 export MIBS=
 unset MIBDIRS
-fails=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-# expect CODE LABEL CMD...: runs CMD, output in $D/out and $D/err, checks the exit code
-expect() {
-    local want=$1 label=$2; shift 2
-    "$@" >"$D/out" 2>"$D/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$label (exit $rc)"; else bad "$label: exit $rc, wanted $want"; cat "$D/err"; fi
-}
-has() { if grep -q -- "$2" "$D/$1"; then ok "$3"; else bad "$3: no '$2' in $1"; cat "$D/$1"; fi; }
+# shellcheck source=tool-checks.sh
+. "$HERE/tool-checks.sh"
 
 expect 0 "--help" "$W" --help
 has out "getbulk" "--help lists the subcommands"
 expect 2 "unknown command" "$W" frobnicate
 expect 2 "no agent" "$W" get
 expect 2 "bad -v" "$W" get -v 4 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
-expect 2 "SNMPv3 refused with the bad-arguments code" "$W" get -v 3 -u bob -l authPriv -a SHA -A x1234567 -x AES -X y1234567 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
-has err "SNMPv3 is not supported by this libwsnmp yet" "v3 message"
+# SNMPv3 arguments are checked before anything is sent (the v3 exchanges: test_wsnmp_v3.sh)
+expect 2 "-l with an unknown level" "$W" get -v 3 -u bob -l authpriv2 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
+has err "-l takes noAuthNoPriv, authNoPriv or authPriv" "-l message"
+expect 2 "-A too short" "$W" get -v 3 -u bob -a SHA -A sekrit1 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
+has err "must have 8 to 1024 characters" "pass phrase length named"
+hasnt err sekrit1 "the pass phrase is not printed"
+expect 2 "-v 3 without -u needs a database name" "$W" get -v 3 127.0.0.1:$P 1.3.6.1.2.1.1.5.0
+has err "needs -u USER" "-u asked for"
 expect 2 "bad set type" "$W" set -c private 127.0.0.1:$P 1.3.6.1.2.1.1.4.0 q x
 expect 2 "unknown name without MIBs" "$W" get 127.0.0.1:$P SNMPv2-MIB::sysName.0
 
@@ -164,6 +162,18 @@ has err 'wrongType' "wrongType named"
 SILENT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 expect 3 "timeout" "$W" get -t 0.2 -r 1 127.0.0.1:$SILENT 1.3.6.1.2.1.1.5.0
 has err "Timeout: No Response from 127.0.0.1:$SILENT" "timeout message"
+
+# pass phrases leave argv at once: not in /proc/PID/cmdline (what ps shows) while the tool waits
+"$W" get -t 10 -r 0 -A argvsecret1 -X argvsecret2 127.0.0.1:$SILENT 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 &
+GPID=$!
+# the wipe comes before SnmpStartup: once the tool has a socket, it is done
+for _ in $(seq 1 200); do ls -l "/proc/$GPID/fd" 2>/dev/null | grep -q 'socket:' && break; sleep 0.05; done
+if [ -r "/proc/$GPID/cmdline" ] && tr '\0' ' ' < "/proc/$GPID/cmdline" | grep -q "1.3.6.1.2.1.1.5.0"; then
+    tr '\0' ' ' < "/proc/$GPID/cmdline" | grep -q 'argvsecret' && bad "pass phrase visible in cmdline" || ok "pass phrases wiped from cmdline"
+else
+    bad "the tool was not running to be looked at"
+fi
+kill "$GPID" 2>/dev/null; wait "$GPID" 2>/dev/null
 
 # many agents at once: one block per agent, a failure summary, the first failure's code
 printf '# agents\n127.0.0.1:%s\n[::1]:%s\n127.0.0.1:%s\n' "$P" "$P" "$SILENT" > "$D/agents"

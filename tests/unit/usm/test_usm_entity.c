@@ -45,6 +45,14 @@ test_usm_entity_parses_every_field(void **state)
     assert_int_equal(e.level, WN_SNMP_V3_FLAG_AUTH);
     wn_usm_entity_clear(&e);
 
+    /* contextengineid= (the command-line tool's -E). */
+    assert_int_equal(wn_usm_entity_parse("snmpv3:u;contextengineid=0x80001f8804706f78792d31"
+                                         "@h", &e), 0);
+    assert_int_equal(e.context_engine_id_len, 11);
+    assert_int_equal(e.context_engine_id[10], 0x31);
+    assert_int_equal(e.engine_id_len, 0);
+    wn_usm_entity_clear(&e);
+
     /* An escaped '@' in the user name. */
     assert_int_equal(wn_usm_entity_parse("snmpv3:a%40b;level=noAuthNoPriv@h", &e), 0);
     assert_string_equal(e.user, "a@b");
@@ -82,6 +90,7 @@ test_usm_entity_rejects_bad_strings(void **state)
         {"snmpv3:u;auth=SHA;authkey=0x0011;engineid=0x8000000001@h", WN_E_MALFORMED},
         {"snmpv3:u;engineid=0x80000001@h", WN_E_MALFORMED},     /* engine ID < 5 bytes */
         {"snmpv3:u;engineid=0x8@h", WN_E_MALFORMED},
+        {"snmpv3:u;contextengineid=0x80000001@h", WN_E_MALFORMED},   /* < 5 bytes */
         {"snmpv3:u;auth=SHA;authpass=longenough;authpass=again123@h", WN_E_MALFORMED},
     };
     for (size_t i = 0; i < WN_ARRAY_SIZE(bad); i++) {

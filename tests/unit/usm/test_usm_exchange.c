@@ -17,6 +17,9 @@ static struct wn_usm_user agent_user;
 static struct wn_usm_salt agent_salt;
 static uint8_t agent_buf[4096], agent_scratch[4096];
 static unsigned agent_requests;
+/* The contextEngineID of the last request the agent answered. */
+static uint8_t agent_ctx_engine[WN_USM_MAX_ENGINE_ID];
+static size_t agent_ctx_engine_len;
 
 static const struct wn_snmp_varbind *
 counter_vb(int err)
@@ -54,6 +57,8 @@ agent_answer_as(struct wn_usm_engine *ag, const uint8_t *msg, size_t len, const 
         pdu.vbs = NULL;
         flags = in.msg.flags & WN_USM_LEVEL_MASK;
         agent_requests++;
+        agent_ctx_engine_len = in.scoped.context_engine_id_len;
+        memcpy(agent_ctx_engine, in.scoped.context_engine_id, agent_ctx_engine_len);
     }
     struct wn_snmp_scoped_pdu sc = {.context_engine_id = ag->id,
                                     .context_engine_id_len = ag->id_len, .pdu = pdu};
@@ -284,6 +289,39 @@ test_usm_exchange_thousand_engines_discover_concurrently(void **state)
     wn_usm_user_clear(&m.user);
 }
 
+/* The request's contextEngineID: the agent's own unless the caller names
+ * another (the WinSNMP entity's contextengineid=, net-snmp's -E). */
+static void
+test_usm_exchange_context_engine_id(void **state)
+{
+    (void)state;
+    static struct mgr m;
+    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    m.ids = 5;
+    wn_usm_salt_init(&m.salt);
+    struct wn_usm_peer peer = {0};
+    struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 3001};
+    struct wn_usm_exchange x;
+    exchange_init(&x, &m, &peer, 0, &p);
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);     /* probe */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* sync */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* request */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
+    assert_int_equal(agent_ctx_engine_len, agent.id_len);
+    assert_memory_equal(agent_ctx_engine, agent.id, agent.id_len);
+
+    static const uint8_t proxy[] = {0x80, 0, 0x1f, 0x88, 4, 'p', 'r', 'o', 'x', 'y'};
+    exchange_init(&x, &m, &peer, 0, &p);
+    x.context_engine_id = proxy;
+    x.context_engine_id_len = sizeof proxy;
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);     /* request */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
+    assert_int_equal(agent_ctx_engine_len, sizeof proxy);
+    assert_memory_equal(agent_ctx_engine, proxy, sizeof proxy);
+    wn_usm_user_clear(&m.user);
+}
+
 int
 main(void)
 {
@@ -291,6 +329,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_usm_exchange_discovers_once_for_two_requests, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_errors_and_timeouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usm_exchange_context_engine_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_thousand_engines_discover_concurrently,
                                         setup, teardown),
     };
