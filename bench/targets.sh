@@ -95,6 +95,12 @@ if want decode; then
     ia=$(callgrind_ir "$BB/decode_bench" -n 2000)
     ib=$(callgrind_ir "$BB/decode_bench" -n 4000)
     echo "    instructions per varbind (callgrind 2N-N): $(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.0f", (b - a) / 2000 / 25 }'); range $(range ns_per_varbind <<<"$a") ns"
+    # The same response read in place (wn_wsnmp_borrow_varbinds): no VBL, no descriptors.
+    a=$(for _ in $(seq "$RUNS"); do "${M0[@]}" "$BB/decode_bench" -b 2>>"$WORK/stderr.log" || true; done)
+    row "decode ns/varbind, borrowed (wsnmp_ext.h)" "$(median ns_per_varbind <<<"$a")" - 50 max
+    ia=$(callgrind_ir "$BB/decode_bench" -b -n 2000)
+    ib=$(callgrind_ir "$BB/decode_bench" -b -n 4000)
+    echo "    instructions per varbind (callgrind 2N-N): $(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.0f", (b - a) / 2000 / 25 }'); range $(range ns_per_varbind <<<"$a") ns"
 fi
 if want walk; then
     SNMPD_DIR=$WORK/snmpd

@@ -1,4 +1,4 @@
-/* wsnmp_ext.h: libwsnmp extensions beyond WinSNMP 2.0 (waiting without a callback, window-mode delivery, statistics, trap port). */
+/* wsnmp_ext.h: libwsnmp extensions beyond WinSNMP 2.0 (waiting without a callback, window-mode delivery, statistics, trap port, zero-copy varbinds). */
 #ifndef WSNMP_EXT_H
 #define WSNMP_EXT_H
 
@@ -174,6 +174,45 @@ int wn_wsnmp_post_message(HWND hWnd, UINT wMsg, WPARAM wParam, LPARAM lParam);
  * library, valid for the life of the process; do not read or close it.
  * -1 when it cannot be made. */
 int wn_wsnmp_message_fd(void);
+
+/* ------------------------------------------------------------------------
+ * Zero-copy access to a PDU's varbinds.
+ *
+ * SnmpGetPduData + SnmpGetVb hand out copies: a new VBL, and a new name
+ * (and string or OID value) descriptor per varbind that the program frees.
+ * A program that only reads a response can instead borrow the varbinds
+ * the PDU holds (those SnmpRecvMsg or SnmpDecodeMsg decoded, one decode
+ * for the whole message):
+ *
+ *     const WN_WSNMP_VB *vb;
+ *     smiUINT32 n;
+ *     if (wn_wsnmp_borrow_varbinds(pdu, &vb, &n) == SNMPAPI_SUCCESS)
+ *         for (smiUINT32 i = 0; i < n; i++)
+ *             use(&vb[i].name, &vb[i].value);
+ *     SnmpFreePdu(pdu);    // vb is gone from here on
+ * ---------------------------------------------------------------------- */
+
+/* One borrowed varbind: the name and the value as SnmpGetVb would give
+ * them, pointing into memory the PDU owns. */
+typedef struct wn_wsnmp_vb {
+    smiOID name;
+    smiVALUE value;
+    smiUINT32 reserved;     /* the library's; neither read nor write it */
+} WN_WSNMP_VB;
+
+/* Points *vbs at the PDU's own array of *count varbinds (NULL and 0 for a
+ * PDU without varbinds): no allocation, no copy.  Everything reached
+ * through *vbs is borrowed from the PDU, read-only (do not write it, do
+ * not pass it to SnmpFreeDescriptor), and stays valid until the PDU's
+ * varbinds go: SnmpFreePdu of this PDU, SnmpSetPduData of it with a
+ * varbindlist, SnmpClose of its session or the final SnmpCleanup.
+ * Nothing else invalidates it (not freeing a VBL SnmpGetPduData made from
+ * the PDU, not changing that VBL).  Reading it while another thread frees
+ * the PDU is the program's race, as with any freed handle.
+ * SNMPAPI_FAILURE with SNMPAPI_PDU_INVALID (not a PDU), SNMPAPI_NOOP
+ * (vbs or count NULL), SNMPAPI_NOT_INITIALIZED. */
+SNMPAPI_STATUS wn_wsnmp_borrow_varbinds(HSNMP_PDU PDU, const WN_WSNMP_VB **vbs,
+                                        smiUINT32 *count);
 
 /* The name and a one-sentence explanation of an SnmpGetLastError code,
  * e.g. "SNMPAPI_TL_TIMEOUT: no response from the agent before the last

@@ -36,6 +36,41 @@ same_value(const struct wn_snmp_value *a, const struct wn_snmp_value *b)
     }
 }
 
+/* The second-pass readers (wn_snmp_vb_next_validated,
+ * wn_snmp_oid_decode_validated) give what the checking ones give on a
+ * validated message. */
+static void
+same_oid(const uint8_t *ber, size_t len)
+{
+    static uint32_t a[WN_SNMP_MAX_OID_LEN + 2], b[WN_SNMP_MAX_OID_LEN + 2];
+    size_t na = 0, nb = 0;
+    if (wn_snmp_oid_decode(ber, len, a, WN_ARRAY_SIZE(a), &na) != 0 ||
+        wn_snmp_oid_decode_validated(ber, len, b, WN_ARRAY_SIZE(b), &nb) != 0 || na != nb ||
+        memcmp(a, b, na * sizeof *a) != 0)
+        abort();
+}
+
+static void
+validated_readers_agree(const struct wn_snmp_pdu *pdu, const struct wn_snmp_varbind *vbs,
+                        size_t k)
+{
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    wn_snmp_vb_iter_init(&it, pdu);
+    for (size_t i = 0; i < k; i++) {
+        if (wn_snmp_vb_next_validated(&it, &vb) != 1)
+            abort();
+        if (vb.name_ber != vbs[i].name_ber || vb.name_ber_len != vbs[i].name_ber_len)
+            abort();
+        same_value(&vb.value, &vbs[i].value);
+        same_oid(vb.name_ber, vb.name_ber_len);
+        if (vb.value.syntax == WN_SNMP_SYN_OID)
+            same_oid(vb.value.v.bytes.p, vb.value.v.bytes.len);
+    }
+    if (wn_snmp_vb_next_validated(&it, &vb) != 0)
+        abort();
+}
+
 /* RFC 3584 trap translation must produce encodable messages both ways. */
 static void
 translate(const struct wn_snmp_msg *m)
@@ -108,6 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         k++;
     if (k != m1.pdu.vb_count)
         abort();
+    validated_readers_agree(&m1.pdu, vbs, k);
     struct wn_snmp_msg enc = m1;
     enc.pdu.vbs = vbs;
     if (wn_snmp_msg_encode(&enc, buf, sizeof buf, &out, &len) != 0)

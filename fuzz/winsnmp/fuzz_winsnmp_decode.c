@@ -1,9 +1,10 @@
-/* fuzz_winsnmp_decode.c: SnmpDecodeMsg (the path every received datagram takes) on arbitrary bytes; what decodes must re-encode and decode to the same PDU. */
+/* fuzz_winsnmp_decode.c: SnmpDecodeMsg (the path every received datagram takes) on arbitrary bytes; what decodes must re-encode and decode to the same PDU, and its borrowed varbinds match SnmpGetVb's. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <winsnmp.h>
+#include <wsnmp_ext.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,12 +48,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (SnmpGetPduData(pdu, &type, &id, NULL, NULL, &vbl) != SNMPAPI_SUCCESS)
         abort();
     SNMPAPI_STATUS n = SnmpCountVbl(vbl);
+    /* The PDU's borrowed varbinds are what SnmpGetVb copies out. */
+    const WN_WSNMP_VB *vb = NULL;
+    smiUINT32 nb = 0;
+    if (wn_wsnmp_borrow_varbinds(pdu, &vb, &nb) != SNMPAPI_SUCCESS ||
+        nb != (n == SNMPAPI_FAILURE ? 0u : (smiUINT32)n))
+        abort();
     for (SNMPAPI_STATUS i = 1; n != SNMPAPI_FAILURE && i <= n; i++) {
         smiOID name;
         smiVALUE val;
         if (SnmpGetVb(vbl, i, &name, &val) != SNMPAPI_SUCCESS)
             abort();
+        const WN_WSNMP_VB *b = &vb[i - 1];
+        if (b->name.len != name.len ||
+            (name.len && memcmp(b->name.ptr, name.ptr, name.len * sizeof *name.ptr)) ||
+            b->value.syntax != val.syntax)
+            abort();
         free_vb(&name, &val);
+    }
+    /* Changing the VBL made from the PDU leaves the PDU's varbinds alone. */
+    if (n != SNMPAPI_FAILURE && n > 0) {
+        smiUINT32 first = vb[0].name.len ? vb[0].name.ptr[0] : 0;
+        smiUINT32 syntax = vb[n - 1].value.syntax;
+        smiVALUE nul = {.syntax = SNMP_SYNTAX_NULL};
+        if (SnmpSetVb(vbl, 1, NULL, &nul) == SNMPAPI_FAILURE ||
+            SnmpDeleteVb(vbl, (smiUINT32)n) != SNMPAPI_SUCCESS)
+            abort();
+        if ((vb[0].name.len ? vb[0].name.ptr[0] : 0) != first ||
+            vb[n - 1].value.syntax != syntax)
+            abort();
     }
     /* Re-encode for a v2c entity (what SnmpSendMsg would send) and decode
      * again: same type, id and varbind count.  Types a manager cannot send

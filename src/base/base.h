@@ -77,6 +77,23 @@ void *wn_memdup(const void *p, size_t n);     /* returns owned; wn_free */
  * costs one relaxed load per allocation: nothing is counted. */
 void wn_alloc_fail_after(long n);
 unsigned long wn_alloc_count(void);
+/* For an allocator of its own (a cache of freed objects): 1 when the seam
+ * says this allocation fails, counted like a wn_malloc, so a cache hit
+ * fails where the allocation it saves would have. */
+int wn_alloc_seam_fails(void);
+
+/* 1 in builds with AddressSanitizer: caches of freed memory keep nothing
+ * there, so that a use after free is still reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WN_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WN_ASAN 1
+#endif
+#endif
+#ifndef WN_ASAN
+#define WN_ASAN 0
+#endif
 
 /* Overwrites memory the compiler cannot elide (for keys and passwords). */
 void wn_wipe(void *p, size_t n);

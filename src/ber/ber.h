@@ -85,14 +85,45 @@ wn_ber_read_tlv(struct wn_rbuf *r, struct wn_ber_tlv *out)
     return wn_ber_read_tlv_any(r, out);
 }
 /* Reads a TLV whose identifier octet must be `ident` (low tag form) and
- * points `inner` at its value. */
-int wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner);
+ * points `inner` at its value (empty on failure). */
+int wn_ber_expect_any(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner);
+/* The common case (short length, in bounds) inline; everything else,
+ * errors included, in wn_ber_expect_any. */
+static inline int
+wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
+{
+    const uint8_t *b = r->p;
+    size_t avail = (size_t)(r->end - r->p);
+    if (!r->err && avail >= 2 && b[0] == ident && (ident & 0x1F) != 0x1F && b[1] < 0x80 &&
+        b[1] <= avail - 2) {
+        inner->start = b + 2;
+        inner->p = b + 2;
+        inner->end = b + 2 + b[1];
+        inner->err = 0;
+        r->p = b + 2 + b[1];
+        return 0;
+    }
+    return wn_ber_expect_any(r, ident, inner);
+}
 /* Looks at the next identifier octet without consuming; 0 if none left. */
 uint8_t wn_ber_peek_ident(const struct wn_rbuf *r);
 
 /* Typed TLV readers: read a TLV with identifier `ident` (e.g. WN_BER_INTEGER,
  * or 0x41 Counter32) and decode its content. */
-int wn_ber_read_int32(struct wn_rbuf *r, uint8_t ident, int32_t *v);
+int wn_ber_read_int32_any(struct wn_rbuf *r, uint8_t ident, int32_t *v);
+/* A one-octet INTEGER (always minimal) inline; everything else, errors
+ * included, in wn_ber_read_int32_any. */
+static inline int
+wn_ber_read_int32(struct wn_rbuf *r, uint8_t ident, int32_t *v)
+{
+    const uint8_t *b = r->p;
+    if (!r->err && r->end - r->p >= 3 && b[0] == ident && b[1] == 1 && (ident & 0x1F) != 0x1F) {
+        *v = (int32_t)b[2] - (b[2] & 0x80 ? 256 : 0);
+        r->p = b + 3;
+        return 0;
+    }
+    return wn_ber_read_int32_any(r, ident, v);
+}
 int wn_ber_read_uint32(struct wn_rbuf *r, uint8_t ident, uint32_t *v);
 int wn_ber_read_uint64(struct wn_rbuf *r, uint8_t ident, uint64_t *v);
 int wn_ber_read_bool(struct wn_rbuf *r, uint8_t ident, int *v);
@@ -118,6 +149,14 @@ int wn_ber_bool_decode(const uint8_t *c, size_t len, int *v);
  * only.  More than WN_BER_MAX_OID_LEN arcs: WN_E_LIMIT; more than max (when
  * out != NULL): WN_E_NOSPACE. */
 int wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_t *n);
+/* The same for content wn_ber_oid_decode accepted already (the second
+ * pass over a validated message): the encoding rules are not checked
+ * again, only the room: sub-ids go into out[0..max), WN_E_NOSPACE beyond
+ * (max < 2, len 0: WN_E_NOSPACE / WN_E_MALFORMED).  Memory-safe on any
+ * bytes; on content wn_ber_oid_decode would refuse, the sub-ids are
+ * unspecified. */
+int wn_ber_oid_decode_validated(const uint8_t *c, size_t len, uint32_t *out, size_t max,
+                                size_t *n);
 
 /* Walks a whole buffer of TLVs, descending into every constructed value,
  * and checks that each level is exactly filled.  Nesting deeper than

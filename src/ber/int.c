@@ -85,7 +85,7 @@ wn_ber_bool_decode(const uint8_t *c, size_t len, int *v)
     } while (0)
 
 int
-wn_ber_read_int32(struct wn_rbuf *r, uint8_t ident, int32_t *v)
+wn_ber_read_int32_any(struct wn_rbuf *r, uint8_t ident, int32_t *v)
 {
     READ_TYPED(r, ident, wn_ber_int32_decode, v);
 }
@@ -113,6 +113,15 @@ wn_ber_read_bool(struct wn_rbuf *r, uint8_t ident, int *v)
 static int
 put_integer(struct wn_ber_wbuf *w, uint8_t ident, uint64_t u, int neg)
 {
+    if (!neg && u < 0x80 && !w->err && w->cap - w->len >= 3) {
+        /* One content octet (versions, error fields, small ids). */
+        w->len += 3;
+        uint8_t *q = w->buf + (w->cap - w->len);
+        q[0] = ident;
+        q[1] = 1;
+        q[2] = (uint8_t)u;
+        return 0;
+    }
     uint8_t tmp[9];
     size_t n = 0;
     /* Emit octets least significant first until the rest is sign fill. */

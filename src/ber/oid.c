@@ -3,17 +3,30 @@
 
 #define MOD "ber"
 
-/* Stores arc number `idx` when there is room; counts it always. */
+/* The error for one sub-id more than fits: the named limit first, then
+ * the caller's room. */
 static int
-emit(uint32_t *out, size_t max, size_t *k, uint32_t v)
+full(size_t k)
 {
-    WN_PARSE_CHECK(MOD, *k < WN_BER_MAX_OID_LEN, WN_E_LIMIT);
-    if (out) {
-        if (*k >= max)
-            return WN_E_NOSPACE;
-        out[*k] = v;
+    WN_PARSE_CHECK(MOD, k < WN_BER_MAX_OID_LEN, WN_E_LIMIT);
+    return WN_E_NOSPACE;
+}
+
+/* Reads the base-128 group at c[*i] (the caller knows the content's last
+ * octet ends a group, so the loop stops inside it) into *v, at most bound. */
+static inline int
+group(const uint8_t *c, size_t *i, uint64_t bound, uint64_t *v)
+{
+    /* A sub-id does not start with 0x80 (not minimal). */
+    WN_PARSE_CHECK(MOD, c[*i] != 0x80, WN_E_MALFORMED);
+    uint64_t x = 0;
+    for (;;) {
+        x = (x << 7) | (c[*i] & 0x7F);
+        WN_PARSE_CHECK(MOD, x <= bound, WN_E_MALFORMED);
+        if (!(c[(*i)++] & 0x80))
+            break;
     }
-    (*k)++;
+    *v = x;
     return 0;
 }
 
@@ -24,41 +37,100 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
     WN_PARSE_CHECK(MOD, len <= WN_BER_MAX_OID_BYTES, WN_E_LIMIT);
     /* The last octet ends a sub-id. */
     WN_PARSE_CHECK(MOD, !(c[len - 1] & 0x80), WN_E_MALFORMED);
-    size_t k = 0;
+    if (!out) {
+        /* Validate and count: one test per octet while every group is
+         * shorter than five octets (below 2^28, so in range) and starts
+         * minimal; anything else goes through the careful loop below. */
+        size_t groups = 0, start = 0, j = 0;
+        for (; j < len; j++) {
+            if (c[j] < 0x80) {
+                groups++;
+                start = j + 1;
+            } else if ((j == start && c[j] == 0x80) || j - start >= 3) {
+                break;
+            }
+        }
+        if (j == len && groups + 1 <= WN_BER_MAX_OID_LEN) {
+            if (n)
+                *n = groups + 1;
+            return 0;
+        }
+    }
+    size_t lim = out && max < WN_BER_MAX_OID_LEN ? max : WN_BER_MAX_OID_LEN;
     size_t i = 0;
-    int first = 1;
+    uint64_t first;
+    /* The first group may carry up to 80 + 2^32-1. */
+    int rc = group(c, &i, (uint64_t)UINT32_MAX + 80, &first);
+    if (rc)
+        return rc;
+    if (lim < 2)
+        return full(lim);
+    /* The first group = 40 * arc0 + arc1 (arc1 < 40 unless arc0 = 2). */
+    uint32_t a0 = first < 40 ? 0 : first < 80 ? 1 : 2;
+    size_t k = 2;
+    if (out) {
+        out[0] = a0;
+        out[1] = (uint32_t)(first - 40u * a0);
+    }
     while (i < len) {
-        /* Fast path: a one-byte sub-id after the first (most of them). */
-        if (!first && c[i] < 0x80) {
-            int rc = emit(out, max, &k, c[i++]);
+        uint64_t v = c[i];
+        if (v < 0x80) {
+            i++;
+        } else {
+            rc = group(c, &i, UINT32_MAX, &v);
             if (rc)
                 return rc;
-            continue;
         }
-        /* 1. A sub-id does not start with 0x80 (not minimal). */
-        WN_PARSE_CHECK(MOD, c[i] != 0x80, WN_E_MALFORMED);
-        uint64_t v = 0;
-        for (;;) {
-            v = (v << 7) | (c[i] & 0x7F);
-            /* 2. Bounded: the first group may carry up to 80 + 2^32-1. */
-            WN_PARSE_CHECK(MOD, v <= (uint64_t)UINT32_MAX + 80, WN_E_MALFORMED);
-            if (!(c[i++] & 0x80))
-                break;
-        }
-        int rc;
-        if (first) {
-            /* 3. First group = 40 * arc0 + arc1 (arc1 < 40 unless arc0 = 2). */
-            uint32_t a0 = v < 40 ? 0 : v < 80 ? 1 : 2;
-            rc = emit(out, max, &k, a0);
-            if (rc == 0)
-                rc = emit(out, max, &k, (uint32_t)(v - 40u * a0));
-            first = 0;
+        if (k >= lim)
+            return full(k);
+        if (out)
+            out[k] = (uint32_t)v;
+        k++;
+    }
+    if (n)
+        *n = k;
+    return 0;
+}
+
+int
+wn_ber_oid_decode_validated(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_t *n)
+{
+    if (len == 0)
+        return WN_E_MALFORMED;
+    if (max < 2)
+        return WN_E_NOSPACE;
+    /* The first group may exceed 32 bits (80 + 2^32-1). */
+    size_t i = 0;
+    uint64_t first = 0;
+    while (i < len) {
+        first = first << 7 | (c[i] & 0x7Fu);
+        if (!(c[i++] & 0x80))
+            break;
+    }
+    uint32_t a0 = first < 40 ? 0 : first < 80 ? 1 : 2;
+    out[0] = a0;
+    out[1] = (uint32_t)(first - 40u * a0);
+    size_t k = 2;
+    uint32_t v = 0;
+    /* No more sub-ids than octets: with that much room, no check per one. */
+    size_t room = len - i <= max - k ? len : i;
+    for (; i < room; i++) {
+        uint32_t b = c[i];
+        if (b < 0x80) {
+            out[k++] = v << 7 | b;
+            v = 0;
         } else {
-            WN_PARSE_CHECK(MOD, v <= UINT32_MAX, WN_E_MALFORMED);
-            rc = emit(out, max, &k, (uint32_t)v);
+            v = v << 7 | (b & 0x7Fu);
         }
-        if (rc)
-            return rc;
+    }
+    for (; i < len; i++) {
+        v = v << 7 | (c[i] & 0x7Fu);
+        if (!(c[i] & 0x80)) {
+            if (k >= max)
+                return WN_E_NOSPACE;
+            out[k++] = v;
+            v = 0;
+        }
     }
     if (n)
         *n = k;
@@ -108,8 +180,24 @@ wn_ber_put_oid_content(struct wn_ber_wbuf *w, const uint32_t *sub, size_t n)
         w->err = WN_E_INVAL;
         return w->err;
     }
-    /* Size first, then one reservation filled from its end. */
     uint64_t first = (uint64_t)sub[0] * 40 + sub[1];
+    size_t k = 2;
+    while (first < 0x80 && k < n && sub[k] < 0x80)
+        k++;
+    if (first < 0x80 && k == n) {
+        /* Every sub-id one octet (most names): no sizing pass. */
+        if (n - 1 > w->cap - w->len) {
+            w->err = WN_E_NOSPACE;
+            return w->err;
+        }
+        w->len += n - 1;
+        uint8_t *q = w->buf + (w->cap - w->len);
+        q[0] = (uint8_t)first;
+        for (size_t i = 2; i < n; i++)
+            q[i - 1] = (uint8_t)sub[i];
+        return 0;
+    }
+    /* Size first, then one reservation filled from its end. */
     size_t total = subid_size(first);
     for (size_t i = 2; i < n; i++)
         total += subid_size(sub[i]);

@@ -125,7 +125,7 @@ wn_ber_read_tlv_any(struct wn_rbuf *r, struct wn_ber_tlv *out)
 }
 
 int
-wn_ber_expect(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
+wn_ber_expect_any(struct wn_rbuf *r, uint8_t ident, struct wn_rbuf *inner)
 {
     wn_rbuf_init(inner, NULL, 0);   /* empty on failure */
     struct wn_ber_tlv t;
@@ -273,6 +273,14 @@ put_len(struct wn_ber_wbuf *w, size_t len)
 int
 wn_ber_put_header(struct wn_ber_wbuf *w, uint8_t ident, size_t len)
 {
+    if (len < 0x80 && !w->err && w->cap - w->len >= 2) {
+        /* The common case: identifier and a short-form length. */
+        w->len += 2;
+        uint8_t *q = w->buf + (w->cap - w->len);
+        q[0] = ident;
+        q[1] = (uint8_t)len;
+        return 0;
+    }
     put_len(w, len);
     return wn_ber_put_raw(w, &ident, 1);
 }
@@ -307,6 +315,15 @@ wn_ber_put_header_tag(struct wn_ber_wbuf *w, uint8_t cls, int constructed,
 int
 wn_ber_wrap(struct wn_ber_wbuf *w, uint8_t ident, size_t mark)
 {
+    size_t len = w->len - mark;
+    if (!w->err && mark <= w->len && len < 0x80 && w->cap - w->len >= 2) {
+        /* The common case, as in wn_ber_put_header. */
+        w->len += 2;
+        uint8_t *q = w->buf + (w->cap - w->len);
+        q[0] = ident;
+        q[1] = (uint8_t)len;
+        return 0;
+    }
     if (w->err)
         return w->err;
     if (mark > w->len) {

@@ -51,17 +51,25 @@ int wn_evloop_in_loop(const struct wn_evloop *l);
  * A callback may start, stop or free its own timer and any other.  An
  * active timer must be stopped before its memory is freed or re-inited.
  * ---------------------------------------------------------------------- */
+/* Timers started with one of up to WN_TIMER_LISTS distinct delays at a
+ * time (a library uses a few: its retransmission timeouts) go to a list
+ * per delay and start and stop in O(1) without allocating; the others go
+ * to a min-heap (O(log n)). */
+#define WN_TIMER_LISTS 8
+
 struct wn_timer {
     uint64_t wn_due;     /* private: absolute due time (ms) */
     uint64_t wn_seq;     /* private: start order, ties broken FIFO */
-    size_t wn_idx;       /* private: heap index, SIZE_MAX when inactive */
+    size_t wn_idx;       /* private: heap index, a list's tag, SIZE_MAX when inactive */
+    struct wn_timer *wn_prev, *wn_next;   /* private: neighbours in a list */
     void (*cb)(struct wn_timer *t);
     void *data;          /* the caller's; untouched by the loop */
 };
 
 void wn_timer_init(struct wn_timer *t, void (*cb)(struct wn_timer *), void *data);
 /* (Re)starts t to fire once after delay_ms; restarts if already active.
- * Returns 0, or WN_E_NOMEM when the heap could not grow (t stays inactive).
+ * Returns 0, or WN_E_NOMEM when the heap was needed and could not grow
+ * (t stays inactive).
  * wn_evloop_timer_reserve() makes later starts allocation-free. */
 int wn_timer_start(struct wn_evloop *l, struct wn_timer *t, uint64_t delay_ms);
 /* Stops t; idempotent (inactive or never started is fine). */

@@ -45,6 +45,13 @@ struct wn_evloop {
     struct wn_timer **heap;
     size_t hlen, hcap;
     uint64_t timer_seq;
+    /* Timers started with one of a few delays go to that delay's list,
+     * where due times only increase: O(1) start and stop (timer.c). */
+    struct wn_timer_list {
+        uint64_t delay;
+        struct wn_timer *head, *tail;
+        size_t n;
+    } tl[WN_TIMER_LISTS];
 };
 
 /* Contract check for the loop-thread-only functions (active without NDEBUG). */

@@ -14,8 +14,11 @@
 
 /* Longest address string accepted by wn_sockaddr_parse. */
 #define WN_SOCKADDR_MAX_INPUT 128
-/* Receive buffer asked for on every UDP socket (the kernel may clamp it). */
-#define WN_UDP_RCVBUF (4 * 1024 * 1024)
+/* Receive buffer asked for on every UDP socket (the kernel may clamp it).
+ * The kernel charges only what is queued; 16 MB (32 MB with the kernel's
+ * doubling) holds the answers to 10,000 requests sent at once (about 1.1
+ * KB of buffer each on loopback) while the I/O thread is still sending. */
+#define WN_UDP_RCVBUF (16 * 1024 * 1024)
 
 static int
 parse_port(const char *s, size_t n, uint16_t *port)

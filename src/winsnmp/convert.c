@@ -333,7 +333,8 @@ out:
     return code;
 }
 
-/* Codec value (views into the message) -> smiVALUE borrowing scratch. */
+/* Codec value (views into a validated message) -> smiVALUE borrowing
+ * scratch. */
 static int
 value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch, size_t max)
 {
@@ -358,7 +359,8 @@ value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch
     case WN_SNMP_SYN_OID: {
         size_t n = 0;
         if (in->oid_is_ber) {
-            int rc = wn_snmp_oid_decode(in->v.bytes.p, in->v.bytes.len, scratch, max, &n);
+            int rc = wn_snmp_oid_decode_validated(in->v.bytes.p, in->v.bytes.len, scratch,
+                                                  max, &n);
             if (rc < 0)
                 return rc;
             out->value.oid.ptr = scratch;
@@ -435,8 +437,9 @@ count_vbs(const struct wn_snmp_pdu *pdu, size_t *nvb, size_t *nsub)
 }
 
 /* Decodes pdu's first nvb varbinds into vb[] (views into the message and
- * into ids[0..nids)).  0, WN_E_NOSPACE when ids is too small, or another
- * WN_E_* from the codec. */
+ * into ids[0..nids)): the second pass over a message wn_snmp_msg_decode
+ * validated, so through the codec's _validated readers.  0, WN_E_NOSPACE
+ * when ids is too small, or another WN_E_* from the codec. */
 static int
 vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_t *ids,
          size_t nids)
@@ -446,7 +449,7 @@ vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_
     struct wn_snmp_varbind v;
     wn_snmp_vb_iter_init(&it, pdu);
     for (size_t i = 0; i < nvb; i++) {
-        int rc = wn_snmp_vb_next(&it, &v);
+        int rc = wn_snmp_vb_next_validated(&it, &v);
         if (rc != 1)
             return rc < 0 ? rc : WN_E_MALFORMED;
         struct wn_ws_vb *d = &vb[i];
@@ -456,7 +459,8 @@ vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_
             d->name.len = (smiUINT32)v.oid_len;
         } else {
             size_t n = 0;
-            rc = wn_snmp_oid_decode(v.name_ber, v.name_ber_len, ip, (size_t)(end - ip), &n);
+            rc = wn_snmp_oid_decode_validated(v.name_ber, v.name_ber_len, ip,
+                                              (size_t)(end - ip), &n);
             if (rc < 0)
                 return rc;
             d->name.ptr = ip;
@@ -483,28 +487,29 @@ vbs_copy(struct wn_ws_vb *vb, size_t nvb, struct wn_ws_vblist *list)
     return wn_ws_vblist_copy(list, &view);
 }
 
-/* A decoded VarBindList straight into list in one pass and two
- * allocations: the array and an arena sized by what the list's bytes can
- * hold at most (a sub-id takes at least one byte, the first byte of an
- * OID gives two; strings are no longer than the list).  The arena is at
- * most about five times the list's size and lives as long as the list. */
+/* A decoded VarBindList straight into list in one pass and one
+ * allocation, the arena: the array, then room for what the list's bytes
+ * can hold at most (a sub-id takes at least one byte, the first byte of
+ * an OID gives two; strings are no longer than the list).  The arena is
+ * at most about five times the list's size plus the array and lives as
+ * long as the list and its copies. */
 static int
 vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
 {
     size_t nvb = pdu->vb_count;
     size_t ids_max = pdu->vbl_len + 2 * nvb;
-    struct wn_ws_vb *vb = wn_malloc(nvb * sizeof *vb);
-    uint8_t *arena = wn_malloc(ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
-    int rc = vb && arena ? vbs_fill(pdu, vb, nvb, (uint32_t *)(void *)arena, ids_max)
-                         : WN_E_NOMEM;
+    size_t head = nvb * sizeof(struct wn_ws_vb);
+    uint8_t *arena = wn_ws_arena_alloc(head + ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
+    struct wn_ws_vb *vb = (struct wn_ws_vb *)(void *)arena;
+    int rc = arena ? vbs_fill(pdu, vb, nvb, (uint32_t *)(void *)(arena + head), ids_max)
+                   : WN_E_NOMEM;
     if (rc < 0) {
-        wn_free(vb);
-        wn_free(arena);
+        wn_ws_arena_free(arena);
         return rc;
     }
     /* Names and OID values are in the arena already; strings still view
      * the message. */
-    uint8_t *bp = arena + ids_max * sizeof(uint32_t);
+    uint8_t *bp = arena + head + ids_max * sizeof(uint32_t);
     for (size_t i = 0; i < nvb; i++) {
         smiVALUE *v = &vb[i].value;
         vb[i].in_arena = 1;
@@ -518,6 +523,7 @@ vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
     list->vb = vb;
     list->n = list->cap = (uint32_t)nvb;
     list->arena = arena;
+    list->vb_in_arena = 1;
     return 0;
 }
 

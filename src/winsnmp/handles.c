@@ -7,15 +7,9 @@ _Static_assert(sizeof(uintptr_t) >= 8, "handle encoding needs 64-bit pointers");
 
 #define NO_SLOT UINT32_MAX
 
-struct slot {
-    struct wn_ws_obj *obj;     /* NULL when free */
-    uint32_t gen;              /* generation of the current / last occupant */
-    uint32_t next_free;
-};
+struct wn_ws_htab wn_ws_htab;
 
 static struct {
-    struct slot *slots;
-    uint32_t cap;              /* allocated slots */
     uint32_t max_slots;        /* hard cap from the limits */
     uint32_t free_head;
     uint32_t nsessions;
@@ -32,6 +26,7 @@ wn_ws_table_init(const struct wn_ws_limits *lim)
 {
     WN_WS_ASSERT_LOCKED();
     memset(&tab, 0, sizeof tab);
+    memset(&wn_ws_htab, 0, sizeof wn_ws_htab);
     tab.lim = *lim;
     uint64_t m = (uint64_t)lim->max_sessions + lim->max_handles;
     tab.max_slots = m > WN_WS_HANDLE_INDEX_MAX ? WN_WS_HANDLE_INDEX_MAX : (uint32_t)m;
@@ -42,22 +37,22 @@ wn_ws_table_init(const struct wn_ws_limits *lim)
 static int
 grow(void)
 {
-    if (tab.cap >= tab.max_slots)
+    if (wn_ws_htab.cap >= tab.max_slots)
         return WN_E_LIMIT;
-    uint32_t ncap = tab.cap ? tab.cap * 2 : 64;
-    if (ncap > tab.max_slots || ncap < tab.cap)
+    uint32_t ncap = wn_ws_htab.cap ? wn_ws_htab.cap * 2 : 64;
+    if (ncap > tab.max_slots || ncap < wn_ws_htab.cap)
         ncap = tab.max_slots;
-    struct slot *n = wn_realloc(tab.slots, (size_t)ncap * sizeof *n);
+    struct wn_ws_slot *n = wn_realloc(wn_ws_htab.slots, (size_t)ncap * sizeof *n);
     if (!n)
         return WN_E_NOMEM;
-    for (uint32_t i = tab.cap; i < ncap; i++) {
+    for (uint32_t i = wn_ws_htab.cap; i < ncap; i++) {
         n[i].obj = NULL;
         n[i].gen = 0;
         n[i].next_free = (i + 1 < ncap) ? i + 1 : tab.free_head;
     }
-    tab.free_head = tab.cap;
-    tab.slots = n;
-    tab.cap = ncap;
+    tab.free_head = wn_ws_htab.cap;
+    wn_ws_htab.slots = n;
+    wn_ws_htab.cap = ncap;
     return 0;
 }
 
@@ -81,7 +76,7 @@ wn_ws_obj_register(struct wn_ws_obj *obj, const struct wn_ws_obj_ops *ops,
             return rc;
     }
     uint32_t i = tab.free_head;
-    struct slot *sl = &tab.slots[i];
+    struct wn_ws_slot *sl = &wn_ws_htab.slots[i];
     tab.free_head = sl->next_free;
     if (++gen_counter == 0)
         gen_counter = 1;
@@ -111,7 +106,7 @@ void
 wn_ws_obj_unregister(struct wn_ws_obj *obj)
 {
     WN_WS_ASSERT_LOCKED();
-    struct slot *sl = &tab.slots[obj->slot];
+    struct wn_ws_slot *sl = &wn_ws_htab.slots[obj->slot];
     sl->obj = NULL;
     sl->next_free = tab.free_head;
     tab.free_head = obj->slot;
@@ -132,22 +127,6 @@ wn_ws_obj_unregister(struct wn_ws_obj *obj)
     obj->prev = obj->next = NULL;
 }
 
-struct wn_ws_obj *
-wn_ws_obj_get(HANDLE h, uint32_t type)
-{
-    WN_WS_ASSERT_LOCKED();
-    uintptr_t v = (uintptr_t)h;
-    uint32_t i = (uint32_t)(v & WN_WS_HANDLE_INDEX_MAX);
-    uint32_t t = (uint32_t)((v >> WN_WS_HANDLE_INDEX_BITS) & 0xff);
-    uint32_t g = (uint32_t)(v >> 32);
-    if (v == 0 || t != type || g == 0 || i >= tab.cap)
-        return NULL;
-    struct slot *sl = &tab.slots[i];
-    if (!sl->obj || sl->gen != g || sl->obj->type != type)
-        return NULL;
-    return sl->obj;
-}
-
 void
 wn_ws_obj_destroy(struct wn_ws_obj *obj)
 {
@@ -160,12 +139,13 @@ wn_ws_table_destroy(void)
 {
     WN_WS_ASSERT_LOCKED();
     /* Owners first: destroying an owner destroys what it owns. */
-    for (uint32_t i = 0; i < tab.cap; i++) {
-        struct wn_ws_obj *o = tab.slots[i].obj;
+    for (uint32_t i = 0; i < wn_ws_htab.cap; i++) {
+        struct wn_ws_obj *o = wn_ws_htab.slots[i].obj;
         if (o && !o->owner)
             wn_ws_obj_destroy(o);
     }
-    wn_free(tab.slots);
+    wn_free(wn_ws_htab.slots);
     memset(&tab, 0, sizeof tab);
+    memset(&wn_ws_htab, 0, sizeof wn_ws_htab);
     tab.free_head = NO_SLOT;
 }

@@ -47,41 +47,57 @@ vbl_destroy(struct wn_ws_obj *o)
     wn_ws_vbl_free((struct wn_ws_vbl *)o);
 }
 
+/* ------------------------------------------------------------------------
+ * Freed PDU and VBL objects kept for the next ones [locked]: a response's
+ * PDU and the VBL SnmpGetPduData makes of it are made and freed once per
+ * request.  At most WN_WS_OBJ_CACHE of each; none in ASan builds.
+ * ---------------------------------------------------------------------- */
+#define WN_WS_OBJ_CACHE 64u
+
+struct obj_cache {
+    void *slot[WN_WS_OBJ_CACHE];
+    unsigned n;
+};
+static struct obj_cache pdu_cache, vbl_cache;
+
+/* A zeroed block of size bytes (a cached one, or a new one). */
+static void *
+cache_take(struct obj_cache *c, size_t size)
+{
+    if (!c->n)
+        return wn_calloc(1, size);
+    if (wn_alloc_seam_fails())
+        return NULL;
+    void *p = c->slot[--c->n];
+    memset(p, 0, size);
+    return p;
+}
+
+static void
+cache_put(struct obj_cache *c, void *p)
+{
+    if (!WN_ASAN && c->n < WN_WS_OBJ_CACHE) {
+        c->slot[c->n++] = p;
+        return;
+    }
+    wn_free(p);
+}
+
+void
+wn_ws_obj_cache_drain(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    while (pdu_cache.n)
+        wn_free(pdu_cache.slot[--pdu_cache.n]);
+    while (vbl_cache.n)
+        wn_free(vbl_cache.slot[--vbl_cache.n]);
+}
+
 static const struct wn_ws_obj_ops session_ops = {WN_WS_T_SESSION, session_destroy};
 static const struct wn_ws_obj_ops entity_ops = {WN_WS_T_ENTITY, entity_destroy};
 static const struct wn_ws_obj_ops context_ops = {WN_WS_T_CONTEXT, context_destroy};
 static const struct wn_ws_obj_ops pdu_ops = {WN_WS_T_PDU, pdu_destroy};
 static const struct wn_ws_obj_ops vbl_ops = {WN_WS_T_VBL, vbl_destroy};
-
-struct wn_ws_session *
-wn_ws_session_get(HSNMP_SESSION h)
-{
-    return (struct wn_ws_session *)wn_ws_obj_get(h, WN_WS_T_SESSION);
-}
-
-struct wn_ws_entity *
-wn_ws_entity_get(HSNMP_ENTITY h)
-{
-    return (struct wn_ws_entity *)wn_ws_obj_get(h, WN_WS_T_ENTITY);
-}
-
-struct wn_ws_context *
-wn_ws_context_get(HSNMP_CONTEXT h)
-{
-    return (struct wn_ws_context *)wn_ws_obj_get(h, WN_WS_T_CONTEXT);
-}
-
-struct wn_ws_pdu *
-wn_ws_pdu_get(HSNMP_PDU h)
-{
-    return (struct wn_ws_pdu *)wn_ws_obj_get(h, WN_WS_T_PDU);
-}
-
-struct wn_ws_vbl *
-wn_ws_vbl_get(HSNMP_VBL h)
-{
-    return (struct wn_ws_vbl *)wn_ws_obj_get(h, WN_WS_T_VBL);
-}
 
 /* ------------------------------------------------------------------------
  * Sessions.
@@ -406,7 +422,7 @@ wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
                  struct wn_ws_pdu **out)
 {
     WN_WS_ASSERT_LOCKED();
-    struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
+    struct wn_ws_pdu *p = cache_take(&pdu_cache, sizeof *p);
     if (!p)
         return WN_E_NOMEM;
     p->type = type;
@@ -418,7 +434,7 @@ wn_ws_pdu_create(struct wn_ws_session *s, smiINT type, smiINT32 request_id,
         rc = wn_ws_obj_register(&p->hdr, &pdu_ops, s);
     if (rc < 0) {
         wn_ws_vblist_clear(&p->vbl);
-        wn_free(p);
+        cache_put(&pdu_cache, p);
         return rc;
     }
     *out = p;
@@ -430,7 +446,7 @@ wn_ws_pdu_adopt(struct wn_ws_session *s, smiINT type, smiINT32 request_id, smiIN
                 smiINT error_index, struct wn_ws_vblist *list, struct wn_ws_pdu **out)
 {
     WN_WS_ASSERT_LOCKED();
-    struct wn_ws_pdu *p = wn_calloc(1, sizeof *p);
+    struct wn_ws_pdu *p = cache_take(&pdu_cache, sizeof *p);
     if (!p)
         return WN_E_NOMEM;
     p->type = type;
@@ -439,7 +455,7 @@ wn_ws_pdu_adopt(struct wn_ws_session *s, smiINT type, smiINT32 request_id, smiIN
     p->error_index = error_index;
     int rc = wn_ws_obj_register(&p->hdr, &pdu_ops, s);
     if (rc < 0) {
-        wn_free(p);
+        cache_put(&pdu_cache, p);
         return rc;
     }
     if (list) {
@@ -456,7 +472,7 @@ wn_ws_pdu_free(struct wn_ws_pdu *p)
     WN_WS_ASSERT_LOCKED();
     wn_ws_obj_unregister(&p->hdr);
     wn_ws_vblist_clear(&p->vbl);
-    wn_free(p);
+    cache_put(&pdu_cache, p);
 }
 
 int
@@ -464,7 +480,7 @@ wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
                  struct wn_ws_vbl **out)
 {
     WN_WS_ASSERT_LOCKED();
-    struct wn_ws_vbl *v = wn_calloc(1, sizeof *v);
+    struct wn_ws_vbl *v = cache_take(&vbl_cache, sizeof *v);
     if (!v)
         return WN_E_NOMEM;
     int rc = wn_ws_vblist_copy(&v->list, list);
@@ -472,7 +488,7 @@ wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
         rc = wn_ws_obj_register(&v->hdr, &vbl_ops, s);
     if (rc < 0) {
         wn_ws_vblist_clear(&v->list);
-        wn_free(v);
+        cache_put(&vbl_cache, v);
         return rc;
     }
     *out = v;
@@ -485,5 +501,5 @@ wn_ws_vbl_free(struct wn_ws_vbl *v)
     WN_WS_ASSERT_LOCKED();
     wn_ws_obj_unregister(&v->hdr);
     wn_ws_vblist_clear(&v->list);
-    wn_free(v);
+    cache_put(&vbl_cache, v);
 }

@@ -1,7 +1,15 @@
-/* pdu.c: the PDU API: SnmpCreatePdu, SnmpGetPduData, SnmpSetPduData, SnmpDuplicatePdu, SnmpFreePdu. */
+/* pdu.c: the PDU API: SnmpCreatePdu, SnmpGetPduData, SnmpSetPduData, SnmpDuplicatePdu, SnmpFreePdu, wn_wsnmp_borrow_varbinds. */
 #include "winsnmp_int.h"
 
+#include <stddef.h>
 #include <string.h>
+
+#include "wsnmp_ext.h"
+
+/* The borrowed view is the list's own array. */
+_Static_assert(sizeof(struct wn_ws_vb) == sizeof(WN_WSNMP_VB), "varbind layout");
+_Static_assert(offsetof(struct wn_ws_vb, name) == offsetof(WN_WSNMP_VB, name), "varbind name");
+_Static_assert(offsetof(struct wn_ws_vb, value) == offsetof(WN_WSNMP_VB, value), "varbind value");
 
 HSNMP_PDU SNMPAPI_CALL
 SnmpCreatePdu(HSNMP_SESSION session, smiINT PDU_type, smiINT32 request_id,
@@ -72,6 +80,21 @@ SnmpGetPduData(HSNMP_PDU PDU, smiLPINT PDU_type, smiLPINT32 request_id, smiLPINT
         *error_status = p->error_status;
     if (error_index)
         *error_index = p->error_index;
+    wn_ws_unlock();
+    return SNMPAPI_SUCCESS;
+}
+
+SNMPAPI_STATUS
+wn_wsnmp_borrow_varbinds(HSNMP_PDU PDU, const WN_WSNMP_VB **vbs, smiUINT32 *count)
+{
+    WN_WS_ENTER();
+    struct wn_ws_pdu *p = wn_ws_pdu_get(PDU);
+    if (!p)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_PDU_INVALID);
+    if (!vbs || !count)
+        return wn_ws_unlock_fail(p->hdr.owner, SNMPAPI_NOOP);
+    *vbs = p->vbl.n ? (const WN_WSNMP_VB *)(const void *)p->vbl.vb : NULL;
+    *count = p->vbl.n;
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

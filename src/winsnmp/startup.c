@@ -53,6 +53,7 @@ init_locked(void)
     rc = wn_ws_net_startup();
     if (rc < 0) {
         wn_ws_table_destroy();
+        wn_ws_obj_cache_drain();
         return rc;
     }
     wn_ws_set_ready(1);
@@ -131,6 +132,7 @@ teardown_and_unlock(void)
     wn_ws_net_shutdown();
     wn_ws_lock();
     wn_ws_table_destroy();
+    wn_ws_obj_cache_drain();
     wn_ws_desc_free_all();
     st.stopping = 0;
     wn_ws_stopped_signal();

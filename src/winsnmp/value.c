@@ -42,14 +42,6 @@ wn_ws_oid_check(const smiOID *oid, int allow_empty)
 }
 
 int
-wn_ws_syntax_is_string(smiUINT32 syntax)
-{
-    return syntax == SNMP_SYNTAX_OCTETS || syntax == SNMP_SYNTAX_BITS ||
-           syntax == SNMP_SYNTAX_OPAQUE || syntax == SNMP_SYNTAX_IPADDR ||
-           syntax == SNMP_SYNTAX_NSAPADDR;
-}
-
-int
 wn_ws_value_check(const smiVALUE *v)
 {
     if (!wn_ws_syntax_valid(v->syntax))

@@ -169,8 +169,10 @@ SnmpDeleteVb(HSNMP_VBL vbl, smiUINT32 index)
     struct wn_ws_vbl *v = wn_ws_vbl_get(vbl);
     if (!v)
         return wn_ws_unlock_fail(NULL, SNMPAPI_VBL_INVALID);
-    if (wn_ws_vblist_delete(&v->list, index) < 0)
-        return wn_ws_unlock_fail(v->hdr.owner, SNMPAPI_INDEX_INVALID);
+    int rc = wn_ws_vblist_delete(&v->list, index);
+    if (rc < 0)
+        return wn_ws_unlock_fail(v->hdr.owner, rc == WN_E_INVAL ? SNMPAPI_INDEX_INVALID
+                                                                : wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

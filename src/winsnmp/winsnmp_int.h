@@ -163,11 +163,17 @@ struct wn_ws_vb {
 
 /* A list of varbinds (inside a VBL object and inside a PDU).  A copy
  * (wn_ws_vblist_copy) costs two allocations whatever the number of
- * varbinds: the array and one arena holding every OID and string. */
+ * varbinds: the array and one arena holding every OID and string; the
+ * copy of a decoded list nobody changed costs none (array and arena
+ * shared). */
 struct wn_ws_vblist {
-    struct wn_ws_vb *vb;          /* owned array */
+    struct wn_ws_vb *vb;          /* owned array, or in the arena (vb_in_arena) */
     uint32_t n, cap;
-    void *arena;                  /* owned, or NULL */
+    void *arena;                  /* one reference (wn_ws_arena_alloc), or NULL */
+    /* 1: vb lies in the arena too (a decoded list: one allocation in all),
+     * shared by the lists copied from it and never written; a change
+     * first gives the list an array of its own. */
+    int vb_in_arena;
 };
 
 struct wn_ws_vbl {
@@ -240,8 +246,34 @@ int wn_ws_obj_register(struct wn_ws_obj *obj, const struct wn_ws_obj_ops *ops,
                        struct wn_ws_session *owner);
 /* Removes obj from the table and its owner's list (does not free it). */
 void wn_ws_obj_unregister(struct wn_ws_obj *obj);
-/* Looks a handle up; NULL if stale, wrong type or not a handle. */
-struct wn_ws_obj *wn_ws_obj_get(HANDLE h, uint32_t type);
+/* The table's slots: handles.c owns them, the lookup below reads them. */
+struct wn_ws_slot {
+    struct wn_ws_obj *obj;     /* NULL when free */
+    uint32_t gen;              /* generation of the current / last occupant */
+    uint32_t next_free;
+};
+struct wn_ws_htab {
+    struct wn_ws_slot *slots;
+    uint32_t cap;              /* allocated slots */
+};
+extern struct wn_ws_htab wn_ws_htab;
+/* Looks a handle up; NULL if stale, wrong type or not a handle.  Inline:
+ * every API call makes one to three. */
+static inline struct wn_ws_obj *
+wn_ws_obj_get(HANDLE h, uint32_t type)
+{
+    WN_WS_ASSERT_LOCKED();
+    uintptr_t v = (uintptr_t)h;
+    uint32_t i = (uint32_t)(v & WN_WS_HANDLE_INDEX_MAX);
+    uint32_t t = (uint32_t)((v >> WN_WS_HANDLE_INDEX_BITS) & 0xff);
+    uint32_t g = (uint32_t)(v >> 32);
+    if (v == 0 || t != type || g == 0 || i >= wn_ws_htab.cap)
+        return NULL;
+    const struct wn_ws_slot *sl = &wn_ws_htab.slots[i];
+    if (!sl->obj || sl->gen != g || sl->obj->type != type)
+        return NULL;
+    return sl->obj;
+}
 /* Frees one object of any type through its ops (a session: closes it,
  * freeing everything it owns). [locked] */
 void wn_ws_obj_destroy(struct wn_ws_obj *obj);
@@ -252,11 +284,31 @@ void wn_ws_obj_destroy(struct wn_ws_obj *obj);
  * object is registered in `s` and *out is borrowed (owned by the session).
  * ---------------------------------------------------------------------- */
 /* Typed lookups: borrowed pointers, valid while locked. */
-struct wn_ws_session *wn_ws_session_get(HSNMP_SESSION h);
-struct wn_ws_entity *wn_ws_entity_get(HSNMP_ENTITY h);
-struct wn_ws_context *wn_ws_context_get(HSNMP_CONTEXT h);
-struct wn_ws_pdu *wn_ws_pdu_get(HSNMP_PDU h);
-struct wn_ws_vbl *wn_ws_vbl_get(HSNMP_VBL h);
+static inline struct wn_ws_session *
+wn_ws_session_get(HSNMP_SESSION h)
+{
+    return (struct wn_ws_session *)wn_ws_obj_get(h, WN_WS_T_SESSION);
+}
+static inline struct wn_ws_entity *
+wn_ws_entity_get(HSNMP_ENTITY h)
+{
+    return (struct wn_ws_entity *)wn_ws_obj_get(h, WN_WS_T_ENTITY);
+}
+static inline struct wn_ws_context *
+wn_ws_context_get(HSNMP_CONTEXT h)
+{
+    return (struct wn_ws_context *)wn_ws_obj_get(h, WN_WS_T_CONTEXT);
+}
+static inline struct wn_ws_pdu *
+wn_ws_pdu_get(HSNMP_PDU h)
+{
+    return (struct wn_ws_pdu *)wn_ws_obj_get(h, WN_WS_T_PDU);
+}
+static inline struct wn_ws_vbl *
+wn_ws_vbl_get(HSNMP_VBL h)
+{
+    return (struct wn_ws_vbl *)wn_ws_obj_get(h, WN_WS_T_VBL);
+}
 
 /* What the engine (a layer above) is told before a session closes or an
  * entity is freed; set by the engine at startup.  NULL members: nothing. */
@@ -313,12 +365,19 @@ void wn_ws_pdu_free(struct wn_ws_pdu *p);
 int wn_ws_vbl_create(struct wn_ws_session *s, const struct wn_ws_vblist *list,
                      struct wn_ws_vbl **out);
 void wn_ws_vbl_free(struct wn_ws_vbl *v);
+/* Frees the PDU and VBL objects kept for reuse (the final cleanup). */
+void wn_ws_obj_cache_drain(void);
 
 /* ------------------------------------------------------------------------
  * Varbind lists and values (vblist.c, value.c).  No lock needed: they
  * touch only the memory given.
  * ---------------------------------------------------------------------- */
 void wn_ws_vblist_clear(struct wn_ws_vblist *l);
+/* An arena of n bytes for a list (returned with one reference, never
+ * written once its list is filled); wn_ws_arena_free drops a reference
+ * and frees it with the last (NULL: nothing). */
+void *wn_ws_arena_alloc(size_t n);
+void wn_ws_arena_free(void *arena);
 /* Deep copy into dst (uninitialised).  src may point into borrowed memory
  * (e.g. a decoder's scratch); src NULL = empty.  2 allocations. */
 int wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src);
@@ -335,7 +394,13 @@ int wn_ws_vblist_delete(struct wn_ws_vblist *l, uint32_t index);
 int wn_ws_oid_check(const smiOID *oid, int allow_empty);
 int wn_ws_value_check(const smiVALUE *v);
 /* 1 for the syntaxes whose value is a byte string (smiOCTETS). */
-int wn_ws_syntax_is_string(smiUINT32 syntax);
+static inline int
+wn_ws_syntax_is_string(smiUINT32 syntax)
+{
+    return syntax == SNMP_SYNTAX_OCTETS || syntax == SNMP_SYNTAX_BITS ||
+           syntax == SNMP_SYNTAX_OPAQUE || syntax == SNMP_SYNTAX_IPADDR ||
+           syntax == SNMP_SYNTAX_NSAPADDR;
+}
 /* Deep copies into library memory (wn_malloc); free with the _clear. */
 int wn_ws_oid_dup(smiOID *dst, const smiOID *src);
 void wn_ws_oid_clear(smiOID *o);
@@ -347,7 +412,7 @@ int wn_ws_pdu_type_creatable(smiINT type);
 /* ------------------------------------------------------------------------
  * Descriptors handed to the application (desc.c) [locked]: memory the
  * application frees with SnmpFreeDescriptor.  Returns an owned block
- * registered in the registry (at least 1 byte, zeroed), or NULL.
+ * registered in the registry (at least 1 byte, not zeroed: the caller fills it), or NULL.
  * ---------------------------------------------------------------------- */
 void *wn_ws_desc_alloc(size_t n);
 /* 0 if p was registered (and is now freed), WN_E_NOTFOUND otherwise. */

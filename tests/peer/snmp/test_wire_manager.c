@@ -156,6 +156,80 @@ test_getbulk_v2c_ipv6(void **s)
     compare_request(&v2_v6, SNMP_PDU_GETBULK, 1, 7, bulk_names, "snmpbulkget", "-Cn1 -Cr7");
 }
 
+/* The response's varbinds borrowed with wn_wsnmp_borrow_varbinds (no
+ * copy) are those SnmpGetVb copies out and those snmpbulkget prints, and
+ * stay readable after the VBL SnmpGetPduData made is freed. */
+static void
+test_getbulk_borrowed_varbinds_match_snmpbulkget(void **s)
+{
+    (void)s;
+    static struct wire_vb ours[64], copied[64], ref[64];
+    char addr[128], taddr[128];
+    addr_of(&v2_v4, addr, sizeof addr, 0);
+    addr_of(&v2_v4, taddr, sizeof taddr, 1);
+    HSNMP_ENTITY dst = wire_entity(session, v2_v4.mode, addr);
+    HSNMP_CONTEXT ctx = wire_context(session, v2_v4.mode, "public");
+    smiINT32 rid = 0;
+    assert_int_equal(wire_send(session, dst, ctx, SNMP_PDU_GETBULK, 1, 7, bulk_names, NULL, &rid), 0);
+    HSNMP_PDU resp = NULL;
+    HSNMP_ENTITY src = NULL, dst2 = NULL;
+    HSNMP_CONTEXT c2 = NULL;
+    while (resp == NULL) {
+        struct wire_event ev;
+        assert_int_equal(wire_events_wait(&events, 5000, &ev), 0);
+        assert_int_equal(ev.wparam, 0);
+        assert_int_equal(SnmpRecvMsg(session, &src, &dst2, &c2, &resp), SNMPAPI_SUCCESS);
+        smiINT32 got = 0;
+        SnmpGetPduData(resp, NULL, &got, NULL, NULL, NULL);
+        if (got != rid) {
+            SnmpFreePdu(resp);
+            SnmpFreeEntity(src);
+            SnmpFreeEntity(dst2);
+            SnmpFreeContext(c2);
+            resp = NULL;
+        }
+    }
+    HSNMP_VBL vbl = NULL;
+    assert_int_equal(SnmpGetPduData(resp, NULL, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
+    SNMPAPI_STATUS count = SnmpCountVbl(vbl);
+    assert_true(count > 1 && count <= 64);
+    for (smiUINT32 i = 1; i <= (smiUINT32)count; i++) {
+        smiOID name;
+        smiVALUE val;
+        assert_int_equal(SnmpGetVb(vbl, i, &name, &val), SNMPAPI_SUCCESS);
+        wire_oid_str(&name, copied[i - 1].oid, sizeof copied[i - 1].oid);
+        wire_value_str(&val, copied[i - 1].val, sizeof copied[i - 1].val);
+        wire_oid_free(&name);
+        wire_value_free(&val);
+    }
+    const WN_WSNMP_VB *vb = NULL;
+    smiUINT32 n = 0;
+    assert_int_equal(wn_wsnmp_borrow_varbinds(resp, &vb, &n), SNMPAPI_SUCCESS);
+    assert_int_equal(n, (smiUINT32)count);
+    SnmpFreeVbl(vbl);
+    for (smiUINT32 i = 0; i < n; i++) {
+        wire_oid_str(&vb[i].name, ours[i].oid, sizeof ours[i].oid);
+        wire_value_str(&vb[i].value, ours[i].val, sizeof ours[i].val);
+        assert_string_equal(ours[i].oid, copied[i].oid);
+        assert_string_equal(ours[i].val, copied[i].val);
+    }
+    SnmpFreePdu(resp);
+    SnmpFreeEntity(src);
+    SnmpFreeEntity(dst2);
+    SnmpFreeContext(c2);
+    SnmpFreeEntity(dst);
+    SnmpFreeContext(ctx);
+
+    char *out = NULL;
+    assert_int_equal(wire_run(&out, "snmpbulkget -v2c -c public %s -Cn1 -Cr7 %s %s %s 2>/dev/null",
+                              WIRE_TOOL_OPTS, taddr, bulk_names[0], bulk_names[1]), 0);
+    size_t n_ref = wire_parse_tool_output(out, ref, 64);
+    free(out);
+    assert_int_equal(n_ref, n);
+    for (size_t i = 0; i < n_ref; i++)
+        assert_vb_match(&ours[i], &ref[i]);
+}
+
 /* A GetBulk to a v1 entity goes out as a GetNext (RFC 2576 / WinSNMP). */
 static void
 test_getbulk_to_v1_entity_acts_as_getnext(void **s)
@@ -400,6 +474,7 @@ main(void)
         cmocka_unit_test(test_getnext_v2c_ipv6),
         cmocka_unit_test(test_getbulk_v2c_ipv4),
         cmocka_unit_test(test_getbulk_v2c_ipv6),
+        cmocka_unit_test(test_getbulk_borrowed_varbinds_match_snmpbulkget),
         cmocka_unit_test(test_getbulk_to_v1_entity_acts_as_getnext),
         cmocka_unit_test(test_set_v1_ipv4),
         cmocka_unit_test(test_set_v2c_ipv4),

@@ -434,21 +434,32 @@ test_timer_zero_delay_restart_does_not_starve_posts(void **state)
 
 struct nomem_state {
     struct wn_evloop *l;
-    struct wn_timer t;
-    int start_err, active_after, retry_err;
+    struct wn_timer t, lists[WN_TIMER_LISTS];
+    int start_err, active_after, retry_err, list_err;
 };
 
+/* A timer with a delay of its own once every delay list is taken needs
+ * the heap, which cannot grow: WN_E_NOMEM, the timer stays inactive.
+ * Starting one with a delay a list has needs no memory. */
 static void
 nomem_timer(void *arg)
 {
     struct nomem_state *s = arg;
+    for (int k = 0; k < WN_TIMER_LISTS; k++) {
+        wn_timer_init(&s->lists[k], order_cb, NULL);
+        assert_int_equal(wn_timer_start(s->l, &s->lists[k], 5000 + (uint64_t)k), 0);
+    }
     wn_timer_init(&s->t, order_cb, NULL);
     wn_alloc_fail_after(0);
     s->start_err = wn_timer_start(s->l, &s->t, 1000);
-    wn_alloc_fail_after(-1);
     s->active_after = wn_timer_active(&s->t);
+    s->list_err = wn_timer_start(s->l, &s->t, 5000);
+    wn_alloc_fail_after(-1);
+    wn_timer_stop(s->l, &s->t);
     s->retry_err = wn_timer_start(s->l, &s->t, 1000);
     wn_timer_stop(s->l, &s->t);
+    for (int k = 0; k < WN_TIMER_LISTS; k++)
+        wn_timer_stop(s->l, &s->lists[k]);
 }
 
 /* Posting needs no memory while fewer than WN_EVLOOP_QUEUE_MIN tasks are
@@ -473,6 +484,7 @@ test_evloop_post_and_call_need_no_memory_and_timer_reports_nomem(void **state)
     assert_int_equal(wn_evloop_call(s.l, nomem_timer, &s), 0);
     assert_int_equal(s.start_err, WN_E_NOMEM);
     assert_int_equal(s.active_after, 0);
+    assert_int_equal(s.list_err, 0);
     assert_int_equal(s.retry_err, 0);
     wn_evloop_release(s.l);
     assert_int_equal(ran, 1);

@@ -6,7 +6,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <winsnmp.h>
+#include <wsnmp_ext.h>
 
 #include "base.h"
 
@@ -404,6 +409,180 @@ test_decode_allocations_do_not_grow_per_varbind(void **state)
     assert_int_equal(many, two);
 }
 
+/* A decoded Response of three varbinds: a string, an OID value, a
+ * Counter32 (the kinds whose data live in the PDU's memory and one that
+ * does not). */
+static HSNMP_PDU
+decoded_response(struct fx *f, HSNMP_CONTEXT *ctx)
+{
+    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 1};
+    smiOID name = {11, ids};
+    HSNMP_VBL vbl = SnmpCreateVbl(f->s, NULL, NULL);
+    smiVALUE v = {.syntax = SNMP_SYNTAX_OCTETS,
+                  .value.string = {4, (smiLPBYTE) "eth0"}};
+    assert_int_equal(SnmpSetVb(vbl, 0, &name, &v), 1);
+    ids[9] = 22;
+    v.syntax = SNMP_SYNTAX_OID;
+    v.value.oid = (smiOID){6, (smiLPUINT32)(smiUINT32[]){1, 3, 6, 1, 4, 1}};
+    assert_int_equal(SnmpSetVb(vbl, 0, &name, &v), 2);
+    ids[9] = 10;
+    v.syntax = SNMP_SYNTAX_CNTR32;
+    v.value.uNumber = 4000000000u;
+    assert_int_equal(SnmpSetVb(vbl, 0, &name, &v), 3);
+    HSNMP_PDU pdu = SnmpCreatePdu(f->s, SNMP_PDU_RESPONSE, 77, 0, 0, vbl);
+    smiOCTETS msg;
+    assert_true(SnmpEncodeMsg(f->s, NULL, f->v2, f->ctx, pdu, &msg) > 0);
+    SnmpFreePdu(pdu);
+    SnmpFreeVbl(vbl);
+    HSNMP_PDU out;
+    assert_true(SnmpDecodeMsg(f->s, NULL, NULL, ctx, &out, &msg) > 0);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &msg);
+    return out;
+}
+
+/* The borrowed varbinds equal what SnmpGetVb copies out of vbl. */
+static void
+assert_borrowed_equal_vbl(const WN_WSNMP_VB *vb, smiUINT32 n, HSNMP_VBL vbl)
+{
+    assert_int_equal(SnmpCountVbl(vbl), (SNMPAPI_STATUS)n);
+    for (smiUINT32 i = 0; i < n; i++) {
+        smiOID name;
+        smiVALUE v;
+        assert_int_equal(SnmpGetVb(vbl, i + 1, &name, &v), SNMPAPI_SUCCESS);
+        smiINT cmp = 1;
+        assert_int_equal(SnmpOidCompare(&vb[i].name, &name, 0, &cmp), SNMPAPI_SUCCESS);
+        assert_int_equal(cmp, 0);
+        assert_int_equal(vb[i].value.syntax, v.syntax);
+        if (v.syntax == SNMP_SYNTAX_OCTETS) {
+            assert_int_equal(vb[i].value.value.string.len, v.value.string.len);
+            assert_memory_equal(vb[i].value.value.string.ptr, v.value.string.ptr,
+                                v.value.string.len);
+            SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &v.value.string);
+        } else if (v.syntax == SNMP_SYNTAX_OID) {
+            assert_int_equal(SnmpOidCompare(&vb[i].value.value.oid, &v.value.oid, 0, &cmp),
+                             SNMPAPI_SUCCESS);
+            assert_int_equal(cmp, 0);
+            SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&v.value.oid);
+        } else {
+            assert_int_equal(vb[i].value.value.uNumber, v.value.uNumber);
+        }
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+    }
+}
+
+/* wn_wsnmp_borrow_varbinds gives the PDU's own varbinds with no
+ * allocation, the same as SnmpGetVb's copies, valid until the PDU's list
+ * goes (the ASan build checks every read below, made after the VBL that
+ * shares the PDU's memory was changed and freed). */
+static void
+test_borrowed_varbinds_are_the_pdus_own_and_outlive_its_vbls(void **state)
+{
+    struct fx *f = *state;
+    HSNMP_CONTEXT ctx;
+    HSNMP_PDU pdu = decoded_response(f, &ctx);
+    HSNMP_VBL vbl;
+    assert_int_equal(SnmpGetPduData(pdu, NULL, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
+    const WN_WSNMP_VB *vb = NULL;
+    smiUINT32 n = 0;
+    unsigned long before = wn_alloc_count();
+    assert_int_equal(wn_wsnmp_borrow_varbinds(pdu, &vb, &n), SNMPAPI_SUCCESS);
+    assert_int_equal(wn_alloc_count() - before, 0);
+    assert_int_equal(n, 3);
+    assert_borrowed_equal_vbl(vb, n, vbl);
+    assert_memory_equal(vb[0].value.value.string.ptr, "eth0", 4);
+    assert_int_equal(vb[2].value.value.uNumber, 4000000000u);
+
+    /* Changing and freeing the VBL made from the PDU leaves the PDU's
+     * varbinds as they were. */
+    smiVALUE nul = {.syntax = SNMP_SYNTAX_NULL};
+    assert_int_equal(SnmpSetVb(vbl, 1, NULL, &nul), 1);
+    assert_int_equal(SnmpDeleteVb(vbl, 2), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpFreeVbl(vbl), SNMPAPI_SUCCESS);
+    assert_int_equal(vb[0].value.syntax, SNMP_SYNTAX_OCTETS);
+    assert_memory_equal(vb[0].value.value.string.ptr, "eth0", 4);
+    assert_int_equal(vb[1].value.value.oid.len, 6);
+    assert_int_equal(vb[1].value.value.oid.ptr[5], 1);
+
+    /* A duplicate borrows its own varbinds, alive after the original goes. */
+    HSNMP_PDU dup = SnmpDuplicatePdu(f->s, pdu);
+    assert_non_null(dup);
+    assert_int_equal(SnmpFreePdu(pdu), SNMPAPI_SUCCESS);
+    assert_int_equal(wn_wsnmp_borrow_varbinds(dup, &vb, &n), SNMPAPI_SUCCESS);
+    assert_int_equal(n, 3);
+    assert_memory_equal(vb[0].value.value.string.ptr, "eth0", 4);
+    assert_int_equal(vb[1].name.ptr[9], 22);
+
+    /* SnmpSetPduData with a list replaces them: borrow again. */
+    HSNMP_VBL one = SnmpCreateVbl(f->s, &vb[2].name, &vb[2].value);
+    assert_non_null(one);
+    assert_int_equal(SnmpSetPduData(dup, NULL, NULL, NULL, NULL, &one), SNMPAPI_SUCCESS);
+    assert_int_equal(wn_wsnmp_borrow_varbinds(dup, &vb, &n), SNMPAPI_SUCCESS);
+    assert_borrowed_equal_vbl(vb, n, one);
+    SnmpFreeVbl(one);
+
+    /* No varbinds: NULL and 0; the refusals. */
+    HSNMP_PDU empty = SnmpCreatePdu(f->s, SNMP_PDU_GET, 1, 0, 0, NULL);
+    assert_int_equal(wn_wsnmp_borrow_varbinds(empty, &vb, &n), SNMPAPI_SUCCESS);
+    assert_null(vb);
+    assert_int_equal(n, 0);
+    assert_int_equal(wn_wsnmp_borrow_varbinds(empty, NULL, &n), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(f->s), SNMPAPI_NOOP);
+    SnmpFreePdu(empty);
+    assert_int_equal(wn_wsnmp_borrow_varbinds(empty, &vb, &n), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_PDU_INVALID);
+    assert_int_equal(wn_wsnmp_borrow_varbinds((HSNMP_PDU)f->vbl, &vb, &n), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_PDU_INVALID);
+    SnmpFreePdu(dup);
+    SnmpFreeContext(ctx);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WN_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WN_TEST_ASAN 1
+#endif
+#endif
+
+/* Under ASan, a read through a borrowed varbind after SnmpFreePdu is
+ * reported (the library keeps no pool that would hide the misuse): the
+ * child doing it dies, the same child stopping before the free exits 0. */
+static void
+test_borrowed_varbinds_read_after_free_is_caught_by_asan(void **state)
+{
+#ifndef WN_TEST_ASAN
+    (void)state;
+    skip();
+#else
+    struct fx *f = *state;
+    for (int read_after_free = 0; read_after_free < 2; read_after_free++) {
+        HSNMP_CONTEXT ctx;
+        HSNMP_PDU pdu = decoded_response(f, &ctx);
+        const WN_WSNMP_VB *vb;
+        smiUINT32 n;
+        assert_int_equal(wn_wsnmp_borrow_varbinds(pdu, &vb, &n), SNMPAPI_SUCCESS);
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            if (read_after_free)
+                SnmpFreePdu(pdu);
+            volatile smiUINT32 x = vb[0].name.ptr[0];
+            (void)x;
+            _exit(0);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        if (read_after_free)
+            assert_false(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        else
+            assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        SnmpFreePdu(pdu);
+        SnmpFreeContext(ctx);
+    }
+#endif
+}
+
 int
 main(void)
 {
@@ -418,6 +597,8 @@ main(void)
         cmocka_unit_test(test_v1_trap_decode_encode_round_trip),
         cmocka_unit_test(test_recv_on_idle_session_is_noop_and_cancel_unknown_is_pdu_invalid),
         cmocka_unit_test(test_decode_allocations_do_not_grow_per_varbind),
+        cmocka_unit_test(test_borrowed_varbinds_are_the_pdus_own_and_outlive_its_vbls),
+        cmocka_unit_test(test_borrowed_varbinds_read_after_free_is_caught_by_asan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

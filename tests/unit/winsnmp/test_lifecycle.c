@@ -287,6 +287,29 @@ test_allocation_failure_gives_alloc_error(void **state)
     assert_null(SnmpCreatePdu(s, SNMP_PDU_GET, 0, 0, 0, NULL));
     assert_int_equal(SnmpGetLastError(s), SNMPAPI_ALLOC_ERROR);
     wn_alloc_fail_after(-1);
+    /* A PDU or VBL made from a freed one kept for reuse fails the same. */
+    assert_int_equal(SnmpFreePdu(SnmpCreatePdu(s, SNMP_PDU_GET, 0, 0, 0, NULL)),
+                     SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpFreeVbl(SnmpCreateVbl(s, NULL, NULL)), SNMPAPI_SUCCESS);
+    wn_alloc_fail_after(0);
+    assert_null(SnmpCreatePdu(s, SNMP_PDU_GET, 0, 0, 0, NULL));
+    assert_int_equal(SnmpGetLastError(s), SNMPAPI_ALLOC_ERROR);
+    assert_null(SnmpCreateVbl(s, NULL, NULL));
+    assert_int_equal(SnmpGetLastError(s), SNMPAPI_ALLOC_ERROR);
+    wn_alloc_fail_after(-1);
+    /* So does a descriptor made from a freed one. */
+    smiOID name;
+    assert_int_equal(SnmpStrToOid("1.3.6.1.2.1.1.5.0", &name), 9);
+    HSNMP_VBL one = SnmpCreateVbl(s, &name, NULL);
+    assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name), SNMPAPI_SUCCESS);
+    smiOID got;
+    assert_int_equal(SnmpGetVb(one, 1, &got, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&got), SNMPAPI_SUCCESS);
+    wn_alloc_fail_after(0);
+    assert_int_equal(SnmpGetVb(one, 1, &got, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(s), SNMPAPI_ALLOC_ERROR);
+    wn_alloc_fail_after(-1);
+    assert_int_equal(SnmpFreeVbl(one), SNMPAPI_SUCCESS);
     /* Every allocation point of a full object graph, failed in turn. */
     for (long n = 0; n < 40; n++) {
         wn_alloc_fail_after(n);
