@@ -234,7 +234,8 @@ struct wn_usm_out {
     const struct wn_snmp_scoped_pdu *scoped;
 };
 /* Encodes, encrypts and authenticates into buf[0..cap) using scratch
- * [0..scratch_cap) for the plaintext ScopedPDU; *out (inside buf) and
+ * [0..scratch_cap) for the plaintext ScopedPDU, which it leaves as it
+ * found it (the bytes it used are wiped, also on failure); *out (inside buf) and
  * *out_len.  Errors: WN_E_INVAL (level not supported by the user, priv
  * without auth), WN_E_NOSPACE, WN_E_LIMIT, the errors of wn_usm_user_keys. */
 int wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now_ms,

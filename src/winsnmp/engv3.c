@@ -50,22 +50,40 @@ static struct {
     struct wn_usm_salt salt;
     int salt_ready;
     /* Plaintext in and out (I/O thread only), wiped after each use:
-     * scratch_used bounds what the last step put in scratch. */
+     * scratch_used is how much of scratch the last step's decryption
+     * filled (wn_usm_encode leaves scratch as it found it). */
     uint8_t scratch[WN_SNMP_MAX_MSG];
     size_t scratch_used;
     uint8_t plain[WN_SNMP_MAX_MSG];
 } v3;
 
-/* Wipes what the last exchange step left in scratch: a plaintext
- * ScopedPDU is never longer than the message that carried it, and sits
- * at its start (decrypted) or its end (encoded before encryption). */
+/* Wipes what the last exchange step left in scratch: a decrypted
+ * ScopedPDU, at its start. */
 static void
 scratch_wipe(void)
 {
-    size_t n = v3.scratch_used < sizeof v3.scratch ? v3.scratch_used : sizeof v3.scratch;
-    wn_wipe(v3.scratch, n);
-    wn_wipe(v3.scratch + sizeof v3.scratch - n, n);
+    wn_wipe(v3.scratch, v3.scratch_used);
     v3.scratch_used = 0;
+}
+
+/* The bytes of scratch that the decryption of x->in filled, if any. */
+static size_t
+decrypted_len(const struct wn_usm_exchange *x)
+{
+    if (!(x->in.msg.flags & WN_SNMP_V3_FLAG_PRIV))
+        return 0;
+    return x->in.msg.encrypted_len < sizeof v3.scratch ? x->in.msg.encrypted_len
+                                                       : sizeof v3.scratch;
+}
+
+int
+wn_ws_v3_scratch_clear(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    for (size_t i = 0; i < sizeof v3.scratch; i++)
+        if (v3.scratch[i] || v3.plain[i])
+            return 0;
+    return 1;
 }
 
 void
@@ -317,8 +335,10 @@ job_done(struct wn_ws_job *job, const struct sockaddr *from, socklen_t fromlen)
     int rc = wn_snmp_msg_encode(&m, v3.plain, sizeof v3.plain, &out, &len);
     struct wn_ws_qmsg *q = rc == 0 ? wn_ws_qmsg_new(out, len) : NULL;
     scratch_wipe();
-    if (out)
+    if (rc == 0)
         wn_wipe((uint8_t *)out, len);
+    else    /* part of it may be anywhere in plain (rare: too big) */
+        wn_wipe(v3.plain, sizeof v3.plain);
     if (!q) {
         job_fail(job, rc < 0 ? rc : WN_E_NOMEM);
         return;
@@ -381,9 +401,10 @@ run(struct wn_ws_job *job, int kind, const uint8_t *pkt, size_t len)
     int step = kind == RUN_START  ? wn_usm_exchange_start(&vj->x, now)
                : kind == RUN_REPLY ? wn_usm_exchange_reply(&vj->x, pkt, len, now)
                                    : wn_usm_exchange_timeout(&vj->x, now);
-    /* The plaintext of what was encoded or decrypted is in scratch: gone
-     * now (the decrypted reply of a DONE is wiped by job_done). */
-    v3.scratch_used = (len > vj->x.out_len ? len : vj->x.out_len) + WN_WS_V3_OVERHEAD;
+    /* A decrypted reply is in scratch: gone now (that of a DONE is wiped
+     * by job_done); encoding left nothing there. */
+    if (kind == RUN_REPLY)
+        v3.scratch_used = decrypted_len(&vj->x);
     if (step != WN_USM_STEP_DONE)
         scratch_wipe();
     if (step != WN_USM_STEP_SEND)

@@ -54,6 +54,10 @@ void wn_ws_v3_on_response(struct wn_ws_job *job, const uint8_t *pkt, size_t len,
                           const struct sockaddr *from, socklen_t fromlen);
 void wn_ws_v3_on_timeout(struct wn_ws_job *job);
 void wn_ws_v3_on_send_error(struct wn_ws_job *job, int err);
+/* For tests: 1 when no byte of a plaintext the engine handled is left
+ * in its buffers (the scratch of encryption and decryption, the v2c form
+ * of responses), 0 otherwise. [locked] */
+int wn_ws_v3_scratch_clear(void);
 /* SnmpCleanup: forgets every agent. [locked] */
 void wn_ws_v3_shutdown(void);
 

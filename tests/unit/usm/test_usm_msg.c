@@ -168,8 +168,13 @@ test_usm_roundtrip_every_protocol_pair(void **state)
         uint8_t buf[2048];
         const uint8_t *msg;
         size_t len;
+        memset(scratch, 0, sizeof scratch);
         assert_int_equal(wn_usm_encode(&o, &salt, 3000, buf, sizeof buf, scratch, sizeof scratch,
                                        &msg, &len), 0);
+        /* Neither the plaintext nor its ciphertext stays in scratch. */
+        for (size_t b = 0; b < sizeof scratch; b++)
+            if (scratch[b])
+                fail_msg("pair %zu: scratch byte %zu left at %02x", i, b, scratch[b]);
         if (pairs[i].p) /* the value never appears in clear */
             assert_null(memmem(msg, len, text, sizeof text - 1));
         struct wn_usm_in in;
