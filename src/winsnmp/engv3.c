@@ -196,6 +196,28 @@ peer_put(struct v3peer *p)
         peer_unlink_free(p);
 }
 
+int
+wn_ws_v3_engine_cached(const struct sockaddr *addr, socklen_t addrlen, struct wn_usm_engine *out)
+{
+    WN_WS_ASSERT_LOCKED();
+    union wn_sockaddr_in46 a;
+    if (addrlen > sizeof a)
+        return WN_E_NOTFOUND;
+    memset(&a, 0, sizeof a);
+    memcpy(&a, addr, addrlen);
+    uint64_t now = wn_clock_ms();
+    for (struct v3peer *p = v3.bucket[addr_hash(&a)]; p; p = p->next) {
+        if (!wn_sockaddr_equal(&p->addr.sa, &a.sa))
+            continue;
+        /* Forgotten when idle too long, as peer_get would. */
+        if (!p->up.engine.id_len || (!p->refs && now - p->used_ms > WN_WS_V3_ENGINE_IDLE_MS))
+            return WN_E_NOTFOUND;
+        *out = p->up.engine;
+        return 0;
+    }
+    return WN_E_NOTFOUND;
+}
+
 void
 wn_ws_v3_shutdown(void)
 {
