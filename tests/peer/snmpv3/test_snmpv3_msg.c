@@ -1,4 +1,4 @@
-/* test_snmpv3_msg.c: SNMPv3 messages of libwsnmp against a private snmpd: no plaintext left in the request engine's buffers after authPriv exchanges (a seam into engv3.c); SnmpEncodeMsg/SnmpDecodeMsg of v3 messages, sent to snmpd and captured from snmpget -v3. */
+/* test_snmpv3_msg.c: SNMPv3 messages of libwsnmp against a private snmpd: no plaintext left in the request engine's buffers after authPriv exchanges (a seam into engv3.c); SnmpEncodeMsg/SnmpDecodeMsg of v3 messages, sent to snmpd and captured from snmpget -v3; reports beyond usmStats from an agent of our own in the notification path. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,6 +21,7 @@
 #include <wsnmp_ext.h>
 
 #include "engv3.h"
+#include "usm.h"
 #include "wire_tool.h"
 #include "wire_util.h"
 
@@ -527,6 +528,95 @@ test_v3_decode_snmpget_message(void **state)
     }
 }
 
+/* An agent of our own on socket fd, built from the usm layer's
+ * authoritative side: takes one message and answers it with a
+ * noAuthNoPriv Report of `oid` from engine FAKE_ENGINE_ID. */
+static const uint8_t fake_engine_id[] = {0x80, 0x00, 0x1f, 0x88, 0x04, 'f', 'a', 'k', 'e'};
+
+static void
+fake_agent_report(int fd, const uint32_t *oid, size_t oid_len)
+{
+    uint8_t in_buf[65536], out_buf[4096];
+    struct sockaddr_storage from;
+    socklen_t fromlen = sizeof from;
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    assert_int_equal(poll(&pf, 1, 10000), 1);
+    ssize_t n = recvfrom(fd, in_buf, sizeof in_buf, 0, (struct sockaddr *)&from, &fromlen);
+    assert_true(n > 0);
+    struct wn_usm_in in;
+    assert_int_equal(wn_usm_parse(in_buf, (size_t)n, &in), 0);
+    assert_false(in.msg.flags & WN_SNMP_V3_FLAG_PRIV);
+    struct wn_usm_engine eng;
+    memset(&eng, 0, sizeof eng);
+    assert_int_equal(wn_usm_engine_set_id(&eng, fake_engine_id, sizeof fake_engine_id), 0);
+    struct wn_snmp_varbind vb = {.oid = oid, .oid_len = oid_len,
+                                 .value = {.syntax = WN_SNMP_SYN_COUNTER32, .v.u32 = 1}};
+    struct wn_snmp_scoped_pdu sc = {.context_engine_id = eng.id,
+                                    .context_engine_id_len = eng.id_len};
+    sc.pdu.type = WN_SNMP_PDU_REPORT;
+    sc.pdu.request_id = in.msg.scoped.pdu.request_id;
+    sc.pdu.vbs = &vb;
+    sc.pdu.vb_count = 1;
+    struct wn_usm_out o = {.engine = &eng, .msg_id = in.msg.msg_id,
+                           .max_size = WN_SNMP_MAX_MSG, .scoped = &sc};
+    const uint8_t *msg;
+    size_t len;
+    assert_int_equal(wn_usm_encode(&o, NULL, 0, out_buf, sizeof out_buf, NULL, 0, &msg, &len), 0);
+    assert_int_equal(sendto(fd, msg, len, 0, (struct sockaddr *)&from, fromlen), (ssize_t)len);
+}
+
+/* Reports other than the usmStats ones reach the program as their own
+ * codes in the notification path (and from SnmpRecvMsg): the MPD's
+ * unknown security model and invalid message, anything else as
+ * SNMPAPI_RPT_OTHER.  The agent answers the discovery probe as an agent
+ * does (usmStatsUnknownEngineIDs), then the request (noAuthNoPriv user)
+ * or the time sync (authNoPriv user) with the report. */
+static void
+test_v3_other_reports_in_notification_path(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t oid[11];
+        const char *user;
+        smiUINT32 code;
+    } cases[] = {
+        {{1, 3, 6, 1, 6, 3, 11, 2, 1, 1, 0}, "v3noauth", SNMPAPI_RPT_UNKNOWNSECMODEL},
+        {{1, 3, 6, 1, 6, 3, 11, 2, 1, 2, 0}, "v3noauth", SNMPAPI_RPT_INVALIDMSG},
+        {{1, 3, 6, 1, 6, 3, 11, 2, 1, 3, 0}, "v3noauth", SNMPAPI_RPT_OTHER},  /* unknownPDUHandlers */
+        {{1, 3, 6, 1, 6, 3, 15, 1, 1, 99, 0}, "v3noauth", SNMPAPI_RPT_OTHER},
+        {{1, 3, 6, 1, 6, 3, 11, 2, 1, 2, 0}, "v3auth", SNMPAPI_RPT_INVALIDMSG},
+    };
+    const uint32_t *unknown_engine;
+    size_t ue_len;
+    assert_int_equal(wn_usm_report_oid(WN_E_UNKNOWNENGINEID, &unknown_engine, &ue_len), 0);
+    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "snmpv3:");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned port;
+        int fd = udp_socket(0, &port);      /* a new agent: discovered anew */
+        char s[256];
+        snprintf(s, sizeof s, "snmpv3:%s@127.0.0.1:%u", cases[i].user, port);
+        HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, s);
+        const char *one[] = {SYSNAME, NULL};
+        smiINT32 rid;
+        assert_int_equal(wire_send(sess, dst, ctx, SNMP_PDU_GET, 0, 0, one, NULL, &rid), 0);
+        fake_agent_report(fd, unknown_engine, ue_len);
+        fake_agent_report(fd, cases[i].oid, 11);
+        struct wire_event e;
+        assert_int_equal(wire_events_wait(&ev, REQ_TIMEOUT_MS, &e), 0);
+        assert_int_equal((smiINT32)e.lparam, rid);
+        if (e.wparam != cases[i].code)
+            fail_msg("case %zu: %s, want %s", i, wn_wsnmp_strerror((smiUINT32)e.wparam),
+                     wn_wsnmp_strerror(cases[i].code));
+        HSNMP_PDU failed = NULL;
+        assert_int_equal(SnmpRecvMsg(sess, NULL, NULL, NULL, &failed), SNMPAPI_FAILURE);
+        assert_int_equal(SnmpGetLastError(sess), cases[i].code);
+        SnmpFreePdu(failed);
+        SnmpFreeEntity(dst);
+        close(fd);
+    }
+    SnmpFreeContext(ctx);
+}
+
 int
 main(void)
 {
@@ -537,6 +627,7 @@ main(void)
         cmocka_unit_test(test_v3_encode_with_engineid_gets_time_report),
         cmocka_unit_test(test_v3_trap_round_trip),
         cmocka_unit_test(test_v3_decode_snmpget_message),
+        cmocka_unit_test(test_v3_other_reports_in_notification_path),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

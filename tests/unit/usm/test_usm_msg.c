@@ -254,9 +254,21 @@ test_usm_reports_map_to_distinct_errors(void **state)
     struct wn_snmp_varbind vb = {.oid = other, .oid_len = 9,
                                  .value = {.syntax = WN_SNMP_SYN_NULL}};
     struct wn_snmp_pdu r = {.type = WN_SNMP_PDU_REPORT, .vbs = &vb, .vb_count = 1};
-    assert_int_equal(wn_usm_report_error(&r), WN_E_PROTOCOL);
+    assert_int_equal(wn_usm_report_error(&r), WN_E_REPORT);
     r.vb_count = 0;
-    assert_int_equal(wn_usm_report_error(&r), WN_E_PROTOCOL);
+    assert_int_equal(wn_usm_report_error(&r), WN_E_REPORT);
+    /* The MPD's counters (RFC 3412): their own codes, or the rest. */
+    static const struct {
+        uint32_t last;
+        int err;
+    } mpd[] = {{1, WN_E_UNKNOWNSECMODEL}, {2, WN_E_INVALIDMSG}, {3, WN_E_REPORT}};
+    for (size_t i = 0; i < WN_ARRAY_SIZE(mpd); i++) {
+        const uint32_t name[] = {1, 3, 6, 1, 6, 3, 11, 2, 1, mpd[i].last, 0};
+        vb.oid = name;
+        vb.oid_len = WN_ARRAY_SIZE(name);
+        r.vb_count = 1;
+        assert_int_equal(wn_usm_report_error(&r), mpd[i].err);
+    }
     r.type = WN_SNMP_PDU_RESPONSE;
     assert_int_equal(wn_usm_report_error(&r), WN_E_INVAL);
 }
