@@ -29,6 +29,7 @@
 #define MAX_VBS 64
 #define SNMPD_ENGINE_ID "0x80001f880476332d736e6d7064"   /* engineID v3-snmpd */
 #define SYSNAME ".1.3.6.1.2.1.1.5.0"
+#define OUR_ENGINE_ID "0x80001f8804776e2d6c6962"   /* snmptrapd-v3-wsnmp.conf's -e */
 #define NOT_IN_TIME_WINDOWS ".1.3.6.1.6.3.15.1.1.2.0"
 #define PDU_REPORT (ASN_CONTEXT | ASN_CONSTRUCTOR | 0x8)   /* RFC 3416; not in WinSNMP 2.0 */
 
@@ -42,7 +43,9 @@ group_setup(void **state)
 {
     (void)state;
     setenv("SNMPD_EXTRA_CONF", V3_DIR "/snmpd-v3-users.conf", 1);
-    if (wire_peers_start(&peer, 1, 0) != 0) {
+    /* snmptrapd knows user wsha for our engine ID (createUser -e). */
+    setenv("SNMPTRAPD_EXTRA_CONF", V3_DIR "/snmptrapd-v3-wsnmp.conf", 1);
+    if (wire_peers_start(&peer, 1, 1) != 0) {
         wire_peers_stop(&peer);
         return -1;
     }
@@ -59,6 +62,10 @@ group_setup(void **state)
     if (chmod(dbfile, 0600) != 0)
         return -1;
     setenv("WSNMP_DB", dbfile, 1);
+    char engine_file[600];
+    snprintf(engine_file, sizeof engine_file, "%.*s/engine", (int)sizeof peer.dir - 1, peer.dir);
+    setenv("WSNMP_ENGINE_FILE", engine_file, 1);
+    setenv("WSNMP_ENGINE_ID", OUR_ENGINE_ID, 1);
     smiUINT32 a, b, c, d, e;
     if (SnmpStartup(&a, &b, &c, &d, &e) != SNMPAPI_SUCCESS)
         return -1;
@@ -617,6 +624,79 @@ test_v3_other_reports_in_notification_path(void **state)
     SnmpFreeContext(ctx);
 }
 
+/* Runs `sh -c cmd` (its output discarded) and returns the first
+ * datagram that reaches fd within 10 s; the command is stopped by PID. */
+static size_t
+capture(int fd, const char *cmd, uint8_t *buf, size_t cap)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int nul = open("/dev/null", O_WRONLY);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    size_t len = recv_one(fd, buf, cap, 10000);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    assert_true(len > 0);
+    return len;
+}
+
+/* A v1 Trap-PDU forwarded to a v3 entity (RFC 3584): WinSNMP has no v1
+ * trap PDU of its own (SnmpCreatePdu refuses SNMP_PDU_V1TRAP); a received
+ * or decoded one is already its SNMPv2-Trap translation (RFC 3584 3.1:
+ * sysUpTime.0, snmpTrapOID.0 = enterprise.0.specific, its varbinds,
+ * snmpTrapEnterprise.0), and that is what goes to a v3 entity, as
+ * net-snmp's agent converts a v1 trap for a v2c/v3 sink.  Captured from
+ * snmptrap -v1, decoded, sent with SnmpSendMsg to snmptrapd as wsha
+ * (authPriv, known to it only for our engine ID): logged with the
+ * translated trap OID, uptime, payload and enterprise. */
+static void
+test_v3_forwarded_v1_trap_reaches_snmptrapd(void **state)
+{
+    (void)state;
+    unsigned port;
+    int fd = udp_socket(0, &port);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "snmptrap -v1 -c public 127.0.0.1:%u .1.3.6.1.4.1.99999.7 "
+             "127.0.0.9 6 17 4343 .1.3.6.1.4.1.99999.7.1 s 'v1 trap to v3'", port);
+    uint8_t buf[65536];
+    size_t len = capture(fd, cmd, buf, sizeof buf);
+    close(fd);
+    smiOCTETS in = {(smiUINT32)len, buf};
+    HSNMP_PDU pdu = NULL;
+    assert_int_equal(SnmpDecodeMsg(sess, NULL, NULL, NULL, &pdu, &in), (SNMPAPI_STATUS)len);
+    smiINT type;
+    assert_int_equal(SnmpGetPduData(pdu, &type, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    assert_int_equal(type, SNMP_PDU_TRAP);
+    char s[256];
+    snprintf(s, sizeof s,
+             "snmpv3:wsha;auth=SHA;authpass=wsauthpass1;priv=AES;privpass=wsprivpass1@127.0.0.1:%u",
+             peer.trapd_port);
+    HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, s);
+    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "snmpv3:");
+    /* Encoded, it is an SNMPv3 message (from our engine). */
+    smiOCTETS msg;
+    encode(dst, ctx, pdu, &msg);
+    assert_int_equal(msg.ptr[0], 0x30);
+    assert_true(wn_ws_v3_looks_v3(msg.ptr, msg.len));
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+    assert_int_equal(SnmpSendMsg(sess, NULL, dst, ctx, pdu), SNMPAPI_SUCCESS);
+    char line[2048];
+    assert_true(wire_trapd_log_line(&peer, ".1.3.6.1.4.1.99999.7.0.17", "v1 trap to v3", line,
+                                    sizeof line));
+    print_message("%s\n", line);
+    assert_non_null(strstr(line, "Timeticks: (4343)"));           /* the v1 time-stamp */
+    assert_non_null(strstr(line, ".1.3.6.1.6.3.1.1.4.3.0"));     /* snmpTrapEnterprise.0 */
+    assert_non_null(strstr(line, ".1.3.6.1.4.1.99999.7"));
+    SnmpFreePdu(pdu);
+    SnmpFreeContext(ctx);
+    SnmpFreeEntity(dst);
+}
+
 int
 main(void)
 {
@@ -628,6 +708,7 @@ main(void)
         cmocka_unit_test(test_v3_trap_round_trip),
         cmocka_unit_test(test_v3_decode_snmpget_message),
         cmocka_unit_test(test_v3_other_reports_in_notification_path),
+        cmocka_unit_test(test_v3_forwarded_v1_trap_reaches_snmptrapd),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
