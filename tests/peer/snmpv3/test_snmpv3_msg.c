@@ -66,21 +66,14 @@ group_setup(void **state)
     snprintf(engine_file, sizeof engine_file, "%.*s/engine", (int)sizeof peer.dir - 1, peer.dir);
     setenv("WSNMP_ENGINE_FILE", engine_file, 1);
     setenv("WSNMP_ENGINE_ID", OUR_ENGINE_ID, 1);
-    smiUINT32 a, b, c, d, e;
-    if (SnmpStartup(&a, &b, &c, &d, &e) != SNMPAPI_SUCCESS)
-        return -1;
-    wire_events_init(&ev);
-    sess = SnmpCreateSession(NULL, 0, wire_events_cb, &ev);
-    return sess ? 0 : -1;
+    return wire_session_open(&ev, &sess);
 }
 
 static int
 group_teardown(void **state)
 {
     (void)state;
-    SnmpClose(sess);
-    SnmpCleanup();
-    wire_events_destroy(&ev);
+    wire_session_close(&ev, sess);
     return wire_peers_stop(&peer);
 }
 
@@ -163,6 +156,25 @@ test_v3_authpriv_exchanges_leave_no_plaintext(void **state)
     SnmpFreeContext(ctx);
 }
 
+/* The loopback address (127.0.0.1, or ::1) at port, in ss; its length. */
+static socklen_t
+loopback(int v6, unsigned port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_addr = in6addr_loopback;
+        a->sin6_port = htons((uint16_t)port);
+        return sizeof *a;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a->sin_port = htons((uint16_t)port);
+    return sizeof *a;
+}
+
 /* A UDP socket of the test on 127.0.0.1 (port in *port), or on ::1. */
 static int
 udp_socket(int v6, unsigned *port)
@@ -170,19 +182,7 @@ udp_socket(int v6, unsigned *port)
     int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
     assert_true(fd >= 0);
     struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    socklen_t n;
-    if (v6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        n = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        n = sizeof *a;
-    }
+    socklen_t n = loopback(v6, 0, &ss);
     assert_int_equal(bind(fd, (struct sockaddr *)&ss, n), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &n), 0);
     if (port)
@@ -207,21 +207,7 @@ static size_t
 ask_snmpd(int fd, int v6, const smiOCTETS *msg, uint8_t *buf, size_t cap)
 {
     struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    socklen_t n;
-    if (v6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        a->sin6_port = htons((uint16_t)peer.snmpd_port);
-        n = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a->sin_port = htons((uint16_t)peer.snmpd_port);
-        n = sizeof *a;
-    }
+    socklen_t n = loopback(v6, peer.snmpd_port, &ss);
     assert_int_equal(sendto(fd, msg->ptr, msg->len, 0, (struct sockaddr *)&ss, n),
                      (ssize_t)msg->len);
     size_t got = recv_one(fd, buf, cap, 10000);
@@ -248,6 +234,8 @@ get_pdu(smiINT32 rid)
 struct decoded {
     char src[256], dst[256];
     smiOCTETS ctx;
+    char ctx_text[64];
+    size_t ctx_len;
     smiINT type, status;
     smiINT32 rid;
     size_t n;
@@ -303,6 +291,25 @@ encode(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, HSNMP_PDU pdu, smiOCTETS *out)
     if (st == SNMPAPI_FAILURE)
         fail_msg("SnmpEncodeMsg: %s", wn_wsnmp_strerror(SnmpGetLastError(sess)));
     assert_int_equal(st, (SNMPAPI_STATUS)out->len);
+}
+
+/* SnmpEncodeMsg of pdu, then SnmpDecodeMsg of the message (left in
+ * *msg): one varbind named oid, srcEntity src.  d's context is copied
+ * into ctx_text and its descriptor freed. */
+static void
+round_trip(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, HSNMP_PDU pdu, smiOCTETS *msg,
+           struct decoded *d, const char *oid, const char *src)
+{
+    encode(dst, ctx, pdu, msg);
+    smiUINT32 err = 0;
+    assert_int_equal(decode(msg->ptr, msg->len, d, &err), (SNMPAPI_STATUS)msg->len);
+    assert_int_equal(d->n, 1);
+    assert_string_equal(d->vbs[0].oid, oid);
+    assert_string_equal(d->src, src);
+    assert_true(d->ctx.len <= sizeof d->ctx_text);
+    memcpy(d->ctx_text, d->ctx.ptr, d->ctx.len);
+    d->ctx_len = d->ctx.len;
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&d->ctx);
 }
 
 /* SnmpEncodeMsg needs the destination's engine: to an agent never
@@ -404,18 +411,13 @@ test_v3_encode_with_engineid_gets_time_report(void **state)
     HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "snmpv3:");
     HSNMP_PDU pdu = get_pdu(99);
     smiOCTETS msg;
-    encode(dst, ctx, pdu, &msg);
     /* Our own message decodes back (round trip): the user's keys for
      * that engine. */
     struct decoded d;
-    smiUINT32 err = 0;
-    assert_int_equal(decode(msg.ptr, msg.len, &d, &err), (SNMPAPI_STATUS)msg.len);
+    round_trip(dst, ctx, pdu, &msg, &d, SYSNAME, "snmpv3:v3sha;level=authPriv@0.0.0.0:0");
     assert_int_equal(d.type, SNMP_PDU_GET);
     assert_int_equal(d.rid, 99);
-    assert_int_equal(d.n, 1);
-    assert_string_equal(d.vbs[0].oid, SYSNAME);
-    assert_string_equal(d.src, "snmpv3:v3sha;level=authPriv@0.0.0.0:0");
-    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&d.ctx);
+    smiUINT32 err = 0;
     int fd = udp_socket(1, NULL);
     uint8_t answer[65536];
     size_t alen = ask_snmpd(fd, 1, &msg, answer, sizeof answer);
@@ -449,18 +451,14 @@ test_v3_trap_round_trip(void **state)
     assert_non_null(vbl);
     HSNMP_PDU pdu = SnmpCreatePdu(sess, SNMP_PDU_TRAP, 5150, 0, 0, vbl);
     smiOCTETS msg;
-    encode(dst, ctx, pdu, &msg);
     struct decoded d;
-    smiUINT32 err = 0;
-    assert_int_equal(decode(msg.ptr, msg.len, &d, &err), (SNMPAPI_STATUS)msg.len);
+    round_trip(dst, ctx, pdu, &msg, &d, ".1.3.6.1.6.3.1.1.4.1.0",
+               "snmpv3:v3md5;level=authPriv@0.0.0.0:0");
     assert_int_equal(d.type, SNMP_PDU_TRAP);
     assert_int_equal(d.rid, 5150);
-    assert_int_equal(d.n, 1);
-    assert_string_equal(d.vbs[0].oid, ".1.3.6.1.6.3.1.1.4.1.0");
-    assert_string_equal(d.src, "snmpv3:v3md5;level=authPriv@0.0.0.0:0");
-    assert_int_equal(d.ctx.len, 5);
-    assert_memory_equal(d.ctx.ptr, "ctx-a", 5);
-    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&d.ctx);
+    assert_int_equal(d.ctx_len, 5);
+    assert_memory_equal(d.ctx_text, "ctx-a", 5);
+    smiUINT32 err = 0;
     /* One bit changed in the message: its digest no longer matches. */
     msg.ptr[msg.len - 1] ^= 1;
     assert_int_equal(decode(msg.ptr, msg.len, &d, &err), SNMPAPI_FAILURE);
@@ -472,6 +470,27 @@ test_v3_trap_round_trip(void **state)
     SnmpFreePdu(pdu);
     SnmpFreeContext(ctx);
     SnmpFreeEntity(dst);
+}
+
+/* Runs `sh -c cmd` (its output discarded) and returns the first
+ * datagram that reaches fd within 10 s; the command is stopped by PID. */
+static size_t
+capture(int fd, const char *cmd, uint8_t *buf, size_t cap)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int nul = open("/dev/null", O_WRONLY);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    size_t len = recv_one(fd, buf, cap, 10000);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    assert_true(len > 0);
+    return len;
 }
 
 /* What snmpget -v3 sends (with -e: no discovery) to a socket of the
@@ -500,21 +519,9 @@ test_v3_decode_snmpget_message(void **state)
         char cmd[512];
         snprintf(cmd, sizeof cmd, "snmpget -v3 %s -e " SNMPD_ENGINE_ID " -r0 -t2 127.0.0.1:%u "
                  SYSNAME, cases[i].args, port);
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            int nul = open("/dev/null", O_WRONLY);
-            dup2(nul, 1);
-            dup2(nul, 2);
-            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-            _exit(127);
-        }
         uint8_t buf[65536];
-        size_t len = recv_one(fd, buf, sizeof buf, 10000);
-        kill(pid, SIGTERM);
-        waitpid(pid, NULL, 0);
+        size_t len = capture(fd, cmd, buf, sizeof buf);
         close(fd);
-        assert_true(len > 0);
         struct decoded d;
         smiUINT32 err = 0;
         SNMPAPI_STATUS st = decode(buf, len, &d, &err);
@@ -622,27 +629,6 @@ test_v3_other_reports_in_notification_path(void **state)
         close(fd);
     }
     SnmpFreeContext(ctx);
-}
-
-/* Runs `sh -c cmd` (its output discarded) and returns the first
- * datagram that reaches fd within 10 s; the command is stopped by PID. */
-static size_t
-capture(int fd, const char *cmd, uint8_t *buf, size_t cap)
-{
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int nul = open("/dev/null", O_WRONLY);
-        dup2(nul, 1);
-        dup2(nul, 2);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    size_t len = recv_one(fd, buf, cap, 10000);
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    assert_true(len > 0);
-    return len;
 }
 
 /* A v1 Trap-PDU forwarded to a v3 entity (RFC 3584): WinSNMP has no v1
