@@ -197,6 +197,20 @@ peer_put(struct v3peer *p)
 }
 
 int
+wn_ws_v3_salt(struct wn_usm_salt **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (!v3.salt_ready) {
+        int rc = wn_usm_salt_init(&v3.salt);
+        if (rc < 0)
+            return rc;
+        v3.salt_ready = 1;
+    }
+    *out = &v3.salt;
+    return 0;
+}
+
+int
 wn_ws_v3_engine_cached(const struct sockaddr *addr, socklen_t addrlen, struct wn_usm_engine *out)
 {
     WN_WS_ASSERT_LOCKED();
@@ -529,13 +543,11 @@ wn_ws_v3_job_start(struct wn_ws_job *job)
     struct v3job *vj = job->v3;
     if (!vj || !v3.ops)
         return WN_E_STATE;
-    if (!v3.salt_ready) {
-        int rc = wn_usm_salt_init(&v3.salt);
-        if (rc < 0)
-            return rc;
-        v3.salt_ready = 1;
-    }
-    int rc = wn_snmp_msg_decode(job->pkt, job->len, &vj->req);
+    struct wn_usm_salt *salt;
+    int rc = wn_ws_v3_salt(&salt);
+    if (rc < 0)
+        return rc;
+    rc = wn_snmp_msg_decode(job->pkt, job->len, &vj->req);
     if (rc < 0)
         return rc;
     rc = peer_get(&job->dreq.dest, job->dreq.destlen, wn_clock_ms(), &vj->peer);
@@ -546,7 +558,7 @@ wn_ws_v3_job_start(struct wn_ws_job *job)
     struct wn_usm_exchange *x = &vj->x;
     x->peer = &vj->peer->up;
     x->user = &vj->user->usm;
-    x->salt = &v3.salt;
+    x->salt = salt;
     x->msg_ids = &vj->msg_ids;
     x->max_size = WN_SNMP_MAX_MSG;
     x->pdu = &vj->req.pdu;

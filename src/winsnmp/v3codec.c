@@ -5,12 +5,9 @@
 
 #include <string.h>
 
-/* The codec's own msgIDs (started at a random value) and salt counters;
- * [locked]. */
+/* The codec's own msgIDs, started at a random value; [locked]. */
 static struct {
     int32_t msg_id;
-    struct wn_usm_salt salt;
-    int salt_ready;
 } cx;
 
 static int32_t
@@ -62,12 +59,10 @@ wn_ws_v3_encode_msg(const struct wn_ws_entity *dst, const struct wn_ws_context *
     int rc = authoritative_engine(dst, p->type, &eng);
     if (rc < 0)
         return rc;
-    if (!cx.salt_ready) {
-        rc = wn_usm_salt_init(&cx.salt);
-        if (rc < 0)
-            return rc;
-        cx.salt_ready = 1;
-    }
+    struct wn_usm_salt *salt;     /* the request engine's: no salt twice */
+    rc = wn_ws_v3_salt(&salt);
+    if (rc < 0)
+        return rc;
     /* The v2c form first (community: the context name), as SnmpSendMsg. */
     const uint8_t *name;
     uint32_t name_len;
@@ -100,7 +95,7 @@ wn_ws_v3_encode_msg(const struct wn_ws_entity *dst, const struct wn_ws_context *
             .user = &dst->user->usm, .engine = &eng,
             .flags = (uint8_t)(dst->level | (reportable ? WN_SNMP_V3_FLAG_REPORTABLE : 0)),
             .msg_id = next_msg_id(), .max_size = WN_SNMP_MAX_MSG, .scoped = &sc};
-        rc = wn_usm_encode(&o, &cx.salt, wn_clock_ms(), buf, cap, buf + cap, cap, &msg,
+        rc = wn_usm_encode(&o, salt, wn_clock_ms(), buf, cap, buf + cap, cap, &msg,
                            &msg_len);
     }
     wn_wipe(v2, v2len);
