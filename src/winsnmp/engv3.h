@@ -55,10 +55,11 @@ void wn_ws_v3_on_response(struct wn_ws_job *job, const uint8_t *pkt, size_t len,
                           const struct sockaddr *from, socklen_t fromlen);
 void wn_ws_v3_on_timeout(struct wn_ws_job *job);
 void wn_ws_v3_on_send_error(struct wn_ws_job *job, int err);
-/* The salt counters of the messages we encrypt as a manager (requests
- * of the engine, SnmpEncodeMsg), started at random values on first use:
- * one pair, so that no two messages share a salt.  0 or WN_E_IO.
- * [locked] */
+/* The salt counters of every message the library encrypts (the
+ * engine's requests, SnmpEncodeMsg, v3agent.c's traps, responses and
+ * inform acknowledgements), started at random values on first use: one
+ * pair, so that no two messages under the same key share a salt.  0 or
+ * WN_E_IO.  [locked] */
 int wn_ws_v3_salt(struct wn_usm_salt **out);
 /* What the engine cache knows of the agent at addr (its engine ID, and
  * its clock when time_known), in *out: 0, or WN_E_NOTFOUND when it was
