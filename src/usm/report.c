@@ -20,7 +20,8 @@ static const struct report_map reports[] = {
     {{1, 3, 6, 1, 6, 3, 15, 1, 1, 6, 0}, WN_E_DECRYPTIONERROR},
     {{1, 3, 6, 1, 6, 3, 11, 2, 1, 1, 0}, WN_E_UNKNOWNSECMODEL},   /* snmpUnknownSecurityModels */
     {{1, 3, 6, 1, 6, 3, 11, 2, 1, 2, 0}, WN_E_INVALIDMSG},        /* snmpInvalidMsgs */
-    /* snmpUnknownPDUHandlers and any other report: WN_E_REPORT */
+    {{1, 3, 6, 1, 6, 3, 11, 2, 1, 3, 0}, WN_E_REPORT},            /* snmpUnknownPDUHandlers */
+    /* any other report: WN_E_REPORT too */
 };
 
 int
