@@ -213,13 +213,18 @@ wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now
         size_t plen;
         rc = wn_snmp_scoped_pdu_encode(o->scoped, scratch, scratch_cap - WN_CRYPTO_DES_BLOCK,
                                        &plain, &plen);
-        if (rc)
+        if (rc) {
+            /* Too big: part of it may be anywhere in scratch (rare). */
+            wn_wipe(scratch, scratch_cap - WN_CRYPTO_DES_BLOCK);
             return rc;
+        }
         uint8_t *p = scratch + (plain - scratch);
         rc = encrypt_scoped(o, k, salt, sp.boots, sp.time, p, &plen, WN_CRYPTO_DES_BLOCK,
                             salt_bytes);
-        if (rc)
+        if (rc) {
+            wn_wipe(p, plen);
             return rc;
+        }
         m.encrypted = p;
         m.encrypted_len = plen;
         sp.priv = salt_bytes;
@@ -240,7 +245,10 @@ wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now
         memcpy(buf + (*out - buf) + mac_off, mac, sp.auth_len);
         wn_wipe(mac, sizeof mac);
     }
-    /* No plaintext is left in scratch: it was encrypted in place. */
+    /* The plaintext was encrypted in place; the ciphertext, now copied
+     * into the message, goes too: scratch is left as it was found. */
+    if (m.encrypted)
+        wn_wipe((uint8_t *)m.encrypted, m.encrypted_len);
     return rc;
 }
 

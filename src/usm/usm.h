@@ -234,7 +234,8 @@ struct wn_usm_out {
     const struct wn_snmp_scoped_pdu *scoped;
 };
 /* Encodes, encrypts and authenticates into buf[0..cap) using scratch
- * [0..scratch_cap) for the plaintext ScopedPDU; *out (inside buf) and
+ * [0..scratch_cap) for the plaintext ScopedPDU, which it leaves as it
+ * found it (the bytes it used are wiped, also on failure); *out (inside buf) and
  * *out_len.  Errors: WN_E_INVAL (level not supported by the user, priv
  * without auth), WN_E_NOSPACE, WN_E_LIMIT, the errors of wn_usm_user_keys. */
 int wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now_ms,
@@ -402,9 +403,9 @@ int wn_usm_entity_redact(const char *s, char *out, size_t cap);
  * NotInTimeWindows -> WN_E_NOTINTIMEWINDOW, UnknownUserNames ->
  * WN_E_UNKNOWNUSERNAME, UnknownEngineIDs -> WN_E_UNKNOWNENGINEID,
  * WrongDigests -> WN_E_WRONGDIGEST, DecryptionErrors ->
- * WN_E_DECRYPTIONERROR; snmpUnknownSecurityModels / snmpUnknownPDUHandlers
- * -> WN_E_UNSUPPORTED, snmpInvalidMsgs -> WN_E_MALFORMED; anything else
- * (or no varbind) WN_E_PROTOCOL. */
+ * WN_E_DECRYPTIONERROR; snmpUnknownSecurityModels -> WN_E_UNKNOWNSECMODEL,
+ * snmpInvalidMsgs -> WN_E_INVALIDMSG; anything else (snmpUnknownPDUHandlers,
+ * another counter, no varbind) WN_E_REPORT.  WN_E_INVAL: not a Report. */
 int wn_usm_report_error(const struct wn_snmp_pdu *report);
 /* The counter OID (with its .0) an agent puts in the Report for err;
  * *oid borrowed static.  WN_E_INVAL for an error without a counter. */

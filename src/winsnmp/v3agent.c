@@ -6,6 +6,7 @@
 
 #include "engine_int.h"
 #include "usmuser.h"
+#include "engv3.h"
 
 struct wn_ws_v3_counters wn_ws_v3_c;
 
@@ -17,8 +18,6 @@ static uint8_t in_plain[WN_SNMP_MAX_MSG], out_plain[WN_SNMP_MAX_MSG], out_buf[WN
 static size_t v2_used;   /* plaintext bytes in v2_buf until wn_ws_v3_receive_end */
 
 /* Salts of the messages we encrypt (reports never are). */
-static struct wn_usm_salt salt;
-static int salt_ready;
 
 /* A request SnmpListen delivered, until the program answers it (the
  * stateReference of RFC 3412 7.1 step 3). */
@@ -65,21 +64,14 @@ count(int err)
     return (uint32_t)++*c;
 }
 
-static int
-ensure_salt(void)
-{
-    if (!salt_ready && wn_usm_salt_init(&salt) == 0)
-        salt_ready = 1;
-    return salt_ready ? 0 : WN_E_IO;
-}
-
 /* Encodes sc as the authoritative engine me and sends it to `to`. */
 static int
 send_scoped(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
             struct wn_usm_user *user, uint8_t flags, int32_t msg_id, int32_t max_size,
             const struct wn_snmp_scoped_pdu *sc)
 {
-    int rc = ensure_salt();
+    struct wn_usm_salt *salt;     /* one pair for every message we encrypt */
+    int rc = wn_ws_v3_salt(&salt);
     if (rc < 0)
         return rc;
     struct wn_usm_engine me = *wn_ws_v3_local();
@@ -89,7 +81,7 @@ send_scoped(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tol
                                                                    : sizeof out_buf;
     const uint8_t *msg;
     size_t len;
-    rc = wn_usm_encode(&o, &salt, wn_clock_ms(), out_buf, cap, out_plain, sizeof out_plain, &msg,
+    rc = wn_usm_encode(&o, salt, wn_clock_ms(), out_buf, cap, out_plain, sizeof out_plain, &msg,
                        &len);
     if (rc == 0)
         rc = wn_dgram_send_raw(sock, to, tolen, msg, len);

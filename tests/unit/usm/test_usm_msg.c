@@ -168,8 +168,13 @@ test_usm_roundtrip_every_protocol_pair(void **state)
         uint8_t buf[2048];
         const uint8_t *msg;
         size_t len;
+        memset(scratch, 0, sizeof scratch);
         assert_int_equal(wn_usm_encode(&o, &salt, 3000, buf, sizeof buf, scratch, sizeof scratch,
                                        &msg, &len), 0);
+        /* Neither the plaintext nor its ciphertext stays in scratch. */
+        for (size_t b = 0; b < sizeof scratch; b++)
+            if (scratch[b])
+                fail_msg("pair %zu: scratch byte %zu left at %02x", i, b, scratch[b]);
         if (pairs[i].p) /* the value never appears in clear */
             assert_null(memmem(msg, len, text, sizeof text - 1));
         struct wn_usm_in in;
@@ -249,9 +254,21 @@ test_usm_reports_map_to_distinct_errors(void **state)
     struct wn_snmp_varbind vb = {.oid = other, .oid_len = 9,
                                  .value = {.syntax = WN_SNMP_SYN_NULL}};
     struct wn_snmp_pdu r = {.type = WN_SNMP_PDU_REPORT, .vbs = &vb, .vb_count = 1};
-    assert_int_equal(wn_usm_report_error(&r), WN_E_PROTOCOL);
+    assert_int_equal(wn_usm_report_error(&r), WN_E_REPORT);
     r.vb_count = 0;
-    assert_int_equal(wn_usm_report_error(&r), WN_E_PROTOCOL);
+    assert_int_equal(wn_usm_report_error(&r), WN_E_REPORT);
+    /* The MPD's counters (RFC 3412): their own codes, or the rest. */
+    static const struct {
+        uint32_t last;
+        int err;
+    } mpd[] = {{1, WN_E_UNKNOWNSECMODEL}, {2, WN_E_INVALIDMSG}, {3, WN_E_REPORT}};
+    for (size_t i = 0; i < WN_ARRAY_SIZE(mpd); i++) {
+        const uint32_t name[] = {1, 3, 6, 1, 6, 3, 11, 2, 1, mpd[i].last, 0};
+        vb.oid = name;
+        vb.oid_len = WN_ARRAY_SIZE(name);
+        r.vb_count = 1;
+        assert_int_equal(wn_usm_report_error(&r), mpd[i].err);
+    }
     r.type = WN_SNMP_PDU_RESPONSE;
     assert_int_equal(wn_usm_report_error(&r), WN_E_INVAL);
 }
