@@ -39,9 +39,49 @@ struct pending {
 };
 static struct pending pend[WN_WS_V3_MAX_PENDING];
 
+/* The users our listeners looked up, held so that their key caches (and
+ * the hashing of their pass phrases) outlive one message: without a
+ * reference an entry of the user table is freed with the message, and
+ * every datagram naming the user would hash its pass phrases again
+ * (RFC 3414 A.2: 1 MB each).  At most WN_WS_V3_MAX_HELD_USERS, the one
+ * used longest ago released first. */
+static struct {
+    struct wn_ws_user *user;    /* a counted reference, or NULL */
+    uint64_t used;
+} held[WN_WS_V3_MAX_HELD_USERS];
+static uint64_t held_tick;
+
+static void
+hold_user(struct wn_ws_user *u)
+{
+    /* Where it goes: rather the older record of the same name (the
+     * database changed), else a free slot, else the one used longest ago. */
+    enum { RANK_LRU = 1, RANK_FREE, RANK_SAME_NAME };
+    unsigned slot = 0;
+    int best = 0;
+    for (unsigned i = 0; i < WN_WS_V3_MAX_HELD_USERS; i++) {
+        const struct wn_ws_user *h = held[i].user;
+        if (h == u) {
+            held[i].used = ++held_tick;
+            return;
+        }
+        int rank = !h ? RANK_FREE
+                   : (h->usm.name_len == u->usm.name_len &&
+                      memcmp(h->usm.name, u->usm.name, u->usm.name_len) == 0) ? RANK_SAME_NAME
+                   : RANK_LRU;
+        if (rank > best || (rank == RANK_LRU && best == RANK_LRU && held[i].used < held[slot].used)) {
+            slot = i;
+            best = rank;
+        }
+    }
+    wn_ws_user_put(held[slot].user);
+    wn_ws_user_hold(u);
+    held[slot].user = u;
+    held[slot].used = ++held_tick;
+}
+
 /* What we know of the engines that sent us traps (RFC 3414 3.2 step 7b). */
 static struct wn_usm_engine remote[WN_WS_V3_MAX_REMOTE];
-static unsigned remote_next;   /* replaced next when the table is full */
 
 /* ------------------------------------------------------------------------
  * Counters and reports.
@@ -139,19 +179,23 @@ remote_find(const uint8_t *id, size_t len)
     return NULL;
 }
 
-/* Keeps what an authenticated trap taught of its engine's clock. */
+/* Keeps what an authenticated trap taught of its engine's clock (only
+ * those: an unauthenticated one teaches nothing, and anyone could send
+ * it).  When the table is full, the engine heard from longest ago goes. */
 static void
 remote_keep(const struct wn_usm_engine *e)
 {
+    if (!e->time_known)
+        return;
     struct wn_usm_engine *slot = remote_find(e->id, e->id_len);
+    for (unsigned i = 0; i < WN_WS_V3_MAX_REMOTE && !slot; i++)
+        if (!remote[i].id_len)
+            slot = &remote[i];
     if (!slot) {
-        for (unsigned i = 0; i < WN_WS_V3_MAX_REMOTE && !slot; i++)
-            if (!remote[i].id_len)
+        slot = &remote[0];
+        for (unsigned i = 1; i < WN_WS_V3_MAX_REMOTE; i++)
+            if (remote[i].synced_ms < slot->synced_ms)
                 slot = &remote[i];
-    }
-    if (!slot) {
-        slot = &remote[remote_next];
-        remote_next = (remote_next + 1) % WN_WS_V3_MAX_REMOTE;
     }
     *slot = *e;
 }
@@ -229,6 +273,8 @@ check(struct wn_usm_in *in, int authoritative, struct wn_usm_engine *eng,
         name[in->sp.user_len] = '\0';
         if (wn_ws_user_find(name, user) < 0)
             *user = NULL;
+        else
+            hold_user(*user);
     }
     /* A user whose line names its engine (engineid=) takes traps from
      * that engine only: its keys are not made for any other. */
@@ -460,7 +506,9 @@ wn_ws_v3_reset(void)
             wn_ws_user_put(pend[i].user);
     memset(pend, 0, sizeof pend);
     memset(remote, 0, sizeof remote);
-    remote_next = 0;
+    for (unsigned i = 0; i < WN_WS_V3_MAX_HELD_USERS; i++)
+        wn_ws_user_put(held[i].user);
+    memset(held, 0, sizeof held);
 }
 
 static const char *
