@@ -405,6 +405,15 @@ int wn_usm_hex_parse(const char *v, size_t n, uint8_t *out, size_t max, size_t *
 /* "noAuthNoPriv" / "authNoPriv" / "authPriv" (any case) -> msgFlags level
  * bits.  0 or WN_E_MALFORMED. */
 int wn_usm_level_from_name(const char *v, int *level);
+/* msgFlags level bits -> "noAuthNoPriv" / "authNoPriv" / "authPriv"
+ * (static); the one inverse of wn_usm_level_from_name. */
+const char *wn_usm_level_name(int level);
+/* "snmpv3:<user>;level=<level>@<address>" into out[0..cap): user[0..
+ * user_len) (1..WN_USM_MAX_USER_NAME bytes, any) with %XX escapes for '%',
+ * ';', '@' and bytes outside printable ASCII, so that wn_usm_entity_parse
+ * gives back the same user and level.  WN_E_INVAL, WN_E_NOSPACE. */
+int wn_usm_entity_format(const char *user, size_t user_len, int level, const char *address,
+                         char *out, size_t cap);
 /* Parses s (borrowed; e->address points into it).  WN_E_NOTFOUND when s
  * does not start with the prefix (not a v3 string), WN_E_MALFORMED for bad
  * syntax, an unknown key or protocol, a secret without its protocol, priv

@@ -511,39 +511,16 @@ wn_ws_v3_reset(void)
     memset(held, 0, sizeof held);
 }
 
-static const char *
-level_name(uint8_t level)
-{
-    if (!(level & WN_SNMP_V3_FLAG_AUTH))
-        return "noAuthNoPriv";
-    return (level & WN_SNMP_V3_FLAG_PRIV) ? "authPriv" : "authNoPriv";
-}
-
 int
 wn_ws_v3_entity_name(struct wn_ws_entity *e, const struct wn_ws_v3in *v3)
 {
     WN_WS_ASSERT_LOCKED();
-    static const char hex[] = "0123456789ABCDEF";
-    /* The user name with the string form's escapes (%XX for ';', '@',
-     * '%' and bytes outside printable ASCII). */
-    char user[3 * WN_USM_MAX_USER_NAME + 1];
-    size_t o = 0;
-    for (const char *p = v3->user; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c <= ' ' || c >= 0x7f || c == ';' || c == '@' || c == '%') {
-            user[o++] = '%';
-            user[o++] = hex[c >> 4];
-            user[o++] = hex[c & 15];
-        } else {
-            user[o++] = (char)c;
-        }
-    }
-    user[o] = '\0';
     char addr[WN_WS_ADDR_TEXT_MAX];
     wn_ws_addr_format(&e->addr, e->port, addr, sizeof addr);
-    char buf[sizeof WN_USM_ENTITY_PREFIX + sizeof user + sizeof addr + 32];
-    snprintf(buf, sizeof buf, WN_USM_ENTITY_PREFIX "%s;level=%s@%s", user,
-             level_name(v3->level), addr);
+    char buf[sizeof WN_USM_ENTITY_PREFIX + 3 * WN_USM_MAX_USER_NAME + sizeof addr + 32];
+    int rc = wn_usm_entity_format(v3->user, strlen(v3->user), v3->level, addr, buf, sizeof buf);
+    if (rc < 0)
+        return rc;
     char *str = wn_strdup(buf);
     if (!str)
         return WN_E_NOMEM;
