@@ -446,4 +446,10 @@ int wn_usm_report_error(const struct wn_snmp_pdu *report);
  * *oid borrowed static.  WN_E_INVAL for an error without a counter. */
 int wn_usm_report_oid(int err, const uint32_t **oid, size_t *n);
 
+/* snmpUnknownPDUHandlers.0 (RFC 3412), the counter of the Report an engine
+ * sends for a request no application of it handles (its contextEngineID
+ * is not the engine's own, or its PDU type has no handler); borrowed
+ * static, *n its length. */
+const uint32_t *wn_usm_unknown_pdu_handlers_oid(size_t *n);
+
 #endif /* WN_USM_H */

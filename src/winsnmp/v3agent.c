@@ -136,6 +136,28 @@ send_scoped(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tol
     return rc;
 }
 
+/* Sends a Report of one counter (oid[0..n) = value) for in, from our
+ * engine, with in's msgID and the given request-id, at `flags` (level
+ * bits) as `user` (NULL: noAuthNoPriv). */
+static void
+send_report(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
+            const struct wn_usm_in *in, const uint32_t *oid, size_t n, uint32_t value,
+            int32_t request_id, struct wn_ws_user *user, uint8_t flags)
+{
+    struct wn_snmp_varbind vb = {.oid = oid, .oid_len = n,
+                                 .value = {.syntax = WN_SNMP_SYN_COUNTER32, .v.u32 = value}};
+    const struct wn_usm_engine *me = wn_ws_v3_local();
+    struct wn_snmp_scoped_pdu sc = {.context_engine_id = me->id,
+                                    .context_engine_id_len = me->id_len};
+    sc.pdu.type = WN_SNMP_PDU_REPORT;
+    sc.pdu.request_id = request_id;
+    sc.pdu.vbs = &vb;
+    sc.pdu.vb_count = 1;
+    if (send_scoped(sock, to, tolen, user ? &user->usm : NULL, flags, in->msg.msg_id,
+                    in->msg.max_size, &sc) == 0)
+        wn_ws_v3_c.reports_sent++;
+}
+
 /* Reports err for in (RFC 3412 7.1 / RFC 3414 3.2): at noAuthNoPriv with
  * no user, except notInTimeWindow, which is authenticated (authNoPriv) so
  * that the sender may trust the clock it carries.  Only for a reportable
@@ -148,20 +170,48 @@ report(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
     size_t n;
     if (!(in->msg.flags & WN_SNMP_V3_FLAG_REPORTABLE) || wn_usm_report_oid(err, &oid, &n) < 0)
         return;
-    struct wn_snmp_varbind vb = {.oid = oid, .oid_len = n,
-                                 .value = {.syntax = WN_SNMP_SYN_COUNTER32, .v.u32 = value}};
-    const struct wn_usm_engine *me = wn_ws_v3_local();
-    struct wn_snmp_scoped_pdu sc = {.context_engine_id = me->id,
-                                    .context_engine_id_len = me->id_len};
-    sc.pdu.type = WN_SNMP_PDU_REPORT;
     /* The request-id, when it could be read (not inside encrypted data). */
-    sc.pdu.request_id = (in->msg.flags & WN_SNMP_V3_FLAG_PRIV) ? 0 : in->msg.scoped.pdu.request_id;
-    sc.pdu.vbs = &vb;
-    sc.pdu.vb_count = 1;
+    int32_t rid = (in->msg.flags & WN_SNMP_V3_FLAG_PRIV) ? 0 : in->msg.scoped.pdu.request_id;
     int auth = err == WN_E_NOTINTIMEWINDOW && user;
-    if (send_scoped(sock, to, tolen, auth ? &user->usm : NULL, auth ? WN_SNMP_V3_FLAG_AUTH : 0,
-                    in->msg.msg_id, in->msg.max_size, &sc) == 0)
-        wn_ws_v3_c.reports_sent++;
+    send_report(sock, to, tolen, in, oid, n, value, rid, auth ? user : NULL,
+                auth ? WN_SNMP_V3_FLAG_AUTH : 0);
+}
+
+/* A message that passed the USM but that no application of ours handles
+ * (RFC 3412 4.2.2.1): snmpUnknownPDUHandlers, and for a reportable
+ * request of the Confirmed Class a Report at the request's own level and
+ * user (RFC 3412 7.1: the Report goes back with the request's security
+ * state), so that the manager hears of it at once and may trust it. */
+static void
+unknown_pdu_handler(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
+                    const struct wn_usm_in *in, struct wn_ws_user *user)
+{
+    uint32_t value = (uint32_t)++wn_ws_v3_c.unknown_pdu_handlers;
+    wn_ws_v3_c.dropped++;
+    uint8_t t = in->scoped.pdu.type;
+    int confirmed = t == WN_SNMP_PDU_GET || t == WN_SNMP_PDU_GETNEXT ||
+                    t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET ||
+                    t == WN_SNMP_PDU_INFORM;
+    if (!confirmed || !(in->msg.flags & WN_SNMP_V3_FLAG_REPORTABLE))
+        return;
+    size_t n;
+    const uint32_t *oid = wn_usm_unknown_pdu_handlers_oid(&n);
+    send_report(sock, to, tolen, in, oid, n, value, in->scoped.pdu.request_id, user,
+                in->msg.flags & WN_USM_LEVEL_MASK);
+}
+
+/* RFC 5343 localEngineID: "the engine that receives this". */
+static const uint8_t local_engine_id[] = {0x80, 0x00, 0x00, 0x00, 0x06};
+
+/* 1 when a request's contextEngineID names our engine: our snmpEngineID
+ * or RFC 5343's localEngineID.  Our agent serves no other (no proxy). */
+static int
+context_is_ours(const struct wn_snmp_scoped_pdu *sc, const struct wn_usm_engine *me)
+{
+    const uint8_t *id = sc->context_engine_id;
+    size_t n = sc->context_engine_id_len;
+    return (n == me->id_len && memcmp(id, me->id, n) == 0) ||
+           (n == sizeof local_engine_id && memcmp(id, local_engine_id, n) == 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -341,13 +391,15 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
                           t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET)
                        : authoritative ? (t == WN_SNMP_PDU_INFORM || t == WN_SNMP_PDU_TRAP_V2)
                                        : t == WN_SNMP_PDU_TRAP_V2;
-        if (!ok)
+        /* An agent request for another engine's context is not ours to
+         * answer (RFC 3412 4.2.2.1: no application registered for that
+         * contextEngineID). */
+        if (!ok || (agent && !context_is_ours(&in.scoped, me)))
             rc = WN_E_PROTOCOL;
     }
     if (rc < 0) {
         if (rc == WN_E_PROTOCOL) {
-            wn_ws_v3_c.unknown_pdu_handlers++;
-            wn_ws_v3_c.dropped++;
+            unknown_pdu_handler(sock, from, fromlen, &in, user);
         } else {
             uint32_t value = count(rc);
             char who[WN_SOCKADDR_STRLEN];

@@ -137,11 +137,11 @@ wait_handled(uint64_t want)
     }
 }
 
-/* A message from user u (NULL: noAuthNoPriv user `guest`) on engine id
- * (boots, time), as the authoritative sender of a trap. */
+/* A message from user u (NULL: noAuthNoPriv user `guest`) for the
+ * authoritative engine e (its clock at now_ms). */
 static size_t
-make_msg(struct wn_usm_user *u, const uint8_t *id, size_t id_len, uint32_t boots, uint32_t time,
-         uint8_t pdu_type, const uint8_t *ctx_engine, size_t ctx_engine_len, uint8_t flags,
+make_msg(struct wn_usm_user *u, const struct wn_usm_engine *e, uint64_t now_ms, uint8_t pdu_type,
+         const uint8_t *ctx_engine, size_t ctx_engine_len, uint8_t flags, int32_t msg_id,
          uint8_t *buf, size_t cap, const uint8_t **msg)
 {
     static struct wn_usm_user guest;
@@ -151,34 +151,78 @@ make_msg(struct wn_usm_user *u, const uint8_t *id, size_t id_len, uint32_t boots
                                           WN_USM_PRIV_NONE, NULL), 0);
         u = &guest;
     }
-    struct wn_usm_engine e;
-    memset(&e, 0, sizeof e);
-    if (id_len) {
-        assert_int_equal(wn_usm_engine_set_id(&e, id, id_len), 0);
-        wn_usm_engine_sync(&e, boots, time, 0);
-    }
     static const uint32_t oid[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
     struct wn_snmp_varbind vb = {.oid = oid, .oid_len = WN_ARRAY_SIZE(oid),
                                  .value = {.syntax = WN_SNMP_SYN_TIMETICKS, .v.u32 = 5}};
     struct wn_snmp_scoped_pdu sc = {
-        .context_engine_id = ctx_engine ? ctx_engine : id,
-        .context_engine_id_len = ctx_engine ? ctx_engine_len : id_len,
+        .context_engine_id = ctx_engine ? ctx_engine : e->id,
+        .context_engine_id_len = ctx_engine ? ctx_engine_len : e->id_len,
         .pdu = {.type = pdu_type, .request_id = 77, .vbs = &vb, .vb_count = 1}};
-    struct wn_usm_out o = {.user = u, .engine = &e, .flags = flags, .msg_id = 4242,
+    struct wn_usm_out o = {.user = u, .engine = e, .flags = flags, .msg_id = msg_id,
                            .max_size = 65507, .scoped = &sc};
     size_t len;
-    assert_int_equal(wn_usm_encode(&o, &salt, 0, buf, cap, plain, sizeof plain, msg, &len), 0);
+    assert_int_equal(wn_usm_encode(&o, &salt, now_ms, buf, cap, plain, sizeof plain, msg, &len),
+                     0);
     if (u == &guest)
         wn_usm_user_clear(&guest);
     return len;
 }
 
+/* A trap from engine id at (boots, time). */
 static size_t
 make_trap(struct wn_usm_user *u, const uint8_t *id, size_t id_len, uint32_t boots, uint32_t time,
           uint8_t *buf, size_t cap, const uint8_t **msg)
 {
-    return make_msg(u, id, id_len, boots, time, WN_SNMP_PDU_TRAP_V2, NULL, 0,
-                    u ? WN_SNMP_V3_FLAG_AUTH : 0, buf, cap, msg);
+    struct wn_usm_engine e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(wn_usm_engine_set_id(&e, id, id_len), 0);
+    wn_usm_engine_sync(&e, boots, time, 0);
+    return make_msg(u, &e, 0, WN_SNMP_PDU_TRAP_V2, NULL, 0, u ? WN_SNMP_V3_FLAG_AUTH : 0, 4242,
+                    buf, cap, msg);
+}
+
+/* Our engine, as a manager that synchronised with it sees it. */
+static struct wn_usm_engine
+our_engine(void)
+{
+    wn_ws_lock();
+    struct wn_usm_engine me = *wn_ws_v3_local();
+    wn_ws_unlock();
+    return me;
+}
+
+/* A request of ops (authNoPriv, reportable) to our agent. */
+static size_t
+make_request(uint8_t type, const uint8_t *ctx_engine, size_t ctx_engine_len, int32_t msg_id,
+             uint8_t *buf, size_t cap, const uint8_t **msg)
+{
+    struct wn_usm_engine me = our_engine();
+    return make_msg(&ops, &me, wn_clock_ms(), type, ctx_engine, ctx_engine_len,
+                    WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_REPORTABLE, msg_id, buf, cap, msg);
+}
+
+/* The next datagram to the sender (it must come: generous wait), parsed
+ * as a message of our engine; scoped PDU of a noAuth/authNoPriv one. */
+static void
+recv_msg(uint8_t *buf, size_t cap, struct wn_usm_in *in)
+{
+    struct pollfd pf = {.fd = sender, .events = POLLIN};
+    assert_int_equal(poll(&pf, 1, WAIT_MS), 1);
+    ssize_t n = recv(sender, buf, cap, 0);
+    assert_true(n > 0);
+    assert_int_equal(wn_usm_parse(buf, (size_t)n, in), 0);
+}
+
+/* The counter a Report carries. */
+static int
+report_is(const struct wn_usm_in *in, const uint32_t *oid, size_t n)
+{
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    if (in->scoped.pdu.type != WN_SNMP_PDU_REPORT)
+        return 0;
+    wn_snmp_vb_iter_init(&it, &in->scoped.pdu);
+    return wn_snmp_vb_next(&it, &vb) == 1 && wn_snmp_vb_name_equals(&vb, oid, n);
 }
 
 static size_t
@@ -274,12 +318,98 @@ test_v3agent_unauthenticated_flood_keeps_trap_clocks(void **state)
     assert_int_equal(after.delivered, before.delivered + 1 + n);
 }
 
+/* An authenticated request naming another engine's context is not
+ * delivered: it gets a Report of snmpUnknownPDUHandlers, with its msgID,
+ * at its level and authenticated with its user's key (RFC 3412 4.2.2.1,
+ * 7.1).  The same request naming our engine, or RFC 5343's
+ * localEngineID, is delivered.  Checked against the old code: the
+ * request for the other engine was delivered and answered. */
+static void
+test_v3agent_other_context_engine_gets_unknown_pdu_handlers(void **state)
+{
+    (void)state;
+    uint8_t buf[2048], rbuf[2048];
+    const uint8_t *msg;
+    const uint8_t other[] = {0x80, 0, 0, 0, 5, 'o', 't', 'h'};
+    struct wn_ws_v3_counters before = counters();
+    size_t len = make_request(WN_SNMP_PDU_GET, other, sizeof other, 5001, buf, sizeof buf, &msg);
+    send_to(agent_port, msg, len);
+    struct wn_usm_in in;
+    recv_msg(rbuf, sizeof rbuf, &in);
+    assert_int_equal(in.msg.msg_id, 5001);
+    assert_int_equal(in.msg.flags & WN_USM_LEVEL_MASK, WN_SNMP_V3_FLAG_AUTH);
+    struct wn_usm_engine view = our_engine();
+    assert_int_equal(wn_usm_process_in(&in, &ops, &view, 0, wn_clock_ms(), NULL, 0), 0);
+    size_t n;
+    const uint32_t *oid = wn_usm_unknown_pdu_handlers_oid(&n);
+    assert_true(report_is(&in, oid, n));
+    assert_int_equal(in.scoped.pdu.request_id, 77);
+    struct wn_ws_v3_counters after = counters();
+    assert_int_equal(after.unknown_pdu_handlers, before.unknown_pdu_handlers + 1);
+    assert_int_equal(after.delivered, before.delivered);
+    assert_int_equal(after.reports_sent, before.reports_sent + 1);
+    /* Our own engine's context and RFC 5343's localEngineID are ours. */
+    uint64_t base = handled();
+    len = make_request(WN_SNMP_PDU_GET, NULL, 0, 5002, buf, sizeof buf, &msg);
+    send_to(agent_port, msg, len);
+    const uint8_t local[] = {0x80, 0, 0, 0, 6};
+    len = make_request(WN_SNMP_PDU_GET, local, sizeof local, 5003, buf, sizeof buf, &msg);
+    send_to(agent_port, msg, len);
+    wait_handled(base + 2);
+    assert_int_equal(counters().delivered, before.delivered + 2);
+}
+
+/* A Trap to the agent socket (no handler there, and not reportable) and a
+ * message of another security model are counted and dropped without a
+ * report (RFC 3412 7.2 step 4 discards the latter: there is no security
+ * model to send a report with; net-snmp does the same); an Inform to the
+ * agent socket is reportable and gets snmpUnknownPDUHandlers, the first
+ * datagram that comes back.  Checked against the old code: the Inform got
+ * no report. */
+static void
+test_v3agent_unhandled_pdus_and_models(void **state)
+{
+    (void)state;
+    uint8_t buf[2048], rbuf[2048];
+    const uint8_t *msg;
+    struct wn_ws_v3_counters before = counters();
+    struct wn_usm_engine me = our_engine();
+    size_t len = make_msg(&ops, &me, wn_clock_ms(), WN_SNMP_PDU_TRAP_V2, NULL, 0,
+                          WN_SNMP_V3_FLAG_AUTH, 6001, buf, sizeof buf, &msg);
+    send_to(agent_port, msg, len);
+    /* Security model 99 with USM-looking parameters. */
+    static const uint8_t secparams[] = {0x30, 0x0e, 0x04, 0x00, 0x02, 0x01, 0x00, 0x02, 0x01,
+                                        0x00, 0x04, 0x00, 0x04, 0x00, 0x04, 0x00};
+    struct wn_snmp_v3_msg m = {.msg_id = 6002, .max_size = 65507,
+                               .flags = WN_SNMP_V3_FLAG_REPORTABLE, .security_model = 99,
+                               .sec_params = secparams, .sec_params_len = sizeof secparams,
+                               .scoped = {.pdu = {.type = WN_SNMP_PDU_GET, .request_id = 1}}};
+    size_t off;
+    assert_int_equal(wn_snmp_v3_encode(&m, buf, sizeof buf, &msg, &len, &off), 0);
+    send_to(agent_port, msg, len);
+    /* An Inform to the agent: reportable, Confirmed Class. */
+    len = make_request(WN_SNMP_PDU_INFORM, NULL, 0, 6003, buf, sizeof buf, &msg);
+    send_to(agent_port, msg, len);
+    struct wn_usm_in in;
+    recv_msg(rbuf, sizeof rbuf, &in);
+    assert_int_equal(in.msg.msg_id, 6003);
+    size_t n;
+    const uint32_t *oid = wn_usm_unknown_pdu_handlers_oid(&n);
+    assert_true(report_is(&in, oid, n));
+    struct wn_ws_v3_counters after = counters();
+    assert_int_equal(after.unknown_pdu_handlers, before.unknown_pdu_handlers + 2);
+    assert_int_equal(after.unknown_security_models, before.unknown_security_models + 1);
+    assert_int_equal(after.delivered, before.delivered);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_v3agent_forged_engine_flood_leaves_room),
         cmocka_unit_test(test_v3agent_unauthenticated_flood_keeps_trap_clocks),
+        cmocka_unit_test(test_v3agent_other_context_engine_gets_unknown_pdu_handlers),
+        cmocka_unit_test(test_v3agent_unhandled_pdus_and_models),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
