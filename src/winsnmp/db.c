@@ -53,11 +53,15 @@ struct query {
     struct wn_ws_db_stamp stamp;    /* the file read */
 };
 
+/* Logs a malformed line.  tok, when given, is named only up to its '=':
+ * the value of a key=value token may be a secret (a pass phrase on a line
+ * of its own, say), and values that are not secrets are passed alone. */
 static int
 bad(const char *file, unsigned line, unsigned *bad_line, const char *what, const char *tok)
 {
-    wn_log(WN_LOG_ERROR, "winsnmp", "%s:%u: %s%s%s", file, line, what, tok ? ": " : "",
-           tok ? tok : "");
+    int n = tok ? (int)strcspn(tok, "=") : 0;
+    wn_log(WN_LOG_ERROR, "winsnmp", "%s:%u: %s%s%.*s%s", file, line, what, tok ? ": " : "", n,
+           tok ? tok : "", tok && tok[n] == '=' ? "=..." : "");
     if (bad_line)
         *bad_line = line;
     return WN_E_MALFORMED;
