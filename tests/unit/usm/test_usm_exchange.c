@@ -376,20 +376,29 @@ test_usm_exchange_reply_matches_everything_the_request_fixed(void **state)
     assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* request */
     struct wn_usm_engine other = agent;
     other.id[other.id_len - 1] ^= 1;
-    const uint8_t *msg;
-    size_t n;
-    n = forge_response(&agent, "mallory", x.msg_id, 4001, agent.id, agent.id_len, "vrf-a", &msg);
-    assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), WN_USM_STEP_IGNORE);
-    n = forge_response(&other, "guest", x.msg_id, 4001, agent.id, agent.id_len, "vrf-a", &msg);
-    assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), WN_USM_STEP_IGNORE);
-    n = forge_response(&agent, "guest", x.msg_id, 4001, other.id, other.id_len, "vrf-a", &msg);
-    assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), WN_USM_STEP_IGNORE);
-    n = forge_response(&agent, "guest", x.msg_id, 4001, agent.id, agent.id_len, "vrf-b", &msg);
-    assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), WN_USM_STEP_IGNORE);
-    n = forge_response(&agent, "guest", x.msg_id, 4002, agent.id, agent.id_len, "vrf-a", &msg);
-    assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), WN_USM_STEP_IGNORE);
-    n = forge_response(&agent, "guest", x.msg_id, 4001, agent.id, agent.id_len, "vrf-a", &msg);
-    assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), WN_USM_STEP_DONE);
+    const struct {
+        const struct wn_usm_engine *from;
+        const char *user;
+        int32_t request_id;
+        const struct wn_usm_engine *context_engine;
+        const char *context_name;
+        int step;
+    } replies[] = {
+        {&agent, "mallory", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE},   /* another user */
+        {&other, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE},     /* another engine */
+        {&agent, "guest", 4001, &other, "vrf-a", WN_USM_STEP_IGNORE},     /* contextEngineID */
+        {&agent, "guest", 4001, &agent, "vrf-b", WN_USM_STEP_IGNORE},     /* contextName */
+        {&agent, "guest", 4002, &agent, "vrf-a", WN_USM_STEP_IGNORE},     /* request-id */
+        {&agent, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_DONE},       /* the answer */
+    };
+    for (size_t i = 0; i < WN_ARRAY_SIZE(replies); i++) {
+        const uint8_t *msg;
+        size_t n = forge_response(replies[i].from, replies[i].user, x.msg_id,
+                                  replies[i].request_id, replies[i].context_engine->id,
+                                  replies[i].context_engine->id_len, replies[i].context_name,
+                                  &msg);
+        assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), replies[i].step);
+    }
     assert_int_equal(x.in.scoped.pdu.request_id, 4001);
     wn_usm_user_clear(&m.user);
 }
