@@ -402,6 +402,43 @@ test_v3agent_unhandled_pdus_and_models(void **state)
     assert_int_equal(after.delivered, before.delivered);
 }
 
+/* Authenticated requests naming users that are in no database line, each
+ * a new name: each gets its unknownUserName report, and the database file
+ * is read at most once for all of them (its user names are kept per file
+ * version).  Checked against the old user table: the file was opened and
+ * parsed once per datagram. */
+static void
+test_v3agent_unknown_user_flood_reads_database_once(void **state)
+{
+    (void)state;
+    uint8_t buf[2048], rbuf[2048];
+    const uint8_t *msg;
+    struct wn_usm_engine me = our_engine();
+    uint8_t key[16];
+    memset(key, 0x3c, sizeof key);
+    unsigned long reads = atomic_load(&wn_ws_db_reads);
+    struct wn_ws_v3_counters before = counters();
+    enum { N = 200 };
+    for (unsigned i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "nobody-%u", i);
+        struct wn_usm_user u;
+        assert_int_equal(wn_usm_user_init_localized(&u, name, WN_USM_AUTH_MD5,
+                                                    WN_USM_PRIV_NONE), 0);
+        assert_int_equal(wn_usm_user_add_keys(&u, me.id, me.id_len, key, 16, NULL, 0), 0);
+        size_t len = make_msg(&u, &me, wn_clock_ms(), WN_SNMP_PDU_GET, NULL, 0,
+                              WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_REPORTABLE,
+                              (int32_t)(7000 + i), buf, sizeof buf, &msg);
+        wn_usm_user_clear(&u);
+        send_to(agent_port, msg, len);
+        struct wn_usm_in in;
+        recv_msg(rbuf, sizeof rbuf, &in);      /* one at a time: no kernel drops */
+        assert_int_equal(in.msg.msg_id, (int32_t)(7000 + i));
+    }
+    assert_int_equal(counters().unknown_user_names, before.unknown_user_names + N);
+    assert_true(atomic_load(&wn_ws_db_reads) - reads <= 1);
+}
+
 int
 main(void)
 {
@@ -410,6 +447,7 @@ main(void)
         cmocka_unit_test(test_v3agent_unauthenticated_flood_keeps_trap_clocks),
         cmocka_unit_test(test_v3agent_other_context_engine_gets_unknown_pdu_handlers),
         cmocka_unit_test(test_v3agent_unhandled_pdus_and_models),
+        cmocka_unit_test(test_v3agent_unknown_user_flood_reads_database_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
