@@ -346,14 +346,28 @@ wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_usm_
      * view): the keys would be localized to the wrong engine. */
     if (!engine_ok)
         return WN_E_UNKNOWNENGINEID;
-    /* Step 6: the digest, with the user's key localized to that engine. */
-    const struct wn_usm_keys *k;
-    int rc = wn_usm_user_keys(user, in->sp.engine_id, in->sp.engine_id_len, &k);
-    if (rc)
-        return rc;
-    rc = check_digest(in, user, k);
-    if (rc)
-        return rc;
+    /* Step 6: the digest, with the user's key localized to that engine.
+     * Keys for an engine not in the cache are made outside it and kept
+     * only once the digest checks: anyone can name a new engine ID. */
+    const struct wn_usm_keys *k = wn_usm_user_keys_cached(user, in->sp.engine_id,
+                                                         in->sp.engine_id_len);
+    int rc;
+    if (k) {
+        rc = check_digest(in, user, k);
+        if (rc)
+            return rc;
+        wn_usm_user_keys_verified(user, in->sp.engine_id, in->sp.engine_id_len);
+    } else {
+        struct wn_usm_keys made;
+        rc = wn_usm_keys_make(user, in->sp.engine_id, in->sp.engine_id_len, &made);
+        if (rc == 0)
+            rc = check_digest(in, user, &made);
+        if (rc == 0)
+            rc = wn_usm_user_keep_keys(user, &made, 1, &k);
+        wn_wipe(&made, sizeof made);
+        if (rc)
+            return rc;
+    }
     /* Step 7: timeliness. */
     rc = authoritative ? wn_usm_timeliness_auth(engine, in->sp.boots, in->sp.time, now_ms)
                        : wn_usm_timeliness_nonauth(engine, in->sp.boots, in->sp.time, now_ms);

@@ -55,3 +55,10 @@ wn_usm_report_oid(int err, const uint32_t **oid, size_t *n)
     }
     return WN_E_INVAL;
 }
+
+const uint32_t *
+wn_usm_unknown_pdu_handlers_oid(size_t *n)
+{
+    *n = USM_STATS_LEN;
+    return reports[WN_ARRAY_SIZE(reports) - 1].oid;
+}
