@@ -1,6 +1,7 @@
 /* cipher.c: AES-128-CMAC, RC4, DES (ECB/CBC, 56->64 key expansion) and AES-CFB128 (128/192/256-bit keys) over nettle. */
 #include "crypto.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include <nettle/cbc.h>
@@ -88,6 +89,14 @@ wn_crypto_des_expand_key(const uint8_t in[7], uint8_t out[WN_CRYPTO_DES_KEY_LEN]
     des_fix_parity(WN_CRYPTO_DES_KEY_LEN, out, out);
 }
 
+static atomic_ulong cipher_setups;
+
+unsigned long
+wn_crypto_cipher_setups(void)
+{
+    return atomic_load_explicit(&cipher_setups, memory_order_relaxed);
+}
+
 static void
 des_key(struct des_ctx *ctx, const uint8_t key[WN_CRYPTO_DES_KEY_LEN])
 {
@@ -105,23 +114,98 @@ wn_crypto_des_ecb_encrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
     wn_wipe(&ctx, sizeof ctx);
 }
 
-static int
-des_cbc(int encrypt, const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
-        const uint8_t iv[WN_CRYPTO_DES_BLOCK], uint8_t *dst, const uint8_t *src, size_t n)
+int
+wn_crypto_cipher_init(struct wn_crypto_cipher *c, enum wn_crypto_cipher_mode mode,
+                      const uint8_t *key, size_t keylen)
 {
-    if (n % DES_BLOCK_SIZE)
+    if (!c || !key)
         return WN_E_INVAL;
-    struct des_ctx ctx;
-    uint8_t chain[DES_BLOCK_SIZE];
-    des_key(&ctx, key);
-    memcpy(chain, iv, sizeof chain);
-    if (encrypt)
-        cbc_encrypt(&ctx, (nettle_cipher_func *)des_encrypt, DES_BLOCK_SIZE, chain, n, dst, src);
+    memset(c, 0, sizeof *c);
+    if (mode == WN_CRYPTO_DES_CBC && keylen == WN_CRYPTO_DES_KEY_LEN)
+        des_key(&c->u.des, key);
+    else if (mode == WN_CRYPTO_AES_CFB && keylen == WN_CRYPTO_AES128_KEY_LEN)
+        aes128_set_encrypt_key(&c->u.a128, key);
+    else if (mode == WN_CRYPTO_AES_CFB && keylen == WN_CRYPTO_AES192_KEY_LEN)
+        aes192_set_encrypt_key(&c->u.a192, key);
+    else if (mode == WN_CRYPTO_AES_CFB && keylen == WN_CRYPTO_AES256_KEY_LEN)
+        aes256_set_encrypt_key(&c->u.a256, key);
     else
-        cbc_decrypt(&ctx, (nettle_cipher_func *)des_decrypt, DES_BLOCK_SIZE, chain, n, dst, src);
-    wn_wipe(&ctx, sizeof ctx);
+        return WN_E_INVAL;
+    c->mode = mode;
+    c->keylen = keylen;
+    atomic_fetch_add_explicit(&cipher_setups, 1, memory_order_relaxed);
+    return 0;
+}
+
+/* The block function of a scheduled AES key (CFB uses the block cipher's
+ * encryption in both directions). */
+static nettle_cipher_func *
+aes_block_fn(size_t keylen)
+{
+    switch (keylen) {
+    case WN_CRYPTO_AES128_KEY_LEN: return (nettle_cipher_func *)aes128_encrypt;
+    case WN_CRYPTO_AES192_KEY_LEN: return (nettle_cipher_func *)aes192_encrypt;
+    case WN_CRYPTO_AES256_KEY_LEN: return (nettle_cipher_func *)aes256_encrypt;
+    default: return NULL;
+    }
+}
+
+static int
+cipher_run(int encrypt, const struct wn_crypto_cipher *c, const uint8_t *iv,
+           uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (!c || !iv)
+        return WN_E_INVAL;
+    uint8_t chain[AES_BLOCK_SIZE];
+    if (c->mode == WN_CRYPTO_DES_CBC) {
+        if (n % DES_BLOCK_SIZE)
+            return WN_E_INVAL;
+        memcpy(chain, iv, DES_BLOCK_SIZE);
+        if (encrypt)
+            cbc_encrypt(&c->u.des, (nettle_cipher_func *)des_encrypt, DES_BLOCK_SIZE, chain, n,
+                        dst, src);
+        else
+            cbc_decrypt(&c->u.des, (nettle_cipher_func *)des_decrypt, DES_BLOCK_SIZE, chain, n,
+                        dst, src);
+    } else {
+        nettle_cipher_func *fn = aes_block_fn(c->keylen);
+        if (!fn)
+            return WN_E_INVAL;
+        memcpy(chain, iv, AES_BLOCK_SIZE);
+        if (encrypt)
+            cfb_encrypt(&c->u, fn, AES_BLOCK_SIZE, chain, n, dst, src);
+        else
+            cfb_decrypt(&c->u, fn, AES_BLOCK_SIZE, chain, n, dst, src);
+    }
     wn_wipe(chain, sizeof chain);
     return 0;
+}
+
+int
+wn_crypto_cipher_encrypt(const struct wn_crypto_cipher *c, const uint8_t *iv,
+                         uint8_t *dst, const uint8_t *src, size_t n)
+{
+    return cipher_run(1, c, iv, dst, src, n);
+}
+
+int
+wn_crypto_cipher_decrypt(const struct wn_crypto_cipher *c, const uint8_t *iv,
+                         uint8_t *dst, const uint8_t *src, size_t n)
+{
+    return cipher_run(0, c, iv, dst, src, n);
+}
+
+/* One message with a key scheduled for it alone. */
+static int
+one_shot(int encrypt, enum wn_crypto_cipher_mode mode, const uint8_t *key, size_t keylen,
+         const uint8_t *iv, uint8_t *dst, const uint8_t *src, size_t n)
+{
+    struct wn_crypto_cipher c;
+    int rc = wn_crypto_cipher_init(&c, mode, key, keylen);
+    if (rc == 0)
+        rc = cipher_run(encrypt, &c, iv, dst, src, n);
+    wn_wipe(&c, sizeof c);
+    return rc;
 }
 
 int
@@ -129,7 +213,7 @@ wn_crypto_des_cbc_encrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
                           const uint8_t iv[WN_CRYPTO_DES_BLOCK],
                           uint8_t *dst, const uint8_t *src, size_t n)
 {
-    return des_cbc(1, key, iv, dst, src, n);
+    return one_shot(1, WN_CRYPTO_DES_CBC, key, WN_CRYPTO_DES_KEY_LEN, iv, dst, src, n);
 }
 
 int
@@ -137,51 +221,14 @@ wn_crypto_des_cbc_decrypt(const uint8_t key[WN_CRYPTO_DES_KEY_LEN],
                           const uint8_t iv[WN_CRYPTO_DES_BLOCK],
                           uint8_t *dst, const uint8_t *src, size_t n)
 {
-    return des_cbc(0, key, iv, dst, src, n);
-}
-
-/* One CFB128 pass with a scheduled AES key of any size.  CFB uses the block
- * cipher's encryption in both directions. */
-static void
-aes_cfb_run(int encrypt, const void *ctx, nettle_cipher_func *fn,
-            const uint8_t iv[WN_CRYPTO_AES_BLOCK], uint8_t *dst, const uint8_t *src, size_t n)
-{
-    uint8_t chain[AES_BLOCK_SIZE];
-    memcpy(chain, iv, sizeof chain);
-    if (encrypt)
-        cfb_encrypt(ctx, fn, AES_BLOCK_SIZE, chain, n, dst, src);
-    else
-        cfb_decrypt(ctx, fn, AES_BLOCK_SIZE, chain, n, dst, src);
-    wn_wipe(chain, sizeof chain);
+    return one_shot(0, WN_CRYPTO_DES_CBC, key, WN_CRYPTO_DES_KEY_LEN, iv, dst, src, n);
 }
 
 static int
 aes_cfb(int encrypt, const uint8_t *key, size_t keylen, const uint8_t iv[WN_CRYPTO_AES_BLOCK],
         uint8_t *dst, const uint8_t *src, size_t n)
 {
-    union {
-        struct aes128_ctx a128;
-        struct aes192_ctx a192;
-        struct aes256_ctx a256;
-    } ctx;
-    switch (keylen) {
-    case WN_CRYPTO_AES128_KEY_LEN:
-        aes128_set_encrypt_key(&ctx.a128, key);
-        aes_cfb_run(encrypt, &ctx.a128, (nettle_cipher_func *)aes128_encrypt, iv, dst, src, n);
-        break;
-    case WN_CRYPTO_AES192_KEY_LEN:
-        aes192_set_encrypt_key(&ctx.a192, key);
-        aes_cfb_run(encrypt, &ctx.a192, (nettle_cipher_func *)aes192_encrypt, iv, dst, src, n);
-        break;
-    case WN_CRYPTO_AES256_KEY_LEN:
-        aes256_set_encrypt_key(&ctx.a256, key);
-        aes_cfb_run(encrypt, &ctx.a256, (nettle_cipher_func *)aes256_encrypt, iv, dst, src, n);
-        break;
-    default:
-        return WN_E_INVAL;
-    }
-    wn_wipe(&ctx, sizeof ctx);
-    return 0;
+    return one_shot(encrypt, WN_CRYPTO_AES_CFB, key, keylen, iv, dst, src, n);
 }
 
 void

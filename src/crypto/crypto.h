@@ -8,6 +8,7 @@
 #include <nettle/aes.h>
 #include <nettle/arcfour.h>
 #include <nettle/cmac.h>
+#include <nettle/des.h>
 #include <nettle/hmac.h>
 #include <nettle/md4.h>
 #include <nettle/md5.h>
@@ -178,6 +179,40 @@ int wn_crypto_aes_cfb_encrypt(const uint8_t *key, size_t keylen,
 int wn_crypto_aes_cfb_decrypt(const uint8_t *key, size_t keylen,
                               const uint8_t iv[WN_CRYPTO_AES_BLOCK],
                               uint8_t *dst, const uint8_t *src, size_t n);
+
+/* ------------------------------------------------------------------------
+ * A privacy cipher with its key scheduled once (SNMPv3 keeps one per
+ * localized key and runs every message through it): DES-CBC or
+ * AES-CFB128 with a 16, 24 or 32 byte key.  Plain data, copyable; the
+ * owner wipes it with wn_wipe.  wn_crypto_cipher_setups counts every key
+ * schedule this layer makes for DES-CBC and AES-CFB (the one-shot
+ * functions above included), for tests.
+ * ---------------------------------------------------------------------- */
+enum wn_crypto_cipher_mode {
+    WN_CRYPTO_DES_CBC,
+    WN_CRYPTO_AES_CFB,
+};
+struct wn_crypto_cipher {
+    enum wn_crypto_cipher_mode mode;
+    size_t keylen;
+    union {
+        struct des_ctx des;
+        struct aes128_ctx a128;
+        struct aes192_ctx a192;
+        struct aes256_ctx a256;
+    } u;
+};
+/* key: WN_CRYPTO_DES_KEY_LEN bytes for DES-CBC, 16/24/32 for AES-CFB;
+ * else WN_E_INVAL. */
+int wn_crypto_cipher_init(struct wn_crypto_cipher *c, enum wn_crypto_cipher_mode mode,
+                          const uint8_t *key, size_t keylen);
+/* iv: one block of the mode (8 or 16 bytes).  DES-CBC wants n a multiple
+ * of 8 (else WN_E_INVAL).  dst may equal src. */
+int wn_crypto_cipher_encrypt(const struct wn_crypto_cipher *c, const uint8_t *iv,
+                             uint8_t *dst, const uint8_t *src, size_t n);
+int wn_crypto_cipher_decrypt(const struct wn_crypto_cipher *c, const uint8_t *iv,
+                             uint8_t *dst, const uint8_t *src, size_t n);
+unsigned long wn_crypto_cipher_setups(void);
 
 /* ------------------------------------------------------------------------
  * AEAD: AES-128/256 in CCM (SP800-38C) and GCM (SP800-38D), one-shot with a

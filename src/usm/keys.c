@@ -418,6 +418,17 @@ key_mac(const struct wn_usm_user *u, struct wn_usm_keys *k)
     return wn_crypto_hmac_init(&k->mac, ai->alg, k->auth, k->auth_len);
 }
 
+/* Schedules k->cipher with the priv key (nothing to do without priv). */
+static int
+key_cipher(const struct wn_usm_user *u, struct wn_usm_keys *k)
+{
+    if (u->priv == WN_USM_PRIV_NONE)
+        return 0;
+    return wn_crypto_cipher_init(&k->cipher,
+                                 u->priv == WN_USM_PRIV_DES ? WN_CRYPTO_DES_CBC : WN_CRYPTO_AES_CFB,
+                                 k->priv, wn_usm_priv_key_len(u->priv));
+}
+
 static int
 engine_id_ok(const uint8_t *id, size_t len)
 {
@@ -448,6 +459,11 @@ wn_usm_user_add_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t eng
     if (priv_len)
         memcpy(k->priv, priv_kul, priv_len);
     k->priv_len = priv_len;
+    rc = key_cipher(u, k);
+    if (rc) {
+        cache_drop(u, k);
+        return rc;
+    }
     k->pinned = 1;
     return 0;
 }
@@ -476,6 +492,8 @@ wn_usm_keys_make(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_
         if (rc == 0)
             rc = wn_usm_extend_priv_key(u->auth, u->priv, engine_id, engine_id_len, k->priv,
                                         &k->priv_len);
+        if (rc == 0)
+            rc = key_cipher(u, k);
     }
     if (rc) {
         wn_wipe(k, sizeof *k);      /* no half-made key stays behind */

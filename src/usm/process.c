@@ -95,12 +95,6 @@ put_be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-static int
-is_aes(enum wn_usm_priv p)
-{
-    return p != WN_USM_PRIV_NONE && p != WN_USM_PRIV_DES;
-}
-
 /* IV of RFC 3414 8.1.1.1 (DES: pre-IV XOR salt) or RFC 3826 3.1.2.1 (AES:
  * boots || time || salt). */
 static void
@@ -143,7 +137,6 @@ encrypt_scoped(const struct wn_usm_out *o, const struct wn_usm_keys *k, struct w
 {
     enum wn_usm_priv pv = o->user->priv;
     uint8_t iv[WN_CRYPTO_AES_BLOCK];
-    int rc;
     if (pv == WN_USM_PRIV_DES) {
         size_t pad = (WN_CRYPTO_DES_BLOCK - *len % WN_CRYPTO_DES_BLOCK) % WN_CRYPTO_DES_BLOCK;
         if (pad > room)
@@ -152,15 +145,13 @@ encrypt_scoped(const struct wn_usm_out *o, const struct wn_usm_keys *k, struct w
         *len += pad;
         put_be32(salt_out, boots);
         put_be32(salt_out + 4, salt->des++);
-        make_iv(pv, k, boots, time, salt_out, iv);
-        rc = wn_crypto_des_cbc_encrypt(k->priv, iv, p, p, *len);
     } else {
         uint64_t s = salt->aes++;
         put_be32(salt_out, (uint32_t)(s >> 32));
         put_be32(salt_out + 4, (uint32_t)s);
-        make_iv(pv, k, boots, time, salt_out, iv);
-        rc = wn_crypto_aes_cfb_encrypt(k->priv, wn_usm_priv_key_len(pv), iv, p, p, *len);
     }
+    make_iv(pv, k, boots, time, salt_out, iv);
+    int rc = wn_crypto_cipher_encrypt(&k->cipher, iv, p, p, *len);
     wn_wipe(iv, sizeof iv);
     return rc;
 }
@@ -304,10 +295,7 @@ decrypt_scoped(struct wn_usm_in *in, const struct wn_usm_user *user, const struc
         return WN_E_DECRYPTIONERROR;       /* RFC 3414 8.3.2 step 2 */
     uint8_t iv[WN_CRYPTO_AES_BLOCK];
     make_iv(user->priv, k, in->sp.boots, in->sp.time, in->sp.priv, iv);
-    int rc = is_aes(user->priv)
-                 ? wn_crypto_aes_cfb_decrypt(k->priv, wn_usm_priv_key_len(user->priv), iv,
-                                             scratch, c, n)
-                 : wn_crypto_des_cbc_decrypt(k->priv, iv, scratch, c, n);
+    int rc = wn_crypto_cipher_decrypt(&k->cipher, iv, scratch, c, n);
     wn_wipe(iv, sizeof iv);
     if (rc)
         return WN_E_DECRYPTIONERROR;

@@ -198,6 +198,59 @@ test_usm_roundtrip_every_protocol_pair(void **state)
     }
 }
 
+/* The priv key is scheduled once per cached (user, engine) keys entry, not
+ * once per message: many authPriv messages each way through one entry make
+ * no key schedule after the entry's own (wn_crypto_cipher_setups counts
+ * them all).  Checked to fail with process.c encrypting through
+ * wn_crypto_aes_cfb_encrypt(k->priv, ...) again (one setup per message). */
+static void
+test_usm_priv_key_scheduled_once_per_keys_entry(void **state)
+{
+    (void)state;
+    static const enum wn_usm_priv privs[] = {WN_USM_PRIV_DES, WN_USM_PRIV_AES128,
+                                             WN_USM_PRIV_AES256};
+    static const uint32_t oid[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
+    struct wn_snmp_varbind vb = {.oid = oid, .oid_len = 9,
+                                 .value = {.syntax = WN_SNMP_SYN_NULL}};
+    enum { MESSAGES = 20 };
+    struct wn_usm_salt salt;
+    assert_int_equal(wn_usm_salt_init(&salt), 0);
+    for (size_t i = 0; i < WN_ARRAY_SIZE(privs); i++) {
+        struct wn_usm_user u;
+        struct wn_usm_engine agent, mgr_view;
+        engine_init(&agent);
+        wn_usm_engine_sync(&agent, 7, 5000, 0);
+        mgr_view = agent;
+        assert_int_equal(wn_usm_user_init(&u, "once", WN_USM_AUTH_SHA256, "authpass-x",
+                                          privs[i], "privpass-y"), 0);
+        unsigned long before = wn_crypto_cipher_setups();
+        for (int m = 0; m < MESSAGES; m++) {
+            struct wn_snmp_scoped_pdu sc = {
+                .context_engine_id = agent.id, .context_engine_id_len = agent.id_len,
+                .pdu = {.type = WN_SNMP_PDU_GET, .request_id = m + 1, .vbs = &vb,
+                        .vb_count = 1},
+            };
+            struct wn_usm_out o = {.user = &u, .engine = &mgr_view,
+                                   .flags = WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV
+                                            | WN_SNMP_V3_FLAG_REPORTABLE,
+                                   .msg_id = m + 1, .max_size = 65507, .scoped = &sc};
+            uint8_t buf[1024];
+            const uint8_t *msg;
+            size_t len;
+            struct wn_usm_in in;
+            assert_int_equal(wn_usm_encode(&o, &salt, 3000, buf, sizeof buf, scratch,
+                                           sizeof scratch, &msg, &len), 0);
+            assert_int_equal(wn_usm_parse(msg, len, &in), 0);
+            assert_int_equal(wn_usm_process_in(&in, &u, &agent, 1, 3000, scratch,
+                                               sizeof scratch), 0);
+            assert_int_equal(in.scoped.pdu.request_id, m + 1);
+        }
+        assert_int_equal(u.localizations, 1);
+        assert_int_equal(wn_crypto_cipher_setups() - before, 1);
+        wn_usm_user_clear(&u);
+    }
+}
+
 static void
 test_usm_timeliness_rules(void **state)
 {
@@ -388,6 +441,7 @@ main(void)
         cmocka_unit_test(test_usm_verifies_net_snmp_authnopriv_message),
         cmocka_unit_test(test_usm_decrypts_net_snmp_authpriv_message),
         cmocka_unit_test(test_usm_roundtrip_every_protocol_pair),
+        cmocka_unit_test(test_usm_priv_key_scheduled_once_per_keys_entry),
         cmocka_unit_test(test_usm_timeliness_rules),
         cmocka_unit_test(test_usm_forged_engine_flood_leaves_key_cache_empty),
         cmocka_unit_test(test_usm_reports_map_to_distinct_errors),
