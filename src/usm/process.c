@@ -156,6 +156,15 @@ encrypt_scoped(const struct wn_usm_out *o, const struct wn_usm_keys *k, struct w
     return rc;
 }
 
+/* The codec's "over WN_SNMP_MAX_MSG" (WN_E_LIMIT) as the too-big outcome
+ * a v1/v2c message of that size has (WN_E_TOOBIG): its only WN_E_LIMIT
+ * a WinSNMP context or user cannot rule out first. */
+static int
+too_big(int rc)
+{
+    return rc == WN_E_LIMIT ? WN_E_TOOBIG : rc;
+}
+
 int
 wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now_ms,
               uint8_t *buf, size_t cap, uint8_t *scratch, size_t scratch_cap,
@@ -202,8 +211,9 @@ wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now
             return WN_E_NOSPACE;
         const uint8_t *plain;
         size_t plen;
-        rc = wn_snmp_scoped_pdu_encode(o->scoped, scratch, scratch_cap - WN_CRYPTO_DES_BLOCK,
-                                       &plain, &plen);
+        rc = too_big(wn_snmp_scoped_pdu_encode(o->scoped, scratch,
+                                               scratch_cap - WN_CRYPTO_DES_BLOCK, &plain,
+                                               &plen));
         if (rc) {
             /* Too big: part of it may be anywhere in scratch (rare). */
             wn_wipe(scratch, scratch_cap - WN_CRYPTO_DES_BLOCK);
@@ -228,7 +238,7 @@ wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now
     rc = wn_usm_secparams_encode(&sp, spbuf, sizeof spbuf, &m.sec_params, &m.sec_params_len,
                                  &auth_off);
     if (rc == 0)
-        rc = wn_snmp_v3_encode(&m, buf, cap, out, out_len, &sp_off);
+        rc = too_big(wn_snmp_v3_encode(&m, buf, cap, out, out_len, &sp_off));
     if (rc == 0 && auth) {
         uint8_t mac[WN_CRYPTO_HASH_MAX_LEN];
         size_t mac_off = sp_off + auth_off;

@@ -268,7 +268,9 @@ struct wn_usm_out {
  * [0..scratch_cap) for the plaintext ScopedPDU, which it leaves as it
  * found it (the bytes it used are wiped, also on failure); *out (inside buf) and
  * *out_len.  Errors: WN_E_INVAL (level not supported by the user, priv
- * without auth), WN_E_NOSPACE, WN_E_LIMIT, the errors of wn_usm_user_keys. */
+ * without auth), WN_E_NOSPACE (buf or scratch too small), WN_E_TOOBIG (the
+ * message, or the ScopedPDU, over WN_SNMP_MAX_MSG or a contextEngineID /
+ * contextName over the codec's limits), the errors of wn_usm_user_keys. */
 int wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now_ms,
                   uint8_t *buf, size_t cap, uint8_t *scratch, size_t scratch_cap,
                   const uint8_t **out, size_t *out_len);

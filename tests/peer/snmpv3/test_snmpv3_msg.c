@@ -341,6 +341,84 @@ test_v3_encode_without_known_engine_fails(void **state)
     close(fd);
 }
 
+/* A Set of sysName.0 to an octet string of len bytes. */
+static HSNMP_PDU
+big_set_pdu(size_t len)
+{
+    static smiBYTE fill[WN_SNMP_MAX_MSG];
+    memset(fill, 'x', sizeof fill);
+    assert_true(len <= sizeof fill);
+    smiOID name;
+    wire_oid(SYSNAME, &name);
+    smiVALUE val = {.syntax = SNMP_SYNTAX_OCTETS};
+    val.value.string.len = (smiUINT32)len;
+    val.value.string.ptr = fill;
+    HSNMP_VBL vbl = SnmpCreateVbl(sess, &name, &val);
+    assert_non_null(vbl);
+    wire_oid_free(&name);
+    HSNMP_PDU pdu = SnmpCreatePdu(sess, SNMP_PDU_SET, 5, 0, 0, vbl);
+    assert_non_null(pdu);
+    SnmpFreeVbl(vbl);
+    return pdu;
+}
+
+/* SnmpEncodeMsg's outcome for pdu to dst in ctx: the length, or the last
+ * error when it fails (*out freed either way). */
+static smiUINT32
+encode_outcome(HSNMP_ENTITY dst, HSNMP_CONTEXT ctx, HSNMP_PDU pdu, size_t *len)
+{
+    smiOCTETS out = {0, NULL};
+    SNMPAPI_STATUS st = SnmpEncodeMsg(sess, NULL, dst, ctx, pdu, &out);
+    *len = out.len;
+    if (st == SNMPAPI_FAILURE) {
+        assert_null(out.ptr);
+        return SnmpGetLastError(sess);
+    }
+    assert_int_equal(st, (SNMPAPI_STATUS)out.len);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&out);
+    return SNMPAPI_SUCCESS;
+}
+
+/* A v3 message over 65,507 bytes fails as a v2c one of that size does,
+ * with SNMPAPI_TL_PDU_TOO_BIG, also when its v2c form would fit (the v3
+ * header and security parameters push it over); authPriv (the ScopedPDU
+ * encrypted) and noAuthNoPriv (in clear).  Checked to fail before
+ * wn_usm_encode turned the codec's WN_E_LIMIT into WN_E_TOOBIG: the v3
+ * cases gave SNMPAPI_ALLOC_ERROR. */
+static void
+test_v3_encode_too_big_like_v2c(void **state)
+{
+    (void)state;
+    enum { FITS_V2C = WN_SNMP_MAX_MSG - 80, OVER_V2C = WN_SNMP_MAX_MSG };
+    char s[256];
+    snprintf(s, sizeof s, "127.0.0.1:%u", peer.snmpd_port);
+    HSNMP_ENTITY v2 = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, s);
+    HSNMP_CONTEXT community = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    HSNMP_CONTEXT v3ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "snmpv3:");
+    HSNMP_PDU fits = big_set_pdu(FITS_V2C), over = big_set_pdu(OVER_V2C);
+    size_t len;
+    assert_int_equal(encode_outcome(v2, community, fits, &len), SNMPAPI_SUCCESS);
+    assert_in_range(len, WN_SNMP_MAX_MSG - 100, WN_SNMP_MAX_MSG);
+    assert_int_equal(encode_outcome(v2, community, over, &len), SNMPAPI_TL_PDU_TOO_BIG);
+    static const char *const users[] = {"v3sha", "v3noauth"};
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+        snprintf(s, sizeof s, "snmpv3:%s;engineid=" SNMPD_ENGINE_ID "@127.0.0.1:%u", users[i],
+                 peer.snmpd_port);
+        HSNMP_ENTITY v3 = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, s);
+        HSNMP_PDU small = big_set_pdu(1000);
+        assert_int_equal(encode_outcome(v3, v3ctx, small, &len), SNMPAPI_SUCCESS);
+        assert_int_equal(encode_outcome(v3, v3ctx, fits, &len), SNMPAPI_TL_PDU_TOO_BIG);
+        assert_int_equal(encode_outcome(v3, v3ctx, over, &len), SNMPAPI_TL_PDU_TOO_BIG);
+        SnmpFreePdu(small);
+        SnmpFreeEntity(v3);
+    }
+    SnmpFreePdu(fits);
+    SnmpFreePdu(over);
+    SnmpFreeContext(v3ctx);
+    SnmpFreeContext(community);
+    SnmpFreeEntity(v2);
+}
+
 /* Once a request through SnmpSendMsg has discovered snmpd, SnmpEncodeMsg
  * to it gives a message snmpd answers (sent by the test on its own
  * socket), and SnmpDecodeMsg of the answer gives the response with the
@@ -690,6 +768,7 @@ main(void)
         cmocka_unit_test(test_v3_authpriv_exchanges_leave_no_plaintext),
         cmocka_unit_test(test_v3_encode_without_known_engine_fails),
         cmocka_unit_test(test_v3_encoded_requests_answered_by_snmpd),
+        cmocka_unit_test(test_v3_encode_too_big_like_v2c),
         cmocka_unit_test(test_v3_encode_with_engineid_gets_time_report),
         cmocka_unit_test(test_v3_trap_round_trip),
         cmocka_unit_test(test_v3_decode_snmpget_message),
