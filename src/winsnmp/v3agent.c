@@ -206,6 +206,53 @@ context_is_ours(const struct wn_snmp_scoped_pdu *sc, const struct wn_usm_engine 
            (n == sizeof local_engine_id && memcmp(id, local_engine_id, n) == 0);
 }
 
+/* RFC 5343 section 3's contextEngineID discovery: a Get of snmpEngineID.0
+ * (SNMP-FRAMEWORK-MIB, RFC 3411) and nothing else, with localEngineID as
+ * its contextEngineID.  The engine answers it itself, as net-snmp's agent
+ * does: the program never sees it. */
+static const uint32_t snmp_engine_id_oid[] = {1, 3, 6, 1, 6, 3, 10, 2, 1, 1, 0};
+
+static int
+is_discovery_probe(const struct wn_snmp_scoped_pdu *sc)
+{
+    if (sc->pdu.type != WN_SNMP_PDU_GET || sc->pdu.vb_count != 1
+        || sc->context_engine_id_len != sizeof local_engine_id
+        || memcmp(sc->context_engine_id, local_engine_id, sizeof local_engine_id) != 0)
+        return 0;
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind vb;
+    uint32_t name[WN_ARRAY_SIZE(snmp_engine_id_oid)];
+    size_t n;
+    wn_snmp_vb_iter_init(&it, &sc->pdu);
+    return wn_snmp_vb_next(&it, &vb) == 1
+           && wn_snmp_oid_decode(vb.name_ber, vb.name_ber_len, name, WN_ARRAY_SIZE(name), &n) == 0
+           && n == WN_ARRAY_SIZE(name) && memcmp(name, snmp_engine_id_oid, sizeof name) == 0;
+}
+
+/* The Response to a discovery probe: snmpEngineID.0 = our engine ID, at
+ * the probe's level, user and msgID, naming the probe's context
+ * (localEngineID and its contextName, as RFC 3412 4.1.2.3 wants and
+ * net-snmp 5.9 sends). */
+static void
+answer_probe(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
+             const struct wn_usm_in *in, struct wn_ws_user *user)
+{
+    const struct wn_usm_engine *me = wn_ws_v3_local();
+    struct wn_snmp_varbind vb = {.oid = snmp_engine_id_oid,
+                                 .oid_len = WN_ARRAY_SIZE(snmp_engine_id_oid),
+                                 .value = {.syntax = WN_SNMP_SYN_OCTETS,
+                                           .v.bytes = {me->id, me->id_len}}};
+    struct wn_snmp_scoped_pdu sc = in->scoped;
+    memset(&sc.pdu, 0, sizeof sc.pdu);
+    sc.pdu.type = WN_SNMP_PDU_RESPONSE;
+    sc.pdu.request_id = in->scoped.pdu.request_id;
+    sc.pdu.vbs = &vb;
+    sc.pdu.vb_count = 1;
+    if (send_scoped(sock, to, tolen, &user->usm, in->msg.flags & WN_USM_LEVEL_MASK,
+                    in->msg.msg_id, in->msg.max_size, &sc) == 0)
+        wn_ws_v3_c.probes_answered++;
+}
+
 /* ------------------------------------------------------------------------
  * Receiving.
  * ---------------------------------------------------------------------- */
@@ -409,6 +456,12 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
     }
     if (!authoritative)
         remote_keep(&eng);
+    if (agent && is_discovery_probe(&in.scoped)) {
+        answer_probe(sock, from, fromlen, &in, user);
+        wn_ws_user_put(user);
+        wn_wipe(in_plain, in.msg.encrypted_len);
+        return 0;
+    }
     if (t == WN_SNMP_PDU_INFORM)
         ack_inform(sock, from, fromlen, &in, user);
     /* The v2c form the queue and SnmpRecvMsg already know. */

@@ -58,6 +58,7 @@ struct wn_ws_v3_counters {
     uint64_t unsupported_sec_levels, not_in_time_windows, unknown_user_names,
         unknown_engine_ids, wrong_digests, decryption_errors;
     uint64_t unknown_security_models, invalid_msgs, unknown_pdu_handlers;
+    uint64_t probes_answered;            /* RFC 5343 contextEngineID discovery probes */
 };
 extern struct wn_ws_v3_counters wn_ws_v3_c;
 

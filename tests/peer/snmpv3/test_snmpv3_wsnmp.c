@@ -452,6 +452,47 @@ test_snmpbulkwalk_v3_walks_our_agent(void **state)
     wire_agent_stop(&agent);
 }
 
+/* RFC 5343 contextEngineID discovery: snmpget -v3 -E 0x8000000006 of
+ * snmpEngineID.0 (authPriv and authNoPriv) is answered by the engine with
+ * our engine ID, as net-snmp's snmpd answers it; the program sees no
+ * request.  Another OID with localEngineID still goes to the program.
+ * Checked against the old code (the probe passed to the program): the
+ * agent answered noSuchObject and counted the request. */
+static void
+test_discovery_probe_answered_with_our_engine_id(void **state)
+{
+    (void)state;
+    struct wire_agent agent;
+    unsigned port = wire_free_port();
+    assert_int_equal(wire_agent_start(&agent, port, 0), 0);
+    const char *opts[] = {SHA_OPTS, MD5_OPTS};
+    for (unsigned i = 0; i < 2; i++) {
+        char *out = NULL;
+        int rc = wire_run(&out, "snmpget %s -E 0x8000000006 " WIRE_TOOL_OPTS
+                                " 127.0.0.1:%u .1.3.6.1.6.3.10.2.1.1.0 2>&1", opts[i], port);
+        struct wire_vb vbs[4];
+        size_t n = out ? wire_parse_tool_output(out, vbs, 4) : 0;
+        if (rc != 0 || n != 1)
+            fail_msg("snmpget -E 0x8000000006 (%s) exit %d, %zu varbinds:\n%s", opts[i], rc, n,
+                     out ? out : "");
+        assert_string_equal(vbs[0].oid, ".1.3.6.1.6.3.10.2.1.1.0");
+        /* OUR_ENGINE_ID as the tools print it with WIRE_TOOL_OPTS. */
+        assert_string_equal(vbs[0].val, "STRING: 80001F8804776E2D6C6962");
+        free(out);
+    }
+    assert_int_equal(wire_agent_requests(&agent), 0);
+    char *out = NULL;
+    int rc = wire_run(&out, "snmpget " SHA_OPTS " -E 0x8000000006 " WIRE_TOOL_OPTS
+                            " 127.0.0.1:%u " WIRE_AGENT_BASE ".2.0 2>&1", port);
+    struct wire_vb vbs[4];
+    size_t n = out ? wire_parse_tool_output(out, vbs, 4) : 0;
+    if (rc != 0 || n != 1 || strcmp(vbs[0].val, "INTEGER: 42") != 0)
+        fail_msg("snmpget -E 0x8000000006 of the program's OID exit %d: %s", rc, out ? out : "");
+    free(out);
+    assert_int_equal(wire_agent_requests(&agent), 1);
+    wire_agent_stop(&agent);
+}
+
 /* The usm layer's own manager (discovery, the authenticated time sync
  * that our notInTimeWindow report answers, the request) against our
  * agent; then with its clock of us a boot behind: our
@@ -521,6 +562,7 @@ main(void)
         cmocka_unit_test(test_our_v3_trap_reaches_snmptrapd),
         cmocka_unit_test(test_our_v3_inform_is_acknowledged_by_snmptrapd),
         cmocka_unit_test(test_snmpbulkwalk_v3_walks_our_agent),
+        cmocka_unit_test(test_discovery_probe_answered_with_our_engine_id),
         cmocka_unit_test(test_our_agent_reports_not_in_time_window),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
