@@ -244,8 +244,13 @@ wn_usm_exchange_timeout(struct wn_usm_exchange *x, uint64_t now_ms)
 {
     if (!x || x->phase == PH_NEW || x->phase == PH_END)
         return WN_E_INVAL;
-    /* snmpd drops what it cannot decrypt, without a report. */
-    if (x->phase == PH_REQUEST && (x->level & WN_SNMP_V3_FLAG_PRIV) && x->peer->engine.time_known)
+    /* snmpd drops what it cannot decrypt, without a report.  It drops a
+     * request for a contextName it does not serve silently too, and the
+     * probe (no varbinds, so nothing in clear) names the default context:
+     * with a contextName it could not tell the two apart, so that
+     * request just times out. */
+    if (x->phase == PH_REQUEST && (x->level & WN_SNMP_V3_FLAG_PRIV) && x->peer->engine.time_known
+        && x->context_name_len == 0)
         return emit(x, PH_DIAGNOSE, x->user, WN_SNMP_V3_FLAG_AUTH, NULL, now_ms);
     return fail(x, WN_E_TIMEOUT);
 }

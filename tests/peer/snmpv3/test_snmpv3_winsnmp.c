@@ -398,10 +398,9 @@ test_v3_full_mib2_walk_equals_snmpbulkwalk(void **state)
  * checking that SnmpRecvMsg then fails with the same code and still names
  * the request. */
 static smiUINT32
-outcome(const char *s)
+outcome_in(const char *s, HSNMP_CONTEXT ctx)
 {
     HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, s);
-    HSNMP_CONTEXT ctx = v3_context();
     /* One retry cycle: 1 s per try, one retry. */
     assert_int_equal(SnmpSetTimeout(dst, 100), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpSetRetry(dst, 1), SNMPAPI_SUCCESS);
@@ -425,6 +424,43 @@ outcome(const char *s)
     SnmpFreeEntity(dst);
     SnmpFreeContext(ctx);
     return (smiUINT32)e.wparam;
+}
+
+/* The same in the default, empty contextName. */
+static smiUINT32
+outcome(const char *s)
+{
+    return outcome_in(s, v3_context());
+}
+
+/* The v2c habit: SnmpStrToContext("public") for a v3 entity.  In an
+ * untranslated mode it is the contextName "public", as docs/snmpv3.md
+ * says (the context string of a v3 destination is its contextName):
+ * snmpd has no such context and drops the request without a report, so
+ * the program gets SNMPAPI_TL_TIMEOUT after its retries (snmpget -n
+ * public times out the same way); "snmpv3:" (the empty contextName) is
+ * answered.  In SNMPAPI_TRANSLATED, "public" is a friendly name and,
+ * with no database context of that name, SnmpStrToContext fails with
+ * SNMPAPI_CONTEXT_UNKNOWN, for a v2c entity as for a v3 one. */
+static void
+test_v3_context_public_is_a_context_name(void **state)
+{
+    (void)state;
+    char s[512];
+    v3_string(&users[0], NULL, NULL, peers[0].snmpd_port, s, sizeof s);
+    HSNMP_CONTEXT pub = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, "public");
+    smiOCTETS text;
+    assert_int_equal(SnmpContextToStr(pub, &text), SNMPAPI_SUCCESS);
+    assert_int_equal(text.len, 6);
+    assert_memory_equal(text.ptr, "public", 6);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&text);
+    assert_int_equal(outcome_in(s, pub), SNMPAPI_TL_TIMEOUT);
+    assert_int_equal(outcome(s), 0);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    smiOCTETS name = {6, (smiLPBYTE)"public"};
+    assert_null(SnmpStrToContext(sess, &name));
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_CONTEXT_UNKNOWN);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
 }
 
 static void
@@ -687,6 +723,7 @@ main(void)
         cmocka_unit_test(test_v3_users_by_database_match_net_snmp),
         cmocka_unit_test(test_v3_full_mib2_walk_equals_snmpbulkwalk),
         cmocka_unit_test(test_v3_errors_reach_the_notification_within_one_retry_cycle),
+        cmocka_unit_test(test_v3_context_public_is_a_context_name),
         cmocka_unit_test(test_v3_thousand_sessions_discover_without_blocking_the_caller),
         cmocka_unit_test(test_v3_inform_is_acknowledged_by_snmptrapd),
         cmocka_unit_test(test_v3_cancel_and_close_during_discovery),

@@ -238,6 +238,17 @@ test_usm_exchange_errors_and_timeouts(void **state)
     assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
     assert_int_equal(round_trip(&x), WN_USM_STEP_FAIL);
     assert_int_equal(x.err, WN_E_DECRYPTIONERROR);
+    /* The same silence for a request naming a contextName: snmpd drops a
+     * context it does not serve without a report too, and the probe of
+     * the default context would blame the priv key; no probe, a timeout.
+     * Checked to fail without the contextName condition in
+     * wn_usm_exchange_timeout (the probe went out). */
+    exchange_init(&x, &m, &peer, 0, &p);
+    x.context_name = (const uint8_t *)"public";
+    x.context_name_len = 6;
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND); /* synced: the request */
+    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
+    assert_int_equal(x.err, WN_E_TIMEOUT);
     /* ... and when that probe is unanswered too, it is a timeout. */
     exchange_init(&x, &m, &peer, 0, &p);
     assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
