@@ -400,6 +400,21 @@ test_our_v3_inform_is_acknowledged_by_snmptrapd(void **state)
     SnmpFreeContext(ctx);
 }
 
+/* Runs "<tool> <opts> WIRE_TOOL_OPTS 127.0.0.1:<port> <oids>" and fails
+ * the test unless it exits 0 with `want` varbinds, given in vbs[0..max). */
+static void
+run_tool(const char *tool, const char *opts, unsigned port, const char *oids,
+         struct wire_vb *vbs, size_t max, size_t want)
+{
+    char *out = NULL;
+    int rc = wire_run(&out, "%s %s " WIRE_TOOL_OPTS " 127.0.0.1:%u %s 2>&1", tool, opts, port,
+                      oids);
+    size_t n = out ? wire_parse_tool_output(out, vbs, max) : 0;
+    if (rc != 0 || n != want)
+        fail_msg("%s %s exit %d, %zu varbinds:\n%s", tool, opts, rc, n, out ? out : "");
+    free(out);
+}
+
 /* Our SnmpListen agent answers snmpget and snmpbulkwalk -v3: discovery,
  * time window, then the program's responses at the request's level. */
 static void
@@ -411,18 +426,11 @@ test_snmpbulkwalk_v3_walks_our_agent(void **state)
     assert_int_equal(wire_agent_start(&agent, port, 0), 0);
     const char *opts[] = {SHA_OPTS, MD5_OPTS};
     for (unsigned i = 0; i < 2; i++) {
-        char *out = NULL;
-        int rc = wire_run(&out, "snmpbulkwalk %s " WIRE_TOOL_OPTS " 127.0.0.1:%u "
-                                WIRE_AGENT_BASE " 2>&1", opts[i], port);
         struct wire_vb vbs[16];
-        size_t n = out ? wire_parse_tool_output(out, vbs, 16) : 0;
-        if (rc != 0 || n != 5)
-            fail_msg("snmpbulkwalk (%s) exit %d, %zu varbinds:\n%s", opts[i], rc, n,
-                     out ? out : "");
+        run_tool("snmpbulkwalk", opts[i], port, WIRE_AGENT_BASE, vbs, 16, 5);
         assert_string_equal(vbs[0].oid, ".1.3.6.1.4.1.99999.1.1.0");
         assert_string_equal(vbs[1].val, "INTEGER: 42");
         assert_string_equal(vbs[4].val, "Gauge32: 1234");
-        free(out);
     }
     /* Wrong pass phrase and unknown user: our reports, told apart. */
     char *out = NULL;
@@ -465,30 +473,17 @@ test_discovery_probe_answered_with_our_engine_id(void **state)
     struct wire_agent agent;
     unsigned port = wire_free_port();
     assert_int_equal(wire_agent_start(&agent, port, 0), 0);
-    const char *opts[] = {SHA_OPTS, MD5_OPTS};
+    const char *opts[] = {SHA_OPTS " -E 0x8000000006", MD5_OPTS " -E 0x8000000006"};
+    struct wire_vb vbs[4];
     for (unsigned i = 0; i < 2; i++) {
-        char *out = NULL;
-        int rc = wire_run(&out, "snmpget %s -E 0x8000000006 " WIRE_TOOL_OPTS
-                                " 127.0.0.1:%u .1.3.6.1.6.3.10.2.1.1.0 2>&1", opts[i], port);
-        struct wire_vb vbs[4];
-        size_t n = out ? wire_parse_tool_output(out, vbs, 4) : 0;
-        if (rc != 0 || n != 1)
-            fail_msg("snmpget -E 0x8000000006 (%s) exit %d, %zu varbinds:\n%s", opts[i], rc, n,
-                     out ? out : "");
+        run_tool("snmpget", opts[i], port, ".1.3.6.1.6.3.10.2.1.1.0", vbs, 4, 1);
         assert_string_equal(vbs[0].oid, ".1.3.6.1.6.3.10.2.1.1.0");
         /* OUR_ENGINE_ID as the tools print it with WIRE_TOOL_OPTS. */
         assert_string_equal(vbs[0].val, "STRING: 80001F8804776E2D6C6962");
-        free(out);
     }
     assert_int_equal(wire_agent_requests(&agent), 0);
-    char *out = NULL;
-    int rc = wire_run(&out, "snmpget " SHA_OPTS " -E 0x8000000006 " WIRE_TOOL_OPTS
-                            " 127.0.0.1:%u " WIRE_AGENT_BASE ".2.0 2>&1", port);
-    struct wire_vb vbs[4];
-    size_t n = out ? wire_parse_tool_output(out, vbs, 4) : 0;
-    if (rc != 0 || n != 1 || strcmp(vbs[0].val, "INTEGER: 42") != 0)
-        fail_msg("snmpget -E 0x8000000006 of the program's OID exit %d: %s", rc, out ? out : "");
-    free(out);
+    run_tool("snmpget", opts[0], port, WIRE_AGENT_BASE ".2.0", vbs, 4, 1);
+    assert_string_equal(vbs[0].val, "INTEGER: 42");
     assert_int_equal(wire_agent_requests(&agent), 1);
     wire_agent_stop(&agent);
 }

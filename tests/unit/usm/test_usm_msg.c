@@ -34,6 +34,18 @@ load(const char *hex)
     return n;
 }
 
+/* An agent engine (boots 7, time 5000), the manager's synced view of it
+ * and a user "pair" with the given protocols. */
+static void
+agent_and_user(struct wn_usm_engine *agent, struct wn_usm_engine *mgr_view,
+               struct wn_usm_user *u, enum wn_usm_auth a, enum wn_usm_priv p)
+{
+    engine_init(agent);
+    wn_usm_engine_sync(agent, 7, 5000, 0);
+    *mgr_view = *agent;
+    assert_int_equal(wn_usm_user_init(u, "pair", a, "authpass-x", p, "privpass-y"), 0);
+}
+
 /* Parses a golden message and checks what process_in says of it. */
 static void
 expect(const char *hex, struct wn_usm_user *u, struct wn_usm_engine *e, int authoritative,
@@ -151,11 +163,7 @@ test_usm_roundtrip_every_protocol_pair(void **state)
     for (size_t i = 0; i < WN_ARRAY_SIZE(pairs); i++) {
         struct wn_usm_user u;
         struct wn_usm_engine agent, mgr_view;
-        engine_init(&agent);
-        wn_usm_engine_sync(&agent, 7, 5000, 0);
-        mgr_view = agent;
-        assert_int_equal(wn_usm_user_init(&u, "pair", pairs[i].a, "authpass-x",
-                                          pairs[i].p, "privpass-y"), 0);
+        agent_and_user(&agent, &mgr_view, &u, pairs[i].a, pairs[i].p);
         uint8_t level = WN_SNMP_V3_FLAG_AUTH | (pairs[i].p ? WN_SNMP_V3_FLAG_PRIV : 0);
         struct wn_snmp_scoped_pdu sc = {
             .context_engine_id = agent.id, .context_engine_id_len = agent.id_len,
@@ -218,11 +226,7 @@ test_usm_priv_key_scheduled_once_per_keys_entry(void **state)
     for (size_t i = 0; i < WN_ARRAY_SIZE(privs); i++) {
         struct wn_usm_user u;
         struct wn_usm_engine agent, mgr_view;
-        engine_init(&agent);
-        wn_usm_engine_sync(&agent, 7, 5000, 0);
-        mgr_view = agent;
-        assert_int_equal(wn_usm_user_init(&u, "once", WN_USM_AUTH_SHA256, "authpass-x",
-                                          privs[i], "privpass-y"), 0);
+        agent_and_user(&agent, &mgr_view, &u, WN_USM_AUTH_SHA256, privs[i]);
         unsigned long before = wn_crypto_cipher_setups();
         for (int m = 0; m < MESSAGES; m++) {
             struct wn_snmp_scoped_pdu sc = {
