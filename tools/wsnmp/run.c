@@ -225,8 +225,11 @@ failed_object(struct target *t, HSNMP_VBL vbl, smiINT status, smiINT index)
     char reason[64];
     snprintf(reason, sizeof reason, "%s (%d)", wsnmp_error_status_name(status), (int)status);
     t->rc = WSNMP_EXIT_AGENT;
-    snprintf(t->err, sizeof t->err, "%s: Error in packet. Reason: %s%s%s", t->agent, reason,
-             oid[0] ? ", failed object: " : "", oid);
+    int n = snprintf(t->err, sizeof t->err, "%s: Error in packet. Reason: %s%s%s", t->agent,
+                     reason, oid[0] ? ", failed object: " : "", oid);
+    if (n < 0)
+        snprintf(t->err, sizeof t->err, "%s: Error in packet. Reason: %s", t->agent, reason);
+    /* else a long failed-object OID is cut at the end of t->err: the reason comes first */
 }
 
 static void
