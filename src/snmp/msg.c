@@ -351,6 +351,31 @@ wn_snmp_vb_next_strict(struct wn_snmp_vb_iter *it, enum wn_snmp_version ver,
         return 0;
     if (it->i >= WN_SNMP_MAX_VARBINDS)
         return wn_rbuf_fail(&it->r, WN_E_LIMIT);
+    /* The common case in one step: SEQUENCE, name and value with short
+     * lengths, the value ending the SEQUENCE; the same checks as
+     * varbind_decode, which takes everything else (errors included). */
+    const uint8_t *p = it->r.p;
+    size_t left = (size_t)(it->r.end - p);
+    if (left >= 7 && p[0] == WN_BER_SEQUENCE && p[1] < 0x80 && p[1] <= left - 2 && p[1] >= 5 &&
+        p[2] == WN_BER_OID && p[3] < 0x80 && (size_t)p[3] + 4 <= p[1]) {
+        const uint8_t *t = p + 4 + p[3];   /* the value's TLV */
+        if ((t[0] & 0x1F) != 0x1F && t[1] < 0x80 && (size_t)p[3] + 4 + t[1] == p[1]) {
+            struct wn_ber_tlv val;
+            val.ident = t[0];
+            val.len = t[1];
+            val.val = t + 2;
+            out->oid = NULL;
+            out->oid_len = 0;
+            out->name_ber = p + 4;
+            out->name_ber_len = p[3];
+            int rc = value_decode(ver, &val, &out->value, 0);
+            if (rc)
+                return wn_rbuf_fail(&it->r, rc);
+            it->r.p = p + 2 + p[1];
+            it->i++;
+            return 1;
+        }
+    }
     /* The OID contents are the caller's to decode (wn_snmp_oid_decode). */
     int rc = varbind_decode(ver, &it->r, out, 0);
     if (rc)
