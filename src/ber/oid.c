@@ -1,6 +1,8 @@
 /* oid.c: BER OBJECT IDENTIFIER coder (X.690 8.19) into and from uint32 sub-id arrays. */
 #include "ber.h"
 
+#include <string.h>
+
 #define MOD "ber"
 
 /* The error for one sub-id more than fits: the named limit first, then
@@ -67,6 +69,18 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
         uint32_t v = 0;
         out[0] = a0;
         out[1] = c[0] - 40u * a0;
+        /* Eight one-octet sub-ids at a time while they last (the usual
+         * 1.3.6.1.x.y... prefix): each ends a group, so v stays 0. */
+        while (len - j >= 8) {
+            uint64_t w;
+            memcpy(&w, c + j, sizeof w);
+            if (w & 0x8080808080808080ull)
+                break;
+            for (size_t q = 0; q < 8; q++)
+                o[q] = c[j + q];
+            o += 8;
+            j += 8;
+        }
         for (; j < len; j++) {
             uint32_t b = c[j];
             if (b < 0x80) {
