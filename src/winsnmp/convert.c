@@ -569,7 +569,10 @@ wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
     wn_snmp_vb_iter_init(&it, pdu);
     size_t n = 0;
     int rc;
-    while ((rc = wn_snmp_vb_next_strict(&it, m->version, &v)) == 1) {
+    for (;;) {
+        rc = wn_snmp_vb_next_strict(&it, m->version, &v);
+        if (rc != 1)
+            break;
         if (n >= nmax) {
             rc = WN_E_MALFORMED;   /* cannot happen: every varbind took its octets */
             break;
