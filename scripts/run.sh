@@ -6,8 +6,9 @@
 # 3. Starts a private snmpd (UDP, 127.0.0.1 and ::1) and a private smbd (TCP, 127.0.0.1) on free
 #    ports, everything in one temporary directory, with the project's own test scripts.
 # 4. Opens a workstation session to the smbd (smbclient as labuser, kept open).
-# 5. wsnmp walks the system group, wsnmp sends a trap that `wsnmp listen` receives, and netsess
-#    lists the sessions: labuser's and our own.
+# 5. wsnmp walks the system group with SNMPv2c, then with SNMPv3 (authPriv SHA-256/AES, the pass
+#    phrases first as options, then from a private WinSNMP database), wsnmp sends a trap that
+#    `wsnmp listen` receives, and netsess lists the sessions: labuser's and our own.
 # 6. Stops everything it started, by PID, also on failure or Ctrl-C.
 # To point the tools at real devices instead, see README.md ("Your own devices").
 set -euo pipefail
@@ -50,9 +51,14 @@ trap 'exit 143' TERM
 
 step "start: private snmpd and smbd on loopback (in $DEMO)"
 mkdir -p "$DEMO/snmp" "$DEMO/smb"
-"$SNMP_SCRIPTS/snmpd-start.sh" "$DEMO/snmp" >/dev/null
+# An SNMPv3 user of the demo's own (lab pass phrases), appended to snmpd's config.
+V3_USER=demo V3_AUTHPASS=demo-auth-pass V3_PRIVPASS=demo-priv-pass
+printf 'createUser %s SHA-256 "%s" AES "%s"\nrouser %s priv\n' \
+    "$V3_USER" "$V3_AUTHPASS" "$V3_PRIVPASS" "$V3_USER" > "$DEMO/snmpd-v3.conf"
+SNMPD_EXTRA_CONF="$DEMO/snmpd-v3.conf" "$SNMP_SCRIPTS/snmpd-start.sh" "$DEMO/snmp" >/dev/null
 SNMP_PORT=$(cat "$DEMO/snmp/snmpd.port")
-echo "snmpd on udp 127.0.0.1:$SNMP_PORT and [::1]:$SNMP_PORT (communities public, private)"
+echo "snmpd on udp 127.0.0.1:$SNMP_PORT and [::1]:$SNMP_PORT (communities public, private;"
+echo "SNMPv3 user $V3_USER: authPriv, SHA-256/AES)"
 "$SMB_SCRIPTS/smbd-start.sh" "$DEMO/smb" >"$DEMO/smbd.out" 2>"$DEMO/smbd.err" ||
     { cat "$DEMO/smbd.err" >&2; exit 1; }
 SMB_PORT=$(sed -n 's/^PORT=//p' "$DEMO/smbd.out")
@@ -65,6 +71,19 @@ echo "session open"
 export MIBS=${MIBS-}
 step "wsnmp walk -v 2c -c public 127.0.0.1:$SNMP_PORT 1.3.6.1.2.1.1   (the system group)"
 "$WSNMP" walk -v 2c -c public "127.0.0.1:$SNMP_PORT" 1.3.6.1.2.1.1
+
+# The library's engine state (WSNMP_ENGINE_FILE) stays in the demo directory too.
+export WSNMP_ENGINE_FILE="$DEMO/wsnmp-engine"
+step "wsnmp walk -v 3 -u $V3_USER -l authPriv -a SHA-256 -A ... -x AES -X ... 127.0.0.1:$SNMP_PORT 1.3.6.1.2.1.1.1"
+"$WSNMP" walk -v 3 -u "$V3_USER" -l authPriv -a SHA-256 -A "$V3_AUTHPASS" -x AES -X "$V3_PRIVPASS" \
+    "127.0.0.1:$SNMP_PORT" 1.3.6.1.2.1.1.1
+
+step "the same user from a private database (mode 0600), no pass phrase on the command line:"
+echo "WSNMP_DB=$DEMO/entities.conf wsnmp walk -v 3 -u $V3_USER 127.0.0.1:$SNMP_PORT 1.3.6.1.2.1.1.5"
+install -m 600 /dev/null "$DEMO/entities.conf"
+printf 'user %s auth=SHA-256 authpass=%s priv=AES privpass=%s\n' \
+    "$V3_USER" "$V3_AUTHPASS" "$V3_PRIVPASS" >> "$DEMO/entities.conf"
+WSNMP_DB="$DEMO/entities.conf" "$WSNMP" walk -v 3 -u "$V3_USER" "127.0.0.1:$SNMP_PORT" 1.3.6.1.2.1.1.5
 
 . "$SNMP_SCRIPTS/peer-common.sh"
 TRAP_PORT=$(wn_free_udp_port)

@@ -1,4 +1,4 @@
-/* fuzz_usm_entity.c: fuzz target: parse an SNMPv3 entity string, redact it, and check the redacted form parses back to the same thing without secrets. */
+/* fuzz_usm_entity.c: fuzz target: parse an SNMPv3 entity string, redact it, and check the redacted form and the formatted one (wn_usm_entity_format) parse back to the same thing without secrets. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (strcmp(e.user, r.user) || e.level != r.level || e.auth != r.auth || e.priv != r.priv
             || strcmp(e.address, r.address) || r.authpass || r.privpass || r.authkey_len
             || r.privkey_len || e.engine_id_len != r.engine_id_len)
+            abort();
+        wn_usm_entity_clear(&r);
+        /* The form SnmpEntityToStr prints for a user and level. */
+        static char fmt[WN_USM_MAX_ENTITY_PARAMS * 2];
+        int level = e.level == WN_USM_LEVEL_DEFAULT ? 0 : e.level;
+        if (wn_usm_entity_format(e.user, strlen(e.user), level, e.address, fmt, sizeof fmt) != 0
+            || wn_usm_entity_parse(fmt, &r) != 0 || strcmp(e.user, r.user) || r.level != level
+            || strcmp(e.address, r.address))
             abort();
         wn_usm_entity_clear(&r);
         wn_usm_entity_clear(&e);

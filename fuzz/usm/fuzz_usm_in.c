@@ -1,4 +1,4 @@
-/* fuzz_usm_in.c: fuzz target: USM incoming processing (parse, security parameters round trip, digest, time window, decryption) on arbitrary bytes. */
+/* fuzz_usm_in.c: fuzz target: USM incoming processing (parse, security parameters round trip, digest, time window, decryption, the key cache) on arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct wn_usm_user users[3];
+/* A user with master keys: keys for an engine it has not cached are made
+ * outside the cache and kept only once a digest checks. */
+static struct wn_usm_user master;
 static int ready;
 
 static void
@@ -18,6 +21,9 @@ setup(void)
     wn_usm_user_init_localized(&users[0], "v3sha", WN_USM_AUTH_SHA1, WN_USM_PRIV_AES128);
     wn_usm_user_init_localized(&users[1], "v3md5", WN_USM_AUTH_MD5, WN_USM_PRIV_DES);
     wn_usm_user_init_localized(&users[2], "v3sha512", WN_USM_AUTH_SHA512, WN_USM_PRIV_AES256);
+    if (wn_usm_user_init(&master, "v3sha", WN_USM_AUTH_SHA1, "fuzz-auth-pass",
+                         WN_USM_PRIV_AES128, "fuzz-priv-pass") != 0)
+        abort();
     ready = 1;
 }
 
@@ -49,8 +55,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                  WN_USM_MAX_KEY);
         }
     }
-    struct wn_usm_user *u = &users[size % 3];
+    struct wn_usm_user *u = size % 4 == 3 ? &master : &users[size % 4];
+    size_t cached = u->cached;
     int rc = wn_usm_process_in(&in, u, &e, (int)(size & 1), 0, scratch, sizeof scratch);
+    /* Keys enter the cache only with a digest that checked; it stays bounded. */
+    if (u == &master && (rc == WN_E_WRONGDIGEST ? u->cached != cached
+                                                : u->cached > WN_USM_KEY_CACHE_MAX))
+        abort();
     if (rc == 0 && (in.msg.flags & WN_SNMP_V3_FLAG_PRIV)) {
         struct wn_snmp_vb_iter it;
         struct wn_snmp_varbind vb;

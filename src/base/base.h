@@ -44,7 +44,10 @@
     XX(WRONGDIGEST, 31, "SNMPv3: wrong digest, bad auth key (usmStatsWrongDigests)") \
     XX(DECRYPTIONERROR, 32, "SNMPv3: decryption error, bad priv key (usmStatsDecryptionErrors)") \
     XX(UNSUPPORTEDSECLEVEL, 33, "SNMPv3: unsupported security level (usmStatsUnsupportedSecLevels)") \
-    XX(NOTINTIMEWINDOW, 34, "SNMPv3: not in time window (usmStatsNotInTimeWindows)")
+    XX(NOTINTIMEWINDOW, 34, "SNMPv3: not in time window (usmStatsNotInTimeWindows)") \
+    XX(UNKNOWNSECMODEL, 35, "SNMPv3: unknown security model (snmpUnknownSecurityModels)") \
+    XX(INVALIDMSG, 36, "SNMPv3: invalid message (snmpInvalidMsgs)")         \
+    XX(REPORT, 37, "SNMPv3: a report other than usmStats, snmpUnknownSecurityModels, snmpInvalidMsgs")
 
 enum wn_err {
     WN_OK = 0,

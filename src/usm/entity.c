@@ -1,6 +1,7 @@
 /* entity.c: the SNMPv3 entity string form of docs/snmpv3.md ("snmpv3:<user>[;key=value]...@<address>"): parse, with %XX escapes, and redact its secrets. */
 #include "usm.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -66,6 +67,47 @@ wn_usm_level_from_name(const char *v, int *level)
     else
         return WN_E_MALFORMED;
     return 0;
+}
+
+const char *
+wn_usm_level_name(int level)
+{
+    if (!(level & WN_SNMP_V3_FLAG_AUTH))
+        return "noAuthNoPriv";
+    return (level & WN_SNMP_V3_FLAG_PRIV) ? "authPriv" : "authNoPriv";
+}
+
+/* 1 when c must travel as %XX in a value: what unescape refuses raw, and
+ * what ends a field or the parameters. */
+static int
+needs_escape(unsigned char c)
+{
+    return c < 0x21 || c > 0x7e || c == ESCAPE || c == FIELD_SEP || c == ADDR_SEP;
+}
+
+int
+wn_usm_entity_format(const char *user, size_t user_len, int level, const char *address,
+                     char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (!user || !address || !out || user_len == 0 || user_len > WN_USM_MAX_USER_NAME)
+        return WN_E_INVAL;
+    char esc[3 * WN_USM_MAX_USER_NAME + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < user_len; i++) {
+        unsigned char c = (unsigned char)user[i];
+        if (needs_escape(c)) {
+            esc[k++] = ESCAPE;
+            esc[k++] = hex[c >> 4];
+            esc[k++] = hex[c & 15];
+        } else {
+            esc[k++] = (char)c;
+        }
+    }
+    esc[k] = '\0';
+    int n = snprintf(out, cap, WN_USM_ENTITY_PREFIX "%s;level=%s%c%s", esc,
+                     wn_usm_level_name(level), ADDR_SEP, address);
+    return n < 0 || (size_t)n >= cap ? WN_E_NOSPACE : 0;
 }
 
 static int

@@ -150,6 +150,36 @@ on_sync_reply(struct wn_usm_exchange *x, uint64_t now_ms)
 }
 
 static int
+same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+}
+
+/* 1 when x->in is a Response to x's request on everything the request
+ * fixed (RFC 3412 7.2 step 12, what net-snmp's snmpv3_verify_msg checks
+ * too): the peer's engine ID, the user, the level, the contextEngineID
+ * and contextName, and the request-id.  Authenticated ones were also
+ * checked by the USM (digest, time window) by then. */
+static int
+answers_request(const struct wn_usm_exchange *x)
+{
+    const struct wn_usm_in *in = &x->in;
+    const struct wn_usm_engine *e = &x->peer->engine;
+    const uint8_t *ce = x->context_engine_id_len ? x->context_engine_id : e->id;
+    size_t ce_len = x->context_engine_id_len ? x->context_engine_id_len : e->id_len;
+    return in->scoped.pdu.type == WN_SNMP_PDU_RESPONSE
+           && in->scoped.pdu.request_id == x->pdu->request_id
+           && (in->msg.flags & WN_USM_LEVEL_MASK) == x->level
+           && same_bytes(in->sp.engine_id, in->sp.engine_id_len, e->id, e->id_len)
+           && same_bytes(in->sp.user, in->sp.user_len, (const uint8_t *)x->user->name,
+                         x->user->name_len)
+           && same_bytes(in->scoped.context_engine_id, in->scoped.context_engine_id_len, ce,
+                         ce_len)
+           && same_bytes(in->scoped.context_name, in->scoped.context_name_len,
+                         x->context_name, x->context_name_len);
+}
+
+static int
 on_request_reply(struct wn_usm_exchange *x, uint64_t now_ms)
 {
     int authed = authenticated(x);
@@ -178,10 +208,10 @@ on_request_reply(struct wn_usm_exchange *x, uint64_t now_ms)
         }
         return fail(x, rc);
     }
-    /* A response comes at the request's level (RFC 3412 7.2 step 12). */
-    if (got->type != WN_SNMP_PDU_RESPONSE || got->request_id != x->pdu->request_id
-        || (x->in.msg.flags & WN_USM_LEVEL_MASK) != x->level)
-        return fail(x, WN_E_PROTOCOL);
+    /* Anything else with our msgID that is not the answer to exactly this
+     * request is discarded (RFC 3412 7.2 step 12): the request goes on. */
+    if (!answers_request(x))
+        return WN_USM_STEP_IGNORE;
     x->phase = PH_END;
     return WN_USM_STEP_DONE;
 }

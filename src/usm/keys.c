@@ -341,14 +341,42 @@ cache_find(struct wn_usm_user *u, const uint8_t *id, size_t len)
     return NULL;
 }
 
-/* A zeroed entry for the engine, linked in (existing one reused). */
+/* The entry the cache gives up for a new one when full: one that only
+ * wn_usm_user_keys made and no digest has verified, used longest ago, else
+ * the one used longest ago; never a pinned one (localized keys given by
+ * the caller cannot be made again).  NULL when every entry is pinned. */
+static struct wn_usm_keys *
+cache_victim(struct wn_usm_user *u)
+{
+    struct wn_usm_keys *best = NULL;
+    for (size_t b = 0; b < WN_USM_KEY_BUCKETS; b++) {
+        for (struct wn_usm_keys *k = u->buckets[b]; k; k = k->next) {
+            if (k->pinned)
+                continue;
+            if (!best || (!k->verified && best->verified)
+                || (k->verified == best->verified && k->used < best->used))
+                best = k;
+        }
+    }
+    return best;
+}
+
+static void cache_drop(struct wn_usm_user *u, struct wn_usm_keys *k);
+
+/* A zeroed entry for the engine, linked in (existing one reused; when the
+ * cache is full, cache_victim's entry is dropped for it). */
 static int
 cache_slot(struct wn_usm_user *u, const uint8_t *id, size_t len, struct wn_usm_keys **out)
 {
     struct wn_usm_keys *k = cache_find(u, id, len);
     if (!k) {
-        if (u->cached >= WN_USM_KEY_CACHE_MAX)
-            return WN_E_LIMIT;
+        if (u->cached >= WN_USM_KEY_CACHE_MAX) {
+            struct wn_usm_keys *victim = cache_victim(u);
+            if (!victim)
+                return WN_E_LIMIT;
+            cache_drop(u, victim);
+            u->evictions++;
+        }
         k = wn_calloc(1, sizeof *k);
         if (!k)
             return WN_E_NOMEM;
@@ -362,6 +390,7 @@ cache_slot(struct wn_usm_user *u, const uint8_t *id, size_t len, struct wn_usm_k
     k->next = next;
     memcpy(k->engine_id, id, len);
     k->engine_id_len = len;
+    k->used = ++u->tick;
     *out = k;
     return 0;
 }
@@ -419,25 +448,22 @@ wn_usm_user_add_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t eng
     if (priv_len)
         memcpy(k->priv, priv_kul, priv_len);
     k->priv_len = priv_len;
+    k->pinned = 1;
     return 0;
 }
 
 int
-wn_usm_user_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len,
-                 const struct wn_usm_keys **out)
+wn_usm_keys_make(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len,
+                 struct wn_usm_keys *k)
 {
-    if (!u || !out || !engine_id_ok(engine_id, engine_id_len))
+    if (!u || !k || !engine_id_ok(engine_id, engine_id_len))
         return WN_E_INVAL;
-    struct wn_usm_keys *k = cache_find(u, engine_id, engine_id_len);
-    if (k) {
-        *out = k;
-        return 0;
-    }
+    memset(k, 0, sizeof *k);
     if (!u->have_master)
         return WN_E_NOTFOUND;
-    int rc = cache_slot(u, engine_id, engine_id_len, &k);
-    if (rc)
-        return rc;
+    memcpy(k->engine_id, engine_id, engine_id_len);
+    k->engine_id_len = engine_id_len;
+    int rc = 0;
     if (u->auth != WN_USM_AUTH_NONE) {
         k->auth_len = wn_usm_auth_key_len(u->auth);
         rc = wn_usm_localize_key(u->auth, u->ku_auth, engine_id, engine_id_len, k->auth);
@@ -452,12 +478,71 @@ wn_usm_user_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_
                                         &k->priv_len);
     }
     if (rc) {
-        cache_drop(u, k);       /* no half-made entry stays behind */
+        wn_wipe(k, sizeof *k);      /* no half-made key stays behind */
         return rc;
     }
     u->localizations++;
+    return 0;
+}
+
+const struct wn_usm_keys *
+wn_usm_user_keys_cached(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len)
+{
+    if (!u || !engine_id_ok(engine_id, engine_id_len))
+        return NULL;
+    struct wn_usm_keys *k = cache_find(u, engine_id, engine_id_len);
+    if (k)
+        k->used = ++u->tick;
+    return k;
+}
+
+int
+wn_usm_user_keep_keys(struct wn_usm_user *u, const struct wn_usm_keys *made, int verified,
+                      const struct wn_usm_keys **out)
+{
+    if (!u || !made || !out || !engine_id_ok(made->engine_id, made->engine_id_len))
+        return WN_E_INVAL;
+    struct wn_usm_keys *k;
+    int rc = cache_slot(u, made->engine_id, made->engine_id_len, &k);
+    if (rc)
+        return rc;
+    struct wn_usm_keys *next = k->next;
+    uint64_t used = k->used;
+    *k = *made;
+    k->next = next;
+    k->used = used;
+    k->pinned = 0;
+    k->verified = verified != 0;
     *out = k;
     return 0;
+}
+
+void
+wn_usm_user_keys_verified(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len)
+{
+    struct wn_usm_keys *k = u && engine_id_ok(engine_id, engine_id_len)
+                                ? cache_find(u, engine_id, engine_id_len) : NULL;
+    if (k)
+        k->verified = 1;
+}
+
+int
+wn_usm_user_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len,
+                 const struct wn_usm_keys **out)
+{
+    if (!u || !out || !engine_id_ok(engine_id, engine_id_len))
+        return WN_E_INVAL;
+    const struct wn_usm_keys *hit = wn_usm_user_keys_cached(u, engine_id, engine_id_len);
+    if (hit) {
+        *out = hit;
+        return 0;
+    }
+    struct wn_usm_keys made;
+    int rc = wn_usm_keys_make(u, engine_id, engine_id_len, &made);
+    if (rc == 0)
+        rc = wn_usm_user_keep_keys(u, &made, 0, out);
+    wn_wipe(&made, sizeof made);
+    return rc;
 }
 
 void

@@ -213,13 +213,18 @@ wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now
         size_t plen;
         rc = wn_snmp_scoped_pdu_encode(o->scoped, scratch, scratch_cap - WN_CRYPTO_DES_BLOCK,
                                        &plain, &plen);
-        if (rc)
+        if (rc) {
+            /* Too big: part of it may be anywhere in scratch (rare). */
+            wn_wipe(scratch, scratch_cap - WN_CRYPTO_DES_BLOCK);
             return rc;
+        }
         uint8_t *p = scratch + (plain - scratch);
         rc = encrypt_scoped(o, k, salt, sp.boots, sp.time, p, &plen, WN_CRYPTO_DES_BLOCK,
                             salt_bytes);
-        if (rc)
+        if (rc) {
+            wn_wipe(p, plen);
             return rc;
+        }
         m.encrypted = p;
         m.encrypted_len = plen;
         sp.priv = salt_bytes;
@@ -240,7 +245,10 @@ wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now
         memcpy(buf + (*out - buf) + mac_off, mac, sp.auth_len);
         wn_wipe(mac, sizeof mac);
     }
-    /* No plaintext is left in scratch: it was encrypted in place. */
+    /* The plaintext was encrypted in place; the ciphertext, now copied
+     * into the message, goes too: scratch is left as it was found. */
+    if (m.encrypted)
+        wn_wipe((uint8_t *)m.encrypted, m.encrypted_len);
     return rc;
 }
 
@@ -338,14 +346,28 @@ wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_usm_
      * view): the keys would be localized to the wrong engine. */
     if (!engine_ok)
         return WN_E_UNKNOWNENGINEID;
-    /* Step 6: the digest, with the user's key localized to that engine. */
-    const struct wn_usm_keys *k;
-    int rc = wn_usm_user_keys(user, in->sp.engine_id, in->sp.engine_id_len, &k);
-    if (rc)
-        return rc;
-    rc = check_digest(in, user, k);
-    if (rc)
-        return rc;
+    /* Step 6: the digest, with the user's key localized to that engine.
+     * Keys for an engine not in the cache are made outside it and kept
+     * only once the digest checks: anyone can name a new engine ID. */
+    const struct wn_usm_keys *k = wn_usm_user_keys_cached(user, in->sp.engine_id,
+                                                         in->sp.engine_id_len);
+    int rc;
+    if (k) {
+        rc = check_digest(in, user, k);
+        if (rc)
+            return rc;
+        wn_usm_user_keys_verified(user, in->sp.engine_id, in->sp.engine_id_len);
+    } else {
+        struct wn_usm_keys made;
+        rc = wn_usm_keys_make(user, in->sp.engine_id, in->sp.engine_id_len, &made);
+        if (rc == 0)
+            rc = check_digest(in, user, &made);
+        if (rc == 0)
+            rc = wn_usm_user_keep_keys(user, &made, 1, &k);
+        wn_wipe(&made, sizeof made);
+        if (rc)
+            return rc;
+    }
     /* Step 7: timeliness. */
     rc = authoritative ? wn_usm_timeliness_auth(engine, in->sp.boots, in->sp.time, now_ms)
                        : wn_usm_timeliness_nonauth(engine, in->sp.boots, in->sp.time, now_ms);

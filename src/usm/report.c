@@ -18,9 +18,10 @@ static const struct report_map reports[] = {
     {{1, 3, 6, 1, 6, 3, 15, 1, 1, 4, 0}, WN_E_UNKNOWNENGINEID},
     {{1, 3, 6, 1, 6, 3, 15, 1, 1, 5, 0}, WN_E_WRONGDIGEST},
     {{1, 3, 6, 1, 6, 3, 15, 1, 1, 6, 0}, WN_E_DECRYPTIONERROR},
-    {{1, 3, 6, 1, 6, 3, 11, 2, 1, 1, 0}, WN_E_UNSUPPORTED},    /* snmpUnknownSecurityModels */
-    {{1, 3, 6, 1, 6, 3, 11, 2, 1, 2, 0}, WN_E_MALFORMED},      /* snmpInvalidMsgs */
-    {{1, 3, 6, 1, 6, 3, 11, 2, 1, 3, 0}, WN_E_UNSUPPORTED},    /* snmpUnknownPDUHandlers */
+    {{1, 3, 6, 1, 6, 3, 11, 2, 1, 1, 0}, WN_E_UNKNOWNSECMODEL},   /* snmpUnknownSecurityModels */
+    {{1, 3, 6, 1, 6, 3, 11, 2, 1, 2, 0}, WN_E_INVALIDMSG},        /* snmpInvalidMsgs */
+    {{1, 3, 6, 1, 6, 3, 11, 2, 1, 3, 0}, WN_E_REPORT},            /* snmpUnknownPDUHandlers */
+    /* any other report: WN_E_REPORT too */
 };
 
 int
@@ -32,11 +33,11 @@ wn_usm_report_error(const struct wn_snmp_pdu *report)
     struct wn_snmp_varbind vb;
     wn_snmp_vb_iter_init(&it, report);
     if (wn_snmp_vb_next(&it, &vb) != 1)
-        return WN_E_PROTOCOL;
+        return WN_E_REPORT;
     for (size_t i = 0; i < WN_ARRAY_SIZE(reports); i++)
         if (wn_snmp_vb_name_equals(&vb, reports[i].oid, USM_STATS_LEN))
             return reports[i].err;
-    return WN_E_PROTOCOL;
+    return WN_E_REPORT;
 }
 
 int
@@ -53,4 +54,11 @@ wn_usm_report_oid(int err, const uint32_t **oid, size_t *n)
         }
     }
     return WN_E_INVAL;
+}
+
+const uint32_t *
+wn_usm_unknown_pdu_handlers_oid(size_t *n)
+{
+    *n = USM_STATS_LEN;
+    return reports[WN_ARRAY_SIZE(reports) - 1].oid;
 }

@@ -101,6 +101,9 @@ struct wn_usm_keys {
     /* HMAC keyed with auth once; each message copies it (keying costs two
      * hash blocks, about a third of a message's MAC). */
     struct wn_crypto_hmac mac;
+    uint64_t used;                          /* the user's tick at the last use (LRU) */
+    int verified;                           /* a received digest checked with these keys */
+    int pinned;                             /* given by wn_usm_user_add_keys: never evicted */
 };
 
 #define WN_USM_KEY_BUCKETS 64
@@ -119,7 +122,9 @@ struct wn_usm_user {
     uint8_t ku_priv[WN_USM_MAX_KEY];
     struct wn_usm_keys *buckets[WN_USM_KEY_BUCKETS];
     size_t cached;
+    uint64_t tick;                          /* use counter of the cache's LRU order */
     unsigned long localizations;            /* how many times keys were made */
+    unsigned long evictions;                /* entries dropped to make room */
 };
 
 /* name: 1..WN_USM_MAX_USER_NAME bytes (borrowed, NUL-terminated).  auth
@@ -137,12 +142,34 @@ int wn_usm_user_init_localized(struct wn_usm_user *u, const char *name, enum wn_
 int wn_usm_user_add_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len,
                          const uint8_t *auth_kul, size_t auth_len,
                          const uint8_t *priv_kul, size_t priv_len);
+/* The cache holds at most WN_USM_KEY_CACHE_MAX engines per user.  When it
+ * is full, a new entry replaces the one used longest ago among those no
+ * received digest has verified, else the one used longest ago; entries
+ * of wn_usm_user_add_keys are never replaced.  So a flood of forged
+ * engine IDs cannot lock legitimate new engines out. */
 /* The keys for an engine: from the cache, else localized now (once) and
- * cached.  *out is borrowed from u until wn_usm_user_clear.  WN_E_NOTFOUND
- * when the user has no master keys and no entry for this engine;
- * WN_E_LIMIT past WN_USM_KEY_CACHE_MAX engines. */
+ * cached.  *out is borrowed from u until the next call that adds to its
+ * cache (wn_usm_user_keys, wn_usm_user_keep_keys, wn_usm_user_add_keys) or
+ * wn_usm_user_clear.  WN_E_NOTFOUND when the user has no master keys and
+ * no entry for this engine; WN_E_LIMIT when every entry is pinned. */
 int wn_usm_user_keys(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len,
                      const struct wn_usm_keys **out);
+/* The cached keys for an engine (borrowed as above; marked used), or NULL. */
+const struct wn_usm_keys *wn_usm_user_keys_cached(struct wn_usm_user *u,
+                                                  const uint8_t *engine_id,
+                                                  size_t engine_id_len);
+/* Localizes the user's master keys for an engine into *k (the caller's,
+ * outside the cache; a secret the caller wipes).  WN_E_NOTFOUND without
+ * master keys.  On error *k holds no key. */
+int wn_usm_keys_make(struct wn_usm_user *u, const uint8_t *engine_id, size_t engine_id_len,
+                     struct wn_usm_keys *k);
+/* Copies keys made by wn_usm_keys_make into the cache (verified: a digest
+ * checked with them), replacing as described above; *out borrowed. */
+int wn_usm_user_keep_keys(struct wn_usm_user *u, const struct wn_usm_keys *made, int verified,
+                          const struct wn_usm_keys **out);
+/* Marks the cached entry of an engine as having verified a digest. */
+void wn_usm_user_keys_verified(struct wn_usm_user *u, const uint8_t *engine_id,
+                               size_t engine_id_len);
 /* Wipes every key and frees the cache; u may be re-initialised. */
 void wn_usm_user_clear(struct wn_usm_user *u);
 
@@ -234,7 +261,8 @@ struct wn_usm_out {
     const struct wn_snmp_scoped_pdu *scoped;
 };
 /* Encodes, encrypts and authenticates into buf[0..cap) using scratch
- * [0..scratch_cap) for the plaintext ScopedPDU; *out (inside buf) and
+ * [0..scratch_cap) for the plaintext ScopedPDU, which it leaves as it
+ * found it (the bytes it used are wiped, also on failure); *out (inside buf) and
  * *out_len.  Errors: WN_E_INVAL (level not supported by the user, priv
  * without auth), WN_E_NOSPACE, WN_E_LIMIT, the errors of wn_usm_user_keys. */
 int wn_usm_encode(const struct wn_usm_out *o, struct wn_usm_salt *salt, uint64_t now_ms,
@@ -378,6 +406,15 @@ int wn_usm_hex_parse(const char *v, size_t n, uint8_t *out, size_t max, size_t *
 /* "noAuthNoPriv" / "authNoPriv" / "authPriv" (any case) -> msgFlags level
  * bits.  0 or WN_E_MALFORMED. */
 int wn_usm_level_from_name(const char *v, int *level);
+/* msgFlags level bits -> "noAuthNoPriv" / "authNoPriv" / "authPriv"
+ * (static); the one inverse of wn_usm_level_from_name. */
+const char *wn_usm_level_name(int level);
+/* "snmpv3:<user>;level=<level>@<address>" into out[0..cap): user[0..
+ * user_len) (1..WN_USM_MAX_USER_NAME bytes, any) with %XX escapes for '%',
+ * ';', '@' and bytes outside printable ASCII, so that wn_usm_entity_parse
+ * gives back the same user and level.  WN_E_INVAL, WN_E_NOSPACE. */
+int wn_usm_entity_format(const char *user, size_t user_len, int level, const char *address,
+                         char *out, size_t cap);
 /* Parses s (borrowed; e->address points into it).  WN_E_NOTFOUND when s
  * does not start with the prefix (not a v3 string), WN_E_MALFORMED for bad
  * syntax, an unknown key or protocol, a secret without its protocol, priv
@@ -402,12 +439,18 @@ int wn_usm_entity_redact(const char *s, char *out, size_t cap);
  * NotInTimeWindows -> WN_E_NOTINTIMEWINDOW, UnknownUserNames ->
  * WN_E_UNKNOWNUSERNAME, UnknownEngineIDs -> WN_E_UNKNOWNENGINEID,
  * WrongDigests -> WN_E_WRONGDIGEST, DecryptionErrors ->
- * WN_E_DECRYPTIONERROR; snmpUnknownSecurityModels / snmpUnknownPDUHandlers
- * -> WN_E_UNSUPPORTED, snmpInvalidMsgs -> WN_E_MALFORMED; anything else
- * (or no varbind) WN_E_PROTOCOL. */
+ * WN_E_DECRYPTIONERROR; snmpUnknownSecurityModels -> WN_E_UNKNOWNSECMODEL,
+ * snmpInvalidMsgs -> WN_E_INVALIDMSG; anything else (snmpUnknownPDUHandlers,
+ * another counter, no varbind) WN_E_REPORT.  WN_E_INVAL: not a Report. */
 int wn_usm_report_error(const struct wn_snmp_pdu *report);
 /* The counter OID (with its .0) an agent puts in the Report for err;
  * *oid borrowed static.  WN_E_INVAL for an error without a counter. */
 int wn_usm_report_oid(int err, const uint32_t **oid, size_t *n);
+
+/* snmpUnknownPDUHandlers.0 (RFC 3412), the counter of the Report an engine
+ * sends for a request no application of it handles (its contextEngineID
+ * is not the engine's own, or its PDU type has no handler); borrowed
+ * static, *n its length. */
+const uint32_t *wn_usm_unknown_pdu_handlers_oid(size_t *n);
 
 #endif /* WN_USM_H */

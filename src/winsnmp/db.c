@@ -3,12 +3,15 @@
 #include "usmuser.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+atomic_ulong wn_ws_db_reads;   /* database files opened (usmuser.h) */
 
 #define WN_WS_DB_MAX_FILE (1u << 20)   /* bytes read from the file */
 #define WN_WS_DB_MAX_LINE 4096u        /* one line */
@@ -50,14 +53,22 @@ struct query {
     struct wn_ws_db_entity ent;
     struct wn_ws_db_context ctx;
     struct wn_ws_db_user user;      /* secrets: wiped by the query's caller */
+    /* Optional: every user line's name is copied here (wn_ws_db_user_names). */
+    char (*names)[WN_USM_MAX_USER_NAME + 1];
+    size_t names_max, names_n;
+    int names_overflow;
     struct wn_ws_db_stamp stamp;    /* the file read */
 };
 
+/* Logs a malformed line.  tok, when given, is named only up to its '=':
+ * the value of a key=value token may be a secret (a pass phrase on a line
+ * of its own, say), and values that are not secrets are passed alone. */
 static int
 bad(const char *file, unsigned line, unsigned *bad_line, const char *what, const char *tok)
 {
-    wn_log(WN_LOG_ERROR, "winsnmp", "%s:%u: %s%s%s", file, line, what, tok ? ": " : "",
-           tok ? tok : "");
+    int n = tok ? (int)strcspn(tok, "=") : 0;
+    wn_log(WN_LOG_ERROR, "winsnmp", "%s:%u: %s%s%.*s%s", file, line, what, tok ? ": " : "", n,
+           tok ? tok : "", tok && tok[n] == '=' ? "=..." : "");
     if (bad_line)
         *bad_line = line;
     return WN_E_MALFORMED;
@@ -327,6 +338,12 @@ parse(const char *text, size_t len, const char *file, unsigned *bl, struct query
                 q->secrets = 1;
             if (rc == 0 && match)
                 q->user = u;
+            if (rc == 0 && q->names) {
+                if (q->names_n < q->names_max)
+                    memcpy(q->names[q->names_n++], u.name, sizeof u.name);
+                else
+                    q->names_overflow = 1;
+            }
             wn_wipe(&u, sizeof u);
         }
         wn_wipe(buf, sizeof buf);   /* the line may hold a secret */
@@ -390,6 +407,7 @@ query(struct query *q)
     char *path = wn_ws_db_path();
     if (!path)
         return WN_E_NOTFOUND;
+    atomic_fetch_add_explicit(&wn_ws_db_reads, 1, memory_order_relaxed);
     FILE *f = fopen(path, "rb");
     if (!f) {
         wn_log(WN_LOG_ERROR, "winsnmp", "%s: cannot open: %s", path, strerror(errno));
@@ -477,6 +495,25 @@ wn_ws_db_user(const char *name, struct wn_ws_db_user *out, struct wn_ws_db_stamp
     if (stamp)
         *stamp = q.stamp;
     wn_wipe(&q, sizeof q);
+    return rc;
+}
+
+int
+wn_ws_db_user_names(char (*names)[WN_USM_MAX_USER_NAME + 1], size_t max, size_t *n,
+                    int *overflow, struct wn_ws_db_stamp *stamp)
+{
+    struct query q;
+    memset(&q, 0, sizeof q);
+    q.names = names;
+    q.names_max = max;
+    int rc = query(&q);
+    *n = q.names_n;
+    *overflow = q.names_overflow;
+    *stamp = q.stamp;
+    wn_wipe(&q, sizeof q);
+    /* Read, and no line was asked for: the list is complete. */
+    if (rc == WN_E_NOTFOUND && stamp->ino)
+        rc = 0;
     return rc;
 }
 

@@ -50,22 +50,40 @@ static struct {
     struct wn_usm_salt salt;
     int salt_ready;
     /* Plaintext in and out (I/O thread only), wiped after each use:
-     * scratch_used bounds what the last step put in scratch. */
+     * scratch_used is how much of scratch the last step's decryption
+     * filled (wn_usm_encode leaves scratch as it found it). */
     uint8_t scratch[WN_SNMP_MAX_MSG];
     size_t scratch_used;
     uint8_t plain[WN_SNMP_MAX_MSG];
 } v3;
 
-/* Wipes what the last exchange step left in scratch: a plaintext
- * ScopedPDU is never longer than the message that carried it, and sits
- * at its start (decrypted) or its end (encoded before encryption). */
+/* Wipes what the last exchange step left in scratch: a decrypted
+ * ScopedPDU, at its start. */
 static void
 scratch_wipe(void)
 {
-    size_t n = v3.scratch_used < sizeof v3.scratch ? v3.scratch_used : sizeof v3.scratch;
-    wn_wipe(v3.scratch, n);
-    wn_wipe(v3.scratch + sizeof v3.scratch - n, n);
+    wn_wipe(v3.scratch, v3.scratch_used);
     v3.scratch_used = 0;
+}
+
+/* The bytes of scratch that the decryption of x->in filled, if any. */
+static size_t
+decrypted_len(const struct wn_usm_exchange *x)
+{
+    if (!(x->in.msg.flags & WN_SNMP_V3_FLAG_PRIV))
+        return 0;
+    return x->in.msg.encrypted_len < sizeof v3.scratch ? x->in.msg.encrypted_len
+                                                       : sizeof v3.scratch;
+}
+
+int
+wn_ws_v3_scratch_clear(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    for (size_t i = 0; i < sizeof v3.scratch; i++)
+        if (v3.scratch[i] || v3.plain[i])
+            return 0;
+    return 1;
 }
 
 void
@@ -176,6 +194,42 @@ peer_put(struct v3peer *p)
         p->refs--;
     if (!p->refs && !wn_ws_eng_loop())
         peer_unlink_free(p);
+}
+
+int
+wn_ws_v3_salt(struct wn_usm_salt **out)
+{
+    WN_WS_ASSERT_LOCKED();
+    if (!v3.salt_ready) {
+        int rc = wn_usm_salt_init(&v3.salt);
+        if (rc < 0)
+            return rc;
+        v3.salt_ready = 1;
+    }
+    *out = &v3.salt;
+    return 0;
+}
+
+int
+wn_ws_v3_engine_cached(const struct sockaddr *addr, socklen_t addrlen, struct wn_usm_engine *out)
+{
+    WN_WS_ASSERT_LOCKED();
+    union wn_sockaddr_in46 a;
+    if (addrlen > sizeof a)
+        return WN_E_NOTFOUND;
+    memset(&a, 0, sizeof a);
+    memcpy(&a, addr, addrlen);
+    uint64_t now = wn_clock_ms();
+    for (struct v3peer *p = v3.bucket[addr_hash(&a)]; p; p = p->next) {
+        if (!wn_sockaddr_equal(&p->addr.sa, &a.sa))
+            continue;
+        /* Forgotten when idle too long, as peer_get would. */
+        if (!p->up.engine.id_len || (!p->refs && now - p->used_ms > WN_WS_V3_ENGINE_IDLE_MS))
+            return WN_E_NOTFOUND;
+        *out = p->up.engine;
+        return 0;
+    }
+    return WN_E_NOTFOUND;
 }
 
 void
@@ -317,8 +371,10 @@ job_done(struct wn_ws_job *job, const struct sockaddr *from, socklen_t fromlen)
     int rc = wn_snmp_msg_encode(&m, v3.plain, sizeof v3.plain, &out, &len);
     struct wn_ws_qmsg *q = rc == 0 ? wn_ws_qmsg_new(out, len) : NULL;
     scratch_wipe();
-    if (out)
+    if (rc == 0)
         wn_wipe((uint8_t *)out, len);
+    else    /* part of it may be anywhere in plain (rare: too big) */
+        wn_wipe(v3.plain, sizeof v3.plain);
     if (!q) {
         job_fail(job, rc < 0 ? rc : WN_E_NOMEM);
         return;
@@ -381,9 +437,10 @@ run(struct wn_ws_job *job, int kind, const uint8_t *pkt, size_t len)
     int step = kind == RUN_START  ? wn_usm_exchange_start(&vj->x, now)
                : kind == RUN_REPLY ? wn_usm_exchange_reply(&vj->x, pkt, len, now)
                                    : wn_usm_exchange_timeout(&vj->x, now);
-    /* The plaintext of what was encoded or decrypted is in scratch: gone
-     * now (the decrypted reply of a DONE is wiped by job_done). */
-    v3.scratch_used = (len > vj->x.out_len ? len : vj->x.out_len) + WN_WS_V3_OVERHEAD;
+    /* A decrypted reply is in scratch: gone now (that of a DONE is wiped
+     * by job_done); encoding left nothing there. */
+    if (kind == RUN_REPLY)
+        v3.scratch_used = decrypted_len(&vj->x);
     if (step != WN_USM_STEP_DONE)
         scratch_wipe();
     if (step != WN_USM_STEP_SEND)
@@ -486,13 +543,11 @@ wn_ws_v3_job_start(struct wn_ws_job *job)
     struct v3job *vj = job->v3;
     if (!vj || !v3.ops)
         return WN_E_STATE;
-    if (!v3.salt_ready) {
-        int rc = wn_usm_salt_init(&v3.salt);
-        if (rc < 0)
-            return rc;
-        v3.salt_ready = 1;
-    }
-    int rc = wn_snmp_msg_decode(job->pkt, job->len, &vj->req);
+    struct wn_usm_salt *salt;
+    int rc = wn_ws_v3_salt(&salt);
+    if (rc < 0)
+        return rc;
+    rc = wn_snmp_msg_decode(job->pkt, job->len, &vj->req);
     if (rc < 0)
         return rc;
     rc = peer_get(&job->dreq.dest, job->dreq.destlen, wn_clock_ms(), &vj->peer);
@@ -503,7 +558,7 @@ wn_ws_v3_job_start(struct wn_ws_job *job)
     struct wn_usm_exchange *x = &vj->x;
     x->peer = &vj->peer->up;
     x->user = &vj->user->usm;
-    x->salt = &v3.salt;
+    x->salt = salt;
     x->msg_ids = &vj->msg_ids;
     x->max_size = WN_SNMP_MAX_MSG;
     x->pdu = &vj->req.pdu;

@@ -3,6 +3,7 @@
 #define WN_WS_ENGV3_H
 
 #include "engine_int.h"
+#include "usm.h"
 
 /* Named limits of the engine cache (docs/snmpv3.md). */
 #define WN_WS_V3_MAX_ENGINES 65536u        /* cached agents (transport addresses) */
@@ -54,6 +55,22 @@ void wn_ws_v3_on_response(struct wn_ws_job *job, const uint8_t *pkt, size_t len,
                           const struct sockaddr *from, socklen_t fromlen);
 void wn_ws_v3_on_timeout(struct wn_ws_job *job);
 void wn_ws_v3_on_send_error(struct wn_ws_job *job, int err);
+/* The salt counters of every message the library encrypts (the
+ * engine's requests, SnmpEncodeMsg, v3agent.c's traps, responses and
+ * inform acknowledgements), started at random values on first use: one
+ * pair, so that no two messages under the same key share a salt.  0 or
+ * WN_E_IO.  [locked] */
+int wn_ws_v3_salt(struct wn_usm_salt **out);
+/* What the engine cache knows of the agent at addr (its engine ID, and
+ * its clock when time_known), in *out: 0, or WN_E_NOTFOUND when it was
+ * never discovered, is being discovered again, or was forgotten.
+ * [locked] */
+int wn_ws_v3_engine_cached(const struct sockaddr *addr, socklen_t addrlen,
+                           struct wn_usm_engine *out);
+/* For tests: 1 when no byte of a plaintext the engine handled is left
+ * in its buffers (the scratch of encryption and decryption, the v2c form
+ * of responses), 0 otherwise. [locked] */
+int wn_ws_v3_scratch_clear(void);
 /* SnmpCleanup: forgets every agent. [locked] */
 void wn_ws_v3_shutdown(void);
 

@@ -98,11 +98,10 @@ SnmpEntityToStr(HSNMP_ENTITY entity, smiUINT32 size, LPSTR string)
         const char *at = e->str ? strchr(e->str, '@') : NULL;
         if (at && !strncasecmp(e->str, WN_USM_ENTITY_PREFIX, strlen(WN_USM_ENTITY_PREFIX)))
             snprintf(v3, sizeof v3, "%.*s@%s", (int)(at - e->str), e->str, buf);
-        else
-            snprintf(v3, sizeof v3, "%s%s;level=%s@%s", WN_USM_ENTITY_PREFIX,
-                     e->user ? e->user->usm.name : "",
-                     e->level == 0 ? "noAuthNoPriv"
-                     : e->level == WN_SNMP_V3_FLAG_AUTH ? "authNoPriv" : "authPriv", buf);
+        else if (!e->user || wn_usm_entity_format(e->user->usm.name, e->user->usm.name_len,
+                                                  e->level, buf, v3, sizeof v3) < 0)
+            snprintf(v3, sizeof v3, "%s;level=%s@%s", WN_USM_ENTITY_PREFIX,
+                     wn_usm_level_name(e->level), buf);   /* no user: cannot parse back */
         out = v3;
     } else {
         wn_ws_addr_format(&e->addr, e->port, buf, sizeof buf);

@@ -52,8 +52,9 @@ map_transport(int err, smiUINT32 subject)
     }
 }
 
-/* The SNMPv3 reports (usmStats counters) an agent answered with: the
- * same code whatever the step was about; 0 for any other error. */
+/* The SNMPv3 reports an agent answered with (the usmStats counters, the
+ * MPD's unknown security model and invalid message, any other report):
+ * the same code whatever the step was about; 0 for any other error. */
 static smiUINT32
 map_report(int err)
 {
@@ -70,6 +71,12 @@ map_report(int err)
         return SNMPAPI_RPT_NOTINTIMEWINDOW;
     case WN_E_DECRYPTIONERROR:
         return SNMPAPI_RPT_DECRYPTIONERROR;
+    case WN_E_UNKNOWNSECMODEL:
+        return SNMPAPI_RPT_UNKNOWNSECMODEL;
+    case WN_E_INVALIDMSG:
+        return SNMPAPI_RPT_INVALIDMSG;
+    case WN_E_REPORT:
+        return SNMPAPI_RPT_OTHER;
     default:
         return 0;
     }

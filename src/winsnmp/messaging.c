@@ -2,6 +2,7 @@
 #include "engine_int.h"
 #include "v3int.h"
 #include "engv3.h"
+#include "v3codec.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -388,13 +389,17 @@ SnmpEncodeMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnt
     struct wn_ws_pdu *p = a.pdu;
     if (!msgBufDesc)   /* the only out: nothing to do */
         return wn_ws_unlock_fail(s, SNMPAPI_NOOP);
-    if (dst->version == WN_WS_V3)
-        return wn_ws_unlock_fail(s, SNMPAPI_TL_NOT_SUPPORTED);
     uint8_t *pkt = NULL;
     size_t len = 0;
     struct wn_ws_v1_fields v1;
     v1_fields(p, &v1);
-    int rc = wn_ws_encode(dst->version, ctx->community, ctx->len, p->type, p->request_id,
+    int rc;
+    if (dst->version == WN_WS_V3 && !dst->user)   /* a received message's user, gone since */
+        return wn_ws_unlock_fail(s, SNMPAPI_ENTITY_INVALID);
+    if (dst->version == WN_WS_V3)
+        rc = wn_ws_v3_encode_msg(dst, ctx, p, &pkt, &len);
+    else
+        rc = wn_ws_encode(dst->version, ctx->community, ctx->len, p->type, p->request_id,
                           p->error_status, p->error_index, &p->vbl, &v1, &pkt, &len, NULL);
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_PDU_INVALID));
@@ -404,6 +409,20 @@ SnmpEncodeMsg(HSNMP_SESSION session, HSNMP_ENTITY srcEntity, HSNMP_ENTITY dstEnt
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     wn_ws_unlock();
     return (SNMPAPI_STATUS)len;
+}
+
+/* SnmpDecodeMsg's entity for a v3 message: its user and level at the
+ * unspecified address 0.0.0.0 (a message carries none).  0 or WN_E_*.
+ * [locked] */
+static int
+v3_decoded_entity(struct wn_ws_session *s, const struct wn_ws_v3in *v3, struct out_entity *o)
+{
+    struct sockaddr_in none = {.sin_family = AF_INET};
+    int rc = wn_ws_entity_create_addr(s, (const struct sockaddr *)&none, sizeof none, WN_WS_V3,
+                                      &o->e);
+    if (rc == 0)
+        rc = wn_ws_v3_entity_name(o->e, v3);
+    return rc;
 }
 
 SNMPAPI_STATUS SNMPAPI_CALL
@@ -416,31 +435,49 @@ SnmpDecodeMsg(HSNMP_SESSION session, LPHSNMP_ENTITY srcEntity, LPHSNMP_ENTITY ds
         return wn_ws_unlock_fail(NULL, SNMPAPI_SESSION_INVALID);
     if (!msgBufDesc || !msgBufDesc->ptr || msgBufDesc->len == 0)
         return wn_ws_unlock_fail(s, SNMPAPI_MESSAGE_INVALID);
-    struct wn_ws_decoded d;
-    int rc = wn_ws_decode(msgBufDesc->ptr, msgBufDesc->len, 0, wn_ws_convey_agent_addr(), &d);
+    /* v3: checked and decrypted for a user of the user table. */
+    int v3 = wn_ws_v3_looks_v3(msgBufDesc->ptr, msgBufDesc->len);
+    struct wn_ws_v3_decoded x;
+    struct wn_ws_decoded *d = &x.d;
+    int rc = v3 ? wn_ws_v3_decode_msg(msgBufDesc->ptr, msgBufDesc->len,
+                                      wn_ws_convey_agent_addr(), &x)
+                : wn_ws_decode(msgBufDesc->ptr, msgBufDesc->len, 0, wn_ws_convey_agent_addr(), d);
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID));
     struct wn_ws_context *ctx = NULL;
     struct wn_ws_pdu *p = NULL;
+    struct out_entity src = {NULL, 0}, dst = {NULL, 0};
     if (context)
-        rc = wn_ws_context_create(s, d.community, d.community_len, NULL, &ctx);
+        rc = wn_ws_context_create(s, d->community, d->community_len, NULL, &ctx);
     if (rc == 0)
-        rc = decoded_pdu(s, &d, &p);
-    wn_ws_vblist_clear(&d.vbl);
+        rc = decoded_pdu(s, d, &p);
+    wn_ws_vblist_clear(&d->vbl);
+    if (v3) {
+        wn_ws_v3_decoded_end(&x);
+        /* The message's user and level; no address (none in a message). */
+        if (rc == 0 && srcEntity)
+            rc = v3_decoded_entity(s, &x.v3, &src);
+        if (rc == 0 && dstEntity)
+            rc = v3_decoded_entity(s, &x.v3, &dst);
+    }
     if (rc < 0) {
         if (ctx)
             wn_ws_context_free(ctx);
+        if (p)
+            wn_ws_pdu_free(p);
+        entity_out_drop(&src);
+        entity_out_drop(&dst);
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
     }
     /* A v1 Trap-PDU has no request id: it gets one as a delivered trap
      * does (non-zero, chosen by the library). */
     if (p->from_v1_trap)
         p->request_id = wn_ws_next_request_id();
-    /* v1/v2c messages carry no addresses. */
+    /* v1/v2c messages carry no addresses, nor users. */
     if (srcEntity)
-        *srcEntity = NULL;
+        *srcEntity = src.e ? WN_WS_HANDLE(src.e) : NULL;
     if (dstEntity)
-        *dstEntity = NULL;
+        *dstEntity = dst.e ? WN_WS_HANDLE(dst.e) : NULL;
     if (context)
         *context = WN_WS_HANDLE(ctx);
     if (pdu)

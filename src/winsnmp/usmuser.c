@@ -5,6 +5,16 @@
 
 static struct wn_ws_user *users;   /* [locked] */
 
+/* The user lines' names of the database version read last [locked]. */
+static struct {
+    int valid;
+    int rc;                        /* 0, or WN_E_CONFIG: that version is malformed */
+    int overflow;                  /* more names than kept: the list proves nothing */
+    struct wn_ws_db_stamp stamp;
+    size_t n;
+    char names[WN_WS_USER_MAX_NAMES][WN_USM_MAX_USER_NAME + 1];
+} db_names;
+
 void
 wn_ws_user_hold(struct wn_ws_user *u)
 {
@@ -87,6 +97,33 @@ table_add(struct wn_ws_user *u)
     users = u;
 }
 
+/* What the database version `now` says of `name` without reading it
+ * again: WN_E_NOTFOUND (no such user line), WN_E_CONFIG (malformed), or
+ * 1 (it may be there: read it). */
+static int
+db_names_say(const char *name, const struct wn_ws_db_stamp *now)
+{
+    if (!db_names.valid || !stamp_equal(&db_names.stamp, now)) {
+        db_names.valid = 0;
+        int rc = wn_ws_db_user_names(db_names.names, WN_WS_USER_MAX_NAMES, &db_names.n,
+                                     &db_names.overflow, &db_names.stamp);
+        if (rc != 0 && rc != WN_E_CONFIG)
+            return 1;
+        db_names.rc = rc;
+        db_names.valid = 1;
+        if (!stamp_equal(&db_names.stamp, now))
+            return 1;               /* changed meanwhile: ask the file */
+    }
+    if (db_names.rc)
+        return db_names.rc;
+    if (db_names.overflow)
+        return 1;
+    for (size_t i = 0; i < db_names.n; i++)
+        if (strcmp(db_names.names[i], name) == 0)
+            return 1;
+    return WN_E_NOTFOUND;
+}
+
 int
 wn_ws_user_find(const char *name, struct wn_ws_user **out)
 {
@@ -104,6 +141,9 @@ wn_ws_user_find(const char *name, struct wn_ws_user **out)
                 return 0;
             }
         }
+        int said = db_names_say(name, &now);
+        if (said <= 0)
+            return said;
     }
     struct wn_ws_db_user du;
     struct wn_ws_db_stamp st;

@@ -2,6 +2,8 @@
 #ifndef WN_WS_USMUSER_H
 #define WN_WS_USMUSER_H
 
+#include <stdatomic.h>
+
 #include "usm.h"
 #include "winsnmp_int.h"
 
@@ -25,6 +27,16 @@ struct wn_ws_db_user {
  * Reading a file that holds secrets and that others may read, or that
  * neither the caller nor root owns, logs one warning per (file, mtime). */
 int wn_ws_db_user(const char *name, struct wn_ws_db_user *out, struct wn_ws_db_stamp *stamp);
+/* The names of every "user" line (names[0..*n), at most max; *overflow
+ * set when there were more) and the stamp of the file read.  0,
+ * WN_E_NOTFOUND (no database), WN_E_CONFIG (malformed), WN_E_NOMEM. */
+int wn_ws_db_user_names(char (*names)[WN_USM_MAX_USER_NAME + 1], size_t max, size_t *n,
+                        int *overflow, struct wn_ws_db_stamp *stamp);
+/* How many times a database file was opened (tests: a lookup that the
+ * user table answers reads none). */
+extern atomic_ulong wn_ws_db_reads;
+
+#define WN_WS_USER_MAX_NAMES 1024u   /* user names of one database version remembered */
 
 /* One user.  Every field is [locked] (the one WinSNMP lock): the key
  * cache in usm is used by the I/O thread under that lock.  Pointers to
@@ -48,7 +60,10 @@ struct wn_ws_user {
  * returned while the database file stays the same (same inode, mtime and
  * size), so pass phrases are hashed once per user and file version; a
  * user line with localized keys (authkey=/privkey=) has them for its
- * engineid= only.  0, WN_E_NOTFOUND (no database, or no such user),
+ * engineid= only.  The names of a file version's user lines are read once
+ * (at most WN_WS_USER_MAX_NAMES): a name not among them is WN_E_NOTFOUND
+ * without reading the file again, so datagrams naming unknown users cost
+ * one stat() each, not a read and parse of the database.  0, WN_E_NOTFOUND (no database, or no such user),
  * WN_E_CONFIG (the database is malformed; logged without secrets),
  * WN_E_INVAL (name empty or longer than WN_USM_MAX_USER_NAME),
  * WN_E_NOMEM.  May hash pass phrases (RFC 3414 A.2: about 2-5 ms each).

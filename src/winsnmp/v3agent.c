@@ -6,6 +6,7 @@
 
 #include "engine_int.h"
 #include "usmuser.h"
+#include "engv3.h"
 
 struct wn_ws_v3_counters wn_ws_v3_c;
 
@@ -17,8 +18,6 @@ static uint8_t in_plain[WN_SNMP_MAX_MSG], out_plain[WN_SNMP_MAX_MSG], out_buf[WN
 static size_t v2_used;   /* plaintext bytes in v2_buf until wn_ws_v3_receive_end */
 
 /* Salts of the messages we encrypt (reports never are). */
-static struct wn_usm_salt salt;
-static int salt_ready;
 
 /* A request SnmpListen delivered, until the program answers it (the
  * stateReference of RFC 3412 7.1 step 3). */
@@ -39,9 +38,49 @@ struct pending {
 };
 static struct pending pend[WN_WS_V3_MAX_PENDING];
 
+/* The users our listeners looked up, held so that their key caches (and
+ * the hashing of their pass phrases) outlive one message: without a
+ * reference an entry of the user table is freed with the message, and
+ * every datagram naming the user would hash its pass phrases again
+ * (RFC 3414 A.2: 1 MB each).  At most WN_WS_V3_MAX_HELD_USERS, the one
+ * used longest ago released first. */
+static struct {
+    struct wn_ws_user *user;    /* a counted reference, or NULL */
+    uint64_t used;
+} held[WN_WS_V3_MAX_HELD_USERS];
+static uint64_t held_tick;
+
+static void
+hold_user(struct wn_ws_user *u)
+{
+    /* Where it goes: rather the older record of the same name (the
+     * database changed), else a free slot, else the one used longest ago. */
+    enum { RANK_LRU = 1, RANK_FREE, RANK_SAME_NAME };
+    unsigned slot = 0;
+    int best = 0;
+    for (unsigned i = 0; i < WN_WS_V3_MAX_HELD_USERS; i++) {
+        const struct wn_ws_user *h = held[i].user;
+        if (h == u) {
+            held[i].used = ++held_tick;
+            return;
+        }
+        int rank = !h ? RANK_FREE
+                   : (h->usm.name_len == u->usm.name_len &&
+                      memcmp(h->usm.name, u->usm.name, u->usm.name_len) == 0) ? RANK_SAME_NAME
+                   : RANK_LRU;
+        if (rank > best || (rank == RANK_LRU && best == RANK_LRU && held[i].used < held[slot].used)) {
+            slot = i;
+            best = rank;
+        }
+    }
+    wn_ws_user_put(held[slot].user);
+    wn_ws_user_hold(u);
+    held[slot].user = u;
+    held[slot].used = ++held_tick;
+}
+
 /* What we know of the engines that sent us traps (RFC 3414 3.2 step 7b). */
 static struct wn_usm_engine remote[WN_WS_V3_MAX_REMOTE];
-static unsigned remote_next;   /* replaced next when the table is full */
 
 /* ------------------------------------------------------------------------
  * Counters and reports.
@@ -65,21 +104,14 @@ count(int err)
     return (uint32_t)++*c;
 }
 
-static int
-ensure_salt(void)
-{
-    if (!salt_ready && wn_usm_salt_init(&salt) == 0)
-        salt_ready = 1;
-    return salt_ready ? 0 : WN_E_IO;
-}
-
 /* Encodes sc as the authoritative engine me and sends it to `to`. */
 static int
 send_scoped(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
             struct wn_usm_user *user, uint8_t flags, int32_t msg_id, int32_t max_size,
             const struct wn_snmp_scoped_pdu *sc)
 {
-    int rc = ensure_salt();
+    struct wn_usm_salt *salt;     /* one pair for every message we encrypt */
+    int rc = wn_ws_v3_salt(&salt);
     if (rc < 0)
         return rc;
     struct wn_usm_engine me = *wn_ws_v3_local();
@@ -89,11 +121,33 @@ send_scoped(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tol
                                                                    : sizeof out_buf;
     const uint8_t *msg;
     size_t len;
-    rc = wn_usm_encode(&o, &salt, wn_clock_ms(), out_buf, cap, out_plain, sizeof out_plain, &msg,
+    rc = wn_usm_encode(&o, salt, wn_clock_ms(), out_buf, cap, out_plain, sizeof out_plain, &msg,
                        &len);
     if (rc == 0)
         rc = wn_dgram_send_raw(sock, to, tolen, msg, len);
     return rc;
+}
+
+/* Sends a Report of one counter (oid[0..n) = value) for in, from our
+ * engine, with in's msgID and the given request-id, at `flags` (level
+ * bits) as `user` (NULL: noAuthNoPriv). */
+static void
+send_report(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
+            const struct wn_usm_in *in, const uint32_t *oid, size_t n, uint32_t value,
+            int32_t request_id, struct wn_ws_user *user, uint8_t flags)
+{
+    struct wn_snmp_varbind vb = {.oid = oid, .oid_len = n,
+                                 .value = {.syntax = WN_SNMP_SYN_COUNTER32, .v.u32 = value}};
+    const struct wn_usm_engine *me = wn_ws_v3_local();
+    struct wn_snmp_scoped_pdu sc = {.context_engine_id = me->id,
+                                    .context_engine_id_len = me->id_len};
+    sc.pdu.type = WN_SNMP_PDU_REPORT;
+    sc.pdu.request_id = request_id;
+    sc.pdu.vbs = &vb;
+    sc.pdu.vb_count = 1;
+    if (send_scoped(sock, to, tolen, user ? &user->usm : NULL, flags, in->msg.msg_id,
+                    in->msg.max_size, &sc) == 0)
+        wn_ws_v3_c.reports_sent++;
 }
 
 /* Reports err for in (RFC 3412 7.1 / RFC 3414 3.2): at noAuthNoPriv with
@@ -108,20 +162,48 @@ report(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
     size_t n;
     if (!(in->msg.flags & WN_SNMP_V3_FLAG_REPORTABLE) || wn_usm_report_oid(err, &oid, &n) < 0)
         return;
-    struct wn_snmp_varbind vb = {.oid = oid, .oid_len = n,
-                                 .value = {.syntax = WN_SNMP_SYN_COUNTER32, .v.u32 = value}};
-    const struct wn_usm_engine *me = wn_ws_v3_local();
-    struct wn_snmp_scoped_pdu sc = {.context_engine_id = me->id,
-                                    .context_engine_id_len = me->id_len};
-    sc.pdu.type = WN_SNMP_PDU_REPORT;
     /* The request-id, when it could be read (not inside encrypted data). */
-    sc.pdu.request_id = (in->msg.flags & WN_SNMP_V3_FLAG_PRIV) ? 0 : in->msg.scoped.pdu.request_id;
-    sc.pdu.vbs = &vb;
-    sc.pdu.vb_count = 1;
+    int32_t rid = (in->msg.flags & WN_SNMP_V3_FLAG_PRIV) ? 0 : in->msg.scoped.pdu.request_id;
     int auth = err == WN_E_NOTINTIMEWINDOW && user;
-    if (send_scoped(sock, to, tolen, auth ? &user->usm : NULL, auth ? WN_SNMP_V3_FLAG_AUTH : 0,
-                    in->msg.msg_id, in->msg.max_size, &sc) == 0)
-        wn_ws_v3_c.reports_sent++;
+    send_report(sock, to, tolen, in, oid, n, value, rid, auth ? user : NULL,
+                auth ? WN_SNMP_V3_FLAG_AUTH : 0);
+}
+
+/* A message that passed the USM but that no application of ours handles
+ * (RFC 3412 4.2.2.1): snmpUnknownPDUHandlers, and for a reportable
+ * request of the Confirmed Class a Report at the request's own level and
+ * user (RFC 3412 7.1: the Report goes back with the request's security
+ * state), so that the manager hears of it at once and may trust it. */
+static void
+unknown_pdu_handler(struct wn_dgram_sock *sock, const struct sockaddr *to, socklen_t tolen,
+                    const struct wn_usm_in *in, struct wn_ws_user *user)
+{
+    uint32_t value = (uint32_t)++wn_ws_v3_c.unknown_pdu_handlers;
+    wn_ws_v3_c.dropped++;
+    uint8_t t = in->scoped.pdu.type;
+    int confirmed = t == WN_SNMP_PDU_GET || t == WN_SNMP_PDU_GETNEXT ||
+                    t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET ||
+                    t == WN_SNMP_PDU_INFORM;
+    if (!confirmed || !(in->msg.flags & WN_SNMP_V3_FLAG_REPORTABLE))
+        return;
+    size_t n;
+    const uint32_t *oid = wn_usm_unknown_pdu_handlers_oid(&n);
+    send_report(sock, to, tolen, in, oid, n, value, in->scoped.pdu.request_id, user,
+                in->msg.flags & WN_USM_LEVEL_MASK);
+}
+
+/* RFC 5343 localEngineID: "the engine that receives this". */
+static const uint8_t local_engine_id[] = {0x80, 0x00, 0x00, 0x00, 0x06};
+
+/* 1 when a request's contextEngineID names our engine: our snmpEngineID
+ * or RFC 5343's localEngineID.  Our agent serves no other (no proxy). */
+static int
+context_is_ours(const struct wn_snmp_scoped_pdu *sc, const struct wn_usm_engine *me)
+{
+    const uint8_t *id = sc->context_engine_id;
+    size_t n = sc->context_engine_id_len;
+    return (n == me->id_len && memcmp(id, me->id, n) == 0) ||
+           (n == sizeof local_engine_id && memcmp(id, local_engine_id, n) == 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -139,19 +221,23 @@ remote_find(const uint8_t *id, size_t len)
     return NULL;
 }
 
-/* Keeps what an authenticated trap taught of its engine's clock. */
+/* Keeps what an authenticated trap taught of its engine's clock (only
+ * those: an unauthenticated one teaches nothing, and anyone could send
+ * it).  When the table is full, the engine heard from longest ago goes. */
 static void
 remote_keep(const struct wn_usm_engine *e)
 {
+    if (!e->time_known)
+        return;
     struct wn_usm_engine *slot = remote_find(e->id, e->id_len);
+    for (unsigned i = 0; i < WN_WS_V3_MAX_REMOTE && !slot; i++)
+        if (!remote[i].id_len)
+            slot = &remote[i];
     if (!slot) {
-        for (unsigned i = 0; i < WN_WS_V3_MAX_REMOTE && !slot; i++)
-            if (!remote[i].id_len)
+        slot = &remote[0];
+        for (unsigned i = 1; i < WN_WS_V3_MAX_REMOTE; i++)
+            if (remote[i].synced_ms < slot->synced_ms)
                 slot = &remote[i];
-    }
-    if (!slot) {
-        slot = &remote[remote_next];
-        remote_next = (remote_next + 1) % WN_WS_V3_MAX_REMOTE;
     }
     *slot = *e;
 }
@@ -229,6 +315,8 @@ check(struct wn_usm_in *in, int authoritative, struct wn_usm_engine *eng,
         name[in->sp.user_len] = '\0';
         if (wn_ws_user_find(name, user) < 0)
             *user = NULL;
+        else
+            hold_user(*user);
     }
     /* A user whose line names its engine (engineid=) takes traps from
      * that engine only: its keys are not made for any other. */
@@ -295,13 +383,15 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
                           t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET)
                        : authoritative ? (t == WN_SNMP_PDU_INFORM || t == WN_SNMP_PDU_TRAP_V2)
                                        : t == WN_SNMP_PDU_TRAP_V2;
-        if (!ok)
+        /* An agent request for another engine's context is not ours to
+         * answer (RFC 3412 4.2.2.1: no application registered for that
+         * contextEngineID). */
+        if (!ok || (agent && !context_is_ours(&in.scoped, me)))
             rc = WN_E_PROTOCOL;
     }
     if (rc < 0) {
         if (rc == WN_E_PROTOCOL) {
-            wn_ws_v3_c.unknown_pdu_handlers++;
-            wn_ws_v3_c.dropped++;
+            unknown_pdu_handler(sock, from, fromlen, &in, user);
         } else {
             uint32_t value = count(rc);
             char who[WN_SOCKADDR_STRLEN];
@@ -460,42 +550,21 @@ wn_ws_v3_reset(void)
             wn_ws_user_put(pend[i].user);
     memset(pend, 0, sizeof pend);
     memset(remote, 0, sizeof remote);
-    remote_next = 0;
-}
-
-static const char *
-level_name(uint8_t level)
-{
-    if (!(level & WN_SNMP_V3_FLAG_AUTH))
-        return "noAuthNoPriv";
-    return (level & WN_SNMP_V3_FLAG_PRIV) ? "authPriv" : "authNoPriv";
+    for (unsigned i = 0; i < WN_WS_V3_MAX_HELD_USERS; i++)
+        wn_ws_user_put(held[i].user);
+    memset(held, 0, sizeof held);
 }
 
 int
 wn_ws_v3_entity_name(struct wn_ws_entity *e, const struct wn_ws_v3in *v3)
 {
     WN_WS_ASSERT_LOCKED();
-    static const char hex[] = "0123456789ABCDEF";
-    /* The user name with the string form's escapes (%XX for ';', '@',
-     * '%' and bytes outside printable ASCII). */
-    char user[3 * WN_USM_MAX_USER_NAME + 1];
-    size_t o = 0;
-    for (const char *p = v3->user; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c <= ' ' || c >= 0x7f || c == ';' || c == '@' || c == '%') {
-            user[o++] = '%';
-            user[o++] = hex[c >> 4];
-            user[o++] = hex[c & 15];
-        } else {
-            user[o++] = (char)c;
-        }
-    }
-    user[o] = '\0';
     char addr[WN_WS_ADDR_TEXT_MAX];
     wn_ws_addr_format(&e->addr, e->port, addr, sizeof addr);
-    char buf[sizeof WN_USM_ENTITY_PREFIX + sizeof user + sizeof addr + 32];
-    snprintf(buf, sizeof buf, WN_USM_ENTITY_PREFIX "%s;level=%s@%s", user,
-             level_name(v3->level), addr);
+    char buf[sizeof WN_USM_ENTITY_PREFIX + 3 * WN_USM_MAX_USER_NAME + sizeof addr + 32];
+    int rc = wn_usm_entity_format(v3->user, strlen(v3->user), v3->level, addr, buf, sizeof buf);
+    if (rc < 0)
+        return rc;
     char *str = wn_strdup(buf);
     if (!str)
         return WN_E_NOMEM;

@@ -21,6 +21,7 @@
 #define WN_WS_V3_MAX_PATH 4096u            /* the engine state file's path */
 #define WN_WS_V3_MAX_BOOTS_LINES 64u       /* engine IDs kept in the state file */
 #define WN_WS_V3_MAX_REMOTE 1024u          /* trap senders' engines remembered (clock, 7b) */
+#define WN_WS_V3_MAX_HELD_USERS 64u       /* users whose keys our listeners keep */
 #define WN_WS_V3_MAX_PENDING 1024u         /* agent requests awaiting the program's response */
 #define WN_WS_V3_PENDING_MS 120000u        /* how long such a request waits */
 

@@ -30,6 +30,24 @@ wire_events_destroy(struct wire_events *e)
     pthread_mutex_destroy(&e->mu);
 }
 
+int
+wire_session_open(struct wire_events *e, HSNMP_SESSION *s)
+{
+    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
+        return -1;
+    wire_events_init(e);
+    *s = SnmpCreateSession(NULL, 0, wire_events_cb, e);
+    return *s ? 0 : -1;
+}
+
+void
+wire_session_close(struct wire_events *e, HSNMP_SESSION s)
+{
+    SnmpClose(s);
+    SnmpCleanup();
+    wire_events_destroy(e);
+}
+
 SNMPAPI_STATUS CALLBACK
 wire_events_cb(HSNMP_SESSION s, HWND hwnd, UINT msg, WPARAM w, LPARAM l, LPVOID data)
 {

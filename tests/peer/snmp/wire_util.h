@@ -38,6 +38,10 @@ SNMPAPI_STATUS CALLBACK wire_events_cb(HSNMP_SESSION s, HWND hwnd, UINT msg, WPA
 /* Takes the oldest queued event, waiting up to timeout_ms.  0, or -1 on timeout. */
 int wire_events_wait(struct wire_events *e, unsigned timeout_ms, struct wire_event *out);
 unsigned wire_events_total(struct wire_events *e);
+/* SnmpStartup, e initialised, *s a session whose callback queues into e:
+ * 0 or -1.  wire_session_close: SnmpClose, SnmpCleanup, e destroyed. */
+int wire_session_open(struct wire_events *e, HSNMP_SESSION *s);
+void wire_session_close(struct wire_events *e, HSNMP_SESSION s);
 
 /* ---- SMI helpers (fail the test on API failure) ---- */
 /* Parses "1.3.6..." (a leading '.' is allowed); out->ptr is returned-owned

@@ -110,21 +110,14 @@ group_setup(void **state)
         }
     }
     write_db();
-    smiUINT32 a, b, c, d, e;
-    if (SnmpStartup(&a, &b, &c, &d, &e) != SNMPAPI_SUCCESS)
-        return -1;
-    wire_events_init(&ev);
-    sess = SnmpCreateSession(NULL, 0, wire_events_cb, &ev);
-    return sess ? 0 : -1;
+    return wire_session_open(&ev, &sess);
 }
 
 static int
 group_teardown(void **state)
 {
     (void)state;
-    SnmpClose(sess);
-    SnmpCleanup();
-    wire_events_destroy(&ev);
+    wire_session_close(&ev, sess);
     int rc = 0;
     for (int i = NPEERS - 1; i >= 0; i--)
         if (wire_peers_stop(&peers[i]) != 0)

@@ -439,6 +439,16 @@ test_snmpbulkwalk_v3_walks_our_agent(void **state)
     if (!strstr(out, "Unknown user name"))
         fail_msg("snmpget as an unknown user said: %s", out);
     free(out);
+    /* A contextEngineID not ours (-E): not answered with data but with an
+     * snmpUnknownPDUHandlers report (RFC 3412 4.2.2.1), which net-snmp
+     * 5.9 reports as "Bad version specified" (snmpv3_get_report_type). */
+    out = NULL;
+    int rc = wire_run(&out, "snmpget " SHA_OPTS " -E 0x8000000005aabbccdd " WIRE_TOOL_OPTS
+                            " 127.0.0.1:%u " WIRE_AGENT_BASE ".2.0 2>&1", port);
+    assert_non_null(out);
+    if (rc == 0 || strstr(out, "INTEGER") || !strstr(out, "Bad version"))
+        fail_msg("snmpget -E for another engine exit %d, said: %s", rc, out);
+    free(out);
     wire_agent_stop(&agent);
 }
 

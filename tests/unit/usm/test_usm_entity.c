@@ -130,6 +130,42 @@ test_usm_entity_redaction_drops_secrets_and_parses_back(void **state)
     assert_int_equal(wn_usm_entity_redact(s, out, 20), WN_E_NOSPACE);
 }
 
+/* Any user name (1..32 bytes but NUL) and level formats to a string that
+ * parses back to the same user, level and address; the level names are
+ * those wn_usm_level_from_name reads. */
+static void
+test_usm_entity_format_parses_back_for_any_user(void **state)
+{
+    (void)state;
+    static const int levels[] = {0, WN_SNMP_V3_FLAG_AUTH,
+                                 WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV};
+    uint32_t x = 0x9e3779b9u;
+    for (unsigned r = 0; r < 20000; r++) {
+        char user[WN_USM_MAX_USER_NAME];
+        size_t n = 1 + r % WN_USM_MAX_USER_NAME;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            user[i] = (char)(1 + x % 255);
+        }
+        int level = levels[r % 3];
+        char s[256];
+        assert_int_equal(wn_usm_entity_format(user, n, level, "[::1]:161", s, sizeof s), 0);
+        struct wn_usm_entity e;
+        assert_int_equal(wn_usm_entity_parse(s, &e), 0);
+        assert_int_equal(strlen(e.user), n);
+        assert_memory_equal(e.user, user, n);
+        assert_int_equal(e.level, level);
+        assert_string_equal(e.address, "[::1]:161");
+        int back;
+        assert_int_equal(wn_usm_level_from_name(wn_usm_level_name(level), &back), 0);
+        assert_int_equal(back, level);
+        wn_usm_entity_clear(&e);
+    }
+    char s[16];
+    assert_int_equal(wn_usm_entity_format("u", 1, 0, "192.0.2.1", s, sizeof s), WN_E_NOSPACE);
+    assert_int_equal(wn_usm_entity_format("", 0, 0, "192.0.2.1", s, sizeof s), WN_E_INVAL);
+}
+
 int
 main(void)
 {
@@ -137,6 +173,7 @@ main(void)
         cmocka_unit_test(test_usm_entity_parses_every_field),
         cmocka_unit_test(test_usm_entity_rejects_bad_strings),
         cmocka_unit_test(test_usm_entity_redaction_drops_secrets_and_parses_back),
+        cmocka_unit_test(test_usm_entity_format_parses_back_for_any_user),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,8 +60,15 @@ agent_answer_as(struct wn_usm_engine *ag, const uint8_t *msg, size_t len, const 
         agent_ctx_engine_len = in.scoped.context_engine_id_len;
         memcpy(agent_ctx_engine, in.scoped.context_engine_id, agent_ctx_engine_len);
     }
+    /* A response names the request's context (RFC 3412 7.1 step 3). */
     struct wn_snmp_scoped_pdu sc = {.context_engine_id = ag->id,
                                     .context_engine_id_len = ag->id_len, .pdu = pdu};
+    if (!rc) {
+        sc.context_engine_id = in.scoped.context_engine_id;
+        sc.context_engine_id_len = in.scoped.context_engine_id_len;
+        sc.context_name = in.scoped.context_name;
+        sc.context_name_len = in.scoped.context_name_len;
+    }
     struct wn_usm_out o = {.user = u, .engine = ag, .flags = flags,
                            .msg_id = in.msg.msg_id, .max_size = 65507, .scoped = &sc};
     size_t n;
@@ -322,6 +329,80 @@ test_usm_exchange_context_engine_id(void **state)
     wn_usm_user_clear(&m.user);
 }
 
+/* A Response as `user_name` from engine `eng` naming context (ce, cn). */
+static size_t
+forge_response(const struct wn_usm_engine *eng, const char *user_name, int32_t msg_id,
+               int32_t request_id, const uint8_t *ce, size_t ce_len, const char *cn,
+               const uint8_t **out)
+{
+    struct wn_usm_user u;
+    assert_int_equal(wn_usm_user_init(&u, user_name, WN_USM_AUTH_NONE, NULL, WN_USM_PRIV_NONE,
+                                      NULL), 0);
+    struct wn_snmp_scoped_pdu sc = {
+        .context_engine_id = ce, .context_engine_id_len = ce_len,
+        .context_name = (const uint8_t *)cn, .context_name_len = strlen(cn),
+        .pdu = {.type = WN_SNMP_PDU_RESPONSE, .request_id = request_id}};
+    struct wn_usm_out o = {.user = &u, .engine = eng, .flags = 0, .msg_id = msg_id,
+                           .max_size = 65507, .scoped = &sc};
+    size_t n;
+    assert_int_equal(wn_usm_encode(&o, NULL, NOW, agent_buf, sizeof agent_buf, NULL, 0, out, &n),
+                     0);
+    wn_usm_user_clear(&u);
+    return n;
+}
+
+/* A Response with the request's msgID that differs from the request in
+ * anything else the request fixed (engine ID, user, contextEngineID,
+ * contextName, request-id) is not the answer: ignored, and the right one
+ * still completes the request.  At noAuthNoPriv nothing else checks
+ * these.  Checked against the old exchange (msgID, request-id and level
+ * only): the first forged one (another user) completed the request. */
+static void
+test_usm_exchange_reply_matches_everything_the_request_fixed(void **state)
+{
+    (void)state;
+    static struct mgr m;
+    assert_int_equal(wn_usm_user_init(&m.user, "guest", WN_USM_AUTH_NONE, NULL,
+                                      WN_USM_PRIV_NONE, NULL), 0);
+    m.ids = 9;
+    struct wn_usm_peer peer = {0};
+    struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 4001};
+    struct wn_usm_exchange x;
+    exchange_init(&x, &m, &peer, 0, &p);
+    x.level = 0;
+    x.context_name = (const uint8_t *)"vrf-a";
+    x.context_name_len = 5;
+    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);     /* probe */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* request */
+    struct wn_usm_engine other = agent;
+    other.id[other.id_len - 1] ^= 1;
+    const struct {
+        const struct wn_usm_engine *from;
+        const char *user;
+        int32_t request_id;
+        const struct wn_usm_engine *context_engine;
+        const char *context_name;
+        int step;
+    } replies[] = {
+        {&agent, "mallory", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE},   /* another user */
+        {&other, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE},     /* another engine */
+        {&agent, "guest", 4001, &other, "vrf-a", WN_USM_STEP_IGNORE},     /* contextEngineID */
+        {&agent, "guest", 4001, &agent, "vrf-b", WN_USM_STEP_IGNORE},     /* contextName */
+        {&agent, "guest", 4002, &agent, "vrf-a", WN_USM_STEP_IGNORE},     /* request-id */
+        {&agent, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_DONE},       /* the answer */
+    };
+    for (size_t i = 0; i < WN_ARRAY_SIZE(replies); i++) {
+        const uint8_t *msg;
+        size_t n = forge_response(replies[i].from, replies[i].user, x.msg_id,
+                                  replies[i].request_id, replies[i].context_engine->id,
+                                  replies[i].context_engine->id_len, replies[i].context_name,
+                                  &msg);
+        assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), replies[i].step);
+    }
+    assert_int_equal(x.in.scoped.pdu.request_id, 4001);
+    wn_usm_user_clear(&m.user);
+}
+
 int
 main(void)
 {
@@ -330,6 +411,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_errors_and_timeouts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_context_engine_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usm_exchange_reply_matches_everything_the_request_fixed,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_thousand_engines_discover_concurrently,
                                         setup, teardown),
     };

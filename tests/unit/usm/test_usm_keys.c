@@ -163,6 +163,46 @@ test_usm_key_cache_localizes_once_per_engine(void **state)
     assert_memory_equal(&u, &zero, sizeof u);
 }
 
+/* A full cache makes room: past WN_USM_KEY_CACHE_MAX engines the entry
+ * used longest ago among those no digest verified goes first, a verified
+ * one stays, and entries given as localized keys are never dropped.
+ * Checked against the old cache (no eviction): the 4097th engine failed
+ * with WN_E_LIMIT. */
+static void
+test_usm_key_cache_evicts_unverified_first(void **state)
+{
+    (void)state;
+    struct wn_usm_user u;
+    assert_int_equal(wn_usm_user_init(&u, "evict", WN_USM_AUTH_MD5, "authpass-1",
+                                      WN_USM_PRIV_NONE, NULL), 0);
+    const uint8_t kept[] = {0x80, 0, 0, 0, 7, 7};
+    const struct wn_usm_keys *k;
+    assert_int_equal(wn_usm_user_keys(&u, kept, sizeof kept, &k), 0);
+    wn_usm_user_keys_verified(&u, kept, sizeof kept);
+    for (unsigned i = 0; i < WN_USM_KEY_CACHE_MAX + 10; i++) {
+        const uint8_t id[] = {0x80, 0, 0, 0, 5, (uint8_t)(i >> 8), (uint8_t)i};
+        assert_int_equal(wn_usm_user_keys(&u, id, sizeof id, &k), 0);
+        assert_true(u.cached <= WN_USM_KEY_CACHE_MAX);
+    }
+    assert_int_equal(u.cached, WN_USM_KEY_CACHE_MAX);
+    assert_int_equal(u.evictions, 11);
+    assert_non_null(wn_usm_user_keys_cached(&u, kept, sizeof kept));
+    /* The first unverified ones went, the latest stayed. */
+    const uint8_t first[] = {0x80, 0, 0, 0, 5, 0, 0};
+    const uint8_t last[] = {0x80, 0, 0, 0, 5, (uint8_t)((WN_USM_KEY_CACHE_MAX + 9) >> 8),
+                            (uint8_t)(WN_USM_KEY_CACHE_MAX + 9)};
+    assert_null(wn_usm_user_keys_cached(&u, first, sizeof first));
+    assert_non_null(wn_usm_user_keys_cached(&u, last, sizeof last));
+    wn_usm_user_clear(&u);
+    /* A user of localized keys only: its entry is never given up. */
+    assert_int_equal(wn_usm_user_init_localized(&u, "db", WN_USM_AUTH_MD5, WN_USM_PRIV_NONE), 0);
+    uint8_t ak[16] = {1};
+    assert_int_equal(wn_usm_user_add_keys(&u, kept, sizeof kept, ak, 16, NULL, 0), 0);
+    assert_int_equal(wn_usm_user_keys(&u, first, sizeof first, &k), WN_E_NOTFOUND);
+    assert_non_null(wn_usm_user_keys_cached(&u, kept, sizeof kept));
+    wn_usm_user_clear(&u);
+}
+
 static void
 test_usm_localized_keys_only_and_bad_inputs(void **state)
 {
@@ -205,6 +245,7 @@ main(void)
         cmocka_unit_test(test_usm_lab_user_vector),
         cmocka_unit_test(test_usm_reeder_extension_follows_its_definition),
         cmocka_unit_test(test_usm_key_cache_localizes_once_per_engine),
+        cmocka_unit_test(test_usm_key_cache_evicts_unverified_first),
         cmocka_unit_test(test_usm_localized_keys_only_and_bad_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,8 +168,13 @@ test_usm_roundtrip_every_protocol_pair(void **state)
         uint8_t buf[2048];
         const uint8_t *msg;
         size_t len;
+        memset(scratch, 0, sizeof scratch);
         assert_int_equal(wn_usm_encode(&o, &salt, 3000, buf, sizeof buf, scratch, sizeof scratch,
                                        &msg, &len), 0);
+        /* Neither the plaintext nor its ciphertext stays in scratch. */
+        for (size_t b = 0; b < sizeof scratch; b++)
+            if (scratch[b])
+                fail_msg("pair %zu: scratch byte %zu left at %02x", i, b, scratch[b]);
         if (pairs[i].p) /* the value never appears in clear */
             assert_null(memmem(msg, len, text, sizeof text - 1));
         struct wn_usm_in in;
@@ -223,6 +228,80 @@ test_usm_timeliness_rules(void **state)
     assert_int_equal(wn_usm_timeliness_auth(&me, WN_USM_MAX_BOOTS, 1000, 0), WN_E_NOTINTIMEWINDOW);
 }
 
+/* A trap (authNoPriv) of user "victim" from engine `id`, authenticated with
+ * the auth key akey (16 bytes, MD5) as localized for that engine. */
+static size_t
+forge_trap(const uint8_t *id, size_t id_len, const uint8_t akey[16], uint8_t *buf, size_t cap,
+           const uint8_t **msg)
+{
+    struct wn_usm_user sender;
+    struct wn_usm_engine e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(wn_usm_engine_set_id(&e, id, id_len), 0);
+    wn_usm_engine_sync(&e, 1, 100, 0);
+    assert_int_equal(wn_usm_user_init_localized(&sender, "victim", WN_USM_AUTH_MD5,
+                                                WN_USM_PRIV_NONE), 0);
+    assert_int_equal(wn_usm_user_add_keys(&sender, id, id_len, akey, 16, NULL, 0), 0);
+    struct wn_snmp_scoped_pdu sc = {.context_engine_id = id, .context_engine_id_len = id_len,
+                                    .pdu = {.type = WN_SNMP_PDU_TRAP_V2, .request_id = 9}};
+    struct wn_usm_out o = {.user = &sender, .engine = &e, .flags = WN_SNMP_V3_FLAG_AUTH,
+                           .msg_id = 5, .max_size = 65507, .scoped = &sc};
+    size_t len;
+    assert_int_equal(wn_usm_encode(&o, NULL, 0, buf, cap, NULL, 0, msg, &len), 0);
+    wn_usm_user_clear(&sender);
+    return len;
+}
+
+/* Receives a trap as a trap receiver (not authoritative) with a fresh view
+ * of its engine. */
+static int
+receive_trap(const uint8_t *msg, size_t len, struct wn_usm_user *u)
+{
+    struct wn_usm_in in;
+    struct wn_usm_engine view;
+    assert_int_equal(wn_usm_parse(msg, len, &in), 0);
+    memset(&view, 0, sizeof view);
+    assert_int_equal(wn_usm_engine_set_id(&view, in.sp.engine_id, in.sp.engine_id_len), 0);
+    return wn_usm_process_in(&in, u, &view, 0, 0, scratch, sizeof scratch);
+}
+
+/* A user that accepts traps from any engine: forged traps naming more
+ * new engine IDs than the key cache holds leave nothing in the cache (the
+ * keys are kept only once a digest checks), and a legitimate new engine
+ * is still accepted.  Checked against the old cache (keys cached before
+ * the digest, no eviction): the flood filled it and the legitimate
+ * trap failed with WN_E_LIMIT. */
+static void
+test_usm_forged_engine_flood_leaves_key_cache_empty(void **state)
+{
+    (void)state;
+    struct wn_usm_user u;
+    assert_int_equal(wn_usm_user_init(&u, "victim", WN_USM_AUTH_MD5, "victim-pass-1",
+                                      WN_USM_PRIV_NONE, NULL), 0);
+    uint8_t buf[512], forged_key[16];
+    memset(forged_key, 0x5a, sizeof forged_key);
+    const uint8_t *msg;
+    for (unsigned i = 0; i < WN_USM_KEY_CACHE_MAX + 64; i++) {
+        const uint8_t id[] = {0x80, 0, 0, 0, 5, 0xee, (uint8_t)(i >> 8), (uint8_t)i};
+        size_t len = forge_trap(id, sizeof id, forged_key, buf, sizeof buf, &msg);
+        assert_int_equal(receive_trap(msg, len, &u), WN_E_WRONGDIGEST);
+    }
+    assert_int_equal(u.cached, 0);
+    assert_int_equal(u.localizations, WN_USM_KEY_CACHE_MAX + 64);
+    /* The real sender on an engine never seen before. */
+    const uint8_t good[] = {0x80, 0, 0, 0, 5, 0x11, 0x22, 0x33};
+    uint8_t kul[16];
+    assert_int_equal(wn_usm_localize_key(WN_USM_AUTH_MD5, u.ku_auth, good, sizeof good, kul), 0);
+    size_t len = forge_trap(good, sizeof good, kul, buf, sizeof buf, &msg);
+    assert_int_equal(receive_trap(msg, len, &u), 0);
+    assert_int_equal(u.cached, 1);
+    /* Its keys are cached: the next trap localizes nothing. */
+    unsigned long made = u.localizations;
+    assert_int_equal(receive_trap(msg, len, &u), 0);
+    assert_int_equal(u.localizations, made);
+    wn_usm_user_clear(&u);
+}
+
 static void
 test_usm_reports_map_to_distinct_errors(void **state)
 {
@@ -249,9 +328,21 @@ test_usm_reports_map_to_distinct_errors(void **state)
     struct wn_snmp_varbind vb = {.oid = other, .oid_len = 9,
                                  .value = {.syntax = WN_SNMP_SYN_NULL}};
     struct wn_snmp_pdu r = {.type = WN_SNMP_PDU_REPORT, .vbs = &vb, .vb_count = 1};
-    assert_int_equal(wn_usm_report_error(&r), WN_E_PROTOCOL);
+    assert_int_equal(wn_usm_report_error(&r), WN_E_REPORT);
     r.vb_count = 0;
-    assert_int_equal(wn_usm_report_error(&r), WN_E_PROTOCOL);
+    assert_int_equal(wn_usm_report_error(&r), WN_E_REPORT);
+    /* The MPD's counters (RFC 3412): their own codes, or the rest. */
+    static const struct {
+        uint32_t last;
+        int err;
+    } mpd[] = {{1, WN_E_UNKNOWNSECMODEL}, {2, WN_E_INVALIDMSG}, {3, WN_E_REPORT}};
+    for (size_t i = 0; i < WN_ARRAY_SIZE(mpd); i++) {
+        const uint32_t name[] = {1, 3, 6, 1, 6, 3, 11, 2, 1, mpd[i].last, 0};
+        vb.oid = name;
+        vb.oid_len = WN_ARRAY_SIZE(name);
+        r.vb_count = 1;
+        assert_int_equal(wn_usm_report_error(&r), mpd[i].err);
+    }
     r.type = WN_SNMP_PDU_RESPONSE;
     assert_int_equal(wn_usm_report_error(&r), WN_E_INVAL);
 }
@@ -298,6 +389,7 @@ main(void)
         cmocka_unit_test(test_usm_decrypts_net_snmp_authpriv_message),
         cmocka_unit_test(test_usm_roundtrip_every_protocol_pair),
         cmocka_unit_test(test_usm_timeliness_rules),
+        cmocka_unit_test(test_usm_forged_engine_flood_leaves_key_cache_empty),
         cmocka_unit_test(test_usm_reports_map_to_distinct_errors),
         cmocka_unit_test(test_usm_secparams_roundtrip_and_limits),
     };
