@@ -1,6 +1,8 @@
 /* oid.c: BER OBJECT IDENTIFIER coder (X.690 8.19) into and from uint32 sub-id arrays. */
 #include "ber.h"
 
+#include <string.h>
+
 #define MOD "ber"
 
 /* The error for one sub-id more than fits: the named limit first, then
@@ -53,6 +55,49 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
         if (j == len && groups + 1 <= WN_BER_MAX_OID_LEN) {
             if (n)
                 *n = groups + 1;
+            return 0;
+        }
+    }
+    if (out && c[0] < 0x80 && len + 1 <= max && len + 1 <= WN_BER_MAX_OID_LEN) {
+        /* Validate and write in one loop while the first group is one
+         * octet and every other is shorter than five octets and minimal:
+         * no more than len + 1 sub-ids, so no room check per one.
+         * Anything else starts again in the careful loop below. */
+        uint32_t a0 = c[0] < 40 ? 0 : c[0] < 80 ? 1 : 2;
+        uint32_t *o = out + 2;
+        size_t j = 1;
+        uint32_t v = 0;
+        out[0] = a0;
+        out[1] = c[0] - 40u * a0;
+        /* Eight one-octet sub-ids at a time while they last (the usual
+         * 1.3.6.1.x.y... prefix): each ends a group, so v stays 0. */
+        while (len - j >= 8) {
+            uint64_t w;
+            memcpy(&w, c + j, sizeof w);
+            if (w & 0x8080808080808080ull)
+                break;
+            for (size_t q = 0; q < 8; q++)
+                o[q] = c[j + q];
+            o += 8;
+            j += 8;
+        }
+        for (; j < len; j++) {
+            uint32_t b = c[j];
+            if (b < 0x80) {
+                *o++ = v << 7 | b;
+                v = 0;
+                continue;
+            }
+            /* v is 0 only at a group's start (minimal groups do not start
+             * with 0x80), at least 2^14 after three octets of one. */
+            if ((b == 0x80 && v == 0) || v >= (1u << 14))
+                break;
+            v = v << 7 | (b & 0x7Fu);
+        }
+        size_t k = (size_t)(o - out);
+        if (j == len) {
+            if (n)
+                *n = k;
             return 0;
         }
     }

@@ -149,8 +149,10 @@ vbl_validate(enum wn_snmp_version ver, const uint8_t *p, size_t len, size_t *cou
     return r.err;
 }
 
-int
-wn_snmp_pdu_body_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_pdu *pdu)
+/* The PDU body; check_vbl 0 only delimits the VarBindList (vb_count 0). */
+static int
+pdu_body_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_pdu *pdu,
+                int check_vbl)
 {
     int rc;
     if (pdu->type == WN_SNMP_PDU_TRAP_V1) {
@@ -197,7 +199,15 @@ wn_snmp_pdu_body_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_s
     WN_PARSE_CHECK(MOD, wn_rbuf_left(r) == 0, WN_E_MALFORMED);
     pdu->vbl = vbl.start;
     pdu->vbl_len = wn_rbuf_left(&vbl);
+    if (!check_vbl)
+        return 0;
     return vbl_validate(ver, pdu->vbl, pdu->vbl_len, &pdu->vb_count);
+}
+
+int
+wn_snmp_pdu_body_decode(enum wn_snmp_version ver, struct wn_rbuf *r, struct wn_snmp_pdu *pdu)
+{
+    return pdu_body_decode(ver, r, pdu, 1);
 }
 
 /* Reads Message header up to the PDU TLV. */
@@ -217,8 +227,8 @@ header_decode(struct wn_rbuf *r, struct wn_rbuf *msg, int32_t *version)
     return 0;
 }
 
-int
-wn_snmp_msg_decode(const uint8_t *buf, size_t len, struct wn_snmp_msg *out)
+static int
+msg_decode(const uint8_t *buf, size_t len, struct wn_snmp_msg *out, int check_vbl)
 {
     if (!out || (!buf && len))
         return WN_E_INVAL;
@@ -242,7 +252,19 @@ wn_snmp_msg_decode(const uint8_t *buf, size_t len, struct wn_snmp_msg *out)
     WN_PARSE_CHECK(MOD, wn_rbuf_left(&msg) == 0, WN_E_MALFORMED);
     out->pdu.type = t.ident;
     wn_rbuf_init(&body, t.val, t.len);
-    return wn_snmp_pdu_body_decode(out->version, &body, &out->pdu);
+    return pdu_body_decode(out->version, &body, &out->pdu, check_vbl);
+}
+
+int
+wn_snmp_msg_decode(const uint8_t *buf, size_t len, struct wn_snmp_msg *out)
+{
+    return msg_decode(buf, len, out, 1);
+}
+
+int
+wn_snmp_msg_decode_head(const uint8_t *buf, size_t len, struct wn_snmp_msg *out)
+{
+    return msg_decode(buf, len, out, 0);
 }
 
 int
@@ -311,6 +333,51 @@ wn_snmp_vb_next(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out)
     /* Version V2C admits every syntax; the list was validated for the
      * real version, OIDs included, by wn_snmp_msg_decode. */
     int rc = varbind_decode(WN_SNMP_V2C, &it->r, out, 0);
+    if (rc)
+        return wn_rbuf_fail(&it->r, rc);
+    it->i++;
+    return 1;
+}
+
+int
+wn_snmp_vb_next_strict(struct wn_snmp_vb_iter *it, enum wn_snmp_version ver,
+                       struct wn_snmp_varbind *out)
+{
+    if (it->vbs)
+        return wn_snmp_vb_next(it, out);
+    if (it->r.err)
+        return it->r.err;
+    if (wn_rbuf_left(&it->r) == 0)
+        return 0;
+    if (it->i >= WN_SNMP_MAX_VARBINDS)
+        return wn_rbuf_fail(&it->r, WN_E_LIMIT);
+    /* The common case in one step: SEQUENCE, name and value with short
+     * lengths, the value ending the SEQUENCE; the same checks as
+     * varbind_decode, which takes everything else (errors included). */
+    const uint8_t *p = it->r.p;
+    size_t left = (size_t)(it->r.end - p);
+    if (left >= 7 && p[0] == WN_BER_SEQUENCE && p[1] < 0x80 && p[1] <= left - 2 && p[1] >= 5 &&
+        p[2] == WN_BER_OID && p[3] < 0x80 && (size_t)p[3] + 4 <= p[1]) {
+        const uint8_t *t = p + 4 + p[3];   /* the value's TLV */
+        if ((t[0] & 0x1F) != 0x1F && t[1] < 0x80 && (size_t)p[3] + 4 + t[1] == p[1]) {
+            struct wn_ber_tlv val;
+            val.ident = t[0];
+            val.len = t[1];
+            val.val = t + 2;
+            out->oid = NULL;
+            out->oid_len = 0;
+            out->name_ber = p + 4;
+            out->name_ber_len = p[3];
+            int rc = value_decode(ver, &val, &out->value, 0);
+            if (rc)
+                return wn_rbuf_fail(&it->r, rc);
+            it->r.p = p + 2 + p[1];
+            it->i++;
+            return 1;
+        }
+    }
+    /* The OID contents are the caller's to decode (wn_snmp_oid_decode). */
+    int rc = varbind_decode(ver, &it->r, out, 0);
     if (rc)
         return wn_rbuf_fail(&it->r, rc);
     it->i++;

@@ -140,6 +140,12 @@ struct wn_snmp_msg {
  * valid for the version), WN_E_LIMIT (named limits), WN_E_UNSUPPORTED
  * (version 3).  Never allocates. */
 int wn_snmp_msg_decode(const uint8_t *buf, size_t len, struct wn_snmp_msg *out);
+/* The same up to the VarBindList, which is only delimited (pdu.vbl,
+ * pdu.vbl_len; pdu.vb_count 0): for a caller that validates the list in
+ * the pass that also decodes it, with wn_snmp_vb_next_strict until it
+ * gives 0 and wn_snmp_oid_decode on every name and OID value; only then
+ * is the message as valid as wn_snmp_msg_decode's. */
+int wn_snmp_msg_decode_head(const uint8_t *buf, size_t len, struct wn_snmp_msg *out);
 
 /* Encodes into buf[0..cap) without allocating.  The message is written at
  * the END of buf: *out (borrowed, inside buf) and *out_len.  WN_E_NOSPACE
@@ -172,6 +178,12 @@ int wn_snmp_vb_next(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out);
  * values are unspecified, the result may be WN_E_MALFORMED).  Gives what
  * wn_snmp_vb_next gives on a validated list. */
 int wn_snmp_vb_next_validated(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out);
+/* The first pass over a list wn_snmp_msg_decode_head delimited: every
+ * rule wn_snmp_msg_decode applies for version ver (the varbind limit
+ * included), except the contents of the name and of an OID value, which
+ * the caller decodes with wn_snmp_oid_decode (strict) itself. */
+int wn_snmp_vb_next_strict(struct wn_snmp_vb_iter *it, enum wn_snmp_version ver,
+                           struct wn_snmp_varbind *out);
 
 /* OID content octets -> sub-ids in out[0..max); *n = count.  out NULL
  * validates and counts.  Same rules and errors as wn_ber_oid_decode. */

@@ -334,9 +334,11 @@ out:
 }
 
 /* Codec value (views into a validated message) -> smiVALUE borrowing
- * scratch. */
+ * scratch; strict: an OID value not validated yet, decoded with every
+ * check. */
 static int
-value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch, size_t max)
+value_from_wire_checked(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch,
+                        size_t max, int strict)
 {
     memset(out, 0, sizeof *out);
     switch (in->syntax) {
@@ -359,8 +361,9 @@ value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch
     case WN_SNMP_SYN_OID: {
         size_t n = 0;
         if (in->oid_is_ber) {
-            int rc = wn_snmp_oid_decode_validated(in->v.bytes.p, in->v.bytes.len, scratch,
-                                                  max, &n);
+            int rc = strict ? wn_snmp_oid_decode(in->v.bytes.p, in->v.bytes.len, scratch, max, &n)
+                            : wn_snmp_oid_decode_validated(in->v.bytes.p, in->v.bytes.len,
+                                                           scratch, max, &n);
             if (rc < 0)
                 return rc;
             out->value.oid.ptr = scratch;
@@ -402,6 +405,12 @@ value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch
         return WN_E_MALFORMED;
     }
     return 0;
+}
+
+static int
+value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch, size_t max)
+{
+    return value_from_wire_checked(in, out, scratch, max, 0);
 }
 
 /* Counts the varbinds of pdu and the sub-ids their BER names and OID
@@ -527,6 +536,81 @@ vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
     return 0;
 }
 
+/* The fewest octets a VarBind takes: SEQUENCE header (2), an OID of one
+ * octet (3), NULL (2). */
+#define VARBIND_MIN_OCTETS 7u
+
+int
+wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
+{
+    memset(list, 0, sizeof *list);
+    struct wn_snmp_pdu *pdu = &m->pdu;
+    pdu->vb_count = 0;
+    if (pdu->vbl_len == 0)
+        return 0;
+    /* Sized from the list's length alone, as vbs_decode_to_list is: at
+     * most one varbind per VARBIND_MIN_OCTETS octets, one sub-id per octet
+     * plus one per OID, strings no longer than the list. */
+    size_t nmax = pdu->vbl_len / VARBIND_MIN_OCTETS;
+    if (nmax > WN_SNMP_MAX_VARBINDS)
+        nmax = WN_SNMP_MAX_VARBINDS;
+    if (nmax == 0)
+        return WN_E_MALFORMED;   /* octets, too few for one varbind */
+    size_t ids_max = pdu->vbl_len + 2 * nmax;
+    size_t head = nmax * sizeof(struct wn_ws_vb);
+    uint8_t *arena = wn_ws_arena_alloc(head + ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
+    if (!arena)
+        return WN_E_NOMEM;
+    struct wn_ws_vb *vb = (struct wn_ws_vb *)(void *)arena;
+    uint32_t *ip = (uint32_t *)(void *)(arena + head), *end = ip + ids_max;
+    uint8_t *bp = arena + head + ids_max * sizeof(uint32_t);
+    struct wn_snmp_vb_iter it;
+    struct wn_snmp_varbind v;
+    wn_snmp_vb_iter_init(&it, pdu);
+    size_t n = 0;
+    int rc;
+    for (;;) {
+        rc = wn_snmp_vb_next_strict(&it, m->version, &v);
+        if (rc != 1)
+            break;
+        if (n >= nmax) {
+            rc = WN_E_MALFORMED;   /* cannot happen: every varbind took its octets */
+            break;
+        }
+        struct wn_ws_vb *d = &vb[n++];
+        size_t k = 0;
+        rc = wn_snmp_oid_decode(v.name_ber, v.name_ber_len, ip, (size_t)(end - ip), &k);
+        if (rc < 0)
+            break;
+        d->in_arena = 1;
+        d->name.ptr = ip;
+        d->name.len = (smiUINT32)k;
+        ip += k;
+        rc = value_from_wire_checked(&v.value, &d->value, ip, (size_t)(end - ip), 1);
+        if (rc < 0)
+            break;
+        if (d->value.syntax == SNMP_SYNTAX_OID) {
+            ip += d->value.value.oid.len;
+        } else if (wn_ws_syntax_is_string(d->value.syntax)) {
+            smiOCTETS *o = &d->value.value.string;
+            if (o->len)
+                memcpy(bp, o->ptr, o->len);
+            o->ptr = o->len ? bp : NULL;
+            bp += o->len;
+        }
+    }
+    if (rc < 0 || n == 0) {
+        wn_ws_arena_free(arena);
+        return rc < 0 ? rc : WN_E_MALFORMED;   /* octets but no varbind */
+    }
+    pdu->vb_count = n;
+    list->vb = vb;
+    list->n = list->cap = (uint32_t)n;
+    list->arena = arena;
+    list->vb_in_arena = 1;
+    return 0;
+}
+
 /* Fills list with deep copies of pdu's varbinds at a constant number of
  * allocations (house rule 4). */
 static int
@@ -554,15 +638,31 @@ vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
 }
 
 int
+wn_ws_msg_translated(const struct wn_snmp_msg *m, uint8_t orig_type)
+{
+    return m->pdu.type == WN_SNMP_PDU_TRAP_V1 ||
+           (m->version == WN_SNMP_V1 && m->pdu.type == WN_SNMP_PDU_RESPONSE && orig_type);
+}
+
+int
 wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, int convey,
              struct wn_ws_decoded *out)
 {
     struct wn_snmp_msg m;
-    if (wn_snmp_msg_decode(pkt, len, &m) < 0) {
+    struct wn_ws_vblist ready;
+    memset(&ready, 0, sizeof ready);
+    int rc = wn_snmp_msg_decode_head(pkt, len, &m);
+    if (rc == 0 && wn_ws_msg_translated(&m, orig_type))
+        rc = wn_snmp_msg_decode(pkt, len, &m);   /* translated from the codec's form */
+    else if (rc == 0)
+        rc = wn_ws_vbl_decode_checked(&m, &ready);   /* validated and decoded in one pass */
+    if (rc < 0) {
         memset(out, 0, sizeof *out);
-        return WN_E_MALFORMED;
+        return rc == WN_E_NOMEM ? WN_E_NOMEM : WN_E_MALFORMED;
     }
-    return wn_ws_decode_msg(&m, orig_type, convey, out);
+    rc = wn_ws_decode_msg(&m, orig_type, convey, ready.vb ? &ready : NULL, out);
+    wn_ws_vblist_clear(&ready);
+    return rc;
 }
 
 void
@@ -576,15 +676,15 @@ wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const u
 
 int
 wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, int convey,
-                 struct wn_ws_decoded *out)
+                 const struct wn_ws_vblist *ready, struct wn_ws_decoded *out)
 {
     memset(out, 0, sizeof *out);
     struct wn_snmp_msg m = *mp;
     struct wn_snmp_pdu pdu = m.pdu;
     struct wn_snmp_varbind *tmp = NULL;
     uint32_t scratch[WN_SNMP_MAX_OID_LEN + 2];
-    if (pdu.type == WN_SNMP_PDU_TRAP_V1 || (m.version == WN_SNMP_V1 &&
-                                            pdu.type == WN_SNMP_PDU_RESPONSE && orig_type)) {
+    if (wn_ws_msg_translated(&m, orig_type)) {
+        ready = NULL;   /* the list the translation makes, not the wire's */
         size_t max = m.pdu.vb_count + 6;
         tmp = wn_calloc(max, sizeof *tmp);
         if (!tmp)
@@ -623,7 +723,9 @@ wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, int convey,
         }
     }
 
-    int rc = vbs_to_list(&pdu, &out->vbl);
+    /* A list decoded already (one pass) is shared: its arena is
+     * reference-counted. */
+    int rc = ready ? wn_ws_vblist_copy(&out->vbl, ready) : vbs_to_list(&pdu, &out->vbl);
     wn_free(tmp);
     if (rc < 0) {
         wn_ws_vblist_clear(&out->vbl);

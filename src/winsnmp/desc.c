@@ -1,10 +1,37 @@
 /* desc.c: registry of memory handed to the application, so SnmpFreeDescriptor can detect foreign or double frees; no objects. */
 #include "winsnmp_int.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
-/* Open-addressing pointer set [locked].  A key is the block's address,
+/* The registry and the cache below have a lock of their own, a leaf
+ * taken for a few dozen instructions: SnmpFreeDescriptor, called once per
+ * varbind a program reads, need not take the WinSNMP lock (it touches no
+ * handle), and SnmpGetVb, which holds that lock, takes this one inside it.
+ * A spin lock: a pthread mutex pair costs about as much as the rest of a
+ * free.  A waiter yields the CPU after a few tries (the holder may have
+ * been preempted on this 2-CPU class of machine). */
+static atomic_flag reg_lock = ATOMIC_FLAG_INIT;
+#define REG_SPINS 64
+
+static void
+reg_acquire(void)
+{
+    for (unsigned i = 0; atomic_flag_test_and_set_explicit(&reg_lock, memory_order_acquire); i++) {
+        if (i >= REG_SPINS)
+            sched_yield();
+    }
+}
+
+static void
+reg_release(void)
+{
+    atomic_flag_clear_explicit(&reg_lock, memory_order_release);
+}
+
+/* Open-addressing pointer set [reg_lock].  A key is the block's address,
  * its low bit set for a block of the small class below (malloc's blocks
  * are at least 2-aligned, so the bit is free). */
 static struct {
@@ -80,39 +107,56 @@ insert(uintptr_t k)
     return 0;
 }
 
-/* A block of the small class: a kept one or a new one. */
+/* A kept block of the small class, or NULL when none is kept. [reg_lock] */
 static void *
-small_take(void)
+small_kept(void)
 {
-    if (!cache.n)
-        return wn_malloc(DESC_SMALL);
-    if (wn_alloc_seam_fails())
-        return NULL;
-    return cache.slot[--cache.n];
+    return cache.n ? cache.slot[--cache.n] : NULL;
 }
 
-static void
-release(uintptr_t k)
+/* Keeps a small block for the next (1) or leaves it to the caller to
+ * free (0). [reg_lock] */
+static int
+keep(uintptr_t k)
 {
-    void *p = (void *)(k & ~SMALL_BIT);
     if ((k & SMALL_BIT) && cache.n < DESC_CACHE) {
-        cache.slot[cache.n++] = p;
-        return;
+        cache.slot[cache.n++] = (void *)(k & ~SMALL_BIT);
+        return 1;
     }
-    wn_free(p);
+    return 0;
 }
 
 void *
 wn_ws_desc_alloc(size_t n)
 {
-    WN_WS_ASSERT_LOCKED();
     int small = !WN_ASAN && n <= DESC_SMALL;
-    void *p = small ? small_take() : wn_malloc(n ? n : 1);   /* the callers fill it */
-    if (!p)
-        return NULL;
+    void *p = NULL;
+    if (small) {
+        /* A kept block, registered in the same hold of the lock; it still
+         * consults the allocation-failure seam. */
+        reg_acquire();
+        p = small_kept();
+        if (p && wn_alloc_seam_fails()) {
+            keep((uintptr_t)p | SMALL_BIT);
+            reg_release();
+            return NULL;
+        }
+        if (!p)
+            reg_release();
+    }
+    if (!p) {
+        p = wn_malloc(small ? DESC_SMALL : n ? n : 1);   /* the callers fill it */
+        if (!p)
+            return NULL;
+        reg_acquire();
+    }
     uintptr_t k = (uintptr_t)p | (small ? SMALL_BIT : 0);
-    if (insert(k) < 0) {
-        release(k);
+    int rc = insert(k);
+    int kept = rc < 0 && keep(k);
+    reg_release();
+    if (rc < 0) {
+        if (!kept)
+            wn_free(p);
         return NULL;
     }
     return p;
@@ -121,28 +165,34 @@ wn_ws_desc_alloc(size_t n)
 int
 wn_ws_desc_free(void *p)
 {
-    WN_WS_ASSERT_LOCKED();
-    if (!p || !reg.cap)
+    if (!p)
         return WN_E_NOTFOUND;
-    uintptr_t want = (uintptr_t)p;
-    size_t j = hash_ptr(want, reg.cap);
+    uintptr_t want = (uintptr_t)p, found = 0;
+    reg_acquire();
+    size_t j = reg.cap ? hash_ptr(want, reg.cap) : 0;
     for (size_t k = 0; k < reg.cap && reg.keys[j]; k++) {
         uintptr_t key = reg.keys[j];
         if (key != TOMB && (key & ~SMALL_BIT) == want) {
             reg.keys[j] = TOMB;
             reg.live--;
-            release(key);
-            return 0;
+            found = key;
+            break;
         }
         j = (j + 1) & (reg.cap - 1);
     }
-    return WN_E_NOTFOUND;
+    int kept = found && keep(found);
+    reg_release();
+    if (!found)
+        return WN_E_NOTFOUND;
+    if (!kept)
+        wn_free(p);
+    return 0;
 }
 
 void
 wn_ws_desc_free_all(void)
 {
-    WN_WS_ASSERT_LOCKED();
+    reg_acquire();
     for (size_t i = 0; i < reg.cap; i++) {
         uintptr_t k = reg.keys[i];
         if (k && k != TOMB)
@@ -152,6 +202,7 @@ wn_ws_desc_free_all(void)
     memset(&reg, 0, sizeof reg);
     while (cache.n)
         wn_free(cache.slot[--cache.n]);
+    reg_release();
 }
 
 int

@@ -148,6 +148,7 @@ void
 wn_ws_qmsg_free(struct wn_ws_qmsg *m)
 {
     if (m) {
+        wn_ws_vblist_clear(&m->list);
         wn_free(m->v3);
         if (m->secret)
             wn_wipe(m->data, m->len);

@@ -52,6 +52,8 @@ wn_ws_net_startup(void)
     return wn_evloop_acquire(&wn_ws_eng.loop);
 }
 
+static void rx_last_drop(void);
+
 static void
 shutdown_on_loop(void *arg)
 {
@@ -70,6 +72,7 @@ shutdown_on_loop(void *arg)
     wn_ws_eng.trap_idx[0] = wn_ws_eng.trap_idx[1] = -1;
     wn_ws_eng.trap_open = 0;
     wn_ws_v3_reset();
+    rx_last_drop();
     wn_ws_unlock();
 }
 
@@ -169,19 +172,40 @@ static struct {
     const uint8_t *pkt;
     size_t len;
     struct wn_snmp_msg msg;
+    /* A v2c message's varbinds, decoded in the pass that validated them
+     * (owned; moved to the queue entry, else dropped with the next
+     * datagram or at shutdown). */
+    struct wn_ws_vblist list;
 } rx_last;
+
+/* Forgets the last datagram (I/O thread). */
+static void
+rx_last_drop(void)
+{
+    rx_last.pkt = NULL;
+    wn_ws_vblist_clear(&rx_last.list);
+}
 
 static int
 mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
 {
     (void)ctx;
-    rx_last.pkt = NULL;
+    rx_last_drop();
     if (wn_ws_v3_looks_v3(pkt, len))
         return wn_ws_v3_match_key(pkt, len, key);
     struct wn_snmp_msg m;
     /* Whole-message validation here, so a malformed reply never completes
-     * a request: it goes to on_unsolicited and is counted there. */
-    if (wn_snmp_msg_decode(pkt, len, &m) < 0)
+     * a request: it goes to on_unsolicited and is counted there.  A v2c
+     * message's varbinds are decoded in the same pass, for SnmpRecvMsg
+     * (a v1 response may be translated, which depends on its request). */
+    int rc = wn_snmp_msg_decode_head(pkt, len, &m);
+    if (rc == 0 && m.version == WN_SNMP_V2C)
+        rc = wn_ws_vbl_decode_checked(&m, &rx_last.list);
+    else if (rc == 0)
+        rc = wn_snmp_msg_decode(pkt, len, &m);
+    if (rc == WN_E_NOMEM)
+        rc = wn_snmp_msg_decode(pkt, len, &m);   /* validated, decoded later */
+    if (rc < 0)
         return -1;
     rx_last.pkt = pkt;
     rx_last.len = len;
@@ -257,6 +281,8 @@ mgr_on_response(void *ctx, struct wn_dgram_req *req, const uint8_t *pkt, size_t 
         m->msg = rx_last.msg;
         wn_ws_msg_rebase(&m->msg, pkt, len, m->data);
         m->validated = 1;
+        m->list = rx_last.list;   /* taken: views nothing in pkt */
+        memset(&rx_last.list, 0, sizeof rx_last.list);
     }
     m->reqid = reqid;
     m->orig_type = job->version == WN_WS_V1 ? job->pdu_type : 0;

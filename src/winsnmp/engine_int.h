@@ -106,6 +106,9 @@ struct wn_ws_qmsg {
     int validated;                   /* msg holds pkt decoded (views into data[]) */
     int secret;                      /* decrypted v3 plaintext: wiped when freed */
     struct wn_snmp_msg msg;
+    /* validated v2c responses: msg's varbinds, decoded in the pass that
+     * validated them (owned, empty otherwise) */
+    struct wn_ws_vblist list;
     struct wn_ws_v3in *v3;           /* owned: a v3 message's user and level (pkt is
                                       * its v2c form), NULL for v1/v2c */
     uint8_t data[];                  /* pkt points here (wn_ws_qmsg_new) */
@@ -306,10 +309,23 @@ struct wn_ws_decoded {
  * 0, WN_E_MALFORMED or WN_E_NOMEM (out is then empty). */
 int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, int convey,
                  struct wn_ws_decoded *out);
-/* The same from a message wn_snmp_msg_decode validated already (its views
- * borrowed, as out's community is). */
+/* The same from a message validated already (its views borrowed, as
+ * out's community is): by wn_snmp_msg_decode, or by
+ * wn_snmp_msg_decode_head and wn_ws_vbl_decode_checked, whose list is
+ * then `ready` (borrowed; out shares its arena), unless
+ * wn_ws_msg_translated. */
 int wn_ws_decode_msg(const struct wn_snmp_msg *m, uint8_t orig_type, int convey,
-                     struct wn_ws_decoded *out);
+                     const struct wn_ws_vblist *ready, struct wn_ws_decoded *out);
+/* 1 when the delivered varbinds are a translation of m's (a v1 trap, a v1
+ * response to a request of orig_type), not the wire's own. */
+int wn_ws_msg_translated(const struct wn_snmp_msg *m, uint8_t orig_type);
+/* The one pass over a VarBindList wn_snmp_msg_decode_head delimited: every
+ * check wn_snmp_msg_decode makes, and the varbinds decoded into list at
+ * the same time (one allocation: the array, every OID and string, in an
+ * arena sized from the list's length).  Sets m->pdu.vb_count, after which
+ * m is what wn_snmp_msg_decode gives.  0, WN_E_NOMEM, or the codec's
+ * error (list then empty). */
+int wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list);
 /* Moves the views of a decoded message from the bytes at from[0..len) to
  * the same bytes copied to `to`. */
 void wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const uint8_t *to);

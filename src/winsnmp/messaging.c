@@ -289,7 +289,8 @@ message_outs(struct wn_ws_session *s, const struct wn_ws_qmsg *m, int want_src, 
     /* Decoded once: a response goes on from the validation the engine made
      * when it matched it. */
     int rc = m->validated
-                 ? wn_ws_decode_msg(&m->msg, m->orig_type, wn_ws_convey_agent_addr(), &d)
+                 ? wn_ws_decode_msg(&m->msg, m->orig_type, wn_ws_convey_agent_addr(),
+                                    m->list.vb ? &m->list : NULL, &d)
                  : wn_ws_decode(m->pkt, m->len, m->orig_type, wn_ws_convey_agent_addr(), &d);
     if (rc < 0)
         return wn_ws_map_err(rc, SNMPAPI_MESSAGE_INVALID);

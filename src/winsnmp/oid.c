@@ -153,10 +153,14 @@ SnmpOidCompare(smiLPCOID xOID, smiLPCOID yOID, smiUINT32 maxlen, smiLPINT result
     return SNMPAPI_SUCCESS;
 }
 
+/* Touches no handle, only the descriptor registry, which has a lock of
+ * its own (desc.c): no WinSNMP lock.  A free racing SnmpCleanup either
+ * frees the block or finds it gone with the registry (OPERATION_INVALID). */
 SNMPAPI_STATUS SNMPAPI_CALL
 SnmpFreeDescriptor(smiUINT32 syntax, smiLPOPAQUE descriptor)
 {
-    WN_WS_ENTER();
+    if (!wn_ws_started())
+        return wn_ws_fail(NULL, SNMPAPI_NOT_INITIALIZED);
     switch (syntax) {
     case SNMP_SYNTAX_OID:
     case SNMP_SYNTAX_OCTETS:
@@ -166,15 +170,14 @@ SnmpFreeDescriptor(smiUINT32 syntax, smiLPOPAQUE descriptor)
     case SNMP_SYNTAX_NSAPADDR:
         break;
     default:
-        return wn_ws_unlock_fail(NULL, SNMPAPI_SYNTAX_INVALID);
+        return wn_ws_fail(NULL, SNMPAPI_SYNTAX_INVALID);
     }
     if (!descriptor)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_OPERATION_INVALID);
+        return wn_ws_fail(NULL, SNMPAPI_OPERATION_INVALID);
     /* smiOID and smiOCTETS share the {len, ptr} layout. */
     if (wn_ws_desc_free(descriptor->ptr) < 0)
-        return wn_ws_unlock_fail(NULL, SNMPAPI_OPERATION_INVALID);
+        return wn_ws_fail(NULL, SNMPAPI_OPERATION_INVALID);
     descriptor->ptr = NULL;
     descriptor->len = 0;
-    wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

@@ -159,7 +159,7 @@ wn_ws_v3_decode_msg(const uint8_t *pkt, size_t len, int convey, struct wn_ws_v3_
         struct wn_snmp_msg v2 = {.version = WN_SNMP_V2C, .community = in.scoped.context_name,
                                  .community_len = in.scoped.context_name_len,
                                  .pdu = in.scoped.pdu};
-        rc = wn_ws_decode_msg(&v2, 0, convey, &out->d);
+        rc = wn_ws_decode_msg(&v2, 0, convey, NULL, &out->d);
     }
     wn_ws_user_put(user);
     if (rc < 0)

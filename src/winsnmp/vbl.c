@@ -114,8 +114,10 @@ SnmpGetVb(HSNMP_VBL vbl, smiUINT32 index, smiLPOID name, smiLPVALUE value)
     int rc = name ? wn_ws_desc_oid(&n, &vb->name) : 0;
     if (rc < 0)
         return wn_ws_unlock_fail(s, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
-    smiVALUE val;
-    rc = value ? wn_ws_desc_value(&val, &vb->value) : 0;
+    smiVALUE val = vb->value;
+    /* Only OID and string values carry memory of their own to copy. */
+    if (value && (val.syntax == SNMP_SYNTAX_OID || wn_ws_syntax_is_string(val.syntax)))
+        rc = wn_ws_desc_value(&val, &vb->value);
     if (rc < 0) {
         if (n.ptr)
             wn_ws_desc_free(n.ptr);

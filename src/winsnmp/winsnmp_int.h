@@ -13,7 +13,8 @@
  * LOCKING RULES
  *  - One process-wide mutex (wn_ws_lock / wn_ws_unlock) protects the handle
  *    table, every session / entity / context / PDU / VBL object, the
- *    process-wide modes, the startup state and the descriptor registry.
+ *    process-wide modes and the startup state (the descriptor registry
+ *    has a leaf lock of its own, desc.c).
  *  - Every public Snmp* function takes it for its whole duration; every
  *    function in this header whose comment says "[locked]" must be called
  *    with it held.  Pointers obtained from wn_ws_*_get() are valid only
@@ -410,8 +411,9 @@ int wn_ws_syntax_valid(smiUINT32 syntax);
 int wn_ws_pdu_type_creatable(smiINT type);
 
 /* ------------------------------------------------------------------------
- * Descriptors handed to the application (desc.c) [locked]: memory the
- * application frees with SnmpFreeDescriptor.  Returns an owned block
+ * Descriptors handed to the application (desc.c): memory the
+ * application frees with SnmpFreeDescriptor.  The registry has a leaf lock
+ * of its own: these may be called with or without the WinSNMP lock.  Returns an owned block
  * registered in the registry (at least 1 byte, not zeroed: the caller fills it), or NULL.
  * ---------------------------------------------------------------------- */
 void *wn_ws_desc_alloc(size_t n);

@@ -92,6 +92,72 @@ test_threads_create_use_and_close_concurrently(void **state)
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
+/* Descriptors made and freed on many threads at once: SnmpFreeDescriptor
+ * takes the registry's own lock, not the WinSNMP lock, so each block must
+ * still go to exactly one owner (the pattern a thread writes survives
+ * until it frees the block) and foreign or twice-freed pointers must
+ * still be refused. */
+#define DESC_BATCH 16
+
+static void *
+desc_churn(void *arg)
+{
+    uintptr_t id = (uintptr_t)arg;
+    for (int r = 0; r < ROUNDS; r++) {
+        smiOID mine[DESC_BATCH];
+        for (int i = 0; i < DESC_BATCH; i++) {
+            smiUINT32 want = 1 + (smiUINT32)(i & 1);
+            check(SnmpGetVb(shared_vbl, want, &mine[i], NULL) == SNMPAPI_SUCCESS);
+            for (smiUINT32 k = 0; k < mine[i].len; k++)
+                mine[i].ptr[k] = (smiUINT32)(id << 16 | (uintptr_t)i);
+        }
+        for (int i = 0; i < DESC_BATCH; i++) {
+            for (smiUINT32 k = 0; k < mine[i].len; k++)
+                check(mine[i].ptr[k] == (smiUINT32)(id << 16 | (uintptr_t)i));
+            check(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&mine[i]) == SNMPAPI_SUCCESS);
+            check(mine[i].ptr == NULL && mine[i].len == 0);
+        }
+        /* A block freed here may be handed to another thread at once, so
+         * a second free is checked on one thread below; from here, a
+         * pointer that never was a descriptor. */
+        smiUINT32 foreign[2] = {1, 3};
+        smiOID bogus = {2, foreign};
+        check(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&bogus) == SNMPAPI_FAILURE);
+        check(SnmpGetLastError(NULL) == SNMPAPI_OPERATION_INVALID);
+    }
+    return NULL;
+}
+
+static void
+test_descriptors_freed_concurrently(void **state)
+{
+    (void)state;
+    atomic_store(&failures, 0);
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    HSNMP_SESSION main_s = SnmpCreateSession(NULL, 0, cb, NULL);
+    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
+    smiOID name = {9, ids};
+    shared_vbl = SnmpCreateVbl(main_s, &name, NULL);
+    assert_int_equal(SnmpSetVb(shared_vbl, 0, &name, NULL), 2);
+    pthread_t t[NTHREADS];
+    for (uintptr_t i = 0; i < NTHREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, desc_churn, (void *)i), 0);
+    for (int i = 0; i < NTHREADS; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    assert_int_equal(atomic_load(&failures), 0);
+    /* A descriptor freed twice on one thread: the second is refused. */
+    smiOID o;
+    assert_int_equal(SnmpGetVb(shared_vbl, 1, &o, NULL), SNMPAPI_SUCCESS);
+    smiOID again = o;
+    assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&o), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&again), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_OPERATION_INVALID);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+    /* After cleanup: not initialised, without the WinSNMP lock too. */
+    assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&again), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOT_INITIALIZED);
+}
+
 static void *
 startup_churn(void *arg)
 {
@@ -128,6 +194,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_create_use_and_close_concurrently),
         cmocka_unit_test(test_counted_startup_from_many_threads),
+        cmocka_unit_test(test_descriptors_freed_concurrently),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
