@@ -105,7 +105,8 @@ struct reply {
 static void
 parse_reply(const uint8_t *b, size_t n, struct reply *r)
 {
-    struct part msg, ver, comm, pdu, rid, es, ei, vbl;
+    struct part msg = {0}, ver = {0}, comm = {0}, pdu = {0};
+    struct part rid = {0}, es = {0}, ei = {0}, vbl = {0};
     assert_int_equal(read_tlv(b, n, &msg), 0);
     assert_int_equal(msg.tag, 0x30);
     const uint8_t *c = msg.val;
@@ -223,7 +224,7 @@ add_protocol_cases(const uint8_t *good, size_t len, const struct reply *r)
     add("truncated to half", good, len / 2);
     add("truncated to the header", good, 2);
     /* oversized: the outer length says 2^31-1 bytes */
-    struct part msg;
+    struct part msg = {0};
     assert_int_equal(read_tlv(good, len, &msg), 0);
     static const uint8_t big[] = {0x30, 0x84, 0x7f, 0xff, 0xff, 0xff};
     memcpy(tmp, big, sizeof big);
