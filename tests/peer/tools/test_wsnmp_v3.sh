@@ -138,6 +138,12 @@ hasnt err 'wrongauth77' "wrong auth pass phrase not printed"
 expect 8 "wrong priv pass phrase" "$W" get -v 3 -u v3sha256 -l authPriv -a SHA-256 -A v3authpass3 -x AES -X wrongpriv88 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
 has err 'SNMPAPI_RPT_DECRYPTIONERROR' "decryption error named"
 hasnt err 'wrongpriv88' "wrong priv pass phrase not printed"
+# the right keys and a context snmpd does not serve: snmpd drops the request
+# without a report (snmpget -v3 -n public times out); the diagnosis's
+# authPriv probe is answered, so a timeout (3), not a decryption error (8)
+# shellcheck disable=SC2086
+expect 3 "a context the agent does not serve: timeout" "$W" get -v 3 $SHA256 -n public -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
+hasnt err 'DECRYPTIONERROR' "no decryption error for an unserved context"
 expect 6 "unknown user" "$W" get -v 3 -u nobody -l authPriv -a SHA -A nobodypass1 -x AES -X nobodypass2 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
 has err 'SNMPAPI_RPT_UNKNOWNUSERNAME' "unknown user named"
 expect 9 "level the user does not have" "$W" get -v 3 -u v3noauth -l authNoPriv -a SHA -A noauthpass1 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
