@@ -1,4 +1,4 @@
-/* fuzz_usm_exchange.c: fuzz target: a manager's SNMPv3 exchange (usm exchange.c) fed arbitrary bytes as the reply to its probe or request, at every level, with the msgID it awaits. */
+/* fuzz_usm_exchange.c: fuzz target: a manager's SNMPv3 exchange (usm exchange.c) fed arbitrary bytes as the reply to its probes, request and diagnosis probes, or timeouts, at every level, with the msgID it awaits. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,22 +64,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     x.buf_cap = sizeof buf;
     x.scratch = scratch;
     x.scratch_cap = sizeof scratch;
+    /* Every message the exchange sends gets the input's msgID, so each
+     * reply reaches the phase logic: up to six steps, each the input as
+     * the reply or (a bit of the input's size) a timeout, which walks
+     * sync, resend, rediscovery and both probes of the wrong-priv
+     * diagnosis. */
+    const int32_t first_id = ids;
     int step = wn_usm_exchange_start(&x, 0);
-    /* Up to three replies, each the same input, while the exchange sends
-     * with that msgID again (sync, resend, rediscovery). */
-    for (int round = 0; round < 3 && step == WN_USM_STEP_SEND; round++) {
-        if (x.msg_id != in.msg.msg_id)
+    for (int round = 0; round < 6 && (step == WN_USM_STEP_SEND || step == WN_USM_STEP_IGNORE);
+         round++) {
+        ids = first_id;
+        if (step == WN_USM_STEP_SEND && x.msg_id != in.msg.msg_id)
             break;
+        if ((size >> round) & 1) {
+            step = wn_usm_exchange_timeout(&x, 0);
+            continue;
+        }
         step = wn_usm_exchange_reply(&x, data, size, 0);
         if (step == WN_USM_STEP_DONE && (x.in.scoped.pdu.type != WN_SNMP_PDU_RESPONSE
                                          || x.in.scoped.pdu.request_id != pdu.request_id
                                          || (x.in.msg.flags & WN_USM_LEVEL_MASK) != level))
             abort();
-        if (step == WN_USM_STEP_SEND)
-            ids = in.msg.msg_id;
     }
-    if (step == WN_USM_STEP_IGNORE || step == WN_USM_STEP_SEND)
-        (void)wn_usm_exchange_timeout(&x, 0);
     wn_usm_exchange_abort(&x);
     wn_wipe(scratch, sizeof scratch);
     wn_usm_user_clear(&user);

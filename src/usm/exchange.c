@@ -3,7 +3,10 @@
 
 #include <string.h>
 
-enum phase { PH_NEW, PH_PROBE, PH_SYNC, PH_REQUEST, PH_DIAGNOSE, PH_END };
+/* PH_DIAG_AUTH, PH_DIAG_PRIV: the wrong-priv diagnosis after an authPriv
+ * request went unanswered (its two probes; docs/snmpv3.md, "The
+ * exchange", step 4). */
+enum phase { PH_NEW, PH_PROBE, PH_SYNC, PH_REQUEST, PH_DIAG_AUTH, PH_DIAG_PRIV, PH_END };
 
 static int32_t
 next_msg_id(struct wn_usm_exchange *x)
@@ -216,6 +219,32 @@ on_request_reply(struct wn_usm_exchange *x, uint64_t now_ms)
     return WN_USM_STEP_DONE;
 }
 
+/* The diagnosis's probes carry no varbinds and name the default context
+ * (the empty contextName of the agent's own engine), which every agent
+ * serves.  The authNoPriv probe answered proves the engine, the user, the
+ * auth key and the clock; the authPriv probe then tells whether privacy
+ * works: answered, the request was dropped for another reason (snmpd
+ * also drops, without a report, a request for a contextName it does not
+ * serve), so it timed out; unanswered (snmpd drops what it cannot
+ * decrypt, counting snmpInASNParseErrs), the priv key is wrong. */
+static int
+on_diag_reply(struct wn_usm_exchange *x, uint64_t now_ms)
+{
+    int ok = authenticated(x) && process(x, now_ms) == 0;
+    const struct wn_snmp_pdu *got = &x->in.scoped.pdu;
+    if (x->phase == PH_DIAG_AUTH)
+        return ok ? emit(x, PH_DIAG_PRIV, x->user, x->level, NULL, now_ms)
+                  : fail(x, WN_E_TIMEOUT);
+    /* An agent that reports what it cannot decrypt (RFC 3414 3.2 step 8). */
+    if (got->type == WN_SNMP_PDU_REPORT && wn_usm_report_error(got) == WN_E_DECRYPTIONERROR)
+        return fail(x, WN_E_DECRYPTIONERROR);
+    if (ok && (x->in.msg.flags & WN_SNMP_V3_FLAG_PRIV))
+        return fail(x, WN_E_TIMEOUT);
+    /* Anything else proves nothing about privacy: wait for the answer or
+     * the timeout. */
+    return WN_USM_STEP_IGNORE;
+}
+
 int
 wn_usm_exchange_reply(struct wn_usm_exchange *x, const uint8_t *dgram, size_t len,
                       uint64_t now_ms)
@@ -233,9 +262,8 @@ wn_usm_exchange_reply(struct wn_usm_exchange *x, const uint8_t *dgram, size_t le
         return on_sync_reply(x, now_ms);
     case PH_REQUEST:
         return on_request_reply(x, now_ms);
-    default:    /* PH_DIAGNOSE: an authenticated answer proves all but the priv key */
-        return fail(x, authenticated(x) && process(x, now_ms) == 0 ? WN_E_DECRYPTIONERROR
-                                                                   : WN_E_TIMEOUT);
+    default:    /* PH_DIAG_AUTH, PH_DIAG_PRIV */
+        return on_diag_reply(x, now_ms);
     }
 }
 
@@ -244,14 +272,12 @@ wn_usm_exchange_timeout(struct wn_usm_exchange *x, uint64_t now_ms)
 {
     if (!x || x->phase == PH_NEW || x->phase == PH_END)
         return WN_E_INVAL;
-    /* snmpd drops what it cannot decrypt, without a report.  It drops a
-     * request for a contextName it does not serve silently too, and the
-     * probe (no varbinds, so nothing in clear) names the default context:
-     * with a contextName it could not tell the two apart, so that
-     * request just times out. */
-    if (x->phase == PH_REQUEST && (x->level & WN_SNMP_V3_FLAG_PRIV) && x->peer->engine.time_known
-        && x->context_name_len == 0)
-        return emit(x, PH_DIAGNOSE, x->user, WN_SNMP_V3_FLAG_AUTH, NULL, now_ms);
+    /* snmpd drops what it cannot decrypt, without a report: diagnose. */
+    if (x->phase == PH_REQUEST && (x->level & WN_SNMP_V3_FLAG_PRIV) && x->peer->engine.time_known)
+        return emit(x, PH_DIAG_AUTH, x->user, WN_SNMP_V3_FLAG_AUTH, NULL, now_ms);
+    /* Authentication works and privacy does not. */
+    if (x->phase == PH_DIAG_PRIV)
+        return fail(x, WN_E_DECRYPTIONERROR);
     return fail(x, WN_E_TIMEOUT);
 }
 

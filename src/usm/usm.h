@@ -311,8 +311,10 @@ int wn_usm_process_in(struct wn_usm_in *in, struct wn_usm_user *user, struct wn_
  * authenticated time sync, the request; one transparent resend after an
  * authenticated notInTimeWindow report, one rediscovery after an
  * unknownEngineID report; after an authPriv request goes unanswered, an
- * authNoPriv probe of the same user tells a wrong priv key
- * (WN_E_DECRYPTIONERROR) from silence (WN_E_TIMEOUT).
+ * authNoPriv probe of the same user, then an authPriv one in the default
+ * context (both without varbinds), tell a wrong priv key (the first
+ * answered, the second not: WN_E_DECRYPTIONERROR) from a request dropped
+ * for another reason or silence (WN_E_TIMEOUT).
  * ---------------------------------------------------------------------- */
 /* What we know of one agent (one transport address): shared by every
  * exchange with it.  One owner thread. */
@@ -369,7 +371,7 @@ int wn_usm_exchange_start(struct wn_usm_exchange *x, uint64_t now_ms);
  * the next call): SEND, DONE, FAIL or IGNORE. */
 int wn_usm_exchange_reply(struct wn_usm_exchange *x, const uint8_t *dgram, size_t len,
                           uint64_t now_ms);
-/* The last message sent got no answer in the caller's retries: SEND (the
+/* The last message sent got no answer in the caller's retries: SEND (a
  * priv diagnosis probe) or FAIL. */
 int wn_usm_exchange_timeout(struct wn_usm_exchange *x, uint64_t now_ms);
 /* Ends an exchange early (cancel, close): releases the peer's discovery. */

@@ -52,15 +52,29 @@ is_v3(const struct wsnmp_opts *o)
 /* The context: a v1/v2c community, or for v3 "snmpv3:" and the
  * contextName (-n, default empty; docs/snmpv3.md), in buf. */
 static const char *
-context_text(const struct wsnmp_opts *o, char *buf, size_t size)
+context_text(const struct wsnmp_opts *o, int v3, char *buf, size_t size)
 {
-    if (!is_v3(o))
+    if (!v3)
         return o->community;
     snprintf(buf, size, "%s%s", WSNMP_V3_PREFIX, o->v3.ctx_name ? o->v3.ctx_name : "");
     return buf;
 }
 
-/* A database name: its entity, and its context by name (else literal). */
+/* 1 when e is an SNMPv3 entity: in an untranslated mode (the caller's
+ * mode) its string is the snmpv3: form (docs/winsnmp.md). */
+static int
+entity_is_v3(HSNMP_ENTITY e)
+{
+    static char str[WSNMP_V3_ENTITY_MAX];
+    int v3 = SnmpEntityToStr(e, sizeof str, str) != SNMPAPI_FAILURE
+             && !strncmp(str, WSNMP_V3_PREFIX, strlen(WSNMP_V3_PREFIX));
+    explicit_bzero(str, sizeof str);
+    return v3;
+}
+
+/* A database name: its entity, and its context by name (else literal).
+ * An entity with version=3 gets a contextName (-n, default empty) with
+ * or without -v 3, never the community. */
 static int
 database_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *name, smiUINT32 mode,
                 HSNMP_ENTITY *ent, HSNMP_CONTEXT *ctx)
@@ -68,15 +82,18 @@ database_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *name, s
     char buf[WSNMP_V3_CONTEXT_MAX];
     SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
     *ent = SnmpStrToEntity(s, name);
+    SnmpSetTranslateMode(mode);
+    int v3 = *ent && (is_v3(o) || entity_is_v3(*ent));
     if (*ent) {
         /* the database's context names: -c, or -n for v3 */
-        const char *c = is_v3(o) ? o->v3.ctx_name : o->community;
+        const char *c = v3 ? o->v3.ctx_name : o->community;
         smiOCTETS oc = {(smiUINT32)(c ? strlen(c) : 0), (smiLPBYTE)c};
+        SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
         *ctx = oc.len ? SnmpStrToContext(s, &oc) : NULL;
+        SnmpSetTranslateMode(mode);
     }
-    SnmpSetTranslateMode(mode);
     if (*ent && !*ctx)
-        *ctx = literal_context(s, context_text(o, buf, sizeof buf));
+        *ctx = literal_context(s, context_text(o, v3, buf, sizeof buf));
     if (*ent && *ctx)
         return 0;
     if (*ent)
@@ -136,7 +153,7 @@ wsnmp_make_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *agent
         return -1;
     }
     char buf[WSNMP_V3_CONTEXT_MAX];
-    *ctx = literal_context(s, context_text(o, buf, sizeof buf));
+    *ctx = literal_context(s, context_text(o, is_v3(o), buf, sizeof buf));
     if (!*ctx) {
         wsnmp_api_error("SnmpStrToContext", SnmpGetLastError(s));
         return -1;

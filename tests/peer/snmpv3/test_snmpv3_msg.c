@@ -135,8 +135,9 @@ test_v3_authpriv_exchanges_leave_no_plaintext(void **state)
             fail_msg("%s: plaintext left after a GETBULK", users[i].user);
         SnmpFreeEntity(dst);
     }
-    /* A wrong priv pass phrase: the request times out, the authNoPriv
-     * diagnosis tells decryptionError; nothing left either. */
+    /* A wrong priv pass phrase: the request times out, the diagnosis
+     * (authNoPriv probe answered, authPriv probe not) tells
+     * decryptionError; nothing left either. */
     HSNMP_ENTITY bad = v3_entity("v3sha", "SHA", "v3authpass1", "AES", "not-the-priv-pass");
     assert_int_equal(SnmpSetTimeout(bad, 50), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpSetRetry(bad, 0), SNMPAPI_SUCCESS);

@@ -394,13 +394,14 @@ test_v3_full_mib2_walk_equals_snmpbulkwalk(void **state)
     SnmpFreeContext(ctx);
 }
 
-/* One GET for entity string s; the notification's wParam (0: answered),
- * checking that SnmpRecvMsg then fails with the same code and still names
- * the request. */
+/* One GET for entity string s in context string c; the notification's
+ * wParam (0: answered), checking that SnmpRecvMsg then fails with the same
+ * code and still names the request. */
 static smiUINT32
-outcome_in(const char *s, HSNMP_CONTEXT ctx)
+outcome_in(const char *s, const char *c)
 {
     HSNMP_ENTITY dst = wire_entity(sess, SNMPAPI_UNTRANSLATED_V2, s);
+    HSNMP_CONTEXT ctx = wire_context(sess, SNMPAPI_UNTRANSLATED_V2, c);
     /* One retry cycle: 1 s per try, one retry. */
     assert_int_equal(SnmpSetTimeout(dst, 100), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpSetRetry(dst, 1), SNMPAPI_SUCCESS);
@@ -426,11 +427,11 @@ outcome_in(const char *s, HSNMP_CONTEXT ctx)
     return (smiUINT32)e.wparam;
 }
 
-/* The same in the default, empty contextName. */
+/* outcome_in the default (empty) contextName. */
 static smiUINT32
 outcome(const char *s)
 {
-    return outcome_in(s, v3_context());
+    return outcome_in(s, "snmpv3:");
 }
 
 /* The v2c habit: SnmpStrToContext("public") for a v3 entity.  In an
@@ -454,7 +455,8 @@ test_v3_context_public_is_a_context_name(void **state)
     assert_int_equal(text.len, 6);
     assert_memory_equal(text.ptr, "public", 6);
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&text);
-    assert_int_equal(outcome_in(s, pub), SNMPAPI_TL_TIMEOUT);
+    SnmpFreeContext(pub);
+    assert_int_equal(outcome_in(s, "public"), SNMPAPI_TL_TIMEOUT);
     assert_int_equal(outcome(s), 0);
     assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
     smiOCTETS name = {6, (smiLPBYTE)"public"};
@@ -464,7 +466,7 @@ test_v3_context_public_is_a_context_name(void **state)
 }
 
 static void
-test_v3_errors_reach_the_notification_within_one_retry_cycle(void **state)
+test_v3_errors_reach_the_notification_within_their_retry_cycles(void **state)
 {
     (void)state;
     char s[512];
@@ -485,13 +487,24 @@ test_v3_errors_reach_the_notification_within_one_retry_cycle(void **state)
     wn_wsnmp_get_stats(&before);
     assert_int_equal(before.timeouts, after.timeouts);
 
-    /* Wrong priv pass phrase: snmpd drops what it cannot decrypt; after
-     * the request's one retry cycle ends, the authNoPriv probe tells it
-     * from silence: exactly one timed-out cycle. */
-    v3_string(sha, NULL, "wrong-priv-pass", peers[0].snmpd_port, s, sizeof s);
-    assert_int_equal(outcome(s), SNMPAPI_RPT_DECRYPTIONERROR);
+    /* The right pass phrases and a contextName snmpd does not serve: snmpd
+     * drops the request without a report, as snmpget -n public just times
+     * out.  Both probes are answered: privacy works, the request timed
+     * out (one timed-out cycle).  Before the authPriv probe this ended
+     * with SNMPAPI_RPT_DECRYPTIONERROR. */
+    v3_string(sha, NULL, NULL, peers[0].snmpd_port, s, sizeof s);
+    assert_int_equal(outcome_in(s, "snmpv3:public"), SNMPAPI_TL_TIMEOUT);
     wn_wsnmp_get_stats(&after);
     assert_int_equal(after.timeouts, before.timeouts + 1);
+
+    /* Wrong priv pass phrase: snmpd drops what it cannot decrypt; after
+     * the request's one retry cycle ends, the authNoPriv probe is
+     * answered and the authPriv probe (default context, no varbinds) is
+     * dropped too: exactly two timed-out cycles. */
+    v3_string(sha, NULL, "wrong-priv-pass", peers[0].snmpd_port, s, sizeof s);
+    assert_int_equal(outcome(s), SNMPAPI_RPT_DECRYPTIONERROR);
+    wn_wsnmp_get_stats(&before);
+    assert_int_equal(before.timeouts, after.timeouts + 2);
 
     /* The same user with the right pass phrases still works, and a
      * database user the agent does not know fails as unknown. */
@@ -722,7 +735,7 @@ main(void)
         cmocka_unit_test(test_v3_users_by_snmpv3_strings_match_net_snmp),
         cmocka_unit_test(test_v3_users_by_database_match_net_snmp),
         cmocka_unit_test(test_v3_full_mib2_walk_equals_snmpbulkwalk),
-        cmocka_unit_test(test_v3_errors_reach_the_notification_within_one_retry_cycle),
+        cmocka_unit_test(test_v3_errors_reach_the_notification_within_their_retry_cycles),
         cmocka_unit_test(test_v3_context_public_is_a_context_name),
         cmocka_unit_test(test_v3_thousand_sessions_discover_without_blocking_the_caller),
         cmocka_unit_test(test_v3_inform_is_acknowledged_by_snmptrapd),

@@ -122,6 +122,14 @@ snmpbulkwalk -v3 $SHA256 -On "$A" .1.3.6.1.2.1.1 | sed -E "$SYSUPTIME" > "$D/the
 diff -q "$D/ours" "$D/theirs" >/dev/null && ok "database user: walk = snmpbulkwalk -v3" || bad "database user walk differs"
 expect 0 "a v3 entity by database name" env WSNMP_DB="$D/v3.db" "$W" get -v 3 lab3 1.3.6.1.2.1.1.5.0
 has out 'wire-snmpd' "database entity answered"
+# ... and without -v 3: an entity with version=3 takes the empty contextName
+# (or -n), never the default community "public" as one (snmpd drops a
+# request for a context it does not serve; the tool exited 8 before)
+printf 'entity lab address=127.0.0.1 port=%s version=3 user=v3sha256\ncontext v3default contextname=\n' "$P" >> "$D/v3.db"
+expect 0 "a v3 entity by database name, without -v 3" env WSNMP_DB="$D/v3.db" "$W" walk -t 1 -r 1 lab 1.3.6.1.2.1.1.5
+has out 'wire-snmpd' "v3 database entity without -v 3 answered"
+expect 0 "a v3 entity by database name, without -v 3, -n a database context" env WSNMP_DB="$D/v3.db" "$W" get -t 1 -r 1 -n v3default lab 1.3.6.1.2.1.1.5.0
+has out 'wire-snmpd' "v3 database entity with a database context answered"
 
 # the USM errors: each its own exit code and words, no pass phrase printed
 expect 7 "wrong auth pass phrase" "$W" get -v 3 -u v3sha256 -l authPriv -a SHA-256 -A wrongauth77 -x AES -X v3privpass3 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
@@ -130,6 +138,12 @@ hasnt err 'wrongauth77' "wrong auth pass phrase not printed"
 expect 8 "wrong priv pass phrase" "$W" get -v 3 -u v3sha256 -l authPriv -a SHA-256 -A v3authpass3 -x AES -X wrongpriv88 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
 has err 'SNMPAPI_RPT_DECRYPTIONERROR' "decryption error named"
 hasnt err 'wrongpriv88' "wrong priv pass phrase not printed"
+# the right keys and a context snmpd does not serve: snmpd drops the request
+# without a report (snmpget -v3 -n public times out); the diagnosis's
+# authPriv probe is answered, so a timeout (3), not a decryption error (8)
+# shellcheck disable=SC2086
+expect 3 "a context the agent does not serve: timeout" "$W" get -v 3 $SHA256 -n public -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
+hasnt err 'DECRYPTIONERROR' "no decryption error for an unserved context"
 expect 6 "unknown user" "$W" get -v 3 -u nobody -l authPriv -a SHA -A nobodypass1 -x AES -X nobodypass2 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0
 has err 'SNMPAPI_RPT_UNKNOWNUSERNAME' "unknown user named"
 expect 9 "level the user does not have" "$W" get -v 3 -u v3noauth -l authNoPriv -a SHA -A noauthpass1 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0

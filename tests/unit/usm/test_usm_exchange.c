@@ -1,4 +1,4 @@
-/* test_usm_exchange.c: the I/O-free SNMPv3 exchange (discovery, time sync, shared discovery, resync, timeouts) against an in-process agent built from the usm layer's own authoritative side. */
+/* test_usm_exchange.c: the I/O-free SNMPv3 exchange (discovery, time sync, shared discovery, resync, timeouts, the wrong-priv diagnosis) against an in-process agent built from the usm layer's own authoritative side. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +20,9 @@ static unsigned agent_requests;
 /* The contextEngineID of the last request the agent answered. */
 static uint8_t agent_ctx_engine[WN_USM_MAX_ENGINE_ID];
 static size_t agent_ctx_engine_len;
+/* The level, contextName length and varbind count of that request. */
+static uint8_t agent_level;
+static size_t agent_ctx_name_len, agent_vb_count;
 
 static const struct wn_snmp_varbind *
 counter_vb(int err)
@@ -59,6 +62,9 @@ agent_answer_as(struct wn_usm_engine *ag, const uint8_t *msg, size_t len, const 
         agent_requests++;
         agent_ctx_engine_len = in.scoped.context_engine_id_len;
         memcpy(agent_ctx_engine, in.scoped.context_engine_id, agent_ctx_engine_len);
+        agent_level = flags;
+        agent_ctx_name_len = in.scoped.context_name_len;
+        agent_vb_count = in.scoped.pdu.vb_count;
     }
     /* A response names the request's context (RFC 3412 7.1 step 3). */
     struct wn_snmp_scoped_pdu sc = {.context_engine_id = ag->id,
@@ -229,27 +235,78 @@ test_usm_exchange_errors_and_timeouts(void **state)
     assert_int_equal(wn_usm_exchange_start(&y, NOW), WN_USM_STEP_SEND);
     wn_usm_exchange_abort(&y);
     assert_null(peer.discovering);
-    /* An authPriv request unanswered after a good time sync: the authNoPriv
-     * probe is answered, so the priv key is the suspect. */
-    exchange_init(&x, &m, &peer, 0, &p);
-    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
-    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
-    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);         /* the request, never delivered */
-    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
-    assert_int_equal(round_trip(&x), WN_USM_STEP_FAIL);
-    assert_int_equal(x.err, WN_E_DECRYPTIONERROR);
-    /* The same silence for a request naming a contextName: snmpd drops a
-     * context it does not serve without a report too, and the probe of
-     * the default context would blame the priv key; no probe, a timeout.
-     * Checked to fail without the contextName condition in
-     * wn_usm_exchange_timeout (the probe went out). */
-    exchange_init(&x, &m, &peer, 0, &p);
-    x.context_name = (const uint8_t *)"public";
-    x.context_name_len = 6;
-    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND); /* synced: the request */
-    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
-    assert_int_equal(x.err, WN_E_TIMEOUT);
-    /* ... and when that probe is unanswered too, it is a timeout. */
+    wn_usm_user_clear(&m.user);
+}
+
+/* 1 when the agent's own side can decrypt x's message (RFC 3414 3.2). */
+static int
+agent_decrypts(const struct wn_usm_exchange *x)
+{
+    struct wn_usm_in in;
+    assert_int_equal(wn_usm_parse(x->out, x->out_len, &in), 0);
+    return wn_usm_process_in(&in, &agent_user, &agent, 1, NOW, agent_scratch,
+                             sizeof agent_scratch) == 0;
+}
+
+/* An authPriv request the agent drops (snmpd drops what it cannot decrypt,
+ * and a request for a contextName it does not serve, both without a
+ * report).  The diagnosis: an authNoPriv probe, then an authPriv probe in
+ * the default context, both without varbinds.  Wrong priv key: the first
+ * is answered, the second cannot be decrypted and goes unanswered:
+ * decryptionError.  Unknown context: both are answered: a timeout.
+ * Checked against the old exchange (the authNoPriv probe alone): the
+ * unknown context ended with WN_E_DECRYPTIONERROR. */
+static void
+test_usm_exchange_priv_diagnosis_tells_wrong_key_from_dropped_request(void **state)
+{
+    (void)state;
+    static struct mgr m;
+    struct wn_usm_peer peer = {0};
+    struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 6};
+    struct wn_usm_exchange x;
+    static const uint8_t vrf[] = "no-such-context";
+    const uint8_t authpriv = WN_SNMP_V3_FLAG_AUTH | WN_SNMP_V3_FLAG_PRIV;
+    for (int wrong_priv = 1; wrong_priv >= 0; wrong_priv--) {
+        assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                          WN_USM_PRIV_AES128,
+                                          wrong_priv ? "privpass-X" : "privpass-1"), 0);
+        m.ids = 1;
+        wn_usm_salt_init(&m.salt);
+        memset(&peer, 0, sizeof peer);
+        exchange_init(&x, &m, &peer, 0, &p);
+        x.context_name = vrf;
+        x.context_name_len = sizeof vrf - 1;
+        assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);   /* probe */
+        assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                   /* sync */
+        assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                   /* the request */
+        assert_int_equal(agent_decrypts(&x), !wrong_priv);
+        /* dropped: the authNoPriv probe, answered */
+        assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
+        agent_requests = 0;
+        assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
+        assert_int_equal(agent_requests, 1);
+        assert_int_equal(agent_level, WN_SNMP_V3_FLAG_AUTH);
+        assert_int_equal(agent_vb_count, 0);
+        /* the authPriv probe: default context, no varbinds */
+        if (wrong_priv) {
+            assert_false(agent_decrypts(&x));
+            assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
+            assert_int_equal(x.err, WN_E_DECRYPTIONERROR);
+        } else {
+            assert_int_equal(round_trip(&x), WN_USM_STEP_FAIL);
+            assert_int_equal(x.err, WN_E_TIMEOUT);
+            assert_int_equal(agent_requests, 2);
+            assert_int_equal(agent_level, authpriv);
+            assert_int_equal(agent_ctx_name_len, 0);
+            assert_int_equal(agent_vb_count, 0);
+        }
+        assert_null(peer.discovering);
+        wn_usm_user_clear(&m.user);
+    }
+    /* Silence for the request and the authNoPriv probe: a timeout, no
+     * authPriv probe. */
+    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
     exchange_init(&x, &m, &peer, 0, &p);
     assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
     assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
@@ -421,6 +478,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_usm_exchange_discovers_once_for_two_requests, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_errors_and_timeouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_usm_exchange_priv_diagnosis_tells_wrong_key_from_dropped_request, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_context_engine_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_reply_matches_everything_the_request_fixed,
                                         setup, teardown),
