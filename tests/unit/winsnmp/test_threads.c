@@ -128,17 +128,26 @@ desc_churn(void *arg)
     return NULL;
 }
 
+/* A VBL of two varbinds with the same name, in a new session. */
+static HSNMP_VBL
+two_vb_list(void)
+{
+    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
+    smiOID name = {9, ids};
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    HSNMP_VBL v = SnmpCreateVbl(s, &name, NULL);
+    assert_non_null(v);
+    assert_int_equal(SnmpSetVb(v, 0, &name, NULL), 2);
+    return v;
+}
+
 static void
 test_descriptors_freed_concurrently(void **state)
 {
     (void)state;
     atomic_store(&failures, 0);
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    HSNMP_SESSION main_s = SnmpCreateSession(NULL, 0, cb, NULL);
-    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
-    smiOID name = {9, ids};
-    shared_vbl = SnmpCreateVbl(main_s, &name, NULL);
-    assert_int_equal(SnmpSetVb(shared_vbl, 0, &name, NULL), 2);
+    shared_vbl = two_vb_list();
     pthread_t t[NTHREADS];
     for (uintptr_t i = 0; i < NTHREADS; i++)
         assert_int_equal(pthread_create(&t[i], NULL, desc_churn, (void *)i), 0);
@@ -182,18 +191,6 @@ desc_maker(void *arg)
         check(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&o) == SNMPAPI_SUCCESS);
     }
     return NULL;
-}
-
-static HSNMP_VBL
-two_vb_list(void)
-{
-    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
-    smiOID name = {9, ids};
-    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
-    HSNMP_VBL v = SnmpCreateVbl(s, &name, NULL);
-    assert_non_null(v);
-    assert_int_equal(SnmpSetVb(v, 0, &name, NULL), 2);
-    return v;
 }
 
 static void
