@@ -6,13 +6,17 @@
 #include <stddef.h>
 #include <string.h>
 
-/* The registry and the cache below have a lock of their own, a leaf
- * taken for a few dozen instructions: SnmpFreeDescriptor, called once per
- * varbind a program reads, need not take the WinSNMP lock (it touches no
- * handle), and SnmpGetVb, which holds that lock, takes this one inside it.
- * A spin lock: a pthread mutex pair costs about as much as the rest of a
- * free.  A waiter yields the CPU after a few tries (the holder may have
- * been preempted on this 2-CPU class of machine). */
+/* The registry has a lock of its own, a leaf taken for a few dozen
+ * instructions: SnmpFreeDescriptor, called once per varbind a program
+ * reads, need not take the WinSNMP lock (it touches no handle).  A spin
+ * lock: a pthread mutex pair costs about as much as the rest of a free.
+ * A waiter yields the CPU after a few tries (the holder may have been
+ * preempted on this 2-CPU class of machine).
+ *
+ * Every allocation is made under the WinSNMP lock (its callers are API
+ * functions holding it, asserted below), and so is wn_ws_desc_free_all
+ * (SnmpCleanup), which takes this lock too: state written only by
+ * wn_ws_desc_free_all may be read under either lock. */
 static atomic_flag reg_lock = ATOMIC_FLAG_INIT;
 #define REG_SPINS 64
 
@@ -31,9 +35,9 @@ reg_release(void)
     atomic_flag_clear_explicit(&reg_lock, memory_order_release);
 }
 
-/* Open-addressing pointer set [reg_lock].  A key is the block's address,
- * its low bit set for a block of the small class below (malloc's blocks
- * are at least 2-aligned, so the bit is free). */
+/* Open-addressing pointer set [reg_lock].  A key is the address handed
+ * out, its low bit set for a block of the small class below (malloc's
+ * blocks are at least 2-aligned, so the bit is free). */
 static struct {
     uintptr_t *keys;           /* 0 = empty, TOMB = deleted */
     size_t cap, used, live;
@@ -44,15 +48,54 @@ static max_align_t tomb_;
 #define SMALL_BIT ((uintptr_t)1)
 
 /* Blocks of at most DESC_SMALL bytes (an OID of 32 sub-ids, a short
- * string) all get DESC_SMALL bytes, and freed ones are kept for the next
- * (at most DESC_CACHE; none in ASan builds): SnmpGetVb makes one per
- * varbind, the program frees it at once. */
+ * string) all get DESC_SMALL bytes after a header holding the block's
+ * state (none in ASan builds, where every block is malloc's own).  A
+ * small block stays in the registry from its malloc until it leaves a
+ * full cache or SnmpCleanup frees it; its state says whether the
+ * application holds it (OUT) or a thread's cache does (KEPT).  Handing
+ * out a kept block (SnmpGetVb makes one per varbind) is then a store to
+ * its state under the WinSNMP lock, no registry lock: only the thread
+ * whose cache holds a block hands it out, and SnmpFreeDescriptor turns
+ * OUT into KEPT under the registry lock, so two frees of one block
+ * cannot both succeed.  The state is atomic because the hand-out (WinSNMP
+ * lock) and the free (registry lock) hold different locks. */
 #define DESC_SMALL 128u
-#define DESC_CACHE 256u
-static struct {
+#define SMALL_HDR ((size_t)_Alignof(max_align_t))
+enum { SMALL_KEPT, SMALL_OUT };
+struct small_hdr {
+    _Atomic unsigned char state;
+};
+_Static_assert(sizeof(struct small_hdr) <= SMALL_HDR, "the header fits before the block");
+
+static struct small_hdr *
+hdr_of(uintptr_t key)
+{
+    return (struct small_hdr *)((key & ~SMALL_BIT) - SMALL_HDR);
+}
+
+/* Each thread keeps up to DESC_CACHE small blocks it freed, for its next
+ * allocations (a program frees each varbind's name at once).  A cache is
+ * valid only in the registry generation it was filled in: SnmpCleanup
+ * frees every block, cached ones included, and starts a new generation
+ * (reg_gen: written under both locks, read under either).  The blocks of
+ * a thread that exits stay registered as KEPT until SnmpCleanup. */
+#define DESC_CACHE 16u
+static unsigned reg_gen;
+static WN_THREAD_LOCAL struct {
     void *slot[DESC_CACHE];
-    unsigned n;
-} cache;
+    unsigned n, gen;
+} tcache;
+
+/* This thread's cache, emptied if SnmpCleanup freed its blocks since it
+ * was filled.  [WinSNMP lock or reg_lock] */
+static void
+tcache_sync(void)
+{
+    if (tcache.gen != reg_gen) {
+        tcache.n = 0;
+        tcache.gen = reg_gen;
+    }
+}
 
 static size_t
 hash_ptr(uintptr_t p, size_t cap)
@@ -62,6 +105,12 @@ hash_ptr(uintptr_t p, size_t cap)
     x *= 0xff51afd7ed558ccdull;
     x ^= x >> 33;
     return (size_t)x & (cap - 1);
+}
+
+static void
+block_free(uintptr_t k)
+{
+    wn_free(k & SMALL_BIT ? (void *)hdr_of(k) : (void *)k);
 }
 
 static int
@@ -86,6 +135,7 @@ rehash(size_t ncap)
     return 0;
 }
 
+/* [reg_lock] */
 static int
 insert(uintptr_t k)
 {
@@ -107,59 +157,51 @@ insert(uintptr_t k)
     return 0;
 }
 
-/* A kept block of the small class, or NULL when none is kept. [reg_lock] */
-static void *
-small_kept(void)
-{
-    return cache.n ? cache.slot[--cache.n] : NULL;
-}
-
-/* Keeps a small block for the next (1) or leaves it to the caller to
- * free (0). [reg_lock] */
-static int
-keep(uintptr_t k)
-{
-    if ((k & SMALL_BIT) && cache.n < DESC_CACHE) {
-        cache.slot[cache.n++] = (void *)(k & ~SMALL_BIT);
-        return 1;
-    }
-    return 0;
-}
-
 void *
 wn_ws_desc_alloc(size_t n)
 {
+    WN_WS_ASSERT_LOCKED();
     int small = !WN_ASAN && n <= DESC_SMALL;
-    void *p = NULL;
+    uintptr_t k;
     if (small) {
-        /* A kept block, registered in the same hold of the lock; it still
-         * consults the allocation-failure seam. */
-        reg_acquire();
-        p = small_kept();
-        if (p && wn_alloc_seam_fails()) {
-            keep((uintptr_t)p | SMALL_BIT);
-            reg_release();
-            return NULL;
+        tcache_sync();
+        if (tcache.n) {
+            /* A kept block: still registered, only its state changes.  It
+             * still consults the allocation-failure seam. */
+            if (wn_alloc_seam_fails())
+                return NULL;
+            void *p = tcache.slot[--tcache.n];
+            atomic_store_explicit(&hdr_of((uintptr_t)p | SMALL_BIT)->state, SMALL_OUT,
+                                  memory_order_relaxed);
+            return p;
         }
-        if (!p)
-            reg_release();
-    }
-    if (!p) {
-        p = wn_malloc(small ? DESC_SMALL : n ? n : 1);   /* the callers fill it */
+        unsigned char *b = wn_malloc(SMALL_HDR + DESC_SMALL);   /* the callers fill it */
+        if (!b)
+            return NULL;
+        k = (uintptr_t)(b + SMALL_HDR) | SMALL_BIT;
+        atomic_init(&hdr_of(k)->state, SMALL_OUT);
+    } else {
+        void *p = wn_malloc(n ? n : 1);
         if (!p)
             return NULL;
-        reg_acquire();
+        k = (uintptr_t)p;
     }
-    uintptr_t k = (uintptr_t)p | (small ? SMALL_BIT : 0);
+    reg_acquire();
     int rc = insert(k);
-    int kept = rc < 0 && keep(k);
     reg_release();
     if (rc < 0) {
-        if (!kept)
-            wn_free(p);
+        block_free(k);
         return NULL;
     }
-    return p;
+    return (void *)(k & ~SMALL_BIT);
+}
+
+/* Removes the key at slot j. [reg_lock] */
+static void
+remove_at(size_t j)
+{
+    reg.keys[j] = TOMB;
+    reg.live--;
 }
 
 int
@@ -173,35 +215,48 @@ wn_ws_desc_free(void *p)
     for (size_t k = 0; k < reg.cap && reg.keys[j]; k++) {
         uintptr_t key = reg.keys[j];
         if (key != TOMB && (key & ~SMALL_BIT) == want) {
-            reg.keys[j] = TOMB;
-            reg.live--;
             found = key;
             break;
         }
         j = (j + 1) & (reg.cap - 1);
     }
-    int kept = found && keep(found);
+    if (found & SMALL_BIT) {
+        /* Held by the application, or already freed (kept in a cache). */
+        struct small_hdr *h = hdr_of(found);
+        if (atomic_load_explicit(&h->state, memory_order_relaxed) != SMALL_OUT) {
+            reg_release();
+            return WN_E_NOTFOUND;
+        }
+        tcache_sync();
+        if (tcache.n < DESC_CACHE) {
+            atomic_store_explicit(&h->state, SMALL_KEPT, memory_order_relaxed);
+            tcache.slot[tcache.n++] = p;
+            reg_release();
+            return 0;
+        }
+    }
+    if (found)
+        remove_at(j);
     reg_release();
     if (!found)
         return WN_E_NOTFOUND;
-    if (!kept)
-        wn_free(p);
+    block_free(found);
     return 0;
 }
 
 void
 wn_ws_desc_free_all(void)
 {
+    WN_WS_ASSERT_LOCKED();
     reg_acquire();
     for (size_t i = 0; i < reg.cap; i++) {
         uintptr_t k = reg.keys[i];
         if (k && k != TOMB)
-            wn_free((void *)(k & ~SMALL_BIT));
+            block_free(k);
     }
     wn_free(reg.keys);
     memset(&reg, 0, sizeof reg);
-    while (cache.n)
-        wn_free(cache.slot[--cache.n]);
+    reg_gen++;   /* every thread's cache held blocks just freed */
     reg_release();
 }
 

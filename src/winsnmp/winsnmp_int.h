@@ -413,12 +413,15 @@ int wn_ws_pdu_type_creatable(smiINT type);
 /* ------------------------------------------------------------------------
  * Descriptors handed to the application (desc.c): memory the
  * application frees with SnmpFreeDescriptor.  The registry has a leaf lock
- * of its own: these may be called with or without the WinSNMP lock.  Returns an owned block
- * registered in the registry (at least 1 byte, not zeroed: the caller fills it), or NULL.
+ * of its own.  wn_ws_desc_alloc returns an owned block registered in the
+ * registry (at least 1 byte, not zeroed: the caller fills it), or NULL.
+ * [locked]
  * ---------------------------------------------------------------------- */
 void *wn_ws_desc_alloc(size_t n);
-/* 0 if p was registered (and is now freed), WN_E_NOTFOUND otherwise. */
+/* 0 if p was registered and held by the application (and is now freed),
+ * WN_E_NOTFOUND otherwise.  With or without the WinSNMP lock. */
 int wn_ws_desc_free(void *p);
+/* Frees every registered block (SnmpCleanup). [locked] */
 void wn_ws_desc_free_all(void);
 /* Fill application descriptors (allocated with wn_ws_desc_alloc). */
 int wn_ws_desc_oid(smiOID *dst, const smiOID *src);

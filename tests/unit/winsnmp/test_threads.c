@@ -128,17 +128,26 @@ desc_churn(void *arg)
     return NULL;
 }
 
+/* A VBL of two varbinds with the same name, in a new session. */
+static HSNMP_VBL
+two_vb_list(void)
+{
+    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
+    smiOID name = {9, ids};
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    HSNMP_VBL v = SnmpCreateVbl(s, &name, NULL);
+    assert_non_null(v);
+    assert_int_equal(SnmpSetVb(v, 0, &name, NULL), 2);
+    return v;
+}
+
 static void
 test_descriptors_freed_concurrently(void **state)
 {
     (void)state;
     atomic_store(&failures, 0);
     assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    HSNMP_SESSION main_s = SnmpCreateSession(NULL, 0, cb, NULL);
-    smiUINT32 ids[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
-    smiOID name = {9, ids};
-    shared_vbl = SnmpCreateVbl(main_s, &name, NULL);
-    assert_int_equal(SnmpSetVb(shared_vbl, 0, &name, NULL), 2);
+    shared_vbl = two_vb_list();
     pthread_t t[NTHREADS];
     for (uintptr_t i = 0; i < NTHREADS; i++)
         assert_int_equal(pthread_create(&t[i], NULL, desc_churn, (void *)i), 0);
@@ -156,6 +165,70 @@ test_descriptors_freed_concurrently(void **state)
     /* After cleanup: not initialised, without the WinSNMP lock too. */
     assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&again), SNMPAPI_FAILURE);
     assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_NOT_INITIALIZED);
+}
+
+/* Descriptors made on one thread and freed on another, a thread that
+ * exits holding freed blocks for reuse, and a restart: each thread keeps
+ * the small blocks it freed for its next SnmpGetVb (desc.c), and
+ * SnmpCleanup frees those too, so a thread's kept blocks must not be
+ * handed out again after a restart.  Without that (desc.c's tcache_sync
+ * in wn_ws_desc_alloc removed) the descriptors after the restart reuse
+ * freed memory and the second cleanup frees them twice: glibc aborts. */
+#define HANDOFF 64
+
+static smiOID handed[HANDOFF];
+
+static void *
+desc_maker(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < HANDOFF; i++)
+        check(SnmpGetVb(shared_vbl, 1, &handed[i], NULL) == SNMPAPI_SUCCESS);
+    /* Some made and freed here: this thread ends with blocks kept. */
+    for (int i = 0; i < DESC_BATCH; i++) {
+        smiOID o;
+        check(SnmpGetVb(shared_vbl, 2, &o, NULL) == SNMPAPI_SUCCESS);
+        check(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&o) == SNMPAPI_SUCCESS);
+    }
+    return NULL;
+}
+
+static void
+test_descriptors_across_threads_and_restart(void **state)
+{
+    (void)state;
+    atomic_store(&failures, 0);
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    shared_vbl = two_vb_list();
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, desc_maker, NULL), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(atomic_load(&failures), 0);
+    smiOID again[HANDOFF];
+    for (int i = 0; i < HANDOFF; i++) {
+        assert_int_equal(handed[i].len, 9);
+        again[i] = handed[i];
+        assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&handed[i]), SNMPAPI_SUCCESS);
+    }
+    for (int i = 0; i < HANDOFF; i++)
+        assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&again[i]), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+    /* Restarted: this thread's kept blocks went with the cleanup. */
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    shared_vbl = two_vb_list();
+    smiOID fresh[HANDOFF];
+    for (int i = 0; i < HANDOFF; i++) {
+        assert_int_equal(SnmpGetVb(shared_vbl, 1, &fresh[i], NULL), SNMPAPI_SUCCESS);
+        for (smiUINT32 k = 0; k < fresh[i].len; k++)
+            fresh[i].ptr[k] = (smiUINT32)i;
+    }
+    for (int i = 0; i < HANDOFF; i++) {
+        for (smiUINT32 k = 0; k < fresh[i].len; k++)
+            assert_int_equal(fresh[i].ptr[k], (smiUINT32)i);
+        if (i % 2)   /* the rest go with the cleanup */
+            assert_int_equal(SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&fresh[i]), SNMPAPI_SUCCESS);
+    }
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
 static void *
@@ -195,6 +268,7 @@ main(void)
         cmocka_unit_test(test_threads_create_use_and_close_concurrently),
         cmocka_unit_test(test_counted_startup_from_many_threads),
         cmocka_unit_test(test_descriptors_freed_concurrently),
+        cmocka_unit_test(test_descriptors_across_threads_and_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
