@@ -90,7 +90,7 @@ TRAP_PORT=$(wn_free_udp_port)
 step "wsnmp listen -p $TRAP_PORT --count 1   and   wsnmp trap 127.0.0.1:$TRAP_PORT ..."
 "$WSNMP" listen -p "$TRAP_PORT" --count 1 >"$DEMO/listener.out" 2>"$DEMO/listener.err" &
 LISTENER=$!
-for _ in $(seq 1 100); do grep -q listening "$DEMO/listener.err" && break; sleep 0.05; done
+for _ in $(seq 1 600); do grep -q listening "$DEMO/listener.err" 2>/dev/null && break; sleep 0.05; done
 "$WSNMP" trap -v 2c -c public "127.0.0.1:$TRAP_PORT" '' 1.3.6.1.6.3.1.1.5.1 \
     1.3.6.1.2.1.1.5.0 s "hello from scripts/run.sh"
 echo "trap sent; the listener printed:"

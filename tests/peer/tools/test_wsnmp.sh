@@ -199,9 +199,10 @@ has out 'Inform acknowledged' "inform acknowledged"
 expect 3 "inform to a silent port times out" "$W" inform -t 0.2 -r 0 127.0.0.1:$SILENT '' 1.3.6.1.6.3.1.1.5.2
 
 LPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+rm -f "$D/listen.err"   # no earlier listener's "listening" line may count
 "$W" listen --json -p "$LPORT" --count 3 >"$D/listen.out" 2>"$D/listen.err" &
 LPID=$!
-for _ in $(seq 1 100); do grep -q listening "$D/listen.err" && break; sleep 0.05; done
+for _ in $(seq 1 600); do grep -q listening "$D/listen.err" 2>/dev/null && break; sleep 0.05; done
 snmptrap -v 2c -c public "127.0.0.1:$LPORT" '' .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1.1 i 1
 snmptrap -v 2c -c public -Ci -r 2 -t 2 "[::1]:$LPORT" '' .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.1.5.0 s informed \
     && ok "snmptrap -Ci got our acknowledgement" || bad "our listener did not acknowledge the inform"
@@ -221,9 +222,10 @@ assert objs[2]["varbinds"][0] == {"oid": ".1.3.6.1.2.1.1.3.0", "type": "TimeTick
 assert objs[2]["varbinds"][2] == {"oid": ".1.3.6.1.2.1.1.1.0", "type": "OctetString", "value": None, "hex": "00ff"}
 PY
 # text mode, the port from WSNMP_TRAP_PORT, and Ctrl-C
+rm -f "$D/listen.err"
 WSNMP_TRAP_PORT=$LPORT "$W" listen >"$D/listen.out" 2>"$D/listen.err" &
 LPID=$!
-for _ in $(seq 1 100); do grep -q listening "$D/listen.err" && break; sleep 0.05; done
+for _ in $(seq 1 600); do grep -q listening "$D/listen.err" 2>/dev/null && break; sleep 0.05; done
 "$W" trap "127.0.0.1:$LPORT" '' 1.3.6.1.6.3.1.1.5.1
 for _ in $(seq 1 100); do grep -q 'TRAP from' "$D/listen.out" && break; sleep 0.05; done
 kill -INT "$LPID"; wait "$LPID"; lrc=$?; LPID=

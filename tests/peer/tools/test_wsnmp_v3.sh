@@ -163,6 +163,11 @@ grep -q 'v3-inform' "$D/snmptrapd.log" && ok "snmptrapd logged the inform" || ba
 # traps, both ways, where libwsnmp has its own v3 engine (WSNMP_V3_TRAPS=1
 # from CMake): ours from the engine ID that snmptrapd's createUser -e
 # names (-e, as snmptrap's), and snmptrap -v3 into our listener
+# waits (up to 30 s: a loaded machine, an ASan build) for the listener's 'listening' line
+wait_listening() {
+    for _ in $(seq 1 600); do grep -q listening "$D/listen.err" 2>/dev/null && return 0; sleep 0.05; done
+    bad "the listener did not start"; cat "$D/listen.err"
+}
 if [ "${WSNMP_V3_TRAPS:-0}" = 1 ]; then
     # shellcheck disable=SC2086
     expect 0 "v3 trap to snmptrapd" "$W" trap -v 3 $TRAPUSER -e 80001f8804776e2d74726170 "127.0.0.1:$TP" '' 1.3.6.1.6.3.1.1.5.1 1.3.6.1.2.1.1.5.0 s v3-trap
@@ -170,9 +175,10 @@ if [ "${WSNMP_V3_TRAPS:-0}" = 1 ]; then
     grep -q 'v3-trap' "$D/snmptrapd.log" && ok "snmptrapd logged the trap" || { bad "trap not logged"; cat "$D/snmptrapd.log"; }
     LPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     printf 'user v3trap auth=SHA-256 authpass=trapauthpass1 priv=AES privpass=trapprivpass1 engineid=0x80001f8804736e6d7074726170\n' > "$D/listen.db"
+    rm -f "$D/listen.err"
     WSNMP_DB="$D/listen.db" "$W" listen --json -p "$LPORT" --count 1 >"$D/listen.out" 2>"$D/listen.err" &
     LPID=$!
-    for _ in $(seq 1 100); do grep -q listening "$D/listen.err" && break; sleep 0.05; done
+    wait_listening
     snmptrap -v3 -e 0x80001f8804736e6d7074726170 $TRAPUSER "127.0.0.1:$LPORT" '' .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.1.5.0 s v3-in
     for _ in $(seq 1 100); do kill -0 "$LPID" 2>/dev/null || break; sleep 0.05; done
     kill "$LPID" 2>/dev/null; wait "$LPID"; lrc=$?; LPID=
@@ -183,9 +189,12 @@ if [ "${WSNMP_V3_TRAPS:-0}" = 1 ]; then
     hasnt listen.out 'trapauthpass1' "no pass phrase in the listener's output"
     # an inform into our listener: snmpinform discovers our engine, the user line needs no engineid=
     printf 'user v3trap auth=SHA-256 authpass=trapauthpass1 priv=AES privpass=trapprivpass1\n' > "$D/listen2.db"
+    # listen.err goes first: the previous listener's 'listening' line must
+    # not pass for this one's (snmpinform would then talk to no one)
+    rm -f "$D/listen.err"
     WSNMP_DB="$D/listen2.db" "$W" listen -p "$LPORT" --count 1 >"$D/listen.out" 2>"$D/listen.err" &
     LPID=$!
-    for _ in $(seq 1 100); do grep -q listening "$D/listen.err" && break; sleep 0.05; done
+    wait_listening
     # shellcheck disable=SC2086
     snmpinform -v3 -r 2 -t 2 $TRAPUSER "127.0.0.1:$LPORT" '' .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.1.5.0 s v3-inform-in \
         && ok "snmpinform -v3 got our acknowledgement" || bad "our listener did not acknowledge the v3 inform"
