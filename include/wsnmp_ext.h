@@ -94,6 +94,19 @@ size_t wn_wsnmp_get_stats_sized(struct wn_wsnmp_stats *out, size_t size);
  * SNMPAPI_TL_INVALID_PARAM for 0 or a value above 65535. */
 SNMPAPI_STATUS wn_wsnmp_set_trap_port(smiUINT32 port);
 
+/* The friendly name of the context an entity is usually used with: the
+ * `community=` field of the database's entity line (docs/winsnmp.md,
+ * "Translated mode"), for an entity made by SnmpStrToEntity in
+ * SNMPAPI_TRANSLATED mode.  Pass the name to SnmpStrToContext in
+ * SNMPAPI_TRANSLATED mode to get the context (its `context` line gives
+ * the community, or the contextName for SNMPv3).  On success *name is a
+ * descriptor owned by the caller: free it with SnmpFreeDescriptor
+ * (SNMP_SYNTAX_OCTETS).  An entity without one (no `community=`, or not
+ * made from the database) fails with SNMPAPI_NOOP as the last error and
+ * *name set to {0, NULL}; name NULL fails with SNMPAPI_NOOP too; an
+ * invalid handle with SNMPAPI_ENTITY_INVALID. */
+SNMPAPI_STATUS wn_wsnmp_entity_default_context(HSNMP_ENTITY entity, smiLPOCTETS name);
+
 /* ------------------------------------------------------------------------
  * Window-mode sessions: SnmpOpen(hWnd, wMsg) and SnmpCreateSession(hWnd,
  * wMsg, NULL, ...).  Windows posts wMsg to hWnd where a callback session

@@ -1,6 +1,7 @@
-/* entity.c: the entity API (transport addresses or friendly names): SnmpStrToEntity, SnmpEntityToStr, timeout, retry and port. */
+/* entity.c: the entity API (transport addresses or friendly names): SnmpStrToEntity, SnmpEntityToStr, timeout, retry and port, and the database default context (wsnmp_ext.h). */
 #include "winsnmp_int.h"
 #include "usmuser.h"
+#include "wsnmp_ext.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -226,5 +227,28 @@ SnmpStrToIpxAddress(LPCSTR string, LPBYTE netnum, LPBYTE nodenum)
     }
     memcpy(netnum, b, 4);
     memcpy(nodenum, b + 4, 6);
+    return SNMPAPI_SUCCESS;
+}
+
+/* wsnmp_ext.h: the database's community= (the friendly name of the
+ * context the entity is usually used with) of an entity made from the
+ * translated-mode database; fails with SNMPAPI_NOOP for any other entity. */
+SNMPAPI_STATUS SNMPAPI_CALL
+wn_wsnmp_entity_default_context(HSNMP_ENTITY entity, smiLPOCTETS name)
+{
+    WN_WS_ENTER();
+    struct wn_ws_entity *e = wn_ws_entity_get(entity);
+    if (!e)
+        return wn_ws_unlock_fail(NULL, SNMPAPI_ENTITY_INVALID);
+    if (name && !e->community) {
+        name->len = 0;
+        name->ptr = NULL;
+    }
+    if (!name || !e->community)
+        return wn_ws_unlock_fail(e->hdr.owner, SNMPAPI_NOOP);
+    int rc = wn_ws_desc_octets(name, e->community, strlen(e->community));
+    if (rc < 0)
+        return wn_ws_unlock_fail(e->hdr.owner, wn_ws_map_err(rc, SNMPAPI_OTHER_ERROR));
+    wn_ws_unlock();
     return SNMPAPI_SUCCESS;
 }

@@ -27,7 +27,7 @@ usage(FILE *f)
 "\n"
 "Options:\n"
 "  -v 1|2c|3        SNMP version (default 2c)\n"
-"  -c COMMUNITY     community (default public)\n"
+"  -c COMMUNITY     community (default: a database AGENT's community=, else public)\n"
 "  -t SECONDS       timeout per try (default 1)\n"
 "  -r RETRIES       retries (default 5)\n"
 "  -Cr N            max-repetitions for getbulk and walk (default 10)\n"
@@ -55,7 +55,7 @@ usage(FILE *f)
 "  -3k KEY, -3K KEY localized authentication / privacy key in hex (needs -e)\n"
 "  -e ENGINEID      security engine ID in hex (default: discovered)\n"
 "  -E ENGINEID      context engine ID in hex (default: the agent's)\n"
-"  -n CONTEXT       context name (default empty)\n"
+"  -n CONTEXT       context name (default: a database AGENT's community=, else empty)\n"
 "\n"
 "AGENT is [udp:|udp6:]host[:port] (e.g. 127.0.0.1:1161, udp6:[::1]:1161)\n"
 "or a name from the WinSNMP entity database (docs/winsnmp.md).\n"
@@ -310,7 +310,7 @@ main(int argc, char **argv)
     struct wsnmp_opts o;
     memset(&o, 0, sizeof o);
     o.version = "2c";
-    o.community = "public";
+    o.community = NULL;   /* -c: else the database's, else WSNMP_DEFAULT_COMMUNITY */
     o.timeout_cs = 100;
     o.retries = 5;
     o.max_rep = 10;

@@ -49,15 +49,23 @@ is_v3(const struct wsnmp_opts *o)
     return !strcmp(o->version, "3");
 }
 
-/* The context: a v1/v2c community, or for v3 "snmpv3:" and the
- * contextName (-n, default empty; docs/snmpv3.md), in buf. */
+/* The literal context of name (-c or -n, or a database default; NULL
+ * for none): a v1/v2c community (default public), or for v3 "snmpv3:"
+ * and the contextName (default empty; docs/snmpv3.md), in buf. */
 static const char *
-context_text(const struct wsnmp_opts *o, int v3, char *buf, size_t size)
+context_text(const char *name, int v3, char *buf, size_t size)
 {
     if (!v3)
-        return o->community;
-    snprintf(buf, size, "%s%s", WSNMP_V3_PREFIX, o->v3.ctx_name ? o->v3.ctx_name : "");
+        return name ? name : WSNMP_DEFAULT_COMMUNITY;
+    snprintf(buf, size, "%s%s", WSNMP_V3_PREFIX, name ? name : "");
     return buf;
+}
+
+/* The context option that applies: -n for v3, -c otherwise. */
+static const char *
+context_option(const struct wsnmp_opts *o, int v3)
+{
+    return v3 ? o->v3.ctx_name : o->community;
 }
 
 /* 1 when e is an SNMPv3 entity: in an untranslated mode (the caller's
@@ -72,32 +80,51 @@ entity_is_v3(HSNMP_ENTITY e)
     return v3;
 }
 
-/* A database name: its entity, and its context by name (else literal).
- * An entity with version=3 gets a contextName (-n, default empty) with
- * or without -v 3, never the community. */
+/* The database's default context of e (its entity line's community=)
+ * into buf; NULL when it has none. */
+static const char *
+default_context(HSNMP_ENTITY e, char *buf, size_t size)
+{
+    smiOCTETS d = {0, NULL};
+    if (wn_wsnmp_entity_default_context(e, &d) != SNMPAPI_SUCCESS)
+        return NULL;
+    int fits = d.len < size && !memchr(d.ptr, '\0', d.len);
+    if (fits) {
+        memcpy(buf, d.ptr, d.len);
+        buf[d.len] = '\0';
+    }
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&d);
+    return fits ? buf : NULL;
+}
+
+/* A database name: its entity, and its context by name (else literal):
+ * -c (-n for v3), else the entity line's community=, else the default.
+ * An entity with version=3 gets a contextName with or without -v 3,
+ * never the community. */
 static int
 database_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *name, smiUINT32 mode,
                 HSNMP_ENTITY *ent, HSNMP_CONTEXT *ctx)
 {
-    char buf[WSNMP_V3_CONTEXT_MAX];
+    char buf[WSNMP_V3_CONTEXT_MAX], dflt[WSNMP_V3_CONTEXT_MAX];
     SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
     *ent = SnmpStrToEntity(s, name);
     SnmpSetTranslateMode(mode);
-    int v3 = *ent && (is_v3(o) || entity_is_v3(*ent));
-    if (*ent) {
-        /* the database's context names: -c, or -n for v3 */
-        const char *c = v3 ? o->v3.ctx_name : o->community;
-        smiOCTETS oc = {(smiUINT32)(c ? strlen(c) : 0), (smiLPBYTE)c};
-        SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
-        *ctx = oc.len ? SnmpStrToContext(s, &oc) : NULL;
-        SnmpSetTranslateMode(mode);
-    }
-    if (*ent && !*ctx)
-        *ctx = literal_context(s, context_text(o, v3, buf, sizeof buf));
-    if (*ent && *ctx)
+    if (!*ent)
+        return -1;
+    int v3 = is_v3(o) || entity_is_v3(*ent);
+    const char *c = context_option(o, v3);
+    if (!c)
+        c = default_context(*ent, dflt, sizeof dflt);
+    /* a database context name first (its community or contextName) */
+    smiOCTETS oc = {(smiUINT32)(c ? strlen(c) : 0), (smiLPBYTE)c};
+    SnmpSetTranslateMode(SNMPAPI_TRANSLATED);
+    *ctx = oc.len ? SnmpStrToContext(s, &oc) : NULL;
+    SnmpSetTranslateMode(mode);
+    if (!*ctx)
+        *ctx = literal_context(s, context_text(c, v3, buf, sizeof buf));
+    if (*ctx)
         return 0;
-    if (*ent)
-        SnmpFreeEntity(*ent);
+    SnmpFreeEntity(*ent);
     *ent = NULL;
     return -1;
 }
@@ -153,7 +180,7 @@ wsnmp_make_target(HSNMP_SESSION s, const struct wsnmp_opts *o, const char *agent
         return -1;
     }
     char buf[WSNMP_V3_CONTEXT_MAX];
-    *ctx = literal_context(s, context_text(o, is_v3(o), buf, sizeof buf));
+    *ctx = literal_context(s, context_text(context_option(o, is_v3(o)), is_v3(o), buf, sizeof buf));
     if (!*ctx) {
         wsnmp_api_error("SnmpStrToContext", SnmpGetLastError(s));
         return -1;

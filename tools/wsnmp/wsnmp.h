@@ -41,6 +41,8 @@ enum wsnmp_cmd {
 
 /* The entity string form of docs/snmpv3.md; the key that carries -E. */
 #define WSNMP_V3_PREFIX "snmpv3:"
+/* The community without -c and without a database default. */
+#define WSNMP_DEFAULT_COMMUNITY "public"
 #define WSNMP_V3_CONTEXT_ENGINE_KEY "contextengineid"
 /* "0x" and up to 32 bytes in hex. */
 #define WSNMP_V3_ENGINE_HEX (2 + 2 * 32 + 1)
@@ -71,7 +73,7 @@ struct wsnmp_v3 {
 struct wsnmp_opts {
     enum wsnmp_cmd cmd;
     const char *version;      /* "1", "2c", "3" */
-    const char *community;
+    const char *community;    /* -c, or NULL (target.c picks the default) */
     struct wsnmp_v3 v3;
     unsigned long timeout_cs; /* per try */
     unsigned long retries;

@@ -15,7 +15,9 @@ cleanup() {
     rm -rf "$D"
 }
 trap cleanup EXIT
-"$SNMP/snmpd-start.sh" "$D" >/dev/null || { echo "snmpd did not start"; exit 1; }
+# one more community, whose view is sysName only (the database default context checks)
+printf 'rocommunity narrowview 127.0.0.1 .1.3.6.1.2.1.1.5\n' > "$D/extra.conf"
+SNMPD_EXTRA_CONF="$D/extra.conf" "$SNMP/snmpd-start.sh" "$D" >/dev/null || { echo "snmpd did not start"; exit 1; }
 "$SNMP/snmptrapd-start.sh" "$D" >/dev/null || { echo "snmptrapd did not start"; exit 1; }
 P=$(cat "$D/snmpd.port"); TP=$(cat "$D/snmptrapd.port")
 export MIBS=
@@ -64,6 +66,22 @@ expect 0 "agent by database name" env WSNMP_DB="$D/entities.conf" "$W" get labag
 has out 'wire-snmpd' "database entity answered"
 expect 0 "database context name as -c" env WSNMP_DB="$D/entities.conf" "$W" get -c ro labagent 1.3.6.1.2.1.1.5.0
 has out 'wire-snmpd' "database context resolved to its community"
+# without -c, the entity line's community= names the context used (its
+# community), not "public"; -c still wins (each failed before: the tool
+# sent "public", which sees every object and may not write)
+printf '%s\n' "entity narrow address=127.0.0.1 port=$P version=2c community=sysname timeout=100 retry=1" \
+    "entity writer address=127.0.0.1 port=$P version=2c community=rw timeout=100 retry=1" \
+    "context sysname community=narrowview" "context rw community=private" > "$D/dbctx.conf"
+expect 0 "walk of a database entity without -c" env WSNMP_DB="$D/dbctx.conf" "$W" walk narrow 1.3.6.1.2.1.1
+if [ "$(grep -c . "$D/out")" -eq 1 ] && grep -q '^\.1\.3\.6\.1\.2\.1\.1\.5\.0 = STRING: "wire-snmpd"$' "$D/out"; then
+    ok "walk used the database's community (its view: sysName only)"
+else
+    bad "walk without -c did not use the database's community"; head -3 "$D/out"
+fi
+expect 0 "walk of a database entity with -c public" env WSNMP_DB="$D/dbctx.conf" "$W" walk -c public narrow 1.3.6.1.2.1.1
+[ "$(grep -c . "$D/out")" -gt 1 ] && ok "explicit -c wins over the database's community" || bad "-c public ignored"
+expect 0 "set through a database entity whose context is read-write" env WSNMP_DB="$D/dbctx.conf" "$W" set writer 1.3.6.1.2.1.1.6.0 s dbctx-room
+snmpget -v2c -c public -Ov "127.0.0.1:$P" .1.3.6.1.2.1.1.6.0 | grep -q 'dbctx-room' && ok "snmpget sees the set made with the database's community" || bad "database-community set not visible"
 
 # getnext / getbulk
 expect 0 "getnext" "$W" getnext 127.0.0.1:$P 1.3.6.1.2.1.1.4

@@ -130,6 +130,14 @@ expect 0 "a v3 entity by database name, without -v 3" env WSNMP_DB="$D/v3.db" "$
 has out 'wire-snmpd' "v3 database entity without -v 3 answered"
 expect 0 "a v3 entity by database name, without -v 3, -n a database context" env WSNMP_DB="$D/v3.db" "$W" get -t 1 -r 1 -n v3default lab 1.3.6.1.2.1.1.5.0
 has out 'wire-snmpd' "v3 database entity with a database context answered"
+# without -n, the entity line's community= names the context: its
+# contextName, here one snmpd does not serve (it drops the request: a
+# timeout); -n (even empty) still wins.  Before, the tool sent the empty
+# contextName and got an answer.
+printf 'entity labctx address=127.0.0.1 port=%s version=3 user=v3sha256 community=elsewhere\ncontext elsewhere contextname=nosuchctx\n' "$P" >> "$D/v3.db"
+expect 3 "a v3 database entity without -n: its community='s contextName" env WSNMP_DB="$D/v3.db" "$W" get -t 1 -r 1 labctx 1.3.6.1.2.1.1.5.0
+expect 0 "a v3 database entity with -n '': -n wins" env WSNMP_DB="$D/v3.db" "$W" get -t 1 -r 1 -n '' labctx 1.3.6.1.2.1.1.5.0
+has out 'wire-snmpd' "explicit empty contextName answered"
 
 # the USM errors: each its own exit code and words, no pass phrase printed
 expect 7 "wrong auth pass phrase" "$W" get -v 3 -u v3sha256 -l authPriv -a SHA-256 -A wrongauth77 -x AES -X v3privpass3 -t 1 -r 1 "$A" 1.3.6.1.2.1.1.5.0

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "winsnmp.h"
+#include "wsnmp_ext.h"
 #include "winsnmp_int.h"
 
 static SNMPAPI_STATUS CALLBACK
@@ -135,6 +136,90 @@ test_translated_context_comes_from_the_database(void **state)
     assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
 }
 
+/* wn_wsnmp_entity_default_context: the entity line's community= name,
+ * which SnmpStrToContext (translated) turns into the context it names;
+ * SNMPAPI_NOOP for an entity without one or not from the database. */
+static void
+expect_default_context(HSNMP_ENTITY e, const char *want)
+{
+    smiOCTETS out = {7, (smiLPBYTE) "garbage"};
+    if (!want) {
+        assert_int_equal(wn_wsnmp_entity_default_context(e, &out), SNMPAPI_FAILURE);
+        assert_int_equal(SnmpGetLastError(sess), SNMPAPI_NOOP);
+        assert_int_equal(out.len, 0);
+        assert_null(out.ptr);
+        return;
+    }
+    assert_int_equal(wn_wsnmp_entity_default_context(e, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(out.len, strlen(want));
+    assert_memory_equal(out.ptr, want, out.len);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &out);
+}
+
+/* The context the default name gives, as its untranslated string. */
+static void
+expect_default_context_string(HSNMP_ENTITY e, const char *want)
+{
+    smiOCTETS name, out;
+    assert_int_equal(wn_wsnmp_entity_default_context(e, &name), SNMPAPI_SUCCESS);
+    HSNMP_CONTEXT c = SnmpStrToContext(sess, &name);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &name);
+    assert_non_null(c);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpContextToStr(c, &out), SNMPAPI_SUCCESS);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    assert_int_equal(out.len, strlen(want));
+    assert_memory_equal(out.ptr, want, out.len);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, &out);
+    SnmpFreeContext(c);
+}
+
+/* An entity made in mode; the mode is TRANSLATED afterwards. */
+static HSNMP_ENTITY
+entity_in(smiUINT32 mode, const char *str)
+{
+    assert_int_equal(SnmpSetTranslateMode(mode), SNMPAPI_SUCCESS);
+    HSNMP_ENTITY e = SnmpStrToEntity(sess, str);
+    assert_non_null(e);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_TRANSLATED), SNMPAPI_SUCCESS);
+    return e;
+}
+
+static void
+test_entity_default_context_is_the_database_community(void **state)
+{
+    (void)state;
+    write_db("entity router address=127.0.0.1 version=2c community=ro\n"
+             "entity v6box address=::1 version=1\n"
+             "user guest\n"
+             "entity core address=127.0.0.1 version=3 user=guest community=vrf\n"
+             "context ro community=s3cret\n"
+             "context vrf contextname=vrf-a\n");
+    HSNMP_ENTITY router = entity_in(SNMPAPI_TRANSLATED, "router");
+    HSNMP_ENTITY v6box = entity_in(SNMPAPI_TRANSLATED, "v6box");
+    HSNMP_ENTITY core = entity_in(SNMPAPI_TRANSLATED, "core");
+    expect_default_context(router, "ro");
+    expect_default_context_string(router, "s3cret");
+    /* SNMPv3: the context line's contextName */
+    expect_default_context(core, "vrf");
+    expect_default_context_string(core, "vrf-a");
+    /* no community= on the line */
+    expect_default_context(v6box, NULL);
+    /* an entity made from an address */
+    HSNMP_ENTITY lit = entity_in(SNMPAPI_UNTRANSLATED_V2, "127.0.0.1");
+    expect_default_context(lit, NULL);
+    assert_int_equal(wn_wsnmp_entity_default_context(router, NULL), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(sess), SNMPAPI_NOOP);
+    SnmpFreeEntity(lit);
+    SnmpFreeEntity(core);
+    SnmpFreeEntity(v6box);
+    smiOCTETS out;
+    assert_int_equal(wn_wsnmp_entity_default_context(v6box, &out), SNMPAPI_FAILURE);
+    assert_int_equal(SnmpGetLastError(NULL), SNMPAPI_ENTITY_INVALID);
+    SnmpFreeEntity(router);
+    assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
+}
+
 static void
 test_untranslated_mode_sets_the_version(void **state)
 {
@@ -247,6 +332,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_translated_entity_comes_from_the_database),
         cmocka_unit_test(test_translated_context_comes_from_the_database),
+        cmocka_unit_test(test_entity_default_context_is_the_database_community),
         cmocka_unit_test(test_untranslated_mode_sets_the_version),
         cmocka_unit_test(test_malformed_database_gives_other_error),
         cmocka_unit_test(test_database_lookup_path),
