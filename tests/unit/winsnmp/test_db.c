@@ -85,13 +85,18 @@ test_translated_entity_comes_from_the_database(void **state)
     char buf[64];
     assert_int_equal(SnmpEntityToStr(e, sizeof buf, buf), 7);
     assert_string_equal(buf, "router");
+    /* Copied under the lock, checked after it: a failed check must not
+     * leave the lock held for the tests that follow. */
     wn_ws_lock();
     struct wn_ws_entity *ie = wn_ws_entity_get(e);
-    assert_non_null(ie);
-    assert_int_equal(ie->port, 1161);
-    assert_int_equal(ie->version, WN_WS_V2C);
-    assert_string_equal(ie->community, "ro");
+    struct wn_ws_entity seen;
+    if (ie)
+        seen = *ie;
     wn_ws_unlock();
+    assert_non_null(ie);
+    assert_int_equal(seen.port, 1161);
+    assert_int_equal(seen.version, WN_WS_V2C);
+    assert_string_equal(seen.community, "ro");
     /* In an untranslated mode the same entity prints its address. */
     assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
     assert_int_equal(SnmpEntityToStr(e, sizeof buf, buf), 15);
@@ -228,11 +233,14 @@ test_untranslated_mode_sets_the_version(void **state)
     assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2), SNMPAPI_SUCCESS);
     HSNMP_ENTITY e2 = SnmpStrToEntity(sess, "127.0.0.1");
     assert_int_equal(SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V1), SNMPAPI_SUCCESS);
-    wn_ws_lock();
-    assert_int_equal(wn_ws_entity_get(e1)->version, WN_WS_V1);
-    assert_int_equal(wn_ws_entity_get(e2)->version, WN_WS_V2C);
-    assert_int_equal(wn_ws_entity_get(e2)->port, 161);
+    wn_ws_lock();   /* read under the lock, checked after it (see above) */
+    struct wn_ws_entity *i1 = wn_ws_entity_get(e1), *i2 = wn_ws_entity_get(e2);
+    int v1 = i1 ? (int)i1->version : -1, v2 = i2 ? (int)i2->version : -1;
+    int port2 = i2 ? (int)i2->port : -1;
     wn_ws_unlock();
+    assert_int_equal(v1, WN_WS_V1);
+    assert_int_equal(v2, WN_WS_V2C);
+    assert_int_equal(port2, 161);
 }
 
 static void
