@@ -13,17 +13,7 @@
 #include "winsnmp.h"
 #include "wsnmp_ext.h"
 #include "winsnmp_int.h"
-
-static SNMPAPI_STATUS CALLBACK
-cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
-{
-    (void)s, (void)w, (void)m, (void)wp, (void)lp, (void)d;
-    return SNMPAPI_SUCCESS;
-}
-
-static char dir[64];
-static char dbfile[128];
-static HSNMP_SESSION sess;
+#include "dbfixture.h"
 
 static void
 write_db(const char *text)
@@ -38,25 +28,16 @@ static int
 setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/wsnmp-db-XXXXXX");
-    if (!mkdtemp(dir))
+    if (db_fixture_dir("wsnmp-db", "entities.conf"))
         return -1;
-    snprintf(dbfile, sizeof dbfile, "%s/entities.conf", dir);
-    setenv("WSNMP_DB", dbfile, 1);
-    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
-        return -1;
-    sess = SnmpCreateSession(NULL, 0, cb, NULL);
-    return sess ? 0 : -1;
+    return db_fixture_start();
 }
 
 static int
 teardown(void **state)
 {
     (void)state;
-    SnmpCleanup();
-    unlink(dbfile);
-    rmdir(dir);
-    unsetenv("WSNMP_DB");
+    db_fixture_stop();
     return 0;
 }
 

@@ -14,12 +14,12 @@
 #include "winsnmp.h"
 #include "winsnmp_int.h"
 #include "usmuser.h"
+#include "dbfixture.h"
 
 #define ROUNDS 600
 #define DB_ROUNDS 200
 
-static char dir[64], dbfile[128], dbtmp[128];
-static HSNMP_SESSION sess;
+static char dbtmp[128];
 static uint32_t rng = 0x2545f491u;   /* fixed seed: failures reproduce */
 
 static uint32_t
@@ -31,38 +31,22 @@ rnd(void)
     return rng;
 }
 
-static SNMPAPI_STATUS CALLBACK
-cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
-{
-    (void)s, (void)w, (void)m, (void)wp, (void)lp, (void)d;
-    return SNMPAPI_SUCCESS;
-}
-
 static int
 setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/wsnmp-v3rt-XXXXXX");
-    if (!mkdtemp(dir))
+    if (db_fixture_dir("wsnmp-v3rt", "db"))
         return -1;
-    snprintf(dbfile, sizeof dbfile, "%s/db", dir);
     snprintf(dbtmp, sizeof dbtmp, "%s/db.new", dir);
-    setenv("WSNMP_DB", dbfile, 1);
-    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
-        return -1;
-    sess = SnmpCreateSession(NULL, 0, cb, NULL);
-    return sess ? 0 : -1;
+    return db_fixture_start();
 }
 
 static int
 teardown(void **state)
 {
     (void)state;
-    SnmpClose(sess);
-    SnmpCleanup();
-    unlink(dbfile);
     unlink(dbtmp);
-    rmdir(dir);
+    db_fixture_stop();
     return 0;
 }
 

@@ -14,18 +14,9 @@
 #include "winsnmp.h"
 #include "winsnmp_int.h"
 #include "usmuser.h"
+#include "dbfixture.h"
 
-static SNMPAPI_STATUS CALLBACK
-cb(HSNMP_SESSION s, HWND w, UINT m, WPARAM wp, LPARAM lp, LPVOID d)
-{
-    (void)s, (void)w, (void)m, (void)wp, (void)lp, (void)d;
-    return SNMPAPI_SUCCESS;
-}
-
-static char dir[64];
-static char dbfile[128];
 static char errfile[128];
-static HSNMP_SESSION sess;
 
 static const char db_text[] =
     "# v3 users and entities (docs/snmpv3.md)\n"
@@ -55,29 +46,20 @@ static int
 setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/wsnmp-v3n-XXXXXX");
-    if (!mkdtemp(dir))
+    if (db_fixture_dir("wsnmp-v3n", "entities.conf"))
         return -1;
-    snprintf(dbfile, sizeof dbfile, "%s/entities.conf", dir);
     snprintf(errfile, sizeof errfile, "%s/stderr", dir);
-    setenv("WSNMP_DB", dbfile, 1);
     unsetenv("WN_LOG");
     write_db(db_text, 0600);
-    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
-        return -1;
-    sess = SnmpCreateSession(NULL, 0, cb, NULL);
-    return sess ? 0 : -1;
+    return db_fixture_start();
 }
 
 static int
 teardown(void **state)
 {
     (void)state;
-    SnmpCleanup();
-    unlink(dbfile);
     unlink(errfile);
-    rmdir(dir);
-    unsetenv("WSNMP_DB");
+    db_fixture_stop();
     return 0;
 }
 
