@@ -327,9 +327,9 @@ wn_ws_v3_job_init(struct wn_ws_job *job, const struct wn_ws_entity *dst,
     vj->user = dst->user;
     wn_ws_user_hold(vj->user);
     vj->x.level = dst->level;
-    /* The context's contextEngineID, else the entity's default. */
-    const uint8_t *ce = ctx->engine_id_len ? ctx->engine_id : dst->ctx_engine_id;
-    size_t cel = ctx->engine_id_len ? ctx->engine_id_len : dst->ctx_engine_id_len;
+    const uint8_t *ce;
+    size_t cel;
+    wn_ws_v3_ctx_engine_id(dst, ctx, &ce, &cel);
     memcpy(vj->ctx_engine_id, ce, cel);
     vj->ctx_engine_id_len = cel;
     memcpy(vj->engine_id, dst->engine_id, dst->engine_id_len);

@@ -581,15 +581,12 @@ wn_ws_v3_job_out(struct wn_ws_job *job, const struct wn_ws_entity *dst,
         wn_ws_user_hold(dst->user);
     o->user = dst->user;
     o->level = dst->level;
-    /* The context's contextEngineID, else the entity's default, else
-     * ours (at send time). */
-    if (ctx && ctx->engine_id_len) {
-        memcpy(o->ctx_engine, ctx->engine_id, ctx->engine_id_len);
-        o->ctx_engine_len = ctx->engine_id_len;
-    } else if (dst->ctx_engine_id_len) {
-        memcpy(o->ctx_engine, dst->ctx_engine_id, dst->ctx_engine_id_len);
-        o->ctx_engine_len = dst->ctx_engine_id_len;
-    }
+    /* Neither names one: ours, at send time. */
+    const uint8_t *ce;
+    size_t cel;
+    wn_ws_v3_ctx_engine_id(dst, ctx, &ce, &cel);
+    memcpy(o->ctx_engine, ce, cel);
+    o->ctx_engine_len = cel;
     job->v3out = o;
     return 0;
 }

@@ -81,12 +81,13 @@ wn_ws_v3_encode_msg(const struct wn_ws_entity *dst, const struct wn_ws_context *
     size_t msg_len = 0;
     if (rc == 0) {
         /* contextEngineID: the context's, the entity's, else the engine's. */
-        const uint8_t *ce = ctx->engine_id_len ? ctx->engine_id
-                            : dst->ctx_engine_id_len ? dst->ctx_engine_id
-                                                     : eng.id;
-        size_t cel = ctx->engine_id_len       ? ctx->engine_id_len
-                     : dst->ctx_engine_id_len ? dst->ctx_engine_id_len
-                                              : eng.id_len;
+        const uint8_t *ce;
+        size_t cel;
+        wn_ws_v3_ctx_engine_id(dst, ctx, &ce, &cel);
+        if (cel == 0) {
+            ce = eng.id;
+            cel = eng.id_len;
+        }
         struct wn_snmp_scoped_pdu sc = {.context_engine_id = ce, .context_engine_id_len = cel,
                                         .context_name = m.community,
                                         .context_name_len = m.community_len, .pdu = m.pdu};

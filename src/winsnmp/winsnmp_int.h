@@ -154,6 +154,23 @@ struct wn_ws_context {
     size_t engine_id_len;
 };
 
+/* The contextEngineID a v3 message to dst in ctx (NULL: none) names: the
+ * context's, else the entity's default; *len 0 when neither gives one
+ * (then the caller's choice: the agent's engine ID, or ours).  Views into
+ * ctx or dst. */
+static inline void
+wn_ws_v3_ctx_engine_id(const struct wn_ws_entity *dst, const struct wn_ws_context *ctx,
+                       const uint8_t **id, size_t *len)
+{
+    if (ctx && ctx->engine_id_len) {
+        *id = ctx->engine_id;
+        *len = ctx->engine_id_len;
+    } else {
+        *id = dst->ctx_engine_id;
+        *len = dst->ctx_engine_id_len;
+    }
+}
+
 /* One varbind: deep copies owned by the list.  in_arena: name and value
  * data live in the list's arena (freed with it), else in their own blocks. */
 struct wn_ws_vb {
