@@ -220,7 +220,7 @@ LPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, sock
 rm -f "$D/listen.err"   # no earlier listener's "listening" line may count
 "$W" listen --json -p "$LPORT" --count 3 >"$D/listen.out" 2>"$D/listen.err" &
 LPID=$!
-for _ in $(seq 1 600); do grep -q listening "$D/listen.err" 2>/dev/null && break; sleep 0.05; done
+wait_listening
 snmptrap -v 2c -c public "127.0.0.1:$LPORT" '' .1.3.6.1.6.3.1.1.5.3 .1.3.6.1.2.1.2.2.1.1.1 i 1
 snmptrap -v 2c -c public -Ci -r 2 -t 2 "[::1]:$LPORT" '' .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.1.5.0 s informed \
     && ok "snmptrap -Ci got our acknowledgement" || bad "our listener did not acknowledge the inform"
@@ -243,7 +243,7 @@ PY
 rm -f "$D/listen.err"
 WSNMP_TRAP_PORT=$LPORT "$W" listen >"$D/listen.out" 2>"$D/listen.err" &
 LPID=$!
-for _ in $(seq 1 600); do grep -q listening "$D/listen.err" 2>/dev/null && break; sleep 0.05; done
+wait_listening
 "$W" trap "127.0.0.1:$LPORT" '' 1.3.6.1.6.3.1.1.5.1
 for _ in $(seq 1 100); do grep -q 'TRAP from' "$D/listen.out" && break; sleep 0.05; done
 kill -INT "$LPID"; wait "$LPID"; lrc=$?; LPID=

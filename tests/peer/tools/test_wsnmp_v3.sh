@@ -171,11 +171,6 @@ grep -q 'v3-inform' "$D/snmptrapd.log" && ok "snmptrapd logged the inform" || ba
 # traps, both ways, where libwsnmp has its own v3 engine (WSNMP_V3_TRAPS=1
 # from CMake): ours from the engine ID that snmptrapd's createUser -e
 # names (-e, as snmptrap's), and snmptrap -v3 into our listener
-# waits (up to 30 s: a loaded machine, an ASan build) for the listener's 'listening' line
-wait_listening() {
-    for _ in $(seq 1 600); do grep -q listening "$D/listen.err" 2>/dev/null && return 0; sleep 0.05; done
-    bad "the listener did not start"; cat "$D/listen.err"
-}
 if [ "${WSNMP_V3_TRAPS:-0}" = 1 ]; then
     # shellcheck disable=SC2086
     expect 0 "v3 trap to snmptrapd" "$W" trap -v 3 $TRAPUSER -e 80001f8804776e2d74726170 "127.0.0.1:$TP" '' 1.3.6.1.6.3.1.1.5.1 1.3.6.1.2.1.1.5.0 s v3-trap
