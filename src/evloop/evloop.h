@@ -160,6 +160,8 @@ struct wn_dgram_stats {
     uint64_t stray;       /* responses with no outstanding key or wrong source */
     uint64_t rx_errors;   /* receive errors and truncated datagrams */
     uint64_t tx_errors;   /* sends the kernel refused (the request still times out) */
+    uint64_t tx_gso;      /* datagrams of tx that left as segments of a UDP GSO send */
+    uint64_t gso_refused; /* GSO sends refused whose datagrams then went out one by one */
 };
 
 struct wn_dgram_ops {
@@ -231,6 +233,7 @@ struct wn_dgram_req {
     struct wn_dgram_sock *wn_sock;
     struct wn_timer wn_timer;
     int wn_state;
+    int wn_err;           /* a refused first send's WN_E_*, until reported */
 };
 
 /* Key range handed out by wn_dgram_key_alloc: 1 .. WN_DGRAM_KEY_MAX
