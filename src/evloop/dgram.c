@@ -46,6 +46,7 @@ struct wn_dgram_sock {
     struct wn_dgram_stats stats;
     /* Outstanding requests by key: open addressing, linear probing. */
     struct wn_dgram_req **slots;
+    uint32_t *keys;     /* slots[i]'s key, 0 when free (in the same block) */
     size_t mask;
     size_t count;
     uint32_t next_key;
@@ -102,22 +103,20 @@ table_find(const struct wn_dgram_sock *s, uint32_t key)
 {
     if (!s->slots)
         return NULL;
-    for (size_t i = slot_of(key, s->mask);; i = (i + 1) & s->mask) {
-        struct wn_dgram_req *r = s->slots[i];
-        if (!r)
-            return NULL;
-        if (r->key == key)
-            return r;
-    }
+    for (size_t i = slot_of(key, s->mask); s->keys[i]; i = (i + 1) & s->mask)
+        if (s->keys[i] == key)
+            return s->slots[i];
+    return NULL;
 }
 
 static void
-table_put(struct wn_dgram_req **slots, size_t mask, struct wn_dgram_req *req)
+table_put(struct wn_dgram_req **slots, uint32_t *keys, size_t mask, struct wn_dgram_req *req)
 {
     size_t i = slot_of(req->key, mask);
-    while (slots[i])
+    while (keys[i])
         i = (i + 1) & mask;
     slots[i] = req;
+    keys[i] = req->key;
 }
 
 static int
@@ -129,14 +128,17 @@ table_reserve_one(struct wn_dgram_sock *s)
     if ((s->count + 1) * 2 <= cap)
         return 0;
     size_t ncap = cap ? cap * 2 : WN_DGRAM_TABLE_MIN;
-    struct wn_dgram_req **ns = wn_calloc(ncap, sizeof(*ns));
+    /* One block: the pointers, then the keys. */
+    struct wn_dgram_req **ns = wn_calloc(ncap, sizeof(*ns) + sizeof(uint32_t));
     if (!ns)
         return WN_E_NOMEM;
+    uint32_t *nk = (uint32_t *)(ns + ncap);
     for (size_t i = 0; i < cap; i++)
-        if (s->slots[i])
-            table_put(ns, ncap - 1, s->slots[i]);
+        if (s->keys[i])
+            table_put(ns, nk, ncap - 1, s->slots[i]);
     wn_free(s->slots);
     s->slots = ns;
+    s->keys = nk;
     s->mask = ncap - 1;
     return 0;
 }
@@ -145,26 +147,32 @@ static void
 table_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
 {
     size_t i = slot_of(req->key, s->mask);
-    while (s->slots[i] != req) {
-        if (!s->slots[i])
+    while (s->keys[i] != req->key) {
+        if (!s->keys[i])
             return;     /* not present */
         i = (i + 1) & s->mask;
     }
+    if (s->slots[i] != req)
+        return;         /* the key is another request's */
     s->slots[i] = NULL;
+    s->keys[i] = 0;
     s->count--;
-    /* Backward-shift deletion keeps probe chains intact without tombstones. */
+    /* Backward-shift deletion keeps probe chains intact without tombstones;
+     * it reads only the keys, never the requests. */
     size_t j = i;
     for (;;) {
         j = (j + 1) & s->mask;
-        struct wn_dgram_req *r = s->slots[j];
-        if (!r)
+        uint32_t k = s->keys[j];
+        if (!k)
             break;
-        size_t home = slot_of(r->key, s->mask);
-        /* r may move to the hole i unless its home lies cyclically in (i, j]. */
+        size_t home = slot_of(k, s->mask);
+        /* The entry may move to the hole i unless its home lies cyclically in (i, j]. */
         int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!stays) {
-            s->slots[i] = r;
+            s->slots[i] = s->slots[j];
+            s->keys[i] = k;
             s->slots[j] = NULL;
+            s->keys[j] = 0;
             i = j;
         }
     }
@@ -212,7 +220,7 @@ key_register(struct wn_dgram_sock *s, struct wn_dgram_req *req, uint32_t key)
     req->wn_sock = s;
     req->wn_state = REQ_RESERVED;
     wn_timer_init(&req->wn_timer, req_timer_cb, req);
-    table_put(s->slots, s->mask, req);
+    table_put(s->slots, s->keys, s->mask, req);
     s->count++;
     return 0;
 }
@@ -792,6 +800,7 @@ release_all(struct wn_dgram_sock *s)
             r->wn_state = REQ_IDLE;
             r->wn_sock = NULL;
             s->slots[i] = NULL;
+            s->keys[i] = 0;
         }
     }
     s->count = 0;
