@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "wire_util.h"
@@ -383,6 +384,147 @@ test_concurrent_requests_are_matched_by_request_id(void **s)
     SnmpFreeEntity(dst);
 }
 
+/* ---- a round of requests sent from the callback ----
+ * The answer to a first Get, over IPv4 and over IPv6, starts from the
+ * callback on the I/O thread 14 Gets in one go to the same address, names
+ * of three lengths.  The library sends the requests its callbacks start during one
+ * receive round together, and those to one address with one length as a
+ * single UDP GSO send (docs/evloop.md): snmpd must see each of them as
+ * its own datagram and answer each, and each answer must reach its
+ * request once. */
+enum { ROUND_PER_DST = 14, ROUND_N = 2 * ROUND_PER_DST };
+
+static struct {
+    pthread_mutex_t mu;
+    HSNMP_ENTITY dst[2];
+    HSNMP_CONTEXT ctx;
+    smiINT32 trigger[2];
+    int started, send_failed, answered, duplicate, wrong, failed;
+    smiINT32 rid[ROUND_N];
+    char name[ROUND_N][64];
+    int seen[ROUND_N];
+} RD;
+
+/* Name k of a destination's 14: sysORTable cells (rows 1-4, columns 2-4:
+ * the same length) and sysDescr.0 and sysUpTime.0 (shorter). */
+static void
+round_name(int k, char *buf, size_t n)
+{
+    if (k < 12)
+        snprintf(buf, n, ".1.3.6.1.2.1.1.9.1.%d.%d", 2 + k % 3, 1 + k / 3);
+    else
+        snprintf(buf, n, ".1.3.6.1.2.1.1.%d.0", k == 12 ? 1 : 3);
+}
+
+static void
+round_start(HSNMP_SESSION s, int half)
+{
+    for (int i = half * ROUND_PER_DST; i < (half + 1) * ROUND_PER_DST; i++) {
+        round_name(i % ROUND_PER_DST, RD.name[i], sizeof RD.name[i]);
+        const char *const names[] = { RD.name[i], NULL };
+        if (wire_send(s, RD.dst[i / ROUND_PER_DST], RD.ctx, SNMP_PDU_GET, 0, 0, names, NULL,
+                      &RD.rid[i]) != 0)
+            RD.send_failed++;
+        else
+            RD.started++;
+    }
+}
+
+/* I/O thread: every message of the session, the trigger's answer first. */
+static void
+round_handler(struct wire_events *e, HSNMP_SESSION s, WPARAM w, LPARAM l)
+{
+    (void)e, (void)l;
+    pthread_mutex_lock(&RD.mu);
+    if (w != 0)
+        RD.failed++;   /* a timeout or transport error: none expected */
+    HSNMP_ENTITY src, dst;
+    HSNMP_CONTEXT ctx;
+    HSNMP_PDU pdu;
+    while (w == 0 && SnmpRecvMsg(s, &src, &dst, &ctx, &pdu) == SNMPAPI_SUCCESS) {
+        smiINT32 id = 0;
+        smiINT status = -1;
+        HSNMP_VBL vbl = 0;
+        smiOID name = { 0, NULL };
+        smiVALUE v;
+        char got[64] = "";
+        if (SnmpGetPduData(pdu, NULL, &id, &status, NULL, &vbl) == SNMPAPI_SUCCESS &&
+            SnmpGetVb(vbl, 1, &name, &v) == SNMPAPI_SUCCESS) {
+            wire_oid_str(&name, got, sizeof got);
+            if (v.syntax == SNMP_SYNTAX_NOSUCHOBJECT || v.syntax == SNMP_SYNTAX_NOSUCHINSTANCE)
+                status = -1;
+            SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+            wire_value_free(&v);
+        }
+        if (id == RD.trigger[0] || id == RD.trigger[1]) {
+            round_start(s, id == RD.trigger[1]);
+        } else {
+            int k = 0;
+            while (k < ROUND_N && RD.rid[k] != id)
+                k++;
+            if (k == ROUND_N || status != SNMP_ERROR_NOERROR || strcmp(got, RD.name[k]) != 0)
+                RD.wrong++;
+            else if (RD.seen[k]++)
+                RD.duplicate++;
+            else
+                RD.answered++;
+        }
+        SnmpFreeVbl(vbl);
+        SnmpFreePdu(pdu);
+        SnmpFreeEntity(src);
+        SnmpFreeEntity(dst);
+        SnmpFreeContext(ctx);
+    }
+    pthread_mutex_unlock(&RD.mu);
+}
+
+static void
+test_requests_sent_from_the_callback_in_one_round_are_each_answered_once(void **s)
+{
+    (void)s;
+    struct wire_events rev;
+    char a4[64], a6[64];
+    memset(&RD, 0, sizeof RD);
+    pthread_mutex_init(&RD.mu, NULL);
+    wire_events_init(&rev);
+    rev.handler = round_handler;
+    HSNMP_SESSION rs = SnmpCreateSession(NULL, 0, wire_events_cb, &rev);
+    assert_true(rs != 0);
+    snprintf(a4, sizeof a4, "127.0.0.1:%u", peers.snmpd_port);
+    snprintf(a6, sizeof a6, "[::1]:%u", peers.snmpd_port);
+    pthread_mutex_lock(&RD.mu);
+    RD.dst[0] = wire_entity(rs, SNMPAPI_UNTRANSLATED_V2, a4);
+    RD.dst[1] = wire_entity(rs, SNMPAPI_UNTRANSLATED_V2, a6);
+    RD.ctx = wire_context(rs, SNMPAPI_UNTRANSLATED_V2, "public");
+    const char *const first[] = { ".1.3.6.1.2.1.1.5.0", NULL };
+    for (int f = 0; f < 2; f++)
+        assert_int_equal(wire_send(rs, RD.dst[f], RD.ctx, SNMP_PDU_GET, 0, 0, first, NULL,
+                                   &RD.trigger[f]), 0);
+    pthread_mutex_unlock(&RD.mu);
+    uint64_t deadline = wire_now_ms() + 10000;
+    for (;;) {
+        pthread_mutex_lock(&RD.mu);
+        int done = RD.answered + RD.wrong + RD.duplicate + RD.failed >= ROUND_N;
+        pthread_mutex_unlock(&RD.mu);
+        if (done || wire_now_ms() >= deadline)
+            break;
+        usleep(10000);
+    }
+    usleep(100000);   /* room for a duplicate to show */
+    SnmpFreeContext(RD.ctx);
+    SnmpFreeEntity(RD.dst[0]);
+    SnmpFreeEntity(RD.dst[1]);
+    SnmpClose(rs);
+    wire_events_destroy(&rev);
+    assert_int_equal(RD.send_failed, 0);
+    assert_int_equal(RD.started, ROUND_N);
+    assert_int_equal(RD.failed, 0);
+    assert_int_equal(RD.wrong, 0);
+    assert_int_equal(RD.duplicate, 0);
+    assert_int_equal(RD.answered, ROUND_N);
+    pthread_mutex_destroy(&RD.mu);
+}
+
 /* ---- full walk ---- */
 
 #define WALK_MAX 20000
@@ -482,6 +624,7 @@ main(void)
         cmocka_unit_test(test_set_v2c_ipv6),
         cmocka_unit_test(test_set_errors_are_reported_in_the_pdu),
         cmocka_unit_test(test_concurrent_requests_are_matched_by_request_id),
+        cmocka_unit_test(test_requests_sent_from_the_callback_in_one_round_are_each_answered_once),
         cmocka_unit_test(test_full_walk_matches_snmpbulkwalk_ipv4),
         cmocka_unit_test(test_full_walk_matches_snmpbulkwalk_ipv6),
     };

@@ -17,8 +17,8 @@
 
 struct fx F;
 
-static int
-t_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
+int
+fx_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
 {
     (void)ctx;
     if (len < PKT_HDR || pkt[0] != 'R')
@@ -99,7 +99,7 @@ t_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t l
 }
 
 const struct wn_dgram_ops t_ops = {
-    .match_key = t_match_key,
+    .match_key = fx_match_key,
     .on_response = t_on_response,
     .on_timeout = t_on_timeout,
     .on_unsolicited = t_on_unsolicited,

@@ -64,6 +64,8 @@ int fx_setup(int family);
 /* cmocka teardown: closes everything, also after a failed test. */
 int fx_teardown(void **state);
 void encode(struct treq *t, char type, uint32_t key);
+/* match_key of the test wire format: the key of an 'R' datagram, else -1. */
+int fx_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key);
 /* Loop-thread bodies for wn_evloop_call. */
 void start_req(void *arg);
 void cancel_req(void *arg);

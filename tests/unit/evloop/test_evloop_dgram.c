@@ -437,16 +437,6 @@ static struct {
 } BX;
 
 static int
-bx_match(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
-{
-    (void)ctx;
-    if (len < PKT_HDR || pkt[0] != 'R')
-        return -1;
-    *key = key_of(pkt);
-    return 0;
-}
-
-static int
 bx_start(struct treq *t, const struct sockaddr *dest, socklen_t dl)
 {
     memset(t, 0, sizeof(*t));
@@ -492,7 +482,7 @@ bx_on_send_error(void *ctx, struct wn_dgram_req *req, int err)
 }
 
 static const struct wn_dgram_ops bx_ops = {
-    .match_key = bx_match,
+    .match_key = fx_match_key,
     .on_response = bx_on_response,
     .on_timeout = bx_on_timeout,
     .on_send_error = bx_on_send_error,
