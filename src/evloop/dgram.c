@@ -33,7 +33,7 @@
 #define WN_DGRAM_RX_SLOT (WN_DGRAM_MAX_LEN + 1)
 
 /* REQ_FAILED: in flight, its first send refused by the kernel during a
- * flush; reported (and released) at the end of that flush. */
+ * flush; reported (and released) at the end of the receive round. */
 enum { REQ_IDLE = 0, REQ_RESERVED = 1, REQ_INFLIGHT = 2, REQ_FAILED = 3 };
 
 struct wn_dgram_sock {
@@ -53,9 +53,11 @@ struct wn_dgram_sock {
     /* Close requested from inside one of our receive callbacks. */
     int dispatching;
     int closing;
-    /* First sends waiting for the end of the receive round (tx_flush). */
+    /* First sends waiting for the end of the receive round (tx_send). */
     struct wn_dgram_req *txq[WN_DGRAM_TX_BATCH];
     int txn;
+    /* Requests in REQ_FAILED, reported at the end of the round (tx_report). */
+    size_t failed;
     /* UDP GSO in use for those batches (probed at open, dropped after
      * WN_DGRAM_GSO_MAX_REFUSED refusals). */
     int gso;
@@ -200,6 +202,8 @@ req_release(struct wn_dgram_req *req)
 {
     struct wn_dgram_sock *s = req->wn_sock;
     if (s) {
+        if (req->wn_state == REQ_FAILED)
+            s->failed--;
         table_remove(s, req);
         wn_timer_stop(s->loop, &req->wn_timer);
         if (s->txn)
@@ -354,8 +358,8 @@ gso_max_seg(const struct wn_dgram_sock *s)
     return s->family == AF_INET6 ? WN_DGRAM_GSO_MAX_SEG6 : WN_DGRAM_GSO_MAX_SEG4;
 }
 
-/* One flush's work: the batch in send order (groups contiguous), its
- * messages, and the requests the kernel refused, reported afterwards. */
+/* One flush's work: the batch in send order (groups contiguous) and its
+ * messages. */
 struct tx_batch {
     struct wn_dgram_req *reqs[WN_DGRAM_TX_BATCH];
     struct mmsghdr m[WN_DGRAM_TX_BATCH];
@@ -366,14 +370,6 @@ struct tx_batch {
         char buf[CMSG_SPACE(sizeof(uint16_t))];
         struct cmsghdr align;
     } ctl[WN_DGRAM_TX_BATCH];
-    /* Refused for good: by pointer and key, so that the report can check
-     * the request is still this socket's (a report's callback may cancel
-     * and free another refused request). */
-    struct {
-        struct wn_dgram_req *req;
-        uint32_t key;
-    } failed[WN_DGRAM_TX_BATCH];
-    int nfailed;
 };
 
 /* Orders s->txq into b->reqs, grouping for GSO; returns the messages. */
@@ -445,18 +441,17 @@ tx_group(const struct wn_dgram_sock *s, struct tx_batch *b, int n)
 }
 
 /* r was refused with err: a transient refusal is a loss (the timer
- * retransmits); else r is marked and reported after the sends. */
+ * retransmits); else r is marked, to be reported at the end of the round
+ * (tx_report). */
 static void
-tx_refused(struct wn_dgram_sock *s, struct tx_batch *b, struct wn_dgram_req *r, int err)
+tx_refused(struct wn_dgram_sock *s, struct wn_dgram_req *r, int err)
 {
     s->stats.tx_errors++;
     if (err == WN_E_BUSY || r->wn_state != REQ_INFLIGHT || r->wn_sock != s)
         return;
     r->wn_state = REQ_FAILED;
     r->wn_err = err;
-    b->failed[b->nfailed].req = r;
-    b->failed[b->nfailed].key = r->key;
-    b->nfailed++;
+    s->failed++;
 }
 
 /* errno values with which the kernel refuses a GSO send it would have
@@ -486,23 +481,20 @@ tx_one_by_one(struct wn_dgram_sock *s, struct tx_batch *b, int g)
             s->stats.tx++;
             sent++;
         } else {
-            tx_refused(s, b, r, send_err(errno));
+            tx_refused(s, r, send_err(errno));
         }
     }
     return sent;
 }
 
-/* Sends the batch of first sends with sendmmsg, then reports the
- * datagrams the kernel refused for good through ops->on_send_error (each
- * request released first, as for a response).  No callback runs while
- * the batch is being sent. */
+/* Sends the batch of first sends with sendmmsg.  Runs no callback: the
+ * requests the kernel refused for good are marked for tx_report. */
 static void
-tx_flush(struct wn_dgram_sock *s)
+tx_send(struct wn_dgram_sock *s)
 {
     struct tx_batch b;
     int n = s->txn;
     s->txn = 0;
-    b.nfailed = 0;
     int nm = tx_group(s, &b, n);
     int g = 0;
     while (g < nm) {
@@ -529,17 +521,50 @@ tx_flush(struct wn_dgram_sock *s)
         } else {
             /* Refused: every datagram of the message (one destination). */
             for (int x = b.first[g]; x < b.first[g] + b.segs[g]; x++)
-                tx_refused(s, &b, b.reqs[x], send_err(e));
+                tx_refused(s, b.reqs[x], send_err(e));
         }
         g++;
     }
-    for (int i = 0; i < b.nfailed && !s->closing; i++) {
-        struct wn_dgram_req *r = table_find(s, b.failed[i].key);
-        if (r != b.failed[i].req || r->wn_state != REQ_FAILED)
-            continue;   /* cancelled meanwhile (maybe freed): not ours to report */
-        int err = r->wn_err;
-        req_release(r);
-        s->ops->on_send_error(s->ctx, r, err);
+}
+
+/* Reports the requests whose first send was refused for good, each
+ * through ops->on_send_error after its release (as for a response).
+ * They are found in the key table by their state, some at a time, and
+ * looked up again by key before each report: a report's callback may
+ * cancel, and free, another of them. */
+static void
+tx_report(struct wn_dgram_sock *s)
+{
+    while (s->failed && !s->closing) {
+        uint32_t keys[WN_DGRAM_TX_BATCH];
+        int n = 0;
+        for (size_t i = 0; s->slots && i <= s->mask && n < WN_DGRAM_TX_BATCH; i++)
+            if (s->keys[i] && s->slots[i]->wn_state == REQ_FAILED)
+                keys[n++] = s->keys[i];
+        if (n == 0) {
+            s->failed = 0;
+            return;
+        }
+        for (int i = 0; i < n && !s->closing; i++) {
+            struct wn_dgram_req *r = table_find(s, keys[i]);
+            if (!r || r->wn_state != REQ_FAILED)
+                continue;   /* cancelled meanwhile */
+            int err = r->wn_err;
+            req_release(r);
+            s->ops->on_send_error(s->ctx, r, err);
+        }
+    }
+}
+
+/* The end of a receive round: its sends, then the reports of the refused
+ * ones (whose callbacks may send again). */
+static void
+tx_round_end(struct wn_dgram_sock *s)
+{
+    while ((s->txn || s->failed) && !s->closing) {
+        if (s->txn)
+            tx_send(s);
+        tx_report(s);
     }
 }
 
@@ -584,7 +609,7 @@ wn_dgram_send_request(struct wn_dgram_req *req)
     req->wn_state = REQ_INFLIGHT;
     if (batch) {
         if (s->txn == WN_DGRAM_TX_BATCH)
-            tx_flush(s);
+            tx_send(s);     /* refusals are reported at the end of the round */
         s->txq[s->txn++] = req;
     }
     return 0;
@@ -684,15 +709,12 @@ on_readable(struct wn_io *io, uint32_t revents)
             dispatch(s, s->iov[i].iov_base, s->msgs[i].msg_len,
                      (const struct sockaddr *)&s->from[i], h->msg_namelen);
         }
-        /* The round's callbacks sent: one sendmmsg (its error reports may
-         * send again, hence the loop). */
-        while (s->txn && !s->closing)
-            tx_flush(s);
+        /* The round's callbacks sent: one sendmmsg. */
+        tx_round_end(s);
         if (n < WN_DGRAM_RX_BATCH)
             break;
     }
-    while (s->txn && !s->closing)
-        tx_flush(s);
+    tx_round_end(s);
     s->txn = 0;   /* closing: the requests are released with the socket */
     s->dispatching = 0;
     if (s->closing)
@@ -713,8 +735,7 @@ wn_dgram_inject(struct wn_dgram_sock *s, const uint8_t *pkt, size_t len,
     s->dispatching = 1;
     s->stats.rx++;
     dispatch(s, pkt, len, from, fromlen);
-    while (s->txn && !s->closing)
-        tx_flush(s);
+    tx_round_end(s);
     s->txn = 0;
     s->dispatching = 0;
     if (s->closing)
@@ -804,6 +825,7 @@ release_all(struct wn_dgram_sock *s)
         }
     }
     s->count = 0;
+    s->failed = 0;
 }
 
 static void

@@ -27,13 +27,19 @@ static const struct {
     {0, 10}, {1, 3},  {0, 14}, {0, 10}, {1, 10}, {0, 10}, {0, 14}, {0, 10},
 };
 #define NPLAN (sizeof PLAN / sizeof PLAN[0])
+/* The large round: more first sends than one batch holds (64), the first
+ * of them refused. */
+#define NMANY 70
 
 static struct {
     struct wn_dgram_sock *sock;
     int no_check;       /* checksums off on the socket: the kernel refuses GSO */
     int port0;          /* the round: two datagrams to port 0 (refused) */
+    int many;           /* the round: NMANY requests, the first to port 0 */
+    int in_start;       /* inside wn_dgram_send_request */
+    int reentered;      /* on_send_error called inside wn_dgram_send_request */
     struct treq trig;
-    struct treq reqs[NPLAN];
+    struct treq reqs[NMANY];
     struct treq *heap[2];   /* the port-0 round's requests (heap: ASan sees a late use) */
     int started;        /* requests the round started */
     int start_err;
@@ -70,16 +76,29 @@ gx_start(struct treq *t, const struct sockaddr *dest, socklen_t dl, size_t paylo
         t->buf[PKT_HDR + i] = pattern(t->r.key, i);
     t->r.pkt = t->buf;
     t->r.len = PKT_HDR + payload;
-    return wn_dgram_send_request(&t->r);
+    GX.in_start = 1;
+    err = wn_dgram_send_request(&t->r);
+    GX.in_start = 0;
+    return err;
 }
 
 static void
 gx_start_round(void)
 {
+    struct sockaddr_storage p0;
+    memcpy(&p0, &F.peer_addr, F.peer_len);
+    ((struct sockaddr_in *)&p0)->sin_port = 0;
+    if (GX.many) {
+        for (int i = 0; i < NMANY; i++) {
+            const struct sockaddr *d = i ? (struct sockaddr *)&F.peer_addr : (struct sockaddr *)&p0;
+            if (gx_start(&GX.reqs[i], d, F.peer_len, 5) != 0)
+                GX.start_err++;
+            else
+                GX.started++;
+        }
+        return;
+    }
     if (GX.port0) {
-        struct sockaddr_storage p0;
-        memcpy(&p0, &F.peer_addr, F.peer_len);
-        ((struct sockaddr_in *)&p0)->sin_port = 0;
         for (int i = 0; i < 2; i++) {
             GX.heap[i] = wn_calloc(1, sizeof *GX.heap[i]);
             if (!GX.heap[i] || gx_start(GX.heap[i], (struct sockaddr *)&p0, F.peer_len, 5) != 0)
@@ -129,6 +148,8 @@ gx_on_send_error(void *ctx, struct wn_dgram_req *req, int err)
     struct treq *t = req->data;
     t->callbacks++;
     GX.send_errs++;
+    if (GX.in_start)
+        GX.reentered++;
     GX.err_code = err;
     for (int i = 0; i < 2; i++) {
         if (GX.heap[i] && GX.heap[i] != t) {
@@ -348,6 +369,45 @@ test_dgram_refused_request_cancelled_by_another_report_is_not_reported(void **st
     assert_int_equal(GX.st.gso_refused, 0);   /* nothing went out: not GSO's fault */
 }
 
+/* A round that starts more requests than one sendmmsg batch takes (64),
+ * the first refused for good (port 0): the batch that fills up goes out
+ * from inside wn_dgram_send_request, but its refusal is reported only at
+ * the end of the round, never inside the call (whose caller may hold its
+ * own lock: WinSNMP's I/O thread deadlocked on its mutex there).  Every
+ * other request is answered once.  Fails with the flush that reported
+ * refusals at once: reentered 1. */
+static void
+test_dgram_refusal_in_a_full_batch_is_reported_after_the_round(void **state)
+{
+    (void)state;
+    assert_int_equal(fx_setup(AF_INET), 0);
+    memset(&GX, 0, sizeof GX);
+    GX.many = 1;
+    run_trigger(AF_INET);
+    assert_int_equal(GX.started, NMANY);
+    int seen[NMANY] = {0};
+    for (int got = 0; got < NMANY - 1; got++) {
+        uint8_t buf[64];
+        struct sockaddr_storage from;
+        assert_int_equal(peer_recv(F.peer, buf, sizeof buf, &from, 5000), PKT_HDR + 5);
+        uint32_t key = key_of(buf);
+        int i = 1;
+        while (i < NMANY && GX.reqs[i].r.key != key)
+            i++;
+        assert_true(i < NMANY);
+        assert_int_equal(seen[i]++, 0);
+        peer_send(F.peer, 'R', key, &from, wn_sockaddr_len((struct sockaddr *)&from));
+    }
+    /* The trigger, the refusal, the 69 answers. */
+    assert_int_equal(waiter_wait(&F.w, 1 + NMANY, 5000), 1 + NMANY);
+    gx_teardown_peer();
+    assert_int_equal(GX.reentered, 0);
+    assert_int_equal(GX.send_errs, 1);
+    assert_int_equal(GX.err_code, WN_E_INVAL);
+    for (int i = 0; i < NMANY; i++)
+        assert_int_equal(GX.reqs[i].callbacks, 1);
+}
+
 int
 main(void)
 {
@@ -359,6 +419,8 @@ main(void)
         cmocka_unit_test_teardown(test_dgram_gso_refused_by_kernel_falls_back_to_single_datagrams,
                                   fx_teardown),
         cmocka_unit_test_teardown(test_dgram_refused_request_cancelled_by_another_report_is_not_reported,
+                                  fx_teardown),
+        cmocka_unit_test_teardown(test_dgram_refusal_in_a_full_batch_is_reported_after_the_round,
                                   fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
