@@ -58,6 +58,9 @@ struct wn_dgram_sock {
     int txn;
     /* Requests in REQ_FAILED, reported at the end of the round (tx_report). */
     size_t failed;
+    /* Flushes the batch before the loop waits, for first sends made
+     * outside a receive round. */
+    struct wn_evloop_prepare txp;
     /* UDP GSO in use for those batches (probed at open, dropped after
      * WN_DGRAM_GSO_MAX_REFUSED refusals). */
     int gso;
@@ -372,7 +375,9 @@ struct tx_batch {
     } ctl[WN_DGRAM_TX_BATCH];
 };
 
-/* Orders s->txq into b->reqs, grouping for GSO; returns the messages. */
+/* Orders s->txq into b->reqs, grouping for GSO; returns the messages.
+ * The datagrams to one destination keep the order they were sent in
+ * (those to different destinations may change places). */
 static int
 tx_group(const struct wn_dgram_sock *s, struct tx_batch *b, int n)
 {
@@ -387,25 +392,21 @@ tx_group(const struct wn_dgram_sock *s, struct tx_batch *b, int n)
         b->first[nm] = k;
         b->reqs[k++] = r;
         if (s->gso && r->len <= max_seg) {
+            /* The datagrams that follow to the same destination, in their
+             * order, while they have r's length; a shorter one ends the
+             * group as its last segment, a longer one starts the next. */
             size_t bytes = r->len;
             for (int j = i + 1; j < n && k - b->first[nm] < WN_DGRAM_GSO_MAX_SEGS; j++) {
                 struct wn_dgram_req *q = s->txq[j];
-                if (!taken[j] && q->len == r->len && bytes + q->len <= WN_DGRAM_GSO_MAX_BYTES &&
-                    same_dest(q, r)) {
-                    taken[j] = 1;
-                    b->reqs[k++] = q;
-                    bytes += q->len;
-                }
-            }
-            /* The last segment may be shorter than the others. */
-            for (int j = i + 1; j < n && k - b->first[nm] < WN_DGRAM_GSO_MAX_SEGS; j++) {
-                struct wn_dgram_req *q = s->txq[j];
-                if (!taken[j] && q->len < r->len && bytes + q->len <= WN_DGRAM_GSO_MAX_BYTES &&
-                    same_dest(q, r)) {
-                    taken[j] = 1;
-                    b->reqs[k++] = q;
+                if (!same_dest(q, r))
+                    continue;
+                if (q->len > r->len || bytes + q->len > WN_DGRAM_GSO_MAX_BYTES)
                     break;
-                }
+                taken[j] = 1;
+                b->reqs[k++] = q;
+                bytes += q->len;
+                if (q->len < r->len)
+                    break;
             }
         }
         b->segs[nm] = k - b->first[nm];
@@ -589,10 +590,11 @@ wn_dgram_send_request(struct wn_dgram_req *req)
         req->destlen > sizeof req->dest ||
         !dest_ok(s, (const struct sockaddr *)&req->dest, req->destlen))
         err = WN_E_INVAL;
-    /* Made while a receive round is dispatched (a callback sending the
-     * next request): goes out with the others of the round in one
-     * sendmmsg.  Not with the test seam, which sees every sendto. */
-    int batch = err == 0 && s->dispatching && s->ops->on_send_error &&
+    /* Goes out with the others of the receive round being dispatched (a
+     * callback sending the next request), or else with those made before
+     * the loop next waits (posted sends, timers), in one sendmmsg.  Not
+     * with the test seam, which sees every sendto. */
+    int batch = err == 0 && s->ops->on_send_error &&
                 !atomic_load_explicit(&sendto_seam, memory_order_relaxed);
     if (err == 0 && !batch) {
         err = send_once(s, (const struct sockaddr *)&req->dest, req->destlen, req->pkt, req->len);
@@ -611,6 +613,8 @@ wn_dgram_send_request(struct wn_dgram_req *req)
         if (s->txn == WN_DGRAM_TX_BATCH)
             tx_send(s);     /* refusals are reported at the end of the round */
         s->txq[s->txn++] = req;
+        if (!s->dispatching)
+            wn_evloop_prepare_once(s->loop, &s->txp);
     }
     return 0;
 }
@@ -721,6 +725,20 @@ on_readable(struct wn_io *io, uint32_t revents)
         sock_free(s);
 }
 
+/* The prepare of sends made outside a receive round: they go out, then
+ * the refusals are reported, as at the end of a round. */
+static void
+tx_deferred(struct wn_evloop_prepare *p)
+{
+    struct wn_dgram_sock *s = p->data;
+    s->dispatching = 1;
+    tx_round_end(s);
+    s->txn = 0;
+    s->dispatching = 0;
+    if (s->closing)
+        sock_free(s);
+}
+
 int
 wn_dgram_inject(struct wn_dgram_sock *s, const uint8_t *pkt, size_t len,
                 const struct sockaddr *from, socklen_t fromlen)
@@ -796,6 +814,8 @@ wn_dgram_sock_open(struct wn_evloop *l, int family, const struct sockaddr *bind_
     if (wn_random(&seed, sizeof(seed)) < 0)
         seed = 1;
     s->next_key = seed % WN_DGRAM_KEY_MAX + 1;
+    s->txp.cb = tx_deferred;
+    s->txp.data = s;
     wn_io_init(&s->io, s->fd, WN_IO_READ, on_readable, s);
     err = wn_io_start(l, &s->io);
     if (err < 0) {
@@ -832,6 +852,7 @@ static void
 sock_free(struct wn_dgram_sock *s)
 {
     release_all(s);
+    wn_evloop_prepare_cancel(s->loop, &s->txp);
     wn_io_stop(s->loop, &s->io);
     close(s->fd);
     wn_free(s->slots);

@@ -44,6 +44,24 @@ int wn_evloop_call(struct wn_evloop *l, void (*fn)(void *arg), void *arg);
 /* 1 when the caller is the loop's thread, else 0.  Thread-safe. */
 int wn_evloop_in_loop(const struct wn_evloop *l);
 
+/* A function run once on the loop thread before the loop next waits for
+ * I/O: after the posted functions, timers or I/O callbacks running now
+ * (to send together what they queued).  Intrusive: the caller owns the
+ * struct; set cb and data, zero the rest. */
+struct wn_evloop_prepare {
+    void (*cb)(struct wn_evloop_prepare *p);
+    void *data;                          /* the caller's */
+    struct wn_evloop_prepare *wn_next;   /* private */
+    uint64_t wn_round;                   /* private: the run it is queued for */
+    int wn_queued;                       /* private */
+};
+/* Queues p unless it is queued already.  Loop thread only.  One run of
+ * the queue takes what is queued when it starts; what its callbacks queue
+ * runs after a poll that does not wait. */
+void wn_evloop_prepare_once(struct wn_evloop *l, struct wn_evloop_prepare *p);
+/* Unqueues p (a no-op when it is not queued).  Loop thread only. */
+void wn_evloop_prepare_cancel(struct wn_evloop *l, struct wn_evloop_prepare *p);
+
 /* ------------------------------------------------------------------------
  * Timers: intrusive (the caller owns the struct; no allocation per start),
  * kept in a min-heap keyed by wn_clock_ms(), O(log n) start/stop.  Loop
@@ -186,14 +204,16 @@ struct wn_dgram_ops {
      * touched.  pkt/from borrowed for the call. */
     void (*on_stray)(void *ctx, struct wn_dgram_sock *s, uint32_t key, const uint8_t *pkt,
                      size_t len, const struct sockaddr *from, socklen_t fromlen);
-    /* Optional.  When set, a request whose first send is made from inside
+    /* Optional.  When set, first sends are batched: one made from inside
      * this socket's receive callbacks (on_response, on_unsolicited,
      * on_stray) goes out with the others of the same receive round in one
-     * sendmmsg after the round, and wn_dgram_send_request cannot see its
-     * errors: a datagram the kernel refuses for good (WN_E_UNREACHABLE,
-     * WN_E_ACCESS, WN_E_INVAL, WN_E_IO) ends the request here instead,
-     * released as for on_response (no other callback follows).  NULL: every
-     * first send is made at once. */
+     * sendmmsg after the round, one made elsewhere (a posted function, a
+     * timer) with the others made before the loop next waits for I/O; and
+     * wn_dgram_send_request cannot see its errors: a datagram the kernel
+     * refuses for good (WN_E_UNREACHABLE, WN_E_ACCESS, WN_E_INVAL, WN_E_IO)
+     * ends the request here instead, after the batch is sent, released as
+     * for on_response (no other callback follows).  Never called inside
+     * wn_dgram_send_request.  NULL: every first send is made at once. */
     void (*on_send_error)(void *ctx, struct wn_dgram_req *req, int err);
     /* Optional (NULL: key and source are enough).  Asked about a datagram
      * whose key and source match req, before req completes: 0 accepts it

@@ -42,6 +42,9 @@ struct wn_evloop {
     struct wn_evloop_task *running;    /* batch being run (swapped with queue) */
     size_t rcap;
     size_t rpos, rlen;                 /* next and end of the running batch */
+    /* Prepare queue (wn_evloop_prepare_once). */
+    struct wn_evloop_prepare *prep_head, *prep_tail;
+    uint64_t prep_round;               /* the next run of the queue */
     struct wn_timer **heap;
     size_t hlen, hcap;
     uint64_t timer_seq;

@@ -80,6 +80,65 @@ loop_free(struct wn_evloop *l)
     wn_free(l);
 }
 
+void
+wn_evloop_prepare_once(struct wn_evloop *l, struct wn_evloop_prepare *p)
+{
+    WN_EVLOOP_ASSERT_LOOP(l);
+    if (p->wn_queued)
+        return;
+    p->wn_queued = 1;
+    p->wn_round = l->prep_round;
+    p->wn_next = NULL;
+    if (l->prep_tail)
+        l->prep_tail->wn_next = p;
+    else
+        l->prep_head = p;
+    l->prep_tail = p;
+}
+
+void
+wn_evloop_prepare_cancel(struct wn_evloop *l, struct wn_evloop_prepare *p)
+{
+    WN_EVLOOP_ASSERT_LOOP(l);
+    if (!p->wn_queued)
+        return;
+    struct wn_evloop_prepare *prev = NULL, *q = l->prep_head;
+    while (q && q != p) {
+        prev = q;
+        q = q->wn_next;
+    }
+    if (q) {
+        if (prev)
+            prev->wn_next = p->wn_next;
+        else
+            l->prep_head = p->wn_next;
+        if (l->prep_tail == p)
+            l->prep_tail = prev;
+    }
+    p->wn_queued = 0;
+    p->wn_next = NULL;
+}
+
+/* Runs the prepares queued now (those their callbacks queue wait for the
+ * next round, after a poll of the sockets).  Returns 1 when any ran. */
+static int
+run_prepares(struct wn_evloop *l)
+{
+    if (!l->prep_head)
+        return 0;
+    uint64_t round = l->prep_round++;
+    while (l->prep_head && l->prep_head->wn_round <= round) {
+        struct wn_evloop_prepare *p = l->prep_head;
+        l->prep_head = p->wn_next;
+        if (!l->prep_head)
+            l->prep_tail = NULL;
+        p->wn_next = NULL;
+        p->wn_queued = 0;
+        p->cb(p);
+    }
+    return 1;
+}
+
 static void *
 loop_main(void *arg)
 {
@@ -87,6 +146,11 @@ loop_main(void *arg)
     t_current = l;
     for (;;) {
         int timeout = wn_evloop_timers_run(l);
+        /* What the timers and the last poll's callbacks queued to do
+         * before waiting; its callbacks may start timers or queue more,
+         * so the poll then does not wait. */
+        if (run_prepares(l) || l->prep_head)
+            timeout = 0;
         /* Work left: a batch cut into slices, or functions posted while
          * it ran (their post did not signal the eventfd again). */
         int unfinished = l->rpos < l->rlen;

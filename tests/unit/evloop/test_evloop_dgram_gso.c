@@ -233,11 +233,13 @@ gx_teardown_peer(void)
 
 /* Receives the round's datagrams on both peers, checks each against the
  * request with its key (length and every payload byte), that none comes
- * twice, and answers each. */
+ * twice and that each peer gets them in the order they were sent, and
+ * answers each. */
 static void
 receive_and_answer_round(void)
 {
     int seen[NPLAN] = {0};
+    int last[2] = {-1, -1};
     for (size_t got = 0; got < NPLAN;) {
         uint8_t buf[64];
         struct sockaddr_storage from;
@@ -257,6 +259,8 @@ receive_and_answer_round(void)
             assert_int_equal(seen[i], 0);
             seen[i] = 1;
             assert_int_equal(PLAN[i].peer, p);
+            assert_true((int)i > last[p]);
+            last[p] = (int)i;
             assert_int_equal((size_t)n, PKT_HDR + PLAN[i].payload);
             for (size_t b = 0; b < PLAN[i].payload; b++)
                 assert_int_equal(buf[PKT_HDR + b], pattern(key, b));
@@ -298,9 +302,10 @@ round_grouped(int family)
     assert_int_equal(GX.st.retransmits, 0);
     if (!GX.gso_probe)
         skip();   /* no UDP_SEGMENT (not Linux >= 4.18): the plain batch, checked above */
-    /* The groups: 7 x 10 + 1 x 6 and 4 x 14 to the first peer, 3 x 10 +
-     * 1 x 3 to the second.  Fails without GSO (tx_gso stays 0). */
-    assert_int_equal(GX.st.tx_gso, NPLAN);
+    /* The groups keep each peer's order: to the first peer 14+10 four
+     * times (one with a 6 for the 10) between single 10s, to the second
+     * 10+10+3 and a single 10.  Fails without GSO (tx_gso stays 0). */
+    assert_int_equal(GX.st.tx_gso, 11);
     assert_int_equal(GX.st.gso_refused, 0);
 }
 
@@ -341,7 +346,7 @@ test_dgram_gso_refused_by_kernel_falls_back_to_single_datagrams(void **state)
     check_callbacks_once();
     assert_int_equal(GX.st.tx, 1 + NPLAN);
     assert_int_equal(GX.st.tx_gso, 0);
-    assert_int_equal(GX.st.gso_refused, 3);   /* the three groups */
+    assert_int_equal(GX.st.gso_refused, 5);   /* the five groups */
 }
 
 /* Two requests of one round to port 0 (refused for good, as a group and
@@ -408,6 +413,77 @@ test_dgram_refusal_in_a_full_batch_is_reported_after_the_round(void **state)
         assert_int_equal(GX.reqs[i].callbacks, 1);
 }
 
+/* Requests started outside a receive round (here from a function the
+ * test thread runs on the loop) are batched too: they go out together,
+ * as GSO groups, before the loop next waits for I/O, and a refused one
+ * (port 0) is reported through on_send_error afterwards, not returned by
+ * wn_dgram_send_request.  Fails without that batching: the refused start
+ * returns WN_E_INVAL at once and the others go out one sendto each
+ * (tx_gso 0). */
+enum { NOUT = 7 };
+
+static void
+gx_open_and_start_outside(void *arg)
+{
+    int *err = arg;
+    *err = wn_dgram_sock_open(F.l, AF_INET, NULL, 0, &gx_ops, NULL, &GX.sock);
+    if (*err)
+        return;
+    int seg = 0;
+    socklen_t sl = sizeof seg;
+    GX.gso_probe = getsockopt(wn_dgram_sock_fd(GX.sock), SOL_UDP, UDP_SEGMENT, &seg, &sl) == 0;
+    struct sockaddr_storage p0;
+    memcpy(&p0, &F.peer_addr, F.peer_len);
+    ((struct sockaddr_in *)&p0)->sin_port = 0;
+    for (int i = 0; i < NOUT; i++) {
+        const struct sockaddr *d = i ? (struct sockaddr *)&F.peer_addr : (struct sockaddr *)&p0;
+        if (gx_start(&GX.reqs[i], d, F.peer_len, 10) != 0)
+            GX.start_err++;
+        else
+            GX.started++;
+    }
+}
+
+static void
+test_dgram_sends_outside_a_round_go_out_together_before_the_loop_waits(void **state)
+{
+    (void)state;
+    assert_int_equal(fx_setup(AF_INET), 0);
+    memset(&GX, 0, sizeof GX);
+    GX.peer2 = -1;
+    int err = -1;
+    assert_int_equal(wn_evloop_call(F.l, gx_open_and_start_outside, &err), 0);
+    assert_int_equal(err, 0);
+    assert_int_equal(GX.start_err, 0);
+    assert_int_equal(GX.started, NOUT);
+    int seen[NOUT] = {0};
+    for (int got = 0; got < NOUT - 1; got++) {
+        uint8_t buf[64];
+        struct sockaddr_storage from;
+        assert_int_equal(peer_recv(F.peer, buf, sizeof buf, &from, 5000), PKT_HDR + 10);
+        uint32_t key = key_of(buf);
+        int i = 1;
+        while (i < NOUT && GX.reqs[i].r.key != key)
+            i++;
+        assert_true(i < NOUT);
+        assert_int_equal(seen[i]++, 0);
+        for (size_t b = 0; b < 10; b++)
+            assert_int_equal(buf[PKT_HDR + b], pattern(key, b));
+        peer_send(F.peer, 'R', key, &from, wn_sockaddr_len((struct sockaddr *)&from));
+    }
+    /* The refusal and the six answers. */
+    assert_int_equal(waiter_wait(&F.w, NOUT, 5000), NOUT);
+    assert_int_equal(wn_evloop_call(F.l, gx_close, NULL), 0);
+    assert_int_equal(GX.reentered, 0);
+    assert_int_equal(GX.send_errs, 1);
+    assert_int_equal(GX.err_code, WN_E_INVAL);
+    for (int i = 0; i < NOUT; i++)
+        assert_int_equal(GX.reqs[i].callbacks, 1);
+    assert_int_equal(GX.st.tx, NOUT - 1);
+    if (GX.gso_probe)
+        assert_int_equal(GX.st.tx_gso, NOUT - 1);
+}
+
 int
 main(void)
 {
@@ -421,6 +497,8 @@ main(void)
         cmocka_unit_test_teardown(test_dgram_refused_request_cancelled_by_another_report_is_not_reported,
                                   fx_teardown),
         cmocka_unit_test_teardown(test_dgram_refusal_in_a_full_batch_is_reported_after_the_round,
+                                  fx_teardown),
+        cmocka_unit_test_teardown(test_dgram_sends_outside_a_round_go_out_together_before_the_loop_waits,
                                   fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

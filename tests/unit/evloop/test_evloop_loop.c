@@ -634,6 +634,89 @@ test_evloop_reads_sockets_between_slices_of_a_long_post_burst(void **state)
     waiter_destroy(&s.w);
 }
 
+/* ---- prepares ------------------------------------------------------------
+ * Queued from a function the test runs on the loop: a prepare runs before
+ * the loop waits, at most once per queueing; a cancelled one never runs;
+ * one its own callback queues again runs only after a poll (the pipe byte
+ * written before the first run is read before the second), and that poll
+ * does not wait: the third run comes with no timer or I/O pending (a loop
+ * that waited there would hang). */
+struct prep_state {
+    struct wn_evloop *l;
+    struct wn_evloop_prepare a, b;
+    int a_runs, b_runs, io_ran, io_before_second;
+    int p[2];
+    struct wn_io io;
+    struct waiter w;
+};
+
+static void
+prep_a(struct wn_evloop_prepare *pp)
+{
+    struct prep_state *s = pp->data;
+    if (++s->a_runs == 2)
+        s->io_before_second = s->io_ran;
+    if (s->a_runs < 3)
+        wn_evloop_prepare_once(s->l, &s->a);
+    else
+        waiter_bump(&s->w);
+}
+
+static void
+prep_b(struct wn_evloop_prepare *pp)
+{
+    ((struct prep_state *)pp->data)->b_runs++;
+}
+
+static void
+prep_io_cb(struct wn_io *io, uint32_t revents)
+{
+    struct prep_state *s = io->data;
+    char c;
+    (void)revents;
+    assert_int_equal(read(io->fd, &c, 1), 1);
+    s->io_ran = 1;
+    wn_io_stop(s->l, &s->io);
+}
+
+static void
+prep_start(void *arg)
+{
+    struct prep_state *s = arg;
+    wn_io_init(&s->io, s->p[0], WN_IO_READ, prep_io_cb, s);
+    assert_int_equal(wn_io_start(s->l, &s->io), 0);
+    assert_int_equal(write(s->p[1], "x", 1), 1);
+    wn_evloop_prepare_once(s->l, &s->a);
+    wn_evloop_prepare_once(s->l, &s->b);
+    wn_evloop_prepare_once(s->l, &s->a);   /* queued already: once */
+    wn_evloop_prepare_cancel(s->l, &s->b);
+}
+
+static void
+test_evloop_prepare_runs_before_the_loop_waits(void **state)
+{
+    (void)state;
+    struct prep_state s;
+    memset(&s, 0, sizeof s);
+    s.a.cb = prep_a;
+    s.a.data = &s;
+    s.b.cb = prep_b;
+    s.b.data = &s;
+    waiter_init(&s.w);
+    assert_int_equal(pipe(s.p), 0);
+    s.l = acquire();
+    assert_int_equal(wn_evloop_call(s.l, prep_start, &s), 0);
+    assert_int_equal(waiter_wait(&s.w, 1, 5000), 1);
+    assert_int_equal(wn_evloop_call(s.l, note_in_loop, &(int){0}), 0);   /* a barrier */
+    assert_int_equal(s.a_runs, 3);
+    assert_int_equal(s.b_runs, 0);
+    assert_int_equal(s.io_before_second, 1);
+    wn_evloop_release(s.l);
+    close(s.p[0]);
+    close(s.p[1]);
+    waiter_destroy(&s.w);
+}
+
 int
 main(void)
 {
@@ -650,6 +733,7 @@ main(void)
         cmocka_unit_test(test_timer_zero_delay_restart_does_not_starve_posts),
         cmocka_unit_test(test_io_watcher_stopped_in_batch_gets_no_callback),
         cmocka_unit_test(test_evloop_post_and_call_need_no_memory_and_timer_reports_nomem),
+        cmocka_unit_test(test_evloop_prepare_runs_before_the_loop_waits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
