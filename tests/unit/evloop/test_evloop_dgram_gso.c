@@ -374,6 +374,29 @@ test_dgram_refused_request_cancelled_by_another_report_is_not_reported(void **st
     assert_int_equal(GX.st.gso_refused, 0);   /* nothing went out: not GSO's fault */
 }
 
+/* Receives on the first peer the datagrams of GX.reqs[1 .. n) (reqs[0] was
+ * refused), each once and intact (payload bytes after the header), and
+ * answers each. */
+static void
+answer_all_but_the_first(int n, size_t payload)
+{
+    int seen[NMANY] = {0};
+    for (int got = 0; got < n - 1; got++) {
+        uint8_t buf[64];
+        struct sockaddr_storage from;
+        assert_int_equal(peer_recv(F.peer, buf, sizeof buf, &from, 5000), (ssize_t)(PKT_HDR + payload));
+        uint32_t key = key_of(buf);
+        int i = 1;
+        while (i < n && GX.reqs[i].r.key != key)
+            i++;
+        assert_true(i < n);
+        assert_int_equal(seen[i]++, 0);
+        for (size_t b = 0; b < payload; b++)
+            assert_int_equal(buf[PKT_HDR + b], pattern(key, b));
+        peer_send(F.peer, 'R', key, &from, wn_sockaddr_len((struct sockaddr *)&from));
+    }
+}
+
 /* A round that starts more requests than one sendmmsg batch takes (64),
  * the first refused for good (port 0): the batch that fills up goes out
  * from inside wn_dgram_send_request, but its refusal is reported only at
@@ -390,19 +413,7 @@ test_dgram_refusal_in_a_full_batch_is_reported_after_the_round(void **state)
     GX.many = 1;
     run_trigger(AF_INET);
     assert_int_equal(GX.started, NMANY);
-    int seen[NMANY] = {0};
-    for (int got = 0; got < NMANY - 1; got++) {
-        uint8_t buf[64];
-        struct sockaddr_storage from;
-        assert_int_equal(peer_recv(F.peer, buf, sizeof buf, &from, 5000), PKT_HDR + 5);
-        uint32_t key = key_of(buf);
-        int i = 1;
-        while (i < NMANY && GX.reqs[i].r.key != key)
-            i++;
-        assert_true(i < NMANY);
-        assert_int_equal(seen[i]++, 0);
-        peer_send(F.peer, 'R', key, &from, wn_sockaddr_len((struct sockaddr *)&from));
-    }
+    answer_all_but_the_first(NMANY, 5);
     /* The trigger, the refusal, the 69 answers. */
     assert_int_equal(waiter_wait(&F.w, 1 + NMANY, 5000), 1 + NMANY);
     gx_teardown_peer();
@@ -456,21 +467,7 @@ test_dgram_sends_outside_a_round_go_out_together_before_the_loop_waits(void **st
     assert_int_equal(err, 0);
     assert_int_equal(GX.start_err, 0);
     assert_int_equal(GX.started, NOUT);
-    int seen[NOUT] = {0};
-    for (int got = 0; got < NOUT - 1; got++) {
-        uint8_t buf[64];
-        struct sockaddr_storage from;
-        assert_int_equal(peer_recv(F.peer, buf, sizeof buf, &from, 5000), PKT_HDR + 10);
-        uint32_t key = key_of(buf);
-        int i = 1;
-        while (i < NOUT && GX.reqs[i].r.key != key)
-            i++;
-        assert_true(i < NOUT);
-        assert_int_equal(seen[i]++, 0);
-        for (size_t b = 0; b < 10; b++)
-            assert_int_equal(buf[PKT_HDR + b], pattern(key, b));
-        peer_send(F.peer, 'R', key, &from, wn_sockaddr_len((struct sockaddr *)&from));
-    }
+    answer_all_but_the_first(NOUT, 10);
     /* The refusal and the six answers. */
     assert_int_equal(waiter_wait(&F.w, NOUT, 5000), NOUT);
     assert_int_equal(wn_evloop_call(F.l, gx_close, NULL), 0);
