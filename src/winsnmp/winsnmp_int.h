@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "base.h"
+#include "lock.h"
 #include "winsnmp.h"
 
 /* ------------------------------------------------------------------------
@@ -28,10 +29,31 @@
  *    they must not wait for a thread that itself takes the lock, except
  *    wn_ws_net_shutdown which runs WITHOUT the lock.
  * ---------------------------------------------------------------------- */
-void wn_ws_lock(void);
-void wn_ws_unlock(void);
+extern struct wn_lock wn_ws_mutex;
+/* 1 while this thread holds wn_ws_mutex (what WN_WS_ASSERT_LOCKED checks). */
+extern WN_THREAD_LOCAL int wn_ws_t_held;
+
+static inline void
+wn_ws_lock(void)
+{
+    wn_lock_acquire(&wn_ws_mutex);
+    wn_ws_t_held = 1;
+}
+
+static inline void
+wn_ws_unlock(void)
+{
+    assert(wn_ws_t_held);
+    wn_ws_t_held = 0;
+    wn_lock_release(&wn_ws_mutex);
+}
+
 /* 1 when the calling thread holds the lock. */
-int wn_ws_lock_held(void);
+static inline int
+wn_ws_lock_held(void)
+{
+    return wn_ws_t_held;
+}
 /* Where a comment says [locked]: checked in builds without NDEBUG (the
  * Debug, sanitizer and TSan builds), free otherwise. */
 #define WN_WS_ASSERT_LOCKED() assert(wn_ws_lock_held())
