@@ -225,6 +225,10 @@ void wn_random_set_source(wn_random_fn fn);
 enum wn_log_level { WN_LOG_DEBUG, WN_LOG_INFO, WN_LOG_WARN, WN_LOG_ERROR, WN_LOG_OFF };
 void wn_log(enum wn_log_level lvl, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* 1 when wn_log at lvl would write: for callers that must prepare a
+ * message (hex, names) before logging it, so that they do no work when
+ * the level is off.  One atomic load once WN_LOG has been read. */
+int wn_log_enabled(enum wn_log_level lvl);
 
 /* Parse-failure helper (lwIP style): log the failed expression, count it,
  * and return the error from the enclosing function. */
