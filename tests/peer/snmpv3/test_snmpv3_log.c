@@ -184,41 +184,30 @@ test_v3_debug_log_tells_each_step_and_no_secret(void **state)
     unsigned p = peer.snmpd_port;
     /* "engineID v3-snmpd" of snmpd-v3-users.conf. */
     const char *id = "0x80001f880476332d736e6d7064";
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 engine discovery of 127.0.0.1:%u "
-             "started (user v3sha)\n", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 engine of 127.0.0.1:%u discovered: "
-             "engine ID %s, boots ", p, id);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 report from 127.0.0.1:%u for user "
-             "v3sha: usmStatsWrongDigests (wrong auth pass phrase or protocol)\n", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 time synchronisation to 127.0.0.1:%u "
-             "(user v3sha) failed: ", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 report from 127.0.0.1:%u for user "
-             "nobody: usmStatsUnknownUserNames (the agent has no such user)\n", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 engine discovery of [::1]:%u started "
-             "(user v3sha)\n", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 time of [::1]:%u synchronised (user "
-             "v3sha): engine ID %s, boots ", p, id);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 request to 127.0.0.1:%u (user v3auth): "
-             "no answer after 1 retries of 1000 ms\n", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 authPriv request to 127.0.0.1:%u (user "
-             "v3sha) unanswered after 1 retries: wrong-priv diagnosis, sending an authNoPriv "
-             "probe\n", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 wrong-priv diagnosis of 127.0.0.1:%u "
-             "(user v3sha): the authNoPriv probe was answered", p);
-    expect(log, want);
-    snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 wrong-priv diagnosis of 127.0.0.1:%u "
-             "(user v3sha): the authPriv probe went unanswered after the authNoPriv one was "
-             "answered: wrong priv pass phrase or protocol\n", p);
-    expect(log, want);
+    /* Each line after "[debug] winsnmp: SNMPv3 ", formatted with the port
+     * (and then the engine ID where it names it). */
+    static const char *const lines[] = {
+        "engine discovery of 127.0.0.1:%u started (user v3sha)\n",
+        "engine of 127.0.0.1:%u discovered: engine ID %s, boots ",
+        "report from 127.0.0.1:%u for user v3sha: usmStatsWrongDigests (wrong auth pass "
+        "phrase or protocol)\n",
+        "time synchronisation to 127.0.0.1:%u (user v3sha) failed: ",
+        "report from 127.0.0.1:%u for user nobody: usmStatsUnknownUserNames (the agent has no "
+        "such user)\n",
+        "engine discovery of [::1]:%u started (user v3sha)\n",
+        "time of [::1]:%u synchronised (user v3sha): engine ID %s, boots ",
+        "request to 127.0.0.1:%u (user v3auth): no answer after 1 retries of 1000 ms\n",
+        "authPriv request to 127.0.0.1:%u (user v3sha) unanswered after 1 retries: wrong-priv "
+        "diagnosis, sending an authNoPriv probe\n",
+        "wrong-priv diagnosis of 127.0.0.1:%u (user v3sha): the authNoPriv probe was answered",
+        "wrong-priv diagnosis of 127.0.0.1:%u (user v3sha): the authPriv probe went unanswered "
+        "after the authNoPriv one was answered: wrong priv pass phrase or protocol\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        int k = snprintf(want, sizeof want, "[debug] winsnmp: SNMPv3 ");
+        snprintf(want + k, sizeof want - (size_t)k, lines[i], p, id);
+        expect(log, want);
+    }
     /* An answered request to a known engine logs nothing. */
     const char *a = strstr(log, "MARK cached\n");
     assert_non_null(a);

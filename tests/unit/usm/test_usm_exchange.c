@@ -176,6 +176,16 @@ events_expect(const struct seen *want, size_t n)
     events_reset();
 }
 
+/* m's user "ops" with the agent's pass phrases; msgIDs from ids. */
+static void
+mgr_init(struct mgr *m, int32_t ids)
+{
+    assert_int_equal(wn_usm_user_init(&m->user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    m->ids = ids;
+    wn_usm_salt_init(&m->salt);
+}
+
 /* Hands x's message to the agent and its answer back to x. */
 static int
 round_trip(struct wn_usm_exchange *x)
@@ -190,10 +200,7 @@ test_usm_exchange_discovers_once_for_two_requests(void **state)
 {
     (void)state;
     static struct mgr m;
-    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
-                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
-    m.ids = 77;
-    wn_usm_salt_init(&m.salt);
+    mgr_init(&m, 77);
     struct wn_usm_peer peer = {0};
     struct wn_snmp_pdu p1 = {.type = WN_SNMP_PDU_GET, .request_id = 1001};
     struct wn_snmp_pdu p2 = {.type = WN_SNMP_PDU_GET, .request_id = 1002};
@@ -366,6 +373,16 @@ test_usm_exchange_priv_diagnosis_tells_wrong_key_from_dropped_request(void **sta
     wn_usm_user_clear(&m.user);
 }
 
+/* x for p, observed, started: its first message is out. */
+static void
+observed_start(struct wn_usm_exchange *x, struct mgr *m, struct wn_usm_peer *peer,
+               const struct wn_snmp_pdu *p)
+{
+    exchange_init(x, m, peer, 0, p);
+    x->on_event = observe;
+    assert_int_equal(wn_usm_exchange_start(x, NOW), WN_USM_STEP_SEND);
+}
+
 /* The observer hears of discovery, the time sync, reports, the resync
  * and the rediscovery, and of nothing while a request to a known engine
  * is answered (WinSNMP logs these at WN_LOG=debug). */
@@ -374,17 +391,12 @@ test_usm_exchange_tells_its_observer_each_step_but_an_answered_request(void **st
 {
     (void)state;
     static struct mgr m;
-    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
-                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
-    m.ids = 300;
-    wn_usm_salt_init(&m.salt);
+    mgr_init(&m, 300);
     struct wn_usm_peer peer = {0};
     struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 2001};
     struct wn_usm_exchange x;
     events_reset();
-    exchange_init(&x, &m, &peer, 0, &p);
-    x.on_event = observe;
-    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);     /* probe */
+    observed_start(&x, &m, &peer, &p);     /* probe */
     assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* sync */
     assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* request */
     assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
@@ -393,16 +405,12 @@ test_usm_exchange_tells_its_observer_each_step_but_an_answered_request(void **st
         {WN_USM_EV_TIME_SYNCED, 0, NULL}};
     events_expect(discovery, WN_ARRAY_SIZE(discovery));
     /* Known engine, answered: silence. */
-    exchange_init(&x, &m, &peer, 0, &p);
-    x.on_event = observe;
-    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    observed_start(&x, &m, &peer, &p);
     assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
     events_expect(NULL, 0);
     /* A stale clock: the report, the resync. */
     wn_usm_engine_sync(&agent, 3, 1500, NOW);
-    exchange_init(&x, &m, &peer, 0, &p);
-    x.on_event = observe;
-    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    observed_start(&x, &m, &peer, &p);
     assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
     assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
     static const struct seen resync[] = {
@@ -412,9 +420,7 @@ test_usm_exchange_tells_its_observer_each_step_but_an_answered_request(void **st
      * rediscovery, its discovery. */
     struct wn_usm_engine reborn = agent;
     reborn.id[reborn.id_len - 1] ^= 1;
-    exchange_init(&x, &m, &peer, 0, &p);
-    x.on_event = observe;
-    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    observed_start(&x, &m, &peer, &p);
     const struct wn_usm_exchange *xs = &x;
     static const int steps[] = {WN_USM_STEP_SEND, WN_USM_STEP_SEND, WN_USM_STEP_SEND,
                                 WN_USM_STEP_DONE};
@@ -431,9 +437,7 @@ test_usm_exchange_tells_its_observer_each_step_but_an_answered_request(void **st
     assert_memory_equal(peer.engine.id, reborn.id, reborn.id_len);
     /* Silence in the time sync: the failure names its step. */
     memset(&peer, 0, sizeof peer);
-    exchange_init(&x, &m, &peer, 0, &p);
-    x.on_event = observe;
-    assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);
+    observed_start(&x, &m, &peer, &p);
     assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
     assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
     static const struct seen silent[] = {
@@ -499,10 +503,7 @@ test_usm_exchange_context_engine_id(void **state)
 {
     (void)state;
     static struct mgr m;
-    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
-                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
-    m.ids = 5;
-    wn_usm_salt_init(&m.salt);
+    mgr_init(&m, 5);
     struct wn_usm_peer peer = {0};
     struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 3001};
     struct wn_usm_exchange x;
