@@ -216,6 +216,9 @@ int wn_random(void *buf, size_t n);
 /* Test hooks: a NULL function restores the default. */
 typedef uint64_t (*wn_clock_fn)(void);
 void wn_clock_set_filetime_source(wn_clock_fn fn);
+/* Replaces the monotonic clock of wn_clock_ms (tests that move time:
+ * every timer and time check of the process follows it). */
+void wn_clock_set_ms_source(wn_clock_fn fn);
 typedef int (*wn_random_fn)(void *buf, size_t n);
 void wn_random_set_source(wn_random_fn fn);
 
