@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 
 #include "base.h"
-#include "lock.h"
 #include "winsnmp.h"
 
 /* ------------------------------------------------------------------------
