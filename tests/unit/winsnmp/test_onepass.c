@@ -1,4 +1,4 @@
-/* test_onepass.c: the one-pass decode of a VarBindList (SnmpDecodeMsg, and the I/O thread's for responses) accepts exactly what wn_snmp_msg_decode accepts and gives the same varbinds, on a varied message and thousands of mutations of it. */
+/* test_onepass.c: the one-pass decode of a VarBindList (SnmpDecodeMsg, and the I/O thread's for everything it receives) accepts exactly what wn_snmp_msg_decode accepts and gives the same varbinds (a v1 trap's among those its translation adds), on a varied response, a varied v1 trap and thousands of mutations of each. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,10 +31,15 @@ next_rand(void)
 }
 
 /* A Response with one varbind of every syntax, names with large
- * sub-ids and the 2.x arc. */
+ * sub-ids and the 2.x arc; with trap set, a v1 Trap-PDU (enterprise
+ * 1.3.6.1.4.1.8072.2.3, specific-trap 1, time-stamp TRAP_UPTIME) with the
+ * varbinds of the syntaxes v1 has. */
+#define TRAP_UPTIME 4242u
+
 static void
-make_message(HSNMP_SESSION s, smiOCTETS *msg)
+make_message(HSNMP_SESSION s, int trap, smiOCTETS *msg)
 {
+    SnmpSetTranslateMode(trap ? SNMPAPI_UNTRANSLATED_V1 : SNMPAPI_UNTRANSLATED_V2);
     HSNMP_ENTITY dst = SnmpStrToEntity(s, "127.0.0.1:161");
     smiOCTETS comm = {6, (smiLPBYTE) "public"};
     HSNMP_CONTEXT ctx = SnmpStrToContext(s, &comm);
@@ -76,15 +81,32 @@ make_message(HSNMP_SESSION s, smiOCTETS *msg)
     v[9].syntax = SNMP_SYNTAX_NOSUCHOBJECT;
     v[10].syntax = SNMP_SYNTAX_ENDOFMIBVIEW;
     v[11].syntax = SNMP_SYNTAX_NULL;
-    for (int i = 0; i < 12; i++) {
+    if (trap) {
+        smiUINT32 trap_oid[] = {1, 3, 6, 1, 4, 1, 8072, 2, 3, 0, 1};
+        smiVALUE up = {.syntax = SNMP_SYNTAX_TIMETICKS, .value.uNumber = TRAP_UPTIME};
+        smiVALUE to = {.syntax = SNMP_SYNTAX_OID};
+        to.value.oid.ptr = trap_oid;
+        to.value.oid.len = 11;
         smiOID oid;
-        assert_true(SnmpStrToOid(names[i], &oid) != SNMPAPI_FAILURE);
-        assert_int_equal(SnmpSetVb(vbl, 0, &oid, &v[i]), i + 1);
+        assert_true(SnmpStrToOid("1.3.6.1.2.1.1.3.0", &oid) != SNMPAPI_FAILURE);
+        assert_int_equal(SnmpSetVb(vbl, 0, &oid, &up), 1);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&oid);
+        assert_true(SnmpStrToOid("1.3.6.1.6.3.1.1.4.1.0", &oid) != SNMPAPI_FAILURE);
+        assert_int_equal(SnmpSetVb(vbl, 0, &oid, &to), 2);
         SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&oid);
     }
-    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_RESPONSE, 77, 0, 0, vbl);
-    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    for (int i = 0; i < 12; i++) {
+        smiOID oid;
+        if (trap && (v[i].syntax == SNMP_SYNTAX_CNTR64 || v[i].syntax == SNMP_SYNTAX_NOSUCHOBJECT ||
+                     v[i].syntax == SNMP_SYNTAX_ENDOFMIBVIEW))
+            continue;   /* no v1 form */
+        assert_true(SnmpStrToOid(names[i], &oid) != SNMPAPI_FAILURE);
+        assert_true(SnmpSetVb(vbl, 0, &oid, &v[i]) != SNMPAPI_FAILURE);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&oid);
+    }
+    HSNMP_PDU pdu = SnmpCreatePdu(s, trap ? SNMP_PDU_TRAP : SNMP_PDU_RESPONSE, 77, 0, 0, vbl);
     assert_true(SnmpEncodeMsg(s, NULL, dst, ctx, pdu, msg) != SNMPAPI_FAILURE);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
 }
 
 /* What SnmpDecodeMsg gave for one varbind against the codec's view of
@@ -128,34 +150,43 @@ check_vb(const struct wn_snmp_varbind *ref, const smiOID *name, const smiVALUE *
 }
 
 /* Decodes buf both ways: accepted by both or by neither, and the same
- * varbinds when accepted.  Returns 1 when accepted. */
+ * varbinds when accepted (a v1 trap's after the two its translation puts
+ * first, sysUpTime.0 with its time-stamp).  Returns 1 when accepted. */
 static int
 compare(HSNMP_SESSION s, const uint8_t *buf, size_t len)
 {
     struct wn_snmp_msg ref;
-    int want = wn_snmp_msg_decode(buf, len, &ref) == 0 && ref.pdu.type != WN_SNMP_PDU_TRAP_V1;
+    int want = wn_snmp_msg_decode(buf, len, &ref) == 0;
     HSNMP_PDU pdu = NULL;
     HSNMP_CONTEXT ctx = NULL;
     smiOCTETS in = {(smiUINT32)len, (smiLPBYTE)buf};
     SNMPAPI_STATUS got = SnmpDecodeMsg(s, NULL, NULL, &ctx, &pdu, &in);
-    if (ref.pdu.type == WN_SNMP_PDU_TRAP_V1) {
-        /* Translated from the codec's form, not this path. */
-        if (got != SNMPAPI_FAILURE) {
-            SnmpFreePdu(pdu);
-            SnmpFreeContext(ctx);
-        }
-        return 0;
-    }
     assert_int_equal(got != SNMPAPI_FAILURE, want);
     if (!want)
         return 0;
     HSNMP_VBL vbl = NULL;
     assert_int_equal(SnmpGetPduData(pdu, NULL, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
-    assert_int_equal(SnmpCountVbl(vbl), (SNMPAPI_STATUS)ref.pdu.vb_count);
+    smiUINT32 first = 1;
+    SNMPAPI_STATUS count = SnmpCountVbl(vbl);
+    if (ref.pdu.type == WN_SNMP_PDU_TRAP_V1) {
+        /* sysUpTime.0, snmpTrapOID.0, its own, then at most
+         * snmpTrapAddress.0 and snmpTrapEnterprise.0. */
+        assert_true(count >= (SNMPAPI_STATUS)ref.pdu.vb_count + 2);
+        assert_true(count <= (SNMPAPI_STATUS)ref.pdu.vb_count + 4);
+        smiOID name;
+        smiVALUE val;
+        assert_int_equal(SnmpGetVb(vbl, 1, &name, &val), SNMPAPI_SUCCESS);
+        assert_int_equal(val.syntax, SNMP_SYNTAX_TIMETICKS);
+        assert_int_equal(val.value.uNumber, ref.pdu.time_stamp);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+        first = 3;
+    } else {
+        assert_int_equal(count, (SNMPAPI_STATUS)ref.pdu.vb_count);
+    }
     struct wn_snmp_vb_iter it;
     struct wn_snmp_varbind vb;
     wn_snmp_vb_iter_init(&it, &ref.pdu);
-    for (smiUINT32 i = 1; wn_snmp_vb_next(&it, &vb) == 1; i++) {
+    for (smiUINT32 i = first; wn_snmp_vb_next(&it, &vb) == 1; i++) {
         smiOID name;
         smiVALUE val;
         assert_int_equal(SnmpGetVb(vbl, i, &name, &val), SNMPAPI_SUCCESS);
@@ -173,26 +204,17 @@ compare(HSNMP_SESSION s, const uint8_t *buf, size_t len)
     return 1;
 }
 
+/* MUTATIONS mutations of msg, each decoded both ways; both outcomes
+ * many times. */
 static void
-test_one_pass_matches_the_codec(void **state)
+mutate_and_compare(HSNMP_SESSION s, const smiOCTETS *msg)
 {
-    (void)state;
-    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
-    smiOCTETS msg;
-    make_message(s, &msg);
-    assert_int_equal(compare(s, msg.ptr, msg.len), 1);
     uint8_t buf[512];
-    assert_true(msg.len <= sizeof buf);
-    /* The same message as v1: Counter64 and the exceptions are refused. */
-    memcpy(buf, msg.ptr, msg.len);
-    assert_int_equal(buf[4], 1);   /* version INTEGER content */
-    buf[4] = 0;
-    assert_int_equal(compare(s, buf, msg.len), 0);
+    assert_true(msg->len <= sizeof buf);
     int accepted = 0, refused = 0;
     for (int k = 0; k < MUTATIONS; k++) {
-        memcpy(buf, msg.ptr, msg.len);
-        size_t len = msg.len;
+        memcpy(buf, msg->ptr, msg->len);
+        size_t len = msg->len;
         int edits = 1 + (int)(next_rand() % 3);
         for (int e = 0; e < edits; e++) {
             size_t at = next_rand() % len;
@@ -216,9 +238,49 @@ test_one_pass_matches_the_codec(void **state)
         else
             refused++;
     }
-    /* Both outcomes were exercised, many times. */
     assert_true(accepted > 100);
     assert_true(refused > 100);
+}
+
+static void
+test_one_pass_matches_the_codec(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    smiOCTETS msg;
+    make_message(s, 0, &msg);
+    assert_int_equal(compare(s, msg.ptr, msg.len), 1);
+    uint8_t buf[512];
+    assert_true(msg.len <= sizeof buf);
+    /* The same message as v1: Counter64 and the exceptions are refused. */
+    memcpy(buf, msg.ptr, msg.len);
+    assert_int_equal(buf[4], 1);   /* version INTEGER content */
+    buf[4] = 0;
+    assert_int_equal(compare(s, buf, msg.len), 0);
+    mutate_and_compare(s, &msg);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+/* A v1 trap is translated from the list the one pass decoded: the same
+ * messages refused, its own varbinds unchanged after the two the
+ * translation puts first. */
+static void
+test_one_pass_v1_trap_matches_the_codec(void **state)
+{
+    (void)state;
+    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    smiOCTETS msg;
+    make_message(s, 1, &msg);
+    struct wn_snmp_msg ref;
+    assert_int_equal(wn_snmp_msg_decode(msg.ptr, msg.len, &ref), 0);
+    assert_int_equal(ref.pdu.type, WN_SNMP_PDU_TRAP_V1);
+    assert_int_equal(ref.pdu.time_stamp, TRAP_UPTIME);
+    assert_int_equal(ref.pdu.vb_count, 9);
+    assert_int_equal(compare(s, msg.ptr, msg.len), 1);
+    mutate_and_compare(s, &msg);
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
     assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
@@ -228,6 +290,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_pass_matches_the_codec),
+        cmocka_unit_test(test_one_pass_v1_trap_matches_the_codec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
