@@ -467,8 +467,8 @@ wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
     /* Sized from the list's length alone: at most one varbind per
      * VARBIND_MIN_OCTETS octets, one sub-id per octet plus one per OID
      * (the first octet gives two), strings no longer than the list.  The
-     * arena is at most about five times the list's size plus the array
-     * and lives as long as the list and its copies. */
+     * arena, about six times the list's size plus the array, lives as
+     * long as the list and its copies. */
     size_t nmax = pdu->vbl_len / VARBIND_MIN_OCTETS;
     if (nmax > WN_SNMP_MAX_VARBINDS)
         nmax = WN_SNMP_MAX_VARBINDS;
