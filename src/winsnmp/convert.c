@@ -642,7 +642,6 @@ wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, int convey,
     memset(out, 0, sizeof *out);
     struct wn_snmp_msg m = *mp;
     struct wn_ws_vblist own;
-    memset(&own, 0, sizeof own);
     int rc = 0;
     if (!ready) {
         rc = wn_ws_vbl_decode_checked(&m, &own);   /* validated, not decoded yet */
@@ -660,7 +659,8 @@ wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, int convey,
         /* A decoded list is shared: its arena is reference-counted. */
         rc = wn_ws_vblist_copy(&out->vbl, ready);
     }
-    wn_ws_vblist_clear(&own);
+    if (ready == &own)
+        wn_ws_vblist_clear(&own);
     if (rc < 0) {
         wn_ws_vblist_clear(&out->vbl);
         memset(out, 0, sizeof *out);
