@@ -242,12 +242,28 @@ mutate_and_compare(HSNMP_SESSION s, const smiOCTETS *msg)
     assert_true(refused > 100);
 }
 
+/* Each test in a library started for it, with one session (*state). */
+static int
+start(void **state)
+{
+    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
+        return -1;
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    *state = (void *)s;
+    return s ? 0 : -1;
+}
+
+static int
+stop(void **state)
+{
+    (void)state;
+    return SnmpCleanup() == SNMPAPI_SUCCESS ? 0 : -1;
+}
+
 static void
 test_one_pass_matches_the_codec(void **state)
 {
-    (void)state;
-    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
     smiOCTETS msg;
     make_message(s, 0, &msg);
     assert_int_equal(compare(s, msg.ptr, msg.len), 1);
@@ -260,7 +276,6 @@ test_one_pass_matches_the_codec(void **state)
     assert_int_equal(compare(s, buf, msg.len), 0);
     mutate_and_compare(s, &msg);
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
-    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
 /* A v1 trap is translated from the list the one pass decoded: the same
@@ -269,9 +284,7 @@ test_one_pass_matches_the_codec(void **state)
 static void
 test_one_pass_v1_trap_matches_the_codec(void **state)
 {
-    (void)state;
-    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
     smiOCTETS msg;
     make_message(s, 1, &msg);
     struct wn_snmp_msg ref;
@@ -282,15 +295,14 @@ test_one_pass_v1_trap_matches_the_codec(void **state)
     assert_int_equal(compare(s, msg.ptr, msg.len), 1);
     mutate_and_compare(s, &msg);
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
-    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_one_pass_matches_the_codec),
-        cmocka_unit_test(test_one_pass_v1_trap_matches_the_codec),
+        cmocka_unit_test_setup_teardown(test_one_pass_matches_the_codec, start, stop),
+        cmocka_unit_test_setup_teardown(test_one_pass_v1_trap_matches_the_codec, start, stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
