@@ -8,6 +8,7 @@
 
 #include <winsnmp.h>
 
+#include "engine_int.h"
 #include "snmp.h"
 
 static SNMPAPI_STATUS CALLBACK
@@ -149,6 +150,17 @@ check_vb(const struct wn_snmp_varbind *ref, const smiOID *name, const smiVALUE *
     }
 }
 
+/* Where the version INTEGER's content octet of an encoded message is:
+ * after the SEQUENCE header (short or long length) and the INTEGER's. */
+static size_t
+version_at(const uint8_t *msg)
+{
+    size_t seq = 2 + ((msg[1] & 0x80) ? (msg[1] & 0x7fu) : 0);
+    assert_int_equal(msg[seq], 0x02);       /* INTEGER */
+    assert_int_equal(msg[seq + 1], 0x01);   /* of one octet */
+    return seq + 2;
+}
+
 /* Decodes buf both ways: accepted by both or by neither, and the same
  * varbinds when accepted (a v1 trap's after the two its translation puts
  * first, sysUpTime.0 with its time-stamp).  Returns 1 when accepted. */
@@ -271,8 +283,11 @@ test_one_pass_matches_the_codec(void **state)
     assert_true(msg.len <= sizeof buf);
     /* The same message as v1: Counter64 and the exceptions are refused. */
     memcpy(buf, msg.ptr, msg.len);
-    assert_int_equal(buf[4], 1);   /* version INTEGER content */
-    buf[4] = 0;
+    size_t v = version_at(buf);
+    assert_int_equal(buf[v], 1);
+    buf[v] = 0;
+    struct wn_snmp_msg head;
+    assert_int_equal(wn_snmp_msg_decode_head(buf, msg.len, &head), 0);
     assert_int_equal(compare(s, buf, msg.len), 0);
     mutate_and_compare(s, &msg);
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
@@ -297,12 +312,79 @@ test_one_pass_v1_trap_matches_the_codec(void **state)
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
 }
 
+/* Two decoded lists hold the same varbinds. */
+static void
+same_list(const struct wn_ws_vblist *a, const struct wn_ws_vblist *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (uint32_t i = 0; i < a->n; i++) {
+        const struct wn_ws_vb *x = &a->vb[i], *y = &b->vb[i];
+        assert_int_equal(x->name.len, y->name.len);
+        assert_memory_equal(x->name.ptr, y->name.ptr, x->name.len * sizeof *x->name.ptr);
+        assert_int_equal(x->value.syntax, y->value.syntax);
+        if (x->value.syntax == SNMP_SYNTAX_OID) {
+            assert_int_equal(x->value.value.oid.len, y->value.value.oid.len);
+            assert_memory_equal(x->value.value.oid.ptr, y->value.value.oid.ptr,
+                                x->value.value.oid.len * sizeof *x->value.value.oid.ptr);
+        } else if (wn_ws_syntax_is_string(x->value.syntax)) {
+            assert_int_equal(x->value.value.string.len, y->value.value.string.len);
+            if (x->value.value.string.len)
+                assert_memory_equal(x->value.value.string.ptr, y->value.value.string.ptr,
+                                    x->value.value.string.len);
+        } else {
+            assert_int_equal(x->value.value.hNumber.hipart, y->value.value.hNumber.hipart);
+            assert_int_equal(x->value.value.hNumber.lopart, y->value.value.hNumber.lopart);
+        }
+    }
+}
+
+/* Without memory for the list, a received message is still validated
+ * (what is malformed is refused all the same) and its list is decoded
+ * when it is read: the same varbinds, translated or not, as with memory. */
+static void
+test_receive_without_memory_decodes_when_read(void **state)
+{
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
+    for (int trap = 0; trap < 2; trap++) {
+        smiOCTETS msg;
+        make_message(s, trap, &msg);
+        struct wn_snmp_msg m;
+        struct wn_ws_vblist list;
+        uint8_t buf[512];
+        assert_true(msg.len <= sizeof buf);
+        memcpy(buf, msg.ptr, msg.len);
+        buf[version_at(buf)] ^= 1;   /* the other version: the response's v2c
+                                      * syntaxes, the v1 Trap-PDU, refused */
+        wn_alloc_fail_after(0);
+        int bad = wn_ws_msg_receive(buf, msg.len, &m, &list);
+        int rc = wn_ws_msg_receive(msg.ptr, msg.len, &m, &list);
+        wn_alloc_fail_after(-1);
+        assert_int_equal(bad, WN_E_MALFORMED);
+        assert_int_equal(rc, 0);
+        assert_null(list.vb);
+        struct wn_ws_decoded later, now;
+        assert_int_equal(wn_ws_decode_msg(&m, 0, 1, NULL, &later), 0);
+        assert_int_equal(wn_ws_decode(msg.ptr, msg.len, 0, 1, &now), 0);
+        assert_int_equal(later.type, trap ? SNMP_PDU_TRAP : SNMP_PDU_RESPONSE);
+        assert_int_equal(later.type, now.type);
+        assert_int_equal(later.from_v1_trap, trap);
+        assert_int_equal(later.v1_tail, now.v1_tail);
+        assert_true(later.vbl.n > 0);
+        same_list(&later.vbl, &now.vbl);
+        wn_ws_vblist_clear(&later.vbl);
+        wn_ws_vblist_clear(&now.vbl);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_one_pass_matches_the_codec, start, stop),
         cmocka_unit_test_setup_teardown(test_one_pass_v1_trap_matches_the_codec, start, stop),
+        cmocka_unit_test_setup_teardown(test_receive_without_memory_decodes_when_read, start,
+                                        stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
