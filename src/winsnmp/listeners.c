@@ -162,7 +162,8 @@ lst_deliver(struct wn_ws_listener *L, struct wn_dgram_sock *sock, const struct w
             return;
         }
         uintptr_t sh = L->session;
-        int tell = queue_datagram(s, L, m, list, m->pdu.request_id, pkt, len, from, fromlen, v3) > 0;
+        int tell =
+            queue_datagram(s, L, m, list, m->pdu.request_id, pkt, len, from, fromlen, v3) > 0;
         if (v3)
             wn_ws_v3_receive_end();
         wn_ws_unlock();
