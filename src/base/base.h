@@ -295,4 +295,7 @@ uint16_t wn_utf16_toupper(uint16_t c);
  * odd byte is left alone). */
 void wn_utf16le_upper(uint8_t *p, size_t nbytes);
 
+/* The mutex with inline fast paths (lock.h, lock.c). */
+#include "lock.h"
+
 #endif /* WN_BASE_H */

@@ -491,8 +491,8 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
     memcpy(v3->user, user->usm.name, user->usm.name_len);
     v3->level = in.msg.flags & WN_USM_LEVEL_MASK;
     rc = wn_snmp_msg_encode(&v2, v2_buf, sizeof v2_buf, v2pkt, v2len);
-    if (rc == 0)
-        rc = wn_snmp_msg_decode(*v2pkt, *v2len, m);
+    if (rc == 0)   /* the USM validated the ScopedPDU whole: its head suffices */
+        rc = wn_snmp_msg_decode_head(*v2pkt, *v2len, m);
     if (rc == 0 && agent)
         pending_add(from, fromlen, &in, user);   /* takes the reference */
     else

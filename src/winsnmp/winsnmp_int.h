@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 
 #include "base.h"
-#include "lock.h"
 #include "winsnmp.h"
 
 /* ------------------------------------------------------------------------
@@ -462,6 +461,8 @@ void *wn_ws_desc_alloc(size_t n);
 int wn_ws_desc_free(void *p);
 /* Frees every registered block (SnmpCleanup). [locked] */
 void wn_ws_desc_free_all(void);
+/* How many blocks the registry holds, kept ones included (tests). */
+size_t wn_ws_desc_live(void);
 /* Fill application descriptors (allocated with wn_ws_desc_alloc). */
 int wn_ws_desc_oid(smiOID *dst, const smiOID *src);
 int wn_ws_desc_octets(smiOCTETS *dst, const void *p, size_t n);

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "lock.h"
+#include "base.h"
 
 #define THREADS 4
 #define ROUNDS 100000
