@@ -1,4 +1,4 @@
-/* fuzz_snmp_msg.c: fuzz target: decode an SNMP message, re-encode it, decode again and compare. */
+/* fuzz_snmp_msg.c: fuzz target: decode an SNMP message, re-encode it, decode again and compare; the one-pass reader WinSNMP uses accepts the same messages with the same varbinds. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,39 +36,35 @@ same_value(const struct wn_snmp_value *a, const struct wn_snmp_value *b)
     }
 }
 
-/* The second-pass readers (wn_snmp_vb_next_validated,
- * wn_snmp_oid_decode_validated) give what the checking ones give on a
- * validated message. */
-static void
-same_oid(const uint8_t *ber, size_t len)
+/* The one pass WinSNMP decodes a received message with
+ * (wn_snmp_msg_decode_head, then wn_snmp_vb_next_strict and
+ * wn_snmp_oid_decode on every name and OID value, as
+ * wn_ws_vbl_decode_checked does): 0 when it accepts data, its varbinds in
+ * vbs[0..*k). */
+static int
+one_pass(const uint8_t *data, size_t size, struct wn_snmp_varbind *vbs, size_t *k)
 {
-    static uint32_t a[WN_SNMP_MAX_OID_LEN + 2], b[WN_SNMP_MAX_OID_LEN + 2];
-    size_t na = 0, nb = 0;
-    if (wn_snmp_oid_decode(ber, len, a, WN_ARRAY_SIZE(a), &na) != 0 ||
-        wn_snmp_oid_decode_validated(ber, len, b, WN_ARRAY_SIZE(b), &nb) != 0 || na != nb ||
-        memcmp(a, b, na * sizeof *a) != 0)
-        abort();
-}
-
-static void
-validated_readers_agree(const struct wn_snmp_pdu *pdu, const struct wn_snmp_varbind *vbs,
-                        size_t k)
-{
+    static uint32_t sub[WN_SNMP_MAX_OID_LEN];
+    struct wn_snmp_msg m;
     struct wn_snmp_vb_iter it;
-    struct wn_snmp_varbind vb;
-    wn_snmp_vb_iter_init(&it, pdu);
-    for (size_t i = 0; i < k; i++) {
-        if (wn_snmp_vb_next_validated(&it, &vb) != 1)
-            abort();
-        if (vb.name_ber != vbs[i].name_ber || vb.name_ber_len != vbs[i].name_ber_len)
-            abort();
-        same_value(&vb.value, &vbs[i].value);
-        same_oid(vb.name_ber, vb.name_ber_len);
-        if (vb.value.syntax == WN_SNMP_SYN_OID)
-            same_oid(vb.value.v.bytes.p, vb.value.v.bytes.len);
+    size_t n;
+    *k = 0;
+    int rc = wn_snmp_msg_decode_head(data, size, &m);
+    if (rc)
+        return rc;
+    wn_snmp_vb_iter_init(&it, &m.pdu);
+    for (;;) {
+        rc = wn_snmp_vb_next_strict(&it, m.version, &vbs[*k]);
+        if (rc != 1)
+            return rc;
+        const struct wn_snmp_varbind *vb = &vbs[(*k)++];
+        rc = wn_snmp_oid_decode(vb->name_ber, vb->name_ber_len, sub, WN_ARRAY_SIZE(sub), &n);
+        if (rc == 0 && vb->value.syntax == WN_SNMP_SYN_OID)
+            rc = wn_snmp_oid_decode(vb->value.v.bytes.p, vb->value.v.bytes.len, sub,
+                                    WN_ARRAY_SIZE(sub), &n);
+        if (rc)
+            return rc;
     }
-    if (wn_snmp_vb_next_validated(&it, &vb) != 0)
-        abort();
 }
 
 /* RFC 3584 trap translation must produce encodable messages both ways. */
@@ -124,7 +120,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t type;
     int ver;
     int peek = wn_snmp_peek_request_id(data, size, &id, &type, &ver);
-    if (wn_snmp_msg_decode(data, size, &m1) != 0)
+    static struct wn_snmp_varbind strict[WN_SNMP_MAX_VARBINDS];
+    size_t ks = 0;
+    int one = one_pass(data, size, strict, &ks);
+    int whole = wn_snmp_msg_decode(data, size, &m1);
+    if ((one == 0) != (whole == 0))
+        abort();   /* the one pass accepts exactly what the whole decode does */
+    if (whole != 0)
         return 0;
     if (peek != 0 || type != m1.pdu.type || ver != (int)m1.version)
         abort();
@@ -141,9 +143,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wn_snmp_vb_iter_init(&it, &m1.pdu);
     while (wn_snmp_vb_next(&it, &vbs[k]) == 1)
         k++;
-    if (k != m1.pdu.vb_count)
+    if (k != m1.pdu.vb_count || ks != k)
         abort();
-    validated_readers_agree(&m1.pdu, vbs, k);
+    for (size_t i = 0; i < k; i++) {
+        if (strict[i].name_ber != vbs[i].name_ber || strict[i].name_ber_len != vbs[i].name_ber_len)
+            abort();
+        same_value(&strict[i].value, &vbs[i].value);
+    }
     struct wn_snmp_msg enc = m1;
     enc.pdu.vbs = vbs;
     if (wn_snmp_msg_encode(&enc, buf, sizeof buf, &out, &len) != 0)

@@ -9,6 +9,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t fixed_engine[] = {0x80, 0, 0, 0, 5, 'f', 'u', 'z', 'z'};
 
+/* The observer (what WinSNMP logs at WN_LOG=debug): every event names
+ * what it must, a Report's counter included. */
+static void
+observe(const struct wn_usm_exchange *x, enum wn_usm_event ev, int err, const char *what)
+{
+    const char *meaning;
+    if (ev == WN_USM_EV_REPORT && (!wn_usm_report_counter(&x->in.scoped.pdu, &meaning) || !err))
+        abort();
+    if ((ev == WN_USM_EV_DROPPED || ev == WN_USM_EV_DIAGNOSED || ev == WN_USM_EV_FAILED) && !what)
+        abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -51,6 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct wn_snmp_pdu pdu = {.type = WN_SNMP_PDU_GET, .request_id = in.scoped.pdu.request_id};
     struct wn_usm_exchange x;
     memset(&x, 0, sizeof x);
+    x.on_event = observe;
     x.peer = &peer;
     x.user = &user;
     x.level = level;

@@ -216,6 +216,9 @@ int wn_random(void *buf, size_t n);
 /* Test hooks: a NULL function restores the default. */
 typedef uint64_t (*wn_clock_fn)(void);
 void wn_clock_set_filetime_source(wn_clock_fn fn);
+/* Replaces the monotonic clock of wn_clock_ms (tests that move time:
+ * every timer and time check of the process follows it). */
+void wn_clock_set_ms_source(wn_clock_fn fn);
 typedef int (*wn_random_fn)(void *buf, size_t n);
 void wn_random_set_source(wn_random_fn fn);
 
@@ -225,6 +228,10 @@ void wn_random_set_source(wn_random_fn fn);
 enum wn_log_level { WN_LOG_DEBUG, WN_LOG_INFO, WN_LOG_WARN, WN_LOG_ERROR, WN_LOG_OFF };
 void wn_log(enum wn_log_level lvl, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* 1 when wn_log at lvl would write: for callers that must prepare a
+ * message (hex, names) before logging it, so that they do no work when
+ * the level is off.  One atomic load once WN_LOG has been read. */
+int wn_log_enabled(enum wn_log_level lvl);
 
 /* Parse-failure helper (lwIP style): log the failed expression, count it,
  * and return the error from the enclosing function. */
@@ -287,5 +294,8 @@ uint16_t wn_utf16_toupper(uint16_t c);
 /* Upper-cases a UTF-16LE buffer in place with wn_utf16_toupper (a trailing
  * odd byte is left alone). */
 void wn_utf16le_upper(uint8_t *p, size_t nbytes);
+
+/* The mutex with inline fast paths (lock.h, lock.c). */
+#include "lock.h"
 
 #endif /* WN_BASE_H */

@@ -32,11 +32,17 @@ current_level(void)
     return lv;
 }
 
+int
+wn_log_enabled(enum wn_log_level lvl)
+{
+    return lvl < WN_LOG_OFF && lvl >= current_level();
+}
+
 void
 wn_log(enum wn_log_level lvl, const char *module, const char *fmt, ...)
 {
     static const char *names[] = {"debug", "info", "warn", "error"};
-    if (lvl >= WN_LOG_OFF || lvl < current_level())
+    if (!wn_log_enabled(lvl))
         return;
     char line[512];
     va_list ap;

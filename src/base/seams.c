@@ -7,11 +7,15 @@
 #include <time.h>
 
 static _Atomic(wn_clock_fn) filetime_source;
+static _Atomic(wn_clock_fn) ms_source;
 static _Atomic(wn_random_fn) random_source;
 
 uint64_t
 wn_clock_ms(void)
 {
+    wn_clock_fn fn = atomic_load_explicit(&ms_source, memory_order_relaxed);
+    if (fn)
+        return fn();
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
@@ -33,6 +37,12 @@ void
 wn_clock_set_filetime_source(wn_clock_fn fn)
 {
     atomic_store(&filetime_source, fn);
+}
+
+void
+wn_clock_set_ms_source(wn_clock_fn fn)
+{
+    atomic_store(&ms_source, fn);
 }
 
 int

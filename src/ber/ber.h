@@ -149,14 +149,6 @@ int wn_ber_bool_decode(const uint8_t *c, size_t len, int *v);
  * only.  More than WN_BER_MAX_OID_LEN arcs: WN_E_LIMIT; more than max (when
  * out != NULL): WN_E_NOSPACE. */
 int wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_t *n);
-/* The same for content wn_ber_oid_decode accepted already (the second
- * pass over a validated message): the encoding rules are not checked
- * again, only the room: sub-ids go into out[0..max), WN_E_NOSPACE beyond
- * (max < 2, len 0: WN_E_NOSPACE / WN_E_MALFORMED).  Memory-safe on any
- * bytes; on content wn_ber_oid_decode would refuse, the sub-ids are
- * unspecified. */
-int wn_ber_oid_decode_validated(const uint8_t *c, size_t len, uint32_t *out, size_t max,
-                                size_t *n);
 
 /* Walks a whole buffer of TLVs, descending into every constructed value,
  * and checks that each level is exactly filled.  Nesting deeper than

@@ -138,51 +138,6 @@ wn_ber_oid_decode(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_
 }
 
 int
-wn_ber_oid_decode_validated(const uint8_t *c, size_t len, uint32_t *out, size_t max, size_t *n)
-{
-    if (len == 0)
-        return WN_E_MALFORMED;
-    if (max < 2)
-        return WN_E_NOSPACE;
-    /* The first group may exceed 32 bits (80 + 2^32-1). */
-    size_t i = 0;
-    uint64_t first = 0;
-    while (i < len) {
-        first = first << 7 | (c[i] & 0x7Fu);
-        if (!(c[i++] & 0x80))
-            break;
-    }
-    uint32_t a0 = first < 40 ? 0 : first < 80 ? 1 : 2;
-    out[0] = a0;
-    out[1] = (uint32_t)(first - 40u * a0);
-    size_t k = 2;
-    uint32_t v = 0;
-    /* No more sub-ids than octets: with that much room, no check per one. */
-    size_t room = len - i <= max - k ? len : i;
-    for (; i < room; i++) {
-        uint32_t b = c[i];
-        if (b < 0x80) {
-            out[k++] = v << 7 | b;
-            v = 0;
-        } else {
-            v = v << 7 | (b & 0x7Fu);
-        }
-    }
-    for (; i < len; i++) {
-        v = v << 7 | (c[i] & 0x7Fu);
-        if (!(c[i] & 0x80)) {
-            if (k >= max)
-                return WN_E_NOSPACE;
-            out[k++] = v;
-            v = 0;
-        }
-    }
-    if (n)
-        *n = k;
-    return 0;
-}
-
-int
 wn_ber_read_oid(struct wn_rbuf *r, uint8_t ident, uint32_t *out, size_t max, size_t *n)
 {
     struct wn_rbuf in;

@@ -51,13 +51,6 @@ wn_snmp_oid_decode(const uint8_t *ber, size_t len, uint32_t *out, size_t max, si
     return wn_ber_oid_decode(ber, len, out, max, n);
 }
 
-int
-wn_snmp_oid_decode_validated(const uint8_t *ber, size_t len, uint32_t *out, size_t max,
-                             size_t *n)
-{
-    return wn_ber_oid_decode_validated(ber, len, out, max, n);
-}
-
 /* Decodes one value TLV (already read) into *val. */
 static int
 value_decode(enum wn_snmp_version ver, const struct wn_ber_tlv *t, struct wn_snmp_value *val,
@@ -381,101 +374,6 @@ wn_snmp_vb_next_strict(struct wn_snmp_vb_iter *it, enum wn_snmp_version ver,
     if (rc)
         return wn_rbuf_fail(&it->r, rc);
     it->i++;
-    return 1;
-}
-
-/* One TLV of a validated list at *p (before end): identifier, value view;
- * lengths checked against the bytes left, nothing else. */
-static inline int
-tlv_validated(const uint8_t **p, const uint8_t *end, uint8_t *ident, const uint8_t **val,
-              size_t *len)
-{
-    const uint8_t *b = *p;
-    if (end - b < 2 || (b[0] & 0x1F) == 0x1F)
-        return WN_E_MALFORMED;
-    size_t l = b[1];
-    b += 2;
-    if (l & 0x80) {
-        size_t k = l & 0x7F;
-        if (k == 0 || k > WN_BER_MAX_LEN_OCTETS || (size_t)(end - b) < k)
-            return WN_E_MALFORMED;
-        for (l = 0; k; k--)
-            l = l << 8 | *b++;
-    }
-    if (l > (size_t)(end - b))
-        return WN_E_MALFORMED;
-    *ident = (*p)[0];
-    *val = b;
-    *len = l;
-    *p = b + l;
-    return 0;
-}
-
-/* Big-endian two's complement of at most 8 octets (validated: minimal,
- * in range). */
-static inline uint64_t
-be_uint(const uint8_t *c, size_t len, int sign)
-{
-    uint64_t u = sign && len && (c[0] & 0x80) ? UINT64_MAX : 0;
-    for (size_t i = 0; i < len && i < 9; i++)
-        u = u << 8 | c[i];
-    return u;
-}
-
-int
-wn_snmp_vb_next_validated(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out)
-{
-    if (it->vbs || it->r.err)
-        return wn_snmp_vb_next(it, out);
-    const uint8_t *p = it->r.p, *end = it->r.end;
-    if (p == end)
-        return 0;
-    uint8_t ident = 0;
-    const uint8_t *seq = p, *name = NULL, *val = NULL;
-    size_t seq_len = 0, name_len = 0, val_len = 0;
-    int rc = tlv_validated(&p, end, &ident, &seq, &seq_len);
-    if (rc == 0 && ident != WN_BER_SEQUENCE)
-        rc = WN_E_MALFORMED;
-    const uint8_t *q = seq, *qend = seq + seq_len;
-    uint8_t name_id = 0;
-    if (rc == 0)
-        rc = tlv_validated(&q, qend, &name_id, &name, &name_len);
-    if (rc == 0)
-        rc = tlv_validated(&q, qend, &ident, &val, &val_len);
-    if (rc)
-        return wn_rbuf_fail(&it->r, rc);
-    it->r.p = p;
-    it->i++;
-    out->oid = NULL;
-    out->oid_len = 0;
-    out->name_ber = name;
-    out->name_ber_len = name_len;
-    struct wn_snmp_value *v = &out->value;
-    memset(v, 0, sizeof *v);
-    v->syntax = ident;
-    switch (ident) {
-    case WN_SNMP_SYN_INTEGER:
-        v->v.i32 = (int32_t)(uint32_t)be_uint(val, val_len, 1);
-        break;
-    case WN_SNMP_SYN_COUNTER32: case WN_SNMP_SYN_GAUGE32: case WN_SNMP_SYN_TIMETICKS:
-        v->v.u32 = (uint32_t)be_uint(val, val_len, 0);
-        break;
-    case WN_SNMP_SYN_COUNTER64:
-        v->v.u64 = be_uint(val, val_len, 0);
-        break;
-    case WN_SNMP_SYN_NULL: case WN_SNMP_SYN_NOSUCHOBJECT:
-    case WN_SNMP_SYN_NOSUCHINSTANCE: case WN_SNMP_SYN_ENDOFMIBVIEW:
-        break;
-    case WN_SNMP_SYN_OID:
-        v->oid_is_ber = 1;
-        v->v.bytes.p = val;
-        v->v.bytes.len = val_len;
-        break;
-    default:    /* OCTET STRING, IpAddress, Opaque */
-        v->v.bytes.p = val;
-        v->v.bytes.len = val_len;
-        break;
-    }
     return 1;
 }
 

@@ -171,13 +171,6 @@ struct wn_snmp_vb_iter {
 void wn_snmp_vb_iter_init(struct wn_snmp_vb_iter *it, const struct wn_snmp_pdu *pdu);
 /* 1: *out filled (views borrow the message), 0: end, <0: WN_E_*. */
 int wn_snmp_vb_next(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out);
-/* The same, in fewer steps, for the second pass over a list
- * wn_snmp_msg_decode validated: identifiers, minimal encodings and value
- * rules are not checked again, every length still is against the bytes
- * left (memory-safe on any bytes; on a list that was not validated the
- * values are unspecified, the result may be WN_E_MALFORMED).  Gives what
- * wn_snmp_vb_next gives on a validated list. */
-int wn_snmp_vb_next_validated(struct wn_snmp_vb_iter *it, struct wn_snmp_varbind *out);
 /* The first pass over a list wn_snmp_msg_decode_head delimited: every
  * rule wn_snmp_msg_decode applies for version ver (the varbind limit
  * included), except the contents of the name and of an OID value, which
@@ -188,9 +181,6 @@ int wn_snmp_vb_next_strict(struct wn_snmp_vb_iter *it, enum wn_snmp_version ver,
 /* OID content octets -> sub-ids in out[0..max); *n = count.  out NULL
  * validates and counts.  Same rules and errors as wn_ber_oid_decode. */
 int wn_snmp_oid_decode(const uint8_t *ber, size_t len, uint32_t *out, size_t max, size_t *n);
-/* The same for content a decode validated already (wn_ber_oid_decode_validated). */
-int wn_snmp_oid_decode_validated(const uint8_t *ber, size_t len, uint32_t *out, size_t max,
-                                 size_t *n);
 /* A varbind name (either form) as sub-ids in out[0..max); *n = count. */
 int wn_snmp_vb_name(const struct wn_snmp_varbind *vb, uint32_t *out, size_t max, size_t *n);
 /* Lexicographic order of two sub-id arrays (RFC 3416 GetNext order):

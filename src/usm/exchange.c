@@ -18,9 +18,34 @@ next_msg_id(struct wn_usm_exchange *x)
     return id;
 }
 
+/* The step a phase is, as the observer names it (the diagnosis's
+ * conclusion is the request's outcome). */
+static const char *
+step_name(int phase)
+{
+    switch (phase) {
+    case PH_PROBE:
+        return "engine ID discovery";
+    case PH_SYNC:
+        return "time synchronisation";
+    default:
+        return "request";
+    }
+}
+
+/* Tells the observer, if any (never on the path of an answered request
+ * to a known engine). */
+static void
+note(const struct wn_usm_exchange *x, enum wn_usm_event ev, int err, const char *what)
+{
+    if (x->on_event)
+        x->on_event(x, ev, err, what);
+}
+
 static int
 fail(struct wn_usm_exchange *x, int err)
 {
+    note(x, WN_USM_EV_FAILED, err, step_name(x->phase));
     if (x->peer->discovering == x)
         x->peer->discovering = NULL;
     x->phase = PH_END;
@@ -52,11 +77,11 @@ emit(struct wn_usm_exchange *x, int phase, struct wn_usm_user *user, uint8_t lev
         .user = user, .engine = &x->peer->engine, .flags = level | WN_SNMP_V3_FLAG_REPORTABLE,
         .msg_id = x->msg_id, .max_size = x->max_size, .scoped = &sc,
     };
+    x->phase = phase;       /* a failure names the step it was making */
     int rc = wn_usm_encode(&o, x->salt, now_ms, x->buf, x->buf_cap, x->scratch, x->scratch_cap,
                            &x->out, &x->out_len);
     if (rc)
         return fail(x, rc);
-    x->phase = phase;
     return WN_USM_STEP_SEND;
 }
 
@@ -91,6 +116,7 @@ probe(struct wn_usm_exchange *x, uint64_t now_ms)
 {
     memset(&x->peer->engine, 0, sizeof x->peer->engine);
     x->peer->discovering = x;
+    note(x, WN_USM_EV_DISCOVER, 0, NULL);
     /* RFC 3414 4: noAuthNoPriv, empty engine ID and user name. */
     return emit(x, PH_PROBE, NULL, 0, NULL, now_ms);
 }
@@ -133,6 +159,7 @@ on_probe_reply(struct wn_usm_exchange *x, uint64_t now_ms)
         || wn_usm_engine_set_id(&x->peer->engine, x->in.sp.engine_id, x->in.sp.engine_id_len))
         return fail(x, WN_E_PROTOCOL);
     x->peer->discoveries++;
+    note(x, WN_USM_EV_DISCOVERED, 0, NULL);
     return needs_time(x) ? sync_time(x, now_ms) : request(x, now_ms);
 }
 
@@ -140,15 +167,20 @@ static int
 on_sync_reply(struct wn_usm_exchange *x, uint64_t now_ms)
 {
     /* Unauthenticated: the agent refused us (wrong digest, unknown user). */
-    if (!authenticated(x))
-        return fail(x, x->in.scoped.pdu.type == WN_SNMP_PDU_REPORT
-                           ? wn_usm_report_error(&x->in.scoped.pdu) : WN_E_PROTOCOL);
+    if (!authenticated(x)) {
+        if (x->in.scoped.pdu.type != WN_SNMP_PDU_REPORT)
+            return fail(x, WN_E_PROTOCOL);
+        int err = wn_usm_report_error(&x->in.scoped.pdu);
+        note(x, WN_USM_EV_REPORT, err, NULL);
+        return fail(x, err);
+    }
     int rc = process(x, now_ms);      /* rule 7b takes the agent's clock */
     if (rc)
         return fail(x, rc);
     if (!x->peer->engine.time_known)
         return fail(x, WN_E_PROTOCOL);
     x->peer->time_syncs++;
+    note(x, WN_USM_EV_TIME_SYNCED, 0, NULL);
     return request(x, now_ms);
 }
 
@@ -158,28 +190,36 @@ same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
     return an == bn && (an == 0 || memcmp(a, b, an) == 0);
 }
 
-/* 1 when x->in is a Response to x's request on everything the request
+/* NULL when x->in is a Response to x's request on everything the request
  * fixed (RFC 3412 7.2 step 12, what net-snmp's snmpv3_verify_msg checks
  * too): the peer's engine ID, the user, the level, the contextEngineID
- * and contextName, and the request-id.  Authenticated ones were also
- * checked by the USM (digest, time window) by then. */
-static int
-answers_request(const struct wn_usm_exchange *x)
+ * and contextName, and the request-id; else the name of the first field
+ * that differs.  Authenticated ones were also checked by the USM (digest,
+ * time window) by then. */
+static const char *
+differs_from_request(const struct wn_usm_exchange *x)
 {
     const struct wn_usm_in *in = &x->in;
     const struct wn_usm_engine *e = &x->peer->engine;
     const uint8_t *ce = x->context_engine_id_len ? x->context_engine_id : e->id;
     size_t ce_len = x->context_engine_id_len ? x->context_engine_id_len : e->id_len;
-    return in->scoped.pdu.type == WN_SNMP_PDU_RESPONSE
-           && in->scoped.pdu.request_id == x->pdu->request_id
-           && (in->msg.flags & WN_USM_LEVEL_MASK) == x->level
-           && same_bytes(in->sp.engine_id, in->sp.engine_id_len, e->id, e->id_len)
-           && same_bytes(in->sp.user, in->sp.user_len, (const uint8_t *)x->user->name,
-                         x->user->name_len)
-           && same_bytes(in->scoped.context_engine_id, in->scoped.context_engine_id_len, ce,
-                         ce_len)
-           && same_bytes(in->scoped.context_name, in->scoped.context_name_len,
-                         x->context_name, x->context_name_len);
+    if (in->scoped.pdu.type != WN_SNMP_PDU_RESPONSE)
+        return "PDU type";
+    if (in->scoped.pdu.request_id != x->pdu->request_id)
+        return "request-id";
+    if ((in->msg.flags & WN_USM_LEVEL_MASK) != x->level)
+        return "security level";
+    if (!same_bytes(in->sp.engine_id, in->sp.engine_id_len, e->id, e->id_len))
+        return "msgAuthoritativeEngineID";
+    if (!same_bytes(in->sp.user, in->sp.user_len, (const uint8_t *)x->user->name,
+                    x->user->name_len))
+        return "msgUserName";
+    if (!same_bytes(in->scoped.context_engine_id, in->scoped.context_engine_id_len, ce, ce_len))
+        return "contextEngineID";
+    if (!same_bytes(in->scoped.context_name, in->scoped.context_name_len, x->context_name,
+                    x->context_name_len))
+        return "contextName";
+    return NULL;
 }
 
 static int
@@ -194,12 +234,14 @@ on_request_reply(struct wn_usm_exchange *x, uint64_t now_ms)
     const struct wn_snmp_pdu *got = &x->in.scoped.pdu;
     if (got->type == WN_SNMP_PDU_REPORT) {
         int rc = wn_usm_report_error(got);
+        note(x, WN_USM_EV_REPORT, rc, NULL);
         /* An authenticated notInTimeWindow report already moved our clock
          * (7b in process): resend once.  A changed engine ID: discover
          * again, once. */
         if (x->resends == 0 && rc == WN_E_NOTINTIMEWINDOW && authed) {
             x->resends++;
             x->peer->resyncs++;
+            note(x, WN_USM_EV_RESYNC, 0, NULL);
             return request(x, now_ms);
         }
         if (x->resends == 0 && rc == WN_E_UNKNOWNENGINEID) {
@@ -207,14 +249,18 @@ on_request_reply(struct wn_usm_exchange *x, uint64_t now_ms)
             x->peer->resyncs++;
             if (x->peer->discovering && x->peer->discovering != x)
                 return fail(x, rc);
+            note(x, WN_USM_EV_REDISCOVER, 0, NULL);
             return probe(x, now_ms);
         }
         return fail(x, rc);
     }
     /* Anything else with our msgID that is not the answer to exactly this
      * request is discarded (RFC 3412 7.2 step 12): the request goes on. */
-    if (!answers_request(x))
+    const char *field = differs_from_request(x);
+    if (field) {
+        note(x, WN_USM_EV_DROPPED, 0, field);
         return WN_USM_STEP_IGNORE;
+    }
     x->phase = PH_END;
     return WN_USM_STEP_DONE;
 }
@@ -232,16 +278,34 @@ on_diag_reply(struct wn_usm_exchange *x, uint64_t now_ms)
 {
     int ok = authenticated(x) && process(x, now_ms) == 0;
     const struct wn_snmp_pdu *got = &x->in.scoped.pdu;
-    if (x->phase == PH_DIAG_AUTH)
-        return ok ? emit(x, PH_DIAG_PRIV, x->user, x->level, NULL, now_ms)
-                  : fail(x, WN_E_TIMEOUT);
-    /* An agent that reports what it cannot decrypt (RFC 3414 3.2 step 8). */
-    if (got->type == WN_SNMP_PDU_REPORT && wn_usm_report_error(got) == WN_E_DECRYPTIONERROR)
-        return fail(x, WN_E_DECRYPTIONERROR);
-    if (ok && (x->in.msg.flags & WN_SNMP_V3_FLAG_PRIV))
+    int report = got->type == WN_SNMP_PDU_REPORT ? wn_usm_report_error(got) : 0;
+    if (report)
+        note(x, WN_USM_EV_REPORT, report, NULL);
+    if (x->phase == PH_DIAG_AUTH) {
+        if (ok) {
+            note(x, WN_USM_EV_DIAG_PRIV, 0, NULL);
+            return emit(x, PH_DIAG_PRIV, x->user, x->level, NULL, now_ms);
+        }
+        note(x, WN_USM_EV_DIAGNOSED, WN_E_TIMEOUT,
+             "the authNoPriv probe was refused: the request timed out");
         return fail(x, WN_E_TIMEOUT);
+    }
+    /* An agent that reports what it cannot decrypt (RFC 3414 3.2 step 8). */
+    if (report == WN_E_DECRYPTIONERROR) {
+        note(x, WN_USM_EV_DIAGNOSED, WN_E_DECRYPTIONERROR,
+             "the agent cannot decrypt the authPriv probe: wrong priv pass phrase or protocol");
+        return fail(x, WN_E_DECRYPTIONERROR);
+    }
+    if (ok && (x->in.msg.flags & WN_SNMP_V3_FLAG_PRIV)) {
+        note(x, WN_USM_EV_DIAGNOSED, WN_E_TIMEOUT,
+             "the authPriv probe was answered: privacy works, the request was dropped for "
+             "another reason (e.g. a contextName the agent does not serve) and timed out");
+        return fail(x, WN_E_TIMEOUT);
+    }
     /* Anything else proves nothing about privacy: wait for the answer or
      * the timeout. */
+    if (!report)
+        note(x, WN_USM_EV_DROPPED, 0, ok ? "security level" : "authentication");
     return WN_USM_STEP_IGNORE;
 }
 
@@ -273,11 +337,20 @@ wn_usm_exchange_timeout(struct wn_usm_exchange *x, uint64_t now_ms)
     if (!x || x->phase == PH_NEW || x->phase == PH_END)
         return WN_E_INVAL;
     /* snmpd drops what it cannot decrypt, without a report: diagnose. */
-    if (x->phase == PH_REQUEST && (x->level & WN_SNMP_V3_FLAG_PRIV) && x->peer->engine.time_known)
+    if (x->phase == PH_REQUEST && (x->level & WN_SNMP_V3_FLAG_PRIV) && x->peer->engine.time_known) {
+        note(x, WN_USM_EV_DIAG_AUTH, 0, NULL);
         return emit(x, PH_DIAG_AUTH, x->user, WN_SNMP_V3_FLAG_AUTH, NULL, now_ms);
+    }
     /* Authentication works and privacy does not. */
-    if (x->phase == PH_DIAG_PRIV)
+    if (x->phase == PH_DIAG_PRIV) {
+        note(x, WN_USM_EV_DIAGNOSED, WN_E_DECRYPTIONERROR,
+             "the authPriv probe went unanswered after the authNoPriv one was answered: "
+             "wrong priv pass phrase or protocol");
         return fail(x, WN_E_DECRYPTIONERROR);
+    }
+    if (x->phase == PH_DIAG_AUTH)
+        note(x, WN_USM_EV_DIAGNOSED, WN_E_TIMEOUT,
+             "the authNoPriv probe went unanswered too: the agent is silent");
     return fail(x, WN_E_TIMEOUT);
 }
 

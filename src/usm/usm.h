@@ -334,9 +334,40 @@ enum wn_usm_step {
     WN_USM_STEP_IGNORE,     /* the datagram was not for this exchange: keep waiting */
 };
 
+/* What an exchange tells its observer (wn_usm_exchange.on_event), for
+ * diagnostics: only the steps around the request, never those of a
+ * request to a known engine that is answered (err and what as listed;
+ * otherwise 0 and NULL). */
+enum wn_usm_event {
+    WN_USM_EV_DISCOVER = 1, /* the engine ID probe is being sent */
+    WN_USM_EV_DISCOVERED,   /* engine ID learnt (x->peer->engine.id); x->in.sp the
+                               unauthenticated report's boots and time */
+    WN_USM_EV_TIME_SYNCED,  /* the agent's clock learnt, authenticated (x->peer->engine) */
+    WN_USM_EV_REPORT,       /* a Report arrived (x->in.scoped.pdu), err its WN_E_* */
+    WN_USM_EV_RESYNC,       /* after an authenticated notInTimeWindow report: resending */
+    WN_USM_EV_REDISCOVER,   /* after an unknownEngineID report: discovering again */
+    WN_USM_EV_DIAG_AUTH,    /* an authPriv request went unanswered: authNoPriv probe */
+    WN_USM_EV_DIAG_PRIV,    /* the authNoPriv probe was answered: authPriv probe */
+    WN_USM_EV_DIAGNOSED,    /* the diagnosis's conclusion: err WN_E_DECRYPTIONERROR
+                               (privacy fails) or WN_E_TIMEOUT (it works, or the agent
+                               is silent: what says which) */
+    WN_USM_EV_DROPPED,      /* a reply with our msgID dropped: what names what does not
+                               match the request ("contextName", "request-id",
+                               "security level", "authentication", ...) */
+    WN_USM_EV_FAILED,       /* the exchange ends: err; what names the step */
+};
+
+struct wn_usm_exchange;
+/* The observer: called on the owner's thread, inside the exchange's
+ * calls; x is readable, not to be changed.  Must not log secrets (the
+ * user's keys, x->scratch). */
+typedef void (*wn_usm_event_fn)(const struct wn_usm_exchange *x, enum wn_usm_event ev,
+                                int err, const char *what);
+
 struct wn_usm_exchange {
     /* Set by the caller before wn_usm_exchange_start; all borrowed for the
      * exchange's life. */
+    wn_usm_event_fn on_event;           /* NULL: none */
     struct wn_usm_peer *peer;
     struct wn_usm_user *user;           /* auth NONE for noAuthNoPriv */
     uint8_t level;                      /* WN_SNMP_V3_FLAG_AUTH / _PRIV */
@@ -451,6 +482,10 @@ int wn_usm_entity_redact(const char *s, char *out, size_t cap);
  * snmpInvalidMsgs -> WN_E_INVALIDMSG; anything else (snmpUnknownPDUHandlers,
  * another counter, no varbind) WN_E_REPORT.  WN_E_INVAL: not a Report. */
 int wn_usm_report_error(const struct wn_snmp_pdu *report);
+/* The name of the counter of a Report (e.g. "usmStatsWrongDigests") and
+ * what it means for a manager in a few words (static strings); for
+ * another counter or none, "an unknown counter" and NULL. */
+const char *wn_usm_report_counter(const struct wn_snmp_pdu *report, const char **meaning);
 /* The counter OID (with its .0) an agent puts in the Report for err;
  * *oid borrowed static.  WN_E_INVAL for an error without a counter. */
 int wn_usm_report_oid(int err, const uint32_t **oid, size_t *n);

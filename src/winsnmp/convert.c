@@ -333,12 +333,11 @@ out:
     return code;
 }
 
-/* Codec value (views into a validated message) -> smiVALUE borrowing
- * scratch; strict: an OID value not validated yet, decoded with every
- * check. */
+/* Codec value -> smiVALUE: numbers copied, strings and sub-id OIDs
+ * viewed, a BER OID value decoded (with every check) into
+ * scratch[0..max). */
 static int
-value_from_wire_checked(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch,
-                        size_t max, int strict)
+value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch, size_t max)
 {
     memset(out, 0, sizeof *out);
     switch (in->syntax) {
@@ -361,9 +360,7 @@ value_from_wire_checked(const struct wn_snmp_value *in, smiVALUE *out, uint32_t 
     case WN_SNMP_SYN_OID: {
         size_t n = 0;
         if (in->oid_is_ber) {
-            int rc = strict ? wn_snmp_oid_decode(in->v.bytes.p, in->v.bytes.len, scratch, max, &n)
-                            : wn_snmp_oid_decode_validated(in->v.bytes.p, in->v.bytes.len,
-                                                           scratch, max, &n);
+            int rc = wn_snmp_oid_decode(in->v.bytes.p, in->v.bytes.len, scratch, max, &n);
             if (rc < 0)
                 return rc;
             out->value.oid.ptr = scratch;
@@ -407,133 +404,52 @@ value_from_wire_checked(const struct wn_snmp_value *in, smiVALUE *out, uint32_t 
     return 0;
 }
 
+/* A list's varbinds in the codec's encode-side form (sub-id names and
+ * OID values viewing the list) in out[0..list->n), for the RFC 3584
+ * translations. */
 static int
-value_from_wire(const struct wn_snmp_value *in, smiVALUE *out, uint32_t *scratch, size_t max)
+list_to_wire(const struct wn_ws_vblist *list, struct wn_snmp_varbind *out)
 {
-    return value_from_wire_checked(in, out, scratch, max, 0);
-}
-
-/* Counts the varbinds of pdu and the sub-ids their BER names and OID
- * values hold (first pass of vbs_to_list). */
-static int
-count_vbs(const struct wn_snmp_pdu *pdu, size_t *nvb, size_t *nsub)
-{
-    struct wn_snmp_vb_iter it;
-    struct wn_snmp_varbind vb;
-    int rc;
-    *nvb = *nsub = 0;
-    wn_snmp_vb_iter_init(&it, pdu);
-    for (;;) {
-        rc = wn_snmp_vb_next(&it, &vb);
-        if (rc != 1)
-            break;
-        size_t n = 0;
-        (*nvb)++;
-        if (!vb.oid) {
-            rc = wn_snmp_oid_decode(vb.name_ber, vb.name_ber_len, NULL, 0, &n);
-            if (rc < 0)
-                return rc;
-            *nsub += n;
-        }
-        if (vb.value.syntax == WN_SNMP_SYN_OID && vb.value.oid_is_ber) {
-            rc = wn_snmp_oid_decode(vb.value.v.bytes.p, vb.value.v.bytes.len, NULL, 0, &n);
-            if (rc < 0)
-                return rc;
-            *nsub += n;
-        }
-    }
-    return rc;
-}
-
-/* Decodes pdu's first nvb varbinds into vb[] (views into the message and
- * into ids[0..nids)): the second pass over a message wn_snmp_msg_decode
- * validated, so through the codec's _validated readers.  0, WN_E_NOSPACE
- * when ids is too small, or another WN_E_* from the codec. */
-static int
-vbs_fill(const struct wn_snmp_pdu *pdu, struct wn_ws_vb *vb, size_t nvb, uint32_t *ids,
-         size_t nids)
-{
-    uint32_t *ip = ids, *end = ids + nids;
-    struct wn_snmp_vb_iter it;
-    struct wn_snmp_varbind v;
-    wn_snmp_vb_iter_init(&it, pdu);
-    for (size_t i = 0; i < nvb; i++) {
-        int rc = wn_snmp_vb_next_validated(&it, &v);
-        if (rc != 1)
-            return rc < 0 ? rc : WN_E_MALFORMED;
-        struct wn_ws_vb *d = &vb[i];
-        d->in_arena = 0;
-        if (v.oid) {
-            d->name.ptr = (smiLPUINT32)v.oid;
-            d->name.len = (smiUINT32)v.oid_len;
-        } else {
-            size_t n = 0;
-            rc = wn_snmp_oid_decode_validated(v.name_ber, v.name_ber_len, ip,
-                                              (size_t)(end - ip), &n);
-            if (rc < 0)
-                return rc;
-            d->name.ptr = ip;
-            d->name.len = (smiUINT32)n;
-            ip += n;
-        }
-        rc = value_from_wire(&v.value, &d->value, ip, (size_t)(end - ip));
+    for (uint32_t i = 0; i < list->n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].oid = list->vb[i].name.ptr;
+        out[i].oid_len = list->vb[i].name.len;
+        int rc = value_to_wire(&list->vb[i].value, &out[i].value);
         if (rc < 0)
             return rc;
-        if (d->value.syntax == SNMP_SYNTAX_OID && d->value.value.oid.ptr == ip)
-            ip += d->value.value.oid.len;
     }
     return 0;
 }
 
-/* Deep copy of the views in vb[0..nvb) into list (two allocations). */
+/* Deep copies of the encode-side varbinds a translation made,
+ * v[0..n) (sub-id names and OID values), into list at a constant number
+ * of allocations (house rule 4). */
 static int
-vbs_copy(struct wn_ws_vb *vb, size_t nvb, struct wn_ws_vblist *list)
+wire_to_list(const struct wn_snmp_varbind *v, size_t n, struct wn_ws_vblist *list)
 {
+    memset(list, 0, sizeof *list);
+    if (n == 0)
+        return 0;
+    struct wn_ws_vb *tmp = wn_calloc(n, sizeof *tmp);
+    if (!tmp)
+        return WN_E_NOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!v[i].oid || (v[i].value.syntax == WN_SNMP_SYN_OID && v[i].value.oid_is_ber))
+            rc = WN_E_INVAL;   /* a translation of a decoded list views no BER */
+        else
+            rc = value_from_wire(&v[i].value, &tmp[i].value, NULL, 0);
+        tmp[i].name.ptr = (smiLPUINT32)v[i].oid;
+        tmp[i].name.len = (smiUINT32)v[i].oid_len;
+    }
     struct wn_ws_vblist view;
     memset(&view, 0, sizeof view);
-    view.vb = vb;
-    view.n = view.cap = (uint32_t)nvb;
-    return wn_ws_vblist_copy(list, &view);
-}
-
-/* A decoded VarBindList straight into list in one pass and one
- * allocation, the arena: the array, then room for what the list's bytes
- * can hold at most (a sub-id takes at least one byte, the first byte of
- * an OID gives two; strings are no longer than the list).  The arena is
- * at most about five times the list's size plus the array and lives as
- * long as the list and its copies. */
-static int
-vbs_decode_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
-{
-    size_t nvb = pdu->vb_count;
-    size_t ids_max = pdu->vbl_len + 2 * nvb;
-    size_t head = nvb * sizeof(struct wn_ws_vb);
-    uint8_t *arena = wn_ws_arena_alloc(head + ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
-    struct wn_ws_vb *vb = (struct wn_ws_vb *)(void *)arena;
-    int rc = arena ? vbs_fill(pdu, vb, nvb, (uint32_t *)(void *)(arena + head), ids_max)
-                   : WN_E_NOMEM;
-    if (rc < 0) {
-        wn_ws_arena_free(arena);
-        return rc;
-    }
-    /* Names and OID values are in the arena already; strings still view
-     * the message. */
-    uint8_t *bp = arena + head + ids_max * sizeof(uint32_t);
-    for (size_t i = 0; i < nvb; i++) {
-        smiVALUE *v = &vb[i].value;
-        vb[i].in_arena = 1;
-        if (wn_ws_syntax_is_string(v->syntax)) {
-            if (v->value.string.len)
-                memcpy(bp, v->value.string.ptr, v->value.string.len);
-            v->value.string.ptr = v->value.string.len ? bp : NULL;
-            bp += v->value.string.len;
-        }
-    }
-    list->vb = vb;
-    list->n = list->cap = (uint32_t)nvb;
-    list->arena = arena;
-    list->vb_in_arena = 1;
-    return 0;
+    view.vb = tmp;
+    view.n = view.cap = (uint32_t)n;
+    if (rc == 0)
+        rc = wn_ws_vblist_copy(list, &view);
+    wn_free(tmp);
+    return rc;
 }
 
 /* The fewest octets a VarBind takes: SEQUENCE header (2), an OID of one
@@ -548,9 +464,11 @@ wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
     pdu->vb_count = 0;
     if (pdu->vbl_len == 0)
         return 0;
-    /* Sized from the list's length alone, as vbs_decode_to_list is: at
-     * most one varbind per VARBIND_MIN_OCTETS octets, one sub-id per octet
-     * plus one per OID, strings no longer than the list. */
+    /* Sized from the list's length alone: at most one varbind per
+     * VARBIND_MIN_OCTETS octets, one sub-id per octet plus one per OID
+     * (the first octet gives two), strings no longer than the list.  The
+     * arena, about six times the list's size plus the array, lives as
+     * long as the list and its copies. */
     size_t nmax = pdu->vbl_len / VARBIND_MIN_OCTETS;
     if (nmax > WN_SNMP_MAX_VARBINDS)
         nmax = WN_SNMP_MAX_VARBINDS;
@@ -586,7 +504,7 @@ wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
         d->name.ptr = ip;
         d->name.len = (smiUINT32)k;
         ip += k;
-        rc = value_from_wire_checked(&v.value, &d->value, ip, (size_t)(end - ip), 1);
+        rc = value_from_wire(&v.value, &d->value, ip, (size_t)(end - ip));
         if (rc < 0)
             break;
         if (d->value.syntax == SNMP_SYNTAX_OID) {
@@ -611,30 +529,17 @@ wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
     return 0;
 }
 
-/* Fills list with deep copies of pdu's varbinds at a constant number of
- * allocations (house rule 4). */
-static int
-vbs_to_list(const struct wn_snmp_pdu *pdu, struct wn_ws_vblist *list)
+int
+wn_ws_msg_receive(const uint8_t *pkt, size_t len, struct wn_snmp_msg *m,
+                  struct wn_ws_vblist *list)
 {
     memset(list, 0, sizeof *list);
-    if (!pdu->vbs)
-        return pdu->vb_count ? vbs_decode_to_list(pdu, list) : 0;
-    /* Varbinds a translation made (v1 traps and responses): count, decode
-     * into scratch, copy. */
-    size_t nvb, nsub;
-    int rc = count_vbs(pdu, &nvb, &nsub);
-    if (rc < 0)
-        return rc;
-    if (nvb == 0)
-        return 0;
-    struct wn_ws_vb *tmp = wn_calloc(nvb, sizeof *tmp);
-    uint32_t *ids = wn_malloc((nsub ? nsub : 1) * sizeof *ids);
-    rc = tmp && ids ? vbs_fill(pdu, tmp, nvb, ids, nsub) : WN_E_NOMEM;
+    int rc = wn_snmp_msg_decode_head(pkt, len, m);
     if (rc == 0)
-        rc = vbs_copy(tmp, nvb, list);
-    wn_free(tmp);
-    wn_free(ids);
-    return rc < 0 ? rc : 0;
+        rc = wn_ws_vbl_decode_checked(m, list);
+    if (rc == WN_E_NOMEM)
+        rc = wn_snmp_msg_decode(pkt, len, m);   /* validated; decoded when read */
+    return rc;
 }
 
 int
@@ -652,15 +557,13 @@ wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, int convey,
     struct wn_ws_vblist ready;
     memset(&ready, 0, sizeof ready);
     int rc = wn_snmp_msg_decode_head(pkt, len, &m);
-    if (rc == 0 && wn_ws_msg_translated(&m, orig_type))
-        rc = wn_snmp_msg_decode(pkt, len, &m);   /* translated from the codec's form */
-    else if (rc == 0)
+    if (rc == 0)
         rc = wn_ws_vbl_decode_checked(&m, &ready);   /* validated and decoded in one pass */
     if (rc < 0) {
         memset(out, 0, sizeof *out);
         return rc == WN_E_NOMEM ? WN_E_NOMEM : WN_E_MALFORMED;
     }
-    rc = wn_ws_decode_msg(&m, orig_type, convey, ready.vb ? &ready : NULL, out);
+    rc = wn_ws_decode_msg(&m, orig_type, convey, &ready, out);
     wn_ws_vblist_clear(&ready);
     return rc;
 }
@@ -674,61 +577,93 @@ wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const u
             *views[i] = to + (*views[i] - from);
 }
 
+/* The varbinds a translation adds to a v1 trap's own: sysUpTime.0 and
+ * snmpTrapOID.0 before them, the three of RFC 3584 3.1 (4) after. */
+#define TRAP_V1_ADDED 5u
+
+/* The RFC 3584 translation of m (wn_ws_msg_translated), whose varbinds
+ * are `wire`, into out's list and *pdu's fields; v: scratch for
+ * 2 * wire->n + TRAP_V1_ADDED varbinds. */
+static int
+translate_in(const struct wn_snmp_msg *m, uint8_t orig_type, int convey,
+             const struct wn_ws_vblist *wire, struct wn_snmp_varbind *v,
+             struct wn_snmp_pdu *pdu, struct wn_ws_decoded *out)
+{
+    struct wn_snmp_pdu in = m->pdu;
+    in.vbs = v;
+    in.vb_count = wire->n;
+    in.vbl = NULL;
+    in.vbl_len = 0;
+    struct wn_snmp_varbind *t = v + wire->n;   /* the translation's */
+    size_t max = wire->n + TRAP_V1_ADDED, n = 0;
+    uint32_t ent[WN_SNMP_MAX_OID_LEN];
+    uint32_t scratch[WN_SNMP_MAX_OID_LEN + 2];
+    int rc = list_to_wire(wire, v);
+    if (rc == 0 && in.type != WN_SNMP_PDU_TRAP_V1) {
+        rc = wn_snmp_response_v1_to_v2(&in, orig_type, t, max, pdu);
+        return rc < 0 ? rc : wire_to_list(pdu->vbs, pdu->vb_count, &out->vbl);
+    }
+    /* The enterprise as sub-ids, so that the translation views no BER. */
+    if (rc == 0)
+        rc = wn_snmp_oid_decode(in.enterprise_ber, in.enterprise_ber_len, ent,
+                                WN_ARRAY_SIZE(ent), &n);
+    in.enterprise = ent;
+    in.enterprise_len = n;
+    if (rc == 0)
+        rc = wn_snmp_trap_v1_to_v2(&in, m->community, m->community_len, scratch,
+                                   WN_ARRAY_SIZE(scratch), t, max, &n);
+    if (rc < 0)
+        return rc;
+    /* Of what the translation appended after the trap's own varbinds,
+     * keep what Windows gives. */
+    size_t own = 2 + wire->n, w = own;
+    for (size_t i = own; i < n; i++) {
+        const uint32_t *o = t[i].oid;
+        size_t ol = t[i].oid_len;
+        if (name_is(o, ol, trap_community_name, WN_ARRAY_SIZE(trap_community_name)) ||
+            (!convey && name_is(o, ol, trap_address_name, WN_ARRAY_SIZE(trap_address_name))))
+            continue;
+        t[w++] = t[i];
+    }
+    out->from_v1_trap = 1;
+    memcpy(out->agent_addr, m->pdu.agent_addr, sizeof out->agent_addr);
+    out->v1_tail = (uint32_t)(w - own);
+    memset(pdu, 0, sizeof *pdu);
+    pdu->type = WN_SNMP_PDU_TRAP_V2;   /* v1 traps surface as v2 traps */
+    /* Copied while the trap OID (scratch) and enterprise (ent) they view
+     * are in scope. */
+    return wire_to_list(t, w, &out->vbl);
+}
+
 int
 wn_ws_decode_msg(const struct wn_snmp_msg *mp, uint8_t orig_type, int convey,
                  const struct wn_ws_vblist *ready, struct wn_ws_decoded *out)
 {
     memset(out, 0, sizeof *out);
     struct wn_snmp_msg m = *mp;
-    struct wn_snmp_pdu pdu = m.pdu;
-    struct wn_snmp_varbind *tmp = NULL;
-    uint32_t scratch[WN_SNMP_MAX_OID_LEN + 2];
-    if (wn_ws_msg_translated(&m, orig_type)) {
-        ready = NULL;   /* the list the translation makes, not the wire's */
-        size_t max = m.pdu.vb_count + 6;
-        tmp = wn_calloc(max, sizeof *tmp);
-        if (!tmp)
-            return WN_E_NOMEM;
-        int rc;
-        if (pdu.type == WN_SNMP_PDU_TRAP_V1) {
-            size_t n = 0;
-            rc = wn_snmp_trap_v1_to_v2(&m.pdu, m.community, m.community_len, scratch,
-                                       WN_ARRAY_SIZE(scratch), tmp, max, &n);
-            /* Of what the translation appended after the trap's own
-             * varbinds, keep what Windows gives. */
-            size_t own = 2 + m.pdu.vb_count, w = own;
-            for (size_t i = own; rc == 0 && i < n; i++) {
-                const uint32_t *o = tmp[i].oid;
-                size_t ol = tmp[i].oid_len;
-                if (name_is(o, ol, trap_community_name, WN_ARRAY_SIZE(trap_community_name)) ||
-                    (!convey &&
-                     name_is(o, ol, trap_address_name, WN_ARRAY_SIZE(trap_address_name))))
-                    continue;
-                tmp[w++] = tmp[i];
-            }
-            n = w;
-            out->from_v1_trap = 1;
-            memcpy(out->agent_addr, m.pdu.agent_addr, sizeof out->agent_addr);
-            out->v1_tail = (uint32_t)(n - own);
-            memset(&pdu, 0, sizeof pdu);
-            pdu.type = WN_SNMP_PDU_TRAP_V2;   /* v1 traps surface as v2 traps */
-            pdu.vbs = tmp;
-            pdu.vb_count = n;
-        } else {
-            rc = wn_snmp_response_v1_to_v2(&m.pdu, orig_type, tmp, max, &pdu);
-        }
-        if (rc < 0) {
-            wn_free(tmp);
-            return WN_E_MALFORMED;
-        }
+    struct wn_ws_vblist own;
+    int rc = 0;
+    if (!ready) {
+        rc = wn_ws_vbl_decode_checked(&m, &own);   /* validated, not decoded yet */
+        ready = &own;
     }
-
-    /* A list decoded already (one pass) is shared: its arena is
-     * reference-counted. */
-    int rc = ready ? wn_ws_vblist_copy(&out->vbl, ready) : vbs_to_list(&pdu, &out->vbl);
-    wn_free(tmp);
+    struct wn_snmp_pdu pdu = m.pdu;
+    if (rc == 0 && wn_ws_msg_translated(&m, orig_type)) {
+        /* The list the translation makes, not the wire's. */
+        struct wn_snmp_varbind *v = wn_calloc(2 * (size_t)ready->n + TRAP_V1_ADDED, sizeof *v);
+        rc = v ? translate_in(&m, orig_type, convey, ready, v, &pdu, out) : WN_E_NOMEM;
+        wn_free(v);
+        if (rc < 0 && rc != WN_E_NOMEM)
+            rc = WN_E_MALFORMED;
+    } else if (rc == 0) {
+        /* A decoded list is shared: its arena is reference-counted. */
+        rc = wn_ws_vblist_copy(&out->vbl, ready);
+    }
+    if (ready == &own)
+        wn_ws_vblist_clear(&own);
     if (rc < 0) {
         wn_ws_vblist_clear(&out->vbl);
+        memset(out, 0, sizeof *out);
         return rc == WN_E_NOMEM ? WN_E_NOMEM : WN_E_MALFORMED;
     }
     out->type = pdu.type;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 atomic_ulong wn_ws_db_reads;   /* database files opened (usmuser.h) */
+atomic_ulong wn_ws_db_checks;  /* wn_ws_db_stamp calls: stat() of the file (usmuser.h) */
 
 #define WN_WS_DB_MAX_FILE (1u << 20)   /* bytes read from the file */
 #define WN_WS_DB_MAX_LINE 4096u        /* one line */
@@ -521,6 +522,7 @@ int
 wn_ws_db_stamp(struct wn_ws_db_stamp *stamp)
 {
     memset(stamp, 0, sizeof *stamp);
+    atomic_fetch_add_explicit(&wn_ws_db_checks, 1, memory_order_relaxed);
     char *path = wn_ws_db_path();
     if (!path)
         return WN_E_NOTFOUND;

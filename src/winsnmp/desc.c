@@ -1,6 +1,7 @@
 /* desc.c: registry of memory handed to the application, so SnmpFreeDescriptor can detect foreign or double frees; no objects. */
 #include "winsnmp_int.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -77,14 +78,21 @@ hdr_of(uintptr_t key)
  * allocations (a program frees each varbind's name at once).  A cache is
  * valid only in the registry generation it was filled in: SnmpCleanup
  * frees every block, cached ones included, and starts a new generation
- * (reg_gen: written under both locks, read under either).  The blocks of
- * a thread that exits stay registered as KEPT until SnmpCleanup. */
+ * (reg_gen: written under both locks, read under either).  A thread that
+ * exits gives its blocks back (tcache_exit, a thread-specific key's
+ * destructor), so a program that reads varbinds on short-lived threads
+ * and never calls SnmpCleanup does not grow. */
 #define DESC_CACHE 16u
 static unsigned reg_gen;
 static WN_THREAD_LOCAL struct {
     void *slot[DESC_CACHE];
     unsigned n, gen;
+    int armed;                 /* this thread's exit runs tcache_exit */
 } tcache;
+
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+static pthread_key_t exit_key;
+static int exit_key_ok;
 
 /* This thread's cache, emptied if SnmpCleanup freed its blocks since it
  * was filled.  [WinSNMP lock or reg_lock] */
@@ -204,22 +212,87 @@ remove_at(size_t j)
     reg.live--;
 }
 
+/* The key registered for address p, 0 if none; its slot in *at. [reg_lock] */
+static uintptr_t
+find(uintptr_t want, size_t *at)
+{
+    size_t j = reg.cap ? hash_ptr(want, reg.cap) : 0;
+    for (size_t k = 0; k < reg.cap && reg.keys[j]; k++) {
+        uintptr_t key = reg.keys[j];
+        if (key != TOMB && (key & ~SMALL_BIT) == want) {
+            *at = j;
+            return key;
+        }
+        j = (j + 1) & (reg.cap - 1);
+    }
+    return 0;
+}
+
+/* A thread ends: the blocks its cache keeps leave the registry, unless
+ * SnmpCleanup freed them already (another generation). */
+static void
+tcache_exit(void *unused)
+{
+    (void)unused;
+    reg_acquire();
+    for (unsigned i = 0; tcache.gen == reg_gen && i < tcache.n; i++) {
+        size_t j;
+        uintptr_t k = find((uintptr_t)tcache.slot[i], &j);
+        if (k) {
+            remove_at(j);
+            block_free(k);
+        }
+    }
+    tcache.n = 0;
+    reg_release();
+}
+
+static void
+exit_key_create(void)
+{
+    exit_key_ok = pthread_key_create(&exit_key, tcache_exit) == 0;
+}
+
+/* Unloading the library (dlclose) must not leave the destructor of a
+ * thread still running pointing into unmapped code. */
+__attribute__((destructor)) static void
+exit_key_delete(void)
+{
+    if (exit_key_ok)
+        pthread_key_delete(exit_key);
+}
+
+/* Makes this thread's exit give its kept blocks back (once per thread;
+ * without a key, they stay until SnmpCleanup as before). */
+static void
+tcache_arm(void)
+{
+    tcache.armed = 1;
+    pthread_once(&exit_once, exit_key_create);
+    if (exit_key_ok)
+        pthread_setspecific(exit_key, &tcache);
+}
+
+size_t
+wn_ws_desc_live(void)
+{
+    reg_acquire();
+    size_t n = reg.live;
+    reg_release();
+    return n;
+}
+
 int
 wn_ws_desc_free(void *p)
 {
     if (!p)
         return WN_E_NOTFOUND;
-    uintptr_t want = (uintptr_t)p, found = 0;
+    if (!tcache.armed)
+        tcache_arm();
+    uintptr_t want = (uintptr_t)p;
+    size_t j = 0;
     reg_acquire();
-    size_t j = reg.cap ? hash_ptr(want, reg.cap) : 0;
-    for (size_t k = 0; k < reg.cap && reg.keys[j]; k++) {
-        uintptr_t key = reg.keys[j];
-        if (key != TOMB && (key & ~SMALL_BIT) == want) {
-            found = key;
-            break;
-        }
-        j = (j + 1) & (reg.cap - 1);
-    }
+    uintptr_t found = find(want, &j);
     if (found & SMALL_BIT) {
         /* Held by the application, or already freed (kept in a cache). */
         struct small_hdr *h = hdr_of(found);

@@ -172,7 +172,7 @@ static struct {
     const uint8_t *pkt;
     size_t len;
     struct wn_snmp_msg msg;
-    /* A v2c message's varbinds, decoded in the pass that validated them
+    /* The message's varbinds, decoded in the pass that validated them
      * (owned; moved to the queue entry, else dropped with the next
      * datagram or at shutdown). */
     struct wn_ws_vblist list;
@@ -195,16 +195,10 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
         return wn_ws_v3_match_key(pkt, len, key);
     struct wn_snmp_msg m;
     /* Whole-message validation here, so a malformed reply never completes
-     * a request: it goes to on_unsolicited and is counted there.  A v2c
-     * message's varbinds are decoded in the same pass, for SnmpRecvMsg
-     * (a v1 response may be translated, which depends on its request). */
-    int rc = wn_snmp_msg_decode_head(pkt, len, &m);
-    if (rc == 0 && m.version == WN_SNMP_V2C)
-        rc = wn_ws_vbl_decode_checked(&m, &rx_last.list);
-    else if (rc == 0)
-        rc = wn_snmp_msg_decode(pkt, len, &m);
-    if (rc == WN_E_NOMEM)
-        rc = wn_snmp_msg_decode(pkt, len, &m);   /* validated, decoded later */
+     * a request: it goes to on_unsolicited and is counted there.  The
+     * varbinds are decoded in the same pass, for SnmpRecvMsg (which
+     * translates a v1 response from them, per its request). */
+    int rc = wn_ws_msg_receive(pkt, len, &m, &rx_last.list);
     if (rc < 0)
         return -1;
     rx_last.pkt = pkt;

@@ -106,8 +106,8 @@ struct wn_ws_qmsg {
     int validated;                   /* msg holds pkt decoded (views into data[]) */
     int secret;                      /* decrypted v3 plaintext: wiped when freed */
     struct wn_snmp_msg msg;
-    /* validated v2c responses: msg's varbinds, decoded in the pass that
-     * validated them (owned, empty otherwise) */
+    /* validated: msg's varbinds, decoded in the pass that validated them
+     * (owned; empty when there are none or they are still to decode) */
     struct wn_ws_vblist list;
     struct wn_ws_v3in *v3;           /* owned: a v3 message's user and level (pkt is
                                       * its v2c form), NULL for v1/v2c */
@@ -309,11 +309,12 @@ struct wn_ws_decoded {
  * 0, WN_E_MALFORMED or WN_E_NOMEM (out is then empty). */
 int wn_ws_decode(const uint8_t *pkt, size_t len, uint8_t orig_type, int convey,
                  struct wn_ws_decoded *out);
-/* The same from a message validated already (its views borrowed, as
- * out's community is): by wn_snmp_msg_decode, or by
- * wn_snmp_msg_decode_head and wn_ws_vbl_decode_checked, whose list is
- * then `ready` (borrowed; out shares its arena), unless
- * wn_ws_msg_translated. */
+/* The same from a message wn_snmp_msg_decode_head delimited (its views
+ * borrowed, as out's community is) and `ready`, the list
+ * wn_ws_vbl_decode_checked decoded from it (borrowed; out shares its
+ * arena unless wn_ws_msg_translated), or NULL when that is still to do
+ * (then done here, so the message may be one wn_snmp_msg_decode
+ * validated). */
 int wn_ws_decode_msg(const struct wn_snmp_msg *m, uint8_t orig_type, int convey,
                      const struct wn_ws_vblist *ready, struct wn_ws_decoded *out);
 /* 1 when the delivered varbinds are a translation of m's (a v1 trap, a v1
@@ -326,6 +327,14 @@ int wn_ws_msg_translated(const struct wn_snmp_msg *m, uint8_t orig_type);
  * m is what wn_snmp_msg_decode gives.  0, WN_E_NOMEM, or the codec's
  * error (list then empty). */
 int wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list);
+/* A received v1/v2c datagram validated and its varbinds decoded in the
+ * same pass (wn_snmp_msg_decode_head, wn_ws_vbl_decode_checked): *m
+ * (views borrow pkt) and *list (owned: wn_ws_vblist_clear).  When the
+ * list's memory cannot be had the message is still validated, without
+ * allocating (wn_snmp_msg_decode), and list stays empty: decoded when it
+ * is read (wn_ws_decode_msg with no list).  0 or the codec's error. */
+int wn_ws_msg_receive(const uint8_t *pkt, size_t len, struct wn_snmp_msg *m,
+                      struct wn_ws_vblist *list);
 /* Moves the views of a decoded message from the bytes at from[0..len) to
  * the same bytes copied to `to`. */
 void wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, const uint8_t *to);

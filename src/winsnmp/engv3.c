@@ -1,8 +1,10 @@
 /* engv3.c: SNMPv3 requests on the I/O thread: each job runs a wn_usm_exchange, one discovery per agent address is shared by the jobs waiting for it, agents are cached per address, replies are matched by msgID (docs/snmpv3.md). */
 #include "engv3.h"
 #include "usmuser.h"
+#include "v3int.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -536,6 +538,90 @@ kick_post(struct v3peer *p)
     p->kick_posted = 1;
 }
 
+/* ------------------------------------------------------------------------
+ * Diagnostics: WN_LOG=debug, one line per event of an exchange (never on
+ * the path of an answered request to a known engine, and nothing is
+ * formatted below debug).  Names and addresses only: no secret.
+ * ---------------------------------------------------------------------- */
+static void
+v3_event(const struct wn_usm_exchange *x, enum wn_usm_event ev, int err, const char *what)
+{
+    if (!wn_log_enabled(WN_LOG_DEBUG))
+        return;
+    const struct v3job *vj = (const struct v3job *)((const char *)x - offsetof(struct v3job, x));
+    const struct wn_dgram_req *dr = &vj->job->dreq;
+    const struct wn_usm_engine *e = &x->peer->engine;
+    /* A user name may hold any byte: '?' for those outside printable
+     * ASCII, so that one event stays one line. */
+    char user[WN_USM_MAX_USER_NAME + 1];
+    size_t n = x->user->name_len < WN_USM_MAX_USER_NAME ? x->user->name_len
+                                                        : WN_USM_MAX_USER_NAME;
+    for (size_t i = 0; i < n; i++)
+        user[i] = x->user->name[i] >= 0x20 && x->user->name[i] < 0x7f ? x->user->name[i] : '?';
+    user[n] = '\0';
+    char at[WN_SOCKADDR_STRLEN], id[2 * WN_USM_MAX_ENGINE_ID + 3];
+    if (wn_sockaddr_format(&dr->dest.sa, at, sizeof at, 1) < 0)
+        snprintf(at, sizeof at, "?");
+    wn_ws_v3_hex_format(e->id, e->id_len, id, sizeof id);
+    const char *meaning = NULL, *counter;
+    switch (ev) {
+    case WN_USM_EV_DISCOVER:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 engine discovery of %s started (user %s)", at,
+               user);
+        break;
+    case WN_USM_EV_DISCOVERED:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 engine of %s discovered: engine ID %s, boots %u, "
+               "time %u (unauthenticated report)", at, id, (unsigned)x->in.sp.boots,
+               (unsigned)x->in.sp.time);
+        break;
+    case WN_USM_EV_TIME_SYNCED:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 time of %s synchronised (user %s): engine ID %s, "
+               "boots %u, time %u", at, user, id, (unsigned)e->boots, (unsigned)e->time);
+        break;
+    case WN_USM_EV_REPORT:
+        counter = wn_usm_report_counter(&x->in.scoped.pdu, &meaning);
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 report from %s for user %s: %s%s%s%s", at, user,
+               counter, meaning ? " (" : "", meaning ? meaning : "", meaning ? ")" : "");
+        break;
+    case WN_USM_EV_RESYNC:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 notInTimeWindow resync with %s (user %s): boots "
+               "%u, time %u; resending the request once", at, user, (unsigned)e->boots,
+               (unsigned)e->time);
+        break;
+    case WN_USM_EV_REDISCOVER:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 rediscovery of %s (user %s): engine ID %s is no "
+               "longer the agent's", at, user, id);
+        break;
+    case WN_USM_EV_DIAG_AUTH:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 authPriv request to %s (user %s) unanswered after "
+               "%u retries: wrong-priv diagnosis, sending an authNoPriv probe", at, user,
+               (unsigned)dr->retries);
+        break;
+    case WN_USM_EV_DIAG_PRIV:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 wrong-priv diagnosis of %s (user %s): the "
+               "authNoPriv probe was answered (engine, user, auth key and clock are right), "
+               "sending an authPriv probe", at, user);
+        break;
+    case WN_USM_EV_DIAGNOSED:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 wrong-priv diagnosis of %s (user %s): %s", at,
+               user, what);
+        break;
+    case WN_USM_EV_DROPPED:
+        wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 reply from %s (user %s) dropped: its %s does not "
+               "match the request", at, user, what);
+        break;
+    case WN_USM_EV_FAILED:
+        if (err == WN_E_TIMEOUT)
+            wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 %s to %s (user %s): no answer after %u "
+                   "retries of %u ms", what, at, user, (unsigned)dr->retries,
+                   (unsigned)dr->timeout_ms);
+        else
+            wn_log(WN_LOG_DEBUG, "winsnmp", "SNMPv3 %s to %s (user %s) failed: %s", what, at,
+                   user, wn_strerror(err));
+        break;
+    }
+}
+
 int
 wn_ws_v3_job_start(struct wn_ws_job *job)
 {
@@ -556,6 +642,7 @@ wn_ws_v3_job_start(struct wn_ws_job *job)
     if (vj->engine_id_len && !vj->peer->up.engine.id_len && !vj->peer->up.discovering)
         (void)wn_usm_engine_set_id(&vj->peer->up.engine, vj->engine_id, vj->engine_id_len);
     struct wn_usm_exchange *x = &vj->x;
+    x->on_event = v3_event;
     x->peer = &vj->peer->up;
     x->user = &vj->user->usm;
     x->salt = salt;

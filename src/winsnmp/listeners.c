@@ -56,18 +56,28 @@ ack_inform(struct wn_dgram_sock *sock, const struct wn_snmp_msg *in, const struc
 }
 
 /* Queues a copy of a datagram that arrived on listener L for session s,
- * reported with request id reqid.  Returns what wn_ws_eng_enqueue says
- * (1: call the callback, 0: queued, WN_E_QFULL: the session's queue is
- * full), or WN_E_NOMEM when the copy could not be made. [locked] */
+ * reported with request id reqid: m and its varbinds `list` (borrowed,
+ * from wn_ws_msg_receive; the entry shares its arena and keeps m viewing
+ * its own copy of pkt), or with list NULL the bytes alone, decoded when
+ * read.  Returns what wn_ws_eng_enqueue says (1: call the callback, 0:
+ * queued, WN_E_QFULL: the session's queue is full), or WN_E_NOMEM when
+ * the copy could not be made. [locked] */
 static int
 queue_datagram(struct wn_ws_session *s, const struct wn_ws_listener *L,
-               const struct wn_snmp_msg *m, smiINT32 reqid, const uint8_t *pkt, size_t len,
-               const struct sockaddr *from, socklen_t fromlen, const struct wn_ws_v3in *v3)
+               const struct wn_snmp_msg *m, const struct wn_ws_vblist *list, smiINT32 reqid,
+               const uint8_t *pkt, size_t len, const struct sockaddr *from, socklen_t fromlen,
+               const struct wn_ws_v3in *v3)
 {
     WN_WS_ASSERT_LOCKED();
     struct wn_ws_qmsg *q = wn_ws_qmsg_new(pkt, len);
     if (!q)
         return WN_E_NOMEM;
+    if (list && wn_ws_vblist_copy(&q->list, list) == 0) {
+        /* Decoded once: SnmpRecvMsg goes on from the receive's pass. */
+        q->msg = *m;
+        wn_ws_msg_rebase(&q->msg, pkt, len, q->data);
+        q->validated = 1;
+    }
     if (v3) {
         q->v3 = wn_malloc(sizeof *q->v3);
         if (!q->v3) {
@@ -128,17 +138,104 @@ tell_reserve(struct tell_list *t)
     return 0;
 }
 
+/* A datagram validated on listener L, m (its varbinds `list`, or NULL:
+ * see queue_datagram): to the listening session (agent role) or to the
+ * registered sessions (trap port).  [locked]; unlocks. */
+static void
+lst_deliver(struct wn_ws_listener *L, struct wn_dgram_sock *sock, const struct wn_snmp_msg *m,
+            const struct wn_ws_vblist *list, const uint8_t *pkt, size_t len,
+            const struct sockaddr *from, socklen_t fromlen, const struct wn_ws_v3in *v3)
+{
+    struct tell_list tell;
+    tell.e = tell.inl;
+    tell.n = 0;
+    tell.cap = WN_WS_TELL_INLINE;
+    uint8_t t = m->pdu.type;
+    if (L->kind == WN_WS_LISTENER_AGENT) {
+        /* Agent role: requests go to the listening entity's session. */
+        int ok = t == WN_SNMP_PDU_GET || t == WN_SNMP_PDU_GETNEXT ||
+                 t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET;
+        struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)L->session);
+        if (!ok || !s) {
+            wn_ws_eng.c[WN_WS_C_STRAY]++;
+            wn_ws_unlock();
+            return;
+        }
+        uintptr_t sh = L->session;
+        int tell =
+            queue_datagram(s, L, m, list, m->pdu.request_id, pkt, len, from, fromlen, v3) > 0;
+        if (v3)
+            wn_ws_v3_receive_end();
+        wn_ws_unlock();
+        if (tell)
+            wn_ws_eng_notify(sh, 0, (LPARAM)m->pdu.request_id);
+        return;
+    }
+
+    /* Trap receiver. */
+    if (t != WN_SNMP_PDU_TRAP_V1 && t != WN_SNMP_PDU_TRAP_V2 && t != WN_SNMP_PDU_INFORM) {
+        wn_ws_eng.c[WN_WS_C_STRAY]++;
+        wn_ws_unlock();
+        return;
+    }
+    uint32_t toid[WN_SNMP_MAX_OID_LEN + 2];
+    size_t tn = 0;
+    if (wn_ws_trap_oid(m, toid, WN_ARRAY_SIZE(toid), &tn) < 0) {
+        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
+        wn_ws_unlock();
+        return;
+    }
+    if (t == WN_SNMP_PDU_INFORM && !v3)   /* a v3 inform is acknowledged by the USM */
+        ack_inform(sock, m, from, fromlen);
+    wn_ws_eng.c[WN_WS_C_TRAP]++;
+    /* A v1 Trap-PDU has no request id: it gets a non-zero one of ours
+     * (assigning-request-identifiers.md), in lParam and in the PDU. */
+    smiINT32 trap_id = t == WN_SNMP_PDU_TRAP_V1 ? wn_ws_next_request_id() : m->pdu.request_id;
+    for (uint32_t i = 0; i < wn_ws_nregs; i++) {
+        const struct wn_ws_reg *r = &wn_ws_regs[i];
+        if (r->has_agent && !addr_equal_noport(&r->agent, from))
+            continue;
+        /* srcEntity (r->has_manager) filters nothing: the spec says the
+         * implementation does not use it to filter traps (it only tells
+         * registrations apart for SNMPAPI_OFF). */
+        if (r->community && (r->community_len != m->community_len ||
+                             memcmp(r->community, m->community, m->community_len) != 0))
+            continue;
+        if (r->prefix && !oid_has_prefix(toid, tn, r->prefix, r->prefix_len))
+            continue;
+        if (tell_has(&tell, r->session))
+            continue;
+        struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)r->session);
+        if (!s || tell_reserve(&tell) < 0)
+            continue;
+        /* tell also de-duplicates, so every session given the message is
+         * listed (also when its full queue dropped it); only those with a
+         * callback are called. */
+        int r_enq = queue_datagram(s, L, m, list, trap_id, pkt, len, from, fromlen, v3);
+        if (r_enq == WN_E_NOMEM)
+            continue;
+        tell.e[tell.n].session = r->session;
+        tell.e[tell.n++].callback = r_enq > 0;
+    }
+    if (v3)
+        wn_ws_v3_receive_end();
+    wn_ws_unlock();
+    for (size_t i = 0; i < tell.n; i++)
+        if (tell.e[i].callback)
+            wn_ws_eng_notify(tell.e[i].session, 0, (LPARAM)trap_id);
+    if (tell.e != tell.inl)
+        wn_free(tell.e);
+}
+
 static void
 lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                    const struct sockaddr *from, socklen_t fromlen)
 {
     struct wn_ws_listener *L = ctx;  /* its slot in wn_ws_eng.lst */
-    struct tell_list tell;
-    tell.e = tell.inl;
-    tell.n = 0;
-    tell.cap = WN_WS_TELL_INLINE;
     struct wn_snmp_msg m;
-
+    /* The varbinds, decoded in the pass that validates the message; none
+     * for v3, whose plaintext stays in the queue entries (wiped there). */
+    struct wn_ws_vblist vbl;
     struct wn_ws_v3in v3in, *v3 = NULL;
 
     wn_ws_lock();
@@ -146,7 +243,7 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         wn_ws_unlock();
         return;
     }
-    int drc = wn_snmp_msg_decode(pkt, len, &m);
+    int drc = wn_ws_msg_receive(pkt, len, &m, &vbl);
     if (drc == WN_E_UNSUPPORTED) {
         /* SNMPv3: the USM answers what it must itself (v3agent.c); what
          * passes goes on in its v2c form, with its user and level. */
@@ -163,80 +260,8 @@ lst_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
         wn_ws_unlock();
         return;
     }
-    uint8_t t = m.pdu.type;
-    if (L->kind == WN_WS_LISTENER_AGENT) {
-        /* Agent role: requests go to the listening entity's session. */
-        int ok = t == WN_SNMP_PDU_GET || t == WN_SNMP_PDU_GETNEXT ||
-                 t == WN_SNMP_PDU_GETBULK || t == WN_SNMP_PDU_SET;
-        struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)L->session);
-        if (!ok || !s) {
-            wn_ws_eng.c[WN_WS_C_STRAY]++;
-            wn_ws_unlock();
-            return;
-        }
-        uintptr_t sh = L->session;
-        int tell = queue_datagram(s, L, &m, m.pdu.request_id, pkt, len, from, fromlen, v3) > 0;
-        if (v3)
-            wn_ws_v3_receive_end();
-        wn_ws_unlock();
-        if (tell)
-            wn_ws_eng_notify(sh, 0, (LPARAM)m.pdu.request_id);
-        return;
-    }
-
-    /* Trap receiver. */
-    if (t != WN_SNMP_PDU_TRAP_V1 && t != WN_SNMP_PDU_TRAP_V2 && t != WN_SNMP_PDU_INFORM) {
-        wn_ws_eng.c[WN_WS_C_STRAY]++;
-        wn_ws_unlock();
-        return;
-    }
-    uint32_t toid[WN_SNMP_MAX_OID_LEN + 2];
-    size_t tn = 0;
-    if (wn_ws_trap_oid(&m, toid, WN_ARRAY_SIZE(toid), &tn) < 0) {
-        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
-        wn_ws_unlock();
-        return;
-    }
-    if (t == WN_SNMP_PDU_INFORM && !v3)   /* a v3 inform is acknowledged by the USM */
-        ack_inform(sock, &m, from, fromlen);
-    wn_ws_eng.c[WN_WS_C_TRAP]++;
-    /* A v1 Trap-PDU has no request id: it gets a non-zero one of ours
-     * (assigning-request-identifiers.md), in lParam and in the PDU. */
-    smiINT32 trap_id = t == WN_SNMP_PDU_TRAP_V1 ? wn_ws_next_request_id() : m.pdu.request_id;
-    for (uint32_t i = 0; i < wn_ws_nregs; i++) {
-        const struct wn_ws_reg *r = &wn_ws_regs[i];
-        if (r->has_agent && !addr_equal_noport(&r->agent, from))
-            continue;
-        /* srcEntity (r->has_manager) filters nothing: the spec says the
-         * implementation does not use it to filter traps (it only tells
-         * registrations apart for SNMPAPI_OFF). */
-        if (r->community && (r->community_len != m.community_len ||
-                             memcmp(r->community, m.community, m.community_len) != 0))
-            continue;
-        if (r->prefix && !oid_has_prefix(toid, tn, r->prefix, r->prefix_len))
-            continue;
-        if (tell_has(&tell, r->session))
-            continue;
-        struct wn_ws_session *s = wn_ws_session_get((HSNMP_SESSION)r->session);
-        if (!s || tell_reserve(&tell) < 0)
-            continue;
-        /* tell also de-duplicates, so every session given the message is
-         * listed (also when its full queue dropped it); only those with a
-         * callback are called. */
-        int r_enq = queue_datagram(s, L, &m, trap_id, pkt, len, from, fromlen, v3);
-        if (r_enq == WN_E_NOMEM)
-            continue;
-        tell.e[tell.n].session = r->session;
-        tell.e[tell.n++].callback = r_enq > 0;
-    }
-    if (v3)
-        wn_ws_v3_receive_end();
-    wn_ws_unlock();
-    for (size_t i = 0; i < tell.n; i++)
-        if (tell.e[i].callback)
-            wn_ws_eng_notify(tell.e[i].session, 0, (LPARAM)trap_id);
-    if (tell.e != tell.inl)
-        wn_free(tell.e);
+    lst_deliver(L, sock, &m, v3 ? NULL : &vbl, pkt, len, from, fromlen, v3);
+    wn_ws_vblist_clear(&vbl);   /* the queue entries hold their references */
 }
 
 /* Listeners send no requests, so these never run; the dgram layer wants

@@ -1,18 +1,16 @@
 /* state.c: the WinSNMP lock, its condition variables, the process-wide modes and v1 trap settings, and request ids (the leaf every other file builds on). */
 #include "winsnmp_int.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
-static pthread_mutex_t ws_mutex = PTHREAD_MUTEX_INITIALIZER;
-/* Signalled when a teardown, which drops the lock while the engine stops,
+struct wn_lock wn_ws_mutex = WN_LOCK_INIT;
+/* Broadcast when a teardown, which drops the lock while the engine stops,
  * has finished: a startup in that window waits for it. */
-static pthread_cond_t ws_stopped = PTHREAD_COND_INITIALIZER;
-/* Signalled when a callback returns (SnmpClose waits for its session's). */
-static pthread_cond_t ws_cb_ended = PTHREAD_COND_INITIALIZER;
-/* 1 while this thread holds ws_mutex (what WN_WS_ASSERT_LOCKED checks). */
-static WN_THREAD_LOCAL int t_held;
+static struct wn_lock_cond ws_stopped = WN_LOCK_COND_INIT;
+/* Broadcast when a callback returns (SnmpClose waits for its session's). */
+static struct wn_lock_cond ws_cb_ended = WN_LOCK_COND_INIT;
+WN_THREAD_LOCAL int wn_ws_t_held;
 
 static struct {
     atomic_int ready;          /* initialised; written under the lock */
@@ -28,35 +26,14 @@ static struct {
     int convey;                /* snmpTrapAddress.0 in received v1 traps */
 } v1trap;
 
-void
-wn_ws_lock(void)
-{
-    pthread_mutex_lock(&ws_mutex);
-    t_held = 1;
-}
-
-void
-wn_ws_unlock(void)
-{
-    WN_WS_ASSERT_LOCKED();
-    t_held = 0;
-    pthread_mutex_unlock(&ws_mutex);
-}
-
-int
-wn_ws_lock_held(void)
-{
-    return t_held;
-}
-
 /* Waits on cond, dropping the lock meanwhile. [locked] */
 static void
-wait_on(pthread_cond_t *cond)
+wait_on(struct wn_lock_cond *cond)
 {
     WN_WS_ASSERT_LOCKED();
-    t_held = 0;
-    pthread_cond_wait(cond, &ws_mutex);
-    t_held = 1;
+    wn_ws_t_held = 0;
+    wn_lock_wait(&wn_ws_mutex, cond);
+    wn_ws_t_held = 1;
 }
 
 void
@@ -69,7 +46,7 @@ void
 wn_ws_callback_ended(void)
 {
     WN_WS_ASSERT_LOCKED();
-    pthread_cond_broadcast(&ws_cb_ended);
+    wn_lock_broadcast(&wn_ws_mutex, &ws_cb_ended);
 }
 
 void
@@ -82,7 +59,7 @@ void
 wn_ws_stopped_signal(void)
 {
     WN_WS_ASSERT_LOCKED();
-    pthread_cond_broadcast(&ws_stopped);
+    wn_lock_broadcast(&wn_ws_mutex, &ws_stopped);
 }
 
 int

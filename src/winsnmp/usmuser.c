@@ -15,6 +15,54 @@ static struct {
     char names[WN_WS_USER_MAX_NAMES][WN_USM_MAX_USER_NAME + 1];
 } db_names;
 
+/* The database file as last looked at [locked]. */
+static struct {
+    int valid;
+    int rc;                        /* wn_ws_db_stamp's: 0 or WN_E_NOTFOUND (no file) */
+    uint64_t at_ms;                /* when (wn_clock_ms) */
+    struct wn_ws_db_stamp stamp;
+    unsigned long version;         /* changes whenever stamp or rc does */
+} db_seen;
+
+static int stamp_equal(const struct wn_ws_db_stamp *a, const struct wn_ws_db_stamp *b);
+
+/* The database file's stamp in *now: the one seen last when it is less
+ * than WN_WS_USER_DB_CHECK_MS old and fresh is 0, else taken again.  *took
+ * is set when it was taken again.  0 or WN_E_NOTFOUND (no database). */
+static int
+db_look(int fresh, struct wn_ws_db_stamp *now, int *took)
+{
+    uint64_t t = wn_clock_ms();
+    if (fresh || !db_seen.valid || t - db_seen.at_ms >= WN_WS_USER_DB_CHECK_MS) {
+        struct wn_ws_db_stamp st;
+        int rc = wn_ws_db_stamp(&st);
+        if (!db_seen.valid || rc != db_seen.rc || !stamp_equal(&st, &db_seen.stamp))
+            db_seen.version++;
+        db_seen.stamp = st;
+        db_seen.rc = rc;
+        db_seen.at_ms = t;
+        db_seen.valid = 1;
+        *took = 1;
+    }
+    *now = db_seen.stamp;
+    return db_seen.rc;
+}
+
+unsigned long
+wn_ws_user_db_version(void)
+{
+    WN_WS_ASSERT_LOCKED();
+    return db_seen.version;
+}
+
+int
+wn_ws_user_stale(const struct wn_ws_user *u)
+{
+    WN_WS_ASSERT_LOCKED();
+    return u->from_db && db_seen.valid
+           && (db_seen.rc != 0 || !stamp_equal(&u->stamp, &db_seen.stamp));
+}
+
 void
 wn_ws_user_hold(struct wn_ws_user *u)
 {
@@ -124,6 +172,18 @@ db_names_say(const char *name, const struct wn_ws_db_stamp *now)
     return WN_E_NOTFOUND;
 }
 
+/* The table's user of that name read from the database version now,
+ * or NULL. */
+static struct wn_ws_user *
+table_find(const char *name, size_t n, const struct wn_ws_db_stamp *now)
+{
+    for (struct wn_ws_user *u = users; u; u = u->next)
+        if (u->from_db && stamp_equal(&u->stamp, now) && u->usm.name_len == n
+            && memcmp(u->usm.name, name, n) == 0)
+            return u;
+    return NULL;
+}
+
 int
 wn_ws_user_find(const char *name, struct wn_ws_user **out)
 {
@@ -132,22 +192,27 @@ wn_ws_user_find(const char *name, struct wn_ws_user **out)
     if (n == 0 || n > WN_USM_MAX_USER_NAME)
         return WN_E_INVAL;
     struct wn_ws_db_stamp now;
-    if (wn_ws_db_stamp(&now) == 0) {
-        for (struct wn_ws_user *u = users; u; u = u->next) {
-            if (u->from_db && stamp_equal(&u->stamp, &now) && u->usm.name_len == n
-                && memcmp(u->usm.name, name, n) == 0) {
-                wn_ws_user_hold(u);
-                *out = u;
-                return 0;
-            }
-        }
+    int took = 0;
+    int rc = db_look(0, &now, &took);
+    struct wn_ws_user *hit = rc == 0 ? table_find(name, n, &now) : NULL;
+    /* Not in the table by the last look: look at the file now. */
+    if (!hit && !took) {
+        rc = db_look(1, &now, &took);
+        hit = rc == 0 ? table_find(name, n, &now) : NULL;
+    }
+    if (hit) {
+        wn_ws_user_hold(hit);
+        *out = hit;
+        return 0;
+    }
+    if (rc == 0) {
         int said = db_names_say(name, &now);
         if (said <= 0)
             return said;
     }
     struct wn_ws_db_user du;
     struct wn_ws_db_stamp st;
-    int rc = wn_ws_db_user(name, &du, &st);
+    rc = wn_ws_db_user(name, &du, &st);
     struct wn_ws_user *u = NULL;
     if (rc == 0)
         rc = user_new(name, du.auth, du.authpass[0] ? du.authpass : NULL, du.authkey,

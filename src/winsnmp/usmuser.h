@@ -35,8 +35,14 @@ int wn_ws_db_user_names(char (*names)[WN_USM_MAX_USER_NAME + 1], size_t max, siz
 /* How many times a database file was opened (tests: a lookup that the
  * user table answers reads none). */
 extern atomic_ulong wn_ws_db_reads;
+/* How many times the database file's stamp was taken (a stat(), after
+ * finding the file's path). */
+extern atomic_ulong wn_ws_db_checks;
 
 #define WN_WS_USER_MAX_NAMES 1024u   /* user names of one database version remembered */
+/* A user found in the table is given without looking at the database
+ * file again for this long after the last look (wn_clock_ms). */
+#define WN_WS_USER_DB_CHECK_MS 1000u
 
 /* One user.  Every field is [locked] (the one WinSNMP lock): the key
  * cache in usm is used by the I/O thread under that lock.  Pointers to
@@ -60,10 +66,14 @@ struct wn_ws_user {
  * returned while the database file stays the same (same inode, mtime and
  * size), so pass phrases are hashed once per user and file version; a
  * user line with localized keys (authkey=/privkey=) has them for its
- * engineid= only.  The names of a file version's user lines are read once
- * (at most WN_WS_USER_MAX_NAMES): a name not among them is WN_E_NOTFOUND
- * without reading the file again, so datagrams naming unknown users cost
- * one stat() each, not a read and parse of the database.  0, WN_E_NOTFOUND (no database, or no such user),
+ * engineid= only.  The file's stamp is taken (stat) at most once per
+ * WN_WS_USER_DB_CHECK_MS while the names asked for are in the table, so
+ * an edit takes effect for them within that time; a name not in the
+ * table takes the stamp at once (a user just added is found).  The names
+ * of a file version's user lines are read once (at most
+ * WN_WS_USER_MAX_NAMES): a name not among them is WN_E_NOTFOUND without
+ * reading the file again, so datagrams naming unknown users cost one
+ * stat() each, not a read and parse of the database.  0, WN_E_NOTFOUND (no database, or no such user),
  * WN_E_CONFIG (the database is malformed; logged without secrets),
  * WN_E_INVAL (name empty or longer than WN_USM_MAX_USER_NAME),
  * WN_E_NOMEM.  May hash pass phrases (RFC 3414 A.2: about 2-5 ms each).
@@ -96,6 +106,15 @@ int wn_ws_user_entity_db(struct wn_ws_entity *e, const struct wn_ws_db_entity *d
 /* A copy of an entity string without its secrets (wn_usm_entity_redact):
  * returned-owned (wn_free), NULL when out of memory. */
 char *wn_ws_user_redact(const char *s);
+
+/* 1 when u came from a database line of a file version other than the
+ * one last seen (an edit dropped or changed it): wn_ws_user_find no
+ * longer gives it, and a holder of a reference should put it, so that
+ * its keys are wiped.  [locked] */
+int wn_ws_user_stale(const struct wn_ws_user *u);
+/* Counts the database versions seen: changes when the file's stamp
+ * does, so that holders know when to look for stale users. [locked] */
+unsigned long wn_ws_user_db_version(void);
 
 /* Counted references. [locked] */
 void wn_ws_user_hold(struct wn_ws_user *u);

@@ -49,6 +49,25 @@ static struct {
     uint64_t used;
 } held[WN_WS_V3_MAX_HELD_USERS];
 static uint64_t held_tick;
+static unsigned long held_db_version;   /* wn_ws_user_db_version at the last sweep */
+
+/* Once the database has changed: puts the held users it no longer gives
+ * (an edited or removed user line), so that their keys are wiped now,
+ * not when a slot is next needed. */
+static void
+drop_stale_held(void)
+{
+    unsigned long v = wn_ws_user_db_version();
+    if (v == held_db_version)
+        return;
+    held_db_version = v;
+    for (unsigned i = 0; i < WN_WS_V3_MAX_HELD_USERS; i++) {
+        if (held[i].user && wn_ws_user_stale(held[i].user)) {
+            wn_ws_user_put(held[i].user);
+            held[i].user = NULL;
+        }
+    }
+}
 
 static void
 hold_user(struct wn_ws_user *u)
@@ -362,7 +381,8 @@ check(struct wn_usm_in *in, int authoritative, struct wn_usm_engine *eng,
         name[in->sp.user_len] = '\0';
         if (wn_ws_user_find(name, user) < 0)
             *user = NULL;
-        else
+        drop_stale_held();
+        if (*user)
             hold_user(*user);
     }
     /* A user whose line names its engine (engineid=) takes traps from
@@ -471,8 +491,8 @@ wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size
     memcpy(v3->user, user->usm.name, user->usm.name_len);
     v3->level = in.msg.flags & WN_USM_LEVEL_MASK;
     rc = wn_snmp_msg_encode(&v2, v2_buf, sizeof v2_buf, v2pkt, v2len);
-    if (rc == 0)
-        rc = wn_snmp_msg_decode(*v2pkt, *v2len, m);
+    if (rc == 0)   /* the USM validated the ScopedPDU whole: its head suffices */
+        rc = wn_snmp_msg_decode_head(*v2pkt, *v2len, m);
     if (rc == 0 && agent)
         pending_add(from, fromlen, &in, user);   /* takes the reference */
     else

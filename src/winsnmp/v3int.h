@@ -65,8 +65,9 @@ extern struct wn_ws_v3_counters wn_ws_v3_c;
 /* A datagram of version 3 arrived on a listener (agent: SnmpListen's,
  * else the trap port's) from `from`.  Runs the USM as its role needs:
  * answers discovery probes, reports and informs itself; on 1 the message
- * is to be delivered, in v2c form: *m (views into a static buffer valid
- * until the next call; community = contextName) and *v3.  0: answered or
+ * is to be delivered, in v2c form: *m (as wn_snmp_msg_decode_head gives
+ * it, of a message the USM validated whole; views into a static buffer
+ * valid until the next call; community = contextName) and *v3.  0: answered or
  * dropped (counted). */
 int wn_ws_v3_receive(int agent, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                      const struct sockaddr *from, socklen_t fromlen, struct wn_snmp_msg *m,

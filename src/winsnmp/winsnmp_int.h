@@ -28,10 +28,31 @@
  *    they must not wait for a thread that itself takes the lock, except
  *    wn_ws_net_shutdown which runs WITHOUT the lock.
  * ---------------------------------------------------------------------- */
-void wn_ws_lock(void);
-void wn_ws_unlock(void);
+extern struct wn_lock wn_ws_mutex;
+/* 1 while this thread holds wn_ws_mutex (what WN_WS_ASSERT_LOCKED checks). */
+extern WN_THREAD_LOCAL int wn_ws_t_held;
+
+static inline void
+wn_ws_lock(void)
+{
+    wn_lock_acquire(&wn_ws_mutex);
+    wn_ws_t_held = 1;
+}
+
+static inline void
+wn_ws_unlock(void)
+{
+    assert(wn_ws_t_held);
+    wn_ws_t_held = 0;
+    wn_lock_release(&wn_ws_mutex);
+}
+
 /* 1 when the calling thread holds the lock. */
-int wn_ws_lock_held(void);
+static inline int
+wn_ws_lock_held(void)
+{
+    return wn_ws_t_held;
+}
 /* Where a comment says [locked]: checked in builds without NDEBUG (the
  * Debug, sanitizer and TSan builds), free otherwise. */
 #define WN_WS_ASSERT_LOCKED() assert(wn_ws_lock_held())
@@ -440,6 +461,8 @@ void *wn_ws_desc_alloc(size_t n);
 int wn_ws_desc_free(void *p);
 /* Frees every registered block (SnmpCleanup). [locked] */
 void wn_ws_desc_free_all(void);
+/* How many blocks the registry holds, kept ones included (tests). */
+size_t wn_ws_desc_live(void);
 /* Fill application descriptors (allocated with wn_ws_desc_alloc). */
 int wn_ws_desc_oid(smiOID *dst, const smiOID *src);
 int wn_ws_desc_octets(smiOCTETS *dst, const void *p, size_t n);

@@ -136,6 +136,56 @@ exchange_init(struct wn_usm_exchange *x, struct mgr *m, struct wn_usm_peer *peer
     x->scratch_cap = sizeof m->scratch[i];
 }
 
+/* What the exchanges told their observer (events_reset clears it). */
+#define MAX_EVENTS 32
+static struct seen {
+    enum wn_usm_event ev;
+    int err;
+    const char *what;
+} events[MAX_EVENTS];
+static size_t nevents;
+
+static void
+observe(const struct wn_usm_exchange *x, enum wn_usm_event ev, int err, const char *what)
+{
+    (void)x;
+    assert_true(nevents < MAX_EVENTS);
+    events[nevents++] = (struct seen){ev, err, what};
+}
+
+static void
+events_reset(void)
+{
+    nevents = 0;
+}
+
+/* The events since the last reset were exactly want[0..n) (err and what
+ * checked where want gives them), then resets. */
+static void
+events_expect(const struct seen *want, size_t n)
+{
+    if (nevents != n)
+        fail_msg("%zu events, want %zu (first %d)", nevents, n, nevents ? (int)events[0].ev : 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(events[i].ev, want[i].ev);
+        if (want[i].err)
+            assert_int_equal(events[i].err, want[i].err);
+        if (want[i].what)
+            assert_string_equal(events[i].what, want[i].what);
+    }
+    events_reset();
+}
+
+/* m's user "ops" with the agent's pass phrases; msgIDs from ids. */
+static void
+mgr_init(struct mgr *m, int32_t ids)
+{
+    assert_int_equal(wn_usm_user_init(&m->user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
+                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
+    m->ids = ids;
+    wn_usm_salt_init(&m->salt);
+}
+
 /* Hands x's message to the agent and its answer back to x. */
 static int
 round_trip(struct wn_usm_exchange *x)
@@ -150,10 +200,7 @@ test_usm_exchange_discovers_once_for_two_requests(void **state)
 {
     (void)state;
     static struct mgr m;
-    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
-                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
-    m.ids = 77;
-    wn_usm_salt_init(&m.salt);
+    mgr_init(&m, 77);
     struct wn_usm_peer peer = {0};
     struct wn_snmp_pdu p1 = {.type = WN_SNMP_PDU_GET, .request_id = 1001};
     struct wn_snmp_pdu p2 = {.type = WN_SNMP_PDU_GET, .request_id = 1002};
@@ -274,6 +321,7 @@ test_usm_exchange_priv_diagnosis_tells_wrong_key_from_dropped_request(void **sta
         wn_usm_salt_init(&m.salt);
         memset(&peer, 0, sizeof peer);
         exchange_init(&x, &m, &peer, 0, &p);
+        x.on_event = observe;
         x.context_name = vrf;
         x.context_name_len = sizeof vrf - 1;
         assert_int_equal(wn_usm_exchange_start(&x, NOW), WN_USM_STEP_SEND);   /* probe */
@@ -281,13 +329,18 @@ test_usm_exchange_priv_diagnosis_tells_wrong_key_from_dropped_request(void **sta
         assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                   /* the request */
         assert_int_equal(agent_decrypts(&x), !wrong_priv);
         /* dropped: the authNoPriv probe, answered */
+        events_reset();
         assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
         agent_requests = 0;
         assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
+        static const struct seen probes[] = {{WN_USM_EV_DIAG_AUTH, 0, NULL},
+                                             {WN_USM_EV_DIAG_PRIV, 0, NULL}};
+        events_expect(probes, WN_ARRAY_SIZE(probes));
         assert_int_equal(agent_requests, 1);
         assert_int_equal(agent_level, WN_SNMP_V3_FLAG_AUTH);
         assert_int_equal(agent_vb_count, 0);
         /* the authPriv probe: default context, no varbinds */
+        events_reset();
         if (wrong_priv) {
             assert_false(agent_decrypts(&x));
             assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
@@ -300,6 +353,11 @@ test_usm_exchange_priv_diagnosis_tells_wrong_key_from_dropped_request(void **sta
             assert_int_equal(agent_ctx_name_len, 0);
             assert_int_equal(agent_vb_count, 0);
         }
+        /* The conclusion, then the request's failure. */
+        const int why = wrong_priv ? WN_E_DECRYPTIONERROR : WN_E_TIMEOUT;
+        const struct seen concl[] = {{WN_USM_EV_DIAGNOSED, why, NULL},
+                                     {WN_USM_EV_FAILED, why, "request"}};
+        events_expect(concl, WN_ARRAY_SIZE(concl));
         assert_null(peer.discovering);
         wn_usm_user_clear(&m.user);
     }
@@ -312,6 +370,80 @@ test_usm_exchange_priv_diagnosis_tells_wrong_key_from_dropped_request(void **sta
     assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_SEND);
     assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
     assert_int_equal(x.err, WN_E_TIMEOUT);
+    wn_usm_user_clear(&m.user);
+}
+
+/* x for p, observed, started: its first message is out. */
+static void
+observed_start(struct wn_usm_exchange *x, struct mgr *m, struct wn_usm_peer *peer,
+               const struct wn_snmp_pdu *p)
+{
+    exchange_init(x, m, peer, 0, p);
+    x->on_event = observe;
+    assert_int_equal(wn_usm_exchange_start(x, NOW), WN_USM_STEP_SEND);
+}
+
+/* The observer hears of discovery, the time sync, reports, the resync
+ * and the rediscovery, and of nothing while a request to a known engine
+ * is answered (WinSNMP logs these at WN_LOG=debug). */
+static void
+test_usm_exchange_tells_its_observer_each_step_but_an_answered_request(void **state)
+{
+    (void)state;
+    static struct mgr m;
+    mgr_init(&m, 300);
+    struct wn_usm_peer peer = {0};
+    struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 2001};
+    struct wn_usm_exchange x;
+    events_reset();
+    observed_start(&x, &m, &peer, &p);     /* probe */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* sync */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);                     /* request */
+    assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
+    static const struct seen discovery[] = {
+        {WN_USM_EV_DISCOVER, 0, NULL}, {WN_USM_EV_DISCOVERED, 0, NULL},
+        {WN_USM_EV_TIME_SYNCED, 0, NULL}};
+    events_expect(discovery, WN_ARRAY_SIZE(discovery));
+    /* Known engine, answered: silence. */
+    observed_start(&x, &m, &peer, &p);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
+    events_expect(NULL, 0);
+    /* A stale clock: the report, the resync. */
+    wn_usm_engine_sync(&agent, 3, 1500, NOW);
+    observed_start(&x, &m, &peer, &p);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_DONE);
+    static const struct seen resync[] = {
+        {WN_USM_EV_REPORT, WN_E_NOTINTIMEWINDOW, NULL}, {WN_USM_EV_RESYNC, 0, NULL}};
+    events_expect(resync, WN_ARRAY_SIZE(resync));
+    /* The agent comes back with another engine ID: the report, the
+     * rediscovery, its discovery. */
+    struct wn_usm_engine reborn = agent;
+    reborn.id[reborn.id_len - 1] ^= 1;
+    observed_start(&x, &m, &peer, &p);
+    const struct wn_usm_exchange *xs = &x;
+    static const int steps[] = {WN_USM_STEP_SEND, WN_USM_STEP_SEND, WN_USM_STEP_SEND,
+                                WN_USM_STEP_DONE};
+    for (size_t i = 0; i < WN_ARRAY_SIZE(steps); i++) {
+        const uint8_t *ans;
+        size_t n = agent_answer_as(&reborn, xs->out, xs->out_len, &ans);
+        assert_int_equal(wn_usm_exchange_reply(&x, ans, n, NOW), steps[i]);
+    }
+    static const struct seen rediscovery[] = {
+        {WN_USM_EV_REPORT, WN_E_UNKNOWNENGINEID, NULL}, {WN_USM_EV_REDISCOVER, 0, NULL},
+        {WN_USM_EV_DISCOVER, 0, NULL}, {WN_USM_EV_DISCOVERED, 0, NULL},
+        {WN_USM_EV_TIME_SYNCED, 0, NULL}};
+    events_expect(rediscovery, WN_ARRAY_SIZE(rediscovery));
+    assert_memory_equal(peer.engine.id, reborn.id, reborn.id_len);
+    /* Silence in the time sync: the failure names its step. */
+    memset(&peer, 0, sizeof peer);
+    observed_start(&x, &m, &peer, &p);
+    assert_int_equal(round_trip(&x), WN_USM_STEP_SEND);
+    assert_int_equal(wn_usm_exchange_timeout(&x, NOW), WN_USM_STEP_FAIL);
+    static const struct seen silent[] = {
+        {WN_USM_EV_DISCOVER, 0, NULL}, {WN_USM_EV_DISCOVERED, 0, NULL},
+        {WN_USM_EV_FAILED, WN_E_TIMEOUT, "time synchronisation"}};
+    events_expect(silent, WN_ARRAY_SIZE(silent));
     wn_usm_user_clear(&m.user);
 }
 
@@ -371,10 +503,7 @@ test_usm_exchange_context_engine_id(void **state)
 {
     (void)state;
     static struct mgr m;
-    assert_int_equal(wn_usm_user_init(&m.user, "ops", WN_USM_AUTH_SHA256, "authpass-1",
-                                      WN_USM_PRIV_AES128, "privpass-1"), 0);
-    m.ids = 5;
-    wn_usm_salt_init(&m.salt);
+    mgr_init(&m, 5);
     struct wn_usm_peer peer = {0};
     struct wn_snmp_pdu p = {.type = WN_SNMP_PDU_GET, .request_id = 3001};
     struct wn_usm_exchange x;
@@ -451,21 +580,26 @@ test_usm_exchange_reply_matches_everything_the_request_fixed(void **state)
         const struct wn_usm_engine *context_engine;
         const char *context_name;
         int step;
+        const char *field;          /* what the observer hears differs */
     } replies[] = {
-        {&agent, "mallory", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE},   /* another user */
-        {&other, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE},     /* another engine */
-        {&agent, "guest", 4001, &other, "vrf-a", WN_USM_STEP_IGNORE},     /* contextEngineID */
-        {&agent, "guest", 4001, &agent, "vrf-b", WN_USM_STEP_IGNORE},     /* contextName */
-        {&agent, "guest", 4002, &agent, "vrf-a", WN_USM_STEP_IGNORE},     /* request-id */
-        {&agent, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_DONE},       /* the answer */
+        {&agent, "mallory", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE, "msgUserName"},
+        {&other, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_IGNORE, "msgAuthoritativeEngineID"},
+        {&agent, "guest", 4001, &other, "vrf-a", WN_USM_STEP_IGNORE, "contextEngineID"},
+        {&agent, "guest", 4001, &agent, "vrf-b", WN_USM_STEP_IGNORE, "contextName"},
+        {&agent, "guest", 4002, &agent, "vrf-a", WN_USM_STEP_IGNORE, "request-id"},
+        {&agent, "guest", 4001, &agent, "vrf-a", WN_USM_STEP_DONE, NULL},     /* the answer */
     };
+    x.on_event = observe;
     for (size_t i = 0; i < WN_ARRAY_SIZE(replies); i++) {
         const uint8_t *msg;
         size_t n = forge_response(replies[i].from, replies[i].user, x.msg_id,
                                   replies[i].request_id, replies[i].context_engine->id,
                                   replies[i].context_engine->id_len, replies[i].context_name,
                                   &msg);
+        events_reset();
         assert_int_equal(wn_usm_exchange_reply(&x, msg, n, NOW), replies[i].step);
+        const struct seen dropped = {WN_USM_EV_DROPPED, 0, replies[i].field};
+        events_expect(&dropped, replies[i].field ? 1 : 0);
     }
     assert_int_equal(x.in.scoped.pdu.request_id, 4001);
     wn_usm_user_clear(&m.user);
@@ -475,6 +609,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_usm_exchange_tells_its_observer_each_step_but_an_answered_request, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_discovers_once_for_two_requests, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_usm_exchange_errors_and_timeouts, setup, teardown),

@@ -1,4 +1,4 @@
-/* test_onepass.c: the one-pass decode of a VarBindList (SnmpDecodeMsg, and the I/O thread's for responses) accepts exactly what wn_snmp_msg_decode accepts and gives the same varbinds, on a varied message and thousands of mutations of it. */
+/* test_onepass.c: the one-pass decode of a VarBindList (SnmpDecodeMsg, and the I/O thread's for everything it receives) accepts exactly what wn_snmp_msg_decode accepts and gives the same varbinds (a v1 trap's among those its translation adds), on a varied response, a varied v1 trap and thousands of mutations of each. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include <winsnmp.h>
 
+#include "engine_int.h"
 #include "snmp.h"
 
 static SNMPAPI_STATUS CALLBACK
@@ -31,10 +32,15 @@ next_rand(void)
 }
 
 /* A Response with one varbind of every syntax, names with large
- * sub-ids and the 2.x arc. */
+ * sub-ids and the 2.x arc; with trap set, a v1 Trap-PDU (enterprise
+ * 1.3.6.1.4.1.8072.2.3, specific-trap 1, time-stamp TRAP_UPTIME) with the
+ * varbinds of the syntaxes v1 has. */
+#define TRAP_UPTIME 4242u
+
 static void
-make_message(HSNMP_SESSION s, smiOCTETS *msg)
+make_message(HSNMP_SESSION s, int trap, smiOCTETS *msg)
 {
+    SnmpSetTranslateMode(trap ? SNMPAPI_UNTRANSLATED_V1 : SNMPAPI_UNTRANSLATED_V2);
     HSNMP_ENTITY dst = SnmpStrToEntity(s, "127.0.0.1:161");
     smiOCTETS comm = {6, (smiLPBYTE) "public"};
     HSNMP_CONTEXT ctx = SnmpStrToContext(s, &comm);
@@ -76,15 +82,32 @@ make_message(HSNMP_SESSION s, smiOCTETS *msg)
     v[9].syntax = SNMP_SYNTAX_NOSUCHOBJECT;
     v[10].syntax = SNMP_SYNTAX_ENDOFMIBVIEW;
     v[11].syntax = SNMP_SYNTAX_NULL;
-    for (int i = 0; i < 12; i++) {
+    if (trap) {
+        smiUINT32 trap_oid[] = {1, 3, 6, 1, 4, 1, 8072, 2, 3, 0, 1};
+        smiVALUE up = {.syntax = SNMP_SYNTAX_TIMETICKS, .value.uNumber = TRAP_UPTIME};
+        smiVALUE to = {.syntax = SNMP_SYNTAX_OID};
+        to.value.oid.ptr = trap_oid;
+        to.value.oid.len = 11;
         smiOID oid;
-        assert_true(SnmpStrToOid(names[i], &oid) != SNMPAPI_FAILURE);
-        assert_int_equal(SnmpSetVb(vbl, 0, &oid, &v[i]), i + 1);
+        assert_true(SnmpStrToOid("1.3.6.1.2.1.1.3.0", &oid) != SNMPAPI_FAILURE);
+        assert_int_equal(SnmpSetVb(vbl, 0, &oid, &up), 1);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&oid);
+        assert_true(SnmpStrToOid("1.3.6.1.6.3.1.1.4.1.0", &oid) != SNMPAPI_FAILURE);
+        assert_int_equal(SnmpSetVb(vbl, 0, &oid, &to), 2);
         SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&oid);
     }
-    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_RESPONSE, 77, 0, 0, vbl);
-    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
+    for (int i = 0; i < 12; i++) {
+        smiOID oid;
+        if (trap && (v[i].syntax == SNMP_SYNTAX_CNTR64 || v[i].syntax == SNMP_SYNTAX_NOSUCHOBJECT ||
+                     v[i].syntax == SNMP_SYNTAX_ENDOFMIBVIEW))
+            continue;   /* no v1 form */
+        assert_true(SnmpStrToOid(names[i], &oid) != SNMPAPI_FAILURE);
+        assert_true(SnmpSetVb(vbl, 0, &oid, &v[i]) != SNMPAPI_FAILURE);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&oid);
+    }
+    HSNMP_PDU pdu = SnmpCreatePdu(s, trap ? SNMP_PDU_TRAP : SNMP_PDU_RESPONSE, 77, 0, 0, vbl);
     assert_true(SnmpEncodeMsg(s, NULL, dst, ctx, pdu, msg) != SNMPAPI_FAILURE);
+    SnmpSetTranslateMode(SNMPAPI_UNTRANSLATED_V2);
 }
 
 /* What SnmpDecodeMsg gave for one varbind against the codec's view of
@@ -127,35 +150,55 @@ check_vb(const struct wn_snmp_varbind *ref, const smiOID *name, const smiVALUE *
     }
 }
 
+/* Where the version INTEGER's content octet of an encoded message is:
+ * after the SEQUENCE header (short or long length) and the INTEGER's. */
+static size_t
+version_at(const uint8_t *msg)
+{
+    size_t seq = 2 + ((msg[1] & 0x80) ? (msg[1] & 0x7fu) : 0);
+    assert_int_equal(msg[seq], 0x02);       /* INTEGER */
+    assert_int_equal(msg[seq + 1], 0x01);   /* of one octet */
+    return seq + 2;
+}
+
 /* Decodes buf both ways: accepted by both or by neither, and the same
- * varbinds when accepted.  Returns 1 when accepted. */
+ * varbinds when accepted (a v1 trap's after the two its translation puts
+ * first, sysUpTime.0 with its time-stamp).  Returns 1 when accepted. */
 static int
 compare(HSNMP_SESSION s, const uint8_t *buf, size_t len)
 {
     struct wn_snmp_msg ref;
-    int want = wn_snmp_msg_decode(buf, len, &ref) == 0 && ref.pdu.type != WN_SNMP_PDU_TRAP_V1;
+    int want = wn_snmp_msg_decode(buf, len, &ref) == 0;
     HSNMP_PDU pdu = NULL;
     HSNMP_CONTEXT ctx = NULL;
     smiOCTETS in = {(smiUINT32)len, (smiLPBYTE)buf};
     SNMPAPI_STATUS got = SnmpDecodeMsg(s, NULL, NULL, &ctx, &pdu, &in);
-    if (ref.pdu.type == WN_SNMP_PDU_TRAP_V1) {
-        /* Translated from the codec's form, not this path. */
-        if (got != SNMPAPI_FAILURE) {
-            SnmpFreePdu(pdu);
-            SnmpFreeContext(ctx);
-        }
-        return 0;
-    }
     assert_int_equal(got != SNMPAPI_FAILURE, want);
     if (!want)
         return 0;
     HSNMP_VBL vbl = NULL;
     assert_int_equal(SnmpGetPduData(pdu, NULL, NULL, NULL, NULL, &vbl), SNMPAPI_SUCCESS);
-    assert_int_equal(SnmpCountVbl(vbl), (SNMPAPI_STATUS)ref.pdu.vb_count);
+    smiUINT32 first = 1;
+    SNMPAPI_STATUS count = SnmpCountVbl(vbl);
+    if (ref.pdu.type == WN_SNMP_PDU_TRAP_V1) {
+        /* sysUpTime.0, snmpTrapOID.0, its own, then at most
+         * snmpTrapAddress.0 and snmpTrapEnterprise.0. */
+        assert_true(count >= (SNMPAPI_STATUS)ref.pdu.vb_count + 2);
+        assert_true(count <= (SNMPAPI_STATUS)ref.pdu.vb_count + 4);
+        smiOID name;
+        smiVALUE val;
+        assert_int_equal(SnmpGetVb(vbl, 1, &name, &val), SNMPAPI_SUCCESS);
+        assert_int_equal(val.syntax, SNMP_SYNTAX_TIMETICKS);
+        assert_int_equal(val.value.uNumber, ref.pdu.time_stamp);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&name);
+        first = 3;
+    } else {
+        assert_int_equal(count, (SNMPAPI_STATUS)ref.pdu.vb_count);
+    }
     struct wn_snmp_vb_iter it;
     struct wn_snmp_varbind vb;
     wn_snmp_vb_iter_init(&it, &ref.pdu);
-    for (smiUINT32 i = 1; wn_snmp_vb_next(&it, &vb) == 1; i++) {
+    for (smiUINT32 i = first; wn_snmp_vb_next(&it, &vb) == 1; i++) {
         smiOID name;
         smiVALUE val;
         assert_int_equal(SnmpGetVb(vbl, i, &name, &val), SNMPAPI_SUCCESS);
@@ -173,26 +216,17 @@ compare(HSNMP_SESSION s, const uint8_t *buf, size_t len)
     return 1;
 }
 
+/* MUTATIONS mutations of msg, each decoded both ways; both outcomes
+ * many times. */
 static void
-test_one_pass_matches_the_codec(void **state)
+mutate_and_compare(HSNMP_SESSION s, const smiOCTETS *msg)
 {
-    (void)state;
-    assert_int_equal(SnmpStartup(NULL, NULL, NULL, NULL, NULL), SNMPAPI_SUCCESS);
-    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
-    smiOCTETS msg;
-    make_message(s, &msg);
-    assert_int_equal(compare(s, msg.ptr, msg.len), 1);
     uint8_t buf[512];
-    assert_true(msg.len <= sizeof buf);
-    /* The same message as v1: Counter64 and the exceptions are refused. */
-    memcpy(buf, msg.ptr, msg.len);
-    assert_int_equal(buf[4], 1);   /* version INTEGER content */
-    buf[4] = 0;
-    assert_int_equal(compare(s, buf, msg.len), 0);
+    assert_true(msg->len <= sizeof buf);
     int accepted = 0, refused = 0;
     for (int k = 0; k < MUTATIONS; k++) {
-        memcpy(buf, msg.ptr, msg.len);
-        size_t len = msg.len;
+        memcpy(buf, msg->ptr, msg->len);
+        size_t len = msg->len;
         int edits = 1 + (int)(next_rand() % 3);
         for (int e = 0; e < edits; e++) {
             size_t at = next_rand() % len;
@@ -216,18 +250,141 @@ test_one_pass_matches_the_codec(void **state)
         else
             refused++;
     }
-    /* Both outcomes were exercised, many times. */
     assert_true(accepted > 100);
     assert_true(refused > 100);
+}
+
+/* Each test in a library started for it, with one session (*state). */
+static int
+start(void **state)
+{
+    if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
+        return -1;
+    HSNMP_SESSION s = SnmpCreateSession(NULL, 0, cb, NULL);
+    *state = (void *)s;
+    return s ? 0 : -1;
+}
+
+static int
+stop(void **state)
+{
+    (void)state;
+    return SnmpCleanup() == SNMPAPI_SUCCESS ? 0 : -1;
+}
+
+static void
+test_one_pass_matches_the_codec(void **state)
+{
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
+    smiOCTETS msg;
+    make_message(s, 0, &msg);
+    assert_int_equal(compare(s, msg.ptr, msg.len), 1);
+    uint8_t buf[512];
+    assert_true(msg.len <= sizeof buf);
+    /* The same message as v1: Counter64 and the exceptions are refused. */
+    memcpy(buf, msg.ptr, msg.len);
+    size_t v = version_at(buf);
+    assert_int_equal(buf[v], 1);
+    buf[v] = 0;
+    struct wn_snmp_msg head;
+    assert_int_equal(wn_snmp_msg_decode_head(buf, msg.len, &head), 0);
+    assert_int_equal(compare(s, buf, msg.len), 0);
+    mutate_and_compare(s, &msg);
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
-    assert_int_equal(SnmpCleanup(), SNMPAPI_SUCCESS);
+}
+
+/* A v1 trap is translated from the list the one pass decoded: the same
+ * messages refused, its own varbinds unchanged after the two the
+ * translation puts first. */
+static void
+test_one_pass_v1_trap_matches_the_codec(void **state)
+{
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
+    smiOCTETS msg;
+    make_message(s, 1, &msg);
+    struct wn_snmp_msg ref;
+    assert_int_equal(wn_snmp_msg_decode(msg.ptr, msg.len, &ref), 0);
+    assert_int_equal(ref.pdu.type, WN_SNMP_PDU_TRAP_V1);
+    assert_int_equal(ref.pdu.time_stamp, TRAP_UPTIME);
+    assert_int_equal(ref.pdu.vb_count, 9);
+    assert_int_equal(compare(s, msg.ptr, msg.len), 1);
+    mutate_and_compare(s, &msg);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+}
+
+/* Two decoded lists hold the same varbinds. */
+static void
+same_list(const struct wn_ws_vblist *a, const struct wn_ws_vblist *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (uint32_t i = 0; i < a->n; i++) {
+        const struct wn_ws_vb *x = &a->vb[i], *y = &b->vb[i];
+        assert_int_equal(x->name.len, y->name.len);
+        assert_memory_equal(x->name.ptr, y->name.ptr, x->name.len * sizeof *x->name.ptr);
+        assert_int_equal(x->value.syntax, y->value.syntax);
+        if (x->value.syntax == SNMP_SYNTAX_OID) {
+            assert_int_equal(x->value.value.oid.len, y->value.value.oid.len);
+            assert_memory_equal(x->value.value.oid.ptr, y->value.value.oid.ptr,
+                                x->value.value.oid.len * sizeof *x->value.value.oid.ptr);
+        } else if (wn_ws_syntax_is_string(x->value.syntax)) {
+            assert_int_equal(x->value.value.string.len, y->value.value.string.len);
+            if (x->value.value.string.len)
+                assert_memory_equal(x->value.value.string.ptr, y->value.value.string.ptr,
+                                    x->value.value.string.len);
+        } else {
+            assert_int_equal(x->value.value.hNumber.hipart, y->value.value.hNumber.hipart);
+            assert_int_equal(x->value.value.hNumber.lopart, y->value.value.hNumber.lopart);
+        }
+    }
+}
+
+/* Without memory for the list, a received message is still validated
+ * (what is malformed is refused all the same) and its list is decoded
+ * when it is read: the same varbinds, translated or not, as with memory. */
+static void
+test_receive_without_memory_decodes_when_read(void **state)
+{
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
+    for (int trap = 0; trap < 2; trap++) {
+        smiOCTETS msg;
+        make_message(s, trap, &msg);
+        struct wn_snmp_msg m;
+        struct wn_ws_vblist list;
+        uint8_t buf[512];
+        assert_true(msg.len <= sizeof buf);
+        memcpy(buf, msg.ptr, msg.len);
+        buf[version_at(buf)] ^= 1;   /* the other version: the response's v2c
+                                      * syntaxes, the v1 Trap-PDU, refused */
+        wn_alloc_fail_after(0);
+        int bad = wn_ws_msg_receive(buf, msg.len, &m, &list);
+        int rc = wn_ws_msg_receive(msg.ptr, msg.len, &m, &list);
+        wn_alloc_fail_after(-1);
+        assert_int_equal(bad, WN_E_MALFORMED);
+        assert_int_equal(rc, 0);
+        assert_null(list.vb);
+        struct wn_ws_decoded later, now;
+        assert_int_equal(wn_ws_decode_msg(&m, 0, 1, NULL, &later), 0);
+        assert_int_equal(wn_ws_decode(msg.ptr, msg.len, 0, 1, &now), 0);
+        assert_int_equal(later.type, trap ? SNMP_PDU_TRAP : SNMP_PDU_RESPONSE);
+        assert_int_equal(later.type, now.type);
+        assert_int_equal(later.from_v1_trap, trap);
+        assert_int_equal(later.v1_tail, now.v1_tail);
+        assert_true(later.vbl.n > 0);
+        same_list(&later.vbl, &now.vbl);
+        wn_ws_vblist_clear(&later.vbl);
+        wn_ws_vblist_clear(&now.vbl);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+    }
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_one_pass_matches_the_codec),
+        cmocka_unit_test_setup_teardown(test_one_pass_matches_the_codec, start, stop),
+        cmocka_unit_test_setup_teardown(test_one_pass_v1_trap_matches_the_codec, start, stop),
+        cmocka_unit_test_setup_teardown(test_receive_without_memory_decodes_when_read, start,
+                                        stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

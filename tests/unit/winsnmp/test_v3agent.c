@@ -22,6 +22,8 @@
 #include "v3int.h"
 
 #define OPS_PASS "ops-auth-pass-1"
+#define DB_USERS "user ops auth=MD5 authpass=" OPS_PASS "\n" \
+                 "user guest\n"
 #define WAIT_MS 60000           /* generous: the CPU is shared */
 #define BATCH 128               /* datagrams in flight before we wait (no kernel drops) */
 
@@ -57,8 +59,7 @@ static int
 setup(void **state)
 {
     (void)state;
-    static const char users[] = "user ops auth=MD5 authpass=" OPS_PASS "\n"
-                                "user guest\n";
+    static const char users[] = DB_USERS;
     int fd = mkstemp(db_path);
     if (fd < 0 || write(fd, users, sizeof users - 1) != (ssize_t)(sizeof users - 1))
         return -1;
@@ -439,6 +440,107 @@ test_v3agent_unknown_user_flood_reads_database_once(void **state)
     assert_true(atomic_load(&wn_ws_db_reads) - reads <= 1);
 }
 
+/* The monotonic clock while a test holds it still (wn_clock_set_ms_source). */
+static _Atomic uint64_t still_ms;
+
+static uint64_t
+still_clock(void)
+{
+    return atomic_load(&still_ms);
+}
+
+/* One request of ops to our agent (msgID id), handled before return. */
+static void
+request_handled(int32_t id)
+{
+    uint8_t buf[2048];
+    const uint8_t *msg;
+    uint64_t base = handled();
+    size_t len = make_request(WN_SNMP_PDU_GET, NULL, 0, id, buf, sizeof buf, &msg);
+    send_to(agent_port, msg, len);
+    wait_handled(base + 1);
+}
+
+/* The database file is looked at (a stat) at most once per
+ * WN_WS_USER_DB_CHECK_MS while the users that datagrams name are in the
+ * user table: with the clock held still, 100 requests of ops take no look
+ * at all.  An edit that drops ops takes effect once the interval has
+ * passed: its next request gets unknownUserName, and the listeners put
+ * their reference to the old record (its keys are wiped with the last
+ * one, here the queued requests' and ours).  Checked against the old table: one look per datagram (100), and
+ * the listeners kept the old record. */
+static void
+test_v3agent_database_looked_at_once_per_interval(void **state)
+{
+    (void)state;
+    atomic_store(&still_ms, wn_clock_ms());
+    wn_clock_set_ms_source(still_clock);
+    struct wn_ws_v3_counters before = counters();
+    request_handled(8000);                  /* ops in the table, the file looked at */
+    unsigned long looks = atomic_load(&wn_ws_db_checks);
+    enum { N = 100 };
+    for (int32_t i = 0; i < N; i++)
+        request_handled(8001 + i);
+    assert_int_equal(atomic_load(&wn_ws_db_checks), looks);
+    assert_int_equal(counters().delivered, before.delivered + N + 1);
+
+    struct wn_ws_user *old;
+    wn_ws_lock();
+    assert_int_equal(wn_ws_user_find("ops", &old), 0);
+    wn_ws_unlock();
+    /* The edit: a new file without ops. */
+    char tmp[sizeof db_path + 8];
+    snprintf(tmp, sizeof tmp, "%s.new", db_path);
+    FILE *f = fopen(tmp, "w");
+    assert_non_null(f);
+    fputs("user guest\n", f);
+    fclose(f);
+    assert_int_equal(rename(tmp, db_path), 0);
+    /* Within the interval the record found last still answers. */
+    request_handled(8200);
+    assert_int_equal(counters().delivered, before.delivered + N + 2);
+    /* (Each delivered request holds a reference too, until received.) */
+    wn_ws_lock();
+    uint32_t refs_before = old->refs;
+    wn_ws_unlock();
+    /* Then the edit is seen. */
+    atomic_fetch_add(&still_ms, WN_WS_USER_DB_CHECK_MS);
+    uint8_t buf[2048], rbuf[2048];
+    const uint8_t *msg;
+    size_t len = make_request(WN_SNMP_PDU_GET, NULL, 0, 8201, buf, sizeof buf, &msg);
+    send_to(agent_port, msg, len);
+    struct wn_usm_in in;
+    recv_msg(rbuf, sizeof rbuf, &in);
+    assert_int_equal(in.msg.msg_id, 8201);
+    struct wn_usm_engine view = our_engine();
+    assert_int_equal(wn_usm_process_in(&in, NULL, &view, 0, wn_clock_ms(), NULL, 0), 0);
+    const uint32_t *oid;
+    size_t n;
+    assert_int_equal(wn_usm_report_oid(WN_E_UNKNOWNUSERNAME, &oid, &n), 0);
+    assert_true(report_is(&in, oid, n));
+    assert_int_equal(counters().delivered, before.delivered + N + 2);
+    wn_ws_lock();
+    int stale = wn_ws_user_stale(old);
+    uint32_t refs = old->refs;
+    wn_ws_user_put(old);
+    wn_ws_unlock();
+    assert_true(stale);
+    assert_int_equal(refs, refs_before - 1);    /* the listeners let go */
+
+    /* The file as setup wrote it, for whatever runs next; the real clock,
+     * never behind the one the test moved. */
+    f = fopen(tmp, "w");
+    assert_non_null(f);
+    fputs(DB_USERS, f);
+    fclose(f);
+    assert_int_equal(rename(tmp, db_path), 0);
+    wn_clock_set_ms_source(NULL);
+    while (wn_clock_ms() < atomic_load(&still_ms)) {
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 int
 main(void)
 {
@@ -448,6 +550,7 @@ main(void)
         cmocka_unit_test(test_v3agent_other_context_engine_gets_unknown_pdu_handlers),
         cmocka_unit_test(test_v3agent_unhandled_pdus_and_models),
         cmocka_unit_test(test_v3agent_unknown_user_flood_reads_database_once),
+        cmocka_unit_test(test_v3agent_database_looked_at_once_per_interval),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
