@@ -1,4 +1,5 @@
-/* decode_bench.c: cost per varbind of receiving a 25-varbind GetBulk response through the public API a program uses (decode into a PDU, SnmpGetPduData, SnmpGetVb for each varbind, free; or with -b the varbinds borrowed with wn_wsnmp_borrow_varbinds); no I/O. */
+/* decode_bench.c: cost per varbind of receiving a 25-varbind GetBulk response through the public API a program uses (decode into a PDU, SnmpGetPduData, SnmpGetVb for each varbind, free; or with -b the varbinds borrowed with wn_wsnmp_borrow_varbinds); with -q N, the memory each of N decoded responses holds while kept; no I/O. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,20 +26,58 @@ fail(const char *what, HSNMP_SESSION s)
     return 1;
 }
 
+/* -q: n copies of msg decoded and kept (the PDU of SnmpDecodeMsg holds
+ * the decoded list, as a response waiting in the receive queue does);
+ * prints the heap bytes in use (glibc's mallinfo2) and the resident set
+ * per response. */
+static int
+queue_responses(HSNMP_SESSION s, const smiOCTETS *msg, long n)
+{
+    HSNMP_PDU *pdus = calloc((size_t)n, sizeof *pdus);
+    HSNMP_CONTEXT *ctxs = calloc((size_t)n, sizeof *ctxs);
+    if (!pdus || !ctxs)
+        return fail("calloc", s);
+    /* One first, so that what the first decode sets up once is not counted. */
+    HSNMP_PDU p0 = NULL;
+    HSNMP_CONTEXT c0 = NULL;
+    if (SnmpDecodeMsg(s, NULL, NULL, &c0, &p0, (smiLPOCTETS)msg) == SNMPAPI_FAILURE)
+        return fail("decode", s);
+    size_t heap0 = mallinfo2().uordblks;
+    long rss0 = wn_bench_rss_kb();
+    for (long i = 0; i < n; i++)
+        if (SnmpDecodeMsg(s, NULL, NULL, &ctxs[i], &pdus[i], (smiLPOCTETS)msg) == SNMPAPI_FAILURE)
+            return fail("decode", s);
+    size_t heap1 = mallinfo2().uordblks;
+    long rss1 = wn_bench_rss_kb();
+    printf("impl=wsnmp queued=%ld varbinds=%d heap_bytes_per_response=%.0f rss_bytes_per_response=%.0f\n",
+           n, VARBINDS, (double)(heap1 - heap0) / (double)n, (double)(rss1 - rss0) * 1024.0 / (double)n);
+    for (long i = 0; i < n; i++) {
+        SnmpFreePdu(pdus[i]);
+        SnmpFreeContext(ctxs[i]);
+    }
+    SnmpFreePdu(p0);
+    SnmpFreeContext(c0);
+    free(pdus);
+    free(ctxs);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-    long iters = 200000;
+    long iters = 200000, queued = 0;
     int borrow = 0;
     int opt;
-    for (opt = getopt(argc, argv, "bn:"); opt != -1; opt = getopt(argc, argv, "bn:")) {
+    for (opt = getopt(argc, argv, "bn:q:"); opt != -1; opt = getopt(argc, argv, "bn:q:")) {
         if (opt == 'b')
             borrow = 1;
+        else if (opt == 'q')
+            queued = atol(optarg);
         else
             iters = opt == 'n' ? atol(optarg) : 0;
     }
-    if (iters < 1) {
-        fprintf(stderr, "usage: %s [-b] [-n iterations]\n", argv[0]);
+    if (iters < 1 || queued < 0) {
+        fprintf(stderr, "usage: %s [-b] [-n iterations] [-q responses]\n", argv[0]);
         return 2;
     }
     if (SnmpStartup(NULL, NULL, NULL, NULL, NULL) != SNMPAPI_SUCCESS)
@@ -67,6 +106,12 @@ main(int argc, char **argv)
         return fail("SnmpEncodeMsg", s);
     SnmpFreePdu(pdu);
     SnmpFreeVbl(vbl);
+    if (queued > 0) {
+        int rc = queue_responses(s, &msg, queued);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+        SnmpCleanup();
+        return rc;
+    }
 
     unsigned long sum = 0;
     double t0 = wn_bench_now();

@@ -455,33 +455,144 @@ wire_to_list(const struct wn_snmp_varbind *v, size_t n, struct wn_ws_vblist *lis
 /* The fewest octets a VarBind takes: SEQUENCE header (2), an OID of one
  * octet (3), NULL (2). */
 #define VARBIND_MIN_OCTETS 7u
+/* The longest BER length form the sizing walk follows: two octets after
+ * the 0x82, enough for any length within WN_SNMP_MAX_MSG. */
+#define WALK_LEN_OCTETS 2u
 
-int
-wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
+/* The value syntaxes the decode copies as strings: OCTET STRING (0x04),
+ * IpAddress (0x40) and Opaque (0x44), the only non-zero octets made of
+ * the bits of STRING_SYNTAX_BITS. */
+#define STRING_SYNTAX_BITS (WN_SNMP_SYN_OCTETS | WN_SNMP_SYN_IPADDR)
+_Static_assert(WN_SNMP_SYN_OPAQUE == STRING_SYNTAX_BITS, "string syntaxes");
+
+/* 1 for a value syntax the decode copies as a string. */
+static int
+wire_is_string(uint8_t syntax)
 {
-    memset(list, 0, sizeof *list);
-    struct wn_snmp_pdu *pdu = &m->pdu;
-    pdu->vb_count = 0;
-    if (pdu->vbl_len == 0)
-        return 0;
-    /* Sized from the list's length alone: at most one varbind per
-     * VARBIND_MIN_OCTETS octets, one sub-id per octet plus one per OID
-     * (the first octet gives two), strings no longer than the list.  The
-     * arena, about six times the list's size plus the array, lives as
-     * long as the list and its copies. */
-    size_t nmax = pdu->vbl_len / VARBIND_MIN_OCTETS;
+    return syntax != 0 && (syntax & ~STRING_SYNTAX_BITS) == 0;
+}
+
+/* What a decoded list's arena holds room for: varbinds, sub-ids (names
+ * and OID values), string octets. */
+struct vbl_room {
+    size_t vbs, ids, bytes;
+};
+
+/* A BER length at *pp (short form, or long of at most WALK_LEN_OCTETS)
+ * no longer than the bytes left before end, *pp moved past it; SIZE_MAX
+ * for anything else. */
+static size_t
+walk_len(const uint8_t **pp, const uint8_t *end)
+{
+    const uint8_t *p = *pp;
+    if (p == end)
+        return SIZE_MAX;
+    size_t len = *p++;
+    if (len & 0x80) {
+        size_t k = len & 0x7f;
+        if (k == 0 || k > WALK_LEN_OCTETS || k > (size_t)(end - p))
+            return SIZE_MAX;
+        len = k == 1 ? p[0] : ((size_t)p[0] << 8 | p[1]);
+        p += k;
+    }
+    if (len > (size_t)(end - p))
+        return SIZE_MAX;
+    *pp = p;
+    return len;
+}
+
+/* One varbind's shape at p (before end), its lengths in any form within
+ * WALK_LEN_OCTETS: the name's length *nl, the value's tag and length
+ * *tag, *vl; the varbind's end, or NULL for another shape. */
+static const uint8_t *
+vb_shape(const uint8_t *p, const uint8_t *end, size_t *nl, uint8_t *tag, size_t *vl)
+{
+    if (*p++ != WN_BER_SEQUENCE)
+        return NULL;
+    size_t l = walk_len(&p, end);
+    if (l == SIZE_MAX)
+        return NULL;
+    const uint8_t *vb_end = p + l;
+    if (p == vb_end || *p++ != WN_BER_OID)
+        return NULL;
+    *nl = walk_len(&p, vb_end);
+    if (*nl == SIZE_MAX || *nl == (size_t)(vb_end - p))
+        return NULL;   /* no value after the name */
+    p += *nl;
+    *tag = *p++;
+    *vl = walk_len(&p, vb_end);
+    return *vl == (size_t)(vb_end - p) ? vb_end : NULL;
+}
+
+/* The room decoding the list at p[0..len) needs, from its headers alone:
+ * each varbind, k + 1 sub-ids for a name or OID value of k octets (the
+ * first octet gives two), a string's octets.  1 when the list has only
+ * the shape this follows (SEQUENCE { OID, value } with one-octet tags,
+ * lengths within WALK_LEN_OCTETS, at most WN_SNMP_MAX_VARBINDS of them);
+ * else 0, and room_worst is what applies.  Validates nothing (reads
+ * only within the list): wn_snmp_vb_next_strict does, and the decode
+ * checks every write against the room, so a list this misreads costs a
+ * second decode, never a wrong one. */
+static int
+room_walk(const uint8_t *p, size_t len, struct vbl_room *room)
+{
+    size_t i = 0, n = 0, ids = 0, bytes = 0;
+    while (i < len) {
+        size_t nl, vl, left = len - i;
+        uint8_t tag;
+        const uint8_t *v = p + i;
+        /* The usual varbind: 30 L 06 nl <name> tag vl, the lengths L and nl
+         * in one octet (so vl too, in a list that decodes). */
+        if (left >= 6 && !((v[1] | v[3]) & 0x80) && v[3] <= left - 6) {
+            nl = v[3];
+            tag = v[4 + nl];
+            vl = v[5 + nl];
+            i += 2 + (size_t)v[1];
+        } else {
+            const uint8_t *next = vb_shape(v, p + len, &nl, &tag, &vl);
+            if (!next)
+                return 0;
+            i = (size_t)(next - p);
+        }
+        ids += nl + 1 + (tag == WN_SNMP_SYN_OID ? vl + 1 : 0);
+        bytes += wire_is_string(tag) ? vl : 0;
+        n++;
+    }
+    room->vbs = n;
+    room->ids = ids;
+    room->bytes = bytes;
+    return i == len && n > 0 && n <= WN_SNMP_MAX_VARBINDS;
+}
+
+/* The room from the list's length alone: at most one varbind per
+ * VARBIND_MIN_OCTETS octets, one sub-id per octet plus one per OID,
+ * strings no longer than the list.  0 when the list cannot hold one
+ * varbind. */
+static int
+room_worst(size_t len, struct vbl_room *room)
+{
+    size_t nmax = len / VARBIND_MIN_OCTETS;
     if (nmax > WN_SNMP_MAX_VARBINDS)
         nmax = WN_SNMP_MAX_VARBINDS;
-    if (nmax == 0)
-        return WN_E_MALFORMED;   /* octets, too few for one varbind */
-    size_t ids_max = pdu->vbl_len + 2 * nmax;
-    size_t head = nmax * sizeof(struct wn_ws_vb);
-    uint8_t *arena = wn_ws_arena_alloc(head + ids_max * sizeof(uint32_t) + pdu->vbl_len + 1);
+    room->vbs = nmax;
+    room->ids = len + 2 * nmax;
+    room->bytes = len;
+    return nmax > 0;
+}
+
+/* The one pass of wn_ws_vbl_decode_checked into an arena of `room`:
+ * WN_E_NOSPACE when the list needs more, nothing then written to list. */
+static int
+vbl_decode_in(struct wn_snmp_msg *m, const struct vbl_room *room, struct wn_ws_vblist *list)
+{
+    struct wn_snmp_pdu *pdu = &m->pdu;
+    size_t head = room->vbs * sizeof(struct wn_ws_vb);
+    uint8_t *arena = wn_ws_arena_alloc(head + room->ids * sizeof(uint32_t) + room->bytes);
     if (!arena)
         return WN_E_NOMEM;
     struct wn_ws_vb *vb = (struct wn_ws_vb *)(void *)arena;
-    uint32_t *ip = (uint32_t *)(void *)(arena + head), *end = ip + ids_max;
-    uint8_t *bp = arena + head + ids_max * sizeof(uint32_t);
+    uint32_t *ip = (uint32_t *)(void *)(arena + head), *end = ip + room->ids;
+    uint8_t *bp = (uint8_t *)end, *bend = bp + room->bytes;
     struct wn_snmp_vb_iter it;
     struct wn_snmp_varbind v;
     wn_snmp_vb_iter_init(&it, pdu);
@@ -491,8 +602,10 @@ wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
         rc = wn_snmp_vb_next_strict(&it, m->version, &v);
         if (rc != 1)
             break;
-        if (n >= nmax) {
-            rc = WN_E_MALFORMED;   /* cannot happen: every varbind took its octets */
+        /* Sub-ids past the room: wn_snmp_oid_decode's WN_E_NOSPACE. */
+        if (n >= room->vbs ||
+            (wire_is_string(v.value.syntax) && v.value.v.bytes.len > (size_t)(bend - bp))) {
+            rc = WN_E_NOSPACE;
             break;
         }
         struct wn_ws_vb *d = &vb[n++];
@@ -527,6 +640,32 @@ wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
     list->arena = arena;
     list->vb_in_arena = 1;
     return 0;
+}
+
+int
+wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list)
+{
+    memset(list, 0, sizeof *list);
+    struct wn_snmp_pdu *pdu = &m->pdu;
+    pdu->vb_count = 0;
+    if (pdu->vbl_len == 0)
+        return 0;
+    /* Sized to what the list holds, from a walk over its headers; a list
+     * the walk does not follow, or one that needs more than it said (a
+     * shape the strict pass reads otherwise), gets the room its length
+     * alone allows.  The arena lives as long as the list and its copies. */
+    struct vbl_room room;
+    int rc = WN_E_NOSPACE;
+    if (room_walk(pdu->vbl, pdu->vbl_len, &room))
+        rc = vbl_decode_in(m, &room, list);
+    if (rc == WN_E_NOSPACE) {
+        if (!room_worst(pdu->vbl_len, &room))
+            return WN_E_MALFORMED;   /* octets, too few for one varbind */
+        rc = vbl_decode_in(m, &room, list);
+        if (rc == WN_E_NOSPACE)
+            rc = WN_E_MALFORMED;   /* cannot happen: every varbind took its octets */
+    }
+    return rc;
 }
 
 int

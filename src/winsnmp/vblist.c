@@ -9,7 +9,9 @@
  * all live in it share it instead of copying it. */
 struct arena_hdr {
     atomic_uint refs;
-    uint32_t pad;                 /* keeps the bytes 8-byte aligned */
+    /* The bytes asked for, saturated at UINT32_MAX (wn_ws_arena_size);
+     * also keeps the bytes 8-byte aligned. */
+    uint32_t size;
 };
 
 /* A decoded list's array lies at the start of its arena's bytes. */
@@ -22,7 +24,14 @@ wn_ws_arena_alloc(size_t n)
     if (!h)
         return NULL;
     atomic_init(&h->refs, 1);
+    h->size = n < UINT32_MAX ? (uint32_t)n : UINT32_MAX;
     return h + 1;
+}
+
+size_t
+wn_ws_arena_size(const void *arena)
+{
+    return arena ? ((const struct arena_hdr *)arena - 1)->size : 0;
 }
 
 void

@@ -417,6 +417,8 @@ void wn_ws_vblist_clear(struct wn_ws_vblist *l);
  * and frees it with the last (NULL: nothing). */
 void *wn_ws_arena_alloc(size_t n);
 void wn_ws_arena_free(void *arena);
+/* The n an arena was asked with (saturated at UINT32_MAX; NULL: 0). */
+size_t wn_ws_arena_size(const void *arena);
 /* Deep copy into dst (uninitialised).  src may point into borrowed memory
  * (e.g. a decoder's scratch); src NULL = empty.  2 allocations. */
 int wn_ws_vblist_copy(struct wn_ws_vblist *dst, const struct wn_ws_vblist *src);

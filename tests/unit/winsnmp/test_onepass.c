@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -377,6 +378,123 @@ test_receive_without_memory_decodes_when_read(void **state)
     }
 }
 
+/* The bytes a decoded list holds: its varbinds, their sub-ids (names and
+ * OID values) and string octets. */
+static size_t
+list_content(const struct wn_ws_vblist *l)
+{
+    size_t bytes = l->n * sizeof(struct wn_ws_vb);
+    for (uint32_t i = 0; i < l->n; i++) {
+        const smiVALUE *v = &l->vb[i].value;
+        bytes += l->vb[i].name.len * sizeof(smiUINT32);
+        if (v->syntax == SNMP_SYNTAX_OID)
+            bytes += v->value.oid.len * sizeof(smiUINT32);
+        else if (wn_ws_syntax_is_string(v->syntax))
+            bytes += v->value.string.len;
+    }
+    return bytes;
+}
+
+/* The decoded list of msg (wn_ws_msg_receive, as the I/O thread) into
+ * *l, with its arena's size and content; also what SnmpDecodeMsg gives
+ * (compare). */
+static void
+receive_sized(HSNMP_SESSION s, const uint8_t *msg, size_t len, struct wn_ws_vblist *l,
+              size_t *arena, size_t *content)
+{
+    assert_int_equal(compare(s, msg, len), 1);
+    struct wn_snmp_msg m;
+    assert_int_equal(wn_ws_msg_receive(msg, len, &m, l), 0);
+    assert_non_null(l->arena);
+    assert_true(l->n > 0);
+    *arena = wn_ws_arena_size(l->arena);
+    *content = list_content(l);
+}
+
+#define BULK_VARBINDS 25
+#define LONG_STRING 300   /* a value and a varbind with two-octet lengths */
+
+/* A received list's arena is about the size of what it holds, not of the
+ * worst case its length allows: within 1/8 for a 25-varbind GetBulk
+ * response (ifHCInOctets-like names, Counter32 values, one string of
+ * LONG_STRING octets), within 1/4 for the varied response (names with
+ * sub-ids of up to five octets, each counted as if of one).  Fails with
+ * the arena sized from the list's length alone (about 3 times the
+ * content: 10,677 bytes for 2,600 here). */
+static void
+test_arena_sized_to_content(void **state)
+{
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
+    HSNMP_ENTITY dst = SnmpStrToEntity(s, "127.0.0.1:161");
+    smiOCTETS comm = {6, (smiLPBYTE) "public"};
+    HSNMP_CONTEXT ctx = SnmpStrToContext(s, &comm);
+    HSNMP_VBL vbl = SnmpCreateVbl(s, NULL, NULL);
+    assert_non_null(vbl);
+    static smiBYTE text[LONG_STRING];
+    memset(text, 'x', sizeof text);
+    for (int i = 0; i < BULK_VARBINDS; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "1.3.6.1.2.1.2.2.1.10.%d", 1000 + i);
+        smiOID oid;
+        smiVALUE v = {.syntax = SNMP_SYNTAX_CNTR32, .value.uNumber = 123456789u + (unsigned)i};
+        if (i == BULK_VARBINDS / 2) {
+            v.syntax = SNMP_SYNTAX_OCTETS;
+            v.value.string.ptr = text;
+            v.value.string.len = sizeof text;
+        }
+        assert_true(SnmpStrToOid(name, &oid) != SNMPAPI_FAILURE);
+        assert_true(SnmpSetVb(vbl, 0, &oid, &v) != SNMPAPI_FAILURE);
+        SnmpFreeDescriptor(SNMP_SYNTAX_OID, (smiLPOPAQUE)&oid);
+    }
+    HSNMP_PDU pdu = SnmpCreatePdu(s, SNMP_PDU_RESPONSE, 4242, 0, 0, vbl);
+    smiOCTETS msg;
+    assert_true(SnmpEncodeMsg(s, NULL, dst, ctx, pdu, &msg) != SNMPAPI_FAILURE);
+    struct wn_ws_vblist l;
+    size_t arena, content;
+    receive_sized(s, msg.ptr, msg.len, &l, &arena, &content);
+    assert_int_equal(l.n, BULK_VARBINDS);
+    assert_true(arena >= content);
+    assert_true(arena <= content + content / 8);
+    wn_ws_vblist_clear(&l);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+
+    make_message(s, 0, &msg);
+    receive_sized(s, msg.ptr, msg.len, &l, &arena, &content);
+    assert_true(arena >= content);
+    assert_true(arena <= content + content / 4);
+    wn_ws_vblist_clear(&l);
+    SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
+}
+
+/* A varbind whose SEQUENCE length takes three octets (BER allows it; the
+ * sizing walk does not follow it): the list is decoded all the same, the
+ * same as the codec's, in an arena of the room its length allows. */
+static void
+test_unusual_length_form_decodes_in_worst_case_room(void **state)
+{
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
+    /* Response, v2c, "public", request-id 1: sysUpTime.0 = TimeTicks 256. */
+    static const uint8_t msg[] = {
+        0x30, 0x2b, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
+        0xa2, 0x1e, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
+        0x30, 0x13,
+        0x30, 0x83, 0x00, 0x00, 0x0e,
+        0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03, 0x00,
+        0x43, 0x02, 0x01, 0x00,
+    };
+    struct wn_ws_vblist l;
+    size_t arena, content;
+    receive_sized(s, msg, sizeof msg, &l, &arena, &content);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.vb[0].name.len, 9);
+    assert_int_equal(l.vb[0].value.syntax, SNMP_SYNTAX_TIMETICKS);
+    assert_int_equal(l.vb[0].value.value.uNumber, 256);
+    /* Two varbinds' room (19 octets / 7), a sub-id per octet plus two per
+     * varbind, a string per octet. */
+    assert_int_equal(arena, 2 * sizeof(struct wn_ws_vb) + (19 + 2 * 2) * sizeof(smiUINT32) + 19);
+    wn_ws_vblist_clear(&l);
+}
+
 int
 main(void)
 {
@@ -385,6 +503,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_one_pass_v1_trap_matches_the_codec, start, stop),
         cmocka_unit_test_setup_teardown(test_receive_without_memory_decodes_when_read, start,
                                         stop),
+        cmocka_unit_test_setup_teardown(test_arena_sized_to_content, start, stop),
+        cmocka_unit_test_setup_teardown(test_unusual_length_form_decodes_in_worst_case_room,
+                                        start, stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
