@@ -472,6 +472,12 @@ wire_is_string(uint8_t syntax)
     return syntax != 0 && (syntax & ~STRING_SYNTAX_BITS) == 0;
 }
 
+/* The most octets of a varbind the walk reads in one step: its tag and
+ * length (2), the name's (2), the longest short-form name (0x7f), the
+ * value's tag and first length octet (2); also more than a varbind with
+ * a one-octet length takes (2 + 0x7f). */
+#define WALK_SPAN (6u + 0x7fu)
+
 /* What a decoded list's arena holds room for: varbinds, sub-ids (names
  * and OID values), string octets. */
 struct vbl_room {
@@ -536,32 +542,40 @@ vb_shape(const uint8_t *p, const uint8_t *end, size_t *nl, uint8_t *tag, size_t 
 static int
 room_walk(const uint8_t *p, size_t len, struct vbl_room *room)
 {
-    size_t i = 0, n = 0, ids = 0, bytes = 0;
-    while (i < len) {
-        size_t nl, vl, left = len - i;
+    const uint8_t *v = p, *end = p + len;
+    /* Before fast_end a varbind's first WALK_SPAN octets, and the octet
+     * after one with a one-octet length, are in the list. */
+    const uint8_t *fast_end = len > WALK_SPAN ? end - WALK_SPAN : p;
+    size_t n = 0, ids = 0, bytes = 0;
+    while (v != end) {
+        size_t nl, vl;
         uint8_t tag;
-        const uint8_t *v = p + i;
         /* The usual varbind: 30 L 06 nl <name> tag vl, the lengths L and nl
-         * in one octet (so vl too, in a list that decodes). */
-        if (left >= 6 && !((v[1] | v[3]) & 0x80) && v[3] <= left - 6) {
+         * in one octet (so vl too, in a list that decodes), read and
+         * stepped over within the list. */
+        size_t left = (size_t)(end - v);
+        if ((v < fast_end || (left >= 6 && v[3] <= left - 6 && v[1] <= left - 2)) &&
+            !((v[1] | v[3]) & 0x80)) {
             nl = v[3];
             tag = v[4 + nl];
             vl = v[5 + nl];
-            i += 2 + (size_t)v[1];
+            v += 2 + (size_t)v[1];
         } else {
-            const uint8_t *next = vb_shape(v, p + len, &nl, &tag, &vl);
-            if (!next)
+            v = vb_shape(v, end, &nl, &tag, &vl);
+            if (!v)
                 return 0;
-            i = (size_t)(next - p);
         }
-        ids += nl + 1 + (tag == WN_SNMP_SYN_OID ? vl + 1 : 0);
-        bytes += wire_is_string(tag) ? vl : 0;
+        ids += nl + 1;
+        if (tag == WN_SNMP_SYN_OID)
+            ids += vl + 1;
+        else if (wire_is_string(tag))
+            bytes += vl;
         n++;
     }
     room->vbs = n;
     room->ids = ids;
     room->bytes = bytes;
-    return i == len && n > 0 && n <= WN_SNMP_MAX_VARBINDS;
+    return n > 0 && n <= WN_SNMP_MAX_VARBINDS;
 }
 
 /* The room from the list's length alone: at most one varbind per
@@ -578,6 +592,19 @@ room_worst(size_t len, struct vbl_room *room)
     room->ids = len + 2 * nmax;
     room->bytes = len;
     return nmax > 0;
+}
+
+/* The syntaxes whose WinSNMP value is the codec's 32-bit number, with
+ * the same identifier (winsnmp.h's SNMP_SYNTAX_* are the BER tags). */
+_Static_assert(WN_SNMP_SYN_INTEGER == SNMP_SYNTAX_INT32 && WN_SNMP_SYN_COUNTER32 == SNMP_SYNTAX_CNTR32 &&
+                   WN_SNMP_SYN_GAUGE32 == SNMP_SYNTAX_GAUGE32 &&
+                   WN_SNMP_SYN_TIMETICKS == SNMP_SYNTAX_TIMETICKS,
+               "numeric syntaxes");
+static int
+wire_is_number32(uint8_t syntax)
+{
+    return syntax == WN_SNMP_SYN_INTEGER ||
+           (syntax >= WN_SNMP_SYN_COUNTER32 && syntax <= WN_SNMP_SYN_TIMETICKS);
 }
 
 /* The one pass of wn_ws_vbl_decode_checked into an arena of `room`:
@@ -617,6 +644,16 @@ vbl_decode_in(struct wn_snmp_msg *m, const struct vbl_room *room, struct wn_ws_v
         d->name.ptr = ip;
         d->name.len = (smiUINT32)k;
         ip += k;
+        if (wire_is_number32(v.value.syntax)) {
+            /* The most common values, without value_from_wire's switch. */
+            memset(&d->value, 0, sizeof d->value);
+            d->value.syntax = v.value.syntax;
+            if (v.value.syntax == WN_SNMP_SYN_INTEGER)
+                d->value.value.sNumber = v.value.v.i32;
+            else
+                d->value.value.uNumber = v.value.v.u32;
+            continue;
+        }
         rc = value_from_wire(&v.value, &d->value, ip, (size_t)(end - ip));
         if (rc < 0)
             break;
