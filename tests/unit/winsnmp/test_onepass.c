@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -495,6 +496,33 @@ test_unusual_length_form_decodes_in_worst_case_room(void **state)
     wn_ws_vblist_clear(&l);
 }
 
+/* A last varbind whose SEQUENCE claims more octets than the list has
+ * left: refused, and neither the sizing walk nor the decode reads past
+ * the list, which here ends the datagram (a heap block of its exact
+ * size, so that AddressSanitizer sees a read beyond it; a walk that
+ * stepped over the varbind by its claimed length did). */
+static void
+test_overlong_varbind_is_refused_within_the_list(void **state)
+{
+    HSNMP_SESSION s = (HSNMP_SESSION)*state;
+    static const uint8_t msg[] = {
+        0x30, 0x20, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
+        0xa2, 0x13, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
+        0x30, 0x08,
+        0x30, 0x10, 0x06, 0x02, 0x2b, 0x06, 0x05, 0x00,   /* claims 16 octets */
+    };
+    uint8_t *pkt = malloc(sizeof msg);
+    assert_non_null(pkt);
+    memcpy(pkt, msg, sizeof msg);
+    struct wn_snmp_msg m;
+    struct wn_ws_vblist l;
+    assert_int_equal(wn_snmp_msg_decode_head(pkt, sizeof msg, &m), 0);   /* the list delimited */
+    assert_true(wn_ws_msg_receive(pkt, sizeof msg, &m, &l) < 0);
+    assert_null(l.arena);
+    assert_int_equal(compare(s, pkt, sizeof msg), 0);
+    free(pkt);
+}
+
 int
 main(void)
 {
@@ -506,6 +534,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_arena_sized_to_content, start, stop),
         cmocka_unit_test_setup_teardown(test_unusual_length_form_decodes_in_worst_case_room,
                                         start, stop),
+        cmocka_unit_test_setup_teardown(test_overlong_varbind_is_refused_within_the_list, start,
+                                        stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
