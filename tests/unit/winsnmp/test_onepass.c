@@ -467,6 +467,34 @@ test_arena_sized_to_content(void **state)
     SnmpFreeDescriptor(SNMP_SYNTAX_OCTETS, (smiLPOPAQUE)&msg);
 }
 
+/* A v2c Response (community "public", request-id 1, no error) whose
+ * VarBindList holds vbl[0..len), every length in one octet, in a heap
+ * block of its exact size (so that AddressSanitizer sees a read past
+ * it); *n: its length.  The caller frees it. */
+static uint8_t *
+response_around(const uint8_t *vbl, size_t len, size_t *n)
+{
+    static const uint8_t head[] = {0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c'};
+    static const uint8_t pdu_head[] = {0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00};
+    size_t pdu_len = sizeof pdu_head + 2 + len, msg_len = sizeof head + 2 + pdu_len;
+    assert_true(msg_len < 0x80);
+    *n = 2 + msg_len;
+    uint8_t *p = malloc(*n), *w = p;
+    assert_non_null(p);
+    *w++ = 0x30;
+    *w++ = (uint8_t)msg_len;
+    memcpy(w, head, sizeof head);
+    w += sizeof head;
+    *w++ = 0xa2;   /* Response-PDU */
+    *w++ = (uint8_t)pdu_len;
+    memcpy(w, pdu_head, sizeof pdu_head);
+    w += sizeof pdu_head;
+    *w++ = 0x30;
+    *w++ = (uint8_t)len;
+    memcpy(w, vbl, len);
+    return p;
+}
+
 /* A varbind whose SEQUENCE length takes three octets (BER allows it; the
  * sizing walk does not follow it): the list is decoded all the same, the
  * same as the codec's, in an arena of the room its length allows. */
@@ -474,18 +502,16 @@ static void
 test_unusual_length_form_decodes_in_worst_case_room(void **state)
 {
     HSNMP_SESSION s = (HSNMP_SESSION)*state;
-    /* Response, v2c, "public", request-id 1: sysUpTime.0 = TimeTicks 256. */
-    static const uint8_t msg[] = {
-        0x30, 0x2b, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
-        0xa2, 0x1e, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-        0x30, 0x13,
+    static const uint8_t vbl[] = {   /* sysUpTime.0 = TimeTicks 256 */
         0x30, 0x83, 0x00, 0x00, 0x0e,
         0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03, 0x00,
         0x43, 0x02, 0x01, 0x00,
     };
+    size_t len;
+    uint8_t *msg = response_around(vbl, sizeof vbl, &len);
     struct wn_ws_vblist l;
     size_t arena, content;
-    receive_sized(s, msg, sizeof msg, &l, &arena, &content);
+    receive_sized(s, msg, len, &l, &arena, &content);
     assert_int_equal(l.n, 1);
     assert_int_equal(l.vb[0].name.len, 9);
     assert_int_equal(l.vb[0].value.syntax, SNMP_SYNTAX_TIMETICKS);
@@ -494,33 +520,30 @@ test_unusual_length_form_decodes_in_worst_case_room(void **state)
      * varbind, a string per octet. */
     assert_int_equal(arena, 2 * sizeof(struct wn_ws_vb) + (19 + 2 * 2) * sizeof(smiUINT32) + 19);
     wn_ws_vblist_clear(&l);
+    free(msg);
 }
 
 /* A last varbind whose SEQUENCE claims more octets than the list has
  * left: refused, and neither the sizing walk nor the decode reads past
- * the list, which here ends the datagram (a heap block of its exact
- * size, so that AddressSanitizer sees a read beyond it; a walk that
- * stepped over the varbind by its claimed length did). */
+ * the list, which here ends the datagram (a walk that stepped over the
+ * varbind by its claimed length did: AddressSanitizer's
+ * heap-buffer-overflow in room_walk). */
 static void
 test_overlong_varbind_is_refused_within_the_list(void **state)
 {
     HSNMP_SESSION s = (HSNMP_SESSION)*state;
-    static const uint8_t msg[] = {
-        0x30, 0x20, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
-        0xa2, 0x13, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-        0x30, 0x08,
+    static const uint8_t vbl[] = {
         0x30, 0x10, 0x06, 0x02, 0x2b, 0x06, 0x05, 0x00,   /* claims 16 octets */
     };
-    uint8_t *pkt = malloc(sizeof msg);
-    assert_non_null(pkt);
-    memcpy(pkt, msg, sizeof msg);
+    size_t len;
+    uint8_t *msg = response_around(vbl, sizeof vbl, &len);
     struct wn_snmp_msg m;
     struct wn_ws_vblist l;
-    assert_int_equal(wn_snmp_msg_decode_head(pkt, sizeof msg, &m), 0);   /* the list delimited */
-    assert_true(wn_ws_msg_receive(pkt, sizeof msg, &m, &l) < 0);
+    assert_int_equal(wn_snmp_msg_decode_head(msg, len, &m), 0);   /* the list delimited */
+    assert_true(wn_ws_msg_receive(msg, len, &m, &l) < 0);
     assert_null(l.arena);
-    assert_int_equal(compare(s, pkt, sizeof msg), 0);
-    free(pkt);
+    assert_int_equal(compare(s, msg, len), 0);
+    free(msg);
 }
 
 int
