@@ -323,7 +323,9 @@ int wn_ws_msg_translated(const struct wn_snmp_msg *m, uint8_t orig_type);
 /* The one pass over a VarBindList wn_snmp_msg_decode_head delimited: every
  * check wn_snmp_msg_decode makes, and the varbinds decoded into list at
  * the same time (one allocation: the array, every OID and string, in an
- * arena sized from the list's length).  Sets m->pdu.vb_count, after which
+ * arena sized by a walk over the varbinds' headers to what they hold;
+ * from the list's length alone for a shape the walk does not follow).
+ * Sets m->pdu.vb_count, after which
  * m is what wn_snmp_msg_decode gives.  0, WN_E_NOMEM, or the codec's
  * error (list then empty). */
 int wn_ws_vbl_decode_checked(struct wn_snmp_msg *m, struct wn_ws_vblist *list);
