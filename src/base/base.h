@@ -237,13 +237,6 @@ int wn_log_enabled(enum wn_log_level lvl);
  * and return the error from the enclosing function. */
 extern unsigned long wn_parse_errors;  /* process-wide counter, atomic adds */
 void wn_count_parse_error(const char *module, const char *expr, const char *file, int line);
-/* The last parse check that failed on the calling thread (its expression,
- * static text) and how many have failed on it: a caller reads seq before
- * decoding and, when decoding fails and seq moved, names the check. */
-struct wn_parse_fail {
-    unsigned long seq;
-    const char *expr;
-};
 #define WN_PARSE_CHECK(module, cond, err)                                   \
     do {                                                                    \
         if (!(cond)) {                                                      \
@@ -263,7 +256,6 @@ int wn_hexval(char c);
  * each access one instruction instead of a __tls_get_addr call (the few
  * bytes come from the static TLS block glibc keeps for libraries). */
 #define WN_THREAD_LOCAL _Thread_local __attribute__((tls_model("initial-exec")))
-extern WN_THREAD_LOCAL struct wn_parse_fail wn_parse_last;   /* log.c */
 
 /* ------------------------------------------------------------------------
  * UTF-16 (utf16.c).  Windows wire strings are UTF-16LE; ours are UTF-8 or,

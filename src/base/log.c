@@ -8,7 +8,6 @@
 #include <string.h>
 
 unsigned long wn_parse_errors;
-WN_THREAD_LOCAL struct wn_parse_fail wn_parse_last;
 static atomic_int level_cached = -1;
 
 static enum wn_log_level
@@ -57,7 +56,5 @@ void
 wn_count_parse_error(const char *module, const char *expr, const char *file, int line)
 {
     __atomic_add_fetch(&wn_parse_errors, 1, __ATOMIC_RELAXED);
-    wn_parse_last.seq++;
-    wn_parse_last.expr = expr;
     wn_log(WN_LOG_DEBUG, module, "parse check failed: %s (%s:%d)", expr, file, line);
 }

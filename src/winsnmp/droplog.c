@@ -69,14 +69,10 @@ wn_ws_drop_log(const struct wn_ws_drop *d)
     if (wn_sockaddr_format(d->from, from, sizeof from, 1) < 0)
         snprintf(from, sizeof from, "(address family %d)", (int)d->from->sa_family);
     char why[2 * DROP_ADDR_MAX + 96];
-    const char *check = "", *close = "";
     switch (d->why) {
     case WN_WS_DROP_MALFORMED:
+        /* The check that failed is the decoder's line before this one. */
         snprintf(why, sizeof why, "malformed");
-        if (d->check) {
-            check = " (parse check failed: ";
-            close = ")";
-        }
         break;
     case WN_WS_DROP_NOT_REPLY:
         snprintf(why, sizeof why, "not a response (PDU type 0x%02x)", (unsigned)d->got);
@@ -110,6 +106,6 @@ wn_ws_drop_log(const struct wn_ws_drop *d)
                                           : "another msgID");
         break;
     }
-    wn_log(WN_LOG_DEBUG, "winsnmp", "dropped datagram from %s (%zu bytes): %s%s%s%s", from,
-           d->len, why, check, d->check ? d->check : "", close);
+    wn_log(WN_LOG_DEBUG, "winsnmp", "dropped datagram from %s (%zu bytes): %s", from, d->len,
+           why);
 }

@@ -179,12 +179,11 @@ static struct {
     struct wn_ws_vblist list;
 } rx_last;
 
-/* Why mgr_match_key or mgr_accept refused a datagram, for its log line
- * (WN_LOG=debug).  Set on the refusing paths only.  I/O thread only. */
+/* Why mgr_accept refused a datagram, for its log line (WN_LOG=debug): set
+ * on the refusing paths only, taken by mgr_on_stray, which the dgram layer
+ * calls next for the same datagram.  I/O thread only. */
 static struct {
-    const char *check;      /* mgr_match_key: the parse check that failed, or NULL */
-    const uint8_t *pkt;     /* mgr_accept: the datagram it refused (NULL: none) */
-    size_t len;
+    int set;
     enum wn_ws_drop_why why;
     int got, want;
 } rx_refused;
@@ -202,24 +201,16 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
 {
     (void)ctx;
     rx_last_drop();
-    unsigned long seq = wn_parse_last.seq;
-    if (wn_ws_v3_looks_v3(pkt, len)) {
-        if (wn_ws_v3_match_key(pkt, len, key) == 0)
-            return 0;
-        rx_refused.check = wn_parse_last.seq != seq ? wn_parse_last.expr : "msgID > 0";
-        return -1;
-    }
+    if (wn_ws_v3_looks_v3(pkt, len))
+        return wn_ws_v3_match_key(pkt, len, key);
     struct wn_snmp_msg m;
     /* Whole-message validation here, so a malformed reply never completes
      * a request: it goes to on_unsolicited and is counted there.  The
      * varbinds are decoded in the same pass, for SnmpRecvMsg (which
      * translates a v1 response from them, per its request). */
     int rc = wn_ws_msg_receive(pkt, len, &m, &rx_last.list);
-    if (rc < 0) {
-        /* Told from a decoded refusal by rx_last.pkt, still NULL. */
-        rx_refused.check = wn_parse_last.seq != seq ? wn_parse_last.expr : NULL;
-        return -1;
-    }
+    if (rc < 0)
+        return -1;   /* told from a decoded refusal by rx_last.pkt, still NULL */
     rx_last.pkt = pkt;
     rx_last.len = len;
     rx_last.msg = m;
@@ -237,10 +228,9 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
  * thread without the lock: the job fields read here are fixed before the
  * job is posted to this thread, and only this thread frees a started job. */
 static void
-refused(const uint8_t *pkt, size_t len, enum wn_ws_drop_why why, int got, int want)
+refused(enum wn_ws_drop_why why, int got, int want)
 {
-    rx_refused.pkt = pkt;
-    rx_refused.len = len;
+    rx_refused.set = 1;
     rx_refused.why = why;
     rx_refused.got = got;
     rx_refused.want = want;
@@ -254,7 +244,7 @@ mgr_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t
     if (job->version == WN_WS_V3) {
         int rc = wn_ws_v3_accept(job, pkt, len);
         if (rc < 0)
-            refused(pkt, len, WN_WS_DROP_V3, rc, 0);
+            refused(WN_WS_DROP_V3, rc, 0);
         return rc;
     }
     struct wn_snmp_msg dm;
@@ -266,12 +256,12 @@ mgr_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t
     }
     int version = m->version == WN_SNMP_V1 ? WN_WS_V1 : m->version == WN_SNMP_V2C ? WN_WS_V2C : -1;
     if (version != job->version) {
-        refused(pkt, len, WN_WS_DROP_VERSION, version, job->version);
+        refused(WN_WS_DROP_VERSION, version, job->version);
         return WN_E_PROTOCOL;
     }
     if (m->community_len != job->community_len ||
         (m->community_len && memcmp(m->community, job->community, m->community_len) != 0)) {
-        refused(pkt, len, WN_WS_DROP_COMMUNITY, (int)m->community_len, 0);
+        refused(WN_WS_DROP_COMMUNITY, (int)m->community_len, 0);
         return WN_E_AUTH;
     }
     return 0;
@@ -286,8 +276,9 @@ mgr_on_stray(void *ctx, struct wn_dgram_sock *sock, uint32_t key, const uint8_t 
              size_t len, const struct sockaddr *from, socklen_t fromlen)
 {
     (void)ctx, (void)fromlen;
-    int was_refused = rx_refused.pkt == pkt && rx_refused.len == len;
-    rx_refused.pkt = NULL;
+    (void)pkt;
+    int was_refused = rx_refused.set;
+    rx_refused.set = 0;
     if (!wn_log_enabled(WN_LOG_DEBUG) || !wn_ws_drop_admit())
         return;
     struct wn_ws_drop d = {.from = from, .len = len, .reqid = key};
@@ -426,14 +417,14 @@ mgr_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, si
     wn_ws_unlock();
     if (!wn_log_enabled(WN_LOG_DEBUG) || !wn_ws_drop_admit())
         return;
+    /* Undecodable: malformed (the decoder's failed check is the line
+     * before, at debug level). */
     struct wn_ws_drop d = {.from = from, .len = len, .why = WN_WS_DROP_MALFORMED};
-    if (!decoded) {
-        d.check = rx_refused.check;
-    } else if (rx_last.msg.pdu.type != WN_SNMP_PDU_RESPONSE &&
-               rx_last.msg.pdu.type != WN_SNMP_PDU_REPORT) {
+    if (decoded && rx_last.msg.pdu.type != WN_SNMP_PDU_RESPONSE &&
+        rx_last.msg.pdu.type != WN_SNMP_PDU_REPORT) {
         d.why = WN_WS_DROP_NOT_REPLY;
         d.got = rx_last.msg.pdu.type;
-    } else {
+    } else if (decoded) {
         d.why = WN_WS_DROP_BAD_ID;
         d.got = (int)rx_last.msg.pdu.request_id;
     }

@@ -348,7 +348,7 @@ int wn_ws_trap_oid(const struct wn_snmp_msg *m, uint32_t *out, size_t max, size_
  * wn_log_enabled(WN_LOG_DEBUG), and wn_ws_drop_log only when it said 1.
  * ---------------------------------------------------------------------- */
 enum wn_ws_drop_why {
-    WN_WS_DROP_MALFORMED,   /* check: the parse check that failed, or NULL */
+    WN_WS_DROP_MALFORMED,   /* the bytes do not decode */
     WN_WS_DROP_NOT_REPLY,   /* got: its PDU type */
     WN_WS_DROP_BAD_ID,      /* got: its request id (not positive) */
     WN_WS_DROP_NO_REQUEST,  /* reqid: no request in flight with it */
@@ -361,7 +361,6 @@ struct wn_ws_drop {
     enum wn_ws_drop_why why;
     const struct sockaddr *from;    /* borrowed */
     const struct sockaddr *to;      /* borrowed; WN_WS_DROP_OTHER_ADDR only */
-    const char *check;              /* static text or NULL */
     size_t len;                     /* of the datagram */
     uint32_t reqid;
     int got, want;
