@@ -312,14 +312,11 @@ run_child(const char *env)
     pthread_mutex_lock(&px.mu);
     px.nreq = 0;
     pthread_mutex_unlock(&px.mu);
-    char logpath[sizeof peer.dir + 32], *out = NULL;
-    snprintf(logpath, sizeof logpath, "%.*s/child-stderr", (int)sizeof peer.dir - 1, peer.dir);
-    int rc = wire_run(&out, "%s '%s' " CHILD_ARG " %u 2>'%s'", env, exe, px.port, logpath);
-    if (rc != 0)
-        fail_msg("child (%s) exited with %d: %s", env, rc, out ? out : "");
-    free(out);
-    char *text = NULL;
-    assert_int_equal(wire_run(&text, "cat '%s'", logpath), 0);
+    char args[32];
+    snprintf(args, sizeof args, CHILD_ARG " %u", px.port);
+    char *text = wire_child_stderr(peer.dir, env, exe, args);
+    if (!text)
+        fail_msg("the child (%s) failed", env);
     pthread_mutex_lock(&px.mu);
     assert_int_equal(px.nreq, ST_COUNT);
     pthread_mutex_unlock(&px.mu);
