@@ -617,3 +617,11 @@ wn_dgram_sock_outstanding(const struct wn_dgram_sock *s)
     WN_EVLOOP_ASSERT_LOOP(s->loop);
     return s->count;
 }
+
+const struct wn_dgram_req *
+wn_dgram_req_find(const struct wn_dgram_sock *s, uint32_t key)
+{
+    WN_EVLOOP_ASSERT_LOOP(s->loop);
+    const struct wn_dgram_req *req = table_find(s, key);
+    return req && req->wn_state == REQ_INFLIGHT ? req : NULL;
+}

@@ -284,6 +284,9 @@ int wn_dgram_sock_fd(const struct wn_dgram_sock *s);
 void wn_dgram_sock_stats(const struct wn_dgram_sock *s, struct wn_dgram_stats *out);
 /* Requests outstanding (reserved keys included). */
 size_t wn_dgram_sock_outstanding(const struct wn_dgram_sock *s);
+/* The request in flight with key on s, or NULL (borrowed: valid until it
+ * completes or is cancelled).  For diagnostics of a stray. */
+const struct wn_dgram_req *wn_dgram_req_find(const struct wn_dgram_sock *s, uint32_t key);
 
 /* Zeroes req (all fields, private ones included). */
 void wn_dgram_req_init(struct wn_dgram_req *req);

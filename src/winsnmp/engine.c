@@ -73,6 +73,7 @@ shutdown_on_loop(void *arg)
     wn_ws_eng.trap_open = 0;
     wn_ws_v3_reset();
     rx_last_drop();
+    wn_ws_drop_flush();
     wn_ws_unlock();
 }
 
@@ -178,6 +179,15 @@ static struct {
     struct wn_ws_vblist list;
 } rx_last;
 
+/* Why mgr_accept refused a datagram, for its log line (WN_LOG=debug): set
+ * on the refusing paths only, taken by mgr_on_stray, which the dgram layer
+ * calls next for the same datagram.  I/O thread only. */
+static struct {
+    int set;
+    enum wn_ws_drop_why why;
+    int got, want;
+} rx_refused;
+
 /* Forgets the last datagram (I/O thread). */
 static void
 rx_last_drop(void)
@@ -200,7 +210,7 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
      * translates a v1 response from them, per its request). */
     int rc = wn_ws_msg_receive(pkt, len, &m, &rx_last.list);
     if (rc < 0)
-        return -1;
+        return -1;   /* told from a decoded refusal by rx_last.pkt, still NULL */
     rx_last.pkt = pkt;
     rx_last.len = len;
     rx_last.msg = m;
@@ -217,13 +227,26 @@ mgr_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key)
  * address); anything else is dropped and counted as a stray.  On the I/O
  * thread without the lock: the job fields read here are fixed before the
  * job is posted to this thread, and only this thread frees a started job. */
+static void
+refused(enum wn_ws_drop_why why, int got, int want)
+{
+    rx_refused.set = 1;
+    rx_refused.why = why;
+    rx_refused.got = got;
+    rx_refused.want = want;
+}
+
 static int
 mgr_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t len)
 {
     (void)ctx;
     const struct wn_ws_job *job = (const struct wn_ws_job *)req;
-    if (job->version == WN_WS_V3)
-        return wn_ws_v3_accept(job, pkt, len);
+    if (job->version == WN_WS_V3) {
+        int rc = wn_ws_v3_accept(job, pkt, len);
+        if (rc < 0)
+            refused(WN_WS_DROP_V3, rc, 0);
+        return rc;
+    }
     struct wn_snmp_msg dm;
     const struct wn_snmp_msg *m = &rx_last.msg;   /* validated by mgr_match_key */
     if (rx_last.pkt != pkt || rx_last.len != len) {
@@ -232,12 +255,47 @@ mgr_accept(void *ctx, const struct wn_dgram_req *req, const uint8_t *pkt, size_t
         m = &dm;
     }
     int version = m->version == WN_SNMP_V1 ? WN_WS_V1 : m->version == WN_SNMP_V2C ? WN_WS_V2C : -1;
-    if (version != job->version)
+    if (version != job->version) {
+        refused(WN_WS_DROP_VERSION, version, job->version);
         return WN_E_PROTOCOL;
+    }
     if (m->community_len != job->community_len ||
-        (m->community_len && memcmp(m->community, job->community, m->community_len) != 0))
+        (m->community_len && memcmp(m->community, job->community, m->community_len) != 0)) {
+        refused(WN_WS_DROP_COMMUNITY, (int)m->community_len, 0);
         return WN_E_AUTH;
+    }
     return 0;
+}
+
+/* A response the dgram layer dropped (no request in flight with its id,
+ * another source than the request's destination, or refused by
+ * mgr_accept): counted there; said at debug level, the reason found only
+ * when the line is written. */
+static void
+mgr_on_stray(void *ctx, struct wn_dgram_sock *sock, uint32_t key, const uint8_t *pkt,
+             size_t len, const struct sockaddr *from, socklen_t fromlen)
+{
+    (void)ctx, (void)fromlen;
+    (void)pkt;
+    int was_refused = rx_refused.set;
+    rx_refused.set = 0;
+    if (!wn_log_enabled(WN_LOG_DEBUG) || !wn_ws_drop_admit())
+        return;
+    struct wn_ws_drop d = {.from = from, .len = len, .reqid = key};
+    const struct wn_dgram_req *req = wn_dgram_req_find(sock, key);
+    if (!req) {
+        d.why = WN_WS_DROP_NO_REQUEST;
+    } else if (!wn_sockaddr_equal(from, &req->dest.sa)) {
+        d.why = WN_WS_DROP_OTHER_ADDR;
+        d.to = &req->dest.sa;
+    } else if (was_refused) {
+        d.why = rx_refused.why;
+        d.got = rx_refused.got;
+        d.want = rx_refused.want;
+    } else {
+        d.why = WN_WS_DROP_MALFORMED;   /* mgr_accept's decode failed */
+    }
+    wn_ws_drop_log(&d);
 }
 
 static void
@@ -350,14 +408,27 @@ static void
 mgr_on_unsolicited(void *ctx, struct wn_dgram_sock *sock, const uint8_t *pkt, size_t len,
                    const struct sockaddr *from, socklen_t fromlen)
 {
-    (void)ctx, (void)sock, (void)from, (void)fromlen;
-    struct wn_snmp_msg m;
+    (void)ctx, (void)sock, (void)fromlen;
+    /* mgr_match_key refused it: decoded (rx_last), it is no response or
+     * has no valid id; else it did not decode. */
+    int decoded = rx_last.pkt == pkt && rx_last.len == len;
     wn_ws_lock();
-    if (wn_snmp_msg_decode(pkt, len, &m) < 0)
-        wn_ws_eng.c[WN_WS_C_MALFORMED]++;
-    else
-        wn_ws_eng.c[WN_WS_C_STRAY]++;   /* not a response, or a response we gave up on */
+    wn_ws_eng.c[decoded ? WN_WS_C_STRAY : WN_WS_C_MALFORMED]++;
     wn_ws_unlock();
+    if (!wn_log_enabled(WN_LOG_DEBUG) || !wn_ws_drop_admit())
+        return;
+    /* Undecodable: malformed (the decoder's failed check is the line
+     * before, at debug level). */
+    struct wn_ws_drop d = {.from = from, .len = len, .why = WN_WS_DROP_MALFORMED};
+    if (decoded && rx_last.msg.pdu.type != WN_SNMP_PDU_RESPONSE &&
+        rx_last.msg.pdu.type != WN_SNMP_PDU_REPORT) {
+        d.why = WN_WS_DROP_NOT_REPLY;
+        d.got = rx_last.msg.pdu.type;
+    } else if (decoded) {
+        d.why = WN_WS_DROP_BAD_ID;
+        d.got = (int)rx_last.msg.pdu.request_id;
+    }
+    wn_ws_drop_log(&d);
 }
 
 static const struct wn_dgram_ops mgr_ops = {
@@ -365,6 +436,7 @@ static const struct wn_dgram_ops mgr_ops = {
     .on_response = mgr_on_response,
     .on_timeout = mgr_on_timeout,
     .on_unsolicited = mgr_on_unsolicited,
+    .on_stray = mgr_on_stray,
     .on_send_error = mgr_on_send_error,
     .accept = mgr_accept,
 };

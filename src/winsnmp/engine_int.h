@@ -344,4 +344,35 @@ void wn_ws_msg_rebase(struct wn_snmp_msg *m, const uint8_t *from, size_t len, co
  * RFC 3584 one for a v1 trap) into out[0..max); 0 or WN_E_*. */
 int wn_ws_trap_oid(const struct wn_snmp_msg *m, uint32_t *out, size_t max, size_t *n);
 
+/* ------------------------------------------------------------------------
+ * Why a manager socket dropped a datagram (droplog.c): WN_LOG=debug lines,
+ * rate-limited.  I/O thread only; call wn_ws_drop_admit only when
+ * wn_log_enabled(WN_LOG_DEBUG), and wn_ws_drop_log only when it said 1.
+ * ---------------------------------------------------------------------- */
+enum wn_ws_drop_why {
+    WN_WS_DROP_MALFORMED,   /* the bytes do not decode */
+    WN_WS_DROP_NOT_REPLY,   /* got: its PDU type */
+    WN_WS_DROP_BAD_ID,      /* got: its request id (not positive) */
+    WN_WS_DROP_NO_REQUEST,  /* reqid: no request in flight with it */
+    WN_WS_DROP_OTHER_ADDR,  /* reqid's request went to `to` */
+    WN_WS_DROP_VERSION,     /* got / want: WN_WS_V* of response / request */
+    WN_WS_DROP_COMMUNITY,   /* got: the response's community length */
+    WN_WS_DROP_V3,          /* got: wn_ws_v3_accept's refusal */
+};
+struct wn_ws_drop {
+    enum wn_ws_drop_why why;
+    const struct sockaddr *from;    /* borrowed */
+    const struct sockaddr *to;      /* borrowed; WN_WS_DROP_OTHER_ADDR only */
+    size_t len;                     /* of the datagram */
+    uint32_t reqid;
+    int got, want;
+};
+/* 1 when one more line fits in the rate limit (it is counted), else 0 (the
+ * drop is counted for the "more dropped" line). */
+int wn_ws_drop_admit(void);
+/* Writes d's line. */
+void wn_ws_drop_log(const struct wn_ws_drop *d);
+/* Writes the "more dropped" line if drops were left out (shutdown). */
+void wn_ws_drop_flush(void);
+
 #endif /* WN_WS_ENGINE_INT_H */

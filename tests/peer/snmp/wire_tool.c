@@ -185,6 +185,25 @@ wire_run(char **out, const char *fmt, ...)
     return WEXITSTATUS(st);
 }
 
+char *
+wire_child_stderr(const char *dir, const char *env, const char *exe, const char *args)
+{
+    char path[1024], *out = NULL, *text = NULL;
+    snprintf(path, sizeof path, "%s/child-stderr", dir);
+    int rc = wire_run(&out, "%s '%s' %s 2>'%s'", env, exe, args, path);
+    if (rc != 0) {
+        printf("child (%s %s) exited with %d: %s\n", env, args, rc, out ? out : "");
+        free(out);
+        return NULL;
+    }
+    free(out);
+    if (wire_run(&text, "cat '%s'", path) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 unsigned
 wire_free_port(void)
 {

@@ -39,6 +39,12 @@ int wire_trapd_log_line(const struct wire_peers *p, const char *a, const char *b
 int wire_run(char **out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Runs "ENV 'EXE' ARGS 2>DIR/child-stderr" (ENV a shell prefix such as
+ * "WN_LOG=debug" or "env -u WN_LOG": WN_LOG is read once per process, so
+ * a logging scenario runs in a child).  Returns the child's stderr
+ * (returned-owned; free()), or NULL when it exited with another status
+ * than 0, after printing that status and its stdout. */
+char *wire_child_stderr(const char *dir, const char *env, const char *exe, const char *args);
 /* A UDP port free on 127.0.0.1 and ::1 now. */
 unsigned wire_free_port(void);
 /* Milliseconds of a monotonic clock. */

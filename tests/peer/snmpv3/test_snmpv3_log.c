@@ -156,15 +156,11 @@ group_teardown(void **state)
 static char *
 run_child(const char *env)
 {
-    char logpath[sizeof peer.dir + 32], *out = NULL;
-    snprintf(logpath, sizeof logpath, "%.*s/child-stderr", (int)sizeof peer.dir - 1, peer.dir);
-    int rc = wire_run(&out, "%s '%s' " CHILD_ARG " %u 2>'%s'", env, exe, peer.snmpd_port,
-                      logpath);
-    if (rc != 0)
-        fail_msg("child (%s) exited with %d: %s", env, rc, out ? out : "");
-    free(out);
-    char *text = NULL;
-    assert_int_equal(wire_run(&text, "cat '%s'", logpath), 0);
+    char args[32];
+    snprintf(args, sizeof args, CHILD_ARG " %u", peer.snmpd_port);
+    char *text = wire_child_stderr(peer.dir, env, exe, args);
+    if (!text)
+        fail_msg("the child (%s) failed", env);
     return text;
 }
 
