@@ -180,6 +180,7 @@ struct wn_dgram_stats {
     uint64_t tx_errors;   /* sends the kernel refused (the request still times out) */
     uint64_t tx_gso;      /* datagrams of tx that left as segments of a UDP GSO send */
     uint64_t gso_refused; /* GSO sends refused whose datagrams then went out one by one */
+    uint64_t tx_batches;  /* sendmmsg calls that sent a batch's messages (or the first of them) */
 };
 
 struct wn_dgram_ops {
@@ -252,7 +253,8 @@ struct wn_dgram_req {
     /* Private: */
     struct wn_dgram_sock *wn_sock;
     struct wn_timer wn_timer;
-    int wn_state;
+    uint8_t wn_state;
+    uint8_t wn_txq;       /* in the socket's batch of sends: as a first send or a retransmission */
     int wn_err;           /* a refused first send's WN_E_*, until reported */
 };
 
