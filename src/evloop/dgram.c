@@ -132,12 +132,17 @@ table_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
 
 static void req_timer_cb(struct wn_timer *t);
 
-/* Takes req out of the socket's batch of sends, if it is there. */
+/* Takes req out of the socket's batch of sends, if it is there.  A
+ * retransmission taken out never left: it is no longer counted. */
 static void
 txq_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
 {
     if (req->wn_txq == TXQ_NONE)
         return;
+    if (req->wn_txq == TXQ_RETX) {
+        req->sent--;
+        s->stats.retransmits--;
+    }
     req->wn_txq = TXQ_NONE;
     for (int i = 0; i < s->txn; i++) {
         if (s->txq[i] == req) {
