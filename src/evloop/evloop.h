@@ -214,7 +214,10 @@ struct wn_dgram_ops {
      * refuses for good (WN_E_UNREACHABLE, WN_E_ACCESS, WN_E_INVAL, WN_E_IO)
      * ends the request here instead, after the batch is sent, released as
      * for on_response (no other callback follows).  Never called inside
-     * wn_dgram_send_request.  NULL: every first send is made at once. */
+     * wn_dgram_send_request.  Retransmissions are batched too, with the
+     * sends made before the loop next waits; a refused one is a loss
+     * (counted as sent), never reported here.  NULL: every first send and
+     * retransmission is made at once. */
     void (*on_send_error)(void *ctx, struct wn_dgram_req *req, int err);
     /* Optional (NULL: key and source are enough).  Asked about a datagram
      * whose key and source match req, before req completes: 0 accepts it

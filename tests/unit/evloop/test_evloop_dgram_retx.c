@@ -88,20 +88,8 @@ static const struct wn_dgram_ops rx_ops = {
 static int
 rx_start(struct treq *t, uint32_t retries)
 {
-    memset(t, 0, sizeof *t);
-    wn_dgram_req_init(&t->r);
-    t->r.data = t;
-    memcpy(&t->r.dest, &F.peer_addr, F.peer_len);
-    t->r.destlen = F.peer_len;
-    t->r.timeout_ms = TIMEOUT_MS;
-    t->r.retries = retries;
-    int err = wn_dgram_key_alloc(RX.sock, &t->r);
-    if (err)
-        return err;
-    encode(t, 'Q', t->r.key);
-    t->r.pkt = t->buf;
-    t->r.len = PKT_HDR + 5;
-    return wn_dgram_send_request(&t->r);
+    return fx_start_on(RX.sock, t, (struct sockaddr *)&F.peer_addr, F.peer_len, TIMEOUT_MS,
+                       retries);
 }
 
 /* On the loop: the socket, then the victim, the NRX requests and `last`,
