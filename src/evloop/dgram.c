@@ -376,7 +376,10 @@ req_timer_cb(struct wn_timer *t)
         s->stats.retransmits++;
         if (wn_timer_start(s->loop, t, req->timeout_ms ? req->timeout_ms : 1) == 0)
             return;
-        /* No room for the timer: give up now rather than hang forever. */
+        /* No room for the timer: give up now rather than hang forever.
+         * The retransmission still leaves (and counts), as unbatched. */
+        if (req->wn_txq == TXQ_RETX)
+            wn_dgram_tx_send(s);
     }
     s->stats.timeouts++;
     req_release(req);
