@@ -132,10 +132,18 @@ table_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
 
 static void req_timer_cb(struct wn_timer *t);
 
-/* Takes req out of the socket's batch of first sends, if it is there. */
+/* Takes req out of the socket's batch of sends, if it is there.  A
+ * retransmission taken out never left: it is no longer counted. */
 static void
 txq_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
 {
+    if (req->wn_txq == TXQ_NONE)
+        return;
+    if (req->wn_txq == TXQ_RETX) {
+        req->sent--;
+        s->stats.retransmits--;
+    }
+    req->wn_txq = TXQ_NONE;
     for (int i = 0; i < s->txn; i++) {
         if (s->txq[i] == req) {
             memmove(&s->txq[i], &s->txq[i + 1], (size_t)(s->txn - i - 1) * sizeof s->txq[0]);
@@ -143,6 +151,31 @@ txq_remove(struct wn_dgram_sock *s, struct wn_dgram_req *req)
             return;
         }
     }
+}
+
+/* Whether s batches its sends: with on_send_error (which reports the
+ * refused first sends), and not while the test seam replaces sendto (it
+ * sees every datagram). */
+static int
+tx_batched(const struct wn_dgram_sock *s)
+{
+    return s->ops->on_send_error && !atomic_load_explicit(&sendto_seam, memory_order_relaxed);
+}
+
+/* Adds req to s's batch as `kind` (TXQ_FIRST or TXQ_RETX): it goes out
+ * at the end of the receive round being dispatched, or else before the
+ * loop next waits.  A full batch is sent first; so is one that holds req
+ * already (a retransmission of a request whose earlier datagram has not
+ * left yet), so that its datagrams leave in order, each once. */
+static void
+txq_push(struct wn_dgram_sock *s, struct wn_dgram_req *req, int kind)
+{
+    if (s->txn == WN_DGRAM_TX_BATCH || req->wn_txq != TXQ_NONE)
+        wn_dgram_tx_send(s);     /* refusals are reported at the end of the round */
+    req->wn_txq = (uint8_t)kind;
+    s->txq[s->txn++] = req;
+    if (!s->dispatching)
+        wn_evloop_prepare_once(s->loop, &s->txp);
 }
 
 static void
@@ -154,8 +187,7 @@ req_release(struct wn_dgram_req *req)
             s->failed--;
         table_remove(s, req);
         wn_timer_stop(s->loop, &req->wn_timer);
-        if (s->txn)
-            txq_remove(s, req);
+        txq_remove(s, req);
     }
     req->wn_state = REQ_IDLE;
     req->wn_sock = NULL;
@@ -171,6 +203,7 @@ key_register(struct wn_dgram_sock *s, struct wn_dgram_req *req, uint32_t key)
     req->sent = 0;
     req->wn_sock = s;
     req->wn_state = REQ_RESERVED;
+    req->wn_txq = TXQ_NONE;
     wn_timer_init(&req->wn_timer, req_timer_cb, req);
     table_put(s->slots, s->keys, s->mask, req);
     s->count++;
@@ -305,8 +338,7 @@ wn_dgram_send_request(struct wn_dgram_req *req)
      * callback sending the next request), or else with those made before
      * the loop next waits (posted sends, timers), in one sendmmsg.  Not
      * with the test seam, which sees every sendto. */
-    int batch = err == 0 && s->ops->on_send_error &&
-                !atomic_load_explicit(&sendto_seam, memory_order_relaxed);
+    int batch = err == 0 && tx_batched(s);
     if (err == 0 && !batch) {
         err = send_once(s, (const struct sockaddr *)&req->dest, req->destlen, req->pkt, req->len);
         if (err == WN_E_BUSY)
@@ -320,13 +352,8 @@ wn_dgram_send_request(struct wn_dgram_req *req)
     }
     req->sent = 1;
     req->wn_state = REQ_INFLIGHT;
-    if (batch) {
-        if (s->txn == WN_DGRAM_TX_BATCH)
-            wn_dgram_tx_send(s);     /* refusals are reported at the end of the round */
-        s->txq[s->txn++] = req;
-        if (!s->dispatching)
-            wn_evloop_prepare_once(s->loop, &s->txp);
-    }
+    if (batch)
+        txq_push(s, req, TXQ_FIRST);
     return 0;
 }
 
@@ -336,13 +363,23 @@ req_timer_cb(struct wn_timer *t)
     struct wn_dgram_req *req = t->data;
     struct wn_dgram_sock *s = req->wn_sock;
     if ((uint64_t)req->sent < 1 + (uint64_t)req->retries) {
-        /* A refused retransmission counts as sent: the peer just sees loss. */
-        (void)send_once(s, (const struct sockaddr *)&req->dest, req->destlen, req->pkt, req->len);
+        /* A refused retransmission counts as sent: the peer just sees
+         * loss.  Batched, the retransmissions of one timer pass (an agent
+         * that stopped answering: all its requests at once) leave together
+         * before the loop waits, grouped as first sends are. */
+        if (tx_batched(s))
+            txq_push(s, req, TXQ_RETX);
+        else
+            (void)send_once(s, (const struct sockaddr *)&req->dest, req->destlen, req->pkt,
+                            req->len);
         req->sent++;
         s->stats.retransmits++;
         if (wn_timer_start(s->loop, t, req->timeout_ms ? req->timeout_ms : 1) == 0)
             return;
-        /* No room for the timer: give up now rather than hang forever. */
+        /* No room for the timer: give up now rather than hang forever.
+         * The retransmission still leaves (and counts), as unbatched. */
+        if (req->wn_txq == TXQ_RETX)
+            wn_dgram_tx_send(s);
     }
     s->stats.timeouts++;
     req_release(req);
@@ -544,6 +581,7 @@ release_all(struct wn_dgram_sock *s)
         if (r) {
             wn_timer_stop(s->loop, &r->wn_timer);
             r->wn_state = REQ_IDLE;
+            r->wn_txq = TXQ_NONE;
             r->wn_sock = NULL;
             s->slots[i] = NULL;
             s->keys[i] = 0;
@@ -551,6 +589,7 @@ release_all(struct wn_dgram_sock *s)
     }
     s->count = 0;
     s->failed = 0;
+    s->txn = 0;
 }
 
 static void

@@ -9,13 +9,18 @@
 
 /* Datagrams taken per recvmmsg call (each gets a WN_DGRAM_MAX_LEN buffer). */
 #define WN_DGRAM_RX_BATCH 8
-/* First sends held for one sendmmsg: those of one receive round, or those
- * made before the loop next waits (flushed early when full). */
+/* Sends held for one sendmmsg: the first sends of one receive round, or
+ * the first sends and retransmissions made before the loop next waits
+ * (flushed early when full). */
 #define WN_DGRAM_TX_BATCH 64
 
 /* REQ_FAILED: in flight, its first send refused by the kernel during a
  * flush; reported (and released) at the end of the receive round. */
 enum { REQ_IDLE = 0, REQ_RESERVED = 1, REQ_INFLIGHT = 2, REQ_FAILED = 3 };
+
+/* A request's place in the socket's batch (wn_txq): none, its first send,
+ * a retransmission (whose refusal is a loss, never reported). */
+enum { TXQ_NONE = 0, TXQ_FIRST = 1, TXQ_RETX = 2 };
 
 struct wn_dgram_sock {
     struct wn_evloop *loop;
@@ -34,7 +39,8 @@ struct wn_dgram_sock {
     /* Close requested from inside one of our receive callbacks. */
     int dispatching;
     int closing;
-    /* First sends waiting for the end of the round or the prepare (wn_dgram_tx_send). */
+    /* Sends waiting for the end of the round or the prepare (wn_dgram_tx_send);
+     * each request's wn_txq says it is here, at most once. */
     struct wn_dgram_req *txq[WN_DGRAM_TX_BATCH];
     int txn;
     /* Requests in REQ_FAILED, reported at the end of the round (tx_report). */
@@ -59,10 +65,11 @@ int wn_dgram_send_err(int e);
 /* 1 when the kernel segments UDP GSO sends on fd (Linux >= 4.18). */
 int wn_dgram_gso_probe(int fd);
 
-/* Sends s's batch of first sends (s->txq) with sendmmsg, grouped into UDP
- * GSO sends where s->gso allows.  Runs no callback: a request the kernel
+/* Sends s's batch (s->txq) with sendmmsg, grouped into UDP GSO sends
+ * where s->gso allows, and empties it (every request's wn_txq back to
+ * TXQ_NONE).  Runs no callback: a request whose first send the kernel
  * refused for good is marked REQ_FAILED (error in wn_err) and counted in
- * s->failed, for dgram.c to report. */
+ * s->failed, for dgram.c to report; a refused retransmission is a loss. */
 void wn_dgram_tx_send(struct wn_dgram_sock *s);
 
 #endif

@@ -1,4 +1,4 @@
-/* dgram_tx.c: the batched first sends of the datagram layer: one sendmmsg per batch, UDP GSO groups, the fallback when the kernel refuses GSO. */
+/* dgram_tx.c: the batched sends (first sends, retransmissions) of the datagram layer: one sendmmsg per batch, UDP GSO groups, the fallback when the kernel refuses GSO. */
 #include "dgram_int.h"
 
 #include "base.h"
@@ -137,13 +137,16 @@ tx_group(const struct wn_dgram_sock *s, struct tx_batch *b, int n)
     return nm;
 }
 
-/* r was refused with err: a transient refusal is a loss (the timer
- * retransmits); else r is marked, for dgram.c to report (tx_report). */
+/* r was refused with err: a transient refusal, or any refusal of a
+ * retransmission, is a loss (the timer retransmits, or the request times
+ * out as if the peer had not answered); else r is marked, for dgram.c to
+ * report (tx_report). */
 static void
 tx_refused(struct wn_dgram_sock *s, struct wn_dgram_req *r, int err)
 {
     s->stats.tx_errors++;
-    if (err == WN_E_BUSY || r->wn_state != REQ_INFLIGHT || r->wn_sock != s)
+    if (err == WN_E_BUSY || r->wn_txq != TXQ_FIRST || r->wn_state != REQ_INFLIGHT ||
+        r->wn_sock != s)
         return;
     r->wn_state = REQ_FAILED;
     r->wn_err = err;
@@ -194,6 +197,7 @@ wn_dgram_tx_send(struct wn_dgram_sock *s)
     while (g < nm) {
         int k = sendmmsg(s->fd, b.m + g, (unsigned)(nm - g), MSG_DONTWAIT | MSG_NOSIGNAL);
         if (k > 0) {
+            s->stats.tx_batches++;
             for (int x = g; x < g + k; x++) {
                 s->stats.tx += (uint64_t)b.segs[x];
                 if (b.segs[x] > 1)
@@ -219,6 +223,8 @@ wn_dgram_tx_send(struct wn_dgram_sock *s)
         }
         g++;
     }
+    for (int i = 0; i < n; i++)
+        b.reqs[i]->wn_txq = TXQ_NONE;
 }
 
 int

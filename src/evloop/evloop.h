@@ -180,6 +180,7 @@ struct wn_dgram_stats {
     uint64_t tx_errors;   /* sends the kernel refused (the request still times out) */
     uint64_t tx_gso;      /* datagrams of tx that left as segments of a UDP GSO send */
     uint64_t gso_refused; /* GSO sends refused whose datagrams then went out one by one */
+    uint64_t tx_batches;  /* sendmmsg calls that sent a batch's messages (or the first of them) */
 };
 
 struct wn_dgram_ops {
@@ -213,7 +214,10 @@ struct wn_dgram_ops {
      * refuses for good (WN_E_UNREACHABLE, WN_E_ACCESS, WN_E_INVAL, WN_E_IO)
      * ends the request here instead, after the batch is sent, released as
      * for on_response (no other callback follows).  Never called inside
-     * wn_dgram_send_request.  NULL: every first send is made at once. */
+     * wn_dgram_send_request.  Retransmissions are batched too, with the
+     * sends made before the loop next waits; a refused one is a loss
+     * (counted as sent), never reported here.  NULL: every first send and
+     * retransmission is made at once. */
     void (*on_send_error)(void *ctx, struct wn_dgram_req *req, int err);
     /* Optional (NULL: key and source are enough).  Asked about a datagram
      * whose key and source match req, before req completes: 0 accepts it
@@ -252,7 +256,8 @@ struct wn_dgram_req {
     /* Private: */
     struct wn_dgram_sock *wn_sock;
     struct wn_timer wn_timer;
-    int wn_state;
+    uint8_t wn_state;
+    uint8_t wn_txq;       /* in the socket's batch of sends: as a first send or a retransmission */
     int wn_err;           /* a refused first send's WN_E_*, until reported */
 };
 

@@ -192,27 +192,33 @@ encode(struct treq *t, char type, uint32_t key)
     memcpy(t->buf + PKT_HDR, "hello", 5);
 }
 
+int
+fx_start_on(struct wn_dgram_sock *s, struct treq *t, const struct sockaddr *dest, socklen_t dl,
+            uint32_t timeout_ms, uint32_t retries)
+{
+    memset(t, 0, sizeof(*t));
+    wn_dgram_req_init(&t->r);
+    t->r.data = t;
+    memcpy(&t->r.dest, dest, dl);
+    t->r.destlen = dl;
+    t->r.timeout_ms = timeout_ms;
+    t->r.retries = retries;
+    int err = wn_dgram_key_alloc(s, &t->r);
+    if (err)
+        return err;
+    encode(t, 'Q', t->r.key);
+    t->r.pkt = t->buf;
+    t->r.len = PKT_HDR + 5;
+    return wn_dgram_send_request(&t->r);
+}
+
 void
 start_req(void *arg)
 {
     struct start_op *op = arg;
-    struct treq *t = op->t;
-    memset(t, 0, sizeof(*t));
-    wn_dgram_req_init(&t->r);
-    t->r.data = t;
     const struct sockaddr *dest = op->dest ? op->dest : (struct sockaddr *)&F.peer_addr;
     socklen_t dl = op->dest ? op->destlen : F.peer_len;
-    memcpy(&t->r.dest, dest, dl);
-    t->r.destlen = dl;
-    t->r.timeout_ms = op->timeout_ms;
-    t->r.retries = op->retries;
-    op->err = wn_dgram_key_alloc(F.mgr, &t->r);
-    if (op->err)
-        return;
-    encode(t, 'Q', t->r.key);
-    t->r.pkt = t->buf;
-    t->r.len = PKT_HDR + 5;
-    op->err = wn_dgram_send_request(&t->r);
+    op->err = fx_start_on(F.mgr, op->t, dest, dl, op->timeout_ms, op->retries);
 }
 
 int

@@ -66,6 +66,11 @@ int fx_teardown(void **state);
 void encode(struct treq *t, char type, uint32_t key);
 /* match_key of the test wire format: the key of an 'R' datagram, else -1. */
 int fx_match_key(void *ctx, const uint8_t *pkt, size_t len, uint32_t *key);
+/* On the loop: starts t (zeroed first; data = t) on s to dest, a 'Q'
+ * datagram with "hello" after the header.  0 or the first WN_E_* of
+ * key_alloc / send_request. */
+int fx_start_on(struct wn_dgram_sock *s, struct treq *t, const struct sockaddr *dest, socklen_t dl,
+                uint32_t timeout_ms, uint32_t retries);
 /* Loop-thread bodies for wn_evloop_call. */
 void start_req(void *arg);
 void cancel_req(void *arg);

@@ -439,18 +439,7 @@ static struct {
 static int
 bx_start(struct treq *t, const struct sockaddr *dest, socklen_t dl)
 {
-    memset(t, 0, sizeof(*t));
-    wn_dgram_req_init(&t->r);
-    memcpy(&t->r.dest, dest, dl);
-    t->r.destlen = dl;
-    t->r.timeout_ms = 10000;
-    int err = wn_dgram_key_alloc(BX.sock, &t->r);
-    if (err)
-        return err;
-    encode(t, 'Q', t->r.key);
-    t->r.pkt = t->buf;
-    t->r.len = PKT_HDR + 5;
-    return wn_dgram_send_request(&t->r);
+    return fx_start_on(BX.sock, t, dest, dl, 10000, 0);
 }
 
 static void
