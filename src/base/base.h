@@ -233,6 +233,26 @@ void wn_log(enum wn_log_level lvl, const char *module, const char *fmt, ...)
  * the level is off.  One atomic load once WN_LOG has been read. */
 int wn_log_enabled(enum wn_log_level lvl);
 
+/* A flood limit for one kind of debug line: at most `lines` per
+ * `window_ms`, so that a flood of bad input cannot fill a disk.  The
+ * lines left out are counted and said in one line ("N more <what> not
+ * logged ...") when the next window opens, or at wn_log_limit_flush.
+ * Any thread; statically initialised with WN_LOG_LIMIT_INIT. */
+struct wn_log_limit {
+    const char *what;          /* the lines' subject in the summary line */
+    unsigned lines, window_ms;
+    _Atomic uint64_t start;    /* wn_clock_ms() + 1 when the window opened; 0: none open */
+    _Atomic unsigned used;     /* lines admitted in it */
+    _Atomic unsigned long left_out;   /* lines refused in it */
+};
+#define WN_LOG_LIMIT_INIT(what_, lines_, window_ms_) {(what_), (lines_), (window_ms_), 0, 0, 0}
+/* 1 when one more line may be written now (call only when the level is
+ * enabled); may first write the summary of the window before. */
+int wn_log_limit_admit(struct wn_log_limit *l, const char *module);
+/* Writes the summary of the open window, if lines were left out, and
+ * closes it. */
+void wn_log_limit_flush(struct wn_log_limit *l, const char *module);
+
 /* Parse-failure helper (lwIP style): log the failed expression, count it,
  * and return the error from the enclosing function. */
 extern unsigned long wn_parse_errors;  /* process-wide counter, atomic adds */

@@ -53,40 +53,48 @@ wn_log(enum wn_log_level lvl, const char *module, const char *fmt, ...)
     fprintf(stderr, "[%s] %s: %s\n", names[lvl], module, line);
 }
 
-/* The "parse check failed" lines: at most WN_LOG_PARSE_LINES per
- * WN_LOG_PARSE_WINDOW_MS in the process, so that a flood of bad input at
- * debug level cannot fill a disk; the ones left out are counted and said
- * in one line when the next window opens. */
-#define WN_LOG_PARSE_LINES 10u
-#define WN_LOG_PARSE_WINDOW_MS 1000u
-static _Atomic uint64_t parse_window;   /* wn_clock_ms() + 1 at its start; 0: none yet */
-static atomic_uint parse_lines;         /* lines written in it */
-static atomic_ulong parse_left_out;     /* lines left out in it */
+static void
+say_left_out(struct wn_log_limit *l, const char *module)
+{
+    unsigned long left = atomic_exchange(&l->left_out, 0);
+    if (left)
+        wn_log(WN_LOG_DEBUG, module, "%lu more %s not logged (at most %u lines per %u ms)", left,
+               l->what, l->lines, l->window_ms);
+}
 
-/* 1 when one more "parse check failed" line may be written. */
-static int
-parse_line_admitted(const char *module)
+int
+wn_log_limit_admit(struct wn_log_limit *l, const char *module)
 {
     uint64_t now = wn_clock_ms() + 1;
-    uint64_t start = atomic_load(&parse_window);
-    if ((start == 0 || now - start >= WN_LOG_PARSE_WINDOW_MS) &&
-        atomic_compare_exchange_strong(&parse_window, &start, now)) {
-        unsigned long left = atomic_exchange(&parse_left_out, 0);
-        atomic_store(&parse_lines, 0);
-        if (left)
-            wn_log(WN_LOG_DEBUG, module, "%lu more parse check failures not logged (at most "
-                   "%u lines per %u ms)", left, WN_LOG_PARSE_LINES, WN_LOG_PARSE_WINDOW_MS);
+    uint64_t start = atomic_load(&l->start);
+    if ((start == 0 || now - start >= l->window_ms) &&
+        atomic_compare_exchange_strong(&l->start, &start, now)) {
+        say_left_out(l, module);
+        atomic_store(&l->used, 0);
     }
-    if (atomic_fetch_add(&parse_lines, 1) < WN_LOG_PARSE_LINES)
+    if (atomic_fetch_add(&l->used, 1) < l->lines)
         return 1;
-    atomic_fetch_add(&parse_left_out, 1);
+    atomic_fetch_add(&l->left_out, 1);
     return 0;
 }
+
+void
+wn_log_limit_flush(struct wn_log_limit *l, const char *module)
+{
+    say_left_out(l, module);
+    atomic_store(&l->start, 0);
+}
+
+/* The decoders' "parse check failed" lines, for the whole process. */
+#define WN_LOG_PARSE_LINES 10u
+#define WN_LOG_PARSE_WINDOW_MS 1000u
+static struct wn_log_limit parse_limit =
+    WN_LOG_LIMIT_INIT("parse check failures", WN_LOG_PARSE_LINES, WN_LOG_PARSE_WINDOW_MS);
 
 void
 wn_count_parse_error(const char *module, const char *expr, const char *file, int line)
 {
     __atomic_add_fetch(&wn_parse_errors, 1, __ATOMIC_RELAXED);
-    if (wn_log_enabled(WN_LOG_DEBUG) && parse_line_admitted(module))
+    if (wn_log_enabled(WN_LOG_DEBUG) && wn_log_limit_admit(&parse_limit, module))
         wn_log(WN_LOG_DEBUG, module, "parse check failed: %s (%s:%d)", expr, file, line);
 }

@@ -13,46 +13,19 @@
 /* Address text: an IPv6 address with a scope name, brackets and port. */
 #define DROP_ADDR_MAX 80
 
-/* I/O thread only (every manager socket is on the one loop). */
-static struct {
-    uint64_t start_ms;      /* when the window opened */
-    unsigned lines;         /* lines written in it (0: none open) */
-    uint64_t left_out;      /* drops not written in it */
-} win;
-
-static void
-say_left_out(void)
-{
-    if (win.left_out)
-        wn_log(WN_LOG_DEBUG, "winsnmp", "%" PRIu64 " more dropped datagrams not logged "
-               "(at most %u lines per %u ms)", win.left_out, WN_WS_DROP_LOG_LINES,
-               WN_WS_DROP_LOG_WINDOW_MS);
-    win.left_out = 0;
-}
+static struct wn_log_limit drop_limit =
+    WN_LOG_LIMIT_INIT("dropped datagrams", WN_WS_DROP_LOG_LINES, WN_WS_DROP_LOG_WINDOW_MS);
 
 int
 wn_ws_drop_admit(void)
 {
-    uint64_t now = wn_clock_ms();
-    if (win.lines && now - win.start_ms < WN_WS_DROP_LOG_WINDOW_MS) {
-        if (win.lines < WN_WS_DROP_LOG_LINES) {
-            win.lines++;
-            return 1;
-        }
-        win.left_out++;
-        return 0;
-    }
-    say_left_out();
-    win.start_ms = now;
-    win.lines = 1;
-    return 1;
+    return wn_log_limit_admit(&drop_limit, "winsnmp");
 }
 
 void
 wn_ws_drop_flush(void)
 {
-    say_left_out();
-    win.lines = 0;
+    wn_log_limit_flush(&drop_limit, "winsnmp");
 }
 
 static const char *
